@@ -1,0 +1,146 @@
+/** The one module that spawns processes (and the only importer of execa). */
+import {constants as fsConstants} from 'node:fs';
+import {access} from 'node:fs/promises';
+import path from 'node:path';
+import {execa} from 'execa';
+import {CancelledError} from '../lib/errors.js';
+import type {ProcessRunner, RunOptions, RunResult, StreamOptions} from './types.js';
+
+type ExecaFailure = {
+	exitCode?: number;
+	stdout?: unknown;
+	stderr?: unknown;
+	code?: string;
+	timedOut?: boolean;
+	isCanceled?: boolean;
+	isTerminated?: boolean;
+	signal?: string;
+};
+
+function asText(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+function toResult(outcome: ExecaFailure, signal: AbortSignal | undefined): RunResult {
+	if (signal?.aborted || outcome.isCanceled) throw new CancelledError();
+	const notFound = outcome.code === 'ENOENT';
+	return {
+		exitCode: notFound ? 127 : (outcome.exitCode ?? (outcome.timedOut ? 124 : 1)),
+		stdout: asText(outcome.stdout),
+		stderr: asText(outcome.stderr),
+		notFound,
+		timedOut: Boolean(outcome.timedOut),
+	};
+}
+
+function execaOptions(options: RunOptions) {
+	return {
+		reject: false,
+		stripFinalNewline: true,
+		extendEnv: options.extendEnv ?? true,
+		...(options.env ? {env: options.env} : {}),
+		...(options.cwd ? {cwd: options.cwd} : {}),
+		...(options.timeoutMs ? {timeout: options.timeoutMs} : {}),
+		...(options.signal ? {cancelSignal: options.signal} : {}),
+		// Children die with us; SIGTERM first, SIGKILL after a grace period.
+		forceKillAfterDelay: 2000,
+		cleanup: true,
+		windowsHide: true,
+	} as const;
+}
+
+/** Split a chunk stream into lines; a lone carriage return (a TTY redraw) also ends a line. */
+export function createLineSplitter(onLine: (line: string) => void): {push(chunk: string): void; end(): void} {
+	let buffer = '';
+	return {
+		push(chunk: string) {
+			buffer += chunk;
+			const parts = buffer.split(/\r\n|\n|\r/);
+			buffer = parts.pop() ?? '';
+			for (const part of parts) onLine(part);
+		},
+		end() {
+			if (buffer.length > 0) onLine(buffer);
+			buffer = '';
+		},
+	};
+}
+
+export function createProcessRunner(): ProcessRunner {
+	return {
+		async run(file, args, options = {}) {
+			const outcome = await execa(file, [...args], {
+				...execaOptions(options),
+				...(options.input === undefined ? {stdin: 'ignore'} : {input: options.input}),
+			});
+			return toResult(outcome as ExecaFailure, options.signal);
+		},
+
+		async stream(file, args, options: StreamOptions) {
+			const subprocess = execa(file, [...args], {
+				...execaOptions(options),
+				...(options.input === undefined ? {stdin: 'ignore'} : {input: options.input}),
+				buffer: true,
+			});
+			for (const [name, stream] of [
+				['stdout', subprocess.stdout],
+				['stderr', subprocess.stderr],
+			] as const) {
+				if (!stream) continue;
+				stream.setEncoding('utf8');
+				const splitter = createLineSplitter((line) => options.onLine(line, name));
+				stream.on('data', (chunk: string) => splitter.push(chunk));
+				stream.on('end', () => splitter.end());
+			}
+
+			const outcome = await subprocess;
+			return toResult(outcome as ExecaFailure, options.signal);
+		},
+
+		async interactive(file, args, options = {}) {
+			const outcome = await execa(file, [...args], {...execaOptions(options), stdio: 'inherit'});
+			const result = toResult(outcome as ExecaFailure, options.signal);
+			return {exitCode: result.exitCode};
+		},
+
+		async which(command, options = {}) {
+			return findOnPath(command, options.env ?? process.env, process.platform);
+		},
+	};
+}
+
+/** PATH lookup as a shell does it; on Windows each PATHEXT extension is tried. */
+export async function findOnPath(
+	command: string,
+	env: Record<string, string | undefined>,
+	platform: NodeJS.Platform | string,
+): Promise<string | null> {
+	const isWindows = platform === 'win32';
+	const pathApi = isWindows ? path.win32 : path.posix;
+	const candidates: string[] = [];
+	const extensions = isWindows
+		? (env['PATHEXT'] ?? env['Pathext'] ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)
+		: [''];
+	const withExtensions = (base: string) =>
+		isWindows && pathApi.extname(base) !== '' ? [base, ...extensions.map((ext) => base + ext)] : extensions.map((ext) => base + ext);
+	if (command.includes('/') || (isWindows && command.includes('\\'))) {
+		candidates.push(...withExtensions(command));
+	} else {
+		const pathValue = env['PATH'] ?? env['Path'] ?? '';
+		for (const dir of pathValue.split(isWindows ? ';' : ':')) {
+			if (!dir) continue;
+			candidates.push(...withExtensions(pathApi.join(dir.replace(/^"|"$/g, ''), command)));
+		}
+	}
+
+	for (const candidate of candidates) {
+		try {
+			await access(candidate, isWindows ? fsConstants.F_OK : fsConstants.X_OK);
+			return candidate;
+		} catch {
+			// Try the next one.
+		}
+	}
+
+	return null;
+}

@@ -1,0 +1,86 @@
+/**
+ * Fake services for command, doctor and wizard tests. Every method throws "not faked: …" unless the test gives it,
+ * so a test states exactly which side effects it expects.
+ */
+import type {
+	AwsService,
+	CredentialHelperService,
+	DockerConfigService,
+	DockerService,
+	ProcessRunner,
+	Services,
+} from '../../source/services/types.js';
+import type {CommandIo, ConfirmOptions} from '../../source/commands/types.js';
+import {UsageError} from '../../source/lib/errors.js';
+
+function strict<T extends object>(name: string, given: Partial<T>): T {
+	return new Proxy(given as T, {
+		get(target, property, receiver) {
+			if (property in target) return Reflect.get(target, property, receiver);
+			if (typeof property === 'symbol' || property === 'then') return undefined;
+			return () => {
+				throw new Error(`not faked: ${name}.${property}`);
+			};
+		},
+	});
+}
+
+export type FakeServiceParts = {
+	aws?: Partial<AwsService>;
+	docker?: Partial<DockerService>;
+	dockerConfig?: Partial<DockerConfigService>;
+	helper?: Partial<CredentialHelperService>;
+	runner?: Partial<ProcessRunner>;
+	env?: Record<string, string | undefined>;
+	now?: () => Date;
+};
+
+export function createFakeServices(parts: FakeServiceParts = {}): Services {
+	return {
+		aws: strict<AwsService>('aws', {profile: undefined, ...parts.aws}),
+		docker: strict<DockerService>('docker', parts.docker ?? {}),
+		dockerConfig: strict<DockerConfigService>('dockerConfig', parts.dockerConfig ?? {}),
+		helper: strict<CredentialHelperService>('helper', parts.helper ?? {}),
+		runner: strict<ProcessRunner>('runner', parts.runner ?? {}),
+		env: parts.env ?? {},
+		now: parts.now ?? (() => new Date('2026-11-27T12:00:00Z')),
+	};
+}
+
+export type RecordingIo = CommandIo & {stdout: string[]; stderr: string[]; questions: string[]};
+
+/** Captures output; answers confirmations from a queue (or as a non-interactive run would). */
+export function createRecordingIo(
+	options: {interactive?: boolean; answers?: boolean[]; yes?: boolean; json?: boolean} = {},
+): RecordingIo {
+	const stdout: string[] = [];
+	const stderr: string[] = [];
+	const questions: string[] = [];
+	const answers = [...(options.answers ?? [])];
+	return {
+		stdout,
+		stderr,
+		questions,
+		interactive: options.interactive ?? false,
+		color: false,
+		out(text) {
+			if (!options.json) stdout.push(text);
+		},
+		err(text) {
+			stderr.push(text);
+		},
+		async confirm(question: string, confirmOptions: ConfirmOptions = {}) {
+			questions.push(question);
+			if (options.yes) return true;
+			if (!(options.interactive ?? false)) {
+				throw new UsageError(`${question} needs an answer, and there is no terminal to ask in.`, {
+					hint: `Pass ${confirmOptions.flag ?? '--yes'} to answer yes.`,
+				});
+			}
+
+			const answer = answers.shift();
+			if (answer === undefined) throw new Error(`unexpected question: ${question}`);
+			return answer;
+		},
+	};
+}
