@@ -128,6 +128,8 @@ export type ListRepositoriesOptions = {
 export interface AwsService {
 	/** The profile in use (flag > AWS_PROFILE > undefined = default chain). */
 	readonly profile: string | undefined;
+	/** The same service bound to another profile (the wizard's profile picker). Optional: without it the picker is not offered. */
+	withProfile?(profile: string): AwsService;
 	/** --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
 	resolveRegion(): Promise<ResolvedRegion>;
 	listProfiles(): Promise<AwsProfile[]>;
