@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+/**
+ * Entry point. Answers --version and --help before loading Ink or the AWS SDK, runs a subcommand, or (in a terminal)
+ * the wizard. This is the one place that renders Ink and the one place that sets the exit code.
+ */
+import process from 'node:process';
+import {COMMANDS, findCommand} from './commands/index.js';
+import type {CommandDefinition, GlobalOptions} from './commands/types.js';
+import {GLOBAL_FLAGS} from './commands/types.js';
+import {formatFlags, parseCommandLine, stringFlag} from './lib/args.js';
+import {CancelledError, UsageError, errorMessage, errorToJson, isUserError} from './lib/errors.js';
+
+declare const __ECR_SETUP_VERSION__: string | undefined;
+
+// The SDK prints a multi-line warning on Node 20 that garbles an Ink screen.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+export async function version(): Promise<string> {
+	if (typeof __ECR_SETUP_VERSION__ === 'string') return __ECR_SETUP_VERSION__;
+	const {readFile} = await import('node:fs/promises');
+	const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	return pkg.version;
+}
+
+const WIZARD_FLAGS = [
+	{name: 'repository', type: 'string', value: 'NAME', description: 'Repository to push to (skips that step)'},
+	{name: 'image', type: 'string', value: 'IMAGE', description: 'Local image to push (skips that step)'},
+	{name: 'tag', type: 'string', value: 'TAG', description: 'Tag to push as'},
+	{name: 'create-repository', type: 'boolean', description: 'Create the repository when it does not exist'},
+] as const satisfies CommandDefinition['flags'];
+
+function topLevelHelp(): string {
+	const width = Math.max(...COMMANDS.map((entry) => entry.name.length)) + 2;
+	return [
+		'ecr-setup — get your Docker images into Amazon ECR, and keep every later push working.',
+		'',
+		'Usage',
+		'  ecr-setup                 the guided wizard (in a terminal)',
+		'  ecr-setup <command> [options]',
+		'',
+		'Commands',
+		...COMMANDS.map((entry) => `  ${entry.name.padEnd(width)}${entry.summary}`),
+		'',
+		'Wizard options',
+		formatFlags([...WIZARD_FLAGS]),
+		'',
+		'Global options',
+		formatFlags(GLOBAL_FLAGS),
+		'',
+		'Exit codes: 0 ok, 1 failed, 2 usage error, 130 interrupted.',
+		'Run `ecr-setup <command> --help` for a command’s own options.',
+	].join('\n');
+}
+
+function commandHelp(command: CommandDefinition): string {
+	return [
+		command.summary,
+		'',
+		'Usage',
+		`  ${command.usage}`,
+		...(command.flags.length > 0 ? ['', 'Options', formatFlags(command.flags)] : []),
+		'',
+		'Global options',
+		formatFlags(GLOBAL_FLAGS),
+		...(command.details ? ['', command.details] : []),
+	].join('\n');
+}
+
+function renderError(error: unknown, color: boolean): string {
+	const red = (text: string) => (color ? `\u001B[31m${text}\u001B[39m` : text);
+	const dim = (text: string) => (color ? `\u001B[2m${text}\u001B[22m` : text);
+	if (isUserError(error)) {
+		const lines = [`${red('✖')} ${error.message}`];
+		if (error.hint) lines.push(`  ${error.hint}`);
+		for (const step of error.nextSteps) lines.push(`  ${dim('→')} ${step}`);
+		return lines.join('\n');
+	}
+
+	const stack = error instanceof Error && error.stack ? error.stack : errorMessage(error);
+	return `${red('✖')} Unexpected error — this is a bug in ecr-setup. Please report it with the text below.\n${stack}`;
+}
+
+type Streams = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream};
+
+/** Runs the CLI; resolves with the exit code. Never calls process.exit itself. */
+export async function main(argv: string[], streams: Streams = process, env = process.env): Promise<number> {
+	const first = argv.find((arg) => !arg.startsWith('-'));
+	const entry = first === undefined ? undefined : findCommand(first);
+	let json = argv.includes('--json');
+	let color = !argv.includes('--no-color') && !(env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '');
+	const controller = new AbortController();
+	const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => controller.abort(new CancelledError('Interrupted.', signal));
+	const onInt = onSignal('SIGINT');
+	const onTerm = onSignal('SIGTERM');
+
+	try {
+		if (first !== undefined && entry === undefined) {
+			throw new UsageError(`Unknown command "${first}".`, {
+				hint: `Commands: ${COMMANDS.map((command) => command.name).join(', ')}. See ecr-setup --help.`,
+			});
+		}
+
+		if (entry === undefined) {
+			const parsed = parseCommandLine(argv, [...WIZARD_FLAGS]);
+			if (parsed.global.version) {
+				streams.stdout.write(`${await version()}\n`);
+				return 0;
+			}
+
+			if (parsed.global.help) {
+				streams.stdout.write(`${topLevelHelp()}\n`);
+				return 0;
+			}
+
+			json = parsed.global.json;
+			color = parsed.global.color;
+			return await runWizard(parsed.global, parsed.flags, streams, env);
+		}
+
+		const rest = argv.filter((arg, index) => index !== argv.indexOf(entry.name));
+		if (rest.includes('--version') || rest.includes('-v')) {
+			streams.stdout.write(`${await version()}\n`);
+			return 0;
+		}
+
+		const command = await entry.load();
+		const parsed = parseCommandLine(rest, command.flags, command.name);
+		json = parsed.global.json;
+		color = parsed.global.color;
+		if (parsed.global.help) {
+			streams.stdout.write(`${commandHelp(command)}\n`);
+			return 0;
+		}
+
+		process.once('SIGINT', onInt);
+		process.once('SIGTERM', onTerm);
+		const [{createServices}, {createTerminalIo}] = await Promise.all([import('./services/index.js'), import('./cli-io.js')]);
+		const services = createServices({profile: parsed.global.profile, region: parsed.global.region, config: parsed.global.config, env});
+		const io = createTerminalIo({json, yes: parsed.global.yes, color, ...streams, env});
+		const result = await raceAbort(
+			command.run({services, options: parsed.global, flags: parsed.flags, positionals: parsed.positionals.slice(0), io, signal: controller.signal}),
+			controller.signal,
+		);
+		if (json && result.json !== undefined) streams.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+		return result.exitCode ?? 0;
+	} catch (error) {
+		const failure = controller.signal.aborted && !isUserError(error) ? (controller.signal.reason as CancelledError) : error;
+		if (json) streams.stdout.write(`${JSON.stringify(errorToJson(failure), null, 2)}\n`);
+		streams.stderr.write(`${renderError(failure, color && Boolean(streams.stderr.isTTY))}\n`);
+		return isUserError(failure) ? failure.exitCode : 1;
+	} finally {
+		process.removeListener('SIGINT', onInt);
+		process.removeListener('SIGTERM', onTerm);
+	}
+}
+
+/** A command's own work stops at its next await on the signal; this makes sure we return promptly too. */
+async function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+	if (signal.aborted) throw signal.reason;
+	return Promise.race([
+		work,
+		new Promise<never>((_, reject) => {
+			signal.addEventListener('abort', () => reject(signal.reason), {once: true});
+		}),
+	]);
+}
+
+async function runWizard(
+	options: GlobalOptions,
+	flags: Record<string, unknown>,
+	streams: Streams,
+	env: NodeJS.ProcessEnv,
+): Promise<number> {
+	const {isInteractive} = await import('./cli-io.js');
+	if (!isInteractive(env, streams.stdin, streams.stdout) || options.json) {
+		throw new UsageError('The wizard needs an interactive terminal (no TTY, CI is set, or --json was given).', {
+			hint: 'Use the subcommands instead, for example:',
+			nextSteps: [
+				'ecr-setup whoami --json',
+				'ecr-setup configure-helper --region REGION --yes',
+				'ecr-setup push IMAGE --repository NAME --region REGION [--create-repository]',
+				'ecr-setup doctor --image IMAGE',
+			],
+		});
+	}
+
+	const [{render}, React, {App}, {createServices}] = await Promise.all([
+		import('ink'),
+		import('react'),
+		import('./app.js'),
+		import('./services/index.js'),
+	]);
+	const services = createServices({profile: options.profile, region: options.region, config: options.config, env});
+	const wizardOptions = {
+		...(options.profile ? {profile: options.profile} : {}),
+		...(options.region ? {region: options.region} : {}),
+		...(stringFlag(flags as never, 'repository') ? {repository: stringFlag(flags as never, 'repository')} : {}),
+		...(stringFlag(flags as never, 'image') ? {image: stringFlag(flags as never, 'image')} : {}),
+		...(stringFlag(flags as never, 'tag') ? {tag: stringFlag(flags as never, 'tag')} : {}),
+		yes: options.yes,
+		createRepository: flags['create-repository'] === true,
+	};
+
+	type Outcome = Parameters<Parameters<typeof App>[0]['onOutcome']>[0];
+	let resume: Parameters<typeof App>[0]['resume'];
+	for (;;) {
+		let settle!: (outcome: Outcome) => void;
+		const outcome = new Promise<Outcome>((resolve) => {
+			settle = resolve;
+		});
+		const instance = render(
+			React.createElement(App, {services, options: wizardOptions, ...(resume ? {resume} : {}), onOutcome: (value: Outcome) => settle(value)}),
+			{exitOnCtrlC: false, stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin, patchConsole: true},
+		);
+		// SIGTERM (or SIGINT outside raw mode) ends the wizard like Ctrl-C does.
+		const onSignal = (signal: NodeJS.Signals) => settle({type: 'exit', exitCode: signal === 'SIGTERM' ? 143 : 130});
+		process.once('SIGTERM', onSignal);
+		process.once('SIGINT', onSignal);
+		const result = await outcome;
+		process.removeListener('SIGTERM', onSignal);
+		process.removeListener('SIGINT', onSignal);
+		instance.unmount();
+		await instance.waitUntilExit().catch(() => undefined);
+		if (result.type === 'exit') return result.exitCode;
+		const handed = await services.runner.interactive(result.file, result.args).catch(() => ({exitCode: 1}));
+		resume = {state: result.state, exitCode: handed.exitCode};
+	}
+}
+
+const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:js|tsx|ts)|ecr-setup)$/.test(process.argv[1]);
+if (isEntry) {
+	const code = await main(process.argv.slice(2));
+	process.exitCode = code;
+}

@@ -1,0 +1,71 @@
+import {stringFlag} from '../lib/args.js';
+import {UsageError, UserError} from '../lib/errors.js';
+import type {InstallMethod} from '../services/types.js';
+import type {CommandDefinition} from './types.js';
+
+const METHODS: InstallMethod[] = ['brew', 'apt', 'dnf', 'yum', 'apk', 'go', 'binary'];
+
+function quote(arg: string): string {
+	return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+export function formatCommand(argv: readonly string[]): string {
+	return argv.map(quote).join(' ');
+}
+
+export const installHelperCommand: CommandDefinition = {
+	name: 'install-helper',
+	summary: 'Install docker-credential-ecr-login (brew, apt, dnf, yum, apk, go, binary)',
+	usage: 'ecr-setup install-helper [--method brew|apt|dnf|yum|apk|go|binary] [--dry-run] [--yes]',
+	flags: [{name: 'method', type: 'string', value: 'METHOD', description: `How to install: ${METHODS.join(', ')} (default: the best for this machine)`}],
+	details: 'Shows the exact command first and asks. sudo is used only when you are not root, and the command says so.',
+	async run(context) {
+		const {services, io, flags} = context;
+		const method = stringFlag(flags, 'method');
+		if (method !== undefined && !METHODS.includes(method as InstallMethod)) {
+			throw new UsageError(`--method ${method} is not one of ${METHODS.join(', ')}.`);
+		}
+
+		const existing = await services.helper.find('ecr-login');
+		if (existing && method === undefined) {
+			io.out(`docker-credential-ecr-login is already installed: ${existing.path}${existing.version ? ` (${existing.version})` : ''}.`);
+			return {json: {installed: true, alreadyInstalled: true, path: existing.path, version: existing.version ?? null, method: null}};
+		}
+
+		const platform = await services.helper.platform();
+		const plans = services.helper.installPlans(platform);
+		const plan = method === undefined ? plans[0] : plans.find((candidate) => candidate.method === method);
+		if (!plan) {
+			throw new UserError(
+				method === undefined
+					? `No install method fits this machine (${platform.os}/${platform.arch}${platform.distro ? `, ${platform.distro}` : ''}).`
+					: `--method ${method} is not available here (${platform.os}${platform.distro ? `, ${platform.distro}` : ''}).`,
+				{
+					code: 'helper.no-install-method',
+					hint: plans.length > 0 ? `Available here: ${plans.map((candidate) => candidate.method).join(', ')}.` : 'Install it by hand:',
+					nextSteps: ['https://github.com/awslabs/amazon-ecr-credential-helper#installing'],
+				},
+			);
+		}
+
+		io.out(`${plan.description}`);
+		for (const before of plan.before) io.out(`  $ ${formatCommand(before)}`);
+		io.out(`  $ ${formatCommand(plan.command)}`);
+		if (plan.needsSudo) io.out('This uses sudo because you are not root; sudo may ask for your password.');
+		if (plan.target && !plan.target.onPath) io.out(`Note: ${plan.target.path} is not on your PATH yet; add its directory to PATH.`);
+		if (context.options.dryRun) {
+			io.out('Dry run: nothing was installed.');
+			return {json: {installed: false, dryRun: true, method: plan.method, command: plan.command, before: plan.before}};
+		}
+
+		if (!(await io.confirm('Run it?', {defaultYes: true, flag: '--yes'}))) {
+			io.out('Nothing was installed.');
+			return {exitCode: 1, json: {installed: false, method: plan.method}};
+		}
+
+		const installed = await services.helper.install(plan, {onLine: (line) => io.err(`  ${line}`), signal: context.signal});
+		io.out(`Installed docker-credential-ecr-login: ${installed.path}${installed.version ? ` (${installed.version})` : ''}.`);
+		io.out('Next: `ecr-setup configure-helper` makes docker use it for your registry.');
+		return {json: {installed: true, alreadyInstalled: false, path: installed.path, version: installed.version ?? null, method: plan.method}};
+	},
+};

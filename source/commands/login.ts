@@ -1,0 +1,61 @@
+import {booleanFlag} from '../lib/args.js';
+import {relativeTime} from '../lib/format.js';
+import type {AuthToken} from '../services/types.js';
+import {resolveTargetRegistries} from './shared.js';
+import type {CommandDefinition} from './types.js';
+
+export const loginCommand: CommandDefinition = {
+	name: 'login',
+	summary: 'docker login to an ECR registry with a 12-hour token',
+	usage: 'ecr-setup login [--region R | --registry HOST] [--public]',
+	flags: [
+		{name: 'registry', type: 'string', multiple: true, value: 'HOST', description: 'Registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com'},
+		{name: 'public', type: 'boolean', description: 'Log in to ECR Public (public.ecr.aws; token from us-east-1)'},
+		{name: 'force', type: 'boolean', description: 'Log in even when the credential helper already serves the registry'},
+	],
+	details:
+		'The token is passed to `docker login --password-stdin`: it never appears in the process list, the screen or a log.\n' +
+		'Prefer `ecr-setup configure-helper`: the credential helper fetches fresh tokens by itself, so pushes never expire.',
+	async run(context) {
+		const {services, io} = context;
+		const registries = await resolveTargetRegistries(context);
+		const config = await services.dockerConfig.read();
+		const results: Array<{registry: string; expiresAt: string | null; loggedIn: boolean; reason?: string}> = [];
+		for (const registry of registries) {
+			const store = services.dockerConfig.resolveStore(config, registry.host);
+			if (store.kind === 'helper' && store.helper === 'ecr-login' && !booleanFlag(context.flags, 'force')) {
+				const ignoring = services.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true';
+				io.out(
+					`${registry.host} is served by docker-credential-ecr-login (${store.source}): docker fetches tokens by itself, no login needed.` +
+						(ignoring ? '' : ' A `docker login` there would fail with "not implemented".'),
+				);
+				results.push({registry: registry.host, expiresAt: null, loggedIn: false, reason: 'credential helper serves this registry'});
+				continue;
+			}
+
+			let token: AuthToken;
+			if (registry.kind === 'public') {
+				token = await services.aws.getPublicAuthorizationToken();
+			} else {
+				// The token must come from the registry's own region (a token from another region gets 400 Bad Request).
+				token = await services.aws.getAuthorizationToken(registry.region, registry.account);
+			}
+
+			if (context.options.dryRun) {
+				io.out(`Dry run: would log docker in to ${registry.host} (token valid ${relativeTime(token.expiresAt, services.now())}).`);
+				results.push({registry: registry.host, expiresAt: token.expiresAt.toISOString(), loggedIn: false, reason: 'dry run'});
+				continue;
+			}
+
+			const outcome = await services.docker.login(registry.host, token.username, token.password);
+			io.out(`Logged in to ${registry.host}. The token expires ${relativeTime(token.expiresAt, services.now())} (${token.expiresAt.toISOString()}).`);
+			if (/unencrypted/i.test(outcome.message)) {
+				io.err('Note: docker stored the token unencrypted in config.json (no credential store). `ecr-setup configure-helper` avoids stored tokens.');
+			}
+
+			results.push({registry: registry.host, expiresAt: token.expiresAt.toISOString(), loggedIn: true});
+		}
+
+		return {json: {registries: results}};
+	},
+};

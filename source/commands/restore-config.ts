@@ -1,0 +1,60 @@
+import {readFile} from 'node:fs/promises';
+import {createTwoFilesPatch} from 'diff';
+import {UserError} from '../lib/errors.js';
+import {colorDiff} from '../lib/format.js';
+import type {CommandDefinition} from './types.js';
+
+export const restoreConfigCommand: CommandDefinition = {
+	name: 'restore-config',
+	summary: 'Put back a docker config.json backup made by ecr-setup',
+	usage: 'ecr-setup restore-config [BACKUP_FILE] [--list] [--dry-run] [--yes]',
+	flags: [{name: 'list', type: 'boolean', description: 'List the backups, newest first'}],
+	details: 'Without BACKUP_FILE the newest backup is restored. The file being replaced is itself backed up first.',
+	async run(context) {
+		const {services, io, positionals} = context;
+		const backups = await services.dockerConfig.listBackups();
+		if (context.flags['list'] === true) {
+			if (backups.length === 0) io.out(`No backups in ${services.dockerConfig.dir}.`);
+			for (const backup of backups) io.out(`${backup.createdAt.toISOString()}  ${backup.path}`);
+			return {json: {backups: backups.map((backup) => ({path: backup.path, createdAt: backup.createdAt.toISOString()}))}};
+		}
+
+		const chosen = positionals[0] ?? backups[0]?.path;
+		if (!chosen) {
+			throw new UserError(`There is no ecr-setup backup in ${services.dockerConfig.dir}.`, {
+				code: 'config.no-backup',
+				hint: 'Backups are made next to config.json each time ecr-setup changes it. Name one explicitly if you moved it.',
+			});
+		}
+
+		let backupText: string;
+		try {
+			backupText = await readFile(chosen, 'utf8');
+		} catch (error) {
+			throw new UserError(`Cannot read the backup ${chosen}.`, {code: 'config.backup-unreadable', hint: 'Check the path (ecr-setup restore-config --list).', cause: error});
+		}
+
+		const current = await services.dockerConfig.read().catch(() => undefined);
+		const currentText = current?.text ?? '';
+		if (currentText === backupText) {
+			io.out(`${services.dockerConfig.dir}/config.json already has the content of ${chosen}. Nothing to do.`);
+			return {json: {restored: false, from: chosen, changed: false}};
+		}
+
+		const path = current?.path ?? `${services.dockerConfig.dir}/config.json`;
+		io.out(colorDiff(createTwoFilesPatch(path, path, currentText, backupText, 'current', 'backup').trimEnd(), io.color));
+		if (context.options.dryRun) {
+			io.out('Dry run: nothing was written.');
+			return {json: {restored: false, from: chosen, changed: true, dryRun: true}};
+		}
+
+		if (!(await io.confirm(`Restore ${path} from ${chosen}?`, {defaultYes: true, flag: '--yes'}))) {
+			io.out('Nothing was written.');
+			return {exitCode: 1, json: {restored: false, from: chosen}};
+		}
+
+		const result = await services.dockerConfig.restore(chosen);
+		io.out(`Restored ${result.path} from ${result.restoredFrom}.${result.backupPath ? ` The replaced file was saved as ${result.backupPath}.` : ''}`);
+		return {json: {restored: true, from: result.restoredFrom, path: result.path, backup: result.backupPath ?? null}};
+	},
+};
