@@ -1,0 +1,64 @@
+import {PassThrough} from 'node:stream';
+import {describe, expect, it} from 'vitest';
+import {main} from '../source/cli.js';
+
+function streams(tty = false) {
+	const out: string[] = [];
+	const err: string[] = [];
+	const stdout = Object.assign(new PassThrough(), {isTTY: tty, columns: 80, rows: 24});
+	const stderr = Object.assign(new PassThrough(), {isTTY: false});
+	stdout.on('data', (chunk) => out.push(String(chunk)));
+	stderr.on('data', (chunk) => err.push(String(chunk)));
+	const stdin = Object.assign(new PassThrough(), {isTTY: tty});
+	return {io: {stdout, stderr, stdin} as never, out, err};
+}
+
+describe('cli', () => {
+	it('prints the version from package.json', async () => {
+		const s = streams();
+		expect(await main(['--version'], s.io, {})).toBe(0);
+		expect(s.out.join('')).toMatch(/^\d+\.\d+\.\d+\n$/);
+	});
+
+	it('lists every command in --help', async () => {
+		const s = streams();
+		expect(await main(['--help'], s.io, {})).toBe(0);
+		for (const name of ['whoami', 'login', 'configure-helper', 'install-helper', 'push', 'doctor', 'restore-config', 'ci', 'policy']) {
+			expect(s.out.join('')).toContain(name);
+		}
+	});
+
+	it('shows a command’s own flags with `<command> --help`', async () => {
+		const s = streams();
+		expect(await main(['push', '--help'], s.io, {})).toBe(0);
+		expect(s.out.join('')).toContain('--create-repository');
+	});
+
+	it('exits 2 with a hint on an unknown command or flag', async () => {
+		const a = streams();
+		expect(await main(['pusj'], a.io, {})).toBe(2);
+		expect(a.err.join('')).toContain('Unknown command "pusj"');
+		const b = streams();
+		expect(await main(['push', '--colour'], b.io, {})).toBe(2);
+		expect(b.err.join('')).toContain('Unknown option --colour');
+	});
+
+	it('refuses to start the wizard without a TTY, naming the subcommands (exit 2)', async () => {
+		const s = streams(false);
+		expect(await main([], s.io, {})).toBe(2);
+		expect(s.err.join('')).toContain('ecr-setup push IMAGE --repository NAME');
+	});
+
+	it('treats CI=true as non-interactive even on a TTY', async () => {
+		const s = streams(true);
+		expect(await main([], s.io, {CI: 'true'})).toBe(2);
+	});
+
+	it('with --json prints exactly one JSON document on stdout, also for errors', async () => {
+		const s = streams();
+		expect(await main(['push', '--json'], s.io, {})).toBe(2);
+		const doc = JSON.parse(s.out.join('')) as {error: {code: string; message: string}};
+		expect(doc.error.code).toBe('usage');
+		expect(doc.error.message).toContain('Which image');
+	});
+});

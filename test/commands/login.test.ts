@@ -1,0 +1,80 @@
+import {describe, expect, it, vi} from 'vitest';
+import {loginCommand} from '../../source/commands/login.js';
+import type {CommandContext} from '../../source/commands/types.js';
+import type {LoadedConfig, StoreResolution} from '../../source/services/types.js';
+import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
+
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const SECRET = 'eyJwYXlsb2FkIjoic2VjcmV0LXNlY3JldCJ9';
+const config: LoadedConfig = {dir: '/c', path: '/c/config.json', realPath: '/c/config.json', exists: false, text: '', data: {}, mode: undefined};
+
+function context(options: {store?: StoreResolution; flags?: Record<string, unknown>; region?: string} = {}) {
+	const login = vi.fn(async () => ({message: 'Login Succeeded'}));
+	const getAuthorizationToken = vi.fn(async (region: string) => ({
+		username: 'AWS',
+		password: SECRET,
+		expiresAt: new Date('2026-11-28T00:00:00Z'),
+		proxyEndpoint: `https://${HOST}`,
+		registry: HOST,
+		region,
+	}));
+	const services = createFakeServices({
+		aws: {
+			resolveRegion: async () => ({region: options.region ?? 'eu-west-1', source: 'AWS_REGION'}),
+			getCallerIdentity: async () => ({account: '123456789012', arn: 'arn:aws:iam::123456789012:user/dev', userId: 'AID', kind: 'iam-user'}),
+			getAuthorizationToken,
+		},
+		dockerConfig: {read: async () => config, resolveStore: () => options.store ?? {kind: 'file', authKey: undefined, hasAuth: false}},
+		docker: {login},
+	});
+	const io = createRecordingIo();
+	const ctx: CommandContext = {
+		services,
+		io,
+		options: {profile: undefined, region: undefined, config: undefined, json: false, yes: false, dryRun: false, color: false, verbose: false},
+		flags: options.flags ?? {},
+		positionals: [],
+		signal: new AbortController().signal,
+	} as CommandContext;
+	return {ctx, io, login, getAuthorizationToken};
+}
+
+describe('login', () => {
+	it('logs docker in to the caller’s registry with the token, the secret only as the password argument', async () => {
+		const {ctx, io, login, getAuthorizationToken} = context();
+		const result = await loginCommand.run(ctx);
+		expect(getAuthorizationToken).toHaveBeenCalledWith('eu-west-1', '123456789012');
+		expect(login).toHaveBeenCalledWith(HOST, 'AWS', SECRET);
+		expect(io.stdout.join('\n')).toContain(`Logged in to ${HOST}`);
+		expect(JSON.stringify(result.json)).not.toContain(SECRET);
+		expect([...io.stdout, ...io.stderr].join('\n')).not.toContain(SECRET);
+		expect(result.json).toEqual({registries: [{registry: HOST, expiresAt: '2026-11-28T00:00:00.000Z', loggedIn: true}]});
+	});
+
+	it('takes the token from the registry’s own region when --registry names another one', async () => {
+		const other = '210987654321.dkr.ecr.ap-south-1.amazonaws.com';
+		const {ctx, getAuthorizationToken, login} = context({flags: {registry: [`https://${other}/my-app`]}});
+		await loginCommand.run(ctx);
+		expect(getAuthorizationToken).toHaveBeenCalledWith('ap-south-1', '210987654321');
+		expect(login.mock.calls[0]?.[0]).toBe(other);
+	});
+
+	it('does not log in where docker-credential-ecr-login already serves the host (docker login would fail: not implemented)', async () => {
+		const {ctx, io, login} = context({store: {kind: 'helper', helper: 'ecr-login', source: 'credHelpers', key: HOST}});
+		const result = await loginCommand.run(ctx);
+		expect(login).not.toHaveBeenCalled();
+		expect(io.stdout.join('\n')).toContain('no login needed');
+		expect(result.json).toMatchObject({registries: [{loggedIn: false}]});
+	});
+
+	it('refuses a host that is not ECR, with a usage error', async () => {
+		const {ctx} = context({flags: {registry: ['ghcr.io']}});
+		await expect(loginCommand.run(ctx)).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining('not an Amazon ECR registry host')});
+	});
+
+	it('without a region says which flag to pass', async () => {
+		const {ctx} = context();
+		ctx.services.aws.resolveRegion = async () => ({region: undefined, source: 'none'});
+		await expect(loginCommand.run(ctx)).rejects.toMatchObject({exitCode: 2, hint: expect.stringContaining('--region')});
+	});
+});
