@@ -1,0 +1,28 @@
+/** A yes/no question: y or n, Enter takes the default, Esc goes back. */
+import React from 'react';
+import {Text} from 'ink';
+import {useKeys} from './ui-context.js';
+
+export type ConfirmProps = {
+	question: string;
+	isActive: boolean;
+	onAnswer: (yes: boolean) => void;
+	onCancel?: () => void;
+	defaultYes?: boolean;
+};
+
+export function Confirm({question, isActive, onAnswer, onCancel, defaultYes = true}: ConfirmProps): React.JSX.Element {
+	useKeys(
+		{
+			enter: () => onAnswer(defaultYes),
+			escape: () => onCancel?.(),
+			keys: {y: () => onAnswer(true), n: () => onAnswer(false)},
+		},
+		isActive,
+	);
+	return (
+		<Text>
+			{question} {defaultYes ? '(Y/n)' : '(y/N)'}
+		</Text>
+	);
+}

@@ -1,0 +1,33 @@
+/** Where you are: "Step 3 of 8 · Region", the live content, then the key hints. */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {KeyHints, type Hint} from './key-hints.js';
+import {useUi} from './ui-context.js';
+
+export function StepFrame({
+	title,
+	position,
+	hints,
+	quit = true,
+	children,
+}: {
+	title: string;
+	position?: {index: number; total: number};
+	hints: Hint[];
+	quit?: boolean;
+	children: React.ReactNode;
+}): React.JSX.Element {
+	const {color} = useUi();
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold={color} {...(color ? {color: 'cyan'} : {})}>
+				{position ? `Step ${position.index} of ${position.total} · ` : ''}
+				{title}
+			</Text>
+			<Box flexDirection="column" marginLeft={2}>
+				{children}
+			</Box>
+			<KeyHints hints={hints} quit={quit} />
+		</Box>
+	);
+}

@@ -1,0 +1,50 @@
+/** What every view piece needs from the wizard: whether to colour, and how to quit (the `q` key). */
+import React, {createContext, useContext} from 'react';
+import {useInput, useStdin, type Key} from 'ink';
+
+export type Ui = {color: boolean; quit: () => void};
+
+const UiContext = createContext<Ui>({color: true, quit() {}});
+
+export function UiProvider({value, children}: {value: Ui; children: React.ReactNode}): React.JSX.Element {
+	return <UiContext.Provider value={value}>{children}</UiContext.Provider>;
+}
+
+export function useUi(): Ui {
+	return useContext(UiContext);
+}
+
+/** Input is only read when the piece has focus and the terminal can deliver keys one by one. */
+export function useActive(isActive: boolean): boolean {
+	const {isRawModeSupported} = useStdin();
+	return isActive && isRawModeSupported;
+}
+
+export type KeyMap = {
+	enter?: () => void;
+	escape?: () => void;
+	/** Single characters (lower case), e.g. {y: …, n: …, r: …}. */
+	keys?: Record<string, () => void>;
+	up?: () => void;
+	down?: () => void;
+};
+
+/** Keys for a screen without a text field: the map, plus `q` to quit unless the map claims it. */
+export function useKeys(map: KeyMap, isActive: boolean): void {
+	const active = useActive(isActive);
+	const {quit} = useUi();
+	useInput(
+		(input: string, key: Key) => {
+			if (key.ctrl || key.meta) return;
+			if (key.return) return map.enter?.();
+			if (key.escape) return map.escape?.();
+			if (key.upArrow) return map.up?.();
+			if (key.downArrow) return map.down?.();
+			const char = input.toLowerCase();
+			const handler = map.keys?.[char];
+			if (handler) return handler();
+			if (char === 'q') quit();
+		},
+		{isActive: active},
+	);
+}

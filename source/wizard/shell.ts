@@ -1,0 +1,12 @@
+/** Commands shown to the user are argv arrays; these render them so that copying them into a shell runs the same argv. */
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+export function shellQuote(argument: string): string {
+	if (argument.length > 0 && SAFE.test(argument)) return argument;
+	return `'${argument.replaceAll("'", `'"'"'`)}'`;
+}
+
+export function commandLine(argv: readonly string[]): string {
+	return argv.map((argument) => shellQuote(argument)).join(' ');
+}
