@@ -597,7 +597,7 @@ export function detectLayout(text: string): Layout {
 	const lines = text.split(/\r?\n/);
 	const spaced = lines.map((line) => /^( +)\S/.exec(line)?.[1]?.length).filter((count): count is number => count !== undefined);
 	const tabbed = lines.some((line) => /^\t+\S/.test(line));
-	if (!tabbed && spaced.length > 0) indent = ' '.repeat(Math.min(...spaced));
+	if (!tabbed && spaced.length > 0) indent = ' '.repeat(spaced.reduce((least, count) => Math.min(least, count)));
 	const colon = /"\s*:(\s*)\S/.exec(text)?.[1] === '' ? ':' : ': ';
 	return {indent, eol, colon};
 }
