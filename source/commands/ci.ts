@@ -1,0 +1,216 @@
+/**
+ * `ecr-setup ci <system>`: write a pipeline that builds the image and pushes it to the user's repository.
+ * The file is written only with consent, after a unified diff against what is there; `--dry-run` prints it instead.
+ */
+import {randomBytes} from 'node:crypto';
+import {chmod, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {basename, dirname, isAbsolute, join, resolve} from 'node:path';
+import {createTwoFilesPatch} from 'diff';
+import {stringFlag} from '../lib/args.js';
+import {UsageError, UserError, errorMessage} from '../lib/errors.js';
+import {colorDiff} from '../lib/format.js';
+import {privateRegistryHost} from '../lib/registry.js';
+import {validateRepositoryName} from '../lib/validation.js';
+import {CI_KINDS, DEFAULT_PATHS, defaultAuth, generatePipeline, isCiKind, type CiAuth} from '../generators/ci.js';
+import {requireRegion} from './shared.js';
+import type {CommandContext, CommandDefinition} from './types.js';
+
+/**
+ * The repository name from --repository. Without it: a usage error naming the flag when nobody can be asked; in a
+ * terminal, the region's only repository is offered.
+ */
+export async function resolveRepository(context: CommandContext, region: string | undefined): Promise<string> {
+	const given = stringFlag(context.flags, 'repository');
+	if (given !== undefined) return given;
+	const missing = (found?: string[]) =>
+		new UsageError('Which repository? Pass --repository NAME.', {
+			code: 'usage.repository',
+			hint: 'Give the ECR repository name only, e.g. --repository my-team/my-app.',
+			...(found && found.length > 0 ? {nextSteps: found.slice(0, 10).map((name) => `--repository ${name}`)} : {}),
+		});
+	if (!context.io.interactive || region === undefined) throw missing();
+	const repositories = await context.services.aws.listRepositories(region, {signal: context.signal});
+	if (repositories.length === 1) {
+		const only = repositories[0]!.name;
+		if (await context.io.confirm(`Use the repository ${only} (the only one in ${region})?`, {defaultYes: true, flag: '--repository'})) {
+			return only;
+		}
+	}
+
+	throw missing(repositories.map((repository) => repository.name));
+}
+
+export type WriteOutcome = {written: boolean; unchanged: boolean};
+
+/**
+ * Show what will change (a unified diff, also for a new file), ask, then write atomically: temp file in the same
+ * directory, then rename. Missing directories are created. A symlinked target is written through to the file it names.
+ */
+export async function writeFileWithConsent(context: CommandContext, path: string, displayPath: string, content: string): Promise<WriteOutcome> {
+	const {io, options} = context;
+	const show = (text: string) => (options.json ? io.err(text) : io.out(text));
+	const before = await readIfExists(path);
+	if (before === content) {
+		show(`${displayPath} already has this content. Nothing to change.`);
+		return {written: false, unchanged: true};
+	}
+
+	const diff = createTwoFilesPatch(before === undefined ? '/dev/null' : displayPath, displayPath, before ?? '', content, undefined, undefined, {context: 3});
+	show(colorDiff(diff.trimEnd(), io.color));
+	const question = before === undefined ? `Create ${displayPath}?` : `Overwrite ${displayPath} with these changes?`;
+	if (!(await io.confirm(question, {defaultYes: before === undefined, flag: '--yes'}))) {
+		show(`Nothing was written; ${displayPath} is as it was.`);
+		return {written: false, unchanged: false};
+	}
+
+	if ((await readIfExists(path)) !== before) {
+		throw new UserError(`${displayPath} changed while ecr-setup was waiting for an answer; nothing was written.`, {
+			code: 'ci.file-changed',
+			hint: 'Run the command again to see the difference against the file as it is now.',
+		});
+	}
+
+	await writeAtomically(path, content);
+	return {written: true, unchanged: false};
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+	try {
+		return await readFile(path, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw new UserError(`Cannot read ${path}: ${errorMessage(error)}`, {code: 'ci.read', cause: error});
+	}
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+	let target = path;
+	let mode = 0o644;
+	try {
+		if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
+		mode = (await stat(target)).mode & 0o777;
+	} catch {
+		// A new file (or a dangling link, written as a new file at its own path).
+	}
+
+	const directory = dirname(target);
+	const temp = join(directory, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+	try {
+		await mkdir(directory, {recursive: true});
+		await writeFile(temp, content, {flag: 'wx', mode});
+		await chmod(temp, mode);
+		await rename(temp, target);
+	} catch (error) {
+		await rm(temp, {force: true}).catch(() => undefined);
+		throw new UserError(`Cannot write ${path}: ${errorMessage(error)}`, {
+			code: 'ci.write',
+			hint: 'Check that the directory is writable, or pass --output with another path (or --dry-run to print the file).',
+			cause: error,
+		});
+	}
+}
+
+export type CiCommandOptions = {
+	/** Where default output paths are resolved (default: the process's working directory). */
+	cwd?: () => string;
+};
+
+export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandDefinition {
+	const cwd = commandOptions.cwd ?? (() => process.cwd());
+	return {
+		name: 'ci',
+		summary: `Write a CI pipeline that pushes to ECR (${CI_KINDS.join(', ')})`,
+		usage: `ecr-setup ci ${CI_KINDS.join('|')} [--repository NAME] [--region R] [--auth oidc|keys] [--role-arn ARN] [--output FILE] [--dry-run]`,
+		flags: [
+			{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository to push to'},
+			{name: 'auth', type: 'string', value: 'oidc|keys', description: 'How the pipeline gets AWS credentials (default: oidc where the CI system supports it)'},
+			{name: 'role-arn', type: 'string', value: 'ARN', description: 'IAM role the pipeline assumes (OIDC; Jenkins: assumed with its keys)'},
+			{name: 'output', type: 'string', value: 'FILE', description: 'Where to write the pipeline (default: the CI system\'s usual path)'},
+			{name: 'branch', type: 'string', value: 'B', description: 'Branch whose pushes run the pipeline (default: main)'},
+			{name: 'dockerfile', type: 'string', value: 'PATH', description: 'Dockerfile to build (default: Dockerfile)'},
+			{name: 'image-name', type: 'string', value: 'NAME', description: 'Local image name for the build (default: the repository name)'},
+		],
+		details:
+			'Default paths: .github/workflows/ecr-push.yml, .gitlab-ci.yml, Jenkinsfile, .circleci/config.yml, bitbucket-pipelines.yml.\n' +
+			'Every pipeline logs in with `aws ecr get-login-password | docker login --password-stdin` (GitHub: amazon-ecr-login),\n' +
+			'tags the image with the commit SHA and pushes it. Shows a diff and asks before writing; --dry-run prints the file.\n' +
+			'Examples:\n' +
+			'  ecr-setup ci github --repository my-app --role-arn arn:aws:iam::123456789012:role/ecr-push\n' +
+			'  ecr-setup ci gitlab --repository my-app --dry-run > .gitlab-ci.yml',
+		async run(context) {
+			const {services, io, options, flags, positionals, signal} = context;
+			const kind = positionals[0];
+			if (kind === undefined || !isCiKind(kind)) {
+				throw new UsageError(
+					kind === undefined ? 'Which CI system? Name one after "ci".' : `"${kind}" is not a CI system ecr-setup knows.`,
+					{code: 'usage.ci-kind', hint: `Use one of: ${CI_KINDS.map((name) => `ecr-setup ci ${name}`).join(', ')}.`},
+				);
+			}
+
+			if (positionals.length > 1) {
+				throw new UsageError(`Unexpected argument "${positionals[1]}".`, {hint: `See ecr-setup ci --help.`});
+			}
+
+			const authFlag = stringFlag(flags, 'auth');
+			if (authFlag !== undefined && authFlag !== 'oidc' && authFlag !== 'keys') {
+				throw new UsageError(`--auth must be "oidc" or "keys", not "${authFlag}".`, {code: 'usage.auth'});
+			}
+
+			const auth: CiAuth = authFlag ?? defaultAuth(kind);
+			// Check the name before any AWS call, so a typo costs nothing.
+			const repositoryFlag = stringFlag(flags, 'repository');
+			if (repositoryFlag !== undefined) {
+				const valid = validateRepositoryName(repositoryFlag);
+				if (!valid.ok) throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
+			} else if (!io.interactive) {
+				await resolveRepository(context, undefined);
+			}
+
+			const region = await requireRegion(context);
+			const identity = await services.aws.getCallerIdentity({region, signal});
+			const repository = await resolveRepository(context, region);
+			const roleArn = stringFlag(flags, 'role-arn');
+			const branch = stringFlag(flags, 'branch');
+			const dockerfile = stringFlag(flags, 'dockerfile');
+			const imageName = stringFlag(flags, 'image-name');
+			const pipeline = generatePipeline(kind, {
+				account: identity.account,
+				region,
+				repository,
+				registry: privateRegistryHost(identity.account, region),
+				auth,
+				...(roleArn === undefined ? {} : {roleArn}),
+				...(branch === undefined ? {} : {branch}),
+				...(dockerfile === undefined ? {} : {dockerfile}),
+				...(imageName === undefined ? {} : {imageName}),
+			});
+
+			const output = stringFlag(flags, 'output');
+			const displayPath = output ?? pipeline.path;
+			const path = isAbsolute(displayPath) ? displayPath : resolve(cwd(), displayPath);
+			const nextSteps = [...pipeline.notes];
+			if (kind === 'github' && pipeline.placeholderRole) {
+				nextSteps.push('`ecr-setup policy --github-oidc OWNER/REPO` prints the trust policy for that role (add --branch B to limit it to one branch).');
+			}
+
+			const printNotes = (write: (text: string) => void) => {
+				write('Next:');
+				for (const note of nextSteps) write(`  • ${note}`);
+			};
+
+			if (options.dryRun) {
+				io.out(pipeline.content.trimEnd());
+				io.err(`Dry run: ${displayPath} was not written.`);
+				printNotes((text) => io.err(text));
+				return {json: {path: displayPath, content: pipeline.content, written: false, notes: nextSteps}};
+			}
+
+			const outcome = await writeFileWithConsent(context, path, displayPath, pipeline.content);
+			if (outcome.written) io.out(`Wrote ${displayPath}.`);
+			if (outcome.written || outcome.unchanged) printNotes((text) => (options.json ? io.err(text) : io.out(text)));
+			return {json: {path: displayPath, content: pipeline.content, written: outcome.written, notes: nextSteps}};
+		},
+	};
+}
+
+export const ciCommand: CommandDefinition = createCiCommand();
