@@ -237,6 +237,27 @@ function checkTokens(text: string, path: string): void {
 	}
 }
 
+/** The scanner reports string errors at the opening quote; point at the bad escape or control character instead. */
+function offendingCharInString(text: string, quote: number): number {
+	for (let index = quote + 1; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code === 34) break;
+		if (code < 0x20) return index;
+		if (code !== 92) continue;
+		const next = text.charAt(index + 1);
+		if (next === 'u') {
+			if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6))) return index;
+			index += 5;
+		} else if ('"\\/bfnrt'.includes(next) && next !== '') {
+			index++;
+		} else {
+			return index;
+		}
+	}
+
+	return quote;
+}
+
 function checkSyntax(text: string, path: string): Node {
 	checkTokens(text, path);
 	let first: {offset: number; code: ParseErrorCode} | undefined;
@@ -260,7 +281,8 @@ function checkSyntax(text: string, path: string): Node {
 		}
 
 		if (code === 1 && here === "'") detail = "strings must use double quotes (\") in JSON, not single quotes";
-		throw syntaxError(text, path, offset, detail);
+		const inString = code === 14 || code === 15 || code === 16;
+		throw syntaxError(text, path, inString ? offendingCharInString(text, offset) : offset, detail);
 	}
 
 	// Belt and braces: anything the scanner let through that the JSON grammar forbids.
@@ -630,8 +652,8 @@ function insertProperty(text: string, object: Node, key: string, value: unknown,
 	const objectIndent = lineIndentAt(text, object.offset);
 	if (children.length === 0) {
 		const inner = text.slice(object.offset + 1, closing);
-		if (!/[\r\n]/.test(text)) {
-			// A one-line file stays on one line.
+		if (!/[\r\n]/.test(text) && object.offset > 0) {
+			// A one-line file stays on one line (a bare `{}` becomes docker's layout).
 			return [{offset: object.offset + 1, length: inner.length, content: `${JSON.stringify(key)}${layout.colon}${render(value, layout, '', false)}`}];
 		}
 
