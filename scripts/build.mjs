@@ -1,49 +1,76 @@
-// Bundles the CLI into dist/ with esbuild: one entry (dist/cli.js) plus lazily loaded chunks, no runtime dependencies.
+// Bundles the CLI into dist/ with esbuild: one entry (dist/cli.js) plus lazily loaded chunks, no runtime dependencies,
+// and dist/THIRD_PARTY_NOTICES.md for the packages inlined. `node scripts/build.mjs [--verbose]`.
+//
+// Start-up is the point of the layout: dist/cli.js statically imports only what --version, --help and argument parsing
+// need; Ink, React, the AWS SDK, execa, the docker service and the doctor sit in chunks reached by import() alone
+// (test/package/bundle.test.ts checks it).
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
+import {generateNotices} from './notices.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
-const dist = path.join(root, 'dist');
-const stubDir = path.join(root, 'node_modules', '.cache', 'ecr-setup-build');
-await rm(dist, {recursive: true, force: true});
-await mkdir(stubDir, {recursive: true});
-// Ink imports react-devtools-core only when DEV is set; marking it external breaks every start, so it becomes empty.
-const devtoolsStub = path.join(stubDir, 'react-devtools-core.js');
-await writeFile(devtoolsStub, 'export default {connectToDevTools() {}};\n');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = path.join(root, 'node_modules', '.cache', 'ecr-setup-build');
+/** The esbuild metafile of the last build: which inputs each output holds and which chunks it imports. */
+export const metafilePath = path.join(cacheDir, 'meta.json');
 
-const result = await build({
-	absWorkingDir: root,
-	entryPoints: {cli: 'source/cli.tsx'},
-	outdir: 'dist',
-	bundle: true,
-	splitting: true,
-	format: 'esm',
-	platform: 'node',
-	target: 'node20',
-	minify: true,
-	legalComments: 'none',
-	mainFields: ['module', 'main'],
-	chunkNames: 'chunks/[name]-[hash]',
-	alias: {'react-devtools-core': devtoolsStub},
-	define: {
-		'process.env.NODE_ENV': '"production"',
-		__ECR_SETUP_VERSION__: JSON.stringify(pkg.version),
-	},
-	banner: {
-		js: '#!/usr/bin/env node\nimport{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);',
-	},
-	metafile: true,
-	logLevel: 'warning',
-});
-
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
-const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
-await writeFile(path.join(root, 'node_modules', '.cache', 'ecr-setup-build', 'meta.json'), JSON.stringify(result.metafile));
-if (process.argv.includes('--verbose')) {
-	for (const [file, output] of outputs) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KiB`);
+/** The settings every bundle of ecr-setup code uses (the CLI, and the benchmark's probes of the same code). */
+export async function bundleOptions() {
+	const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+	await mkdir(cacheDir, {recursive: true});
+	// Ink imports react-devtools-core only when DEV is set; marking it external breaks every start, so it becomes empty.
+	const devtoolsStub = path.join(cacheDir, 'react-devtools-core.js');
+	await writeFile(devtoolsStub, 'export default {connectToDevTools() {}};\n');
+	return {
+		absWorkingDir: root,
+		bundle: true,
+		splitting: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		minify: true,
+		legalComments: 'none',
+		mainFields: ['module', 'main'],
+		chunkNames: 'chunks/[name]-[hash]',
+		alias: {'react-devtools-core': devtoolsStub},
+		define: {
+			'process.env.NODE_ENV': '"production"',
+			__ECR_SETUP_VERSION__: JSON.stringify(pkg.version),
+		},
+		// CommonJS code inside the bundle require()s Node built-ins; ESM output has no require of its own.
+		banner: {js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);'},
+		metafile: true,
+		logLevel: 'warning',
+	};
 }
 
-console.error(`built dist/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB)`);
+export async function buildCli({verbose = false} = {}) {
+	const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+	const dist = path.join(root, 'dist');
+	await rm(dist, {recursive: true, force: true});
+	const options = await bundleOptions();
+	const result = await build({
+		...options,
+		entryPoints: {cli: 'source/cli.tsx'},
+		outdir: 'dist',
+		banner: {js: `#!/usr/bin/env node\n${options.banner.js}`},
+	});
+
+	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+	const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
+	// Kept out of dist/ (the package ships dist/**/*.js and the notices only).
+	await writeFile(metafilePath, JSON.stringify(result.metafile));
+	const notices = await generateNotices(result.metafile, root, pkg);
+	await writeFile(path.join(dist, 'THIRD_PARTY_NOTICES.md'), notices.text);
+	if (verbose) {
+		for (const [file, output] of outputs) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KiB`);
+	}
+
+	console.error(`built dist/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB; notices for ${notices.packages.length} packages)`);
+	return result.metafile;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+	await buildCli({verbose: process.argv.includes('--verbose')});
+}
