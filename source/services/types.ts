@@ -296,6 +296,8 @@ export type PlatformInfo = {
 	/** Package managers found on PATH. */
 	packageManagers: InstallMethod[];
 	home: string;
+	/** Package managers found outside PATH (Homebrew at /opt/homebrew/bin/brew or /usr/local/bin/brew): plans run them by this path. */
+	commandPaths?: Partial<Record<InstallMethod, string>>;
 };
 
 export type InstallPlan = {
@@ -308,6 +310,8 @@ export type InstallPlan = {
 	description: string;
 	/** For 'binary': where it will be installed and whether that directory is on PATH. */
 	target?: {path: string; onPath: boolean};
+	/** For 'binary' (whose `command` is empty: nothing is spawned): the release file, its `.sha256`, and how to put the directory on PATH. */
+	download?: {url: string; checksumUrl: string; version: string; pathAdvice?: string};
 };
 
 export type HelperInfo = {name: string; path: string; version?: string};
