@@ -8,7 +8,7 @@ import type {ECRClient} from '@aws-sdk/client-ecr';
 import type {ECRPUBLICClient} from '@aws-sdk/client-ecr-public';
 import type {STSClient} from '@aws-sdk/client-sts';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
-import {CancelledError} from '../lib/errors.js';
+import {CancelledError, isUserError} from '../lib/errors.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../lib/regions.js';
 import {PUBLIC_REGISTRY_HOST, privateRegistryHost} from '../lib/registry.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../lib/token.js';
@@ -254,6 +254,8 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 		} catch (error) {
 			// Whatever an aborted call fails with (AbortError, a socket reset), the user cancelled it.
 			if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
+			// Already explained (a CA bundle that cannot be read, an unusable answer): keep its code and hint.
+			if (isUserError(error)) throw error;
 			throw toUserError(error, errorContext(service, region, context));
 		}
 	}
@@ -554,6 +556,14 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 				const local = now();
 				const body = response.body as {resume?: () => void} | undefined;
 				body?.resume?.();
+				if (response.statusCode === 407) {
+					// The proxy answered, not AWS: its Date says nothing about AWS's clock.
+					throw Object.assign(new Error('Proxy Authentication Required'), {
+						name: 'ProxyAuthenticationRequired',
+						$metadata: {httpStatusCode: 407},
+					});
+				}
+
 				const header = response.headers['date'] ?? response.headers['Date'];
 				const server = header ? new Date(header) : undefined;
 				if (!server || Number.isNaN(server.getTime())) {

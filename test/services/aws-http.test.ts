@@ -42,6 +42,8 @@ let serverRequests: Array<{method: string; url: string; body: string; authorizat
 let proxy: http.Server;
 let proxyUrl: string;
 let proxyLog: Array<{target: string; proxyAuthorization: string | undefined}>;
+/** When set, the proxy answers 407 to a CONNECT without this Proxy-Authorization. */
+let proxyRequires: string | undefined;
 let silent: net.Server;
 let silentUrl: string;
 
@@ -106,6 +108,11 @@ beforeAll(async () => {
 	});
 	proxy.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
 		proxyLog.push({target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization']});
+		if (proxyRequires && request.headers['proxy-authorization'] !== proxyRequires) {
+			client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n');
+			return;
+		}
+
 		const [host, port] = (request.url ?? '').split(':');
 		const upstream = net.connect(Number(port), host, () => {
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -133,6 +140,7 @@ const handlers: NodeHttpHandler[] = [];
 beforeEach(() => {
 	serverRequests = [];
 	proxyLog = [];
+	proxyRequires = undefined;
 });
 
 afterEach(() => {
@@ -284,6 +292,41 @@ describe('the AWS service over the real stack', () => {
 		expect(error.message).toContain(`127.0.0.1:${deadPort}`);
 		expect(error.message).toContain('HTTPS_PROXY');
 		expect(`${error.message} ${error.hint}`).not.toContain('topsecret');
+	});
+});
+
+describe('a proxy that wants credentials', () => {
+	const env = () => ({
+		HOME: dir,
+		AWS_CONFIG_FILE: path.join(dir, 'no-config'),
+		AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
+		AWS_CA_BUNDLE: caPath,
+		AWS_ENDPOINT_URL: serverUrl,
+	});
+
+	it('is reported as a network error asking for proxy credentials, by the SDK path and the clock check', async () => {
+		proxyRequires = `Basic ${Buffer.from('ci:right').toString('base64')}`;
+		vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+		vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+		vi.stubEnv('AWS_PROFILE', '');
+		const aws = createAwsService({env: {...env(), HTTPS_PROXY: proxyUrl.replace('http://', 'http://ci:wrong@')}, maxAttempts: 1});
+		for (const attempt of [async () => aws.getCallerIdentity({region: 'eu-west-1'}), async () => aws.getServerClock('eu-west-1')]) {
+			const error = (await attempt().catch((error_: unknown) => error_)) as AwsError;
+			expect(error).toBeInstanceOf(AwsError);
+			expect(error.kind).toBe('network');
+			expect(error.message).toMatch(/asked for authentication/);
+			expect(error.message).not.toContain('wrong');
+		}
+
+		expect(serverRequests).toEqual([]);
+		const good = createAwsService({env: {...env(), HTTPS_PROXY: proxyUrl.replace('http://', 'http://ci:right@')}});
+		expect((await good.getCallerIdentity({region: 'eu-west-1'})).account).toBe('123456789012');
+	});
+
+	it('an unreadable CA bundle keeps its own code through the service', async () => {
+		const aws = createAwsService({env: {...env(), AWS_CA_BUNDLE: path.join(dir, 'gone.pem')}});
+		const error = await aws.getServerClock('eu-west-1').catch((error_: unknown) => error_);
+		expect((error as {code: string}).code).toBe('aws.ca-bundle');
 	});
 });
 
