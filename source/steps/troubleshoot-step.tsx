@@ -1,0 +1,118 @@
+/** "My push failed": run the doctor on what the wizard knows, show what is wrong, and offer the way to fix it. */
+import React, {createContext, useContext, useEffect, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useServices} from '../services/context.js';
+import type {Services} from '../services/types.js';
+import type {CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from '../doctor/types.js';
+import {errorMessage} from '../lib/errors.js';
+import {StepFrame} from '../components/step-frame.js';
+import {SelectList, type ListItem} from '../components/select-list.js';
+import {ErrorPanel} from '../components/error-panel.js';
+import {Busy, Status, type ToneName} from '../components/tone.js';
+import {useKeys} from '../components/ui-context.js';
+import type {StepId, WizardState} from '../wizard/state.js';
+import type {StepProps} from './types.js';
+
+export type Troubleshooter = (services: Services, target: DoctorTargetInput, options: DoctorOptions) => Promise<DoctorReport>;
+
+const TroubleshooterContext = createContext<Troubleshooter | undefined>(undefined);
+
+export function TroubleshooterProvider({value, children}: {value: Troubleshooter | undefined; children: React.ReactNode}): React.JSX.Element {
+	return <TroubleshooterContext.Provider value={value}>{children}</TroubleshooterContext.Provider>;
+}
+
+/** The doctor, loaded when first needed (it is not part of the first frame). */
+const loadDoctor: Troubleshooter = async (services, target, options) => {
+	const {runDoctor} = await import('../doctor/run-doctor.js');
+	return runDoctor(services, target, options);
+};
+
+const TONES: Record<CheckResult['status'], ToneName> = {pass: 'success', warn: 'warning', fail: 'error', skip: 'muted'};
+
+export function doctorTarget(state: WizardState): DoctorTargetInput {
+	return {
+		...(state.registry ? {registry: state.registry} : {}),
+		...(state.region ? {region: state.region} : {}),
+		...(state.repository ? {repository: state.repository.name} : {}),
+		...(state.image && state.repository ? {image: `${state.repository.uri}:${state.image.tag}`} : state.image ? {image: state.image.source} : {}),
+	};
+}
+
+type Next = {step: StepId | 'finish'; note?: string};
+
+const AUTH_CHECKS = new Set(['docker.store', 'docker.helper-key', 'docker.helper-works', 'docker.stored-token', 'docker.login-conflict', 'ecr.auth-token']);
+
+export function TroubleshootStep({state, active, signal, position, complete, goto, back}: StepProps): React.JSX.Element {
+	const services = useServices();
+	const troubleshooter = useContext(TroubleshooterContext) ?? loadDoctor;
+	const [report, setReport] = useState<DoctorReport | undefined>();
+	const [error, setError] = useState<string | undefined>();
+	const live = useRef(true);
+
+	async function run(): Promise<void> {
+		setError(undefined);
+		setReport(undefined);
+		try {
+			const found = await troubleshooter(services, doctorTarget(state), {signal, timeoutMs: 15_000});
+			if (live.current && !signal.aborted) setReport(found);
+		} catch (caught) {
+			if (live.current && !signal.aborted) setError(errorMessage(caught));
+		}
+	}
+
+	useEffect(() => {
+		void run();
+		return () => {
+			live.current = false;
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, []);
+
+	useKeys({enter: () => void run(), escape: back}, active && Boolean(error));
+
+	const problems = report ? report.checks.filter((check) => check.status === 'fail' || check.status === 'warn') : [];
+	const authBroken = problems.some((check) => check.status === 'fail' && AUTH_CHECKS.has(check.id));
+	const choices: Array<ListItem<Next>> = [
+		...(authBroken || problems.length > 0
+			? [{key: 'auth', label: 'Set up authentication now (credential helper or login)', value: {step: 'auth', note: 'Troubleshooter: fixing authentication'} as Next}]
+			: []),
+		...(state.pushFailure ? [{key: 'push', label: 'Retry the push', value: {step: 'push', note: 'Troubleshooter: retrying the push'} as Next}] : []),
+		{key: 'finish', label: state.pushFailure ? 'Stop here' : 'Finish', value: {step: 'finish'}},
+	];
+
+	return (
+		<StepFrame
+			title="Troubleshooter"
+			position={position}
+			hints={report ? [['↑↓', 'move'], ['Enter', 'choose']] : error ? [['Enter', 'retry'], ['Esc', 'back']] : []}
+		>
+			{!report && !error ? <Busy>{`Checking docker, the docker config, AWS and ${state.registry ?? 'the registry'}…`}</Busy> : null}
+			{error ? <ErrorPanel title="The checks could not run" detail={error} /> : null}
+			{report ? (
+				<Box flexDirection="column">
+					<Text>{`${report.summary.pass} passed · ${report.summary.warn} warnings · ${report.summary.fail} failed · ${report.summary.skip} skipped`}</Text>
+					{problems.length === 0 ? <Status tone="success">Nothing wrong found.</Status> : null}
+					{problems.slice(0, 5).map((check) => (
+						<Box key={check.id} flexDirection="column">
+							<Status tone={TONES[check.status]}>{`${check.title}: ${check.detail}`}</Status>
+							{check.fix ? <Text wrap="wrap">{`    → ${check.fix.description}${check.fix.command ? `  $ ${check.fix.command}` : ''}`}</Text> : null}
+						</Box>
+					))}
+					{problems.length > 5 ? <Text>{`  … ${problems.length - 5} more: run ecr-setup doctor for the full report`}</Text> : null}
+					<Box marginTop={1} flexDirection="column">
+						<SelectList
+							items={choices}
+							isActive={active}
+							onCancel={back}
+							onSelect={(item) => {
+								const summary = `Troubleshooter: ${report.summary.fail} failed, ${report.summary.warn} warnings`;
+								if (item.value.step === 'finish') complete({patch: {}, summary, interactive: true, next: 'done'});
+								else complete({patch: {}, summary, interactive: true, next: item.value.step});
+							}}
+						/>
+					</Box>
+				</Box>
+			) : null}
+		</StepFrame>
+	);
+}
