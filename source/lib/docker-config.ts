@@ -22,7 +22,7 @@ export const MAX_NESTING = 1000;
 
 // ───────────────────────────── errors ─────────────────────────────
 
-export type ConfigErrorReason = 'syntax' | 'encoding' | 'type' | 'duplicate-key' | 'too-deep';
+export type ConfigErrorReason = 'syntax' | 'encoding' | 'type' | 'invalid-auth' | 'duplicate-key' | 'too-deep';
 
 /** config.json cannot be used: names the file, line and column, and says how to fix it. Code `docker.config`. */
 export class ConfigError extends UserError {
@@ -439,6 +439,19 @@ function validateTypes(text: string, path: string, root: Node): void {
 					const checkString = shape === 'string-map-map' || field === 'proxies' || AUTH_ENTRY_FIELDS.includes(keyOf(inner));
 					if (checkString && innerValue.type !== 'string' && innerValue.type !== 'null') {
 						fail(inner, `${entryLabel}: "${keyOf(inner)}" must be a string, not ${describeNode(innerValue)}`);
+					}
+
+					if (field === 'auths' && keyOf(inner) === 'auth' && !authDecodes(innerValue.value)) {
+						// docker's LoadFromReader fails on it, and then ignores the rest of the file.
+						const {line, column} = lineColumnAt(text, innerValue.offset);
+						throw new ConfigError({
+							file: path,
+							line,
+							column,
+							reason: 'invalid-auth',
+							detail: `${entryLabel}: "auth" is not base64 of "user:password", so docker cannot load this file`,
+							hint: `Remove that "auth" value (or log in again with \`docker login ${entryKey}\`), then run ecr-setup again. ecr-setup wrote nothing.`,
+						});
 					}
 				}
 			}

@@ -162,6 +162,16 @@ describe('parseDockerConfig', () => {
 		expect(error.detail).toMatch(detail);
 	});
 
+	it('rejects an auths "auth" docker cannot decode (docker then fails to load the whole file)', () => {
+		for (const auth of ['!!', 'dXNlcg==', 'OnBhc3M=', 'abc']) {
+			const error = parseError(`{\n\t"auths": {\n\t\t"h": {"auth": "${auth}"}\n\t}\n}`);
+			expect(error).toMatchObject({line: 3, column: 17, reason: 'invalid-auth'});
+			expect(error.hint).toMatch(/docker login h/);
+		}
+
+		expect(parseDockerConfig('{"auths": {"h": {"auth": "dXNlcjpwYXNz"}, "g": {"auth": ""}}}', FILE).auths).toHaveProperty('h');
+	});
+
 	it('accepts null where Go does', () => {
 		expect(parseDockerConfig('{"auths": null, "credHelpers": null, "credsStore": null}', FILE)).toEqual({});
 		expect(parseDockerConfig('{"credHelpers": {"h": null}, "auths": {"a": null}}', FILE)).toEqual({credHelpers: {h: ''}, auths: {a: {}}});
