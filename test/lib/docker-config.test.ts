@@ -356,15 +356,15 @@ describe('planEdit', () => {
 	});
 
 	it('removes entries with their comma and nothing else', () => {
-		const text = `{\n\t"auths": {\n\t\t"https://${HOST}": {},\n\t\t"${HOST}": {"auth": "eA=="},\n\t\t"z": {}\n\t},\n\t"credHelpers": {\n\t\t"a": "b"\n\t}\n}`;
+		const text = `{\n\t"auths": {\n\t\t"https://${HOST}": {},\n\t\t"${HOST}": {"auth": "eDp5"},\n\t\t"z": {}\n\t},\n\t"credHelpers": {\n\t\t"a": "b"\n\t}\n}`;
 		expect(planEdit(loaded(text), [{type: 'remove-auth', key: `https://${HOST}`}]).newText).toBe(
-			`{\n\t"auths": {\n\t\t"${HOST}": {"auth": "eA=="},\n\t\t"z": {}\n\t},\n\t"credHelpers": {\n\t\t"a": "b"\n\t}\n}`,
+			`{\n\t"auths": {\n\t\t"${HOST}": {"auth": "eDp5"},\n\t\t"z": {}\n\t},\n\t"credHelpers": {\n\t\t"a": "b"\n\t}\n}`,
 		);
 		expect(planEdit(loaded(text), [{type: 'remove-auth', key: HOST}]).newText).toBe(
 			`{\n\t"auths": {\n\t\t"https://${HOST}": {},\n\t\t"z": {}\n\t},\n\t"credHelpers": {\n\t\t"a": "b"\n\t}\n}`,
 		);
 		expect(planEdit(loaded(text), [{type: 'remove-cred-helper', host: 'a'}]).newText).toBe(
-			`{\n\t"auths": {\n\t\t"https://${HOST}": {},\n\t\t"${HOST}": {"auth": "eA=="},\n\t\t"z": {}\n\t},\n\t"credHelpers": {}\n}`,
+			`{\n\t"auths": {\n\t\t"https://${HOST}": {},\n\t\t"${HOST}": {"auth": "eDp5"},\n\t\t"z": {}\n\t},\n\t"credHelpers": {}\n}`,
 		);
 		const missing = planEdit(loaded(text), [{type: 'remove-cred-helper', host: 'nope'}, {type: 'remove-auth', key: 'nope'}, {type: 'remove-creds-store'}]);
 		expect(missing.changed).toBe(false);
