@@ -14,7 +14,7 @@ import {PUBLIC_REGISTRY_HOST, privateRegistryHost} from '../lib/registry.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../lib/token.js';
 import {AwsError, type AwsErrorContext, toUserError} from './aws-errors.js';
 import {type AwsServiceName, configuredEndpoint, createAwsHttpHandler, describeProxyFor, endpointUrl} from './aws-http.js';
-import {listProfiles, readProfile, resolveRegion, selectedProfile} from './aws-profiles.js';
+import {awsConfigFiles, listProfiles, readProfile, resolveRegion, selectedProfile} from './aws-profiles.js';
 import type {
 	AuthToken,
 	AwsService,
@@ -256,8 +256,29 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 			if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
 			// Already explained (a CA bundle that cannot be read, an unusable answer): keep its code and hint.
 			if (isUserError(error)) throw error;
-			throw toUserError(error, errorContext(service, region, context));
+			const explained = toUserError(error, errorContext(service, region, context));
+			if (explained.kind === 'no-credentials' && profile) throw (await missingProfileError(explained)) ?? explained;
+			throw explained;
 		}
+	}
+
+	/** "Could not load credentials" for a profile that is not defined anywhere is really a typo or a missing file. */
+	async function missingProfileError(original: AwsError): Promise<AwsError | undefined> {
+		if (!profile) return undefined;
+		const known = await listProfiles(env).catch(() => undefined);
+		if (!known || known.some((item) => item.name === profile)) return undefined;
+		const files = awsConfigFiles(env);
+		const names = known.map((item) => item.name);
+		return new AwsError(`Profile ${profile} is not defined in ${files.configPath} or ${files.credentialsPath}.`, {
+			kind: 'no-credentials',
+			hint:
+				names.length > 0
+					? `Known profiles: ${names.join(', ')}. Pass one of them with --profile (or AWS_PROFILE), or create ${profile}.`
+					: `No profiles are defined yet: create ${profile} with \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`.`,
+			nextSteps: [`aws configure --profile ${profile}`, `aws configure sso --profile ${profile}`, 'aws configure list-profiles'],
+			cause: original.cause,
+			...(original.awsCode ? {awsCode: original.awsCode} : {}),
+		});
 	}
 
 	async function describeRepositoryRaw(

@@ -126,6 +126,22 @@ describe('getCallerIdentity', () => {
 		expect(typeof retryMode === 'function' ? await (retryMode as () => Promise<string>)() : retryMode).toBe('standard');
 	});
 
+	it('says so when the selected profile is not defined anywhere', async () => {
+		const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError', tryNextLink: false});
+		sts.on(GetCallerIdentityCommand).rejects(noCredentials);
+		const error = (await createAwsService({profile: 'typo', env: isolatedEnv()})
+			.getCallerIdentity({region: 'us-east-1'})
+			.catch((error_: unknown) => error_)) as AwsError;
+		expect(error.code).toBe('aws.no-credentials');
+		expect(error.message).toBe('Profile typo is not defined in /nonexistent/config or /nonexistent/credentials.');
+		expect(error.nextSteps).toContain('aws configure sso --profile typo');
+		const generic = (await createAwsService({env: isolatedEnv()})
+			.getCallerIdentity({region: 'us-east-1'})
+			.catch((error_: unknown) => error_)) as AwsError;
+		expect(generic.code).toBe('aws.no-credentials');
+		expect(generic.message).toMatch(/^No AWS credentials were found/);
+	});
+
 	it('takes the profile from AWS_PROFILE when no flag is given', () => {
 		expect(createAwsService({env: isolatedEnv({AWS_PROFILE: 'ci'})}).profile).toBe('ci');
 		expect(createAwsService({env: isolatedEnv()}).profile).toBeUndefined();
