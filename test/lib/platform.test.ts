@@ -469,7 +469,7 @@ describe('CredentialHelperService.platform() over platform inputs', () => {
 			expected: {os: 'win32', isRoot: false, isWsl: false, packageManagers: []},
 		},
 	])('$name', async ({os: osName, uid, env, proc, release, path: table, expected}) => {
-		const runner = createFakeRunner([], {path: table});
+		const runner = createFakeRunner([], {path: table as Record<string, string>});
 		const service = createCredentialHelperService({runner, env, platform: osName, arch: 'arm64', uid, home: '/home/dev', files: await files(proc, release)});
 		const info = await service.platform();
 		expect(info).toMatchObject({arch: 'arm64', home: '/home/dev', ...expected});
