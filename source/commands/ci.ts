@@ -11,7 +11,8 @@ import {UsageError, UserError, errorMessage} from '../lib/errors.js';
 import {colorDiff} from '../lib/format.js';
 import {privateRegistryHost} from '../lib/registry.js';
 import {validateRepositoryName} from '../lib/validation.js';
-import {CI_KINDS, DEFAULT_PATHS, defaultAuth, generatePipeline, isCiKind, type CiAuth} from '../generators/ci.js';
+import {CI_KINDS, defaultAuth, generatePipeline, githubRepositoryOfRemote, isCiKind, type CiAuth} from '../generators/ci.js';
+import {assertOwnerRepo} from '../generators/policy.js';
 import {requireRegion} from './shared.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
@@ -110,6 +111,27 @@ async function writeAtomically(path: string, content: string): Promise<void> {
 	}
 }
 
+/** OWNER/REPO of the `origin` remote when it is on GitHub. Best effort: no git, no repository, another host → undefined. */
+async function githubRepositoryAt(context: CommandContext, directory: string): Promise<string | undefined> {
+	try {
+		while (!(await stat(directory).then((info) => info.isDirectory(), () => false))) {
+			const parent = dirname(directory);
+			if (parent === directory) return undefined;
+			directory = parent;
+		}
+
+		const result = await context.services.runner.run('git', ['remote', 'get-url', 'origin'], {cwd: directory, timeoutMs: 5000, signal: context.signal});
+		if (result.exitCode !== 0) return undefined;
+		const ownerRepo = githubRepositoryOfRemote(result.stdout);
+		if (ownerRepo === undefined) return undefined;
+		assertOwnerRepo(ownerRepo);
+		return ownerRepo;
+	} catch (error) {
+		if (context.signal.aborted) throw error;
+		return undefined;
+	}
+}
+
 export type CiCommandOptions = {
 	/** Where default output paths are resolved (default: the process's working directory). */
 	cwd?: () => string;
@@ -173,6 +195,10 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			const branch = stringFlag(flags, 'branch');
 			const dockerfile = stringFlag(flags, 'dockerfile');
 			const imageName = stringFlag(flags, 'image-name');
+			const output = stringFlag(flags, 'output');
+			const where = output === undefined ? cwd() : dirname(isAbsolute(output) ? output : resolve(cwd(), output));
+			// Names the repository in the trust-policy hint; only GitHub OIDC needs it.
+			const sourceRepository = kind === 'github' && auth === 'oidc' ? await githubRepositoryAt(context, where) : undefined;
 			const pipeline = generatePipeline(kind, {
 				account: identity.account,
 				region,
@@ -183,15 +209,12 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 				...(branch === undefined ? {} : {branch}),
 				...(dockerfile === undefined ? {} : {dockerfile}),
 				...(imageName === undefined ? {} : {imageName}),
+				...(sourceRepository === undefined ? {} : {sourceRepository}),
 			});
 
-			const output = stringFlag(flags, 'output');
 			const displayPath = output ?? pipeline.path;
 			const path = isAbsolute(displayPath) ? displayPath : resolve(cwd(), displayPath);
-			const nextSteps = [...pipeline.notes];
-			if (kind === 'github' && pipeline.placeholderRole) {
-				nextSteps.push('`ecr-setup policy --github-oidc OWNER/REPO` prints the trust policy for that role (add --branch B to limit it to one branch).');
-			}
+			const nextSteps = pipeline.notes;
 
 			const printNotes = (write: (text: string) => void) => {
 				write('Next:');

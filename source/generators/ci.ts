@@ -11,7 +11,7 @@ import {Document} from 'yaml';
 import {UsageError} from '../lib/errors.js';
 import {parseRegistryHost} from '../lib/registry.js';
 import {partitionOfRegion} from '../lib/regions.js';
-import {assertAccount, assertBranch, assertRegion, assertRepository, assertRoleArn} from './policy.js';
+import {assertAccount, assertBranch, assertOwnerRepo, assertRegion, assertRepository, assertRoleArn} from './policy.js';
 
 export const CI_KINDS = ['github', 'gitlab', 'jenkins', 'circleci', 'bitbucket'] as const;
 export type CiKind = (typeof CI_KINDS)[number];
@@ -49,6 +49,8 @@ export type PipelineInput = {
 	dockerfile?: string;
 	/** Branch whose pushes run the pipeline (default: main). */
 	branch?: string;
+	/** The code's repository on the CI platform (GitHub: OWNER/REPO), when known: named in the notes. */
+	sourceRepository?: string;
 };
 
 export type GeneratedPipeline = {
@@ -103,7 +105,11 @@ function buildTagPushScript(tagVariable: string, registryVariable = 'ECR_REGISTR
 	].join('\n');
 }
 
-type Resolved = Required<Omit<PipelineInput, 'roleArn'>> & {roleArn: string | undefined; placeholderRole: boolean};
+type Resolved = Required<Omit<PipelineInput, 'roleArn' | 'sourceRepository'>> & {
+	roleArn: string | undefined;
+	placeholderRole: boolean;
+	sourceRepository: string | undefined;
+};
 
 function resolveInput(kind: CiKind, input: PipelineInput): Resolved {
 	assertAccount(input.account);
@@ -158,7 +164,8 @@ function resolveInput(kind: CiKind, input: PipelineInput): Resolved {
 
 	const placeholderRole = input.auth === 'oidc' && input.roleArn === undefined;
 	const roleArn = placeholderRole ? placeholderRoleArn(input.account, input.region) : input.roleArn;
-	return {...input, imageName, dockerfile, branch, roleArn, placeholderRole};
+	if (input.sourceRepository !== undefined && kind === 'github') assertOwnerRepo(input.sourceRepository);
+	return {...input, imageName, dockerfile, branch, roleArn, placeholderRole, sourceRepository: input.sourceRepository};
 }
 
 function yamlText(value: unknown, header: string[]): string {
@@ -236,7 +243,7 @@ function github(input: Resolved): GeneratedPipeline {
 	const notes = oidc
 		? roleNotes(
 				input,
-				'Let GitHub Actions assume the role: the account needs the IAM OIDC provider token.actions.githubusercontent.com (audience sts.amazonaws.com), and `ecr-setup policy --github-oidc OWNER/REPO` prints the role\'s trust policy.',
+				`Let GitHub Actions assume the role: the account needs the IAM OIDC provider token.actions.githubusercontent.com (audience sts.amazonaws.com), and \`ecr-setup policy --github-oidc ${input.sourceRepository ?? 'OWNER/REPO'} --branch ${input.branch}\` prints the role's trust policy.`,
 			)
 		: keyNotes('Add repository secrets (Settings → Secrets and variables → Actions)', input);
 	return {path: DEFAULT_PATHS.github, content: yamlText(workflow, header('GitHub Actions', input)), notes, placeholderRole: input.placeholderRole};
@@ -463,4 +470,13 @@ export function generatePipeline(kind: CiKind, input: PipelineInput): GeneratedP
 	}
 
 	return GENERATORS[kind](resolveInput(kind, input));
+}
+
+/** OWNER/REPO of a GitHub remote URL (https, ssh or scp-like), or undefined for anything else. */
+export function githubRepositoryOfRemote(url: string): string | undefined {
+	const match = /^(?:https:\/\/(?:[^@/]+@)?github\.com\/|ssh:\/\/git@github\.com(?::\d+)?\/|git@github\.com:)([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(
+		url.trim(),
+	);
+	if (!match) return undefined;
+	return `${match[1]}/${match[2]}`;
 }

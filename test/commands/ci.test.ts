@@ -7,7 +7,8 @@ import {createCiCommand} from '../../source/commands/ci.js';
 import type {CommandContext, GlobalOptions} from '../../source/commands/types.js';
 import {UsageError} from '../../source/lib/errors.js';
 import {generatePipeline} from '../../source/generators/ci.js';
-import type {AwsService, RepositoryInfo} from '../../source/services/types.js';
+import type {AwsService, ProcessRunner, RepositoryInfo} from '../../source/services/types.js';
+import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo, type RecordingIo} from '../helpers/fake-services.js';
 
 const ACCOUNT = '123456789012';
@@ -38,6 +39,7 @@ function repository(name: string): RepositoryInfo {
 }
 
 type Setup = {
+	runner?: Partial<ProcessRunner>;
 	positionals?: string[];
 	flags?: Record<string, string | boolean | undefined>;
 	options?: Partial<GlobalOptions>;
@@ -49,6 +51,7 @@ function setup(options: Setup = {}) {
 	const getCallerIdentity = vi.fn(async () => ({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, userId: 'AIDA', kind: 'iam-user' as const}));
 	const services = createFakeServices({
 		aws: {resolveRegion: async () => ({region: REGION, source: 'AWS_REGION'}), getCallerIdentity, ...options.aws},
+		...(options.runner ? {runner: options.runner} : {}),
 	});
 	const io = options.io ?? createRecordingIo();
 	const context: CommandContext = {
@@ -186,6 +189,28 @@ describe('ecr-setup ci', () => {
 		const configure = workflow.jobs.push.steps.find((step: {uses?: string}) => step.uses?.includes('configure-aws-credentials'));
 		expect(configure.with['role-to-assume']).toBe(`arn:aws:iam::${ACCOUNT}:role/REPLACE-ME-ecr-setup-ci-role`);
 		expect(io.stderr.join('\n')).toContain('ecr-setup policy --github-oidc OWNER/REPO');
+	});
+
+	it('names the GitHub repository of the origin remote in the trust-policy hint', async () => {
+		const runner = createFakeRunner([
+			{
+				file: 'git',
+				args: ['remote', 'get-url', 'origin'],
+				result: {stdout: 'git@github.com:octo-org/web-app.git\n'},
+				check: (runOptions) => expect(runOptions.cwd).toBe(dir),
+			},
+		]);
+		const {context, io, command} = setup({flags: {repository: 'web-app', branch: 'trunk'}, options: {dryRun: true}, runner});
+		await command.run(context);
+		expect(runner.remaining()).toEqual([]);
+		expect(io.stderr.join('\n')).toContain('`ecr-setup policy --github-oidc octo-org/web-app --branch trunk`');
+	});
+
+	it('falls back to OWNER/REPO when origin is not on GitHub', async () => {
+		const runner = createFakeRunner([{file: 'git', args: ['remote', 'get-url', 'origin'], result: {stdout: 'https://gitlab.com/octo/web-app.git\n'}}]);
+		const {context, io, command} = setup({flags: {repository: 'web-app'}, options: {dryRun: true}, runner});
+		await command.run(context);
+		expect(io.stderr.join('\n')).toContain('`ecr-setup policy --github-oidc OWNER/REPO --branch main`');
 	});
 
 	it('passes --auth keys, --branch and --dockerfile through', async () => {

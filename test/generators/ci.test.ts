@@ -5,6 +5,7 @@ import {UsageError} from '../../source/lib/errors.js';
 import {
 	CI_KINDS,
 	generatePipeline,
+	githubRepositoryOfRemote,
 	groovyString,
 	shellQuote,
 	type CiKind,
@@ -407,6 +408,24 @@ describe('input checks', () => {
 		expect(() => generate('gitlab', {branch: 'main; rm -rf /'})).toThrow(/branch/);
 		expect(() => generate('gitlab', {dockerfile: 'a\nb'})).toThrow(/control characters/);
 		expect(() => generatePipeline('travis' as CiKind, BASE)).toThrow(/github, gitlab, jenkins, circleci, bitbucket/);
+	});
+});
+
+describe('githubRepositoryOfRemote', () => {
+	it('reads OWNER/REPO from https, ssh and scp-like GitHub remotes only', () => {
+		expect(githubRepositoryOfRemote('https://github.com/octo-org/web-app.git\n')).toBe('octo-org/web-app');
+		expect(githubRepositoryOfRemote('https://github.com/octo-org/web.app')).toBe('octo-org/web.app');
+		expect(githubRepositoryOfRemote('git@github.com:octo/app.git')).toBe('octo/app');
+		expect(githubRepositoryOfRemote('ssh://git@github.com/octo/app.git')).toBe('octo/app');
+		expect(githubRepositoryOfRemote('https://gitlab.com/octo/app.git')).toBeUndefined();
+		expect(githubRepositoryOfRemote('https://github.com.evil.example/octo/app')).toBeUndefined();
+		expect(githubRepositoryOfRemote('https://github.com/octo/app/tree/main')).toBeUndefined();
+	});
+
+	it('names the repository and branch in the GitHub trust-policy note', () => {
+		const notes = generate('github', {sourceRepository: 'octo/app', branch: 'prod'}).notes.join('\n');
+		expect(notes).toContain('ecr-setup policy --github-oidc octo/app --branch prod');
+		expect(() => generate('github', {sourceRepository: 'not a repo'})).toThrow(/OWNER\/REPO/);
 	});
 });
 
