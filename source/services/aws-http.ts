@@ -5,11 +5,10 @@
  */
 import {accessSync, constants as fsConstants, readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
-import type {ClientRequest} from 'node:http';
-import http from 'node:http';
-import https from 'node:https';
+// http, https and tls are imported where used: loading them costs tens of milliseconds at start-up (issue 7).
+import type {Agent as HttpAgent, ClientRequest} from 'node:http';
+import type {Agent as HttpsAgent} from 'node:https';
 import type {Socket} from 'node:net';
-import tls from 'node:tls';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
 // @ts-ignore -- proxy-from-env ships no type declarations (ts-ignore, not expect-error, in case some are added).
 import {getProxyForUrl as untypedGetProxyForUrl} from 'proxy-from-env';
@@ -96,6 +95,7 @@ export function caBundleSetting(env: Env, profileCaBundle?: string): CaBundleSet
  * store (including NODE_EXTRA_CA_CERTS), so everything that store held is added back explicitly.
  */
 export async function loadCaCertificates(bundle: CaBundleSetting, env: Env): Promise<string[]> {
+	const tls = await import('node:tls');
 	const certificates = [...tls.rootCertificates];
 	const extra = env['NODE_EXTRA_CA_CERTS'];
 	if (extra) {
@@ -144,8 +144,8 @@ async function createRoutingAgent(options: {
 	proxy: string;
 	env: Env;
 	ca: string[] | undefined;
-	direct: http.Agent;
-}): Promise<http.Agent> {
+	direct: HttpAgent;
+}): Promise<HttpAgent> {
 	const {HttpsProxyAgent} = await import('https-proxy-agent');
 	const {protocol, env, direct, ca} = options;
 
@@ -177,8 +177,9 @@ export type AwsHttpHandlerOptions = {
 };
 
 /** Agents for https: and http: endpoints, honouring the proxy variables and the CA bundle. */
-export async function createAgents(options: AwsHttpHandlerOptions): Promise<{httpsAgent: https.Agent; httpAgent: http.Agent}> {
+export async function createAgents(options: AwsHttpHandlerOptions): Promise<{httpsAgent: HttpsAgent; httpAgent: HttpAgent}> {
 	const {env} = options;
+	const [{default: http}, {default: https}] = await Promise.all([import('node:http'), import('node:https')]);
 	const bundle = caBundleSetting(env, options.profileCaBundle);
 	const ca = bundle ? await loadCaCertificates(bundle, env) : undefined;
 	const directHttps = new https.Agent({keepAlive: true, ...(ca ? {ca} : {})});
@@ -186,7 +187,7 @@ export async function createAgents(options: AwsHttpHandlerOptions): Promise<{htt
 	const httpsProxy = proxyVariableFor('https', env);
 	const httpProxy = proxyVariableFor('http', env);
 	const httpsAgent = httpsProxy
-		? ((await createRoutingAgent({protocol: 'https', proxy: withScheme(httpsProxy.value, 'https'), env, ca, direct: directHttps})) as https.Agent)
+		? ((await createRoutingAgent({protocol: 'https', proxy: withScheme(httpsProxy.value, 'https'), env, ca, direct: directHttps})) as HttpsAgent)
 		: directHttps;
 	const httpAgent = httpProxy
 		? await createRoutingAgent({protocol: 'http', proxy: withScheme(httpProxy.value, 'http'), env, ca, direct: directHttp})
