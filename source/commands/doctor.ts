@@ -1,0 +1,84 @@
+/** `ecr-setup doctor`: find out why a push to ECR fails, and (with --fix) fix what is safe to fix. */
+import {booleanFlag, stringFlag} from '../lib/args.js';
+import {formatReport} from '../doctor/format.js';
+import {applyFixes, planFixes, type FixPlan, type FixStepResult} from '../doctor/fixes.js';
+import {diagnose, exitCodeOf, reportToJson} from '../doctor/run-doctor.js';
+import type {DoctorOptions, DoctorReport, DoctorTargetInput} from '../doctor/types.js';
+import type {CommandContext, CommandDefinition, CommandResult} from './types.js';
+
+function fixCount(plan: FixPlan): number {
+	return Number(plan.installHelper) + (plan.config.changes.length > 0 ? 1 : 0) + plan.login.length + plan.tags.length;
+}
+
+function formatStep(step: FixStepResult): string {
+	const mark = {done: 'done', declined: 'declined', failed: 'FAILED', skipped: 'skipped', 'dry-run': 'dry run'}[step.status];
+	return `  [${mark}] ${step.step}: ${step.message}`;
+}
+
+export async function runDoctorCommand(context: CommandContext, doctorOptions: DoctorOptions = {}): Promise<CommandResult> {
+	const {services, io, options, flags, signal} = context;
+	const input: DoctorTargetInput = {
+		registry: stringFlag(flags, 'registry'),
+		repository: stringFlag(flags, 'repository'),
+		image: stringFlag(flags, 'image'),
+		region: options.region,
+	};
+	const color = io.color && !services.env['NO_COLOR'];
+	const fix = booleanFlag(flags, 'fix');
+	const say = (text: string) => (options.json ? io.err(text) : io.out(text));
+	const runOptions: DoctorOptions = {signal, ...doctorOptions};
+	if (!options.json) io.err('Checking docker, AWS and ECR…');
+	const first = await diagnose(services, input, runOptions);
+	for (const note of first.facts.target.notes) io.err(`Note: ${note}`);
+	let report: DoctorReport = first.report;
+	if (!options.json) io.out(formatReport(report, {color}));
+	const plan = planFixes(report);
+	if (!fix) {
+		const count = fixCount(plan);
+		if (!options.json && count > 0) io.out(`\n${count} of these can be fixed for you: ecr-setup doctor --fix${input.registry ? ` --registry ${input.registry}` : ''}`);
+		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+	}
+
+	if (fixCount(plan) === 0) {
+		say(report.summary.fail + report.summary.warn > 0 ? '\nNothing here can be fixed automatically; follow the fixes above.' : '\nNothing to fix.');
+		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+	}
+
+	say('\nApplying the safe fixes:');
+	const steps = await applyFixes(services, first.facts, plan, io, {say, signal, ...(options.dryRun ? {dryRun: true} : {})});
+	for (const step of steps) say(formatStep(step));
+	if (options.dryRun) {
+		say('Dry run: nothing was changed.');
+		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+	}
+
+	say('\nChecking again…');
+	report = (await diagnose(services, input, runOptions)).report;
+	if (!options.json) io.out(formatReport(report, {color}));
+	return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+}
+
+export const doctorCommand: CommandDefinition = {
+	name: 'doctor',
+	summary: 'Find out why a push to ECR fails, and fix it',
+	usage: 'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--profile P] [--json] [--fix [--yes]]',
+	flags: [
+		{name: 'registry', type: 'string', value: 'HOST', description: 'The ECR registry host (default: from --image, else your account and region)'},
+		{name: 'repository', type: 'string', value: 'NAME', description: 'The repository name (only the name, not the URI)'},
+		{name: 'image', type: 'string', value: 'REF', description: 'The image you push: a local name (my-app:1.0) or its full ECR URI'},
+		{name: 'fix', type: 'boolean', description: 'Apply the safe fixes (config edits with a diff and a backup, login, helper install), then check again'},
+	],
+	details: [
+		'Checks (stable ids): docker.cli, docker.daemon, docker.config, docker.auth-config-env, docker.store, docker.helper-key,',
+		'docker.helper-works, docker.stored-token, docker.login-conflict, docker.sudo, aws.credentials, aws.identity, aws.clock,',
+		'aws.region, ecr.auth-token, ecr.cross-account, ecr.repository, ecr.repository-policy, ecr.tag-immutable, image.local,',
+		'image.tagged, network.endpoint.',
+		'Exit code: 0 when no check fails, 1 when one does, 2 on a usage error.',
+		'',
+		'Examples:',
+		'  ecr-setup doctor --image my-app:1.0 --repository my-app',
+		'  ecr-setup doctor --registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com --fix',
+		'  ecr-setup doctor --json',
+	].join('\n'),
+	run: async (context) => runDoctorCommand(context),
+};
