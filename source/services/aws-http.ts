@@ -209,6 +209,8 @@ export async function createAwsHttpHandler(options: AwsHttpHandlerOptions): Prom
 		requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
 		// Without this a request over requestTimeout is only logged, and the call can hang.
 		throwOnRequestTimeout: true,
+		// The handler's warnings go to console by default, which would write over an Ink screen.
+		logger: {debug() {}, info() {}, warn() {}, error() {}},
 	});
 }
 

@@ -166,6 +166,7 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 	const maxAttempts = options.maxAttempts ?? 3;
 
 	const runtime = once(async () => {
+		disableNodeVersionWarning();
 		// The profile's ca_bundle applies like AWS_CA_BUNDLE (which wins); only read the files when it can matter.
 		const profileCaBundle = env['AWS_CA_BUNDLE'] ? undefined : (await readProfile(profile, env))?.caBundle;
 		const handler = await createAwsHttpHandler({

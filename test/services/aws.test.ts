@@ -13,7 +13,7 @@ import {
 import {ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand} from '@aws-sdk/client-ecr-public';
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {mockClient} from 'aws-sdk-client-mock';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CancelledError} from '../../source/lib/errors.js';
 import {COMMERCIAL_ECR_REGIONS} from '../../source/lib/regions.js';
 import {AwsError} from '../../source/services/aws-errors.js';
@@ -145,6 +145,22 @@ describe('getCallerIdentity', () => {
 	it('takes the profile from AWS_PROFILE when no flag is given', () => {
 		expect(createAwsService({env: isolatedEnv({AWS_PROFILE: 'ci'})}).profile).toBe('ci');
 		expect(createAwsService({env: isolatedEnv()}).profile).toBeUndefined();
+	});
+});
+
+describe('the Node 20 warning of the SDK', () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+	});
+
+	it('is switched off before the SDK is used, unless the user set it', async () => {
+		ecr.on(DescribeRepositoriesCommand).resolves({repositories: []});
+		vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', undefined);
+		await service().listRepositories('eu-west-1');
+		expect(process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']).toBe('true');
+		vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'false');
+		await service().listRepositories('eu-west-1');
+		expect(process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']).toBe('false');
 	});
 });
 
