@@ -398,7 +398,12 @@ function lastLogLine(excerpt: string | undefined): string | undefined {
 		.filter(Boolean);
 	const meaningful = [...lines].reverse().find((line) => /error|fail|denied|expired|unable|no |invalid/i.test(line)) ?? lines.at(-1);
 	if (!meaningful) return undefined;
-	return meaningful.length > 240 ? `${meaningful.slice(0, 237)}…` : meaningful;
+	// logrus lines: time=… level=error msg="…" error="…" — the words are in msg and error.
+	const field = (name: string) => new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(meaningful)?.[1]?.replace(/\\"/g, '"');
+	const message = field('msg');
+	const error = field('error');
+	const reason = message || error ? [message, error].filter(Boolean).join(': ') : meaningful;
+	return reason.length > 300 ? `${reason.slice(0, 297)}…` : reason;
 }
 
 type StoredEntry = {key: string; username: string | undefined; expiry: Date | undefined; hasAuth: boolean};
