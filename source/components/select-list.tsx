@@ -3,11 +3,11 @@
  * Only a window of rows is drawn, so thousands of items cost one filter pass per key, not thousands of rows.
  */
 import React, {useEffect, useMemo, useReducer} from 'react';
-import {Box, Text, useInput, type Key} from 'ink';
+import {Box, Text, type Key} from 'ink';
 import {filterByQuery} from '../wizard/filter.js';
 import {listReducer} from './select-list-state.js';
 import {Dim} from './tone.js';
-import {useActive, useUi} from './ui-context.js';
+import {useKeyInput, useUi} from './ui-context.js';
 
 export type ListItem<V> = {
 	key: string;
@@ -24,7 +24,8 @@ export type ListItem<V> = {
 export type SelectListProps<V> = {
 	items: Array<ListItem<V>>;
 	isActive: boolean;
-	onSelect: (item: ListItem<V>) => void;
+	/** With the filter text as it was when Enter was pressed (the parent's copy may be a render behind). */
+	onSelect: (item: ListItem<V>, filter: string) => void;
 	onCancel?: () => void;
 	searchable?: boolean;
 	/** What the filter searches, for the prompt: "Filter repositories". */
@@ -78,8 +79,7 @@ export function SelectList<V>({
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [state.filter]);
 
-	const active = useActive(isActive);
-	useInput(
+	useKeyInput(
 		(input: string, key: Key) => {
 			const size = limit;
 			const total = visible.length;
@@ -91,7 +91,7 @@ export function SelectList<V>({
 			if (key.end) return dispatch({type: 'to', index: total - 1, total, size});
 			if (key.return) {
 				const item = visible[state.cursor];
-				if (item) onSelect(item);
+				if (item) onSelect(item, state.filter);
 				return;
 			}
 
@@ -110,7 +110,7 @@ export function SelectList<V>({
 
 			if (input.toLowerCase() === 'q') quit();
 		},
-		{isActive: active},
+		isActive,
 	);
 
 	const cursor = Math.min(state.cursor, Math.max(0, visible.length - 1));

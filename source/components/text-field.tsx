@@ -1,7 +1,7 @@
 /** A one-line text field (controlled). It has the keys while focused, so `q` types a q and Esc is "back". */
 import React from 'react';
-import {Text, useInput, type Key} from 'ink';
-import {useActive, useUi} from './ui-context.js';
+import {Text, type Key} from 'ink';
+import {useKeyInput, useUi} from './ui-context.js';
 
 export type TextFieldProps = {
 	label: string;
@@ -17,8 +17,7 @@ export type TextFieldProps = {
 
 export function TextField({label, value, onChange, onSubmit, onCancel, isActive, placeholder, mask = false}: TextFieldProps): React.JSX.Element {
 	const {color} = useUi();
-	const active = useActive(isActive);
-	useInput(
+	useKeyInput(
 		(input: string, key: Key) => {
 			if (key.return) return onSubmit(value);
 			if (key.escape) return onCancel?.();
@@ -27,7 +26,7 @@ export function TextField({label, value, onChange, onSubmit, onCancel, isActive,
 			const text = input.replaceAll(/[\u0000-\u001F\u007F]/g, '');
 			if (text.length > 0) onChange(value + text);
 		},
-		{isActive: active},
+		isActive,
 	);
 	const shown = mask ? '*'.repeat(value.length) : value;
 	return (

@@ -1,5 +1,5 @@
 /** What every view piece needs from the wizard: whether to colour, and how to quit (the `q` key). */
-import React, {createContext, useContext} from 'react';
+import React, {createContext, useCallback, useContext, useRef} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
 
 export type Ui = {color: boolean; quit: () => void};
@@ -20,6 +20,18 @@ export function useActive(isActive: boolean): boolean {
 	return isActive && isRawModeSupported;
 }
 
+/**
+ * useInput, always calling the handler from the latest render. Ink re-subscribes a changed handler in an effect, after
+ * the frame is drawn; a key arriving in between would otherwise reach the previous render's closure (stale lists).
+ */
+export function useKeyInput(handler: (input: string, key: Key) => void, isActive: boolean): void {
+	const latest = useRef(handler);
+	latest.current = handler;
+	const active = useActive(isActive);
+	const stable = useCallback((input: string, key: Key) => latest.current(input, key), []);
+	useInput(stable, {isActive: active});
+}
+
 export type KeyMap = {
 	enter?: () => void;
 	escape?: () => void;
@@ -31,20 +43,17 @@ export type KeyMap = {
 
 /** Keys for a screen without a text field: the map, plus `q` to quit unless the map claims it. */
 export function useKeys(map: KeyMap, isActive: boolean): void {
-	const active = useActive(isActive);
 	const {quit} = useUi();
-	useInput(
-		(input: string, key: Key) => {
-			if (key.ctrl || key.meta) return;
-			if (key.return) return map.enter?.();
-			if (key.escape) return map.escape?.();
-			if (key.upArrow) return map.up?.();
-			if (key.downArrow) return map.down?.();
-			const char = input.toLowerCase();
-			const handler = map.keys?.[char];
-			if (handler) return handler();
-			if (char === 'q') quit();
-		},
-		{isActive: active},
-	);
+	useKeyInput((input: string, key: Key) => {
+		// Ink reports a lone Esc with meta set, so Esc is looked at before modified keys are ignored.
+		if (key.escape) return map.escape?.();
+		if (key.ctrl || key.meta) return;
+		if (key.return) return map.enter?.();
+		if (key.upArrow) return map.up?.();
+		if (key.downArrow) return map.down?.();
+		const char = input.toLowerCase();
+		const handler = map.keys?.[char];
+		if (handler) return handler();
+		if (char === 'q') quit();
+	}, isActive);
 }

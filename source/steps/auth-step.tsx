@@ -145,7 +145,8 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 				...(result.backupPath ? {backupPath: result.backupPath} : {}),
 				description: `credHelpers["${host}"] = "ecr-login"`,
 			});
-			if (!live.current) return;
+			// After Ctrl-C the write was allowed to land; nothing else runs.
+			if (!alive()) return;
 			setNotes((previous) => [...previous, `Wrote ${result.path}${result.backupPath ? `; backup at ${result.backupPath}` : ' (new file, nothing to back up)'}`]);
 			await verify('helper');
 		} catch (error) {

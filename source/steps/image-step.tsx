@@ -165,9 +165,9 @@ export function ImageStep({state, options, active, signal, position, complete, b
 						onFilterChange={setFilter}
 						onCancel={back}
 						emptyText="No local image matches."
-						onSelect={(item) => {
+						onSelect={(item, filterNow) => {
 							interactive.current = true;
-							const name = item.value.type === 'image' ? imageName(item.value.image) : item.value.name;
+							const name = item.value.type === 'image' ? imageName(item.value.image) : filterNow.trim() || item.value.name;
 							setSource(name);
 							setTagText(tagOfReference(name) ?? sha ?? 'latest');
 							setPhase({name: 'tag'});

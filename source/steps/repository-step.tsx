@@ -199,14 +199,15 @@ export function RepositoryStep({state, options, active, signal, position, comple
 						limit={8}
 						onFilterChange={setFilter}
 						onCancel={back}
-						onSelect={(item) => {
+						onSelect={(item, filterNow) => {
 							interactive.current = true;
 							if (item.value.type === 'repository') {
 								use(item.value.repository, false);
 								return;
 							}
 
-							setDraft((previous) => ({...previous, name: typedValid ? typed : typed.toLowerCase()}));
+							// Keep what was typed, even if invalid: the validation line then says what to change.
+							setDraft((previous) => ({...previous, name: filterNow.trim()}));
 							setPhase({name: 'create-name'});
 						}}
 					/>

@@ -79,8 +79,13 @@ export function renderInk(tree: React.ReactElement): Driven {
 			}
 		},
 		async waitFor(expected, timeoutMs = 3000) {
+			// Strings also match across the line wrapping of an 80-column frame.
 			const matches = (text: string) =>
-				typeof expected === 'string' ? text.includes(expected) : expected instanceof RegExp ? expected.test(text) : expected(text);
+				typeof expected === 'string'
+					? text.includes(expected) || flat(text).includes(flat(expected))
+					: expected instanceof RegExp
+						? expected.test(text)
+						: expected(text);
 			const deadline = Date.now() + timeoutMs;
 			for (;;) {
 				const text = frame();
