@@ -4,7 +4,7 @@
  */
 import {createHash, randomBytes} from 'node:crypto';
 import {constants as fsConstants} from 'node:fs';
-import {access, chmod, mkdir, open, readFile, rename, stat, unlink} from 'node:fs/promises';
+import {access, chmod, mkdir, open, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {CancelledError, errorMessage, UserError} from '../lib/errors.js';
@@ -48,7 +48,7 @@ const TOKEN_PATTERNS: Array<[RegExp, string]> = [
 	[/("(?:secret|password|token|authorizationToken|sessionToken|secretAccessKey|identitytoken|auth)"\s*:\s*")[^"]*/gi, '$1[redacted]'],
 	[/\b((?:secret|password|token|aws_secret_access_key|aws_session_token|x-amz-security-token)=)[^\s,"&]+/gi, '$1[redacted]'],
 	[/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
-	[/\beyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]+){0,2}/g, '[redacted]'],
+	[/\beyJ[A-Za-z0-9_+/-]{10,}(?:\.[A-Za-z0-9_+/-]+){0,2}={0,2}/g, '[redacted]'],
 ];
 
 // Long base64 runs (tokens, secret keys). Mixed case plus a digit tells them from paths and from hex digests.
@@ -95,6 +95,21 @@ async function sizeOf(file: string): Promise<number> {
 
 function parseChecksum(text: string): string | undefined {
 	return /\b([a-f0-9]{64})\b/i.exec(text)?.[1]?.toLowerCase();
+}
+
+/** rmdir from dir up to and including top, stopping at the first directory that is not empty. */
+async function removeEmptyDirs(dir: string, top: string): Promise<void> {
+	let current = dir;
+	for (;;) {
+		try {
+			await rmdir(current);
+		} catch {
+			return;
+		}
+
+		if (current === top || path.dirname(current) === current) return;
+		current = path.dirname(current);
+	}
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -242,7 +257,8 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 
 		onLine(`Downloading ${url}`);
 		const response = await get('the helper', url);
-		await mkdir(dir, {recursive: true, mode: 0o755});
+		// The first directory this install had to create, so a failed install can take it away again.
+		const created = await mkdir(dir, {recursive: true, mode: 0o755});
 		// Same directory as the target, so the final rename is atomic; not executable until the checksum matches.
 		const temporary = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
 		const hash = createHash('sha256');
@@ -275,6 +291,7 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 			await rename(temporary, target);
 		} catch (error) {
 			await unlink(temporary).catch(() => undefined);
+			if (created) await removeEmptyDirs(dir, created);
 			if (signal?.aborted) throw new CancelledError();
 			throw error;
 		}

@@ -1,0 +1,397 @@
+/**
+ * The credential-helper service against REAL processes: small shell scripts written into a temp dir and put on PATH,
+ * spawned by the real process runner; and a real HTTP server on 127.0.0.1 for the release-binary install.
+ */
+import {createHash} from 'node:crypto';
+import {chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {UserError} from '../../source/lib/errors.js';
+import {createCredentialHelperService, ecrLoginLogPath, redactTokenLike} from '../../source/services/credential-helper.js';
+import {createProcessRunner} from '../../source/services/process-runner.js';
+import type {InstallPlan, PlatformInfo} from '../../source/services/types.js';
+
+const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+// Looks like an ECR password; must never come back out of the service.
+const SECRET = 'eyJwYXlsb2FkIjoiQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY3ODkwIiwidmVyc2lvbiI6IjIifQ==';
+const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+
+let root: string;
+let bin: string;
+let home: string;
+let cache: string;
+
+async function script(name: string, body: string, mode = 0o755): Promise<string> {
+	const file = path.join(bin, name);
+	// Only shell builtins (and absolute paths): PATH holds nothing but our temp bin dir.
+	await writeFile(file, `#!/bin/sh\n${body}\n`);
+	await chmod(file, mode);
+	return file;
+}
+
+function service(overrides: {env?: Record<string, string>; timeoutMs?: number; releaseBaseUrl?: string} = {}) {
+	return createCredentialHelperService({
+		runner: createProcessRunner(),
+		env: {PATH: bin, AWS_ECR_CACHE_DIR: cache, ...overrides.env},
+		platform: 'linux',
+		arch: 'x64',
+		home,
+		...(overrides.timeoutMs ? {timeoutMs: overrides.timeoutMs} : {}),
+		...(overrides.releaseBaseUrl ? {releaseBaseUrl: overrides.releaseBaseUrl, releaseVersion: '0.12.0'} : {}),
+	});
+}
+
+beforeEach(async () => {
+	root = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-helper-'));
+	bin = path.join(root, 'bin');
+	home = path.join(root, 'home dir');
+	cache = path.join(root, 'ecr cache');
+	await mkdir(bin);
+	await mkdir(home);
+});
+
+afterEach(async () => {
+	await rm(root, {recursive: true, force: true});
+});
+
+describe('find', () => {
+	it('finds docker-credential-ecr-login on PATH with its version', async () => {
+		const file = await script('docker-credential-ecr-login', '[ "$1" = version ] && echo 0.9.0 && exit 0\nexit 1');
+		expect(await service().find()).toEqual({name: 'ecr-login', path: file, version: '0.9.0'});
+	});
+
+	it('reads the version line of helpers that print more', async () => {
+		await script('docker-credential-pass', 'echo "docker-credential-pass (github.com/docker/docker-credential-helpers) v0.8.2"');
+		expect((await service().find('pass'))?.version).toBe('0.8.2');
+		await script('docker-credential-ecr-login', 'printf "amazon-ecr-credential-helper\\nVersion:    0.12.0\\nGit commit: abc\\n"');
+		expect((await service().find())?.version).toBe('0.12.0');
+	});
+
+	it('a helper without a version subcommand is still found', async () => {
+		const file = await script('docker-credential-odd', 'exit 3');
+		expect(await service().find('odd')).toEqual({name: 'odd', path: file});
+	});
+
+	it('is null when missing, or present but not executable', async () => {
+		expect(await service().find('nothing-here')).toBeNull();
+		await script('docker-credential-ecr-login', 'echo 0.9.0', 0o644);
+		expect(await service().find()).toBeNull();
+	});
+});
+
+describe('get', () => {
+	it('runs `get` with the host on stdin and returns only the username', async () => {
+		await script(
+			'docker-credential-ecr-login',
+			`[ "$1" = get ] || exit 2
+read -r host
+[ "$host" = "${HOST}" ] || { echo "wrong host: $host"; exit 1; }
+printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
+		);
+		const result = await service().get(HOST);
+		expect(result).toEqual({ok: true, username: 'AWS'});
+		expect(JSON.stringify(result)).not.toContain(SECRET);
+	});
+
+	it('not found: the message from stdout and the tail of the ecr-login log, redacted', async () => {
+		const logDir = path.join(cache, 'log');
+		await mkdir(logDir, {recursive: true});
+		// An older run's lines: not this run's story.
+		await writeFile(path.join(logDir, 'ecr-login.log'), 'time="2026-11-26T08:00:00Z" level=debug msg="an old run"\n');
+		await script(
+			'docker-credential-ecr-login',
+			`read -r host
+log="$AWS_ECR_CACHE_DIR/log/ecr-login.log"
+echo 'time="2026-11-27T20:52:20Z" level=debug msg="Retrieving credentials" region=us-east-1 registry=123456789012 serverURL='"$host"' service=ecr' >> "$log"
+echo 'time="2026-11-27T20:52:20Z" level=debug msg="Using key ${ACCESS_KEY} with token=${SECRET}"' >> "$log"
+echo 'time="2026-11-27T20:52:20Z" level=error msg="Error retrieving credentials" error="ecr: Failed to get authorization token: operation error ECR: GetAuthorizationToken, failed to sign request: failed to retrieve credentials: failed to refresh cached credentials, no EC2 IMDS role found"' >> "$log"
+echo "credentials not found in native keychain"
+exit 1`,
+		);
+		const result = await service().get(HOST);
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.message).toBe('credentials not found in native keychain');
+		expect(result.logExcerpt).toContain('Error retrieving credentials');
+		expect(result.logExcerpt).toContain(`serverURL=${HOST}`);
+		expect(result.logExcerpt).toContain('no EC2 IMDS role found');
+		expect(result.logExcerpt).not.toContain('an old run');
+		expect(result.logExcerpt).not.toContain(SECRET);
+		expect(result.logExcerpt).not.toContain(ACCESS_KEY);
+		expect(result.logExcerpt).toContain('AKIA****************');
+	});
+
+	it('reads ~/.ecr/log/ecr-login.log when AWS_ECR_CACHE_DIR is unset', async () => {
+		await mkdir(path.join(home, '.ecr', 'log'), {recursive: true});
+		await script(
+			'docker-credential-ecr-login',
+			`echo 'level=error msg="Error retrieving credentials" error="NoCredentialProviders"' >> "${home}/.ecr/log/ecr-login.log"
+echo "credentials not found in native keychain"; exit 1`,
+		);
+		const helper = createCredentialHelperService({runner: createProcessRunner(), env: {PATH: bin}, platform: 'linux', home});
+		const result = await helper.get(HOST);
+		expect(result).toEqual({ok: false, message: 'credentials not found in native keychain', logExcerpt: expect.stringContaining('NoCredentialProviders')});
+		expect(ecrLoginLogPath({}, home)).toBe(path.join(home, '.ecr', 'log', 'ecr-login.log'));
+		expect(ecrLoginLogPath({AWS_ECR_CACHE_DIR: '/var/cache/ecr'}, home)).toBe('/var/cache/ecr/log/ecr-login.log');
+	});
+
+	it('no log, other helpers: just the message', async () => {
+		await script('docker-credential-pass', 'echo "pass not initialized: exit status 1: Error: password store is empty. Try \\"pass init\\"."; exit 1');
+		expect(await service().get(HOST, 'pass')).toEqual({ok: false, message: 'pass not initialized: exit status 1: Error: password store is empty. Try "pass init".'});
+		await script('docker-credential-ecr-login', 'echo "credentials not found in native keychain"; exit 1');
+		expect(await service().get(HOST)).toEqual({ok: false, message: 'credentials not found in native keychain'});
+	});
+
+	it('a helper that answers with something other than JSON is a failure that does not echo its output', async () => {
+		await script('docker-credential-ecr-login', `echo "Username=AWS Secret=${SECRET}"`);
+		const result = await service().get(HOST);
+		expect(result).toMatchObject({ok: false, message: expect.stringMatching(/not with the JSON docker expects/)});
+		expect(JSON.stringify(result)).not.toContain(SECRET);
+	});
+
+	it('redacts token-like strings in the helper’s own error output', async () => {
+		await script('docker-credential-ecr-login', `echo "token=${SECRET} rejected"; exit 1`);
+		const result = await service().get(HOST);
+		expect(JSON.stringify(result)).not.toContain(SECRET);
+		expect(result).toMatchObject({ok: false, message: 'token=[redacted] rejected'});
+	});
+
+	it('a helper that is not on PATH', async () => {
+		expect(await service().get(HOST, 'desktop.exe')).toEqual({ok: false, message: 'docker-credential-desktop.exe is not on PATH.'});
+	});
+
+	it('a helper that hangs is stopped', async () => {
+		await script('docker-credential-ecr-login', 'exec /bin/sleep 30');
+		const result = await service({timeoutMs: 300}).get(HOST);
+		expect(result).toMatchObject({ok: false, message: 'docker-credential-ecr-login get did not answer in time.'});
+	});
+});
+
+describe('redactTokenLike', () => {
+	it.each([
+		[`{"Username":"AWS","Secret":"${SECRET}"}`, '{"Username":"AWS","Secret":"[redacted]"}'],
+		[`key ${ACCESS_KEY} used`, 'key AKIA**************** used'],
+		['Authorization: Bearer abcdefghijklmnop.qrs', 'Authorization: Bearer [redacted]'],
+		[`password=hunter2hunter2 next`, 'password=[redacted] next'],
+		[`raw ${SECRET} here`, 'raw [redacted] here'],
+	])('%s', (input, output) => {
+		expect(redactTokenLike(input)).toBe(output);
+	});
+
+	it.each([
+		'digest: sha256:3f4b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c',
+		'/home/developer/projects/some-very-long-directory-name/another/level',
+		'arn:aws:iam::123456789012:role/MyVeryLongRoleNameForContinuousIntegrationJobs',
+		'error="ecr: Failed to get authorization token: operation error ECR: GetAuthorizationToken"',
+	])('leaves %s alone', (input) => {
+		expect(redactTokenLike(input)).toBe(input);
+	});
+});
+
+describe('install with a package manager (real processes)', () => {
+	function plan(overrides: Partial<InstallPlan>): InstallPlan {
+		return {method: 'brew', before: [], command: [], needsSudo: false, description: 'test', ...overrides};
+	}
+
+	it('runs `before`, then the command, streaming lines, then finds the helper', async () => {
+		const marker = path.join(root, 'updated');
+		const update = await script('fake-update', `echo "Hit:1 http://deb.debian.org/debian bookworm InRelease"\n: > "${marker}"`);
+		const installer = await script(
+			'fake-install',
+			`[ -e "${marker}" ] || { echo "update did not run first" >&2; exit 1; }
+echo "Setting up amazon-ecr-credential-helper (0.6.4) ..."
+printf '#!/bin/sh\\necho 0.6.4\\n' > "${bin}/docker-credential-ecr-login"
+/bin/chmod 755 "${bin}/docker-credential-ecr-login"`,
+		);
+		const lines: string[] = [];
+		const info = await service().install(plan({method: 'apt', before: [[update]], command: [installer, 'install', '-y', 'amazon-ecr-credential-helper']}), {
+			onLine: (line) => lines.push(line),
+		});
+		expect(info).toEqual({name: 'ecr-login', path: path.join(bin, 'docker-credential-ecr-login'), version: '0.6.4'});
+		expect(lines).toEqual([
+			`$ ${update}`,
+			'Hit:1 http://deb.debian.org/debian bookworm InRelease',
+			`$ ${installer} install -y amazon-ecr-credential-helper`,
+			'Setting up amazon-ecr-credential-helper (0.6.4) ...',
+		]);
+	});
+
+	it('a failing step stops the install and says which command failed', async () => {
+		const update = await script('fake-update', 'echo "E: Could not open lock file /var/lib/apt/lists/lock - open (13: Permission denied)" >&2; exit 100');
+		const installer = await script('fake-install', `: > "${root}/should-not-run"`);
+		const error = (await service()
+			.install(plan({method: 'apt', before: [[update]], command: [installer]}))
+			.catch((error_: unknown) => error_)) as UserError;
+		expect(error).toBeInstanceOf(UserError);
+		expect(error.code).toBe('helper.install-failed');
+		expect(error.message).toContain('exit code 100');
+		expect(error.message).toContain('Could not open lock file');
+		await expect(stat(path.join(root, 'should-not-run'))).rejects.toThrow();
+	});
+
+	it('installed outside PATH (Homebrew not on PATH): says where and how to fix PATH', async () => {
+		const prefix = path.join(root, 'homebrew', 'bin');
+		await mkdir(prefix, {recursive: true});
+		const brew = path.join(prefix, 'brew');
+		await writeFile(brew, `#!/bin/sh\nprintf '#!/bin/sh\\necho 0.12.0\\n' > "${prefix}/docker-credential-ecr-login"\n/bin/chmod 755 "${prefix}/docker-credential-ecr-login"\n`);
+		await chmod(brew, 0o755);
+		const error = (await service()
+			.install(plan({command: [brew, 'install', 'docker-credential-helper-ecr']}))
+			.catch((error_: unknown) => error_)) as UserError;
+		expect(error.code).toBe('helper.not-on-path');
+		expect(error.message).toContain(path.join(prefix, 'docker-credential-ecr-login'));
+		expect(error.hint).toContain(`${brew} shellenv`);
+	});
+});
+
+describe('install the release binary (real HTTP server on 127.0.0.1)', () => {
+	const BINARY = '#!/bin/sh\n[ "$1" = version ] && echo 0.12.0\n';
+	const GOOD_SUM = createHash('sha256').update(BINARY).digest('hex');
+	let server: http.Server;
+	let baseUrl: string;
+	let checksumBody = '';
+	let binaryStatus = 200;
+	const requests: string[] = [];
+
+	beforeAll(async () => {
+		server = http.createServer((request, response) => {
+			requests.push(request.url ?? '');
+			if (request.url === '/0.12.0/linux-amd64/docker-credential-ecr-login.sha256') {
+				response.writeHead(200, {'content-type': 'text/plain'});
+				response.end(checksumBody);
+				return;
+			}
+
+			if (request.url === '/0.12.0/linux-amd64/docker-credential-ecr-login' && binaryStatus === 200) {
+				response.writeHead(200, {'content-type': 'application/octet-stream'});
+				response.end(BINARY);
+				return;
+			}
+
+			response.writeHead(404);
+			response.end('not found');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+
+	afterAll(async () => {
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+	});
+
+	beforeEach(() => {
+		checksumBody = `${GOOD_SUM}  docker-credential-ecr-login\n`;
+		binaryStatus = 200;
+		requests.length = 0;
+	});
+
+	function platform(): PlatformInfo {
+		return {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home};
+	}
+
+	function binaryPlan(env: Record<string, string> = {}): {helper: ReturnType<typeof service>; plan: InstallPlan} {
+		const helper = service({releaseBaseUrl: baseUrl, env});
+		const plan = helper.installPlans(platform()).find((candidate) => candidate.method === 'binary')!;
+		return {helper, plan};
+	}
+
+	const userBin = () => path.join(home, '.local', 'bin');
+	const target = () => path.join(userBin(), 'docker-credential-ecr-login');
+
+	it('downloads, verifies the SHA-256, installs 0755 into ~/.local/bin, and finds it on PATH', async () => {
+		const {helper, plan} = binaryPlan({PATH: `${bin}:${userBin()}`});
+		expect(plan.target).toEqual({path: target(), onPath: true});
+		const lines: string[] = [];
+		const info = await helper.install(plan, {onLine: (line) => lines.push(line)});
+		expect(info).toEqual({name: 'ecr-login', path: target(), version: '0.12.0'});
+		expect(await readFile(target(), 'utf8')).toBe(BINARY);
+		expect((await stat(target())).mode & 0o777).toBe(0o755);
+		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
+		expect(requests).toEqual(['/0.12.0/linux-amd64/docker-credential-ecr-login.sha256', '/0.12.0/linux-amd64/docker-credential-ecr-login']);
+		expect(lines).toContain(`SHA-256 ${GOOD_SUM} matches (${BINARY.length} bytes)`);
+	});
+
+	it('not on PATH: installs anyway, returns the path and says how to add the directory', async () => {
+		const {helper, plan} = binaryPlan({SHELL: '/bin/bash'});
+		expect(plan.target?.onPath).toBe(false);
+		const lines: string[] = [];
+		const info = await helper.install(plan, {onLine: (line) => lines.push(line)});
+		expect(info).toEqual({name: 'ecr-login', path: target(), version: '0.12.0'});
+		expect(lines.at(-1)).toBe(`${userBin()} is not on PATH yet: echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.bashrc — then open a new terminal.`);
+	});
+
+	it('replaces an older helper in place', async () => {
+		await mkdir(userBin(), {recursive: true});
+		await writeFile(target(), '#!/bin/sh\necho 0.1.0\n', {mode: 0o755});
+		const {helper, plan} = binaryPlan({PATH: userBin()});
+		expect((await helper.install(plan)).version).toBe('0.12.0');
+		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
+	});
+
+	it('refuses a checksum mismatch and leaves nothing behind', async () => {
+		checksumBody = `${'0'.repeat(64)}  docker-credential-ecr-login\n`;
+		const {helper, plan} = binaryPlan({PATH: userBin()});
+		const error = (await helper.install(plan).catch((error_: unknown) => error_)) as UserError;
+		expect(error).toBeInstanceOf(UserError);
+		expect(error.code).toBe('helper.checksum-mismatch');
+		expect(error.message).toContain(GOOD_SUM);
+		// Not the file, not a temp file, not even the directories the install created.
+		await expect(stat(path.join(home, '.local'))).rejects.toMatchObject({code: 'ENOENT'});
+		expect(await readdir(home)).toEqual([]);
+		expect(await helper.find()).toBeNull();
+	});
+
+	it('refuses a mismatch without touching an existing helper', async () => {
+		await mkdir(userBin(), {recursive: true});
+		await writeFile(target(), '#!/bin/sh\necho 0.1.0\n', {mode: 0o755});
+		checksumBody = `${'f'.repeat(64)}\n`;
+		const {helper, plan} = binaryPlan({PATH: userBin()});
+		await expect(helper.install(plan)).rejects.toMatchObject({code: 'helper.checksum-mismatch'});
+		expect(await readFile(target(), 'utf8')).toBe('#!/bin/sh\necho 0.1.0\n');
+		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
+	});
+
+	it('a checksum file without a checksum, or a missing binary, installs nothing', async () => {
+		checksumBody = '<html>AccessDenied</html>';
+		const first = binaryPlan({PATH: userBin()});
+		await expect(first.helper.install(first.plan)).rejects.toMatchObject({code: 'helper.checksum-invalid'});
+		checksumBody = `${GOOD_SUM}\n`;
+		binaryStatus = 404;
+		const second = binaryPlan({PATH: userBin()});
+		await expect(second.helper.install(second.plan)).rejects.toMatchObject({code: 'helper.download-failed', message: expect.stringContaining('HTTP 404')});
+		// Nothing was created: not the file, not even the directory.
+		await expect(stat(userBin())).rejects.toMatchObject({code: 'ENOENT'});
+	});
+
+	it('an unreachable server is a download error, not a crash', async () => {
+		const helper = service({releaseBaseUrl: 'http://127.0.0.1:9', env: {PATH: userBin()}});
+		const plan = helper.installPlans(platform()).find((candidate) => candidate.method === 'binary')!;
+		await expect(helper.install(plan)).rejects.toMatchObject({code: 'helper.download-failed'});
+	});
+
+	it('uses the injected fetch', async () => {
+		const seen: string[] = [];
+		const helper = createCredentialHelperService({
+			runner: createProcessRunner(),
+			env: {PATH: userBin()},
+			platform: 'linux',
+			arch: 'x64',
+			home,
+			releaseBaseUrl: 'https://example.invalid',
+			releaseVersion: '0.12.0',
+			fetch: async (input) => {
+				seen.push(String(input));
+				return String(input).endsWith('.sha256') ? new Response(`${GOOD_SUM}\n`) : new Response(BINARY);
+			},
+		});
+		const plan = helper.installPlans(platform()).find((candidate) => candidate.method === 'binary')!;
+		expect((await helper.install(plan)).path).toBe(target());
+		expect(seen).toEqual([
+			'https://example.invalid/0.12.0/linux-amd64/docker-credential-ecr-login.sha256',
+			'https://example.invalid/0.12.0/linux-amd64/docker-credential-ecr-login',
+		]);
+	});
+});
