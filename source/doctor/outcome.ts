@@ -42,6 +42,7 @@ export function describeOutcomeProblem(outcome: Outcome<unknown>): string {
 }
 
 export function formatSeconds(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
 	const seconds = ms / 1000;
 	return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
