@@ -208,13 +208,13 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 			};
 		case 'denied-iam':
 			return {
-				message: `${failure.principal ?? 'Your AWS identity'} is not allowed to ${failure.action ?? 'push'}${repoName ? ` to ${repoName}` : ''}.`,
+				message: `${failure.principal ?? 'Your AWS identity'} may not ${failure.action ? `call ${failure.action}` : 'push'}${repoName ? ` on the repository ${repoName}` : ''}.`,
 				hint: `Its IAM policy must allow ${PUSH_ACTIONS} on the repository (and ecr:GetAuthorizationToken on *).`,
 				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
 			};
 		case 'denied-policy':
 			return {
-				message: `The repository policy${failure.registryId ? ` in account ${failure.registryId}` : ''} does not allow ${failure.principal ?? 'your identity'} to ${failure.action ?? 'push'}.`,
+				message: `The repository policy${failure.registryId ? ` in account ${failure.registryId}` : ''} does not allow ${failure.principal ?? 'your identity'} to ${failure.action ? `call ${failure.action}` : 'push'}.`,
 				hint: `This is a cross-account push: the owner of ${repoName ?? 'the repository'} must allow your principal (${PUSH_ACTIONS}) in its repository policy.`,
 				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
 			};

@@ -95,7 +95,7 @@ describe('PushError', () => {
 		['repository-missing', `${HOST}/x:v1`, /"x" does not exist in registry 123456789012 \(us-east-1\)/, 'ecr-setup push IMAGE --repository x --region us-east-1 --create-repository'],
 		['tag-immutable', `${HOST}/x:v1`, /"v1" already exists in x/, 'ecr-setup push IMAGE --repository x --tag <new-tag>'],
 		['docker-hub-denied', 'x:v1', /docker\.io\/library\/x, not to ECR/, 'ecr-setup push IMAGE --repository NAME'],
-		['iam-denied', `${HOST}/x:v1`, /arn:aws:iam::123456789012:user\/dev is not allowed to ecr:InitiateLayerUpload to x/, 'ecr-setup whoami'],
+		['iam-denied', `${HOST}/x:v1`, /arn:aws:iam::123456789012:user\/dev may not call ecr:InitiateLayerUpload on the repository x\./, 'ecr-setup whoami'],
 		['policy-denied', '210987654321.dkr.ecr.us-east-1.amazonaws.com/shared/x:v1', /repository policy in account 210987654321/, 'ecr-setup whoami'],
 		['helper-missing', `${HOST}/x:v1`, /docker-credential-ecr-login is not on PATH/, 'ecr-setup install-helper'],
 		['retry-eof', `${HOST}/x:v1`, /could not reach/, 'ecr-setup doctor'],

@@ -9,7 +9,7 @@ import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {UserError} from '../../source/lib/errors.js';
+import {CancelledError, UserError} from '../../source/lib/errors.js';
 import {createCredentialHelperService, ecrLoginLogPath, redactTokenLike} from '../../source/services/credential-helper.js';
 import {createProcessRunner} from '../../source/services/process-runner.js';
 import type {InstallPlan, PlatformInfo} from '../../source/services/types.js';
@@ -364,6 +364,14 @@ describe('install the release binary (real HTTP server on 127.0.0.1)', () => {
 		await expect(second.helper.install(second.plan)).rejects.toMatchObject({code: 'helper.download-failed', message: expect.stringContaining('HTTP 404')});
 		// Nothing was created: not the file, not even the directory.
 		await expect(stat(userBin())).rejects.toMatchObject({code: 'ENOENT'});
+	});
+
+	it('an aborted install is a CancelledError and leaves nothing behind', async () => {
+		const {helper, plan} = binaryPlan({PATH: userBin()});
+		const controller = new AbortController();
+		controller.abort();
+		await expect(helper.install(plan, {signal: controller.signal})).rejects.toBeInstanceOf(CancelledError);
+		expect(await readdir(home)).toEqual([]);
 	});
 
 	it('an unreachable server is a download error, not a crash', async () => {
