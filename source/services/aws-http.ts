@@ -30,14 +30,24 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
  * that environment swapped in. The swap is synchronous, so nothing else can observe it.
  */
 export function proxyForUrl(url: string, env: Env): string {
-	if (env === process.env) return getProxyForUrl(url);
-	const saved = process.env;
-	process.env = env as NodeJS.ProcessEnv;
-	try {
-		return getProxyForUrl(url);
-	} finally {
-		process.env = saved;
+	let proxy: string;
+	if (env === process.env) {
+		proxy = getProxyForUrl(url);
+	} else {
+		const saved = process.env;
+		process.env = env as NodeJS.ProcessEnv;
+		try {
+			proxy = getProxyForUrl(url);
+		} finally {
+			process.env = saved;
+		}
 	}
+
+	if (!proxy) return '';
+	// proxy-from-env gives a scheme-less value the request's scheme (https://proxy:3128 for an https URL); curl and
+	// the AWS CLI read it as http://, which is what corporate proxies speak.
+	const configured = proxyVariableFor(url.startsWith('http://') ? 'http' : 'https', env);
+	return configured && !configured.value.includes('://') ? `http://${configured.value}` : proxy;
 }
 
 /** Which variable supplies the proxy for a scheme, in proxy-from-env's order (lower case first, then ALL_PROXY). */
@@ -151,7 +161,8 @@ async function createRoutingAgent(options: {
 
 	class RoutingProxyAgent extends HttpsProxyAgent<string> {
 		constructor() {
-			super(options.proxy, {keepAlive: true});
+			// `ca` here is for an https:// proxy's own certificate; the target's is handled below.
+			super(options.proxy, {keepAlive: true, ...(ca ? {ca} : {})});
 			// HttpsProxyAgent clears `options`; node merges these into each request's options, and the TLS
 			// connection to the target (inside the tunnel) is made with them.
 			this.options = {...this.options, ...(ca ? {ca} : {})};
@@ -187,17 +198,17 @@ export async function createAgents(options: AwsHttpHandlerOptions): Promise<{htt
 	const httpsProxy = proxyVariableFor('https', env);
 	const httpProxy = proxyVariableFor('http', env);
 	const httpsAgent = httpsProxy
-		? ((await createRoutingAgent({protocol: 'https', proxy: withScheme(httpsProxy.value, 'https'), env, ca, direct: directHttps})) as HttpsAgent)
+		? ((await createRoutingAgent({protocol: 'https', proxy: withScheme(httpsProxy.value), env, ca, direct: directHttps})) as HttpsAgent)
 		: directHttps;
 	const httpAgent = httpProxy
-		? await createRoutingAgent({protocol: 'http', proxy: withScheme(httpProxy.value, 'http'), env, ca, direct: directHttp})
+		? await createRoutingAgent({protocol: 'http', proxy: withScheme(httpProxy.value), env, ca, direct: directHttp})
 		: directHttp;
 	return {httpsAgent, httpAgent};
 }
 
-/** proxy-from-env gives a scheme-less proxy the request's scheme; do the same. */
-function withScheme(proxy: string, protocol: 'http' | 'https'): string {
-	return proxy.includes('://') ? proxy : `${protocol}://${proxy}`;
+/** A scheme-less proxy is an http:// proxy (as curl and the AWS CLI read it). */
+function withScheme(proxy: string): string {
+	return proxy.includes('://') ? proxy : `http://${proxy}`;
 }
 
 /** The SDK request handler every AWS client of ecr-setup uses: proxy, CA bundle, bounded time. */

@@ -345,6 +345,17 @@ describe('proxy and endpoint settings', () => {
 		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'http://p:3', NO_PROXY: '.amazonaws.com'})).toBe('');
 	});
 
+	it('reads a proxy without a scheme as http://, as curl and the AWS CLI do', () => {
+		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'proxy.corp:3128'})).toBe('http://proxy.corp:3128');
+		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'https://tls-proxy.corp:443'})).toBe('https://tls-proxy.corp:443');
+	});
+
+	it('tunnels through a scheme-less HTTPS_PROXY', async () => {
+		const handler = await handlerFor({HTTPS_PROXY: proxyUrl.replace('http://', ''), AWS_CA_BUNDLE: caPath});
+		expect((await get(handler, serverUrl)).statusCode).toBe(404);
+		expect(proxyLog).toHaveLength(1);
+	});
+
 	it('endpoints: service variable > AWS_ENDPOINT_URL > the regional default, unless ignored', () => {
 		expect(endpointUrl('ecr', 'eu-west-1', {})).toBe('https://api.ecr.eu-west-1.amazonaws.com');
 		expect(endpointUrl('sts', 'cn-north-1', {})).toBe('https://sts.cn-north-1.amazonaws.com.cn');
