@@ -1,5 +1,5 @@
 // Bundles the CLI into dist/ with esbuild: one entry (dist/cli.js) plus lazily loaded chunks, no runtime dependencies,
-// and dist/THIRD_PARTY_NOTICES.md for the packages inlined. `node scripts/build.mjs [--verbose]`.
+// and dist/THIRD_PARTY_NOTICES.md for the packages inlined. `node scripts/build.mjs [--verbose] [--outdir DIR] [--metafile FILE]`.
 //
 // Start-up is the point of the layout: dist/cli.js statically imports only what --version, --help and argument parsing
 // need; Ink, React, the AWS SDK, execa, the docker service and the doctor sit in chunks reached by import() alone
@@ -45,32 +45,48 @@ export async function bundleOptions() {
 	};
 }
 
-export async function buildCli({verbose = false} = {}) {
+/**
+ * Builds dist/ (or `outdir`, e.g. a test's temporary copy of the package) and writes the notices into it; the metafile
+ * goes to `metafile` (default: the cache, outside what ships). Resolves with the metafile, its paths relative to the root.
+ */
+export async function buildCli({verbose = false, outdir = path.join(root, 'dist'), metafile = metafilePath} = {}) {
 	const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
-	const dist = path.join(root, 'dist');
+	const dist = path.resolve(root, outdir);
 	await rm(dist, {recursive: true, force: true});
 	const options = await bundleOptions();
+	const entry = 'source/cli.tsx';
+	// esbuild keeps the entry's own #! line first; a second one in the banner would be a syntax error.
+	const hasHashbang = (await readFile(path.join(root, entry), 'utf8')).startsWith('#!');
 	const result = await build({
 		...options,
-		entryPoints: {cli: 'source/cli.tsx'},
-		outdir: 'dist',
-		banner: {js: `#!/usr/bin/env node\n${options.banner.js}`},
+		entryPoints: {cli: entry},
+		outdir: dist,
+		banner: {js: `${hasHashbang ? '' : '#!/usr/bin/env node\n'}${options.banner.js}`},
 	});
 
 	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 	const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
 	// Kept out of dist/ (the package ships dist/**/*.js and the notices only).
-	await writeFile(metafilePath, JSON.stringify(result.metafile));
+	await writeFile(metafile, JSON.stringify(result.metafile));
 	const notices = await generateNotices(result.metafile, root, pkg);
 	await writeFile(path.join(dist, 'THIRD_PARTY_NOTICES.md'), notices.text);
 	if (verbose) {
 		for (const [file, output] of outputs) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KiB`);
 	}
 
-	console.error(`built dist/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB; notices for ${notices.packages.length} packages)`);
+	console.error(`built ${path.relative(root, dist) || '.'}/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB; notices for ${notices.packages.length} packages)`);
 	return result.metafile;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-	await buildCli({verbose: process.argv.includes('--verbose')});
+	const value = (name) => {
+		const index = process.argv.indexOf(name);
+		return index === -1 ? undefined : process.argv[index + 1];
+	};
+
+	await buildCli({
+		verbose: process.argv.includes('--verbose'),
+		...(value('--outdir') ? {outdir: path.resolve(value('--outdir'))} : {}),
+		...(value('--metafile') ? {metafile: path.resolve(value('--metafile'))} : {}),
+	});
 }

@@ -11,6 +11,8 @@ export function packageDirOf(input) {
 	const parts = input.split(/[\\/]/);
 	const index = parts.lastIndexOf('node_modules');
 	if (index === -1 || index + 1 >= parts.length) return undefined;
+	// node_modules/.cache holds the build's own stubs (react-devtools-core), not a package.
+	if (parts[index + 1].startsWith('.')) return undefined;
 	const scoped = parts[index + 1].startsWith('@');
 	if (scoped && index + 2 >= parts.length) return undefined;
 	return parts.slice(0, index + (scoped ? 3 : 2)).join('/');

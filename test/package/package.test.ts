@@ -1,0 +1,226 @@
+/**
+ * The published package: what `npm pack` puts in the tarball, that it runs through `npx` with no registry at all, and that
+ * the bundle's layout keeps Ink and the AWS SDK off the paths that must start fast.
+ *
+ * The build goes into a temporary copy of the package (package.json, readme, .gitignore, dist/), never into the work
+ * tree's dist/, which other runs (the e2e suite, `npm start`) may be using at the same time.
+ */
+import {execFile} from 'node:child_process';
+import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {promisify} from 'node:util';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+type Metafile = {
+	outputs: Record<
+		string,
+		{
+			inputs: Record<string, {bytesInOutput: number}>;
+			imports: Array<{path: string; kind: string; external?: boolean}>;
+			entryPoint?: string;
+		}
+	>;
+};
+type PackResult = {filename: string; files: Array<{path: string}>; unpackedSize: number};
+
+let work = '';
+let packageDir = '';
+let metafile: Metafile;
+let packed: PackResult;
+let extracted = '';
+let version = '';
+
+/** Absolute path of an output file of the metafile (its keys are relative to the repository root). */
+const outputPath = (key: string) => path.resolve(root, key);
+
+beforeAll(async () => {
+	work = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-package-'));
+	packageDir = path.join(work, 'package');
+	await mkdir(packageDir);
+	for (const file of ['package.json', 'readme.md', '.gitignore']) await copyFile(path.join(root, file), path.join(packageDir, file));
+	version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {version: string}).version;
+	const metafilePath = path.join(work, 'meta.json');
+	await run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', path.join(packageDir, 'dist'), '--metafile', metafilePath], {
+		cwd: root,
+		timeout: 120_000,
+	});
+	metafile = JSON.parse(await readFile(metafilePath, 'utf8')) as Metafile;
+	const {stdout} = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: packageDir, timeout: 60_000});
+	packed = (JSON.parse(stdout) as PackResult[])[0]!;
+	extracted = path.join(work, 'extracted');
+	await mkdir(extracted);
+	await run('tar', ['-xzf', path.join(work, packed.filename), '-C', extracted], {timeout: 30_000});
+}, 240_000);
+
+afterAll(async () => {
+	if (work) await rm(work, {recursive: true, force: true});
+});
+
+/** Output files reachable from `start` through static imports only (what Node loads before any code of `start` runs). */
+function staticClosure(start: string[]): Set<string> {
+	const seen = new Set<string>();
+	const queue = [...start];
+	while (queue.length > 0) {
+		const file = queue.pop()!;
+		if (seen.has(file)) continue;
+		seen.add(file);
+		for (const entry of metafile.outputs[file]?.imports ?? []) {
+			if (entry.kind === 'import-statement' && !entry.external) queue.push(entry.path);
+		}
+	}
+
+	return seen;
+}
+
+/** Source inputs (with bytes in the output) of a set of output files. */
+function inputsOf(outputs: Iterable<string>): string[] {
+	const inputs: string[] = [];
+	for (const output of outputs) {
+		for (const [input, {bytesInOutput}] of Object.entries(metafile.outputs[output]?.inputs ?? {})) {
+			if (bytesInOutput > 0) inputs.push(input);
+		}
+	}
+
+	return inputs;
+}
+
+const HEAVY = /node_modules\/(?:ink|react|react-reconciler|scheduler|yoga-layout|@inkjs\/ui|@aws-sdk\/[^/]+|@smithy\/[^/]+|execa)\//;
+const HEAVY_SOURCES = /^source\/(?:app\.tsx|services\/aws\.ts|services\/docker\.ts|doctor\/)/;
+
+function outputKey(absolute: string): string | undefined {
+	return Object.keys(metafile.outputs).find((key) => outputPath(key) === absolute);
+}
+
+describe('npm pack', () => {
+	it('ships only the bundle, its notices, package.json and the readme', () => {
+		const files = packed.files.map((file) => file.path).sort();
+		const allowed = (file: string) =>
+			/^dist\/(?:[\w-]+\/)*[\w.-]+\.js$/.test(file) ||
+			file === 'dist/THIRD_PARTY_NOTICES.md' ||
+			file === 'package.json' ||
+			file === 'readme.md' ||
+			/^licen[cs]e(?:\.md|\.txt)?$/i.test(file);
+		expect(files.filter((file) => !allowed(file))).toEqual([]);
+		expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/THIRD_PARTY_NOTICES.md', 'package.json', 'readme.md']));
+		expect(files.some((file) => file.startsWith('dist/chunks/'))).toBe(true);
+		expect(files.filter((file) => /\.(?:map|tsx?|mts|cts)$/.test(file) || /^(?:source|test|scripts)\//.test(file))).toEqual([]);
+		// Every JavaScript output of the build is in the tarball, and nothing else from dist/.
+		const built = Object.keys(metafile.outputs)
+			.filter((key) => key.endsWith('.js'))
+			.map((key) => path.relative(packageDir, outputPath(key)))
+			.sort();
+		expect(files.filter((file) => file.endsWith('.js'))).toEqual(built);
+	});
+
+	it('packs a package.json with no runtime dependencies and an executable bin', async () => {
+		const manifest = JSON.parse(await readFile(path.join(extracted, 'package', 'package.json'), 'utf8')) as Record<string, unknown>;
+		for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies']) {
+			expect(manifest[field] === undefined || Object.keys(manifest[field] as object).length === 0, field).toBe(true);
+		}
+
+		expect(manifest['bin']).toEqual({'ecr-setup': 'dist/cli.js'});
+		const bin = await readFile(path.join(extracted, 'package', 'dist', 'cli.js'), 'utf8');
+		expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
+		// Only the esbuild output: no bare imports left for a node_modules that will not exist.
+		expect(bin).not.toMatch(/from\s*"(?!node:|\.\/)[^"]+"/);
+	});
+
+	it('keeps the licence of every package inlined in THIRD_PARTY_NOTICES.md', async () => {
+		const notices = await readFile(path.join(extracted, 'package', 'dist', 'THIRD_PARTY_NOTICES.md'), 'utf8');
+		const names = new Set<string>();
+		for (const input of inputsOf(Object.keys(metafile.outputs))) {
+			const match = /node_modules\/((?:@[^/]+\/)?[^./][^/]*)\/(?!.*node_modules\/)/.exec(input);
+			if (match) names.add(match[1]!);
+		}
+
+		expect([...names]).toEqual(expect.arrayContaining(['ink', 'react', '@aws-sdk/client-ecr', '@aws-sdk/client-sts']));
+		const missing = [...names].filter((name) => !notices.includes(`\n## ${name} `));
+		expect(missing).toEqual([]);
+		expect(notices).toContain('Permission is hereby granted, free of charge'); // the MIT text (ink, react)
+		expect(notices).toContain('Apache License'); // the SDK's
+	});
+
+	it('runs from the tarball with npx in an empty directory, with no registry', async () => {
+		const empty = path.join(work, 'empty');
+		await mkdir(empty);
+		await copyFile(path.join(work, packed.filename), path.join(empty, packed.filename));
+		const {stdout} = await run('npx', ['--yes', `./${packed.filename}`, '--version'], {
+			cwd: empty,
+			timeout: 90_000,
+			env: {
+				...process.env,
+				// offline: npm fails if it would need the registry, so this also proves nothing is left to download.
+				npm_config_offline: 'true',
+				npm_config_cache: path.join(work, 'npm-cache'),
+				npm_config_update_notifier: 'false',
+				npm_config_fund: 'false',
+				npm_config_audit: 'false',
+			},
+		});
+		expect(stdout.trim()).toBe(version);
+	}, 120_000);
+});
+
+describe('the bundle layout', () => {
+	const cli = () => Object.keys(metafile.outputs).find((key) => metafile.outputs[key]!.entryPoint === 'source/cli.tsx')!;
+
+	it('statically imports nothing heavy from dist/cli.js', () => {
+		const heavy = inputsOf(staticClosure([cli()])).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input));
+		expect(heavy).toEqual([]);
+	});
+
+	it('keeps the AWS SDK and the doctor out of what the first wizard frame loads', () => {
+		// cli.tsx imports ink, react, app and the service factory before the first render; the SDK and the doctor must come later.
+		const firstFrame = Object.keys(metafile.outputs).filter((key) =>
+			['source/app.tsx', 'source/services/index.ts'].includes(metafile.outputs[key]!.entryPoint ?? ''),
+		);
+		expect(firstFrame).toHaveLength(2);
+		const inputs = inputsOf(staticClosure([cli(), ...firstFrame]));
+		expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
+		expect(inputs.filter((input) => /node_modules\/(?:@aws-sdk|@smithy)\//.test(input) || input.startsWith('source/doctor/'))).toEqual([]);
+	});
+
+	it('loads neither Ink nor the SDK for --version and --help (as traced in Node)', async () => {
+		// A module-loader hook records every file Node loads; it runs in the hooks thread, so it appends to a file.
+		const hooks = path.join(work, 'trace-hooks.mjs');
+		const register = path.join(work, 'trace-register.mjs');
+		await writeFile(
+			hooks,
+			"import {appendFileSync} from 'node:fs';\n" +
+				'export async function load(url, context, next) {\n' +
+				"\tif (url.startsWith('file:')) appendFileSync(process.env.ECR_SETUP_TRACE, url + '\\n');\n" +
+				'\treturn next(url, context);\n}\n',
+		);
+		await writeFile(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+		const bin = path.join(packageDir, 'dist', 'cli.js');
+		for (const args of [['--version'], ['--help'], ['login', '--help']]) {
+			const trace = path.join(work, `trace-${args.join('')}.txt`);
+			await writeFile(trace, '');
+			const {stdout} = await run(process.execPath, ['--import', pathToFileURL(register).href, bin, ...args], {
+				cwd: work,
+				timeout: 30_000,
+				env: {...process.env, ECR_SETUP_TRACE: trace, NO_COLOR: '1'},
+			});
+			if (args[0] === '--version') expect(stdout.trim()).toBe(version);
+			else expect(stdout).toContain('Usage');
+			const loaded = (await readFile(trace, 'utf8'))
+				.split('\n')
+				.filter((line) => line.startsWith('file:'))
+				.map((url) => fileURLToPath(url))
+				.filter((file) => file.startsWith(path.join(packageDir, 'dist')));
+			expect(loaded, args.join(' ')).toContain(bin);
+			const keys = loaded.map((file) => {
+				const key = outputKey(file);
+				expect(key, `${file} is not an output of the build`).toBeDefined();
+				return key!;
+			});
+			const heavy = inputsOf(keys).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input));
+			expect(heavy, args.join(' ')).toEqual([]);
+		}
+	}, 60_000);
+});
