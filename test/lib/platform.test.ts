@@ -477,6 +477,35 @@ describe('CredentialHelperService.platform() over platform inputs', () => {
 		if (!('commandPaths' in expected)) expect(info.commandPaths).toBeUndefined();
 	});
 
+	it.each([
+		{
+			name: 'win32 looks up docker-credential-ecr-login.exe (PATHEXT applies in the runner)',
+			os: 'win32',
+			helper: 'ecr-login',
+			command: 'docker-credential-ecr-login.exe',
+			file: 'C:\\Users\\Dev\\AppData\\Local\\Programs\\ecr-setup\\bin\\docker-credential-ecr-login.exe',
+		},
+		{
+			name: 'WSL finds Docker Desktop’s Windows helper by its .exe name',
+			os: 'linux',
+			helper: 'desktop.exe',
+			command: 'docker-credential-desktop.exe',
+			file: '/mnt/c/Program Files/Docker/Docker/resources/bin/docker-credential-desktop.exe',
+		},
+		{
+			name: 'darwin under the Homebrew prefix on PATH',
+			os: 'darwin',
+			helper: 'ecr-login',
+			command: 'docker-credential-ecr-login',
+			file: '/opt/homebrew/bin/docker-credential-ecr-login',
+		},
+	])('find: $name', async ({os: osName, helper, command, file}) => {
+		const runner = createFakeRunner([{file, args: ['version'], result: {stdout: '0.12.0'}}], {path: {[command]: file}});
+		const service = createCredentialHelperService({runner, env: {}, platform: osName, home: '/home/dev'});
+		expect(await service.find(helper)).toEqual({name: helper, path: file, version: '0.12.0'});
+		expect(runner.remaining()).toEqual([]);
+	});
+
 	it('install plans from the detected platform use the found Homebrew by path', async () => {
 		const runner = createFakeRunner([], {path: {[HOMEBREW_ARM]: HOMEBREW_ARM}});
 		const service = createCredentialHelperService({runner, env: {PATH: '/usr/bin'}, platform: 'darwin', arch: 'arm64', uid: 501, home: '/Users/dev'});
