@@ -56,8 +56,10 @@ export async function writeFileWithConsent(context: CommandContext, path: string
 		return {written: false, unchanged: true};
 	}
 
-	const diff = createTwoFilesPatch(before === undefined ? '/dev/null' : displayPath, displayPath, before ?? '', content, undefined, undefined, {context: 3});
-	show(colorDiff(diff.trimEnd(), io.color));
+	const diff = createTwoFilesPatch(before === undefined ? '/dev/null' : displayPath, displayPath, before ?? '', content, undefined, undefined, {context: 3})
+		.replace(/^=+\n/, '')
+		.trimEnd();
+	show(colorDiff(diff, io.color));
 	const question = before === undefined ? `Create ${displayPath}?` : `Overwrite ${displayPath} with these changes?`;
 	if (!(await io.confirm(question, {defaultYes: before === undefined, flag: '--yes'}))) {
 		show(`Nothing was written; ${displayPath} is as it was.`);

@@ -88,7 +88,7 @@ async function identityPolicy(context: CommandContext): Promise<PolicyDocument> 
 export const policyCommand: CommandDefinition = {
 	name: 'policy',
 	summary: 'Print least-privilege IAM policies for pushing or pulling',
-	usage: 'ecr-setup policy [--repository NAME] [--push | --pull] [--json]\n       ecr-setup policy --github-oidc OWNER/REPO [--branch B]',
+	usage: 'ecr-setup policy [--repository NAME] [--push | --pull] [--json]\n  ecr-setup policy --github-oidc OWNER/REPO [--branch B]',
 	flags: [
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository the policy is for'},
 		{name: 'push', type: 'boolean', description: 'Permissions to push (the default)'},

@@ -245,7 +245,12 @@ function github(input: Resolved): GeneratedPipeline {
 				input,
 				`Let GitHub Actions assume the role: the account needs the IAM OIDC provider token.actions.githubusercontent.com (audience sts.amazonaws.com), and \`ecr-setup policy --github-oidc ${input.sourceRepository ?? 'OWNER/REPO'} --branch ${input.branch}\` prints the role's trust policy.`,
 			)
-		: keyNotes('Add repository secrets (Settings → Secrets and variables → Actions)', input);
+		: [
+				...keyNotes('Add repository secrets (Settings → Secrets and variables → Actions)', input),
+				...(input.roleArn === undefined
+					? []
+					: [`The keys are used to assume ${input.roleArn}: that user needs sts:AssumeRole on it, the role must trust the user, and the push policy belongs on the role.`]),
+			];
 	return {path: DEFAULT_PATHS.github, content: yamlText(workflow, header('GitHub Actions', input)), notes, placeholderRole: input.placeholderRole};
 }
 

@@ -208,6 +208,14 @@ describe('GitHub Actions', () => {
 		});
 	});
 
+	it('assumes a role with the keys when both are given', () => {
+		const pipeline = generate('github', {auth: 'keys'});
+		const {configure} = checkActionInputs(steps(pipeline.content));
+		expect(configure.with).toMatchObject({'aws-access-key-id': '${{ secrets.AWS_ACCESS_KEY_ID }}', 'role-to-assume': ROLE_ARN});
+		expect(parseYaml(pipeline.content).permissions).toEqual({contents: 'read'});
+		expect(pipeline.notes.join('\n')).toContain(`sts:AssumeRole on ${ROLE_ARN}`);
+	});
+
 	it('uses a clearly named placeholder role and says so when OIDC has no role ARN', () => {
 		const pipeline = generate('github', {roleArn: undefined});
 		const {configure} = checkActionInputs(steps(pipeline.content));
