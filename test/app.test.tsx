@@ -226,7 +226,7 @@ describe('wizard: whole flows', () => {
 	it('a push that fails with "no basic auth credentials" is fixed with the helper and pushed again', async () => {
 		const w = world();
 		const failing = new PushError({kind: 'no-basic-auth', message: 'no basic auth credentials', registry: HOST});
-		const push = w.docker.push;
+		const push = vi.mocked(w.docker.push);
 		const original = push.getMockImplementation()!;
 		push.mockRejectedValueOnce(failing);
 		const {app} = start(w.services);
@@ -333,7 +333,7 @@ describe('wizard: whole flows', () => {
 			nextSteps: ['aws sso login --profile dev'],
 		});
 		const w = world({aws: {profile: 'dev'}});
-		w.aws.getCallerIdentity.mockRejectedValueOnce(expired);
+		vi.mocked(w.aws.getCallerIdentity).mockRejectedValueOnce(expired);
 		const first = start(w.services);
 		await first.app.waitFor('What would you like to do?');
 		await first.app.press(ENTER);
