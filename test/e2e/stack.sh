@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs inside the private mount namespace made by run.sh (`unshare -m --propagation private`): nothing mounted here is seen
 # by the rest of the machine. Starts the stack, runs the scenarios, and stops everything it started, even on failure.
-#   stack.sh WORKDIR REPO_ROOT
+#   stack.sh WORKDIR REPO_ROOT [VITEST_FILTER...]
 set -euo pipefail
 
 work=$1
 root=$2
+shift 2
 logs=$work/logs
 mkdir -p "$logs"
 cd "$root"
@@ -147,7 +148,7 @@ export E2E_ROOT=$root
 export E2E_CA=$pki/ca.crt
 set +e
 timeout --kill-after=10 480 node_modules/.bin/vitest run --config test/e2e/vitest.e2e.config.ts \
-	--reporter=default --reporter=json --outputFile.json="$work/results.json"
+	--reporter=default --reporter=json --outputFile.json="$work/results.json" "$@"
 status=$?
 set -e
 exit "$status"

@@ -1,12 +1,20 @@
+import {BaseSequencer, type TestSpecification} from 'vitest/node';
 import {defineConfig} from 'vitest/config';
 
-// The end-to-end scenarios share one docker daemon, registry and AWS stand-in: one file at a time, in name order.
+/** Scenario files run one at a time in name order (00-stand-in first: it checks the stack every other file relies on). */
+class NameOrder extends BaseSequencer {
+	override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+		return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+	}
+}
+
+// The end-to-end scenarios share one docker daemon, registry and AWS stand-in: never two files at once.
 export default defineConfig({
 	test: {
 		include: ['test/e2e/**/*.test.ts'],
 		environment: 'node',
 		fileParallelism: false,
-		sequence: {concurrent: false},
+		sequence: {concurrent: false, sequencer: NameOrder},
 		testTimeout: 120_000,
 		hookTimeout: 60_000,
 		env: {
