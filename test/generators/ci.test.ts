@@ -213,7 +213,7 @@ describe('GitHub Actions', () => {
 		const {configure} = checkActionInputs(steps(pipeline.content));
 		expect(configure.with).toMatchObject({'aws-access-key-id': '${{ secrets.AWS_ACCESS_KEY_ID }}', 'role-to-assume': ROLE_ARN});
 		expect(parseYaml(pipeline.content).permissions).toEqual({contents: 'read'});
-		expect(pipeline.notes.join('\n')).toContain(`sts:AssumeRole on ${ROLE_ARN}`);
+		expect(pipeline.notes.join('\n')).toContain(`The keys are used to assume ${ROLE_ARN}: that user needs sts:AssumeRole on it`);
 	});
 
 	it('uses a clearly named placeholder role and says so when OIDC has no role ARN', () => {
