@@ -15,7 +15,7 @@ fail_early() {
 	exit 1
 }
 
-[[ $(id -u) -eq 0 ]] || fail_early "must run as root (it installs Debian packages, starts dockerd and bind-mounts /etc/hosts inside a private mount namespace); run it as root, as CI does"
+[[ $EUID -eq 0 ]] || fail_early "must run as root (it installs Debian packages, starts dockerd and bind-mounts /etc/hosts inside a private mount namespace); run it as root, as CI does"
 command -v unshare >/dev/null 2>&1 || fail_early "unshare (util-linux) is missing: the suite maps AWS host names to loopback inside a private mount namespace (unshare -m) so the machine's /etc/hosts is never changed"
 unshare -m true 2>/dev/null || fail_early "'unshare -m' is not permitted here (no CAP_SYS_ADMIN, or a seccomp/user-namespace restriction); the suite needs a private mount namespace"
 
