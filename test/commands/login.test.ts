@@ -9,7 +9,7 @@ const SECRET = 'eyJwYXlsb2FkIjoic2VjcmV0LXNlY3JldCJ9';
 const config: LoadedConfig = {dir: '/c', path: '/c/config.json', realPath: '/c/config.json', exists: false, text: '', data: {}, mode: undefined};
 
 function context(options: {store?: StoreResolution; flags?: Record<string, unknown>; region?: string} = {}) {
-	const login = vi.fn(async () => ({message: 'Login Succeeded'}));
+	const login = vi.fn(async (_registry: string, _username: string, _password: string) => ({message: 'Login Succeeded'}));
 	const getAuthorizationToken = vi.fn(async (region: string) => ({
 		username: 'AWS',
 		password: SECRET,
