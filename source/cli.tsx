@@ -13,7 +13,8 @@ import {CancelledError, UsageError, errorMessage, errorToJson, isUserError} from
 declare const __ECR_SETUP_VERSION__: string | undefined;
 
 // The SDK prints a multi-line warning on Node 20 that garbles an Ink screen.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+// The SDK only accepts the exact string "true" (a user's "1" would not silence it).
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 export async function version(): Promise<string> {
 	if (typeof __ECR_SETUP_VERSION__ === 'string') return __ECR_SETUP_VERSION__;
