@@ -3,7 +3,7 @@ import {readdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {doctorCommand} from '../../source/commands/doctor.js';
-import type {CommandContext, CommandIo, GlobalOptions, ParsedFlags} from '../../source/commands/types.js';
+import type {CommandContext, GlobalOptions, ParsedFlags} from '../../source/commands/types.js';
 import {CHECK_IDS, type DoctorJson} from '../../source/doctor/types.js';
 import {parseDockerConfig, resolveStore} from '../../source/lib/docker-config.js';
 import {UsageError} from '../../source/lib/errors.js';
@@ -37,7 +37,7 @@ function globalOptions(overrides: Partial<GlobalOptions> = {}): GlobalOptions {
 async function run(
 	options: MachineOptions,
 	flags: ParsedFlags,
-	settings: {global?: Partial<GlobalOptions>; io?: RecordingIo | (CommandIo & {stdout: string[]; stderr: string[]})} = {},
+	settings: {global?: Partial<GlobalOptions>; io?: RecordingIo} = {},
 ) {
 	machine ??= await makeMachine(options);
 	const global = globalOptions(settings.global);
