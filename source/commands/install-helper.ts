@@ -50,9 +50,9 @@ export const installHelperCommand: CommandDefinition = {
 
 		io.out(`${plan.description}`);
 		for (const before of plan.before) io.out(`  $ ${formatCommand(before)}`);
-		io.out(`  $ ${formatCommand(plan.command)}`);
+		if (plan.command.length > 0) io.out(`  $ ${formatCommand(plan.command)}`);
+		if (plan.download) io.out(`  download ${plan.download.url}\n  verify   ${plan.download.checksumUrl}`);
 		if (plan.needsSudo) io.out('This uses sudo because you are not root; sudo may ask for your password.');
-		if (plan.target && !plan.target.onPath) io.out(`Note: ${plan.target.path} is not on your PATH yet; add its directory to PATH.`);
 		if (context.options.dryRun) {
 			io.out('Dry run: nothing was installed.');
 			return {json: {installed: false, dryRun: true, method: plan.method, command: plan.command, before: plan.before}};

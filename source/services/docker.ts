@@ -73,9 +73,11 @@ function commandFailure(what: string, result: RunResult, secrets: string[] = [])
 
 	const text = redact(outputOf(result), secrets);
 	if (result.timedOut) return new UserError(`${what} did not finish in time.`, {code: 'docker.timeout', hint: 'Is the docker daemon responding? Try `docker version`.'});
+	// Docker puts its reason on stderr; stdout may still hold a placeholder such as `[]` from --format json.
+	const line = lastLine(redact(result.stderr, secrets)) || lastLine(text);
 	const reason = classifyDaemonError(text);
-	if (reason) return new UserError(lastLine(text), {code: `docker.${reason}`, ...DAEMON_HINTS[reason]});
-	return new UserError(`${what} failed: ${lastLine(text) || `exit code ${result.exitCode}`}`, {code: 'docker.failed'});
+	if (reason) return new UserError(line, {code: `docker.${reason}`, ...DAEMON_HINTS[reason]});
+	return new UserError(`${what} failed: ${line || `exit code ${result.exitCode}`}`, {code: 'docker.failed'});
 }
 
 type VersionJson = {Client?: {Version?: string} | null; Server?: {Version?: string} | null};

@@ -152,7 +152,10 @@ describe('inspectImage', () => {
 		const {docker} = service([
 			{file: 'docker', args: ['image', 'inspect', '--format', 'json', 'my-app'], result: {exitCode: 1, stdout: '[]', stderr: fixture('daemon-not-running')}},
 		]);
-		await expect(docker.inspectImage('my-app')).rejects.toMatchObject({code: 'docker.not-running'});
+		await expect(docker.inspectImage('my-app')).rejects.toMatchObject({
+			code: 'docker.not-running',
+			message: expect.stringContaining('Cannot connect to the Docker daemon'),
+		});
 	});
 });
 
