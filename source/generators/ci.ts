@@ -399,6 +399,7 @@ function bitbucket(input: Resolved): GeneratedPipeline {
 				'Let Bitbucket assume the role: add the IAM OIDC provider shown under Repository settings → OpenID Connect (its URL and audience), and trust it in the role.',
 			)
 		: keyNotes('Add secured repository variables (Repository settings → Repository variables)', input);
+	notes.push(`The docker service mounts the Docker CLI into ${BITBUCKET_IMAGE} on the default runtime; on Runtime v3 it does not, so use an image with both the docker and aws CLIs there.`);
 	return {path: DEFAULT_PATHS.bitbucket, content: yamlText(pipeline, header('Bitbucket Pipelines', input)), notes, placeholderRole: input.placeholderRole};
 }
 
