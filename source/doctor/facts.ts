@@ -84,6 +84,8 @@ export type DoctorFacts = {
 		lookups: Record<string, Outcome<string[]>>;
 		/** The host the ECR API calls go to. */
 		apiHost: string | undefined;
+		/** The URL the ECR API calls go to. */
+		apiUrl: string | undefined;
 	};
 	/** The bounds in force, for messages. */
 	timeouts: {totalMs: number; callMs: number};
@@ -301,7 +303,7 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 		installPlan,
 		aws: {profileName, profile, region, identity, clock, token, repository, search, policy, tagImage},
 		image: {local},
-		network: {settings, lookups, apiHost},
+		network: {settings, lookups, apiHost, apiUrl: endpoints.ecr},
 		timeouts: {totalMs, callMs},
 	};
 }

@@ -18,3 +18,4 @@ export {
 	type DoctorJson,
 	type DoctorSummary,
 } from './types.js';
+export {diagnosePushFailure, targetOfPushFailure, CHECKS_FOR_PUSH_FAILURE, type PushFailureDiagnosis} from './push-failure.js';

@@ -1,4 +1,5 @@
 /** What every check family shares: the check signature, titles, and the "a prerequisite failed" skip. */
+import {relativeTime} from '../../lib/format.js';
 import type {DoctorFacts} from '../facts.js';
 import type {CheckFix, CheckId, CheckResult, CheckStatus} from '../types.js';
 
@@ -46,6 +47,7 @@ export function skip(id: CheckId, detail: string): CheckResult {
 export function blockedBy(id: CheckId, prior: ReadonlyMap<CheckId, CheckResult>, needs: CheckId[]): CheckResult | undefined {
 	for (const need of needs) {
 		const before = prior.get(need);
+		if (before?.status === 'skip' && before.detail.startsWith('skipped: ')) return skip(id, before.detail);
 		if (before && (before.status === 'fail' || before.status === 'skip')) {
 			return skip(id, `skipped: ${need} ${before.status === 'fail' ? 'failed' : 'was skipped'} (${firstSentence(before.detail)})`);
 		}
@@ -68,4 +70,12 @@ export function shellQuote(value: string): string {
 
 export function profileFlag(profileName: string | undefined): string {
 	return profileName && profileName !== 'default' ? ` --profile ${shellQuote(profileName)}` : '';
+}
+
+/** "3 h 5 min ago", "in 20 min", or whole days past two days ("12 days ago"). */
+export function relativeTo(target: Date, now: Date): string {
+	const ms = target.getTime() - now.getTime();
+	const days = Math.floor(Math.abs(ms) / 86_400_000);
+	if (days < 2) return relativeTime(target, now);
+	return ms >= 0 ? `in ${days} days` : `${days} days ago`;
 }

@@ -1,13 +1,12 @@
 /** Checks on the docker side: CLI, daemon, config.json, and the credential store docker will use for the registry. */
 import {envAuthConfigs, hostnameOfAuthKey} from '../../lib/docker-config.js';
-import {relativeTime} from '../../lib/format.js';
 import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../lib/registry.js';
 import {decodeBasicAuth, storedAuthExpiry} from '../../lib/token.js';
 import type {ConfigChange, DockerConfigData, StoreResolution} from '../../services/types.js';
 import type {DoctorFacts} from '../facts.js';
 import {describeOutcomeProblem, valueOf} from '../outcome.js';
 import type {CheckFix, CheckResult} from '../types.js';
-import {blockedBy, pass, result, shellQuote, skip, type Check} from './common.js';
+import {blockedBy, pass, relativeTo, result, shellQuote, skip, type Check} from './common.js';
 
 const ECR_LOGIN = 'ecr-login';
 const ONE_HOUR_MS = 60 * 60 * 1000;
@@ -154,7 +153,7 @@ export const dockerAuthConfigEnv: Check = (facts) => {
 			return result(
 				id,
 				'fail',
-				`DOCKER_AUTH_CONFIG names ${host} and wins over config.json, but its token expired ${relativeTime(expiry, facts.now)}: ECR answers "Your authorization token has expired".`,
+				`DOCKER_AUTH_CONFIG names ${host} and wins over config.json, but its token expired ${relativeTo(expiry, facts.now)}: ECR answers "Your authorization token has expired".`,
 				unset,
 			);
 		}
@@ -370,7 +369,8 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 	const detail = `\`${binary} get\` failed for ${host}: ${answer.message.trim()}${reason ? `; its log says: ${reason}` : ''}`;
 	if (store.helper === ECR_LOGIN) {
 		const profile = facts.aws.profile;
-		return result(id, 'fail', `${detail}.`, {
+		const network = /dial tcp|no such host|i\/o timeout|connection refused|TLS handshake|x509:/i.test(answer.logExcerpt ?? '');
+		return result(id, 'fail', `${detail}${network ? ' (a network problem: see network.endpoint)' : ''}.`, {
 			description: `The helper uses the same AWS credentials as the AWS CLI (AWS_PROFILE, env keys, SSO); make them work for ${host}${
 				reason ? '' : `; the real reason is in ${logPath(facts)}`
 			}.`,
@@ -403,7 +403,8 @@ function lastLogLine(excerpt: string | undefined): string | undefined {
 	const message = field('msg');
 	const error = field('error');
 	const reason = message || error ? [message, error].filter(Boolean).join(': ') : meaningful;
-	return reason.length > 300 ? `${reason.slice(0, 297)}…` : reason;
+	// The root cause is at the end of a wrapped Go error: keep the head and the tail.
+	return reason.length > 320 ? `${reason.slice(0, 120)} … ${reason.slice(-190)}` : reason;
 }
 
 type StoredEntry = {key: string; username: string | undefined; expiry: Date | undefined; hasAuth: boolean};
@@ -439,7 +440,7 @@ export const dockerStoredToken: Check = (facts, prior) => {
 		};
 	};
 
-	const describe = (entry: StoredEntry) => `auths["${entry.key}"] expired ${relativeTime(entry.expiry!, facts.now)} (${entry.expiry!.toISOString()})`;
+	const describe = (entry: StoredEntry) => `auths["${entry.key}"] expired ${relativeTo(entry.expiry!, facts.now)} (${entry.expiry!.toISOString()})`;
 	// Keep the freshest valid entry (the exact key on a tie); everything else for this host is stale or shadowed.
 	const valid = withAuth
 		.filter((entry) => !expired.includes(entry))
@@ -453,7 +454,7 @@ export const dockerStoredToken: Check = (facts, prior) => {
 	}
 
 	if (used && soon.includes(used)) {
-		return result(id, 'warn', `auths["${used.key}"] expires ${relativeTime(used.expiry!, facts.now)}: a long push may outlive it.`, {
+		return result(id, 'warn', `auths["${used.key}"] expires ${relativeTo(used.expiry!, facts.now)}: a long push may outlive it.`, {
 			description: `Log in again for ${host}, or use ecr-login so tokens are refreshed for you.`,
 			command: `ecr-setup login --registry ${host}`,
 			action: {type: 'login', registry: host},
@@ -482,7 +483,7 @@ export const dockerStoredToken: Check = (facts, prior) => {
 	}
 
 	if (!entry.expiry) return pass(id, `auths["${entry.key}"] holds a token whose expiry cannot be read (ECR tokens last 12 h)`);
-	return pass(id, `auths["${entry.key}"] holds a token valid ${relativeTime(entry.expiry, facts.now)}${usedKey === entry.key ? '' : ` (not used: ${servedBy ?? 'another store'} serves ${host})`}`);
+	return pass(id, `auths["${entry.key}"] holds a token valid ${relativeTo(entry.expiry, facts.now)}${usedKey === entry.key ? '' : ` (not used: ${servedBy ?? 'another store'} serves ${host})`}`);
 };
 
 export const dockerLoginConflict: Check = (facts) => {

@@ -1,11 +1,10 @@
 /** Checks on ECR: the token, the account, the repository, its policy and its tag mutability. */
-import {relativeTime} from '../../lib/format.js';
 import {formatImageRef} from '../../lib/image-ref.js';
 import {privateRegistryHost} from '../../lib/registry.js';
 import type {DoctorFacts} from '../facts.js';
 import {describeOutcomeProblem, valueOf} from '../outcome.js';
 import {PUSH_ACTIONS, evaluatePushPolicy, showStatement} from '../policy.js';
-import {blockedBy, pass, profileFlag, result, shellQuote, skip, type Check} from './common.js';
+import {blockedBy, pass, profileFlag, relativeTo, result, shellQuote, skip, type Check} from './common.js';
 
 function identityAccount(facts: DoctorFacts): string | undefined {
 	return valueOf(facts.aws.identity)?.account;
@@ -19,7 +18,7 @@ export const ecrAuthToken: Check = (facts, prior) => {
 	const host = facts.target.host;
 	const api = facts.target.registry?.kind === 'public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
 	if (token.state === 'ok') {
-		return pass(id, `${api} works in ${facts.target.region}; a token for ${host} would be valid until ${token.value.expiresAt.toISOString()} (${relativeTime(token.value.expiresAt, facts.now)})`);
+		return pass(id, `${api} works in ${facts.target.region}; a token for ${host} would be valid until ${token.value.expiresAt.toISOString()} (${relativeTo(token.value.expiresAt, facts.now)})`);
 	}
 
 	if (token.state === 'not-run') return skip(id, `skipped: ${token.reason}`);
@@ -226,7 +225,7 @@ export const ecrTagImmutable: Check = (facts, prior) => {
 
 	const existing = outcome.value;
 	if (!existing) return pass(id, `${tag} is not in "${repository.name}" yet (${mutability.toLowerCase().replaceAll('_', ' ')})`);
-	const when = existing.pushedAt ? `, pushed ${relativeTime(existing.pushedAt, facts.now)}` : '';
+	const when = existing.pushedAt ? `, pushed ${relativeTo(existing.pushedAt, facts.now)}` : '';
 	const what = `The tag ${tag} already exists in "${repository.name}" (${existing.digest.slice(0, 19)}…${when})`;
 	const newTag = {description: 'Push under a new tag (a version or the git commit), or delete the old image first if you really mean to replace it.'};
 	if (mutability === 'IMMUTABLE') {

@@ -13,6 +13,7 @@ function networkProblem(outcome: Outcome<unknown>): string | undefined {
 export function describeRoutes(facts: DoctorFacts): string {
 	const {settings} = facts.network;
 	const parts: string[] = [];
+	const seen = new Set<string>();
 	for (const route of settings.routes) {
 		let host = route.url;
 		try {
@@ -22,7 +23,10 @@ export function describeRoutes(facts: DoctorFacts): string {
 		}
 
 		const how = route.proxy ? `via proxy ${route.proxy}${route.proxyVariable ? ` (${route.proxyVariable})` : ''}` : route.bypassed ? 'direct (NO_PROXY matches)' : 'direct';
-		parts.push(`${host} ${how}${route.endpointVariable ? ` [${route.endpointVariable}]` : ''}`);
+		const line = `${host} ${how}${route.endpointVariable ? ` [${route.endpointVariable}]` : ''}`;
+		if (seen.has(line)) continue;
+		seen.add(line);
+		parts.push(line);
 	}
 
 	if (settings.caBundle) parts.push(`CA bundle ${settings.caBundle.path} (${settings.caBundle.source})`);
@@ -54,7 +58,7 @@ export const networkEndpoint: Check = (facts) => {
 		const proxied = facts.network.settings.routes.some((route) => route.proxy);
 		return result(id, 'fail', [failures.join('; '), ...dns, `routes: ${routes}`, ...notes].join('. '), {
 			description: `Check the network, VPN and proxy (HTTPS_PROXY, NO_PROXY${proxied ? '' : ': none is set'}). Note that \`docker push\` goes through the docker daemon's own proxy settings, not this shell's.`,
-			...(facts.network.apiHost ? {command: `curl -sS -o /dev/null -w '%{http_code}\\n' https://${facts.network.apiHost}/`} : {}),
+			...(facts.network.apiUrl ? {command: `curl -sS -o /dev/null -w '%{http_code}\\n' ${facts.network.apiUrl.replace(/\/*$/, '/')}`} : {}),
 		});
 	}
 

@@ -1,0 +1,62 @@
+/**
+ * The wizard's "my push failed" path: run the doctor on the registry, repository and image a failed push named, and put
+ * the checks that explain that kind of failure first.
+ */
+import type {PushErrorKind, PushFailure} from '../lib/push-errors.js';
+import type {Services} from '../services/types.js';
+import {runDoctor} from './run-doctor.js';
+import type {CheckId, CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from './types.js';
+
+/** Which checks can explain each kind of push failure (ECR-FACTS §4), most likely first. */
+export const CHECKS_FOR_PUSH_FAILURE: Record<PushErrorKind, CheckId[]> = {
+	'no-basic-auth': ['docker.store', 'docker.helper-key', 'docker.helper-works', 'docker.auth-config-env', 'docker.config', 'docker.sudo', 'aws.credentials', 'ecr.auth-token'],
+	'token-expired': ['docker.stored-token', 'docker.auth-config-env', 'docker.store'],
+	'denied-iam': ['ecr.auth-token', 'aws.identity', 'ecr.repository-policy'],
+	'denied-policy': ['ecr.repository-policy', 'ecr.cross-account'],
+	'repository-missing': ['ecr.repository', 'aws.region'],
+	'tag-immutable': ['ecr.tag-immutable'],
+	'not-ecr': ['image.tagged'],
+	'image-missing': ['image.local', 'image.tagged'],
+	network: ['network.endpoint', 'aws.clock'],
+	'helper-missing': ['docker.store'],
+	'helper-failed': ['docker.helper-works', 'aws.credentials', 'aws.identity', 'aws.clock', 'network.endpoint'],
+	daemon: ['docker.daemon', 'docker.sudo'],
+	unknown: [],
+};
+
+export type PushFailureDiagnosis = {
+	report: DoctorReport;
+	/** The checks that did not pass, those that explain this kind of failure first. */
+	causes: CheckResult[];
+};
+
+/** The doctor's target for a failed push: the failure's registry and repository, the image that was pushed. */
+export function targetOfPushFailure(failure: PushFailure, image?: string): DoctorTargetInput {
+	const repository = failure.repository?.includes('/') && failure.registry && failure.repository.startsWith(`${failure.registry}/`)
+		? failure.repository.slice(failure.registry.length + 1)
+		: failure.repository;
+	return {
+		...(failure.registry ? {registry: failure.registry} : {}),
+		...(repository ? {repository} : {}),
+		...(image ? {image} : {}),
+	};
+}
+
+export async function diagnosePushFailure(
+	services: Services,
+	failure: PushFailure,
+	input: DoctorTargetInput = {},
+	options: DoctorOptions = {},
+): Promise<PushFailureDiagnosis> {
+	const report = await runDoctor(services, {...targetOfPushFailure(failure), ...input}, options);
+	const order = CHECKS_FOR_PUSH_FAILURE[failure.kind];
+	const rank = (check: CheckResult) => {
+		const index = order.indexOf(check.id);
+		return index === -1 ? order.length : index;
+	};
+
+	const causes = report.checks
+		.filter((check) => check.status === 'fail' || check.status === 'warn')
+		.sort((a, b) => rank(a) - rank(b) || Number(b.status === 'fail') - Number(a.status === 'fail'));
+	return {report, causes};
+}

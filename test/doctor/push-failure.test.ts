@@ -1,0 +1,24 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {diagnosePushFailure, targetOfPushFailure} from '../../source/doctor/push-failure.js';
+import {classifyPushFailure} from '../../source/lib/push-errors.js';
+import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine} from './machine.js';
+
+let machine: Machine | undefined;
+afterEach(async () => machine?.cleanup());
+
+describe('diagnosePushFailure', () => {
+	it('targets the registry and repository docker printed, and puts the cause of an expired-token push first', async () => {
+		const output = [
+			`The push refers to repository [${HOST}/my-app]`,
+			'5f70bf18a086: Preparing',
+			'denied: Your authorization token has expired. Reauthenticate and try again.',
+		];
+		const failure = classifyPushFailure(output, {ref: `${HOST}/my-app:1.0`});
+		expect(failure.kind).toBe('token-expired');
+		expect(targetOfPushFailure(failure)).toEqual({registry: HOST, repository: 'my-app'});
+		machine = await makeMachine({config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() - 3600_000))}}}, binaries: {'docker-credential-ecr-login': WORKING_ECR_LOGIN}});
+		const diagnosis = await diagnosePushFailure(machine.services, failure, {image: `${HOST}/my-app:1.0`}, {platform: 'linux'});
+		expect(diagnosis.report.target).toMatchObject({registry: HOST, repository: 'my-app', image: `${HOST}/my-app:1.0`});
+		expect(diagnosis.causes[0]).toMatchObject({id: 'docker.stored-token', status: 'fail'});
+	});
+});
