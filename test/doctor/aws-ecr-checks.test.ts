@@ -321,6 +321,17 @@ describe('network.endpoint', () => {
 	});
 });
 
+describe('the overall time limit', () => {
+	it('reports calls it had no time left to start, and still produces the whole report', async () => {
+		const report = await doctor({}, {registry: HOST, repository: 'my-app'}, {timeoutMs: 0});
+		expect(report.checks).toHaveLength(22);
+		expect(check(report, 'aws.identity').detail).toBe(
+			'sts:GetCallerIdentity was not started: the time limit of the whole run was used up.',
+		);
+		expect(check(report, 'docker.cli').status).toBe('fail');
+	});
+});
+
 describe('target resolution', () => {
 	it('takes the registry from an ECR --image', async () => {
 		const image = `${OTHER_ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/team/api:2.1`;

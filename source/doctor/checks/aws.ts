@@ -72,7 +72,8 @@ export const awsIdentity: Check = (facts, prior) => {
 	const identity = facts.aws.identity;
 	if (identity.state === 'ok') return pass(id, `${identity.value.arn} (account ${identity.value.account})`);
 	if (identity.state === 'timeout') {
-		return result(id, 'fail', `sts:GetCallerIdentity ${describeOutcomeProblem(identity)}: AWS could not be reached in time (see network.endpoint).`, null);
+		const reached = identity.afterMs > 0 ? ': AWS could not be reached in time (see network.endpoint)' : '';
+		return result(id, 'fail', `sts:GetCallerIdentity ${describeOutcomeProblem(identity)}${reached}.`, null);
 	}
 
 	if (identity.state === 'not-run') return skip(id, `skipped: ${identity.reason}`);
