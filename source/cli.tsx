@@ -9,6 +9,7 @@ import type {CommandDefinition, GlobalOptions} from './commands/types.js';
 import {GLOBAL_FLAGS} from './commands/types.js';
 import {formatFlags, parseCommandLine, stringFlag} from './lib/args.js';
 import {CancelledError, UsageError, errorMessage, errorToJson, isUserError} from './lib/errors.js';
+import {debug, enableDebugLog, redirectDebugLog} from './lib/log.js';
 
 declare const __ECR_SETUP_VERSION__: string | undefined;
 
@@ -115,6 +116,7 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 
 			json = parsed.global.json;
 			color = parsed.global.color;
+			if (parsed.global.verbose) enableDebugLog({env, write: (line) => streams.stderr.write(`${line}\n`)});
 			return await runWizard(parsed.global, parsed.flags, streams, env);
 		}
 
@@ -131,6 +133,11 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 		if (parsed.global.help) {
 			streams.stdout.write(`${commandHelp(command)}\n`);
 			return 0;
+		}
+
+		if (parsed.global.verbose) {
+			enableDebugLog({env, write: (line) => streams.stderr.write(`${line}\n`)});
+			debug('cli', `ecr-setup ${await version()} ${command.name}`, {node: process.version, platform: `${process.platform}/${process.arch}`});
 		}
 
 		process.once('SIGINT', onInt);
@@ -209,6 +216,8 @@ async function runWizard(
 		const outcome = new Promise<Outcome>((resolve) => {
 			settle = resolve;
 		});
+		// Ink owns the screen: debug lines go through its patched console, which prints them above the live area.
+		redirectDebugLog((line) => console.error(line));
 		const instance = render(
 			React.createElement(App, {services, options: wizardOptions, ...(resume ? {resume} : {}), onOutcome: (value: Outcome) => settle(value)}),
 			{exitOnCtrlC: false, stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin, patchConsole: true},

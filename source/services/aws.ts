@@ -9,6 +9,7 @@ import type {ECRPUBLICClient} from '@aws-sdk/client-ecr-public';
 import type {STSClient} from '@aws-sdk/client-sts';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {CancelledError, isUserError} from '../lib/errors.js';
+import {debug, debugEnabled, registerSecret} from '../lib/log.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../lib/regions.js';
 import {PUBLIC_REGISTRY_HOST, privateRegistryHost} from '../lib/registry.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../lib/token.js';
@@ -145,6 +146,8 @@ export function decodeAuthorizationData(
 	const decoded = decodeBasicAuth(data.authorizationToken);
 	if (!decoded) throw invalid('the authorization token is not base64 of "user:password"');
 	if (!decoded.password) throw invalid('the authorization token has an empty password');
+	registerSecret(decoded.password);
+	registerSecret(data.authorizationToken);
 	const proxyEndpoint = (data.proxyEndpoint ?? options.proxyEndpoint)?.replace(/\/+$/, '');
 	if (!proxyEndpoint) throw invalid('the registry endpoint (proxyEndpoint) is missing');
 	// ECR always sends expiresAt (12 hours); without it, read the password's own expiry, else assume the documented 12 h.
@@ -157,6 +160,45 @@ export function decodeAuthorizationData(
 		proxyEndpoint: proxyEndpoint.includes('://') ? proxyEndpoint : `https://${proxyEndpoint}`,
 		registry: proxyEndpoint.replace(/^[a-z]+:\/\//i, ''),
 	};
+}
+
+type DebuggableClient = {
+	middlewareStack: {
+		add(
+			middleware: (next: (args: unknown) => Promise<unknown>, context: {commandName?: string; clientName?: string}) => (args: unknown) => Promise<unknown>,
+			options: {step: 'deserialize'; name: string; priority: 'high'},
+		): void;
+	};
+};
+
+/**
+ * `--verbose`: one line per request attempt (inside the SDK's retry loop): operation, region, HTTP status, duration.
+ * Only names and numbers are logged, never inputs or outputs (a GetAuthorizationToken answer is a secret).
+ */
+function addDebugLog<T>(client: T, service: AwsServiceName, region: string): T {
+	if (!debugEnabled()) return client;
+	(client as unknown as DebuggableClient).middlewareStack.add(
+		(next, context) => async (args) => {
+			const start = Date.now();
+			const operation = `${service}:${(context.commandName ?? 'call').replace(/Command$/, '')}`;
+			try {
+				const result = (await next(args)) as {response?: {statusCode?: number}};
+				debug('aws', operation, {region, status: result.response?.statusCode, durationMs: Date.now() - start});
+				return result;
+			} catch (error) {
+				const failure = error as {name?: string; code?: string; $metadata?: {httpStatusCode?: number}};
+				debug('aws', operation, {
+					region,
+					status: failure.$metadata?.httpStatusCode ?? 'no response',
+					error: failure.name === 'Error' ? (failure.code ?? failure.name) : failure.name,
+					durationMs: Date.now() - start,
+				});
+				throw error;
+			}
+		},
+		{step: 'deserialize', name: 'ecrSetupDebugLog', priority: 'high'},
+	);
+	return client;
 }
 
 export function createAwsService(options: AwsServiceOptions = {}): AwsService {
@@ -208,7 +250,7 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 	function ecr(region: string): Promise<ECRClient> {
 		let client = ecrClients.get(region);
 		if (!client) {
-			client = (async () => new (await loadEcr()).ECRClient(await clientConfig('ecr', region)))();
+			client = (async () => addDebugLog(new (await loadEcr()).ECRClient(await clientConfig('ecr', region)), 'ecr', region))();
 			ecrClients.set(region, client);
 			client.catch(() => ecrClients.delete(region));
 		}
@@ -219,7 +261,7 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 	function sts(region: string): Promise<STSClient> {
 		let client = stsClients.get(region);
 		if (!client) {
-			client = (async () => new (await loadSts()).STSClient(await clientConfig('sts', region)))();
+			client = (async () => addDebugLog(new (await loadSts()).STSClient(await clientConfig('sts', region)), 'sts', region))();
 			stsClients.set(region, client);
 			client.catch(() => stsClients.delete(region));
 		}
@@ -228,7 +270,7 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 	}
 
 	function ecrPublic(): Promise<ECRPUBLICClient> {
-		publicClient ??= (async () => new (await loadEcrPublic()).ECRPUBLICClient(await clientConfig('ecr-public', 'us-east-1')))();
+		publicClient ??= (async () => addDebugLog(new (await loadEcrPublic()).ECRPUBLICClient(await clientConfig('ecr-public', 'us-east-1')), 'ecr-public', 'us-east-1'))();
 		publicClient.catch(() => {
 			publicClient = undefined;
 		});
@@ -258,6 +300,7 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 			// Already explained (a CA bundle that cannot be read, an unusable answer): keep its code and hint.
 			if (isUserError(error)) throw error;
 			const explained = toUserError(error, errorContext(service, region, context));
+			debug('aws', `${context.operation ?? 'call'} failed`, {region, kind: explained.kind, code: explained.awsCode});
 			if (explained.kind === 'no-credentials' && profile) throw (await missingProfileError(explained)) ?? explained;
 			throw explained;
 		}

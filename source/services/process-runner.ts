@@ -4,6 +4,7 @@ import {access} from 'node:fs/promises';
 import path from 'node:path';
 import {execa} from 'execa';
 import {CancelledError} from '../lib/errors.js';
+import {debug, debugEnabled} from '../lib/log.js';
 import type {ProcessRunner, RunOptions, RunResult, StreamOptions} from './types.js';
 
 type ExecaFailure = {
@@ -66,7 +67,46 @@ export function createLineSplitter(onLine: (line: string) => void): {push(chunk:
 	};
 }
 
+/** `--verbose`: what ran, how it ended and how long it took. Stdin is described by its size only (it carries secrets). */
+async function logged<T extends {exitCode: number}>(
+	kind: string,
+	file: string,
+	args: readonly string[],
+	options: RunOptions,
+	work: () => Promise<T>,
+	details: (result: T) => Record<string, string | number | boolean> = () => ({}),
+): Promise<T> {
+	if (!debugEnabled()) return work();
+	const start = Date.now();
+	debug('process', `${kind} ${file}`, {argv: [file, ...args], stdin: options.input === undefined ? undefined : `${Buffer.byteLength(options.input)} bytes (not shown)`, cwd: options.cwd, timeoutMs: options.timeoutMs});
+	try {
+		const result = await work();
+		debug('process', `${file} exited`, {exitCode: result.exitCode, durationMs: Date.now() - start, ...details(result)});
+		return result;
+	} catch (error) {
+		debug('process', `${file} ended`, {error: error instanceof Error ? error.name : String(error), durationMs: Date.now() - start});
+		throw error;
+	}
+}
+
+const resultDetails = (result: RunResult) => ({
+	...(result.notFound ? {notFound: true} : {}),
+	...(result.timedOut ? {timedOut: true} : {}),
+	stdoutBytes: Buffer.byteLength(result.stdout),
+	stderrBytes: Buffer.byteLength(result.stderr),
+});
+
 export function createProcessRunner(): ProcessRunner {
+	const runner = createUnloggedRunner();
+	return {
+		run: async (file, args, options = {}) => logged('run', file, args, options, async () => runner.run(file, args, options), resultDetails),
+		stream: async (file, args, options) => logged('stream', file, args, options, async () => runner.stream(file, args, options), resultDetails),
+		interactive: async (file, args, options = {}) => logged('interactive', file, args, options, async () => runner.interactive(file, args, options)),
+		which: async (command, options) => runner.which(command, options),
+	};
+}
+
+function createUnloggedRunner(): ProcessRunner {
 	return {
 		async run(file, args, options = {}) {
 			const outcome = await execa(file, [...args], {
