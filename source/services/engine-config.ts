@@ -1,0 +1,170 @@
+/**
+ * The registry-credential files of podman and Finch, read, planned and written with the same safety as docker's
+ * config.json: a unified diff first, a timestamped backup, an atomic write that keeps mode and owner and refuses when the
+ * file changed since it was read. The JSON edit is docker-config's `planEdit` (podman's auth.json and Finch's config.json
+ * are docker's format); the write is docker-config's `apply`, pointed at these files. Finch's `finch.yaml` is edited
+ * through the `yaml` Document API so its comments and other keys stay.
+ */
+import * as nodeFs from 'node:fs/promises';
+import os from 'node:os';
+import {basename, dirname, join, resolve} from 'node:path';
+import {createTwoFilesPatch} from 'diff';
+import {isMap, isScalar, isSeq, parseDocument} from 'yaml';
+import {decodeConfigBytes, parseDockerConfig, planEdit, ConfigError} from '../lib/docker-config.js';
+import {finchFiles, podmanHelperFile, type EngineName} from '../lib/engines.js';
+import {createDockerConfigService, fileSystemError} from './docker-config.js';
+import type {ApplyResult, ConfigChange, EditPlan, LoadedConfig} from './types.js';
+
+type Env = Record<string, string | undefined>;
+
+export type EngineConfigTarget = {
+	engine: Exclude<EngineName, 'docker'>;
+	role: 'podman-auth' | 'finch-yaml' | 'finch-config';
+	path: string;
+	format: 'json' | 'yaml';
+	/** Why this file, in a few words (shown next to the diff). */
+	why: string;
+};
+
+export type EngineConfigServiceOptions = {
+	os?: string;
+	env?: Env;
+	home?: string;
+	uid?: number | undefined;
+	now?: () => Date;
+};
+
+export interface EngineConfigService {
+	/** The files to change so the engine uses the helper for ECR, in the order they should be written. */
+	targets(engine: Exclude<EngineName, 'docker'>): EngineConfigTarget[];
+	/** Read and validate (JSON as docker would, YAML strictly); a missing file is empty. */
+	read(target: EngineConfigTarget): Promise<LoadedConfig>;
+	/** The edit that makes `helper` serve `hosts` (credHelpers in JSON files, creds_helpers in finch.yaml). */
+	planHelper(target: EngineConfigTarget, config: LoadedConfig, hosts: string[], helper?: string): EditPlan;
+	/** Backup, atomic write; throws ConfigChangedError when the file changed since it was read. */
+	apply(config: LoadedConfig, plan: EditPlan): Promise<ApplyResult>;
+}
+
+const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * Where a write to `file` lands: symlinks followed (dangling ones too), missing names joined to their parent's real
+ * directory — the same answer docker-config's apply computes, so its "file changed" check agrees with ours.
+ */
+export async function resolveWritePath(file: string, depth = 0): Promise<string> {
+	let current = resolve(file);
+	for (let hops = 0; hops <= MAX_SYMLINK_HOPS; hops++) {
+		let isLink: boolean;
+		try {
+			isLink = (await nodeFs.lstat(current)).isSymbolicLink();
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileSystemError(error, current, 'read');
+			const parent = dirname(current);
+			if (parent === current || depth > MAX_SYMLINK_HOPS) return current;
+			return join(await resolveWritePath(parent, depth + 1), basename(current));
+		}
+
+		if (!isLink) return nodeFs.realpath(current).catch((error: unknown) => Promise.reject(fileSystemError(error, current, 'read')));
+		current = resolve(dirname(current), await nodeFs.readlink(current));
+	}
+
+	throw fileSystemError(Object.assign(new Error('too many symbolic links'), {code: 'ELOOP'}), file, 'read');
+}
+
+/** creds_helpers in finch.yaml lists helper names; Finch installs each into its VM on `finch vm start`. */
+export function planFinchYaml(config: Pick<LoadedConfig, 'path' | 'text'>, helper = 'ecr-login'): EditPlan {
+	const baseText = config.text;
+	const document = parseDocument(baseText);
+	const problem = document.errors[0];
+	if (problem) {
+		const position = problem.linePos?.[0];
+		throw new ConfigError({
+			file: config.path,
+			...(position ? {line: position.line, column: position.col} : {}),
+			reason: 'syntax',
+			detail: problem.message.split('\n')[0]!.replace(/\.$/, ''),
+			hint: `Fix ${config.path} (Finch reads it as YAML), then run ecr-setup again. ecr-setup wrote nothing.`,
+		});
+	}
+
+	if (document.contents !== null && !isMap(document.contents)) {
+		throw new ConfigError({file: config.path, reason: 'type', detail: 'the top level must be a mapping (key: value lines)'});
+	}
+
+	const unchanged: EditPlan = {changed: false, newText: baseText, diff: '', changes: [], baseText};
+	const current = document.get('creds_helpers', true);
+	if (current === undefined || (isScalar(current) && (current.value === null || current.value === ''))) {
+		document.set('creds_helpers', document.createNode([helper]));
+	} else if (isSeq(current)) {
+		const names = current.items.map((item) => (isScalar(item) ? item.value : item));
+		if (names.includes(helper)) return unchanged;
+		current.add(document.createNode(helper));
+	} else {
+		throw new ConfigError({
+			file: config.path,
+			reason: 'type',
+			detail: 'creds_helpers must be a list of helper names',
+			hint: `Make it a list (creds_helpers:\\n  - ${helper}) in ${config.path}, then run ecr-setup again. ecr-setup wrote nothing.`,
+		});
+	}
+
+	const newText = document.toString();
+	const diff = createTwoFilesPatch(config.path, config.path, baseText, newText, 'before', 'after ecr-setup');
+	return {changed: true, newText, diff, changes: [], baseText};
+}
+
+export function createEngineConfigService(options: EngineConfigServiceOptions = {}): EngineConfigService {
+	const osName = options.os ?? process.platform;
+	const env = options.env ?? process.env;
+	const home = options.home ?? os.homedir();
+	const uid = 'uid' in options ? options.uid : process.getuid?.();
+
+	return {
+		targets(engine) {
+			if (engine === 'podman') {
+				const file = podmanHelperFile({os: osName, env, home, uid});
+				return [{engine, role: 'podman-auth', path: file.path, format: 'json', why: file.why}];
+			}
+
+			const finch = finchFiles({os: osName, env, home});
+			return [
+				{engine, role: 'finch-yaml', path: finch.yaml, format: 'yaml', why: 'Finch installs the helpers listed in creds_helpers into its VM'},
+				{engine, role: 'finch-config', path: finch.config, format: 'json', why: 'nerdctl in the Finch VM reads it as its docker config'},
+			];
+		},
+
+		async read(target) {
+			const path = resolve(target.path);
+			const realPath = await resolveWritePath(path);
+			let bytes: Buffer;
+			let mode: number;
+			try {
+				const stats = await nodeFs.stat(realPath);
+				if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'});
+				bytes = await nodeFs.readFile(realPath);
+				mode = stats.mode & 0o7777;
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
+				throw fileSystemError(error, realPath, 'read');
+			}
+
+			const text = decodeConfigBytes(bytes, path);
+			const config: LoadedConfig = {dir: dirname(path), path, realPath, exists: true, text, data: {}, mode};
+			if (target.format === 'json') config.data = parseDockerConfig(text, path);
+			else planFinchYaml(config); // validates; the plan itself is made later
+			return config;
+		},
+
+		planHelper(target, config, hosts, helper = 'ecr-login') {
+			if (target.format === 'yaml') return planFinchYaml(config, helper);
+			const changes: ConfigChange[] = hosts.map((host) => ({type: 'set-cred-helper', host, helper}));
+			return planEdit(config, changes);
+		},
+
+		apply(config, plan) {
+			// docker-config's writer works on the file the LoadedConfig names: same backup, atomic rename and checks.
+			return createDockerConfigService({dir: config.dir, ...(options.now ? {now: options.now} : {})}).apply(config, plan);
+		},
+	};
+}

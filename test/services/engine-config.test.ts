@@ -1,0 +1,196 @@
+import {lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {parse as parseYaml} from 'yaml';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {ConfigChangedError, ConfigError} from '../../source/lib/docker-config.js';
+import {createEngineConfigService, planFinchYaml, resolveWritePath} from '../../source/services/engine-config.js';
+
+const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const PUBLIC = 'public.ecr.aws';
+const NOW = new Date('2026-11-27T21:00:00.000Z');
+
+let home: string;
+
+beforeEach(async () => {
+	home = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-engine-'));
+});
+
+afterEach(async () => {
+	await rm(home, {recursive: true, force: true});
+});
+
+async function backupsIn(dir: string): Promise<string[]> {
+	return (await readdir(dir)).filter((name) => name.includes('.ecr-setup-backup-'));
+}
+
+describe('podman auth file', () => {
+	it('targets ~/.config/containers/auth.json on Linux (the runtime one is emptied at reboot) and creates it 0600', async () => {
+		const service = createEngineConfigService({os: 'linux', env: {XDG_RUNTIME_DIR: path.join(home, 'run')}, home, uid: 1000, now: () => NOW});
+		const [target] = service.targets('podman');
+		expect(target).toMatchObject({engine: 'podman', role: 'podman-auth', format: 'json', path: path.join(home, '.config', 'containers', 'auth.json')});
+		expect(target!.why).toMatch(/reboot/);
+
+		const config = await service.read(target!);
+		expect(config.exists).toBe(false);
+		const plan = service.planHelper(target!, config, [HOST, PUBLIC]);
+		expect(plan.changed).toBe(true);
+		expect(plan.diff).toContain(`+\t\t"${HOST}": "ecr-login"`);
+		const applied = await service.apply(config, plan);
+		expect(applied.backupPath).toBeUndefined();
+
+		const written = JSON.parse(await readFile(target!.path, 'utf8')) as {credHelpers: Record<string, string>};
+		expect(written.credHelpers).toEqual({[HOST]: 'ecr-login', [PUBLIC]: 'ecr-login'});
+		expect((await stat(target!.path)).mode & 0o777).toBe(0o600);
+		expect((await stat(path.dirname(target!.path))).mode & 0o777).toBe(0o700);
+
+		// Second run: nothing to change.
+		const again = await service.read(target!);
+		expect(service.planHelper(target!, again, [HOST, PUBLIC]).changed).toBe(false);
+	});
+
+	it('keeps podman login entries and unknown keys, writes a backup, keeps the mode', async () => {
+		const file = path.join(home, 'auth file with spaces.json');
+		const original = '{\n  "auths": {\n    "quay.io": {\n      "auth": "dXNlcjpwYXNz"\n    }\n  },\n  "x-podman-note": true\n}\n';
+		await writeFile(file, original, {mode: 0o640});
+		const service = createEngineConfigService({os: 'linux', env: {REGISTRY_AUTH_FILE: file}, home, uid: 1000, now: () => NOW});
+		const [target] = service.targets('podman');
+		expect(target!.path).toBe(file);
+		const config = await service.read(target!);
+		const plan = service.planHelper(target!, config, [HOST]);
+		const applied = await service.apply(config, plan);
+
+		const written = await readFile(file, 'utf8');
+		const data = JSON.parse(written) as Record<string, unknown>;
+		expect(data['auths']).toEqual({'quay.io': {auth: 'dXNlcjpwYXNz'}});
+		expect(data['x-podman-note']).toBe(true);
+		expect(data['credHelpers']).toEqual({[HOST]: 'ecr-login'});
+		// The file's own two-space style is kept for the inserted lines.
+		expect(written).toContain(`  "credHelpers": {\n    "${HOST}": "ecr-login"\n  }`);
+		expect((await stat(file)).mode & 0o777).toBe(0o640);
+		expect(applied.backupPath).toBeDefined();
+		expect(await readFile(applied.backupPath!, 'utf8')).toBe(original);
+		expect(await backupsIn(home)).toHaveLength(1);
+	});
+
+	it('writes through a symlink to its target', async () => {
+		const real = path.join(home, 'real', 'auth.json');
+		await mkdir(path.dirname(real), {recursive: true});
+		await writeFile(real, '{}\n');
+		const link = path.join(home, 'link.json');
+		await symlink(real, link);
+		const service = createEngineConfigService({os: 'linux', env: {REGISTRY_AUTH_FILE: link}, home, now: () => NOW});
+		const [target] = service.targets('podman');
+		const config = await service.read(target!);
+		expect(config.realPath).toBe(await resolveWritePath(real));
+		await service.apply(config, service.planHelper(target!, config, [HOST]));
+		expect((await lstat(link)).isSymbolicLink()).toBe(true);
+		expect(JSON.parse(await readFile(real, 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+	});
+
+	it('refuses to write when the file changed after it was read (podman login meanwhile)', async () => {
+		const file = path.join(home, 'auth.json');
+		await writeFile(file, '{}\n');
+		const service = createEngineConfigService({os: 'linux', env: {REGISTRY_AUTH_FILE: file}, home, now: () => NOW});
+		const [target] = service.targets('podman');
+		const config = await service.read(target!);
+		const plan = service.planHelper(target!, config, [HOST]);
+		await writeFile(file, '{"auths": {"quay.io": {"auth": "dXNlcjpwYXNz"}}}\n');
+		await expect(service.apply(config, plan)).rejects.toBeInstanceOf(ConfigChangedError);
+		expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({auths: {'quay.io': {auth: 'dXNlcjpwYXNz'}}});
+		expect(await backupsIn(home)).toEqual([]);
+	});
+
+	it('rejects an auth file that is not JSON, naming the line', async () => {
+		const file = path.join(home, 'auth.json');
+		await writeFile(file, '{\n  "auths": {},\n}\n');
+		const service = createEngineConfigService({os: 'linux', env: {REGISTRY_AUTH_FILE: file}, home});
+		const error = await service.read(service.targets('podman')[0]!).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(ConfigError);
+		expect((error as ConfigError).line).toBe(2); // the trailing comma
+	});
+});
+
+const FINCH_YAML = `# cpus: the amount of vCPU to dedicate to the virtual machine. (required)
+cpus: 4
+
+# memory: the amount of memory to dedicate to the virtual machine. (required)
+memory: 4GiB
+
+# additional_directories: the work directories that are not supported by default.
+additional_directories:
+  # the path should be either absolute or relative to the home directory of the current user.
+  - path: /Volumes/src
+
+vmType: "vz"
+rosetta: true
+`;
+
+describe('Finch', () => {
+	it('targets ~/.finch/finch.yaml then ~/.finch/config.json', () => {
+		const service = createEngineConfigService({os: 'darwin', env: {}, home});
+		expect(service.targets('finch').map((target) => [target.role, target.path, target.format])).toEqual([
+			['finch-yaml', path.join(home, '.finch', 'finch.yaml'), 'yaml'],
+			['finch-config', path.join(home, '.finch', 'config.json'), 'json'],
+		]);
+	});
+
+	it('adds creds_helpers: [ecr-login] to finch.yaml, keeping every comment and key; then credHelpers to config.json', async () => {
+		await mkdir(path.join(home, '.finch'));
+		const yamlFile = path.join(home, '.finch', 'finch.yaml');
+		await writeFile(yamlFile, FINCH_YAML);
+		await writeFile(path.join(home, '.finch', 'config.json'), '{\n\t"credsStore": "ecr-login"\n}\n');
+		const service = createEngineConfigService({os: 'darwin', env: {}, home, now: () => NOW});
+		const [yamlTarget, jsonTarget] = service.targets('finch');
+
+		const yamlConfig = await service.read(yamlTarget!);
+		const yamlPlan = service.planHelper(yamlTarget!, yamlConfig, [HOST]);
+		expect(yamlPlan.diff).toContain('+creds_helpers:');
+		expect(yamlPlan.diff).toContain('+  - ecr-login');
+		const yamlApplied = await service.apply(yamlConfig, yamlPlan);
+		const written = await readFile(yamlFile, 'utf8');
+		// Everything that was there is still there, byte for byte, and only creds_helpers was added.
+		expect(written.startsWith(FINCH_YAML)).toBe(true);
+		expect(written.slice(FINCH_YAML.length)).toBe('creds_helpers:\n  - ecr-login\n');
+		expect(parseYaml(written)).toMatchObject({cpus: 4, memory: '4GiB', vmType: 'vz', rosetta: true, creds_helpers: ['ecr-login']});
+		expect(await readFile(yamlApplied.backupPath!, 'utf8')).toBe(FINCH_YAML);
+
+		const jsonConfig = await service.read(jsonTarget!);
+		await service.apply(jsonConfig, service.planHelper(jsonTarget!, jsonConfig, [HOST]));
+		expect(JSON.parse(await readFile(jsonTarget!.path, 'utf8'))).toEqual({credsStore: 'ecr-login', credHelpers: {[HOST]: 'ecr-login'}});
+
+		// Both already done: no change, no new backup.
+		expect(service.planHelper(yamlTarget!, await service.read(yamlTarget!), [HOST]).changed).toBe(false);
+		expect(service.planHelper(jsonTarget!, await service.read(jsonTarget!), [HOST]).changed).toBe(false);
+	});
+
+	it.each([
+		['creds_helpers:\n  - osxkeychain\n', ['osxkeychain', 'ecr-login']],
+		['creds_helpers: [osxkeychain]\ncpus: 2\n', ['osxkeychain', 'ecr-login']],
+		['creds_helpers:\n', ['ecr-login']],
+		['', ['ecr-login']],
+	])('finch.yaml %j gets ecr-login added to its list', (text, expected) => {
+		const plan = planFinchYaml({path: '/x/finch.yaml', text});
+		expect(plan.changed).toBe(true);
+		expect((parseYaml(plan.newText) as {creds_helpers: string[]}).creds_helpers).toEqual(expected);
+	});
+
+	it('refuses a finch.yaml that is not YAML or whose creds_helpers is not a list', () => {
+		const bad = (() => {
+			try {
+				planFinchYaml({path: '/x/finch.yaml', text: 'cpus: 4\nmemory: [4GiB\n'});
+			} catch (error) {
+				return error;
+			}
+		})();
+		expect(bad).toBeInstanceOf(ConfigError);
+		expect((bad as ConfigError).message).toMatch(/\/x\/finch\.yaml/);
+		expect(() => planFinchYaml({path: '/x/finch.yaml', text: 'creds_helpers: ecr-login\n'})).toThrow(/must be a list/);
+		expect(() => planFinchYaml({path: '/x/finch.yaml', text: '- a\n- b\n'})).toThrow(/mapping/);
+	});
+
+	it('Windows keeps Finch under %LOCALAPPDATA%', () => {
+		const service = createEngineConfigService({os: 'win32', env: {LOCALAPPDATA: 'C:\\Users\\Jane Doe\\AppData\\Local'}, home: 'C:\\Users\\Jane Doe'});
+		expect(service.targets('finch')[0]!.path).toBe('C:\\Users\\Jane Doe\\AppData\\Local\\.finch\\finch.yaml');
+	});
+});
