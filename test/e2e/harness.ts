@@ -30,8 +30,9 @@ export const stack = {
 	get dockerHost() {
 		return required('DOCKER_HOST');
 	},
+	/** run.sh's snapshot of dist/ (taken right after `npm run build`). */
 	get cli() {
-		return path.join(this.root, 'dist', 'cli.js');
+		return path.join(this.work, 'cli', 'dist', 'cli.js');
 	},
 };
 
@@ -108,7 +109,7 @@ export function run(file: string, args: readonly string[], options: RunOptions):
 /** Runs the built CLI (dist/cli.js) as `npx ecr-setup` would. */
 export function ecrSetup(args: readonly string[], options: RunOptions): Promise<RunResult> {
 	if (!existsSync(stack.cli)) {
-		throw new Error(`${stack.cli} does not exist: \`npm run build\` failed or has not run (E2E_BUILD_STATUS=${process.env.E2E_BUILD_STATUS ?? 'unknown'})`);
+		throw new Error(`${stack.cli} does not exist: \`npm run build\` did not produce dist/cli.js (E2E_BUILD_STATUS=${process.env.E2E_BUILD_STATUS ?? 'unknown'})`);
 	}
 	return run('node', [stack.cli, ...args], options);
 }

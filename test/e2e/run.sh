@@ -35,6 +35,12 @@ fi
 work=$(mktemp -d /tmp/ecr-setup-e2e.XXXXXX)
 chmod 755 "$work"
 export E2E_BUILD_STATUS=$build_status
+# The scenarios run a snapshot of the build, so a rebuild in the work tree while they run cannot pull it from under them.
+if [[ -f dist/cli.js ]]; then
+	mkdir -p "$work/cli"
+	cp -a dist package.json "$work/cli/"
+	ln -s "$root/node_modules" "$work/cli/node_modules"
+fi
 
 unshare -m --propagation private bash "$root/test/e2e/stack.sh" "$work" "$root" "$@"
 stack_status=$?
