@@ -161,7 +161,13 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 		<ServicesProvider services={services}>
 			<UiProvider value={ui}>
 				<TroubleshooterProvider value={troubleshooter}>
-					<Static items={fresh}>{(entry) => <LogLine key={entry.id} entry={entry} />}</Static>
+					<Static items={fresh}>
+						{(entry) => (
+							<Box key={entry.id} width={width}>
+								<LogLine entry={entry} />
+							</Box>
+						)}
+					</Static>
 					<Box flexDirection="column" width={width}>
 						<Step
 							// A step is remounted when the flow comes back to it, so it starts from its first screen.

@@ -487,6 +487,27 @@ describe('wizard: 80×24 and NO_COLOR', () => {
 		}
 	});
 
+	/** The live area: from the step header to the hint line (the <Static> log above it scrolls away). */
+	function liveRows(frame: string): number {
+		return frame.slice(frame.lastIndexOf('Step ')).split('\n').length;
+	}
+
+	it('the config diff and the failed push each fit 24 rows', async () => {
+		const w = world();
+		vi.mocked(w.docker.push).mockRejectedValueOnce(
+			new PushError({kind: 'denied-iam', message: `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`}),
+		);
+		const {app} = start(w.services);
+		await throughRegion(app);
+		await pickRepository(app, 'web');
+		await app.waitFor('How should docker authenticate');
+		await app.press(ENTER);
+		expect(liveRows(await app.waitFor('Write this change?'))).toBeLessThanOrEqual(24);
+		await app.press('y');
+		await pickImageAndTag(app);
+		expect(liveRows(await app.waitFor('What now?'))).toBeLessThanOrEqual(24);
+	});
+
 	it('keeps the live area within 24 rows on the busiest screens', async () => {
 		const w = world({}, {repositories: Array.from({length: 3000}, (_, index) => repository(`service-${String(index).padStart(4, '0')}`))});
 		const {app} = start(w.services);

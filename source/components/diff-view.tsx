@@ -5,7 +5,12 @@ import {useUi} from './ui-context.js';
 
 export function DiffView({diff, maxLines = 14}: {diff: string; maxLines?: number}): React.JSX.Element {
 	const {color} = useUi();
-	const lines = diff.replace(/\n$/, '').split('\n').filter((line) => !line.startsWith('==='));
+	// Tabs (docker indents config.json with them) would be measured as one column and break the box: show two spaces.
+	const lines = diff
+		.replace(/\n$/, '')
+		.split('\n')
+		.filter((line) => !line.startsWith('==='))
+		.map((line) => line.replaceAll('\t', '  '));
 	const shown = lines.slice(0, maxLines);
 	return (
 		<Box flexDirection="column" borderStyle="round" paddingX={1}>

@@ -78,13 +78,12 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 	}
 
 	function finishHelper(verified: boolean, method: 'helper' | 'unchanged'): void {
-		const written = changes.current.map((change) => change.path).join(', ');
 		complete({
 			patch: {auth: {method, verified}, changes: [...state.changes, ...changes.current]},
 			summary:
 				method === 'unchanged'
 					? `Authentication: the credential helper already serves ${host}${verified ? ' (verified)' : ''}`
-					: `Authentication: credential helper for ${host}${written ? ` (changed ${written})` : ''}${verified ? ', verified' : ', not verified'}`,
+					: `Authentication: credential helper for ${host}${verified ? ', verified' : ', not verified'}`,
 			interactive: interactive.current,
 		});
 	}
@@ -297,8 +296,12 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 
 	return (
 		<StepFrame title={`Authentication for ${host}`} position={position} hints={hints}>
-			{status ? <Status tone={status.kind === 'ecr-helper' ? 'success' : status.kind === 'token' && !status.expired ? 'info' : 'warning'}>{status.text}</Status> : null}
-			{helperInfo ? <Status tone="success">{`docker-credential-ecr-login ${helperInfo.version ?? ''} found at ${helperInfo.path}`}</Status> : null}
+			{status && phase.name === 'choose' ? (
+				<Status tone={status.kind === 'ecr-helper' ? 'success' : status.kind === 'token' && !status.expired ? 'info' : 'warning'}>{status.text}</Status>
+			) : null}
+			{helperInfo && phase.name !== 'confirm-write' ? (
+				<Status tone="success">{`docker-credential-ecr-login ${helperInfo.version ?? ''} found at ${helperInfo.path}`}</Status>
+			) : null}
 			{notes.map((note) => (
 				<Status key={note} tone="success">
 					{note}
@@ -361,7 +364,7 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 			{phase.name === 'confirm-write' ? (
 				<Box flexDirection="column">
 					<Text>{`This change makes docker ask docker-credential-ecr-login for ${host}:`}</Text>
-					<DiffView diff={phase.plan.diff} maxLines={12} />
+					<DiffView diff={phase.plan.diff} maxLines={10} />
 					<Dim>{`${phase.config.realPath}${phase.config.exists ? ' — the current file is backed up first' : ' (new file)'}`}</Dim>
 					<Confirm
 						question="Write this change?"

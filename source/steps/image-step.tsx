@@ -13,7 +13,7 @@ import {Busy, Status} from '../components/tone.js';
 import {useKeys} from '../components/ui-context.js';
 import type {Hint} from '../components/key-hints.js';
 import {gitShortSha} from '../wizard/git.js';
-import {imageName, sortImagesNewestFirst, tagChoices, tagOfReference} from '../wizard/images.js';
+import {ageText, imageName, sortImagesNewestFirst, tagChoices, tagOfReference} from '../wizard/images.js';
 import type {StepProps} from './types.js';
 
 type Phase =
@@ -117,7 +117,7 @@ export function ImageStep({state, options, active, signal, position, complete, b
 					key: `${image.id}-${imageName(image)}`,
 					label: imageName(image),
 					value: {type: 'image', image},
-					note: [image.createdAt ? relativeTime(image.createdAt, services.now()) : undefined, image.size].filter(Boolean).join(' · '),
+					note: [image.createdAt ? ageText(image.createdAt, services.now()) : undefined, image.size].filter(Boolean).join(' · '),
 				}),
 			),
 		];

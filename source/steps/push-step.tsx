@@ -128,14 +128,15 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 			<Text wrap="truncate-middle">{`to ${target}`}</Text>
 			{phase.name === 'tagging' ? <Busy>{`docker tag ${image.source} ${target}`}</Busy> : null}
 			{phase.name === 'pushing' && progress.layers.length === 0 ? <Busy>Starting the push…</Busy> : null}
-			{shown.map((layer) => (
+			{/* After a failure the layers make room for the explanation and the ways out (80×24). */}
+			{(failed ? [] : shown).map((layer) => (
 				<Text key={layer.id}>
 					{`${layer.id.slice(0, 12).padEnd(12)} `}
 					<ProgressBar fraction={layerFraction(layer)} width={16} />
 					{` ${layer.status === 'exists' ? 'already there' : layer.status.padEnd(9)} ${layer.total && layer.status !== 'exists' ? `${humanSize(layer.current)} / ${humanSize(layer.total)}` : ''}`}
 				</Text>
 			))}
-			{progress.layers.length > shown.length ? <Dim>{`  … and ${progress.layers.length - shown.length} more layers`}</Dim> : null}
+			{!failed && progress.layers.length > shown.length ? <Dim>{`  … and ${progress.layers.length - shown.length} more layers`}</Dim> : null}
 			{progress.layers.length > 0 ? (
 				<Text>
 					{'Overall      '}

@@ -27,6 +27,9 @@ const loadDoctor: Troubleshooter = async (services, target, options) => {
 	return runDoctor(services, target, options);
 };
 
+/** What fits an 80×24 screen next to the choices; the rest is one `ecr-setup doctor` away. */
+const SHOWN_PROBLEMS = 3;
+
 const TONES: Record<CheckResult['status'], ToneName> = {pass: 'success', warn: 'warning', fail: 'error', skip: 'muted'};
 
 export function doctorTarget(state: WizardState): DoctorTargetInput {
@@ -92,13 +95,13 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 				<Box flexDirection="column">
 					<Text>{`${report.summary.pass} passed · ${report.summary.warn} warnings · ${report.summary.fail} failed · ${report.summary.skip} skipped`}</Text>
 					{problems.length === 0 ? <Status tone="success">Nothing wrong found.</Status> : null}
-					{problems.slice(0, 5).map((check) => (
+					{problems.slice(0, SHOWN_PROBLEMS).map((check) => (
 						<Box key={check.id} flexDirection="column">
 							<Status tone={TONES[check.status]}>{`${check.title}: ${check.detail}`}</Status>
 							{check.fix ? <Text wrap="wrap">{`    → ${check.fix.description}${check.fix.command ? `  $ ${check.fix.command}` : ''}`}</Text> : null}
 						</Box>
 					))}
-					{problems.length > 5 ? <Text>{`  … ${problems.length - 5} more: run ecr-setup doctor for the full report`}</Text> : null}
+					{problems.length > SHOWN_PROBLEMS ? <Text>{`  … ${problems.length - SHOWN_PROBLEMS} more: run ecr-setup doctor for the full report`}</Text> : null}
 					<Box marginTop={1} flexDirection="column">
 						<SelectList
 							items={choices}

@@ -39,3 +39,12 @@ export function tagChoices(imageTag: string | undefined, gitSha: string | undefi
 	if (!choices.some((choice) => choice.tag === 'latest')) choices.push({tag: 'latest', label: 'latest'});
 	return choices;
 }
+
+/** "5 min ago", "3 h ago", "12 days ago": how old an image is, at the precision a list needs. */
+export function ageText(created: Date, now: Date): string {
+	const minutes = Math.max(0, Math.round((now.getTime() - created.getTime()) / 60_000));
+	if (minutes < 60) return `${minutes} min ago`;
+	const hours = Math.round(minutes / 60);
+	if (hours < 48) return `${hours} h ago`;
+	return `${Math.round(hours / 24)} days ago`;
+}

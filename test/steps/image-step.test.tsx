@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {ImageStep} from '../../source/steps/image-step.js';
-import {sortImagesNewestFirst, tagChoices, tagOfReference} from '../../source/wizard/images.js';
+import {ageText, sortImagesNewestFirst, tagChoices, tagOfReference} from '../../source/wizard/images.js';
 import {ARROW_DOWN, BACKSPACE, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {ACCOUNT, HOST, REGION, world} from './wizard-fixtures.js';
@@ -20,7 +20,7 @@ describe('image step', () => {
 		const w = world();
 		const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository()});
 		const list = await step.app.waitFor('Which local image?');
-		expect(list).toMatch(/› my-app:dev {2}1 h 0 min ago · 120MB[\s\S]*old-thing:v1/);
+		expect(list).toMatch(/› my-app:dev {2}1 h ago · 120MB[\s\S]*old-thing:v1 {2}58 days ago · 80MB/);
 		await step.app.press(ENTER);
 		const tags = await step.app.waitFor('which tag?');
 		expect(tags).toMatch(/› dev {2}\(the image's tag\)[\s\S]*a1b2c3d {2}\(git HEAD, short SHA\)[\s\S]*latest[\s\S]*Type another tag…/);
@@ -149,6 +149,14 @@ describe('image helpers', () => {
 		expect(tagOfReference('app:1.2')).toBe('1.2');
 		expect(tagOfReference('localhost:5000/app')).toBeUndefined();
 		expect(tagOfReference('localhost:5000/app:v1@sha256:abc')).toBe('v1');
+	});
+
+	it('says an age at list precision', () => {
+		const now = new Date('2026-11-27T12:00:00Z');
+		expect(ageText(new Date('2026-11-27T11:55:00Z'), now)).toBe('5 min ago');
+		expect(ageText(new Date('2026-11-26T12:00:00Z'), now)).toBe('24 h ago');
+		expect(ageText(new Date('2026-11-17T12:00:00Z'), now)).toBe('10 days ago');
+		expect(ageText(new Date('2026-11-28T12:00:00Z'), now)).toBe('0 min ago');
 	});
 
 	it('offers each tag once', () => {
