@@ -281,8 +281,10 @@ function checkSyntax(text: string, path: string): Node {
 		}
 
 		if (code === 1 && here === "'") detail = "strings must use double quotes (\") in JSON, not single quotes";
-		const inString = code === 14 || code === 15 || code === 16;
-		throw syntaxError(text, path, inString ? offendingCharInString(text, offset) : offset, detail);
+		const inString = code === 12 || code === 14 || code === 15 || code === 16;
+		const at = inString ? offendingCharInString(text, offset) : offset;
+		if (code === 12 && /[\r\n]/.test(text.charAt(at))) detail = 'line break inside a string (close the string, or write \\n)';
+		throw syntaxError(text, path, at, detail);
 	}
 
 	// Belt and braces: anything the scanner let through that the JSON grammar forbids.

@@ -104,6 +104,7 @@ describe('parseDockerConfig', () => {
 		['{"a": 1 "b": 2}', 1, 9, /expected ','/],
 		['{"a": }', 1, 7, /expected a value/],
 		['{"a": "x}', 1, 7, /unterminated string/],
+		['{"a": "x\n"}', 1, 9, /line break inside a string/],
 		['{"a": 1} trailing', 1, 10, /unexpected/],
 		['{"a": tru}', 1, 7, /unexpected character/],
 		['{"a": "\\x"}', 1, 8, /escape/],
