@@ -216,6 +216,27 @@ describe('doctor --fix', () => {
 		expect(fixed.result.exitCode).toBe(0);
 	});
 
+	it('tags the image with its full ECR URI', async () => {
+		const tags = new Map<string, string[]>([['my-app:1.0', ['my-app:1.0']]]);
+		const options: MachineOptions = {
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			binaries: ecrLogin,
+			docker: {
+				inspectImage: async (ref: string) => (tags.has(ref) ? {id: 'sha256:abcdef0123456789', repoTags: tags.get(ref)!, repoDigests: []} : null),
+				tag: async (source: string, target: string) => {
+					machine!.calls.tag.push([source, target]);
+					tags.get(source)!.push(target);
+				},
+			},
+		};
+		machine = await makeMachine(options);
+		const fixed = await run(options, {registry: HOST, image: 'my-app:1.0', fix: true}, {global: {yes: true}});
+		expect(machine.calls.tag).toEqual([['my-app:1.0', `${HOST}/my-app:1.0`]]);
+		expect(fixed.stdout).toContain(`[done] tag: Tagged my-app:1.0 as ${HOST}/my-app:1.0.`);
+		expect(fixed.stdout).toMatch(/\[ok\] {3}image\.tagged/);
+		expect(fixed.result.exitCode).toBe(0);
+	});
+
 	it('changes nothing with --dry-run', async () => {
 		const options: MachineOptions = {config: {credsStore: 'desktop'}, binaries: ecrLogin};
 		machine = await makeMachine(options);

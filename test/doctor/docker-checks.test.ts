@@ -207,6 +207,16 @@ describe('docker.helper-key', () => {
 		expect(check(report, 'docker.helper-key').detail).toContain('it has a port (:443)');
 	});
 
+	it('fails for an auths key docker cannot match (a port survives docker\'s hostname match)', async () => {
+		const key = `https://${HOST}:443/v2/`;
+		const report = await doctor({config: {auths: {[key]: {auth: ecrAuth(new Date(NOW.getTime() + 5 * HOUR))}}}, binaries: ecrLogin});
+		const helperKey = check(report, 'docker.helper-key');
+		expect(helperKey.status).toBe('fail');
+		expect(helperKey.detail).toBe(`auths key "${key}" was meant for ${HOST} but it has a port (:443): docker does not use it for this host.`);
+		expect(helperKey.fix?.action).toEqual({type: 'config', changes: [{type: 'remove-auth', key}]});
+		expect(check(report, 'docker.store').status).toBe('fail');
+	});
+
 	it('warns for a key in another region of the same account', async () => {
 		const other = HOST.replace('eu-west-1', 'eu-west-2');
 		const report = await doctor({config: {credHelpers: {[other]: 'ecr-login'}}, binaries: ecrLogin});
