@@ -6,6 +6,7 @@ import {UserError} from './errors.js';
 import {parseImageRef} from './image-ref.js';
 import {parseRegistryHost} from './registry.js';
 import {stripAnsi} from './push-progress.js';
+import {redactSecrets} from './log.js';
 
 export type PushErrorKind =
 	| 'no-basic-auth'
@@ -127,7 +128,8 @@ function cleanLines(output: string | readonly string[]): string[] {
 	const text = typeof output === 'string' ? output : output.join('\n');
 	return text
 		.split(/\r\n|\n|\r/)
-		.map((line) => stripAnsi(line).trim())
+		// A helper or proxy can echo a token or a password; the message shown is one of these lines.
+		.map((line) => redactSecrets(stripAnsi(line).trim()))
 		.filter((line) => line.length > 0);
 }
 

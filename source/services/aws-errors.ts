@@ -4,6 +4,7 @@
  * Node's `code` for network failures); `toUserError` turns it into an `AwsError` with a hint and next steps.
  */
 import {UserError} from '../lib/errors.js';
+import {redactSecrets} from '../lib/log.js';
 import {OPT_IN_REGIONS} from '../lib/regions.js';
 import type {AwsErrorKind} from './types.js';
 
@@ -113,12 +114,14 @@ function text(value: unknown): string | undefined {
 
 /** Remove anything secret-shaped an AWS message may echo back (access key ids, signatures, session tokens). */
 export function sanitizeAwsMessage(message: string): string {
-	return message
+	const masked = message
 		.replace(/\b((?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, '$1************')
 		.replace(/(X-Amz-Security-Token=)[^&\s]+/gi, '$1****')
 		.replace(/(X-Amz-Signature=|Signature=)[0-9a-f]{16,}/gi, '$1****')
 		.replace(/(Credential=)[^/\s,]+/g, '$1****')
 		.replace(/(\/\/)[^/@\s:]+:[^/@\s]+@/g, '$1****@');
+	// Secret keys, session tokens, ECR tokens and labelled secrets (a credential_process or proxy can echo them).
+	return redactSecrets(masked);
 }
 
 // ───────────────────────────── classification ─────────────────────────────
@@ -239,8 +242,9 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 	const {kind, message, code} = classified;
 	const profile = context.profile;
 	const profileName = profile ?? 'default';
+	// The context (endpoint URL, profile) can carry credentials too, e.g. AWS_ENDPOINT_URL=https://user:password@host.
 	const make = (text: string, hint: string, nextSteps: string[] = []) =>
-		new AwsError(text, {
+		new AwsError(redactSecrets(text), {
 			kind,
 			hint,
 			nextSteps,

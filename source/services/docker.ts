@@ -5,7 +5,13 @@
 import {UserError} from '../lib/errors.js';
 import {PushError, classifyPushFailure} from '../lib/push-errors.js';
 import {createPushTracker} from '../lib/push-progress.js';
-import {redact} from '../lib/token.js';
+import {redactSecrets} from '../lib/log.js';
+import {redact as redactKnown} from '../lib/token.js';
+
+/** The given secrets, and anything secret-shaped (a wrapper or helper can echo tokens and keys), masked. */
+function redact(text: string, secrets: string[]): string {
+	return redactSecrets(redactKnown(text, secrets));
+}
 import type {DaemonStatus, DockerService, ImageInspect, LocalImage, ProcessRunner, PushEvent, PushResult, RunResult} from './types.js';
 
 export type DockerServiceOptions = {
