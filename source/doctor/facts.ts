@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../lib/regions.js';
 import {errorMessage} from '../lib/errors.js';
+import {containsAuth, platformDefaultStore, resolveStore} from '../lib/docker-config.js';
 import type {
 	AwsProfile,
 	CallerIdentity,
@@ -161,6 +162,19 @@ function hostOfUrl(url: string | undefined): string | undefined {
 	}
 }
 
+/**
+ * The store docker uses, through the service; plus docker's platform default (DetectDefaultStore), which applies only
+ * when the file names no store at all and whose binary must be on PATH — looked up here, then handed to resolveStore.
+ */
+async function resolveStoreAsDocker(services: Services, config: LoadedConfig, host: string, platform: string): Promise<StoreResolution> {
+	const resolved = services.dockerConfig.resolveStore(config, host);
+	if (resolved.kind !== 'file' || containsAuth(config.data)) return resolved;
+	const which = async (name: string) => services.runner.which(name, {env: services.env}).catch(() => null);
+	const platformDefault = platformDefaultStore(platform, Boolean(await which('pass')));
+	if (!platformDefault || !(await which(`docker-credential-${platformDefault}`))) return resolved;
+	return resolveStore(config.data, host, services.env, {platformDefault});
+}
+
 function isNetworkProblem(outcome: Outcome<unknown>): boolean {
 	return outcome.state === 'timeout' || (outcome.state === 'error' && outcome.error.kind === 'network');
 }
@@ -192,7 +206,9 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 	const target = resolveTarget(parsed, region.region, valueOf(identity)?.account);
 	const host = target.host;
 	const configDirPath = config.state === 'ok' ? config.config.dir : services.dockerConfig.dir;
-	const store = host ? services.dockerConfig.resolveStore(config.state === 'ok' ? config.config : emptyConfig(configDirPath), host) : undefined;
+	const platform = options.platform ?? process.platform;
+	const effectiveConfig = config.state === 'ok' ? config.config : emptyConfig(configDirPath);
+	const store = host ? await resolveStoreAsDocker(services, effectiveConfig, host, platform) : undefined;
 	const profileName = services.aws.profile ?? env['AWS_PROFILE'] ?? env['AWS_DEFAULT_PROFILE'];
 	const profile = profiles.find((entry) => entry.name === (profileName ?? 'default'));
 
@@ -292,7 +308,7 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 		target,
 		now: services.now(),
 		env,
-		platform: options.platform ?? process.platform,
+		platform,
 		docker: {cli, daemon},
 		config,
 		configDir: {path: configDirPath, ...configDir},

@@ -168,6 +168,14 @@ describe('docker.store', () => {
 		expect(check(desktop, 'docker.store')).toMatchObject({status: 'pass'});
 	});
 
+	it('uses the platform default store when config.json names none, as docker does (secretservice on Linux without pass)', async () => {
+		const report = await doctor({binaries: {...ecrLogin, 'docker-credential-secretservice': WORKING_ECR_LOGIN}});
+		const store = check(report, 'docker.store');
+		expect(store.status).toBe('fail');
+		expect(store.detail).toContain('the platform default store "secretservice" (config.json names no store) serves');
+		expect(store.detail).toContain('Cannot autolaunch D-Bus');
+	});
+
 	it('fails pass when the password store is not initialised, and passes once .gpg-id exists', async () => {
 		const binaries = {...ecrLogin, 'docker-credential-pass': WORKING_ECR_LOGIN, pass: '#!/bin/sh\nexit 0\n'};
 		const fresh = await doctor({config: {credsStore: 'pass'}, binaries});
