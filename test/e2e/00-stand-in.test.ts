@@ -86,6 +86,19 @@ describe('the AWS stand-in, as the real AWS CLI sees it', () => {
 		expect(unsigned.stderr).toMatch(/MissingAuthenticationToken/);
 	});
 
+	it('answers ECR Public in us-east-1 and expired session credentials as AWS does', async () => {
+		const {env} = makeHome('aws-public');
+		const publicToken = await aws(['ecr-public', 'get-login-password', '--region', 'us-east-1'], env);
+		expect(publicToken.code, describeRun(publicToken)).toBe(0);
+		expect(JSON.parse(Buffer.from(publicToken.stdout.trim(), 'base64').toString('utf8'))).toHaveProperty('expiration');
+
+		await control('POST', '/_control/expired-credentials', {expired: true});
+		const expired = await aws(['sts', 'get-caller-identity'], env);
+		expect(expired.code).not.toBe(0);
+		expect(expired.stderr).toContain('ExpiredToken');
+		expect(expired.stderr).toContain('The security token included in the request is expired');
+	});
+
 	it('hands out an ECR-shaped token via get-login-password that the real registry accepts', async () => {
 		const {env} = makeHome('aws-token');
 		const result = await aws(['ecr', 'get-login-password', '--region', 'us-east-1'], env);

@@ -71,7 +71,15 @@ export function makeHome(label: string): {home: string; env: Env; dockerConfig: 
 	return {home, env, dockerConfig: path.join(home, '.docker', 'config.json')};
 }
 
-export type RunResult = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean};
+export type RunResult = {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+	timedOut: boolean;
+	/** The tail of ~/.ecr/log/ecr-login.log after a failed docker command, when the helper wrote one. */
+	helperLog?: string;
+};
 
 export type RunOptions = {env: Env; input?: string; timeoutMs?: number; cwd?: string; onSpawn?: (pid: number) => void};
 
@@ -114,8 +122,14 @@ export function ecrSetup(args: readonly string[], options: RunOptions): Promise<
 	return run('node', [stack.cli, ...args], options);
 }
 
-export function docker(args: readonly string[], options: RunOptions): Promise<RunResult> {
-	return run('docker', args, options);
+/** docker itself. When it fails, the credential helper's log (its only record of why) is attached for describeRun. */
+export async function docker(args: readonly string[], options: RunOptions): Promise<RunResult> {
+	const result = await run('docker', args, options);
+	const log = path.join(options.env.HOME ?? '/nonexistent', '.ecr', 'log', 'ecr-login.log');
+	if (result.code !== 0 && existsSync(log)) {
+		result.helperLog = readFileSync(log, 'utf8').trim().split('\n').slice(-15).join('\n');
+	}
+	return result;
 }
 
 /** Both streams, for assertions on what a person would see. */
@@ -124,7 +138,8 @@ export function output(result: RunResult): string {
 }
 
 export function describeRun(result: RunResult): string {
-	return `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}${result.timedOut ? ' (timed out)' : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+	const helper = result.helperLog ? `\n--- ~/.ecr/log/ecr-login.log (tail)\n${result.helperLog}` : '';
+	return `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}${result.timedOut ? ' (timed out)' : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}${helper}`;
 }
 
 // ───────────────────────────── the stand-in's control API ─────────────────────────────
