@@ -3,13 +3,18 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {Status} from './tone.js';
 
-export function ErrorPanel({title, detail, nextSteps = []}: {title: string; detail?: string; nextSteps?: string[]}): React.JSX.Element {
+export function ErrorPanel({title, detail, hint, nextSteps = []}: {title: string; detail?: string; hint?: string | undefined; nextSteps?: string[]}): React.JSX.Element {
 	return (
 		<Box flexDirection="column">
 			<Status tone="error">{title}</Status>
 			{detail ? (
 				<Box marginLeft={2}>
 					<Text wrap="wrap">{detail}</Text>
+				</Box>
+			) : null}
+			{hint ? (
+				<Box marginLeft={2}>
+					<Text wrap="wrap">{hint}</Text>
 				</Box>
 			) : null}
 			{nextSteps.length > 0 ? (

@@ -24,7 +24,7 @@ import type {StepProps} from './types.js';
 
 type Method = 'helper' | 'login' | 'keep';
 
-type Problem = {title: string; detail?: string; nextSteps?: string[]; lines?: string[]};
+type Problem = {title: string; detail?: string; hint?: string; nextSteps?: string[]; lines?: string[]};
 
 type Phase =
 	| {name: 'reading'}
@@ -386,7 +386,14 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 					))}
 				</Box>
 			) : null}
-			{failed ? <ErrorPanel title={failed.problem.title} {...(failed.problem.detail ? {detail: failed.problem.detail} : {})} nextSteps={failed.problem.nextSteps ?? []} /> : null}
+			{failed ? (
+				<ErrorPanel
+					title={failed.problem.title}
+					{...(failed.problem.detail ? {detail: failed.problem.detail} : {})}
+					hint={failed.problem.hint}
+					nextSteps={failed.problem.nextSteps ?? []}
+				/>
+			) : null}
 		</StepFrame>
 	);
 }

@@ -167,7 +167,7 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 			) : null}
 			{failed ? (
 				<Box flexDirection="column">
-					<ErrorPanel title={failed.explanation.title} detail={failed.explanation.detail} nextSteps={failed.explanation.nextSteps} />
+					<ErrorPanel title={failed.explanation.title} detail={failed.explanation.detail} hint={failed.explanation.hint} nextSteps={failed.explanation.nextSteps} />
 					{sso ? (
 						<Box marginTop={1}>
 							<Text wrap="wrap">{`Press Enter to run "${sso.text}": the wizard steps aside while your browser signs you in, then retries.`}</Text>

@@ -146,7 +146,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 			) : null}
 			{failed && explanation ? (
 				<Box flexDirection="column" marginTop={1}>
-					<ErrorPanel title={`Push failed: ${explanation.title}`} detail={explanation.detail} />
+					<ErrorPanel title={`Push failed: ${explanation.title}`} hint={explanation.hint} />
 					<Dim>{`  docker said: ${failed.failure.message}`}</Dim>
 					<Box marginTop={1} flexDirection="column">
 						<Text>What now?</Text>

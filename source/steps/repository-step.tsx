@@ -278,7 +278,7 @@ export function RepositoryStep({state, options, active, signal, position, comple
 				</Box>
 			) : null}
 			{phase.name === 'creating' ? <Busy>{`Creating ${draft.name} in ${region}…`}</Busy> : null}
-			{failed ? <ErrorPanel title={failed.explanation.title} detail={failed.explanation.detail} nextSteps={failed.explanation.nextSteps} /> : null}
+			{failed ? <ErrorPanel title={failed.explanation.title} detail={failed.explanation.detail} hint={failed.explanation.hint} nextSteps={failed.explanation.nextSteps} /> : null}
 		</StepFrame>
 	);
 }

@@ -33,9 +33,9 @@ export function DockerReport({facts}: {facts: DockerFacts}): React.JSX.Element {
 		return (
 			<Box flexDirection="column">
 				<Status tone="error">The docker CLI is not installed (or not on PATH).</Status>
-				<Text wrap="wrap">
-					{'  '}Pushing needs Docker: https://docs.docker.com/get-docker/ — the credential helper can still be configured now.
-				</Text>
+				<Box marginLeft={2}>
+					<Text wrap="wrap">Pushing needs Docker: https://docs.docker.com/get-docker/ — the credential helper can still be configured now.</Text>
+				</Box>
 			</Box>
 		);
 	}
@@ -53,10 +53,10 @@ export function DockerReport({facts}: {facts: DockerFacts}): React.JSX.Element {
 	return (
 		<Box flexDirection="column">
 			<Status tone="error">{`docker ${facts.cli} is installed, but its daemon ${facts.daemon === 'not-running' ? 'is not running' : 'cannot be reached'}.`}</Status>
-			<Text wrap="wrap">
-				{'  '}
-				{advice} Pushing needs it; configuring credentials does not.
-			</Text>
+			<Box flexDirection="column" marginLeft={2}>
+				<Text wrap="wrap">{advice}</Text>
+				<Text wrap="wrap">Pushing needs it; configuring credentials does not.</Text>
+			</Box>
 		</Box>
 	);
 }

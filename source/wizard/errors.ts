@@ -12,7 +12,8 @@ export function awsErrorKind(error: unknown): AwsErrorKind {
 	return classifyAwsError(error).kind;
 }
 
-export type Explanation = {title: string; detail: string; nextSteps: string[]};
+/** What happened, why (`detail`), what to do about it (`hint`), and the concrete next steps. */
+export type Explanation = {title: string; detail: string; hint?: string; nextSteps: string[]};
 
 const TITLES: Record<AwsErrorKind, string> = {
 	'no-credentials': 'No AWS credentials found',
@@ -49,7 +50,8 @@ export function explainAwsError(kind: AwsErrorKind, error: unknown, profile: str
 	if (isUserError(error)) {
 		return {
 			title,
-			detail: [error.message, error.hint].filter(Boolean).join(' '),
+			detail: error.message,
+			...(error.hint ? {hint: error.hint} : {}),
 			nextSteps: error.nextSteps.length > 0 ? error.nextSteps : (DEFAULT_STEPS[kind]?.(flag) ?? []),
 		};
 	}
@@ -73,5 +75,5 @@ export function pushFailureOf(error: unknown, ref: string): PushFailure {
 
 export function explainPush(failure: PushFailure): Explanation {
 	const {message, hint, nextSteps} = explainPushFailure(failure);
-	return {title: message, detail: hint, nextSteps};
+	return {title: message, detail: '', hint, nextSteps};
 }
