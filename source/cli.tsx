@@ -194,7 +194,8 @@ async function runWizard(
 
 	const [{render}, React, {App}, {createServices}] = await Promise.all([
 		import('ink'),
-		import('react'),
+		// The default export: in the esbuild bundle, react (CommonJS) behind import() has no named exports.
+		import('react').then((module) => module.default),
 		import('./app.js'),
 		import('./services/index.js'),
 	]);
