@@ -88,7 +88,8 @@ async function readIfExists(path: string): Promise<string | undefined> {
 
 async function writeAtomically(path: string, content: string): Promise<void> {
 	let target = path;
-	let mode = 0o644;
+	// A new file (and any directory made for it) is private, like everything ecr-setup creates; an existing file keeps its mode.
+	let mode = 0o600;
 	try {
 		if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
 		mode = (await stat(target)).mode & 0o777;
@@ -99,7 +100,7 @@ async function writeAtomically(path: string, content: string): Promise<void> {
 	const directory = dirname(target);
 	const temp = join(directory, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 	try {
-		await mkdir(directory, {recursive: true});
+		await mkdir(directory, {recursive: true, mode: 0o700});
 		await writeFile(temp, content, {flag: 'wx', mode});
 		await chmod(temp, mode);
 		await rename(temp, target);
