@@ -49,6 +49,7 @@ export const awsCredentials: Check = (facts) => {
 		);
 	}
 
+	if (identity.state === 'error' && identity.error.kind === 'no-region') return skip(id, 'skipped: no region to ask AWS in (see aws.region)');
 	if (identity.state === 'timeout') return skip(id, `skipped: the credential check (sts:GetCallerIdentity) ${describeOutcomeProblem(identity)} (see network.endpoint)`);
 	if (profile?.mfa && store?.kind === 'helper' && store.helper === 'ecr-login') {
 		return result(
