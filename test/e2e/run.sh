@@ -26,9 +26,17 @@ bash scripts/e2e-setup.sh || fail_early "scripts/e2e-setup.sh failed (see above)
 echo "e2e: setup took $(($(date +%s) - setup_started)) s" >&2
 
 # The suite runs the built CLI, as a user would run it.
-build_status=ok
-if ! npm run build --silent >&2; then
-	build_status=failed
+# Tried up to three times: another build running in the same work tree (a developer's) can remove dist/ under this one.
+build_status=failed
+for attempt in 1 2 3; do
+	if npm run build --silent >&2; then
+		build_status=ok
+		break
+	fi
+	echo "e2e: npm run build failed (attempt $attempt of 3)" >&2
+	sleep 5
+done
+if [[ $build_status != ok ]]; then
 	echo "e2e: WARNING: npm run build failed; every scenario that runs dist/cli.js will fail" >&2
 fi
 
