@@ -521,3 +521,37 @@ describe('wizard: 80×24 and NO_COLOR', () => {
 		expect(app.frame()).toContain('› service-2999');
 	});
 });
+
+describe('wizard: sudo install through a hand-over', () => {
+	it('hands the terminal over for a sudo install, then resumes at the config change', async () => {
+		const plan: InstallPlan = {
+			method: 'apt',
+			command: ['sudo', 'apt-get', 'install', '-y', 'amazon-ecr-credential-helper'],
+			before: [],
+			needsSudo: true,
+			description: 'Install with apt',
+		};
+		const platform: PlatformInfo = {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: ['apt'], home: '/home/dev'};
+		const w = world({helper: {platform: vi.fn(async () => platform), installPlans: vi.fn(() => [plan])}});
+		// Missing before the install; found after it (the default answer of the fake).
+		vi.mocked(w.helper.find).mockResolvedValueOnce(null);
+		const first = start(w.services, {mode: 'helper', region: 'eu-west-1'});
+		await first.app.waitFor('How should docker authenticate');
+		await first.app.press(ENTER);
+		await first.app.waitFor('Install with apt');
+		await first.app.press(ENTER);
+		await first.app.waitFor('Run it?');
+		await first.app.press('y');
+		const outcome = first.outcomes[0];
+		expect(outcome).toMatchObject({type: 'hand-over', file: 'sudo', args: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper']});
+		if (outcome?.type !== 'hand-over') throw new Error('expected a hand-over');
+		first.app.unmount();
+
+		const second = start(w.services, {mode: 'helper', region: 'eu-west-1'}, {state: JSON.parse(JSON.stringify(outcome.state)) as WizardState, exitCode: 0});
+		const frame = flat(await second.app.waitFor('Write this change?'));
+		expect(frame).toContain('Installed docker-credential-ecr-login 0.9.1 at /usr/bin/docker-credential-ecr-login');
+		await second.app.press('y');
+		await second.app.waitFor('Files changed');
+		expect(w.dockerConfig.apply).toHaveBeenCalledTimes(1);
+	});
+});
