@@ -237,6 +237,17 @@ describe('doctor --fix', () => {
 		expect(fixed.result.exitCode).toBe(0);
 	});
 
+	it('with --json, keeps stdout for the report of the second run and sends the diff to stderr', async () => {
+		const options: MachineOptions = {config: {credsStore: 'desktop'}, binaries: ecrLogin};
+		machine = await makeMachine(options);
+		const fixed = await run(options, {registry: HOST, fix: true}, {global: {json: true, yes: true}});
+		expect(fixed.stdout).toBe('');
+		expect(fixed.stderr).toContain('-\t"credsStore": "desktop"');
+		const json = fixed.result.json as DoctorJson;
+		expect(json.checks.find((check) => check.id === 'docker.store')!.status).toBe('pass');
+		expect(fixed.result.exitCode).toBe(0);
+	});
+
 	it('changes nothing with --dry-run', async () => {
 		const options: MachineOptions = {config: {credsStore: 'desktop'}, binaries: ecrLogin};
 		machine = await makeMachine(options);
