@@ -404,9 +404,12 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 		}
 
 		default: {
+			const status = classified.httpStatus;
 			return make(
 				`AWS call failed${where(context)}: ${code && !message.startsWith(code) ? `${code}: ` : ''}${message}`,
-				'Run `ecr-setup doctor` for a full check of credentials, region and network.',
+				status !== undefined && status >= 500
+					? `AWS (or a proxy on the way) answered HTTP ${status} on every attempt: a temporary problem on that side. Try again in a minute; if it persists, check https://health.aws.amazon.com and the proxy.`
+					: 'Run `ecr-setup doctor` for a full check of credentials, region and network.',
 			);
 		}
 	}

@@ -4,7 +4,12 @@
  * reply (or `'hang'`: accept and never answer, a black hole). Real `createAwsService` instances are pointed at it with
  * AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL_STS.
  */
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import type {AddressInfo, Socket} from 'node:net';
 import net from 'node:net';
 
@@ -81,10 +86,25 @@ export type Endpoint = {
 	close(): Promise<void>;
 };
 
-export async function startAwsEndpoint(answer: Answer): Promise<Endpoint> {
+/** A self-signed certificate for 127.0.0.1 (openssl), and the PEM to trust it with (AWS_CA_BUNDLE). */
+export function selfSignedCertificate(): {key: string; cert: string} {
+	const dir = mkdtempSync(join(tmpdir(), 'ecr-faults-tls-'));
+	try {
+		execFileSync(
+			'openssl',
+			['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+			{stdio: 'ignore', timeout: 20_000},
+		);
+		return {key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8')};
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+export async function startAwsEndpoint(answer: Answer, options: {tls?: {key: string; cert: string}} = {}): Promise<Endpoint> {
 	const requests: Request[] = [];
 	const sockets = new Set<Socket>();
-	const server = http.createServer((incoming, response) => {
+	const handler = (incoming: http.IncomingMessage, response: http.ServerResponse) => {
 		const chunks: Buffer[] = [];
 		incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
 		incoming.on('end', () => {
@@ -109,15 +129,16 @@ export async function startAwsEndpoint(answer: Answer): Promise<Endpoint> {
 			response.writeHead(reply.status, {date: new Date().toUTCString(), 'x-amzn-requestid': 'req-1', ...reply.headers});
 			response.end(reply.body);
 		});
-	});
-	server.on('connection', (socket) => {
+	};
+	const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
+	server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
 		port,
 		requests,
 		count: (operation) => requests.filter((request) => request.operation === operation).length,
