@@ -183,6 +183,9 @@ if (only.has('frame')) {
 	});
 	const stats = await slow.stats();
 	const beforeNetwork = frame.samples.every((entry) => entry.ms < SLOW_MS);
+	// A crash draws text too: an error screen is not a first frame.
+	const crashed = [sample, ...frame.samples].find((entry) => /Unexpected error|✖ .*bug/.test(entry.text));
+	if (crashed) notes.push(`2: THE WIZARD FAILED TO START — its first screen was: ${crashed.text.trim().split('\n').slice(0, 3).join(' / ')}`);
 	row(
 		'2',
 		'first wizard frame (pty)',
@@ -191,7 +194,7 @@ if (only.has('frame')) {
 		seconds(floor.median),
 		`${(frame.median / floor.median).toFixed(2)}×`,
 		'≤ 3×',
-		frame.median <= 3 * floor.median && beforeNetwork,
+		frame.median <= 3 * floor.median && beforeNetwork && !crashed,
 	);
 	if (floorMs !== undefined) row('2', '  same, against plain node -e 0', seconds(frame.median), 'node -e 0', seconds(floorMs), `${(frame.median / floorMs).toFixed(2)}×`);
 	const firstLine = sample.text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';

@@ -46,6 +46,29 @@ export async function bundleOptions() {
 }
 
 /**
+ * dist/cli.js itself: `ecr-setup --version` answers from here, before Node loads a single other module (each ESM module
+ * costs its read, parse and link); everything else, --help included, goes through source/cli.tsx, whose own
+ * entry check (process.argv[1]) starts it. The version is the one the build defines, as in cli.tsx.
+ */
+const ENTRY = 'ecr-setup:entry';
+const entryPlugin = {
+	name: 'ecr-setup-entry',
+	setup(build) {
+		build.onResolve({filter: /^ecr-setup:entry$/}, () => ({path: 'entry', namespace: 'ecr-setup'}));
+		build.onLoad({filter: /.*/, namespace: 'ecr-setup'}, () => ({
+			resolveDir: path.join(root, 'source'),
+			loader: 'js',
+			contents: [
+				'#!/usr/bin/env node',
+				'const args = process.argv.slice(2);',
+				"if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) process.stdout.write(`${__ECR_SETUP_VERSION__}\\n`);",
+				"else await import('./cli.tsx');",
+			].join('\n'),
+		}));
+	},
+};
+
+/**
  * Builds dist/ (or `outdir`, e.g. a test's temporary copy of the package) and writes the notices into it; the metafile
  * goes to `metafile` (default: the cache, outside what ships). Resolves with the metafile, its paths relative to the root.
  */
@@ -54,14 +77,11 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 	const dist = path.resolve(root, outdir);
 	await rm(dist, {recursive: true, force: true});
 	const options = await bundleOptions();
-	const entry = 'source/cli.tsx';
-	// esbuild keeps the entry's own #! line first; a second one in the banner would be a syntax error.
-	const hasHashbang = (await readFile(path.join(root, entry), 'utf8')).startsWith('#!');
 	const result = await build({
 		...options,
-		entryPoints: {cli: entry},
+		entryPoints: {cli: ENTRY},
 		outdir: dist,
-		banner: {js: `${hasHashbang ? '' : '#!/usr/bin/env node\n'}${options.banner.js}`},
+		plugins: [entryPlugin],
 	});
 
 	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));

@@ -19,10 +19,12 @@ const delayMs = Number(process.env.BENCH_DELAY_MS ?? 0);
 const stats = {calls: 0, operations: {}, firstRequestAt: null, firstAnswerAt: null};
 
 const WORDS = ['api', 'web', 'worker', 'billing', 'search', 'auth', 'payments', 'reports', 'ingest', 'frontend', 'batch', 'ml'];
-/** Names like team-07/payments-worker-0042: a mix of prefixes and words, so that filters match many or few. */
+/** Names like team-07/payments-worker-00042 (every pair of words about 70 times in 10,000): a mix of prefixes and words, so that filters match many or few. */
 function repositoryName(index) {
 	const team = `team-${String(index % 50).padStart(2, '0')}`;
-	return `${team}/${WORDS[index % WORDS.length]}-${WORDS[(index * 7) % WORDS.length]}-${String(index).padStart(5, '0')}`;
+	const first = WORDS[index % WORDS.length];
+	const second = WORDS[Math.floor(index / WORDS.length) % WORDS.length];
+	return `${team}/${first}-${second}-${String(index).padStart(5, '0')}`;
 }
 
 function regionOf(request) {

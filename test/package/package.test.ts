@@ -167,10 +167,15 @@ describe('npm pack', () => {
 });
 
 describe('the bundle layout', () => {
+	/** dist/cli.js, and the chunk holding source/cli.tsx, which it imports for everything but --version. */
+	const entry = () => outputKey(path.join(packageDir, 'dist', 'cli.js'))!;
 	const cli = () => Object.keys(metafile.outputs).find((key) => metafile.outputs[key]!.entryPoint === 'source/cli.tsx')!;
 
-	it('statically imports nothing heavy from dist/cli.js', () => {
-		const heavy = inputsOf(staticClosure([cli()])).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input));
+	it('statically imports nothing heavy from dist/cli.js or the CLI entry chunk', () => {
+		expect(entry()).toBeDefined();
+		expect(cli()).toBeDefined();
+		expect(staticClosure([entry()])).toEqual(new Set([entry()]));
+		const heavy = inputsOf(staticClosure([entry(), cli()])).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input));
 		expect(heavy).toEqual([]);
 	});
 
@@ -180,7 +185,7 @@ describe('the bundle layout', () => {
 			['source/app.tsx', 'source/services/index.ts'].includes(metafile.outputs[key]!.entryPoint ?? ''),
 		);
 		expect(firstFrame).toHaveLength(2);
-		const inputs = inputsOf(staticClosure([cli(), ...firstFrame]));
+		const inputs = inputsOf(staticClosure([entry(), cli(), ...firstFrame]));
 		expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
 		expect(inputs.filter((input) => /node_modules\/(?:@aws-sdk|@smithy)\//.test(input) || input.startsWith('source/doctor/'))).toEqual([]);
 	});
@@ -214,6 +219,8 @@ describe('the bundle layout', () => {
 				.map((url) => fileURLToPath(url))
 				.filter((file) => file.startsWith(path.join(packageDir, 'dist')));
 			expect(loaded, args.join(' ')).toContain(bin);
+			// --version is answered by dist/cli.js alone, before any other module is read.
+			if (args[0] === '--version') expect(loaded).toEqual([bin]);
 			const keys = loaded.map((file) => {
 				const key = outputKey(file);
 				expect(key, `${file} is not an output of the build`).toBeDefined();
