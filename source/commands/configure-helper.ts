@@ -1,25 +1,38 @@
+import os from 'node:os';
+import {stringFlag} from '../lib/args.js';
+import {hostnameOfAuthKey} from '../lib/docker-config.js';
+import {detectEngine, type EngineName} from '../lib/engines.js';
 import {errorMessage} from '../lib/errors.js';
+import {colorDiff} from '../lib/format.js';
+import {analyseSudo} from '../lib/sudo.js';
+import {createEngineConfigService, findEngines} from '../services/engine-config.js';
 import type {ConfigChange} from '../services/types.js';
 import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
-import type {CommandDefinition} from './types.js';
+import type {CommandContext, CommandDefinition} from './types.js';
 
 const HELPER = 'ecr-login';
 
 export const configureHelperCommand: CommandDefinition = {
 	name: 'configure-helper',
 	summary: 'Make docker use docker-credential-ecr-login for ECR (credHelpers)',
-	usage: 'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--dry-run] [--yes]',
+	usage: 'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--engine docker|podman|finch] [--dry-run] [--yes]',
 	flags: [
 		{name: 'registry', type: 'string', multiple: true, value: 'HOST', description: 'Registry host to configure (repeatable)'},
 		{name: 'public', type: 'boolean', description: 'Also configure ECR Public (public.ecr.aws)'},
+		{name: 'engine', type: 'string', value: 'NAME', description: 'Whose files to configure: docker, podman or finch (default: the first on PATH)'},
 	],
 	details:
 		'Adds "credHelpers": {"<registry>": "ecr-login"} to docker’s config.json, shows the diff first, keeps a backup\n' +
 		'and writes atomically. Other keys (and any credsStore for other registries) are left as they are.\n' +
-		'Without --registry, the registry is your account’s in the region in force.',
+		'Without --registry, the registry is your account’s in the region in force.\n' +
+		'--engine podman writes credHelpers to podman’s auth file ($REGISTRY_AUTH_FILE, else ~/.config/containers/auth.json);\n' +
+		'--engine finch adds creds_helpers: [ecr-login] to ~/.finch/finch.yaml and credHelpers to ~/.finch/config.json.',
 	async run(context) {
 		const {services, io} = context;
 		const registries = await resolveTargetRegistries(context);
+		const engine = await chooseEngine(context);
+		if (engine !== 'docker') return configureEngineFiles(context, engine, registries.map((registry) => registry.host));
+		noteSudo(context);
 		const config = await services.dockerConfig.read();
 		const helper = await services.helper.find(HELPER);
 		if (!helper) {
@@ -81,3 +94,68 @@ export const configureHelperCommand: CommandDefinition = {
 		};
 	},
 };
+
+/** --engine, else the first engine on PATH; notes (DOCKER_HOST on podman's socket, both installed) go to stderr. */
+async function chooseEngine(context: CommandContext): Promise<EngineName> {
+	const {services, io} = context;
+	const flag = context.options.engine ?? stringFlag(context.flags, 'engine');
+	const found = flag ? {[flag.trim().toLowerCase()]: await services.runner.which(flag.trim().toLowerCase(), {env: services.env})} : await findEngines(services.runner, services.env);
+	const detection = detectEngine({flag, found, env: services.env});
+	for (const note of detection.notes) io.err(`Note: ${note}`);
+	return detection.engine;
+}
+
+/** Under sudo, say which config.json this run edits and which one docker will read. */
+function noteSudo(context: CommandContext): void {
+	const {services, io, options} = context;
+	if (!services.env['SUDO_USER'] || process.getuid?.() !== 0) return;
+	const analysis = analyseSudo({os: process.platform, env: services.env, uid: 0, home: os.homedir(), userName: 'root', configFlag: options.config});
+	if (!analysis.message) return;
+	io.err(`Note: ${analysis.message}`);
+	for (const note of analysis.notes) io.err(`Note: ${note}`);
+}
+
+/** podman's auth file, or Finch's finch.yaml and config.json: the same diff, consent, backup and atomic write as for docker. */
+async function configureEngineFiles(context: CommandContext, engine: Exclude<EngineName, 'docker'>, hosts: string[]) {
+	const {services, io, options} = context;
+	const engineConfig = createEngineConfigService({env: services.env});
+	const helper = engine === 'podman' ? await services.helper.find(HELPER) : null;
+	if (engine === 'podman' && !helper) {
+		io.err('Warning: docker-credential-ecr-login is not on PATH; podman runs it like docker does. Install it with `ecr-setup install-helper`.');
+	}
+
+	const files: Array<{path: string; changed: boolean; written: boolean; diff: string; backup: string | null}> = [];
+	for (const target of engineConfig.targets(engine)) {
+		const config = await engineConfig.read(target);
+		const plan = await engineConfig.planHelper(target, config, hosts, HELPER);
+		if (!plan.changed) {
+			io.out(`Already configured: ${target.path}. Nothing to change.`);
+			files.push({path: target.path, changed: false, written: false, diff: '', backup: null});
+			continue;
+		}
+
+		io.out(`${target.path} (${target.why}):`);
+		io.out(colorDiff(plan.diff.trimEnd(), io.color));
+		let applied: {backupPath: string | undefined} | undefined;
+		if (options.dryRun) io.out('Dry run: nothing was written.');
+		else if (await io.confirm(`Write these changes to ${target.path}?`, {defaultYes: true, flag: '--yes'})) {
+			applied = await engineConfig.apply(config, plan);
+			io.out(`Wrote ${target.path}${applied.backupPath ? ` (backup: ${applied.backupPath})` : ''}.`);
+		} else io.out('Nothing was written.');
+		files.push({path: target.path, changed: true, written: applied !== undefined, diff: plan.diff, backup: applied?.backupPath ?? null});
+	}
+
+	if (engine === 'podman') {
+		const {primary} = engineConfig.podmanFiles();
+		if (!files.some((file) => file.path === primary)) {
+			const stale = await engineConfig
+				.read({engine, role: 'podman-auth', path: primary, format: 'json', why: ''})
+				.then((loaded) => Object.keys(loaded.data.auths ?? {}).filter((key) => hosts.includes(hostnameOfAuthKey(key))))
+				.catch(() => []);
+			if (stale.length > 0) io.out(`Note: ${primary} holds a podman login for ${stale.join(', ')}; podman uses it first until \`podman logout ${stale[0]}\`.`);
+		}
+	}
+
+	if (engine === 'finch' && files.some((file) => file.written)) io.out('Restart the Finch VM so it installs the helper: finch vm stop && finch vm start');
+	return {json: {engine, hosts, files, changed: files.some((file) => file.changed), written: files.some((file) => file.written), helper: helper?.path ?? null}};
+}

@@ -6,6 +6,8 @@ export type GlobalOptions = {
 	region: string | undefined;
 	/** --config DIR: docker config directory. */
 	config: string | undefined;
+	/** --engine docker|podman|finch (undefined: the first on PATH). Optional until the argument parser fills it. */
+	engine?: string | undefined;
 	json: boolean;
 	yes: boolean;
 	dryRun: boolean;
@@ -81,6 +83,7 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
 	{name: 'profile', type: 'string', value: 'P', description: 'AWS profile (default: AWS_PROFILE, then the default chain)'},
 	{name: 'region', type: 'string', value: 'R', description: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)'},
 	{name: 'config', type: 'string', value: 'DIR', description: 'Docker config directory (default: DOCKER_CONFIG, then ~/.docker)'},
+	{name: 'engine', type: 'string', value: 'NAME', description: 'Container engine: docker, podman or finch (default: the first on PATH)'},
 	{name: 'json', type: 'boolean', description: 'Print one JSON document on stdout and nothing else there'},
 	{name: 'yes', type: 'boolean', short: 'y', description: 'Answer yes to every confirmation'},
 	{name: 'dry-run', type: 'boolean', description: 'Show what would change; change nothing'},

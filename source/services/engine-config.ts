@@ -9,11 +9,12 @@ import * as nodeFs from 'node:fs/promises';
 import os from 'node:os';
 import {basename, dirname, join, resolve} from 'node:path';
 import {createTwoFilesPatch} from 'diff';
-import {isMap, isScalar, isSeq, parseDocument} from 'yaml';
+// yaml is imported on first use: loading it costs about 0.3 s unbundled, and only finch.yaml needs it (issue 7).
 import {decodeConfigBytes, parseDockerConfig, planEdit, ConfigError} from '../lib/docker-config.js';
-import {finchFiles, podmanHelperFile, type EngineName} from '../lib/engines.js';
+import {ENGINE_NAMES, detectEngine, finchFiles, podmanAuthFiles, podmanHelperFile, type EngineName, type PodmanAuthFiles} from '../lib/engines.js';
 import {createDockerConfigService, fileSystemError} from './docker-config.js';
-import type {ApplyResult, ConfigChange, EditPlan, LoadedConfig} from './types.js';
+import {createDockerService} from './docker.js';
+import type {ApplyResult, ConfigChange, DockerService, EditPlan, LoadedConfig, ProcessRunner} from './types.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -40,9 +41,11 @@ export interface EngineConfigService {
 	/** Read and validate (JSON as docker would, YAML strictly); a missing file is empty. */
 	read(target: EngineConfigTarget): Promise<LoadedConfig>;
 	/** The edit that makes `helper` serve `hosts` (credHelpers in JSON files, creds_helpers in finch.yaml). */
-	planHelper(target: EngineConfigTarget, config: LoadedConfig, hosts: string[], helper?: string): EditPlan;
+	planHelper(target: EngineConfigTarget, config: LoadedConfig, hosts: string[], helper?: string): Promise<EditPlan>;
 	/** Backup, atomic write; throws ConfigChangedError when the file changed since it was read. */
 	apply(config: LoadedConfig, plan: EditPlan): Promise<ApplyResult>;
+	/** Every file podman reads credentials from on this machine (the primary one first). */
+	podmanFiles(): PodmanAuthFiles;
 }
 
 const MAX_SYMLINK_HOPS = 40;
@@ -73,7 +76,8 @@ export async function resolveWritePath(file: string, depth = 0): Promise<string>
 }
 
 /** creds_helpers in finch.yaml lists helper names; Finch installs each into its VM on `finch vm start`. */
-export function planFinchYaml(config: Pick<LoadedConfig, 'path' | 'text'>, helper = 'ecr-login'): EditPlan {
+export async function planFinchYaml(config: Pick<LoadedConfig, 'path' | 'text'>, helper = 'ecr-login'): Promise<EditPlan> {
+	const {isMap, isScalar, isSeq, parseDocument} = await import('yaml');
 	const baseText = config.text;
 	const document = parseDocument(baseText);
 	const problem = document.errors[0];
@@ -114,10 +118,15 @@ export function planFinchYaml(config: Pick<LoadedConfig, 'path' | 'text'>, helpe
 	return {changed: true, newText, diff, changes: [], baseText};
 }
 
+/** The home directory as the environment names it (so tests and `sudo -H` runs agree), else the OS's answer. */
+function homeFrom(env: Env, osName: string): string {
+	return (osName === 'win32' ? env['USERPROFILE'] : env['HOME']) || os.homedir();
+}
+
 export function createEngineConfigService(options: EngineConfigServiceOptions = {}): EngineConfigService {
 	const osName = options.os ?? process.platform;
 	const env = options.env ?? process.env;
-	const home = options.home ?? os.homedir();
+	const home = options.home ?? homeFrom(env, osName);
 	const uid = 'uid' in options ? options.uid : process.getuid?.();
 
 	return {
@@ -152,11 +161,11 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 			const text = decodeConfigBytes(bytes, path);
 			const config: LoadedConfig = {dir: dirname(path), path, realPath, exists: true, text, data: {}, mode};
 			if (target.format === 'json') config.data = parseDockerConfig(text, path);
-			else planFinchYaml(config); // validates; the plan itself is made later
+			else await planFinchYaml(config); // validates; the plan itself is made later
 			return config;
 		},
 
-		planHelper(target, config, hosts, helper = 'ecr-login') {
+		async planHelper(target, config, hosts, helper = 'ecr-login') {
 			if (target.format === 'yaml') return planFinchYaml(config, helper);
 			const changes: ConfigChange[] = hosts.map((host) => ({type: 'set-cred-helper', host, helper}));
 			return planEdit(config, changes);
@@ -166,5 +175,54 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 			// docker-config's writer works on the file the LoadedConfig names: same backup, atomic rename and checks.
 			return createDockerConfigService({dir: config.dir, ...(options.now ? {now: options.now} : {})}).apply(config, plan);
 		},
+
+		podmanFiles() {
+			return podmanAuthFiles({os: osName, env, home, uid});
+		},
+	};
+}
+
+// ───────────────────────────── which CLI runs images ─────────────────────────────
+
+/** Which engine's CLI is on PATH, in detection order (docker first; the others are only looked up when it is missing). */
+export async function findEngines(runner: ProcessRunner, env: Env): Promise<Partial<Record<EngineName, string | null>>> {
+	const found: Partial<Record<EngineName, string | null>> = {};
+	for (const name of ENGINE_NAMES) {
+		found[name] = await runner.which(name, {env});
+		if (found[name]) break;
+	}
+
+	return found;
+}
+
+/**
+ * A DockerService over the engine's CLI: `engine` when given, else the first of docker, podman, finch on PATH (looked
+ * up on first use, so building the services spawns nothing). podman and nerdctl (finch) take docker's subcommands and
+ * `login --password-stdin`; `--config DIR` is docker's alone.
+ */
+export function createEngineDockerService(options: {runner: ProcessRunner; env: Env; configDir?: string | undefined; engine?: EngineName | undefined}): DockerService {
+	let chosen: Promise<DockerService> | undefined;
+	const pick = async () => {
+		chosen ??= (async () => {
+			const engine = options.engine ?? detectEngine({found: await findEngines(options.runner, options.env), env: options.env}).engine;
+			return createDockerService({
+				runner: options.runner,
+				env: options.env,
+				binary: engine,
+				...(engine === 'docker' && options.configDir !== undefined ? {configDir: options.configDir} : {}),
+			});
+		})();
+		return chosen;
+	};
+
+	return {
+		cliVersion: async () => (await pick()).cliVersion(),
+		daemonStatus: async () => (await pick()).daemonStatus(),
+		listImages: async () => (await pick()).listImages(),
+		inspectImage: async (ref) => (await pick()).inspectImage(ref),
+		tag: async (source, target) => (await pick()).tag(source, target),
+		push: async (ref, pushOptions) => (await pick()).push(ref, pushOptions),
+		login: async (registry, username, password) => (await pick()).login(registry, username, password),
+		logout: async (registry) => (await pick()).logout(registry),
 	};
 }

@@ -1,11 +1,13 @@
 /** Builds the real service layer from the global options. Tests build fakes instead (test/helpers/fake-services.ts). */
 import os from 'node:os';
 import {locateConfigDir} from '../lib/docker-config.js';
+import {parseEngine} from '../lib/engines.js';
 import {createAwsService} from './aws.js';
 import {createCredentialHelperService} from './credential-helper.js';
 import {createDockerConfigService} from './docker-config.js';
-import {createDockerService} from './docker.js';
+import {createEngineDockerService} from './engine-config.js';
 import {createProcessRunner} from './process-runner.js';
+import {createProxyFetch} from './proxy-fetch.js';
 import type {Services} from './types.js';
 
 export type ServiceOptions = {
@@ -13,6 +15,8 @@ export type ServiceOptions = {
 	region?: string | undefined;
 	/** --config DIR */
 	config?: string | undefined;
+	/** --engine: whose CLI runs images (default: the first of docker, podman, finch on PATH). */
+	engine?: string | undefined;
 	env?: Record<string, string | undefined>;
 };
 
@@ -22,9 +26,10 @@ export function createServices(options: ServiceOptions = {}): Services {
 	const configDir = locateConfigDir({flag: options.config, env, home: os.homedir(), platform: process.platform});
 	return {
 		aws: createAwsService({profile: options.profile, region: options.region, env}),
-		docker: createDockerService({runner, env, configDir: options.config === undefined ? undefined : configDir}),
+		docker: createEngineDockerService({runner, env, configDir: options.config === undefined ? undefined : configDir, engine: parseEngine(options.engine)}),
 		dockerConfig: createDockerConfigService({dir: configDir}),
-		helper: createCredentialHelperService({runner, env}),
+		// Node 20's fetch ignores HTTPS_PROXY: the release download goes through the same proxy and CA bundle as AWS calls.
+		helper: createCredentialHelperService({runner, env, fetch: createProxyFetch({env})}),
 		runner,
 		env,
 		now: () => new Date(),

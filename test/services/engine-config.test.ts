@@ -33,7 +33,7 @@ describe('podman auth file', () => {
 
 		const config = await service.read(target!);
 		expect(config.exists).toBe(false);
-		const plan = service.planHelper(target!, config, [HOST, PUBLIC]);
+		const plan = await service.planHelper(target!, config, [HOST, PUBLIC]);
 		expect(plan.changed).toBe(true);
 		expect(plan.diff).toContain(`+\t\t"${HOST}": "ecr-login"`);
 		const applied = await service.apply(config, plan);
@@ -46,7 +46,7 @@ describe('podman auth file', () => {
 
 		// Second run: nothing to change.
 		const again = await service.read(target!);
-		expect(service.planHelper(target!, again, [HOST, PUBLIC]).changed).toBe(false);
+		expect((await service.planHelper(target!, again, [HOST, PUBLIC])).changed).toBe(false);
 	});
 
 	it('keeps podman login entries and unknown keys, writes a backup, keeps the mode', async () => {
@@ -57,7 +57,7 @@ describe('podman auth file', () => {
 		const [target] = service.targets('podman');
 		expect(target!.path).toBe(file);
 		const config = await service.read(target!);
-		const plan = service.planHelper(target!, config, [HOST]);
+		const plan = await service.planHelper(target!, config, [HOST]);
 		const applied = await service.apply(config, plan);
 
 		const written = await readFile(file, 'utf8');
@@ -83,7 +83,7 @@ describe('podman auth file', () => {
 		const [target] = service.targets('podman');
 		const config = await service.read(target!);
 		expect(config.realPath).toBe(await resolveWritePath(real));
-		await service.apply(config, service.planHelper(target!, config, [HOST]));
+		await service.apply(config, await service.planHelper(target!, config, [HOST]));
 		expect((await lstat(link)).isSymbolicLink()).toBe(true);
 		expect(JSON.parse(await readFile(real, 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
 	});
@@ -94,7 +94,7 @@ describe('podman auth file', () => {
 		const service = createEngineConfigService({os: 'linux', env: {REGISTRY_AUTH_FILE: file}, home, now: () => NOW});
 		const [target] = service.targets('podman');
 		const config = await service.read(target!);
-		const plan = service.planHelper(target!, config, [HOST]);
+		const plan = await service.planHelper(target!, config, [HOST]);
 		await writeFile(file, '{"auths": {"quay.io": {"auth": "dXNlcjpwYXNz"}}}\n');
 		await expect(service.apply(config, plan)).rejects.toBeInstanceOf(ConfigChangedError);
 		expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({auths: {'quay.io': {auth: 'dXNlcjpwYXNz'}}});
@@ -144,7 +144,7 @@ describe('Finch', () => {
 		const [yamlTarget, jsonTarget] = service.targets('finch');
 
 		const yamlConfig = await service.read(yamlTarget!);
-		const yamlPlan = service.planHelper(yamlTarget!, yamlConfig, [HOST]);
+		const yamlPlan = await service.planHelper(yamlTarget!, yamlConfig, [HOST]);
 		expect(yamlPlan.diff).toContain('+creds_helpers:');
 		expect(yamlPlan.diff).toContain('+  - ecr-login');
 		const yamlApplied = await service.apply(yamlConfig, yamlPlan);
@@ -156,12 +156,12 @@ describe('Finch', () => {
 		expect(await readFile(yamlApplied.backupPath!, 'utf8')).toBe(FINCH_YAML);
 
 		const jsonConfig = await service.read(jsonTarget!);
-		await service.apply(jsonConfig, service.planHelper(jsonTarget!, jsonConfig, [HOST]));
+		await service.apply(jsonConfig, await service.planHelper(jsonTarget!, jsonConfig, [HOST]));
 		expect(JSON.parse(await readFile(jsonTarget!.path, 'utf8'))).toEqual({credsStore: 'ecr-login', credHelpers: {[HOST]: 'ecr-login'}});
 
 		// Both already done: no change, no new backup.
-		expect(service.planHelper(yamlTarget!, await service.read(yamlTarget!), [HOST]).changed).toBe(false);
-		expect(service.planHelper(jsonTarget!, await service.read(jsonTarget!), [HOST]).changed).toBe(false);
+		expect((await service.planHelper(yamlTarget!, await service.read(yamlTarget!), [HOST])).changed).toBe(false);
+		expect((await service.planHelper(jsonTarget!, await service.read(jsonTarget!), [HOST])).changed).toBe(false);
 	});
 
 	it.each([
@@ -169,24 +169,18 @@ describe('Finch', () => {
 		['creds_helpers: [osxkeychain]\ncpus: 2\n', ['osxkeychain', 'ecr-login']],
 		['creds_helpers:\n', ['ecr-login']],
 		['', ['ecr-login']],
-	])('finch.yaml %j gets ecr-login added to its list', (text, expected) => {
-		const plan = planFinchYaml({path: '/x/finch.yaml', text});
+	])('finch.yaml %j gets ecr-login added to its list', async (text, expected) => {
+		const plan = await planFinchYaml({path: '/x/finch.yaml', text});
 		expect(plan.changed).toBe(true);
 		expect((parseYaml(plan.newText) as {creds_helpers: string[]}).creds_helpers).toEqual(expected);
 	});
 
-	it('refuses a finch.yaml that is not YAML or whose creds_helpers is not a list', () => {
-		const bad = (() => {
-			try {
-				planFinchYaml({path: '/x/finch.yaml', text: 'cpus: 4\nmemory: [4GiB\n'});
-			} catch (error) {
-				return error;
-			}
-		})();
+	it('refuses a finch.yaml that is not YAML or whose creds_helpers is not a list', async () => {
+		const bad = await planFinchYaml({path: '/x/finch.yaml', text: 'cpus: 4\nmemory: [4GiB\n'}).catch((error: unknown) => error);
 		expect(bad).toBeInstanceOf(ConfigError);
 		expect((bad as ConfigError).message).toMatch(/\/x\/finch\.yaml/);
-		expect(() => planFinchYaml({path: '/x/finch.yaml', text: 'creds_helpers: ecr-login\n'})).toThrow(/must be a list/);
-		expect(() => planFinchYaml({path: '/x/finch.yaml', text: '- a\n- b\n'})).toThrow(/mapping/);
+		await expect(planFinchYaml({path: '/x/finch.yaml', text: 'creds_helpers: ecr-login\n'})).rejects.toThrow(/must be a list/);
+		await expect(planFinchYaml({path: '/x/finch.yaml', text: '- a\n- b\n'})).rejects.toThrow(/mapping/);
 	});
 
 	it('Windows keeps Finch under %LOCALAPPDATA%', () => {
