@@ -46,6 +46,26 @@ export async function bundleOptions() {
 }
 
 /**
+ * yoga-layout (Ink's layout engine) decodes its wasm, which is inlined as a data: URL, with fetch() whenever fetch exists.
+ * Node's first fetch() loads undici, about 45 ms before the first frame. Without fetch, the same code decodes the same
+ * bytes with atob(); this makes it take that path. If a yoga release changes the code, the build says so and moves on.
+ */
+const YOGA_FETCH = 'return w||"function"!=typeof fetch?Promise.resolve()';
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(build) {
+		build.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			if (!source.includes(YOGA_FETCH)) {
+				return {contents: source, loader: 'js', warnings: [{text: 'yoga-layout changed: its wasm is still decoded with fetch() (slower first frame)'}]};
+			}
+
+			return {contents: source.replace(YOGA_FETCH, 'return true?Promise.resolve()'), loader: 'js'};
+		});
+	},
+};
+
+/**
  * dist/cli.js itself: `ecr-setup --version` answers from here, before Node loads a single other module (each ESM module
  * costs its read, parse and link); everything else, --help included, goes through source/cli.tsx, whose own
  * entry check (process.argv[1]) starts it. The version is the one the build defines, as in cli.tsx.
@@ -81,7 +101,7 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 		...options,
 		entryPoints: {cli: ENTRY},
 		outdir: dist,
-		plugins: [entryPlugin],
+		plugins: [entryPlugin, yogaWithoutFetch],
 	});
 
 	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
