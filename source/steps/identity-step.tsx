@@ -89,6 +89,9 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 					explanation: {
 						title: `aws sso login exited with code ${resumed.exitCode}`,
 						detail: 'The SSO sign-in did not finish, so the session is still expired.',
+						...(resumed.exitCode === 127
+							? {hint: 'The aws command was not found: install the AWS CLI v2 (https://aws.amazon.com/cli/), then try again.'}
+							: {}),
 						nextSteps: [ssoLoginCommand(profile).text],
 					},
 					profiles: [],

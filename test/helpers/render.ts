@@ -78,7 +78,7 @@ export function renderInk(tree: React.ReactElement): Driven {
 				await this.press(char);
 			}
 		},
-		async waitFor(expected, timeoutMs = 3000) {
+		async waitFor(expected, timeoutMs = 8000) {
 			// Strings also match across the line wrapping of an 80-column frame.
 			const matches = (text: string) =>
 				typeof expected === 'string'
