@@ -4,8 +4,9 @@
  * docker does not do: refuse when the file changed since it was read, and a timestamped backup before every write.
  */
 import {randomBytes} from 'node:crypto';
+import {accessSync, constants as fsConstants, statSync} from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
-import {basename, dirname, join, resolve} from 'node:path';
+import {basename, delimiter, dirname, join, resolve} from 'node:path';
 import {
 	BACKUP_INFIX,
 	CONFIG_FILE_NAME,
@@ -15,6 +16,7 @@ import {
 	decodeConfigBytes,
 	parseDockerConfig,
 	planEdit,
+	platformDefaultStore,
 	resolveStore,
 } from '../lib/docker-config.js';
 import {UserError} from '../lib/errors.js';
@@ -30,16 +32,58 @@ export type DockerConfigServiceOptions = {
 	/** The config directory (see locateConfigDir); relative paths are taken from the current directory. */
 	dir: string;
 	now?: () => Date;
-	/** For DOCKER_AUTH_CONFIG in resolveStore (default process.env). */
+	/** For DOCKER_AUTH_CONFIG and the PATH searched for the platform default store (default process.env). */
 	env?: Record<string, string | undefined>;
-	/** Platform default helper whose binary exists (see platformDefaultStore); only used when the file configures no store. */
-	platformDefault?: string;
+	/**
+	 * The helper docker falls back to when the file configures no store at all (see platformDefaultStore). By default it is
+	 * detected as docker does: the platform's store, if `docker-credential-<name>` is on env.PATH (Linux: `pass` when the
+	 * `pass` program is there, else `secretservice`). A name forces one; null turns the fallback off.
+	 */
+	platformDefault?: string | null;
+	platform?: string;
 	fs?: ConfigFileSystem;
 };
+
+/** Temp files of a dead writer older than this are removed on the next write (a live or recent one is left alone). */
+const STALE_TEMP_MS = 10 * 60 * 1000;
 
 const MAX_SYMLINK_HOPS = 40;
 
 type CurrentFile = {exists: false} | {exists: true; bytes: Buffer; mode: number; uid: number; gid: number};
+
+/** Synchronous PATH lookup (resolveStore is synchronous); honours PATHEXT on Windows. */
+export function onPathSync(command: string, env: Record<string, string | undefined>, platform: string = process.platform): boolean {
+	const extensions = platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
+	const separator = platform === 'win32' ? ';' : delimiter;
+	for (const directory of (env['PATH'] ?? env['Path'] ?? '').split(separator)) {
+		if (!directory) continue;
+		for (const extension of extensions) {
+			const candidate = join(directory, command + extension);
+			try {
+				if (!statSync(candidate).isFile()) continue;
+				if (platform !== 'win32') accessSync(candidate, fsConstants.X_OK);
+				return true;
+			} catch {}
+		}
+	}
+
+	return false;
+}
+
+/** docker's DetectDefaultStore: the platform store when its helper binary is on PATH, else none. */
+export function detectPlatformDefault(env: Record<string, string | undefined>, platform: string = process.platform): string | undefined {
+	const name = platformDefaultStore(platform, onPathSync('pass', env, platform));
+	return name && onPathSync(`docker-credential-${name}`, env, platform) ? name : undefined;
+}
+
+function processIsAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return errorCode(error) === 'EPERM';
+	}
+}
 
 function errorCode(error: unknown): string | undefined {
 	return typeof error === 'object' && error !== null && 'code' in error ? String((error as {code: unknown}).code) : undefined;
@@ -120,6 +164,8 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 	const now = options.now ?? (() => new Date());
 	const env = options.env ?? process.env;
 	const fs = options.fs ?? nodeFs;
+	const platform = options.platform ?? process.platform;
+	let platformDefault: string | undefined | null = options.platformDefault;
 
 	/** Where writes go: symlinks followed (relative ones from their own directory), dangling ones too, as docker's Save does. */
 	async function resolveRealPath(path: string, depth = 0): Promise<string> {
@@ -287,6 +333,28 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 		await syncDirectory(dirname(realPath));
 	}
 
+	/** Temp files a killed writer left next to the target: removed once their process is gone and they are old. */
+	async function removeStaleTemps(target: string): Promise<void> {
+		const directory = dirname(target);
+		let names: string[];
+		try {
+			names = await fs.readdir(directory);
+		} catch {
+			return;
+		}
+
+		// `config.json.ecr-setup-tmp-<pid>-<hex>` and the backups' `config.json.ecr-setup-backup-<time>.ecr-setup-tmp-<pid>-<hex>`.
+		for (const name of names) {
+			const match = name.startsWith(`${basename(target)}.`) ? /\.ecr-setup-tmp-(\d+)-[0-9a-f]+$/.exec(name) : null;
+			if (!match) continue;
+			const pid = Number(match[1]);
+			if (pid === process.pid || processIsAlive(pid)) continue;
+			const path = join(directory, name);
+			const stats = await fs.lstat(path).catch(() => undefined);
+			if (stats?.isFile() && Date.now() - stats.mtimeMs > STALE_TEMP_MS) await fs.unlink(path).catch(() => undefined);
+		}
+	}
+
 	async function listBackups(): Promise<Array<{path: string; createdAt: Date}>> {
 		const realPath = await resolveRealPath(configPath).catch(() => configPath);
 		const places = new Map<string, Set<string>>();
@@ -333,7 +401,8 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 		},
 
 		resolveStore(config: LoadedConfig, host: string): StoreResolution {
-			return resolveStore(config.data, host, env, {platformDefault: options.platformDefault});
+			if (platformDefault === undefined) platformDefault = detectPlatformDefault(env, platform) ?? null;
+			return resolveStore(config.data, host, env, {platformDefault: platformDefault ?? undefined});
 		},
 
 		plan(config: LoadedConfig, changes: ConfigChange[]): EditPlan {
@@ -356,6 +425,7 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 				throw error;
 			}
 
+			await removeStaleTemps(config.realPath);
 			return {path: config.path, backupPath};
 		},
 

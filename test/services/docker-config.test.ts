@@ -130,6 +130,44 @@ describe('resolveStore', () => {
 	});
 });
 
+describe('platform default store', () => {
+	async function binWith(...names: string[]): Promise<string> {
+		const bin = join(root, `bin-${names.join('-') || 'empty'}`);
+		await fs.mkdir(bin, {recursive: true});
+		for (const name of names) await fs.writeFile(join(bin, name), '#!/bin/sh\n', {mode: 0o755});
+		return bin;
+	}
+
+	it('applies docker’s fallback only when the file configures no store and the helper is on PATH', async () => {
+		const empty = async (env: Record<string, string>, extra: Partial<Parameters<typeof createDockerConfigService>[0]> = {}) => {
+			const config = createDockerConfigService({dir: join(root, 'none'), env, platform: 'linux', ...extra});
+			return config.resolveStore(await config.read(), HOST);
+		};
+
+		expect(await empty({PATH: await binWith('pass', 'docker-credential-pass')})).toEqual({kind: 'helper', helper: 'pass', source: 'platform-default'});
+		expect(await empty({PATH: await binWith('docker-credential-secretservice')})).toMatchObject({helper: 'secretservice'});
+		// pass exists, so docker wants docker-credential-pass; secretservice is not tried.
+		expect(await empty({PATH: await binWith('pass', 'docker-credential-secretservice')})).toMatchObject({kind: 'file'});
+		expect(await empty({PATH: await binWith('docker-credential-osxkeychain')}, {platform: 'darwin'})).toMatchObject({helper: 'osxkeychain'});
+		expect(await empty({PATH: await binWith()})).toMatchObject({kind: 'file'});
+		expect(await empty({PATH: await binWith('pass', 'docker-credential-pass')}, {platformDefault: null})).toMatchObject({kind: 'file'});
+		expect(await empty({}, {platformDefault: 'wincred'})).toMatchObject({helper: 'wincred'});
+
+		await fs.mkdir(dir);
+		await fs.writeFile(join(dir, 'config.json'), '{"auths": {"x.example": {}}}');
+		const configured = createDockerConfigService({dir, env: {PATH: await binWith('pass', 'docker-credential-pass')}, platform: 'linux'});
+		expect(configured.resolveStore(await configured.read(), HOST)).toMatchObject({kind: 'file'});
+	});
+
+	it('ignores a helper file that is not executable', async () => {
+		const bin = await binWith('pass');
+		await fs.writeFile(join(bin, 'docker-credential-pass'), '', {mode: 0o644});
+		const config = createDockerConfigService({dir: join(root, 'none'), env: {PATH: bin}, platform: 'linux'});
+		// No execute bit for anyone: access(X_OK) fails even for root.
+		expect(config.resolveStore(await config.read(), HOST)).toMatchObject({kind: 'file'});
+	});
+});
+
 describe('apply', () => {
 	it('creates the directory 0700 and a new file 0600 docker-style, without a backup', async () => {
 		dir = join(root, 'deep', 'er', '.docker');
@@ -258,6 +296,37 @@ describe('apply', () => {
 		await configure(service());
 		const stats = await fs.stat(file);
 		expect([stats.uid, stats.gid]).toEqual(isRoot ? [4321, 4322] : [process.getuid?.(), process.getgid?.()]);
+	});
+
+	it('removes temp files a killed writer left, once they are old and their process is gone', async () => {
+		await fs.mkdir(dir);
+		await fs.writeFile(join(dir, 'config.json'), '{}');
+		let dead = 4_000_000;
+		while (dead > 1000 && (() => {
+			try {
+				process.kill(dead, 0);
+				return true;
+			} catch (error) {
+				return (error as NodeJS.ErrnoException).code === 'EPERM';
+			}
+		})()) dead--;
+		const old = new Date(Date.now() - 3_600_000);
+		const names = {
+			staleTemp: `config.json.ecr-setup-tmp-${dead}-0a1b2c3d`,
+			staleBackupTemp: `config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z.ecr-setup-tmp-${dead}-0a1b2c3e`,
+			recentTemp: `config.json.ecr-setup-tmp-${dead}-0a1b2c3f`,
+			liveTemp: `config.json.ecr-setup-tmp-${process.pid}-0a1b2c40`,
+			notOurs: `other.json.ecr-setup-tmp-${dead}-0a1b2c41`,
+		};
+		for (const [key, name] of Object.entries(names)) {
+			await fs.writeFile(join(dir, name), 'partial');
+			if (key !== 'recentTemp') await fs.utimes(join(dir, name), old, old);
+		}
+
+		const {result} = await configure(service());
+		expect((await fs.readdir(dir)).sort()).toEqual(
+			['config.json', relative(dir, result.backupPath!), names.recentTemp, names.liveTemp, names.notOurs].sort(),
+		);
 	});
 
 	it('turns a failed temp-file write into a UserError, original intact, temp file removed', async () => {
