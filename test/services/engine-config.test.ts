@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {configureHelperCommand} from '../../source/commands/configure-helper.js';
+import type {CommandContext} from '../../source/commands/types.js';
 import {ConfigChangedError, ConfigError} from '../../source/lib/docker-config.js';
 import {createEngineConfigService, planFinchYaml, resolveWritePath} from '../../source/services/engine-config.js';
+import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const PUBLIC = 'public.ecr.aws';
@@ -186,5 +189,74 @@ describe('Finch', () => {
 	it('Windows keeps Finch under %LOCALAPPDATA%', () => {
 		const service = createEngineConfigService({os: 'win32', env: {LOCALAPPDATA: 'C:\\Users\\Jane Doe\\AppData\\Local'}, home: 'C:\\Users\\Jane Doe'});
 		expect(service.targets('finch')[0]!.path).toBe('C:\\Users\\Jane Doe\\AppData\\Local\\.finch\\finch.yaml');
+	});
+});
+
+describe('configure-helper --engine podman|finch (real files, fake processes)', () => {
+	function context(options: {flags?: Record<string, unknown>; env?: Record<string, string>; found?: Record<string, string | null>; dryRun?: boolean} = {}) {
+		const which = async (command: string) => options.found?.[command] ?? null;
+		const services = createFakeServices({
+			env: {HOME: home, XDG_RUNTIME_DIR: path.join(home, 'run'), ...options.env},
+			runner: {which},
+			helper: {find: async () => ({name: 'ecr-login', path: '/usr/bin/docker-credential-ecr-login'})},
+		});
+		const io = createRecordingIo({yes: true});
+		const ctx = {
+			services,
+			io,
+			options: {profile: undefined, region: undefined, config: undefined, json: false, yes: true, dryRun: options.dryRun ?? false, color: false, verbose: false},
+			flags: {registry: [HOST], ...options.flags},
+			positionals: [],
+			signal: new AbortController().signal,
+		} as CommandContext;
+		return {ctx, io};
+	}
+
+	it('--engine podman writes credHelpers to ~/.config/containers/auth.json and names a podman login that would win', async () => {
+		await mkdir(path.join(home, 'run', 'containers'), {recursive: true});
+		await writeFile(path.join(home, 'run', 'containers', 'auth.json'), JSON.stringify({auths: {[HOST]: {auth: 'QVdTOnRva2Vu'}}}));
+		const {ctx, io} = context({flags: {engine: 'podman'}, found: {podman: '/usr/bin/podman'}});
+		const result = await configureHelperCommand.run(ctx);
+		const file = path.join(home, '.config', 'containers', 'auth.json');
+		expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+		expect(result.json).toMatchObject({engine: 'podman', hosts: [HOST], changed: true, written: true, files: [{path: file, changed: true, written: true}]});
+		const out = io.stdout.join('\n');
+		expect(out).toContain(`+\t\t"${HOST}": "ecr-login"`);
+		expect(out).toContain(`holds a podman login for ${HOST}`);
+		expect(io.questions).toEqual([`Write these changes to ${file}?`]);
+
+		// Again: already configured, nothing asked.
+		const again = context({flags: {engine: 'podman'}, found: {podman: '/usr/bin/podman'}});
+		expect((await configureHelperCommand.run(again.ctx)).json).toMatchObject({changed: false, written: false});
+		expect(again.io.questions).toEqual([]);
+	});
+
+	it('without --engine, podman is used when docker is not on PATH', async () => {
+		const {ctx} = context({found: {docker: null, podman: '/usr/bin/podman'}});
+		expect((await configureHelperCommand.run(ctx)).json).toMatchObject({engine: 'podman', written: true});
+	});
+
+	it('--engine finch --dry-run shows both diffs and writes nothing', async () => {
+		const {ctx, io} = context({flags: {engine: 'finch'}, found: {finch: '/usr/local/bin/finch'}, dryRun: true});
+		const result = await configureHelperCommand.run(ctx);
+		expect(result.json).toMatchObject({engine: 'finch', changed: true, written: false});
+		const out = io.stdout.join('\n');
+		expect(out).toContain('+creds_helpers:');
+		expect(out).toContain(`"${HOST}": "ecr-login"`);
+		expect(out).toContain('Dry run: nothing was written.');
+		expect(await readdir(home)).not.toContain('.finch');
+	});
+
+	it('--engine finch writes finch.yaml and config.json and says to restart the VM', async () => {
+		const {ctx, io} = context({flags: {engine: 'finch'}, found: {finch: '/usr/local/bin/finch'}});
+		await configureHelperCommand.run(ctx);
+		expect(parseYaml(await readFile(path.join(home, '.finch', 'finch.yaml'), 'utf8'))).toEqual({creds_helpers: ['ecr-login']});
+		expect(JSON.parse(await readFile(path.join(home, '.finch', 'config.json'), 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+		expect(io.stdout.join('\n')).toContain('finch vm stop && finch vm start');
+	});
+
+	it('an unknown engine is a usage error', async () => {
+		const {ctx} = context({flags: {engine: 'rkt'}});
+		await expect(configureHelperCommand.run(ctx)).rejects.toThrow(/not a container engine/);
 	});
 });
