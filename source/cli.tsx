@@ -91,7 +91,12 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 	let json = argv.includes('--json');
 	let color = !argv.includes('--no-color') && !(env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '');
 	const controller = new AbortController();
-	const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => controller.abort(new CancelledError('Interrupted.', signal));
+	let signals = 0;
+	const onSignal = (signal: 'SIGINT' | 'SIGTERM') => () => {
+		// A second Ctrl-C means "now": do not wait for children to wind down.
+		if (++signals > 1) process.exit(signal === 'SIGTERM' ? 143 : 130);
+		controller.abort(new CancelledError('Interrupted.', signal));
+	};
 	const onInt = onSignal('SIGINT');
 	const onTerm = onSignal('SIGTERM');
 
@@ -140,8 +145,10 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 			debug('cli', `ecr-setup ${await version()} ${command.name}`, {node: process.version, platform: `${process.platform}/${process.arch}`});
 		}
 
-		process.once('SIGINT', onInt);
-		process.once('SIGTERM', onTerm);
+		// \`on\`, not \`once\`, for the whole run: with no listener of ours left, the exit hook that kills children (execa's
+		// signal-exit) re-raises the signal, and the process dies of it before printing or cleaning up anything.
+		process.on('SIGINT', onInt);
+		process.on('SIGTERM', onTerm);
 		const [{createServices}, {createTerminalIo}] = await Promise.all([import('./services/index.js'), import('./cli-io.js')]);
 		const services = createServices({profile: parsed.global.profile, region: parsed.global.region, config: parsed.global.config, env});
 		const io = createTerminalIo({json, yes: parsed.global.yes, color, ...streams, env});
@@ -225,8 +232,8 @@ async function runWizard(
 		);
 		// SIGTERM (or SIGINT outside raw mode) ends the wizard like Ctrl-C does.
 		const onSignal = (signal: NodeJS.Signals) => settle({type: 'exit', exitCode: signal === 'SIGTERM' ? 143 : 130});
-		process.once('SIGTERM', onSignal);
-		process.once('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+		process.on('SIGINT', onSignal);
 		const result = await outcome;
 		process.removeListener('SIGTERM', onSignal);
 		process.removeListener('SIGINT', onSignal);
