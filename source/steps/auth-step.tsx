@@ -41,8 +41,12 @@ type Phase =
 	| {name: 'logging-in'}
 	| {name: 'failed'; problem: Problem; retry: () => void};
 
-/** The shell text of an install plan, every command in the order it runs. */
+/** The shell text of an install plan, every command in the order it runs (a download when nothing is spawned). */
 export function installCommandText(plan: InstallPlan): string {
+	if (plan.command.length === 0) {
+		return plan.download ? `download ${plan.download.url}${plan.target ? ` to ${plan.target.path}` : ''}` : plan.description;
+	}
+
 	return [...plan.before, plan.command].map((argv) => commandLine(argv)).join(' && ');
 }
 
@@ -186,7 +190,7 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 	}
 
 	async function install(plan: InstallPlan): Promise<void> {
-		if (plan.needsSudo) {
+		if (plan.needsSudo && plan.command.length > 0) {
 			const {file, args} = installHandOver(plan);
 			handOver(file, args, {kind: 'install-helper', command: installCommandText(plan)});
 			return;
@@ -340,9 +344,11 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 			) : null}
 			{phase.name === 'install-consent' ? (
 				<Box flexDirection="column">
-					<Text>This runs:</Text>
+					<Text>{phase.plan.command.length === 0 ? 'This downloads:' : 'This runs:'}</Text>
 					<Text>{`  ${installCommandText(phase.plan)}`}</Text>
+					{phase.plan.download ? <Dim>{`  version ${phase.plan.download.version}, checked against ${phase.plan.download.checksumUrl}`}</Dim> : null}
 					{phase.plan.target ? <Dim>{`  installs to ${phase.plan.target.path}${phase.plan.target.onPath ? '' : ' (not on PATH: add it)'}`}</Dim> : null}
+					{phase.plan.download?.pathAdvice && !phase.plan.target?.onPath ? <Dim>{`  ${phase.plan.download.pathAdvice}`}</Dim> : null}
 					{phase.plan.needsSudo ? (
 						<Text wrap="wrap">sudo will ask for your password: the wizard steps aside while it runs, then comes back here.</Text>
 					) : null}

@@ -210,6 +210,39 @@ describe('authentication step: the credential helper', () => {
 		await step.app.waitFor('Write this change?');
 	});
 
+	it('a release-binary plan says what it downloads, where to, and checks the checksum', async () => {
+		const binary: InstallPlan = {
+			method: 'binary',
+			command: [],
+			before: [],
+			needsSudo: false,
+			description: 'Download the release binary',
+			target: {path: '/home/dev/.local/bin/docker-credential-ecr-login', onPath: false},
+			download: {
+				url: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.1/linux-amd64/docker-credential-ecr-login',
+				checksumUrl: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.1/linux-amd64/docker-credential-ecr-login.sha256',
+				version: '0.9.1',
+				pathAdvice: 'Add ~/.local/bin to PATH in ~/.profile',
+			},
+		};
+		const install = vi.fn(async () => ({name: 'docker-credential-ecr-login', path: binary.target!.path, version: '0.9.1'}));
+		const w = world({helper: {find: vi.fn(async () => null), platform: vi.fn(async () => platform), installPlans: vi.fn(() => [binary]), install}});
+		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
+		await step.app.waitFor('How should docker authenticate');
+		await step.app.press(ENTER);
+		await step.app.waitFor('Download the release binary');
+		await step.app.press(ENTER);
+		const consent = (await step.app.waitFor('Run it?')).replaceAll(/\s+/g, '');
+		expect(consent).toContain(`Thisdownloads:download${binary.download!.url}to${binary.target!.path}`);
+		expect(consent).toContain('version0.9.1,checkedagainst');
+		expect(consent).toContain('(notonPATH:addit)');
+		expect(consent).toContain('Add~/.local/bintoPATHin~/.profile');
+		await step.app.press('y');
+		await step.app.waitFor('Write this change?');
+		expect(install).toHaveBeenCalledWith(binary, expect.anything());
+		expect(step.handOver).not.toHaveBeenCalled();
+	});
+
 	it('installHandOver runs a single command directly', () => {
 		expect(installHandOver({...aptPlan, before: []})).toEqual({file: 'sudo', args: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper']});
 	});
