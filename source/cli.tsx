@@ -84,9 +84,32 @@ function renderError(error: unknown, color: boolean): string {
 
 type Streams = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream};
 
+/**
+ * Where the command name is: the first argument that is neither an option nor the value of an option placed before it
+ * (`ecr-setup --region eu-west-1 push …`, `ecr-setup --repository web` for the wizard). -1 when there is none.
+ */
+export function findCommandIndex(argv: readonly string[]): number {
+	const takesValue = new Set(
+		[...GLOBAL_FLAGS, ...WIZARD_FLAGS].filter((flag) => flag.type === 'string').flatMap((flag) => [`--${flag.name}`, ...('short' in flag && flag.short ? [`-${flag.short}`] : [])]),
+	);
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index]!;
+		if (arg === '--') return index + 1 < argv.length ? index + 1 : -1;
+		if (takesValue.has(arg)) {
+			index++;
+			continue;
+		}
+
+		if (!arg.startsWith('-')) return index;
+	}
+
+	return -1;
+}
+
 /** Runs the CLI; resolves with the exit code. Never calls process.exit itself. */
 export async function main(argv: string[], streams: Streams = process, env = process.env): Promise<number> {
-	const first = argv.find((arg) => !arg.startsWith('-'));
+	const commandIndex = findCommandIndex(argv);
+	const first = commandIndex === -1 ? undefined : argv[commandIndex];
 	const entry = first === undefined ? undefined : findCommand(first);
 	let json = argv.includes('--json');
 	let color = !argv.includes('--no-color') && !(env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '');
@@ -125,7 +148,7 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 			return await runWizard(parsed.global, parsed.flags, streams, env);
 		}
 
-		const rest = argv.filter((arg, index) => index !== argv.indexOf(entry.name));
+		const rest = argv.filter((_arg, index) => index !== commandIndex);
 		if (rest.includes('--version') || rest.includes('-v')) {
 			streams.stdout.write(`${await version()}\n`);
 			return 0;
