@@ -24,7 +24,6 @@ export function DiffView({diff, maxLines = 14}: {diff: string; maxLines?: number
 				}
 
 				return (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={index} wrap="truncate-end" {...props}>
 						{line.length === 0 ? ' ' : line}
 					</Text>

@@ -76,7 +76,6 @@ export function SelectList<V>({
 
 	useEffect(() => {
 		onFilterChange?.(state.filter);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [state.filter]);
 
 	useKeyInput(

@@ -269,7 +269,6 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 				fail({title: 'The docker config could not be read', detail: errorMessage(error)}, () => setPhase({name: 'choose'}));
 			}
 		})();
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const failed = phase.name === 'failed' ? phase : undefined;
@@ -359,7 +358,6 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 				<Box flexDirection="column">
 					<Busy>{`Installing: ${installCommandText(phase.plan)}`}</Busy>
 					{output.map((line, index) => (
-						// eslint-disable-next-line react/no-array-index-key
 						<Text key={index} wrap="truncate-end">
 							{`  │ ${line}`}
 						</Text>
@@ -387,7 +385,6 @@ export function AuthStep({state, options, active, signal, resumed, position, com
 				<Box flexDirection="column">
 					<ErrorPanel title={verifyFailed.problem.title} {...(verifyFailed.problem.detail ? {detail: verifyFailed.problem.detail} : {})} nextSteps={verifyFailed.problem.nextSteps ?? []} />
 					{(verifyFailed.problem.lines ?? []).map((line, index) => (
-						// eslint-disable-next-line react/no-array-index-key
 						<Dim key={index}>{`  log: ${line}`}</Dim>
 					))}
 				</Box>

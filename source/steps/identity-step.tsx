@@ -111,7 +111,6 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 
 			await check(given);
 		})();
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const failed = phase.name === 'failed' ? phase : undefined;

@@ -102,7 +102,6 @@ export function ImageStep({state, options, active, signal, position, complete, b
 
 			setPhase({name: 'pick'});
 		})();
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const typed = filter.trim();

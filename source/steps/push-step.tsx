@@ -105,7 +105,6 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 
 	useEffect(() => {
 		void push();
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	if (!repository || !image) {

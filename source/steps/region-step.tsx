@@ -66,7 +66,6 @@ export function RegionStep({state, options, active, signal, position, complete, 
 			signal.removeEventListener('abort', stop);
 			local.abort();
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const items = useMemo(

@@ -136,7 +136,6 @@ export function RepositoryStep({state, options, active, signal, position, comple
 
 	useEffect(() => {
 		void load();
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const typed = filter.trim();

@@ -68,7 +68,6 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 		return () => {
 			live.current = false;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	useKeys({enter: () => void run(), escape: back}, active && Boolean(error));

@@ -86,7 +86,6 @@ export function WelcomeStep({options, active, complete, signal}: StepProps): Rea
 		return () => {
 			live = false;
 		};
-		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 
 	const items: Array<ListItem<WizardMode>> = [

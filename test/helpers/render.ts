@@ -53,7 +53,6 @@ export function renderInk(tree: React.ReactElement): Driven {
 	async function waitForNewFrame(count: number, timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (instance.frames.length <= count && Date.now() < deadline) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise((resolve) => {
 				setTimeout(resolve, 5);
 			});
@@ -74,7 +73,6 @@ export function renderInk(tree: React.ReactElement): Driven {
 		},
 		async type(text) {
 			for (const char of text) {
-				// eslint-disable-next-line no-await-in-loop
 				await this.press(char);
 			}
 		},
@@ -95,7 +93,6 @@ export function renderInk(tree: React.ReactElement): Driven {
 				}
 
 				if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(expected)}; last frame:\n${text}`);
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise((resolve) => {
 					setTimeout(resolve, 5);
 				});
