@@ -468,7 +468,8 @@ function validateTypes(text: string, path: string, root: Node): void {
  */
 export function parseDockerConfig(input: string | Uint8Array, path: string): DockerConfigData {
 	const text = typeof input === 'string' ? input : decodeConfigBytes(input, path);
-	if (text.trim() === '' && !text.includes('\uFEFF')) return {};
+	// Go's decoder sees only EOF here; other Unicode spaces (NBSP, a lone BOM) are errors for it, so they go on to the checks.
+	if (JSON_WHITESPACE.test(text)) return {};
 	const root = checkSyntax(text, path);
 	validateTypes(text, path, root);
 	const parsed = JSON.parse(text) as unknown;
@@ -722,7 +723,7 @@ function newFileText(value: Record<string, unknown>, layout: Layout): string {
 /** Text after one change; the same text when the change is already in effect. */
 function applyChange(text: string, change: ConfigChange): string {
 	const layout = detectLayout(text);
-	const root = text.trim() === '' ? undefined : parseTree(text, [], {disallowComments: true, allowTrailingComma: false});
+	const root = JSON_WHITESPACE.test(text) ? undefined : parseTree(text, [], {disallowComments: true, allowTrailingComma: false});
 	const top = root?.type === 'object' ? root : undefined;
 
 	const setIn = (field: 'credHelpers' | 'auths', key: string, value: unknown): string => {

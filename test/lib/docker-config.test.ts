@@ -125,6 +125,11 @@ describe('parseDockerConfig', () => {
 		expect(error.reason).toBe('syntax');
 	});
 
+	it('rejects a file of other Unicode spaces, as Go does', () => {
+		expect(parseError('\u00a0').reason).toBe('syntax');
+		expect(parseError('\u2028{}').reason).toBe('syntax');
+	});
+
 	it('rejects a byte order mark like Go does', () => {
 		const error = parseError('\uFEFF{}');
 		expect(error).toMatchObject({line: 1, column: 1, reason: 'encoding'});
