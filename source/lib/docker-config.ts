@@ -626,7 +626,7 @@ function fileStore(data: DockerConfigData, host: string): StoreResolution {
 
 // ───────────────────────────── editing ─────────────────────────────
 
-type Layout = {indent: string; eol: string; colon: string};
+export type Layout = {indent: string; eol: string; colon: string};
 
 /** The file's own style for inserted lines: its indentation unit (tab when none, as docker writes), line ending and colon spacing. */
 export function detectLayout(text: string): Layout {
