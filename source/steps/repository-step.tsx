@@ -27,7 +27,7 @@ type Phase =
 	| {name: 'create-scan'}
 	| {name: 'create-confirm'}
 	| {name: 'creating'}
-	| {name: 'failed'; explanation: Explanation; retry: () => void};
+	| {name: 'failed'; explanation: Explanation; retry: () => void; escape: () => void};
 
 type Choice = {type: 'repository'; repository: RepositoryInfo} | {type: 'create'};
 
@@ -90,7 +90,12 @@ export function RepositoryStep({state, options, active, signal, position, comple
 				}
 			}
 
-			setPhase({name: 'failed', explanation: explainAwsError(kind, error, state.profile), retry: () => void create(input)});
+			setPhase({
+				name: 'failed',
+				explanation: explainAwsError(kind, error, state.profile),
+				retry: () => void create(input),
+				escape: () => setPhase({name: 'create-name'}),
+			});
 		}
 	}
 
@@ -130,7 +135,8 @@ export function RepositoryStep({state, options, active, signal, position, comple
 			setPhase({name: 'list'});
 		} catch (error) {
 			if (!live.current || signal.aborted) return;
-			setPhase({name: 'failed', explanation: explainAwsError(awsErrorKind(error), error, state.profile), retry: () => void load()});
+			// Nothing was listed, so Esc leads out of the step (e.g. to pick another region).
+			setPhase({name: 'failed', explanation: explainAwsError(awsErrorKind(error), error, state.profile), retry: () => void load(), escape: back});
 		}
 	}
 
@@ -162,7 +168,7 @@ export function RepositoryStep({state, options, active, signal, position, comple
 
 	const nameCheck = validateRepositoryName(draft.name);
 	const failed = phase.name === 'failed' ? phase : undefined;
-	useKeys({enter: () => failed?.retry(), escape: () => (options.repository ? back() : setPhase({name: 'list'}))}, active && Boolean(failed));
+	useKeys({enter: () => failed?.retry(), escape: () => failed?.escape()}, active && Boolean(failed));
 
 	const backFromCreate = () => (options.repository ? back() : setPhase({name: 'list'}));
 

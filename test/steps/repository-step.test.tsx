@@ -113,4 +113,13 @@ describe('repository step', () => {
 		await step.app.press(ENTER);
 		await step.app.waitFor('2 in eu-west-1');
 	});
+
+	it('Esc after a failed listing leaves the step (to choose another region)', async () => {
+		const w = world();
+		vi.mocked(w.aws.listRepositories).mockRejectedValueOnce(new AwsError('The security token included in the request is invalid', {kind: 'invalid-credentials'}));
+		const step = renderStep(RepositoryStep, {services: w.services, state: before()});
+		await step.app.waitFor('AWS rejected the credentials');
+		await step.app.press(ESCAPE);
+		expect(step.back).toHaveBeenCalled();
+	});
 });
