@@ -101,6 +101,7 @@ function parseVersionJson(stdout: string): VersionJson | undefined {
 
 /** `docker image ls --format json`: one JSON object per line. Untagged (`<none>`) images cannot be pushed by name. */
 export function parseImageList(stdout: string): LocalImage[] {
+	if (stdout.trimStart().startsWith('[')) return parsePodmanImageList(stdout);
 	const images: LocalImage[] = [];
 	for (const line of stdout.split(/\r?\n/)) {
 		const text = line.trim();
@@ -120,6 +121,51 @@ export function parseImageList(stdout: string): LocalImage[] {
 		if (created) image.createdAt = created;
 		if (typeof row['Size'] === 'string') image.size = row['Size'];
 		images.push(image);
+	}
+
+	return images;
+}
+
+/** Bytes as docker prints them (decimal units, three significant digits): 7801289 → "7.8MB". */
+function humanSize(bytes: number): string {
+	const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+
+	return `${Number(value.toPrecision(3))}${units[unit]}`;
+}
+
+/**
+ * `podman image ls --format json` (and nerdctl's array form): one JSON array; each image lists its `Names`
+ * (`registry/repo:tag`, e.g. `localhost/app:1`), `Id` in full, `Created` in Unix seconds, `Size` in bytes.
+ */
+export function parsePodmanImageList(stdout: string): LocalImage[] {
+	let rows: unknown;
+	try {
+		rows = JSON.parse(stdout);
+	} catch {
+		return [];
+	}
+
+	if (!Array.isArray(rows)) return [];
+	const images: LocalImage[] = [];
+	for (const row of rows as Array<Record<string, unknown>>) {
+		if (!row || typeof row !== 'object') continue;
+		const names = Array.isArray(row['Names']) ? row['Names'] : Array.isArray(row['RepoTags']) ? row['RepoTags'] : [];
+		const id = typeof row['Id'] === 'string' ? row['Id'].replace(/^sha256:/, '').slice(0, 12) : '';
+		for (const name of names) {
+			if (typeof name !== 'string') continue;
+			const colon = name.lastIndexOf(':');
+			if (colon <= name.lastIndexOf('/') || name.includes('<none>')) continue;
+			const image: LocalImage = {repository: name.slice(0, colon), tag: name.slice(colon + 1), id};
+			if (typeof row['Created'] === 'number') image.createdAt = new Date(row['Created'] * 1000);
+			if (typeof row['Size'] === 'number') image.size = humanSize(row['Size']);
+			images.push(image);
+		}
 	}
 
 	return images;

@@ -6,7 +6,8 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import type {CommandContext} from '../../source/commands/types.js';
 import {ConfigChangedError, ConfigError} from '../../source/lib/docker-config.js';
-import {createEngineConfigService, planFinchYaml, resolveWritePath} from '../../source/services/engine-config.js';
+import {createEngineConfigService, createEngineDockerService, planFinchYaml, resolveWritePath} from '../../source/services/engine-config.js';
+import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -258,5 +259,62 @@ describe('configure-helper --engine podman|finch (real files, fake processes)', 
 	it('an unknown engine is a usage error', async () => {
 		const {ctx} = context({flags: {engine: 'rkt'}});
 		await expect(configureHelperCommand.run(ctx)).rejects.toThrow(/not a container engine/);
+	});
+});
+
+describe('the engine’s CLI runs images (createEngineDockerService)', () => {
+	// `podman image ls --format json` as podman 4/5 prints it: one array, full ids, Unix times, sizes in bytes.
+	const PODMAN_IMAGES = JSON.stringify(
+		[
+			{Id: 'a'.repeat(64), Names: ['localhost/my-app:1.2', 'localhost/my-app:latest'], Created: 1764270000, Size: 7801289},
+			{Id: 'b'.repeat(64), Names: ['docker.io/library/alpine:3.20'], Created: 1764200000, Size: 8_830_000},
+			{Id: 'c'.repeat(64), Names: null, Created: 1764100000, Size: 1000},
+		],
+		null,
+		4,
+	);
+
+	it('without --engine it runs podman when docker is not on PATH, and reads podman’s image list', async () => {
+		const runner = createFakeRunner([{file: 'podman', args: ['image', 'ls', '--format', 'json'], result: {stdout: PODMAN_IMAGES}}], {
+			path: {docker: null, podman: '/usr/bin/podman'},
+		});
+		const docker = createEngineDockerService({runner, env: {}, configDir: '/ignored/for/podman'});
+		expect(await docker.listImages()).toEqual([
+			{repository: 'localhost/my-app', tag: '1.2', id: 'aaaaaaaaaaaa', createdAt: new Date(1764270000 * 1000), size: '7.8MB'},
+			{repository: 'localhost/my-app', tag: 'latest', id: 'aaaaaaaaaaaa', createdAt: new Date(1764270000 * 1000), size: '7.8MB'},
+			{repository: 'docker.io/library/alpine', tag: '3.20', id: 'bbbbbbbbbbbb', createdAt: new Date(1764200000 * 1000), size: '8.83MB'},
+		]);
+		expect(runner.remaining()).toEqual([]);
+	});
+
+	it('podman login gets the password on stdin only, and no --config', async () => {
+		const runner = createFakeRunner([
+			{
+				file: 'podman',
+				args: ['login', '--username', 'AWS', '--password-stdin', HOST],
+				result: {stdout: 'Login Succeeded!\n'},
+				check: (options) => expect(options.input).toBe('s3cret-token'),
+			},
+		]);
+		const docker = createEngineDockerService({runner, env: {}, configDir: '/cfg', engine: 'podman'});
+		expect(await docker.login(HOST, 'AWS', 's3cret-token')).toEqual({message: 'Login Succeeded!'});
+		expect(runner.calls.flatMap((call) => call.args)).not.toContain('s3cret-token');
+	});
+
+	it('docker stays docker (with --config) when it is on PATH; the lookup happens once', async () => {
+		const runner = createFakeRunner(
+			[
+				{file: 'docker', args: ['--config', '/cfg', 'logout', HOST]},
+				{file: 'docker', args: ['--config', '/cfg', 'tag', 'a', 'b']},
+			],
+			{path: {docker: '/usr/bin/docker', podman: '/usr/bin/podman'}},
+		);
+		let lookups = 0;
+		const counting = {...runner, which: async (command: string) => (lookups++, runner.which(command))};
+		const docker = createEngineDockerService({runner: counting, env: {}, configDir: '/cfg'});
+		await docker.logout(HOST);
+		await docker.tag('a', 'b');
+		expect(lookups).toBe(1);
+		expect(runner.remaining()).toEqual([]);
 	});
 });
