@@ -136,7 +136,7 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	let hints: Hint[] = [['Esc', 'back']];
 	let quit = true;
 	if (phase.name === 'pick') {
-		hints = [['type', 'filter or a name'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'clear filter / back']];
+		hints = [['type', 'filter or name'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'clear/back']];
 		quit = false;
 	}
 

@@ -175,7 +175,7 @@ export function RepositoryStep({state, options, active, signal, position, comple
 	let hints: Hint[] = [['Esc', 'back']];
 	let quit = true;
 	if (phase.name === 'list' || phase.name === 'loading') {
-		hints = [['type', 'filter'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'clear filter / back']];
+		hints = [['type', 'filter'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'clear/back']];
 		quit = false;
 	}
 
