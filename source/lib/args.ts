@@ -3,6 +3,7 @@ import {parseArgs} from 'node:util';
 import type {FlagSpec, GlobalOptions, ParsedFlags} from '../commands/types.js';
 import {GLOBAL_FLAGS} from '../commands/types.js';
 import {UsageError} from './errors.js';
+import {isRegionShaped} from './regions.js';
 
 export type ParsedCommandLine = {
 	global: GlobalOptions & {help: boolean; version: boolean};
@@ -48,13 +49,19 @@ export function parseCommandLine(argv: string[], commandFlags: FlagSpec[], comma
 		return single;
 	};
 
+	// The region ends up in endpoint host names: refuse anything that is not region-shaped before it reaches a command.
+	const region = text('region');
+	if (region !== undefined && !isRegionShaped(region)) {
+		throw new UsageError(`--region "${region}" is not an AWS region name.`, {hint: 'Region names look like us-east-1 or eu-west-2.'});
+	}
+
 	const flags: ParsedFlags = {};
 	for (const spec of commandFlags) flags[spec.name] = values[spec.name];
 	const env = process.env;
 	return {
 		global: {
 			profile: text('profile'),
-			region: text('region'),
+			region,
 			config: text('config'),
 			json: values['json'] === true,
 			yes: values['yes'] === true,

@@ -103,6 +103,14 @@ export function RepositoryStep({state, options, active, signal, position, comple
 		setPhase({name: 'loading'});
 		try {
 			if (options.repository) {
+				if (!validateRepositoryName(options.repository).ok) {
+					// An invalid --repository is never looked up or created: the name field shows the rule to fix it by.
+					interactive.current = true;
+					setDraft({name: options.repository, mutability: 'MUTABLE', scanOnPush: true});
+					setPhase({name: 'create-name'});
+					return;
+				}
+
 				const found = await aws.describeRepository(region, options.repository);
 				if (!live.current || signal.aborted) return;
 				if (found) {
