@@ -3,16 +3,10 @@
  * and across accounts an Allow naming the caller (or the caller's account) is needed for every action.
  * Conditions are not evaluated: a statement with a Condition is reported as "may apply".
  */
+import {PUSH_ACTIONS} from '../lib/ecr-actions.js';
 import type {CallerIdentity} from '../services/types.js';
 
-export const PUSH_ACTIONS = [
-	'ecr:BatchCheckLayerAvailability',
-	'ecr:InitiateLayerUpload',
-	'ecr:UploadLayerPart',
-	'ecr:CompleteLayerUpload',
-	'ecr:PutImage',
-	'ecr:BatchGetImage',
-] as const;
+export {PUSH_ACTIONS} from '../lib/ecr-actions.js';
 
 export type PolicyStatement = {
 	Sid?: string;

@@ -2,25 +2,14 @@
  * Least-privilege IAM documents for one ECR repository (ECR-FACTS §3), and the trust policy that lets GitHub Actions
  * assume a role through OIDC. Pure: inputs in, policy objects out; every rejected input says which rule it broke.
  */
+import {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../lib/ecr-actions.js';
 import {UsageError} from '../lib/errors.js';
 import {isRegionShaped, partitionOfRegion} from '../lib/regions.js';
 import {validateRepositoryName} from '../lib/validation.js';
 
 export const POLICY_VERSION = '2012-10-17';
 
-/** `ecr:GetAuthorizationToken` has no resource-level permissions: it is granted on `*`. */
-export const AUTH_ACTIONS = ['ecr:GetAuthorizationToken'] as const;
-
-export const PUSH_ACTIONS = [
-	'ecr:BatchCheckLayerAvailability',
-	'ecr:InitiateLayerUpload',
-	'ecr:UploadLayerPart',
-	'ecr:CompleteLayerUpload',
-	'ecr:PutImage',
-	'ecr:BatchGetImage',
-] as const;
-
-export const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'] as const;
+export {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../lib/ecr-actions.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const STS_AUDIENCE = 'sts.amazonaws.com';

@@ -2,6 +2,7 @@
  * Why a `docker push` failed, read from what docker printed (ECR-FACTS §4 failure catalogue, §6 push output),
  * and what to do about it.
  */
+import {PUSH_ACTIONS} from './ecr-actions.js';
 import {UserError} from './errors.js';
 import {parseImageRef} from './image-ref.js';
 import {parseRegistryHost} from './registry.js';
@@ -186,8 +187,7 @@ export function classifyPushFailure(output: string | readonly string[], context:
 	return {...base, kind, message: last ?? 'docker push failed without saying why.'};
 }
 
-const PUSH_ACTIONS =
-	'ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage';
+const PUSH_ACTION_LIST = PUSH_ACTIONS.join(', ');
 
 /** The user-facing message, hint and next steps for a classified failure. */
 export function explainPushFailure(failure: PushFailure): {message: string; hint: string; nextSteps: string[]} {
@@ -211,13 +211,13 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 		case 'denied-iam':
 			return {
 				message: `${failure.principal ?? 'Your AWS identity'} may not ${failure.action ? `call ${failure.action}` : 'push'}${repoName ? ` on the repository ${repoName}` : ''}.`,
-				hint: `Its IAM policy must allow ${PUSH_ACTIONS} on the repository (and ecr:GetAuthorizationToken on *).`,
+				hint: `Its IAM policy must allow ${PUSH_ACTION_LIST} on the repository (and ecr:GetAuthorizationToken on *).`,
 				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
 			};
 		case 'denied-policy':
 			return {
 				message: `The repository policy${failure.registryId ? ` in account ${failure.registryId}` : ''} does not allow ${failure.principal ?? 'your identity'} to ${failure.action ? `call ${failure.action}` : 'push'}.`,
-				hint: `This is a cross-account push: the owner of ${repoName ?? 'the repository'} must allow your principal (${PUSH_ACTIONS}) in its repository policy.`,
+				hint: `This is a cross-account push: the owner of ${repoName ?? 'the repository'} must allow your principal (${PUSH_ACTION_LIST}) in its repository policy.`,
 				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
 			};
 		case 'repository-missing':

@@ -3,6 +3,8 @@
  * the hosts file and the certificate from them) and the scenarios (which talk to them).
  */
 
+import {COMMERCIAL_ECR_REGIONS} from '../../source/lib/regions.js';
+
 export const ACCOUNT = '123456789012';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;
 export const CALLER_USER_ID = 'AIDAE2ESTANDIN000001';
@@ -14,42 +16,7 @@ export const CONTROL_PORT = 8480;
 export const CONTROL_URL = `http://${API_ADDRESS}:${CONTROL_PORT}`;
 
 /** Every ECR region. The SDK and the CLI may search them all: each name must resolve to the stand-in, never to the outside. */
-export const ECR_REGIONS = [
-	'af-south-1',
-	'ap-east-1',
-	'ap-east-2',
-	'ap-northeast-1',
-	'ap-northeast-2',
-	'ap-northeast-3',
-	'ap-south-1',
-	'ap-south-2',
-	'ap-southeast-1',
-	'ap-southeast-2',
-	'ap-southeast-3',
-	'ap-southeast-4',
-	'ap-southeast-5',
-	'ap-southeast-6',
-	'ap-southeast-7',
-	'ca-central-1',
-	'ca-west-1',
-	'eu-central-1',
-	'eu-central-2',
-	'eu-north-1',
-	'eu-south-1',
-	'eu-south-2',
-	'eu-west-1',
-	'eu-west-2',
-	'eu-west-3',
-	'il-central-1',
-	'me-central-1',
-	'me-south-1',
-	'mx-central-1',
-	'sa-east-1',
-	'us-east-1',
-	'us-east-2',
-	'us-west-1',
-	'us-west-2',
-] as const;
+export const ECR_REGIONS = COMMERCIAL_ECR_REGIONS;
 
 export type RegistryEndpoint = {
 	host: string;
