@@ -66,6 +66,79 @@ const yogaWithoutFetch = {
 };
 
 /**
+ * string-width (Ink's, and wrap-ansi's older copy) measures any string that is not plain ASCII with Intl.Segmenter and a
+ * \\p{RGI_Emoji} (or emoji-regex) test; the first use of those costs 50–150 ms, before the first frame, for a "→" or a "✖".
+ * This adds a fast path in front of each copy: a string made only of printable ASCII and of symbols that the real
+ * function itself measures as 1 column on their own (Latin-1/IPA letters, punctuation, arrows, box drawing, geometric
+ * shapes, dingbats…, minus marks, controls, format characters and separators, which could join a neighbour into one
+ * grapheme cluster) is as wide as it is long. The set is computed here, with the real function, for each copy; any other
+ * string, or any non-default option, goes to the real function. The build checks fast == real on random strings.
+ */
+const WIDTH_CANDIDATES = [
+	[0xa0, 0x2ff],
+	[0x2010, 0x2bff],
+];
+const JOINING = /[\p{M}\p{C}\p{Zl}\p{Zp}]/u;
+
+async function narrowRanges(modulePath) {
+	const {default: stringWidth} = await import(pathToFileURL(modulePath).href);
+	const ranges = [[0x20, 0x7e]];
+	for (const [from, to] of WIDTH_CANDIDATES) {
+		for (let code = from; code <= to; code++) {
+			const character = String.fromCodePoint(code);
+			if (JOINING.test(character) || stringWidth(character) !== 1 || stringWidth(`a${character}b`) !== 3) continue;
+			const last = ranges.at(-1);
+			if (last[1] === code - 1) last[1] = code;
+			else ranges.push([code, code]);
+		}
+	}
+
+	const hex = (code) => `\\u${code.toString(16).padStart(4, '0')}`;
+	const source = `^[${ranges.map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`)).join('')}]*$`;
+	// Random strings over the set (with ANSI colour codes mixed in) must measure the same both ways.
+	const pool = ranges.flatMap(([from, to]) => Array.from({length: to - from + 1}, (_, index) => String.fromCodePoint(from + index)));
+	const narrow = new RegExp(source);
+	for (let round = 0; round < 300; round++) {
+		let text = '';
+		for (let index = 0; index < 1 + (round % 40); index++) text += pool[Math.floor(Math.random() * pool.length)];
+		if (round % 3 === 0) text = `\u001B[31m${text}\u001B[39m`;
+		const plain = text.replaceAll(/\u001B\[\d+m/g, '');
+		if (!narrow.test(plain) || stringWidth(text) !== plain.length) throw new Error(`string-width fast path disagrees on ${JSON.stringify(text)}`);
+	}
+
+	return source;
+}
+
+const STRING_WIDTH_EXPORT = /export default function stringWidth\((\w+), options = \{\}\) \{/;
+const fastStringWidth = {
+	name: 'fast-string-width',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			if (!STRING_WIDTH_EXPORT.test(source) || !source.includes("import stripAnsi from 'strip-ansi';")) {
+				return {contents: source, loader: 'js', warnings: [{text: 'string-width changed: no fast path added (slower first frame)'}]};
+			}
+
+			const narrow = await narrowRanges(args.path);
+			return {
+				loader: 'js',
+				contents: `${source.replace(STRING_WIDTH_EXPORT, 'function realStringWidth($1, options = {}) {')}
+const NARROW = new RegExp(${JSON.stringify(narrow)});
+export default function stringWidth(input, options = {}) {
+	if (typeof input === 'string' && options.ambiguousIsNarrow !== false && !options.countAnsiEscapeCodes) {
+		const text = input.includes('\\u001B') || input.includes('\\u009B') ? stripAnsi(input) : input;
+		if (NARROW.test(text)) return text.length;
+	}
+
+	return realStringWidth(input, options);
+}
+`,
+			};
+		});
+	},
+};
+
+/**
  * dist/cli.js itself: `ecr-setup --version` answers from here, before Node loads a single other module (each ESM module
  * costs its read, parse and link); everything else, --help included, goes through source/cli.tsx, whose own
  * entry check (process.argv[1]) starts it. The version is the one the build defines, as in cli.tsx.
@@ -101,7 +174,7 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 		...options,
 		entryPoints: {cli: ENTRY},
 		outdir: dist,
-		plugins: [entryPlugin, yogaWithoutFetch],
+		plugins: [entryPlugin, yogaWithoutFetch, fastStringWidth],
 	});
 
 	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));

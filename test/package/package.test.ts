@@ -5,7 +5,7 @@
  * The build goes into a temporary copy of the package (package.json, readme, .gitignore, dist/), never into the work
  * tree's dist/, which other runs (the e2e suite, `npm start`) may be using at the same time.
  */
-import {execFile} from 'node:child_process';
+import {execFile, spawn} from 'node:child_process';
 import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -164,6 +164,53 @@ describe('npm pack', () => {
 		});
 		expect(stdout.trim()).toBe(version);
 	}, 120_000);
+});
+
+/** Runs a command line in an 80×24 pseudo-terminal (script(1)) until `done` accepts what it drew, or the time is up. */
+function inTerminal(commandLine: string, env: NodeJS.ProcessEnv, done: (screen: string) => boolean, timeoutMs: number): Promise<string> {
+	return new Promise((resolve) => {
+		const child = spawn('script', ['-qfec', `stty cols 80 rows 24 2>/dev/null; exec ${commandLine}`, '/dev/null'], {env, detached: true, stdio: ['pipe', 'pipe', 'pipe']});
+		let raw = '';
+		const finish = () => {
+			clearTimeout(timer);
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+
+			resolve(raw.replaceAll(/\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[@-Z\\-_])/g, ''));
+		};
+
+		const timer = setTimeout(finish, timeoutMs);
+		child.stdout.on('data', (chunk: Buffer) => {
+			raw += chunk.toString('utf8');
+			if (done(raw)) finish();
+		});
+		child.on('close', finish);
+	});
+}
+
+describe('the wizard from the bundle', () => {
+	it('draws its first screen in a terminal', async () => {
+		const home = path.join(work, 'home');
+		await mkdir(home, {recursive: true});
+		const env: NodeJS.ProcessEnv = {
+			PATH: process.env['PATH'],
+			HOME: home,
+			TERM: 'xterm-256color',
+			AWS_ACCESS_KEY_ID: 'AKIAPACKAGETEST00000',
+			AWS_SECRET_ACCESS_KEY: 'package-test-not-a-secret',
+			AWS_REGION: 'us-east-1',
+			// Nothing listens on port 9: every AWS call fails at once, and the first screen must not wait for any.
+			AWS_ENDPOINT_URL: 'https://127.0.0.1:9',
+			AWS_EC2_METADATA_DISABLED: 'true',
+		};
+		const bin = path.join(packageDir, 'dist', 'cli.js');
+		const screen = await inTerminal(`'${process.execPath}' '${bin}'`, env, (text) => /Welcome to ecr-setup|Unexpected error/.test(text), 30_000);
+		expect(screen).not.toContain('Unexpected error');
+		expect(screen).toContain('Welcome to ecr-setup');
+	}, 40_000);
 });
 
 describe('the bundle layout', () => {
