@@ -211,6 +211,8 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			const {result, json} = await version();
 			if (result.notFound) return {ok: false, reason: 'cli-missing', message: 'The docker CLI is not installed (no `docker` on PATH).'};
 			if (result.exitCode === 0 && json?.Server?.Version) return {ok: true, serverVersion: json.Server.Version};
+			// Local podman has no daemon: its `version --format json` has only Client, and every command works without one.
+			if (result.exitCode === 0 && binary === 'podman' && json?.Client?.Version) return {ok: true, serverVersion: json.Client.Version};
 			if (result.timedOut) return {ok: false, reason: 'unknown', message: 'docker version did not answer in time: the daemon may be hung.'};
 			const text = outputOf(result);
 			const message = lastLine(result.stderr) || lastLine(text) || `docker version exited with code ${result.exitCode}`;

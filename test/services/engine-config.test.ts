@@ -318,3 +318,16 @@ describe('the engine’s CLI runs images (createEngineDockerService)', () => {
 		expect(runner.remaining()).toEqual([]);
 	});
 });
+
+describe('podman has no daemon', () => {
+	it('daemonStatus is ok when podman’s version JSON has only a Client (as podman 4.3 prints it)', async () => {
+		const stdout = '{"Client":{"APIVersion":"4.3.1","Version":"4.3.1","GoVersion":"go1.19.8","OsArch":"linux/amd64","Os":"linux"}}\n';
+		const runner = createFakeRunner([{file: 'podman', args: ['version', '--format', 'json'], result: {stdout}}]);
+		expect(await createEngineDockerService({runner, env: {}, engine: 'podman'}).daemonStatus()).toEqual({ok: true, serverVersion: '4.3.1'});
+		// docker without a Server section is still a daemon problem.
+		const dockerRunner = createFakeRunner([
+			{file: 'docker', args: ['version', '--format', 'json'], result: {exitCode: 1, stdout: '{"Client":{"Version":"28.2.2"},"Server":null}', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'}},
+		]);
+		expect(await createEngineDockerService({runner: dockerRunner, env: {}, engine: 'docker'}).daemonStatus()).toMatchObject({ok: false, reason: 'not-running'});
+	});
+});
