@@ -272,4 +272,9 @@ const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:js|tsx|t
 if (isEntry) {
 	const code = await main(process.argv.slice(2));
 	process.exitCode = code;
+	// Children may still be winding down (execa escalates to SIGKILL after 2 s): another signal ends it now, with this
+	// code. Without a listener here, execa's exit hook would re-raise that signal and the process would die of it.
+	const exitNow = () => process.exit(code);
+	process.on('SIGINT', exitNow);
+	process.on('SIGTERM', exitNow);
 }

@@ -186,3 +186,41 @@ while [ $i -lt 3000 ]; do echo "Unpacking amazon-ecr-credential-helper ($i) ..."
 		await expectConfigUntouched(w);
 	}, 60_000);
 });
+
+describe('a second signal', () => {
+	it('exits at once with 130 even when the first is still winding the push down', async () => {
+		const endpoint: Endpoint = await startAwsEndpoint((request) =>
+			request.operation === 'DescribeRepositories'
+				? json(200, {repositories: [{repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`, registryId: ACCOUNT, repositoryName: 'web', repositoryUri: `${HOST}/web`, imageTagMutability: 'MUTABLE'}]})
+				: json(400, {__type: 'UnknownOperationException', message: request.operation}),
+		);
+		cleanups.push(async () => endpoint.close());
+		const w = await world(endpoint.url);
+		// A docker that takes a second to stop after SIGTERM: the first Ctrl-C would wait for it; the second does not.
+		await fakeExecutable(
+			w.bin,
+			'docker',
+			`echo "$$ $*" >> "${w.calls}"
+case "$1" in
+  image) echo '[{"Id":"sha256:${'a'.repeat(64)}","RepoTags":["web:dev"],"RepoDigests":[]}]' ;;
+  push) trap 'sleep 1; exit 143' TERM; echo "The push refers to repository [${HOST}/web]"; i=0; while [ $i -lt 3000 ]; do echo "a1b2c3d4e5f6: Pushing  $i.0MB/3000MB"; i=$((i+1)); sleep 0.05; done ;;
+esac
+`,
+		);
+		const run = startCli(cli, ['push', 'web:dev', '--repository', 'web', '--region', 'eu-west-1'], w.env);
+		await waitUntil(async () => (await recorded(w)).some((call) => call.argv.startsWith('push')), 20_000, () => `push never started: ${run.output()}`);
+		await run.waitForOutput((text) => text.includes('a1b2c3d4e5f6'), 10_000);
+		const docker = (await recorded(w)).find((call) => call.argv.startsWith('push'))!;
+		run.child.kill('SIGINT');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const ended = await interrupt(run, 'SIGINT');
+		figures['signals sent']++;
+		expect(ended.hung).toBe(false);
+		expect(ended.code, ended.stderr).toBe(130);
+		// The docker still stops, on its own time.
+		const dead = await gone(docker.pid, 5000);
+		if (!dead) figures['children left alive']++;
+		expect(dead).toBe(true);
+		await expectConfigUntouched(w);
+	}, 60_000);
+});
