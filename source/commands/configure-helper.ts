@@ -107,9 +107,15 @@ async function chooseEngine(context: CommandContext): Promise<EngineName> {
 
 /** Under sudo, say which config.json this run edits and which one docker will read. */
 function noteSudo(context: CommandContext): void {
-	const {services, io, options} = context;
-	if (!services.env['SUDO_USER'] || process.getuid?.() !== 0) return;
-	const analysis = analyseSudo({os: process.platform, env: services.env, uid: 0, home: os.homedir(), userName: 'root', configFlag: options.config});
+	const {services, io} = context;
+	if (!services.env['SUDO_USER']) return;
+	let userName = '';
+	try {
+		userName = os.userInfo().username;
+	} catch {}
+
+	// The directory this run really edits (--config, DOCKER_CONFIG or HOME, as the service resolved it).
+	const analysis = analyseSudo({os: process.platform, env: services.env, uid: process.getuid?.(), home: os.homedir(), userName, configFlag: services.dockerConfig.dir});
 	if (!analysis.message) return;
 	io.err(`Note: ${analysis.message}`);
 	for (const note of analysis.notes) io.err(`Note: ${note}`);

@@ -99,10 +99,11 @@ export function analyseSudo(input: SudoInput): SudoAnalysis {
 		return {situation: 'plain', thisRun, dockerReads: [thisRun], targets: [thisDir], message: '', notes: []};
 	}
 
-	if (isRoot && sudoUser) {
+	// `sudo …` (root), or `sudo -u other …`: either way this run is not the user who typed the command.
+	if (sudoUser && (isRoot || (input.userName !== '' && input.userName !== sudoUser))) {
 		const userHome = input.sudoUserHome ?? defaultHomeOf(sudoUser, os);
 		const userDir = path.posix.join(userHome, '.docker');
-		const thisRun = reader('root', thisDir, 'sudo docker …');
+		const thisRun = reader(isRoot ? 'root' : input.userName, thisDir, 'sudo docker …');
 		const asUser = reader(sudoUser, userDir, `docker … (as ${sudoUser}, in the docker group)`);
 		const notes = [awsNote];
 		const keptHome = thisDir === userDir;
