@@ -191,17 +191,16 @@ if (only.has('frame')) {
 	// A crash draws text too: an error screen is not a first frame.
 	const crashed = [sample, ...frame.samples].find((entry) => /Unexpected error|✖ .*bug/.test(entry.text));
 	if (crashed) notes.push(`2: THE WIZARD FAILED TO START — its first screen was: ${crashed.text.trim().split('\n').slice(0, 3).join(' / ')}`);
-	row(
-		'2',
-		'first wizard frame (pty)',
-		seconds(frame.median),
-		'node -e (pty, first byte)',
-		seconds(floor.median),
-		`${(frame.median / floor.median).toFixed(2)}×`,
-		'≤ 3×',
-		frame.median <= 3 * floor.median && beforeNetwork && !crashed,
-	);
-	if (floorMs !== undefined) row('2', '  same, against plain node -e 0', seconds(frame.median), 'node -e 0', seconds(floorMs), `${(frame.median / floorMs).toFixed(2)}×`);
+	// Like for like: both through the same pty. The verdict is stricter: the pty's own cost (the pty floor minus plain
+	// `node -e 0` from section 1) is taken off the wizard's time, and what is left is compared with plain `node -e 0`.
+	const likeForLike = frame.median / floor.median;
+	const harness = floorMs === undefined ? undefined : Math.max(0, floor.median - floorMs);
+	const net = harness === undefined ? undefined : (frame.median - harness) / floorMs;
+	const ok = beforeNetwork && !crashed;
+	row('2', 'first wizard frame (pty)', seconds(frame.median), 'node -e (pty, first byte)', seconds(floor.median), `${likeForLike.toFixed(2)}×`, net === undefined ? '≤ 3×' : '', net === undefined ? likeForLike <= 3 && ok : undefined);
+	if (net !== undefined) {
+		row('2', '  net of the pty’s own cost', seconds(frame.median - harness), 'node -e 0', seconds(floorMs), `${net.toFixed(2)}×`, '≤ 3×', net <= 3 && ok);
+	}
 	const firstLine = sample.text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';
 	notes.push(
 		`2: first frame = first visible text in an 80×24 pty (script -qfec); it began "${firstLine.slice(0, 60)}". The AWS stand-in ` +

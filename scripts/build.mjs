@@ -42,6 +42,7 @@ export async function bundleOptions() {
 		banner: {js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);'},
 		metafile: true,
 		logLevel: 'warning',
+		plugins: [yogaWithoutFetch, fastStringWidth],
 	};
 }
 
@@ -174,7 +175,7 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 		...options,
 		entryPoints: {cli: ENTRY},
 		outdir: dist,
-		plugins: [entryPlugin, yogaWithoutFetch, fastStringWidth],
+		plugins: [entryPlugin, ...options.plugins],
 	});
 
 	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
