@@ -5,6 +5,7 @@ import {useServices} from '../services/context.js';
 import type {Services} from '../services/types.js';
 import type {CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from '../doctor/types.js';
 import {errorMessage} from '../lib/errors.js';
+import type {PushErrorKind, PushFailure} from '../lib/push-errors.js';
 import {StepFrame} from '../components/step-frame.js';
 import {SelectList, type ListItem} from '../components/select-list.js';
 import {ErrorPanel} from '../components/error-panel.js';
@@ -13,7 +14,8 @@ import {useKeys} from '../components/ui-context.js';
 import type {StepId, WizardState} from '../wizard/state.js';
 import type {StepProps} from './types.js';
 
-export type Troubleshooter = (services: Services, target: DoctorTargetInput, options: DoctorOptions) => Promise<DoctorReport>;
+/** Runs the checks; given the failure of a push, the checks that explain that kind of failure come first. */
+export type Troubleshooter = (services: Services, target: DoctorTargetInput, options: DoctorOptions, failure?: PushFailure) => Promise<DoctorReport>;
 
 const TroubleshooterContext = createContext<Troubleshooter | undefined>(undefined);
 
@@ -22,10 +24,28 @@ export function TroubleshooterProvider({value, children}: {value: Troubleshooter
 }
 
 /** The doctor, loaded when first needed (it is not part of the first frame). */
-const loadDoctor: Troubleshooter = async (services, target, options) => {
+const loadDoctor: Troubleshooter = async (services, target, options, failure) => {
+	if (failure) {
+		const {diagnosePushFailure} = await import('../doctor/push-failure.js');
+		const {report, causes} = await diagnosePushFailure(services, failure, target, options);
+		return {...report, checks: [...causes, ...report.checks.filter((check) => !causes.includes(check))]};
+	}
+
 	const {runDoctor} = await import('../doctor/run-doctor.js');
 	return runDoctor(services, target, options);
 };
+
+/** The failed push the wizard is fixing, in the words of the push-error catalogue. */
+export function failureOfState(state: WizardState): PushFailure | undefined {
+	if (!state.pushFailure) return undefined;
+	return {
+		kind: state.pushFailure.kind as PushErrorKind,
+		message: state.pushFailure.message,
+		...(state.registry ? {registry: state.registry} : {}),
+		...(state.repository ? {repository: state.repository.uri} : {}),
+		...(state.image ? {tag: state.image.tag} : {}),
+	};
+}
 
 /** What fits an 80×24 screen next to the choices; the rest is one `ecr-setup doctor` away. */
 const SHOWN_PROBLEMS = 3;
@@ -56,7 +76,8 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 		setError(undefined);
 		setReport(undefined);
 		try {
-			const found = await troubleshooter(services, doctorTarget(state), {signal, timeoutMs: 15_000});
+			const failure = failureOfState(state);
+			const found = await troubleshooter(services, doctorTarget(state), {signal, timeoutMs: 15_000}, ...(failure ? [failure] : []));
 			if (live.current && !signal.aborted) setReport(found);
 		} catch (caught) {
 			if (live.current && !signal.aborted) setError(errorMessage(caught));

@@ -110,6 +110,12 @@ describe('troubleshoot step', () => {
 		const troubleshooter = vi.fn(async () => report);
 		const step = renderTroubleshoot(troubleshooter);
 		const frame = flat(await step.app.waitFor('1 passed'));
+		expect(troubleshooter).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({registry: HOST, repository: 'web'}), expect.anything(), {
+			kind: 'no-basic-auth',
+			message: 'no basic auth credentials',
+			registry: HOST,
+			repository: `${HOST}/web`,
+		});
 		expect(frame).toContain('1 passed · 1 warnings · 1 failed · 0 skipped');
 		expect(frame).toContain('✖ Credential helper: get failed: NoCredentialProviders');
 		expect(frame).toContain('→ Give the helper AWS credentials');
