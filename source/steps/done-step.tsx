@@ -16,7 +16,8 @@ export function DoneStep({state, active, exit}: StepProps): React.JSX.Element {
 			{state.pushed ? (
 				<>
 					<Status tone="success">{`Pushed ${state.pushed.uri}`}</Status>
-					<Text>{`  digest ${state.pushed.digest}`}</Text>
+					{/* A digest is 71 characters: on its own line it stays whole at 80 columns, ready to copy. */}
+					<Text>{`  ${state.pushed.digest}`}</Text>
 				</>
 			) : null}
 			{state.auth?.method === 'helper' || state.auth?.method === 'unchanged' ? (

@@ -66,7 +66,8 @@ describe('done step', () => {
 		});
 		const step = renderStep(DoneStep, {services: w.services, state});
 		const frame = flat(await step.app.waitFor('Files changed'));
-		expect(frame).toContain(`✔ Pushed ${HOST}/web:a1b2c3d digest ${DIGEST}`);
+		expect(frame).toContain(`✔ Pushed ${HOST}/web:a1b2c3d ${DIGEST}`);
+		expect(step.app.frame()).toContain(`\n    ${DIGEST}\n`);
 		expect(frame).toContain(`${CONFIG_PATH}: credHelpers["${HOST}"] = "ecr-login" (backup: ${BACKUP_PATH})`);
 		expect(frame).toContain(`$ ecr-setup configure-helper --registry ${HOST} --yes`);
 		expect(frame).toContain('$ ecr-setup push my-app:dev --repository web --tag a1b2c3d --profile dev --region eu-west-1');
