@@ -10,10 +10,12 @@
 #   openssl                       the throwaway CA and server certificate
 #   apache2-utils                 htpasswd with bcrypt (-B), for the registry's Basic auth
 #   procps, util-linux            ps (scenario 2 samples argv) and unshare
+#   podman                        the second container engine (test/e2e/podman.test.ts), vfs storage
+#   tinyproxy                     a real HTTP CONNECT proxy on loopback (test/e2e/proxy.test.ts)
 set -euo pipefail
 
-packages=(docker.io docker-registry amazon-ecr-credential-helper awscli tmux openssl apache2-utils procps util-linux)
-commands=(dockerd docker-registry docker-credential-ecr-login aws tmux openssl htpasswd ps unshare)
+packages=(docker.io docker-registry amazon-ecr-credential-helper awscli tmux openssl apache2-utils procps util-linux podman tinyproxy)
+commands=(dockerd docker-registry docker-credential-ecr-login aws tmux openssl htpasswd ps unshare podman tinyproxy)
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "e2e-setup: must run as root (it installs Debian packages with apt-get)" >&2
