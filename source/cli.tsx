@@ -173,7 +173,7 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 		process.on('SIGINT', onInt);
 		process.on('SIGTERM', onTerm);
 		const [{createServices}, {createTerminalIo}] = await Promise.all([import('./services/index.js'), import('./cli-io.js')]);
-		const services = createServices({profile: parsed.global.profile, region: parsed.global.region, config: parsed.global.config, env});
+		const services = createServices({profile: parsed.global.profile, region: parsed.global.region, config: parsed.global.config, engine: parsed.global.engine, env});
 		const io = createTerminalIo({json, yes: parsed.global.yes, color, ...streams, env});
 		const result = await raceAbort(
 			command.run({services, options: parsed.global, flags: parsed.flags, positionals: parsed.positionals.slice(0), io, signal: controller.signal}),
@@ -229,7 +229,7 @@ async function runWizard(
 		import('./app.js'),
 		import('./services/index.js'),
 	]);
-	const services = createServices({profile: options.profile, region: options.region, config: options.config, env});
+	const services = createServices({profile: options.profile, region: options.region, config: options.config, engine: options.engine, env});
 	const wizardOptions = {
 		...(options.profile ? {profile: options.profile} : {}),
 		...(options.region ? {region: options.region} : {}),

@@ -19,7 +19,6 @@ export const configureHelperCommand: CommandDefinition = {
 	flags: [
 		{name: 'registry', type: 'string', multiple: true, value: 'HOST', description: 'Registry host to configure (repeatable)'},
 		{name: 'public', type: 'boolean', description: 'Also configure ECR Public (public.ecr.aws)'},
-		{name: 'engine', type: 'string', value: 'NAME', description: 'Whose files to configure: docker, podman or finch (default: the first on PATH)'},
 	],
 	details:
 		'Adds "credHelpers": {"<registry>": "ecr-login"} to docker’s config.json, shows the diff first, keeps a backup\n' +

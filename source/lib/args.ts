@@ -63,6 +63,7 @@ export function parseCommandLine(argv: string[], commandFlags: FlagSpec[], comma
 			profile: text('profile'),
 			region,
 			config: text('config'),
+			engine: engineOf(text('engine')),
 			json: values['json'] === true,
 			yes: values['yes'] === true,
 			dryRun: values['dry-run'] === true,
@@ -74,6 +75,14 @@ export function parseCommandLine(argv: string[], commandFlags: FlagSpec[], comma
 		flags,
 		positionals: parsed.positionals,
 	};
+}
+
+const ENGINES = ['docker', 'podman', 'finch'];
+
+function engineOf(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	if (!ENGINES.includes(value)) throw new UsageError(`--engine ${value} is not one of ${ENGINES.join(', ')}.`);
+	return value;
 }
 
 export function stringFlag(flags: ParsedFlags, name: string): string | undefined {
