@@ -43,6 +43,12 @@ describe('cli', () => {
 		expect(b.err.join('')).toContain('Unknown option --colour');
 	});
 
+	it('rejects an unknown --engine before doing anything (exit 2)', async () => {
+		const s = streams();
+		expect(await main(['login', '--engine', 'rkt'], s.io, {})).toBe(2);
+		expect(s.err.join('')).toContain('--engine rkt is not one of docker, podman, finch');
+	});
+
 	it('refuses to start the wizard without a TTY, naming the subcommands (exit 2)', async () => {
 		const s = streams(false);
 		expect(await main([], s.io, {})).toBe(2);
