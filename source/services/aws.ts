@@ -349,6 +349,10 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 	const service: AwsService = {
 		profile,
 
+		withProfile(name: string) {
+			return createAwsService({...options, profile: name});
+		},
+
 		async resolveRegion() {
 			return resolveRegion({flag: options.region, profile, env});
 		},

@@ -120,7 +120,8 @@ export class TmuxSession {
 	/** The program's exit status once it has exited, else undefined. */
 	async exitStatus(): Promise<number | undefined> {
 		const [dead, status] = (await tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}'])).trim().split(' ');
-		return dead === '1' ? Number(status) : undefined;
+		// tmux prints an empty #{pane_dead_status} for a clean exit on some versions: that is 0.
+		return dead === '1' ? Number(status || '0') : undefined;
 	}
 
 	async waitForExit(timeoutMs = 10_000): Promise<number> {
