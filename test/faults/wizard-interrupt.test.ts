@@ -41,6 +41,9 @@ beforeAll(async () => {
 	}
 
 	cli = buildCli(join(root, 'dist'));
+	// A session that lives for the whole suite: killing a test's last session would stop the tmux server while the
+	// next test is starting one ("server exited unexpectedly").
+	tmux('new-session', '-d', '-s', 'keepalive', 'sleep 3600');
 	endpoint = await startAwsEndpoint((request) => {
 		if (request.operation === 'GetCallerIdentity') return stsIdentity();
 		if (request.operation === 'GetAuthorizationToken') return authorizationToken(ecrPassword(1_900_000_000, 'wizard'));
