@@ -110,6 +110,7 @@ async function narrowRanges(modulePath) {
 	return source;
 }
 
+const RGI_EMOJI_REGEX = /^const rgiEmojiRegex = \/\^\\p\{RGI_Emoji\}\$\/v;$/m;
 const STRING_WIDTH_EXPORT = /export default function stringWidth\((\w+), options = \{\}\) \{/;
 const fastStringWidth = {
 	name: 'fast-string-width',
@@ -121,9 +122,12 @@ const fastStringWidth = {
 			}
 
 			const narrow = await narrowRanges(args.path);
+			// Building the \\p{RGI_Emoji} regex alone takes 35–60 ms: string-width 8 does it at import, even when every string
+			// takes the fast path. It is only ever used as .test(), so it is built on the first test instead.
+			const lazyEmoji = source.replace(RGI_EMOJI_REGEX, () => "let rgiEmojiRegexBuilt;\nconst rgiEmojiRegex = {test: (text) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};");
 			return {
 				loader: 'js',
-				contents: `${source.replace(STRING_WIDTH_EXPORT, 'function realStringWidth($1, options = {}) {')}
+				contents: `${lazyEmoji.replace(STRING_WIDTH_EXPORT, 'function realStringWidth($1, options = {}) {')}
 const NARROW = new RegExp(${JSON.stringify(narrow)});
 export default function stringWidth(input, options = {}) {
 	if (typeof input === 'string' && options.ambiguousIsNarrow !== false && !options.countAnsiEscapeCodes) {

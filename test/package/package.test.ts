@@ -191,6 +191,39 @@ function inTerminal(commandLine: string, env: NodeJS.ProcessEnv, done: (screen: 
 	});
 }
 
+describe('the build’s string-width fast path', () => {
+	it('measures every string as the real string-width does (both copies, all options)', async () => {
+		// Bundles both copies with the build's own plugins and compares them with the untouched packages.
+		const script = `
+			import {build} from 'esbuild';
+			import {writeFileSync} from 'node:fs';
+			import {bundleOptions} from './scripts/build.mjs';
+			import real from 'string-width';
+			import realOld from './node_modules/wrap-ansi/node_modules/string-width/index.js';
+			const options = await bundleOptions();
+			const result = await build({...options, minify: false, splitting: false, write: false, outdir: ${JSON.stringify(path.join(work, 'sw'))}, stdin: {
+				contents: "import a from 'string-width'; import b from './node_modules/wrap-ansi/node_modules/string-width/index.js'; export {a, b};",
+				resolveDir: process.cwd(), loader: 'js'}});
+			const file = ${JSON.stringify(path.join(work, 'string-width-bundle.mjs'))};
+			const text = result.outputFiles[0].text;
+			if (!text.includes('function realStringWidth(') || !text.includes('rgiEmojiRegexBuilt')) throw new Error('the build did not patch string-width');
+			writeFileSync(file, text);
+			const {a, b} = await import(file);
+			const samples = ['', 'abc', 'Welcome → region', '✅', '✖ x', '⚠ warn', 'a→b', '日本語', '👨‍👩‍👧', '\u001B[31m✖ failed\u001B[39m', 'é', 'e\u0301',
+				'１２', '⚠️', 'ℹ', '한국어', '\u1100\u1161', 'a\tb', '→\u200d→', '🇩🇪', '─│┌', '░█', '…·—', '\u00ad', '#\u20e3'];
+			const out = [];
+			for (const text of samples) for (const option of [{}, {ambiguousIsNarrow: false}, {countAnsiEscapeCodes: true}]) {
+				out.push([a(text, option) === real(text, option), b(text, option) === realOld(text, option), JSON.stringify(text), JSON.stringify(option)]);
+			}
+			console.log(JSON.stringify(out));
+		`;
+		const {stdout} = await run(process.execPath, ['--input-type=module', '-e', script], {cwd: root, timeout: 60_000});
+		const results = JSON.parse(stdout) as Array<[boolean, boolean, string, string]>;
+		expect(results.length).toBeGreaterThan(60);
+		expect(results.filter(([same, sameOld]) => !same || !sameOld)).toEqual([]);
+	}, 60_000);
+});
+
 describe('the wizard from the bundle', () => {
 	it('draws its first screen in a terminal', async () => {
 		const home = path.join(work, 'home');
