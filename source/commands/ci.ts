@@ -56,10 +56,7 @@ export async function writeFileWithConsent(context: CommandContext, path: string
 		return {written: false, unchanged: true};
 	}
 
-	const diff = createTwoFilesPatch(before === undefined ? '/dev/null' : displayPath, displayPath, before ?? '', content, undefined, undefined, {context: 3})
-		.replace(/^=+\n/, '')
-		.trimEnd();
-	show(colorDiff(diff, io.color));
+	show(colorDiff(fileDiff(displayPath, before, content), io.color));
 	const question = before === undefined ? `Create ${displayPath}?` : `Overwrite ${displayPath} with these changes?`;
 	if (!(await io.confirm(question, {defaultYes: before === undefined, flag: '--yes'}))) {
 		show(`Nothing was written; ${displayPath} is as it was.`);
@@ -77,7 +74,14 @@ export async function writeFileWithConsent(context: CommandContext, path: string
 	return {written: true, unchanged: false};
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+/** A unified diff from what is there (`undefined`: no file, shown as /dev/null) to `content`. */
+export function fileDiff(displayPath: string, before: string | undefined, content: string): string {
+	return createTwoFilesPatch(before === undefined ? '/dev/null' : displayPath, displayPath, before ?? '', content, undefined, undefined, {context: 3})
+		.replace(/^=+\n/, '')
+		.trimEnd();
+}
+
+export async function readIfExists(path: string): Promise<string | undefined> {
 	try {
 		return await readFile(path, 'utf8');
 	} catch (error) {
@@ -86,7 +90,7 @@ async function readIfExists(path: string): Promise<string | undefined> {
 	}
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
+export async function writeAtomically(path: string, content: string): Promise<void> {
 	let target = path;
 	// A new file (and any directory made for it) is private, like everything ecr-setup creates; an existing file keeps its mode.
 	let mode = 0o600;
