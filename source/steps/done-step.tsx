@@ -1,18 +1,70 @@
-/** Step 8: what happened (pushed URI and digest, files changed with backups), the same without the wizard, what next. */
-import React from 'react';
+/**
+ * Step 8: what happened (pushed URI and digest, files changed with backups), the same without the wizard, what next.
+ * Once the repository is known it also offers, by key, a CI pipeline (c) and the push policy (p): each a sub-view
+ * that Esc leaves for this summary.
+ */
+import React, {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import {StepFrame} from '../components/step-frame.js';
 import {Status, Strong} from '../components/tone.js';
 import {useKeys} from '../components/ui-context.js';
 import {equivalentCommands, nextStepsFor} from '../wizard/commands.js';
+import {offerTarget} from '../wizard/ci-offer.js';
+import type {FileChange} from '../wizard/state.js';
+import {DoneCi, type CiWritten} from './done-ci.js';
+import {DonePolicy} from './done-policy.js';
 import type {StepProps} from './types.js';
 
-export function DoneStep({state, active, exit}: StepProps): React.JSX.Element {
-	useKeys({enter: () => exit(0), escape: () => exit(0)}, active);
+export {CiFilesProvider} from './done-ci.js';
+
+type View = 'summary' | 'ci' | 'policy';
+
+/** The last CI offer's outcome, shown on the summary. */
+type CiOutcome = {written: CiWritten} | {declined: string};
+
+export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JSX.Element {
+	const [view, setView] = useState<View>('summary');
+	const [written, setWritten] = useState<Array<{change: FileChange; replaced: boolean}>>([]);
+	const [ci, setCi] = useState<CiOutcome | undefined>(undefined);
+	const target = useMemo(() => offerTarget(state), [state]);
+	const offers = target !== undefined;
+	useKeys(
+		{
+			enter: () => exit(0),
+			escape: () => exit(0),
+			keys: offers ? {c: () => setView('ci'), p: () => setView('policy')} : {},
+		},
+		active && view === 'summary',
+	);
+
+	if (view === 'ci' && target) {
+		return (
+			<DoneCi
+				target={target}
+				active={active}
+				guardWrite={guardWrite}
+				onBack={() => setView('summary')}
+				onWritten={(result) => {
+					const entry = {change: result.change, replaced: result.plan.before !== undefined};
+					setWritten((list) => [...list.filter((item) => item.change.path !== entry.change.path), entry]);
+					setCi({written: result});
+					setView('summary');
+				}}
+				onDeclined={(path) => {
+					setCi({declined: path});
+					setView('summary');
+				}}
+			/>
+		);
+	}
+
+	if (view === 'policy' && target) return <DonePolicy target={target} active={active} onBack={() => setView('summary')} />;
+
+	const changes = [...state.changes.map((change) => ({change, replaced: false})), ...written];
 	const commands = equivalentCommands(state);
 	const next = nextStepsFor(state);
 	return (
-		<StepFrame title="Done" hints={[['Enter', 'exit']]}>
+		<StepFrame title="Done" hints={[...(offers ? ([['c', 'CI pipeline'], ['p', 'IAM policy']] as Array<[string, string]>) : []), ['Enter', 'exit']]}>
 			{state.pushed ? (
 				<>
 					<Status tone="success">{`Pushed ${state.pushed.uri}`}</Status>
@@ -30,10 +82,10 @@ export function DoneStep({state, active, exit}: StepProps): React.JSX.Element {
 			) : null}
 			<Box flexDirection="column" marginTop={1}>
 				<Strong>Files changed</Strong>
-				{state.changes.length === 0 ? <Text>  none</Text> : null}
-				{state.changes.map((change) => (
+				{changes.length === 0 ? <Text>  none</Text> : null}
+				{changes.map(({change, replaced}) => (
 					<Text key={`${change.path}-${change.backupPath ?? ''}`} wrap="wrap">
-						{`  ${change.path}: ${change.description}${change.backupPath ? ` (backup: ${change.backupPath})` : ' (new file)'}`}
+						{`  ${change.path}: ${change.description}${change.backupPath ? ` (backup: ${change.backupPath})` : replaced ? ' (replaced)' : ' (new file)'}`}
 					</Text>
 				))}
 			</Box>
@@ -43,6 +95,20 @@ export function DoneStep({state, active, exit}: StepProps): React.JSX.Element {
 					{commands.map((command) => (
 						<Text key={command} wrap="wrap">{`  $ ${command}`}</Text>
 					))}
+				</Box>
+			) : null}
+			{ci ? (
+				<Box flexDirection="column" marginTop={1}>
+					{'declined' in ci ? (
+						<Status tone="info">{`Nothing was written; ${ci.declined} is as it was.`}</Status>
+					) : (
+						<>
+							<Status tone="success">{`Wrote ${ci.written.plan.path}. Before it runs:`}</Status>
+							{ci.written.plan.notes.map((note) => (
+								<Text key={note} wrap="wrap">{`  • ${note}`}</Text>
+							))}
+						</>
+					)}
 				</Box>
 			) : null}
 			<Box flexDirection="column" marginTop={1}>
