@@ -159,6 +159,34 @@ describe('done step: CI pipeline offer', () => {
 		expect(step.exit).toHaveBeenCalledWith(0);
 	});
 
+	it('a file changed between the diff and the yes is not overwritten', async () => {
+		const step = renderDone();
+		await chooseGithubOidc(step);
+		await mkdir(join(directory, '.github/workflows'), {recursive: true});
+		await writeFile(join(directory, WORKFLOW), 'someone else wrote this\n');
+		await step.app.press('y');
+		await step.app.waitFor(`${WORKFLOW} changed while ecr-setup was waiting for an answer; nothing was written.`);
+		expect(flat(step.app.frame())).toContain('Press c again to see the difference');
+		expect(await readFile(join(directory, WORKFLOW), 'utf8')).toBe('someone else wrote this\n');
+		await step.app.press(ESCAPE);
+		expect(flat(await step.app.waitFor('Files changed'))).toContain('Files changed none');
+	});
+
+	it('an unreadable target is explained, not crashed on', async () => {
+		await mkdir(join(directory, WORKFLOW), {recursive: true});
+		const step = renderDone();
+		await step.app.waitFor('c CI pipeline');
+		await step.app.press('c');
+		await step.app.waitFor('Which CI system');
+		await step.app.press(ENTER);
+		await step.app.waitFor('How does GitHub Actions');
+		await step.app.press(ENTER);
+		const frame = flat(await step.app.waitFor('Cannot read'));
+		expect(frame).toContain('ecr-setup ci github --dry-run prints the pipeline without writing it');
+		await step.app.press(ENTER);
+		await step.app.waitFor('Files changed');
+	});
+
 	it('a file already up to date is left alone', async () => {
 		const step = renderDone();
 		await chooseGithubOidc(step);
