@@ -2,17 +2,21 @@
  * DockerService over the docker CLI, spawned through the ProcessRunner. Outputs are parsed the way docker 28 prints them
  * (see test/fixtures/docker-push/ for real captures).
  */
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {UserError} from '../lib/errors.js';
 import {PushError, classifyPushFailure} from '../lib/push-errors.js';
 import {createPushTracker} from '../lib/push-progress.js';
 import {redactSecrets} from '../lib/log.js';
 import {redact as redactKnown} from '../lib/token.js';
 
+import type {DaemonStatus, DockerService, ImageInspect, LocalImage, ProcessRunner, PushEvent, PushResult, RunResult} from './types.js';
+
 /** The given secrets, and anything secret-shaped (a wrapper or helper can echo tokens and keys), masked. */
 function redact(text: string, secrets: string[]): string {
 	return redactSecrets(redactKnown(text, secrets));
 }
-import type {DaemonStatus, DockerService, ImageInspect, LocalImage, ProcessRunner, PushEvent, PushResult, RunResult} from './types.js';
 
 export type DockerServiceOptions = {
 	runner: ProcessRunner;
@@ -183,6 +187,7 @@ export function parseDockerTime(text: string): Date | undefined {
 export function createDockerService(options: DockerServiceOptions): DockerService {
 	const {runner} = options;
 	const binary = options.binary ?? 'docker';
+	const isPodman = path.basename(binary).replace(/\.exe$/i, '') === 'podman';
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const prefix = options.configDir === undefined ? [] : ['--config', options.configDir];
 	const base = options.env ? {env: options.env} : {};
@@ -261,36 +266,51 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 		async push(ref: string, pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {}): Promise<PushResult> {
 			const tracker = createPushTracker();
 			const lines: string[] = [];
-			const result = await runner.stream(binary, [...prefix, 'push', ref], {
-				...base,
-				...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
-				onLine(line) {
-					lines.push(line);
-					for (const event of tracker.feed(line)) {
-						try {
-							pushOptions.onEvent?.(event);
-						} catch {
-							// A failing progress view must not break the push.
+			// podman prints no `<tag>: digest: …` line; it writes the digest to a file when asked.
+			const digestDir = isPodman ? await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-digest-')) : undefined;
+			const digestArgs = digestDir ? ['--digestfile', path.join(digestDir, 'digest')] : [];
+			try {
+				const result = await runner.stream(binary, [...prefix, 'push', ...digestArgs, ref], {
+					...base,
+					...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
+					onLine(line) {
+						lines.push(line);
+						for (const event of tracker.feed(line)) {
+							try {
+								pushOptions.onEvent?.(event);
+							} catch {
+								// A failing progress view must not break the push.
+							}
 						}
-					}
-				},
-			});
-			if (result.notFound) throw commandFailure('docker push', result);
-			const {state} = tracker;
-			if (result.exitCode === 0 && state.digest) {
-				return {digest: state.digest.digest, size: state.digest.size, tag: state.digest.tag, layers: state.layers.length};
-			}
-
-			// Lines already streamed; stdout/stderr in the result are the same text when the runner buffers too.
-			const output = lines.length > 0 ? lines : outputOf(result).split(/\r?\n/);
-			if (result.exitCode === 0) {
-				throw new UserError(`docker push ${ref} finished but printed no digest.`, {
-					code: 'push.no-digest',
-					hint: 'Check the image in the registry; docker may be a wrapper that prints something else.',
+					},
 				});
-			}
+				if (result.notFound) throw commandFailure('docker push', result);
+				const {state} = tracker;
+				if (result.exitCode === 0 && state.digest) {
+					return {digest: state.digest.digest, size: state.digest.size, tag: state.digest.tag, layers: state.layers.length};
+				}
 
-			throw new PushError(classifyPushFailure(output, {ref, ...(state.repository ? {repository: state.repository} : {})}));
+				if (result.exitCode === 0 && digestDir) {
+					const digest = (await readFile(path.join(digestDir, 'digest'), 'utf8').catch(() => '')).trim();
+					if (/^sha256:[a-f0-9]{64}$/.test(digest)) {
+						const tag = ref.slice(ref.lastIndexOf('/') + 1).split(':')[1] ?? 'latest';
+						return {digest, size: 0, tag, layers: state.layers.length};
+					}
+				}
+
+				// Lines already streamed; stdout/stderr in the result are the same text when the runner buffers too.
+				const output = lines.length > 0 ? lines : outputOf(result).split(/\r?\n/);
+				if (result.exitCode === 0) {
+					throw new UserError(`docker push ${ref} finished but printed no digest.`, {
+						code: 'push.no-digest',
+						hint: 'Check the image in the registry; docker may be a wrapper that prints something else.',
+					});
+				}
+
+				throw new PushError(classifyPushFailure(output, {ref, ...(state.repository ? {repository: state.repository} : {})}));
+			} finally {
+				if (digestDir) await rm(digestDir, {recursive: true, force: true});
+			}
 		},
 
 		async login(registry: string, username: string, password: string) {

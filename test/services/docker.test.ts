@@ -321,3 +321,35 @@ describe('login', () => {
 		expect(JSON.stringify({message: error.message, hint: error.hint, next: error.nextSteps})).not.toContain(PASSWORD);
 	});
 });
+
+describe('push with podman (it prints no digest line; --digestfile gives it)', () => {
+	it('asks podman for a digest file and returns the digest read from it', async () => {
+		const {writeFileSync} = await import('node:fs');
+		const digest = `sha256:${'c3'.repeat(32)}`;
+		let digestFile: string | undefined;
+		const runner = createFakeRunner([
+			{
+				file: 'podman',
+				args: (args) => {
+					if (args[0] !== 'push' || args[1] !== '--digestfile' || args[3] !== '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1') return false;
+					digestFile = args[2]!;
+					// What podman does on success: write the manifest digest to that file.
+					writeFileSync(digestFile, `${digest}\n`);
+					return true;
+				},
+				lines: ['Getting image source signatures', 'Copying blob sha256:aa11 done', 'Writing manifest to image destination'],
+			},
+		]);
+		const podman = createDockerService({runner, binary: 'podman'});
+		const result = await podman.push('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1');
+		expect(result).toMatchObject({digest, tag: 'v1'});
+		const {existsSync} = await import('node:fs');
+		expect(digestFile && existsSync(digestFile)).toBe(false);
+	});
+
+	it('still says "no digest" when podman wrote none', async () => {
+		const runner = createFakeRunner([{file: 'podman', args: (args) => args[0] === 'push', lines: ['Writing manifest to image destination']}]);
+		const podman = createDockerService({runner, binary: 'podman'});
+		await expect(podman.push('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')).rejects.toMatchObject({code: 'push.no-digest'});
+	});
+});
