@@ -11,6 +11,7 @@ import {useKeys} from '../components/ui-context.js';
 import type {Hint} from '../components/key-hints.js';
 import {awsErrorKind, explainAwsError, ssoLoginCommand, type Explanation} from '../wizard/errors.js';
 import type {StepProps} from './types.js';
+import {useMounted} from '../components/use-mounted.js';
 
 export const IDENTITY_KIND_LABELS: Record<IdentityKind, string> = {
 	'iam-user': 'IAM user',
@@ -38,13 +39,7 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 	const [identity, setIdentity] = useState<CallerIdentity | undefined>();
 	const profilesRef = useRef<AwsProfile[]>([]);
 	const picked = useRef(false);
-	const live = useRef(true);
-	useEffect(
-		() => () => {
-			live.current = false;
-		},
-		[],
-	);
+	const live = useMounted();
 
 	async function check(profile: string | undefined): Promise<void> {
 		setPhase({name: 'checking', profile});

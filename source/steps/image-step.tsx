@@ -15,6 +15,7 @@ import type {Hint} from '../components/key-hints.js';
 import {gitShortSha} from '../wizard/git.js';
 import {ageText, imageName, sortImagesNewestFirst, tagChoices, tagOfReference} from '../wizard/images.js';
 import type {StepProps} from './types.js';
+import {useMounted} from '../components/use-mounted.js';
 
 type Phase =
 	| {name: 'loading'}
@@ -39,13 +40,7 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	const [filter, setFilter] = useState('');
 	const [checkError, setCheckError] = useState<string | undefined>();
 	const interactive = useRef(false);
-	const live = useRef(true);
-	useEffect(
-		() => () => {
-			live.current = false;
-		},
-		[],
-	);
+	const live = useMounted();
 	const alive = () => live.current && !signal.aborted;
 
 	async function accept(image: string, tag: string): Promise<void> {

@@ -1,5 +1,5 @@
 /** Step 7: tag and push, with a bar per layer and one overall; a failure is classified and the fix is offered. */
-import React, {useEffect, useReducer, useRef, useState} from 'react';
+import React, {useEffect, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useServices} from '../services/context.js';
 import type {PushEvent} from '../services/types.js';
@@ -15,6 +15,7 @@ import {explainPush, pushFailureOf} from '../wizard/errors.js';
 import {applyPushEvent, layerDone, layerFraction, overallProgress, type PushProgress} from '../wizard/push-progress.js';
 import type {StepId} from '../wizard/state.js';
 import type {StepProps} from './types.js';
+import {useMounted} from '../components/use-mounted.js';
 
 const VISIBLE_LAYERS = 6;
 
@@ -69,13 +70,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 		(current: PushProgress, event: PushEvent | 'reset') => (event === 'reset' ? {layers: []} : applyPushEvent(current, event)),
 		{layers: []},
 	);
-	const live = useRef(true);
-	useEffect(
-		() => () => {
-			live.current = false;
-		},
-		[],
-	);
+	const live = useMounted();
 
 	async function push(): Promise<void> {
 		if (!repository || !image) return;

@@ -16,6 +16,7 @@ import type {Hint} from '../components/key-hints.js';
 import {awsErrorKind, explainAwsError, type Explanation} from '../wizard/errors.js';
 import type {ChosenRepository} from '../wizard/state.js';
 import type {StepProps} from './types.js';
+import {useMounted} from '../components/use-mounted.js';
 
 type Draft = {name: string; mutability: TagMutability; scanOnPush: boolean};
 
@@ -57,13 +58,7 @@ export function RepositoryStep({state, options, active, signal, position, comple
 	const [draft, setDraft] = useState<Draft>({name: options.repository ?? '', mutability: 'MUTABLE', scanOnPush: true});
 	const [notice, setNotice] = useState<string | undefined>();
 	const interactive = useRef(false);
-	const live = useRef(true);
-	useEffect(
-		() => () => {
-			live.current = false;
-		},
-		[],
-	);
+	const live = useMounted();
 
 	function use(repository: RepositoryInfo, created: boolean): void {
 		complete({

@@ -12,6 +12,7 @@ import {awsErrorKind, explainAwsError} from '../wizard/errors.js';
 import {installCommandText, installHandOver} from '../wizard/install.js';
 import type {FileChange} from '../wizard/state.js';
 import type {StepProps} from './types.js';
+import {useMounted} from '../components/use-mounted.js';
 
 export type Method = 'helper' | 'login' | 'keep';
 
@@ -44,13 +45,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 	const [notes, setNotes] = useState<string[]>([]);
 	const changes = useRef<FileChange[]>([]);
 	const interactive = useRef(false);
-	const live = useRef(true);
-	useEffect(
-		() => () => {
-			live.current = false;
-		},
-		[],
-	);
+	const live = useMounted();
 	const alive = () => live.current && !signal.aborted;
 
 	function fail(problem: Problem, retry: () => void): void {
