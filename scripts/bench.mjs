@@ -181,11 +181,17 @@ if (only.has('frame')) {
 	const quote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
 	const wizard = `${quote(node)} ${quote(cli)}`;
 	const floorLine = `${quote(node)} -e ${quote("process.stdout.write('.')")}`;
+	const helloDir = path.join(work, 'ink-hello');
+	const bundle = await bundleOptions();
+	await build({...bundle, entryPoints: {hello: path.join(root, 'scripts', 'bench', 'ink-hello.mjs')}, outdir: helloDir, logLevel: 'error'});
+	// The bundle's chunks are ESM (.js): they need the package's "type": "module" next to them.
+	writeFileSync(path.join(helloDir, 'package.json'), '{"type": "module"}\n');
+	const hello = `${quote(node)} ${quote(path.join(helloDir, 'hello.js'))}`;
 	const sample = await timeToFirstText(wizard, {env, settleMs: 300});
-	const [floor, frame] = await series([() => timeToFirstText(floorLine, {env}), () => timeToFirstText(wizard, {env})], {
-		runs: RUNS,
-		warmup: WARMUP,
-	});
+	const [floor, frame, inkHello] = await series(
+		[() => timeToFirstText(floorLine, {env}), () => timeToFirstText(wizard, {env}), () => timeToFirstText(hello, {env})],
+		{runs: RUNS, warmup: WARMUP},
+	);
 	const stats = await slow.stats();
 	const beforeNetwork = frame.samples.every((entry) => entry.ms < SLOW_MS);
 	// A crash draws text too: an error screen is not a first frame.
@@ -201,6 +207,8 @@ if (only.has('frame')) {
 	if (net !== undefined) {
 		row('2', '  net of the pty’s own cost', seconds(frame.median - harness), 'node -e 0', seconds(floorMs), `${net.toFixed(2)}×`, '≤ 3×', net <= 3 && ok);
 	}
+
+	row('2', '  reference: Ink hello world (pty)', seconds(inkHello.median), 'node -e (pty, first byte)', seconds(floor.median), `${(inkHello.median / floor.median).toFixed(2)}×`);
 	const firstLine = sample.text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';
 	notes.push(
 		`2: first frame = first visible text in an 80×24 pty (script -qfec); it began "${firstLine.slice(0, 60)}". The AWS stand-in ` +
