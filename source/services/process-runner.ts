@@ -2,10 +2,17 @@
 import {constants as fsConstants} from 'node:fs';
 import {access} from 'node:fs/promises';
 import path from 'node:path';
-import {execa} from 'execa';
+import type {execa as Execa} from 'execa';
 import {CancelledError} from '../lib/errors.js';
 import {debug, debugEnabled} from '../lib/log.js';
 import type {ProcessRunner, RunOptions, RunResult, StreamOptions} from './types.js';
+
+// execa costs ≈ 40 ms to load; nothing spawns before the wizard's first frame, so it loads on the first spawn.
+let execaModule: Promise<typeof Execa> | undefined;
+async function loadExeca(): Promise<typeof Execa> {
+	execaModule ??= import('execa').then((module) => module.execa);
+	return execaModule;
+}
 
 type ExecaFailure = {
 	exitCode?: number;
@@ -109,6 +116,7 @@ export function createProcessRunner(): ProcessRunner {
 function createUnloggedRunner(): ProcessRunner {
 	return {
 		async run(file, args, options = {}) {
+			const execa = await loadExeca();
 			const outcome = await execa(file, [...args], {
 				...execaOptions(options),
 				...(options.input === undefined ? {stdin: 'ignore'} : {input: options.input}),
@@ -117,6 +125,7 @@ function createUnloggedRunner(): ProcessRunner {
 		},
 
 		async stream(file, args, options: StreamOptions) {
+			const execa = await loadExeca();
 			const subprocess = execa(file, [...args], {
 				...execaOptions(options),
 				...(options.input === undefined ? {stdin: 'ignore'} : {input: options.input}),
@@ -138,6 +147,7 @@ function createUnloggedRunner(): ProcessRunner {
 		},
 
 		async interactive(file, args, options = {}) {
+			const execa = await loadExeca();
 			const outcome = await execa(file, [...args], {...execaOptions(options), stdio: 'inherit'});
 			const result = toResult(outcome as ExecaFailure, options.signal);
 			return {exitCode: result.exitCode};
