@@ -3,7 +3,7 @@
  * capture-pane. Every session lives on the suite's own tmux socket (stack.sh kills that server at the end, whatever happened).
  */
 import {execFile} from 'node:child_process';
-import {writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {stack, type Env} from './harness.js';
 
@@ -38,7 +38,10 @@ export type TmuxStartOptions = {
 };
 
 export class TmuxSession {
-	private constructor(readonly name: string) {}
+	private constructor(
+		readonly name: string,
+		private readonly statusFile: string,
+	) {}
 
 	/** Starts the program in a detached session; the pane stays after it exits so its status and last screen can be read. */
 	static async start(options: TmuxStartOptions): Promise<TmuxSession> {
@@ -47,7 +50,11 @@ export class TmuxSession {
 		// tmux's own terminal type (its default-terminal with no config file), which `env -i` would otherwise drop.
 		const env = {TERM: 'screen', ...options.env};
 		writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}\n`).join(''), {mode: 0o600});
-		const inner = `set -a; . ${shellQuote(envFile)}; set +a; cd ${shellQuote(options.cwd ?? options.env.HOME ?? '/')}; exec ${options.command.map(shellQuote).join(' ')}`;
+		// tmux marks the pane dead when the pty closes, sometimes before it has reaped the child: #{pane_dead_status}
+		// then stays empty. The program's status is written to a file by the shell around it instead.
+		const statusFile = path.join(stack.work, `tmux-${options.name}.status`);
+		rmSync(statusFile, {force: true});
+		const inner = `set -a; . ${shellQuote(envFile)}; set +a; cd ${shellQuote(options.cwd ?? options.env.HOME ?? '/')}; ${options.command.map(shellQuote).join(' ')}; echo $? > ${shellQuote(statusFile)}`;
 		const shellCommand = `exec env -i /bin/bash -c ${shellQuote(inner)}`;
 		await tmux([
 			'-f',
@@ -68,7 +75,7 @@ export class TmuxSession {
 			'remain-on-exit',
 			'on',
 		]);
-		return new TmuxSession(options.name);
+		return new TmuxSession(options.name, statusFile);
 	}
 
 	/** The visible screen as plain text (no escapes), trailing blank lines dropped. */
@@ -119,9 +126,15 @@ export class TmuxSession {
 
 	/** The program's exit status once it has exited, else undefined. */
 	async exitStatus(): Promise<number | undefined> {
-		const [dead, status] = (await tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}'])).trim().split(' ');
-		// tmux prints an empty #{pane_dead_status} for a clean exit on some versions: that is 0.
-		return dead === '1' ? Number(status || '0') : undefined;
+		if (existsSync(this.statusFile)) {
+			const text = readFileSync(this.statusFile, 'utf8').trim();
+			if (/^\d+$/.test(text)) return Number(text);
+		}
+
+		const [dead, signal] = (await tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_signal}'])).trim().split(' ');
+		// The shell around the program died too (a signal, or a kill): 128 + the signal, as a shell reports it.
+		if (dead === '1' && !existsSync(this.statusFile)) return signal ? 128 + Number(signal) : 255;
+		return undefined;
 	}
 
 	async waitForExit(timeoutMs = 10_000): Promise<number> {
