@@ -267,6 +267,16 @@ exit 1
 		expect(works.fix).toMatchObject({command: `ecr-setup login --registry ${HOST}`, action: {type: 'login', registry: HOST}});
 	});
 
+	it('explains a locked macOS keychain (-25308 in SSH/CI sessions) instead of offering a login into it', async () => {
+		const locked = '#!/bin/sh\necho "User interaction is not allowed. (-25308)"\nexit 1\n';
+		const report = await doctor({config: {credsStore: 'osxkeychain'}, binaries: {...ecrLogin, 'docker-credential-osxkeychain': locked}});
+		const works = check(report, 'docker.helper-works');
+		expect(works.status).toBe('fail');
+		expect(works.detail).toContain('-25308');
+		expect(works.detail.toLowerCase()).toContain('keychain');
+		expect(works.fix?.command).not.toBe(`ecr-setup login --registry ${HOST}`);
+	});
+
 	it('is skipped when config.json auths serve the host', async () => {
 		const report = await doctor({config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + 5 * HOUR))}}}, binaries: ecrLogin});
 		expect(check(report, 'docker.helper-works')).toMatchObject({status: 'skip'});

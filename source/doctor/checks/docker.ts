@@ -1,4 +1,5 @@
 /** Checks on the docker side: CLI, daemon, config.json, and the credential store docker will use for the registry. */
+import {explainStoreError} from '../../lib/store-errors.js';
 import {envAuthConfigs, hostnameOfAuthKey} from '../../lib/docker-config.js';
 import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../lib/registry.js';
 import {decodeBasicAuth, storedAuthExpiry} from '../../lib/token.js';
@@ -375,6 +376,15 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 				reason ? '' : `; the real reason is in ${logPath(facts)}`
 			}.`,
 			...(profile?.sso ? {command: `aws sso login --profile ${shellQuote(profile.name)}`} : {}),
+		});
+	}
+
+	// Keychain, wincred, pass and D-Bus failures have known causes and fixes of their own.
+	const known = explainStoreError(`${answer.message}\n${answer.logExcerpt ?? ''}`, {host});
+	if (known) {
+		return result(id, 'fail', `${detail}: ${known.explanation}`, {
+			description: known.fix,
+			...(known.command ? {command: known.command} : {}),
 		});
 	}
 
