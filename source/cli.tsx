@@ -49,7 +49,7 @@ function topLevelHelp(): string {
 		'Global options',
 		formatFlags(GLOBAL_FLAGS),
 		'',
-		'Exit codes: 0 ok, 1 failed, 2 usage error, 130 interrupted.',
+		'Exit codes: 0 ok, 1 failed, 2 usage error, 130 interrupted (Ctrl-C), 143 terminated.',
 		'Run `ecr-setup <command> --help` for a command’s own options.',
 	].join('\n');
 }

@@ -81,7 +81,7 @@ export function redactSecrets(text: string): string {
 		out
 			// Authorization / Proxy-Authorization / X-Registry-Auth headers, in header or JSON form.
 			.replace(/((?:proxy-)?authorization|x-registry-auth|x-amz-security-token)("?\s*[:=]\s*"?)(?:(?:Basic|Bearer|AWS4-HMAC-SHA256)\s+)?[^"\r\n]+/gi, `$1$2${MASK}`)
-			// Labelled secrets: JSON keys, INI/env assignments, flags (`--password x`, `-p x`).
+			// Labelled secrets: JSON keys, INI/env assignments, and the value after a password flag that some other tool echoed (masked here; ecr-setup itself only uses --password-stdin).
 			.replace(
 				/((?:"|\b)(?:auth|password|secret|identitytoken|registrytoken|authorizationToken|secretAccessKey|sessionToken|aws_secret_access_key|aws_session_token|aws_security_token)"?\s*[:=]\s*"?)[^"\s,}&]+/gi,
 				`$1${MASK}`,
