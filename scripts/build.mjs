@@ -6,6 +6,7 @@
 // (test/package/bundle.test.ts checks it).
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {createRequire} from 'node:module';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import {generateNotices} from './notices.mjs';
@@ -144,6 +145,167 @@ export default function stringWidth(input, options = {}) {
 };
 
 /**
+ * Vendor bundles: the heavy third-party code (Ink and React, the AWS SDK, execa, yaml) goes into CommonJS files in
+ * dist/vendor/, which source/lib/compile-cache.ts runs with a V8 code cache — Node 20's ESM loader cannot use one, and
+ * compiling these is most of what the first frame and `login` wait for (issue 7). Each file exports one lazy getter per
+ * package, so a package's code only runs when something asks for it. In the ESM bundle, every import of such a package
+ * is replaced by a small shim module that takes the package's exports from its vendor file.
+ */
+export const VENDORS = {
+	ink: ['ink', 'react', 'react/jsx-runtime'],
+	aws: [
+		'@aws-sdk/client-ecr',
+		'@aws-sdk/client-sts',
+		'@aws-sdk/client-ecr-public',
+		'@aws-sdk/credential-provider-node',
+		'@smithy/node-http-handler',
+		'@smithy/shared-ini-file-loader',
+		'https-proxy-agent',
+	],
+	execa: ['execa'],
+	yaml: ['yaml'],
+};
+
+/**
+ * yoga-layout initialises its wasm with a top-level await, which a CommonJS bundle cannot hold. Emscripten's
+ * `instantiateWasm` hook lets the same module be compiled and instantiated synchronously (Node allows that off the
+ * browser main thread), after which the runtime is ready before `loadYoga()` returns: the index module does that, and
+ * the wasm bytes move from the emscripten loader's data: URL into an export, so they are not inlined twice.
+ */
+const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+const yogaSync = {
+	name: 'yoga-sync',
+	setup(build) {
+		build.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			const match = YOGA_DATA_URL.exec(source);
+			if (!match) throw new Error('yoga-layout changed: its wasm is no longer an inline base64 data: URL');
+			return {loader: 'js', contents: `${source.replace(match[0], '""')}\nexport const wasmBase64 = ${JSON.stringify(match[1])};\n`};
+		});
+		build.onLoad({filter: /yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			if (!source.includes('const Yoga = wrapAssembly(await loadYoga());')) throw new Error('yoga-layout changed: its index no longer awaits loadYoga()');
+			return {
+				loader: 'js',
+				contents: source
+					.replace("import loadYoga from '../binaries/yoga-wasm-base64-esm.js';", "import loadYoga, {wasmBase64} from '../binaries/yoga-wasm-base64-esm.js';")
+					.replace(
+						'const Yoga = wrapAssembly(await loadYoga());',
+						`const yogaModule = {
+	instantiateWasm(imports, receive) {
+		const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmBase64, 'base64')), imports);
+		receive(instance);
+		return instance.exports;
+	},
+};
+loadYoga(yogaModule);
+if (!yogaModule.calledRun) throw new Error('yoga-layout did not initialise synchronously');
+const Yoga = wrapAssembly(yogaModule);`,
+					),
+			};
+		});
+	},
+};
+
+/**
+ * Ink's reconciler awaits two imports at the top level, both only when DEV=true: React devtools (which the bundle
+ * leaves out, see react-devtools-core above) and its own package.json (devtools metadata). A CommonJS bundle cannot
+ * hold a top-level await, so in the vendor bundle both are skipped.
+ */
+const INK_DEVTOOLS = "await import('./devtools.js');";
+const INK_PACKAGE_JSON = '? await loadPackageJson()';
+const inkWithoutTopLevelAwait = {
+	name: 'ink-without-top-level-await',
+	setup(build) {
+		build.onLoad({filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/}, async (args) => {
+			const source = await readFile(args.path, 'utf8');
+			if (!source.includes(INK_DEVTOOLS) || !source.includes(INK_PACKAGE_JSON)) throw new Error('ink changed: its reconciler no longer awaits devtools the way the build expects');
+			return {loader: 'js', contents: source.replace(INK_DEVTOOLS, 'void 0;').replace(INK_PACKAGE_JSON, '? {name: undefined, version: undefined}')};
+		});
+	},
+};
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Builds dist/vendor/<name>-<hash>.cjs for each vendor; resolves with {files: {name: file}, names: {package: [export names]}, metafile}. */
+async function buildVendors(dist, options) {
+	const result = await build({
+		...options,
+		splitting: false,
+		format: 'cjs',
+		banner: {},
+		entryPoints: Object.fromEntries(Object.keys(VENDORS).map((name) => [name, `ecr-setup-vendor:${name}`])),
+		entryNames: 'vendor/[name]-[hash]',
+		outExtension: {'.js': '.cjs'},
+		outdir: dist,
+		plugins: [
+			{
+				name: 'vendor-entries',
+				setup(build) {
+					build.onResolve({filter: /^ecr-setup-vendor:/}, (args) => ({path: args.path.slice('ecr-setup-vendor:'.length), namespace: 'ecr-setup-vendor'}));
+					build.onLoad({filter: /.*/, namespace: 'ecr-setup-vendor'}, (args) => ({
+						resolveDir: root,
+						loader: 'js',
+						contents: VENDORS[args.path]
+							.map((pkg) => `Object.defineProperty(exports, ${JSON.stringify(pkg)}, {enumerable: true, get: () => require(${JSON.stringify(pkg)})});`)
+							.join('\n'),
+					}));
+				},
+			},
+			yogaSync,
+			inkWithoutTopLevelAwait,
+			...options.plugins.filter((plugin) => plugin !== yogaWithoutFetch),
+		],
+	});
+	const files = {};
+	const names = {};
+	for (const [output, meta] of Object.entries(result.metafile.outputs)) {
+		const name = meta.entryPoint?.replace(/^ecr-setup-vendor:/, '');
+		if (!name || !VENDORS[name]) continue;
+		const file = path.resolve(root, output);
+		const text = await readFile(file, 'utf8');
+		// vm.Script has no dynamic import(): every import() must have been turned into a require() by esbuild.
+		if (/\bimport\(/.test(text.replaceAll(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, ''))) {
+			throw new Error(`${output} still has a dynamic import(), which the compile-cache loader cannot run`);
+		}
+
+		files[name] = path.basename(file);
+		const loaded = createRequire(import.meta.url)(file);
+		for (const pkg of VENDORS[name]) {
+			const exports = loaded[pkg];
+			names[pkg] = Object.keys(exports).filter((key) => key !== 'default' && key !== '__esModule' && IDENTIFIER.test(key));
+		}
+	}
+
+	return {files, names, metafile: result.metafile};
+}
+
+/** In the ESM bundle: `import … from 'ink'` (and the other vendored packages) reads the package from its vendor file. */
+function vendorShims(vendors) {
+	const owner = new Map(Object.entries(VENDORS).flatMap(([name, packages]) => packages.map((pkg) => [pkg, name])));
+	const loader = path.join(root, 'source', 'lib', 'compile-cache.ts');
+	return {
+		name: 'vendor-shims',
+		setup(build) {
+			build.onResolve({filter: /^[@a-z]/}, (args) => (owner.has(args.path) ? {path: args.path, namespace: 'vendor-shim'} : undefined));
+			build.onLoad({filter: /.*/, namespace: 'vendor-shim'}, (args) => {
+				const names = vendors.names[args.path];
+				return {
+					resolveDir: root,
+					loader: 'js',
+					contents: [
+						`import {loadVendor} from ${JSON.stringify(loader)};`,
+						`const pkg = loadVendor(${JSON.stringify(vendors.files[owner.get(args.path)])}, import.meta.url)[${JSON.stringify(args.path)}];`,
+						'export default pkg.__esModule ? pkg.default : pkg;',
+						names.length > 0 ? `export const {${names.join(', ')}} = pkg;` : '',
+					].join('\n'),
+				};
+			});
+		},
+	};
+}
+
+/**
  * dist/cli.js itself: `ecr-setup --version` answers from here, before Node loads a single other module (each ESM module
  * costs its read, parse and link); everything else, --help included, goes through source/cli.tsx, whose own
  * entry check (process.argv[1]) starts it. The version is the one the build defines, as in cli.tsx.
@@ -175,25 +337,27 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 	const dist = path.resolve(root, outdir);
 	await rm(dist, {recursive: true, force: true});
 	const options = await bundleOptions();
+	const vendors = await buildVendors(dist, options);
 	const result = await build({
 		...options,
 		entryPoints: {cli: ENTRY},
 		outdir: dist,
-		plugins: [entryPlugin, ...options.plugins],
+		plugins: [entryPlugin, vendorShims(vendors), ...options.plugins],
 	});
 
-	const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+	const merged = {inputs: {...vendors.metafile.inputs, ...result.metafile.inputs}, outputs: {...vendors.metafile.outputs, ...result.metafile.outputs}};
+	const outputs = Object.entries(merged.outputs).filter(([file]) => /\.c?js$/.test(file));
 	const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
-	// Kept out of dist/ (the package ships dist/**/*.js and the notices only).
-	await writeFile(metafile, JSON.stringify(result.metafile));
-	const notices = await generateNotices(result.metafile, root, pkg);
+	// Kept out of dist/ (the package ships dist/**/*.js, the vendor files and the notices only).
+	await writeFile(metafile, JSON.stringify(merged));
+	const notices = await generateNotices(merged, root, pkg);
 	await writeFile(path.join(dist, 'THIRD_PARTY_NOTICES.md'), notices.text);
 	if (verbose) {
 		for (const [file, output] of outputs) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KiB`);
 	}
 
 	console.error(`built ${path.relative(root, dist) || '.'}/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB; notices for ${notices.packages.length} packages)`);
-	return result.metafile;
+	return merged;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

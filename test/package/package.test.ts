@@ -6,7 +6,7 @@
  * tree's dist/, which other runs (the e2e suite, `npm start`) may be using at the same time.
  */
 import {execFile, spawn} from 'node:child_process';
-import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -91,6 +91,8 @@ function inputsOf(outputs: Iterable<string>): string[] {
 
 const HEAVY = /node_modules\/(?:ink|react|react-reconciler|scheduler|yoga-layout|@inkjs\/ui|@aws-sdk\/[^/]+|@smithy\/[^/]+|execa)\//;
 const HEAVY_SOURCES = /^source\/(?:app\.tsx|services\/aws\.ts|services\/docker\.ts|doctor\/)/;
+/** The shim modules through which ESM chunks load a vendor bundle (scripts/build.mjs): loading one loads its vendor file. */
+const VENDOR_SHIM = /^vendor-shim:/;
 
 function outputKey(absolute: string): string | undefined {
 	return Object.keys(metafile.outputs).find((key) => outputPath(key) === absolute);
@@ -101,6 +103,7 @@ describe('npm pack', () => {
 		const files = packed.files.map((file) => file.path).sort();
 		const allowed = (file: string) =>
 			/^dist\/(?:[\w-]+\/)*[\w.-]+\.js$/.test(file) ||
+			/^dist\/vendor\/[\w-]+\.cjs$/.test(file) ||
 			file === 'dist/THIRD_PARTY_NOTICES.md' ||
 			file === 'package.json' ||
 			file === 'readme.md' ||
@@ -108,13 +111,15 @@ describe('npm pack', () => {
 		expect(files.filter((file) => !allowed(file))).toEqual([]);
 		expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/THIRD_PARTY_NOTICES.md', 'package.json', 'readme.md']));
 		expect(files.some((file) => file.startsWith('dist/chunks/'))).toBe(true);
+		// The vendor bundles (Ink, the AWS SDK, execa, yaml) that the ESM chunks load with a code cache.
+		expect(files.filter((file) => file.startsWith('dist/vendor/')).map((file) => /^dist\/vendor\/([a-z]+)-/.exec(file)?.[1]).sort()).toEqual(['aws', 'execa', 'ink', 'yaml']);
 		expect(files.filter((file) => /\.(?:map|tsx?|mts|cts)$/.test(file) || /^(?:source|test|scripts)\//.test(file))).toEqual([]);
 		// Every JavaScript output of the build is in the tarball, and nothing else from dist/.
 		const built = Object.keys(metafile.outputs)
-			.filter((key) => key.endsWith('.js'))
+			.filter((key) => /\.c?js$/.test(key))
 			.map((key) => path.relative(packageDir, outputPath(key)))
 			.sort();
-		expect(files.filter((file) => file.endsWith('.js'))).toEqual(built);
+		expect(files.filter((file) => /\.c?js$/.test(file))).toEqual(built);
 	});
 
 	it('packs a package.json with no runtime dependencies and an executable bin', async () => {
@@ -164,6 +169,43 @@ describe('npm pack', () => {
 		});
 		expect(stdout.trim()).toBe(version);
 	}, 120_000);
+
+	it('loads every package of every vendor bundle from the unpacked tarball', async () => {
+		const vendorDir = path.join(extracted, 'package', 'dist', 'vendor');
+		for (const name of await readdir(vendorDir)) {
+			// Each getter runs its package's module code: a missing file or a broken patch fails here.
+			const script = `const v = require(${JSON.stringify(path.join(vendorDir, name))}); for (const k of Object.keys(v)) if (!v[k]) throw new Error(k); console.log(Object.keys(v).join(','));`;
+			const {stdout} = await run(process.execPath, ['-e', script], {timeout: 30_000});
+			expect(stdout.trim().split(',').length, name).toBeGreaterThan(0);
+		}
+	}, 60_000);
+
+	it('runs an AWS command from the unpacked tarball, and caches its compiled code per user', async () => {
+		const bin = path.join(extracted, 'package', 'dist', 'cli.js');
+		const cache = path.join(work, 'compile-cache');
+		const env = {
+			PATH: process.env['PATH'],
+			HOME: path.join(work, 'home-tarball'),
+			ECR_SETUP_COMPILE_CACHE: cache,
+			AWS_ACCESS_KEY_ID: 'AKIAPACKAGETEST00000',
+			AWS_SECRET_ACCESS_KEY: 'package-test-not-a-secret',
+			AWS_REGION: 'us-east-1',
+			// Nothing listens on port 9: the SDK loads, signs and sends, and the call fails at once.
+			AWS_ENDPOINT_URL: 'https://127.0.0.1:9',
+			AWS_EC2_METADATA_DISABLED: 'true',
+		};
+		for (const round of ['compiled', 'from the cache']) {
+			const failure = await run(process.execPath, [bin, 'whoami', '--json'], {env, timeout: 30_000}).then(
+				() => {
+					throw new Error('whoami reached an endpoint on port 9');
+				},
+				(error: {code?: number; stdout?: string}) => error,
+			);
+			expect(failure.code, round).toBe(1);
+			expect((JSON.parse(failure.stdout!) as {error: {code: string}}).error.code, round).toBe('aws.network');
+			expect((await readdir(cache)).map((name) => /^([a-z]+)-/.exec(name)?.[1]), round).toEqual(['aws']);
+		}
+	}, 90_000);
 });
 
 /** Runs a command line in an 80×24 pseudo-terminal (script(1)) until `done` accepts what it drew, or the time is up. */
@@ -239,7 +281,8 @@ describe('the wizard from the bundle', () => {
 			AWS_ENDPOINT_URL: 'https://127.0.0.1:9',
 			AWS_EC2_METADATA_DISABLED: 'true',
 		};
-		const bin = path.join(packageDir, 'dist', 'cli.js');
+		// From the unpacked tarball: what users get, vendor bundles included.
+		const bin = path.join(extracted, 'package', 'dist', 'cli.js');
 		const screen = await inTerminal(`'${process.execPath}' '${bin}'`, env, (text) => /Welcome to ecr-setup|Unexpected error/.test(text), 30_000);
 		expect(screen).not.toContain('Unexpected error');
 		expect(screen).toContain('Welcome to ecr-setup');
@@ -255,7 +298,7 @@ describe('the bundle layout', () => {
 		expect(entry()).toBeDefined();
 		expect(cli()).toBeDefined();
 		expect(staticClosure([entry()])).toEqual(new Set([entry()]));
-		const heavy = inputsOf(staticClosure([entry(), cli()])).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input));
+		const heavy = inputsOf(staticClosure([entry(), cli()])).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input) || VENDOR_SHIM.test(input));
 		expect(heavy).toEqual([]);
 	});
 
@@ -266,8 +309,10 @@ describe('the bundle layout', () => {
 		);
 		expect(firstFrame).toHaveLength(2);
 		const inputs = inputsOf(staticClosure([entry(), cli(), ...firstFrame]));
-		expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
-		expect(inputs.filter((input) => /node_modules\/(?:@aws-sdk|@smithy)\//.test(input) || input.startsWith('source/doctor/'))).toEqual([]);
+		// Ink and React come from the ink vendor bundle, through its shims; the ESM chunks hold none of their code.
+		expect(inputs).toEqual(expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:react']));
+		expect(inputs.filter((input) => HEAVY.test(input))).toEqual([]);
+		expect(inputs.filter((input) => /^vendor-shim:(?:@aws-sdk|@smithy|execa)/.test(input) || input.startsWith('source/doctor/'))).toEqual([]);
 	});
 
 	it('loads neither Ink nor the SDK for --version and --help (as traced in Node)', async () => {
@@ -306,7 +351,7 @@ describe('the bundle layout', () => {
 				expect(key, `${file} is not an output of the build`).toBeDefined();
 				return key!;
 			});
-			const heavy = inputsOf(keys).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input));
+			const heavy = inputsOf(keys).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input) || VENDOR_SHIM.test(input));
 			expect(heavy, args.join(' ')).toEqual([]);
 		}
 	}, 60_000);

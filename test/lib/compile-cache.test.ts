@@ -1,0 +1,133 @@
+import {execFileSync} from 'node:child_process';
+import {chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {cacheFileName, compileCacheDir, loadCommonJs} from '../../source/lib/compile-cache.js';
+
+describe('compileCacheDir', () => {
+	it('follows each platform’s cache convention', () => {
+		expect(compileCacheDir({}, 'linux', '/home/ana')).toBe('/home/ana/.cache/ecr-setup/compile-cache');
+		expect(compileCacheDir({XDG_CACHE_HOME: '/var/cache/ana'}, 'linux', '/home/ana')).toBe('/var/cache/ana/ecr-setup/compile-cache');
+		// A relative XDG_CACHE_HOME is invalid by the spec and ignored.
+		expect(compileCacheDir({XDG_CACHE_HOME: 'cache'}, 'linux', '/home/ana')).toBe('/home/ana/.cache/ecr-setup/compile-cache');
+		expect(compileCacheDir({}, 'darwin', '/Users/ana')).toBe('/Users/ana/Library/Caches/ecr-setup/compile-cache');
+		expect(compileCacheDir({LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local'}, 'win32', 'C:\\Users\\ana')).toBe(
+			'C:\\Users\\ana\\AppData\\Local\\ecr-setup\\compile-cache',
+		);
+		expect(compileCacheDir({}, 'win32', 'C:\\Users\\ana')).toBe('C:\\Users\\ana\\AppData\\Local\\ecr-setup\\compile-cache');
+	});
+
+	it('is off with ECR_SETUP_COMPILE_CACHE=0/off/false/no, elsewhere with a path, and off with no home', () => {
+		for (const value of ['0', 'off', 'false', 'no', 'OFF']) expect(compileCacheDir({ECR_SETUP_COMPILE_CACHE: value}, 'linux', '/home/ana')).toBeNull();
+		expect(compileCacheDir({ECR_SETUP_COMPILE_CACHE: '/tmp/cc'}, 'linux', '/home/ana')).toBe('/tmp/cc');
+		expect(compileCacheDir({}, 'linux', undefined)).toBeNull();
+	});
+});
+
+/**
+ * Each load runs in its own Node process, as in real use: within one process V8 keeps compiled scripts in memory and
+ * would answer from there, whatever the cache file holds. The loader is bundled for those processes with esbuild.
+ */
+describe('loadCommonJs', () => {
+	let dir: string;
+	let cacheDir: string;
+	let file: string;
+	let runner: string;
+
+	beforeAll(async () => {
+		const {build} = await import('esbuild');
+		const probeDir = mkdtempSync(path.join(os.tmpdir(), 'ecr-setup-compile-cache-runner-'));
+		runner = path.join(probeDir, 'runner.mjs');
+		const entry = path.join(probeDir, 'entry.mjs');
+		writeFileSync(
+			entry,
+			[
+				`import {loadCommonJs} from ${JSON.stringify(path.resolve('source/lib/compile-cache.ts'))};`,
+				"const [file, cacheDir, n] = process.argv.slice(2);",
+				"const {exports, cache} = loadCommonJs(file, {cacheDir: cacheDir === '-' ? null : cacheDir});",
+				'console.log(JSON.stringify({cache, work: exports.work(Number(n)), where: exports.where}));',
+			].join('\n'),
+		);
+		await build({entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: runner, logLevel: 'error'});
+		return () => rmSync(probeDir, {recursive: true, force: true});
+	});
+
+	beforeEach(() => {
+		dir = mkdtempSync(path.join(os.tmpdir(), 'ecr-setup-compile-cache-'));
+		cacheDir = path.join(dir, 'cache');
+		file = path.join(dir, 'vendor.cjs');
+		writeFileSync(
+			file,
+			[
+				"const path = require('node:path');",
+				'function work(n) { let total = 0; for (let i = 0; i < n; i++) total += i; return total; }',
+				'exports.work = work;',
+				'module.exports.where = path.basename(__filename) + " in " + path.basename(__dirname);',
+			].join('\n'),
+		);
+	});
+
+	afterEach(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
+
+	/** One process: loads the file (cache in `cacheDir`, '-' for none), calls work(n), exits (saving the cache if due). */
+	const load = (n = 4, cache: string = cacheDir) => {
+		const output = execFileSync(process.execPath, [runner, file, cache, String(n)], {encoding: 'utf8'});
+		return JSON.parse(output) as {cache: string; work: number; where: string};
+	};
+
+	it('runs the file as CommonJS, with its own require, module, exports, __filename and __dirname', () => {
+		expect(load(4)).toEqual({cache: 'missing', work: 6, where: `vendor.cjs in ${path.basename(dir)}`});
+	});
+
+	it('has no cache the first time, saves one on exit (private to the user), and V8 takes it the next time', () => {
+		expect(load(10).cache).toBe('missing');
+		const files = readdirSync(cacheDir);
+		const stats = statSync(file);
+		expect(files).toEqual([cacheFileName(file, stats.size, stats.mtimeMs)]);
+		if (process.platform !== 'win32') {
+			expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+			expect(statSync(path.join(cacheDir, files[0]!)).mode & 0o777).toBe(0o600);
+		}
+
+		expect(load(5)).toMatchObject({cache: 'used', work: 10});
+		expect(readdirSync(cacheDir)).toEqual(files);
+	});
+
+	it('falls back to compiling when the cached data is garbage, and replaces it', () => {
+		load();
+		const [name] = readdirSync(cacheDir);
+		writeFileSync(path.join(cacheDir, name!), 'not V8 code at all', {mode: 0o600});
+		expect(load(3)).toMatchObject({cache: 'rejected', work: 3});
+		expect(load(3)).toMatchObject({cache: 'used', work: 3});
+	});
+
+	it('keys the cache on the file: a changed file does not get the old code', () => {
+		load();
+		writeFileSync(file, 'exports.work = () => "changed";\nexports.where = "";\n');
+		expect(load(1)).toMatchObject({cache: 'missing', work: 'changed'});
+	});
+
+	it.runIf(process.platform !== 'win32')('never reads cached code from a directory others can write to, nor writes there', () => {
+		load();
+		chmodSync(cacheDir, 0o777);
+		const before = readdirSync(cacheDir).map((name) => statSync(path.join(cacheDir, name)).mtimeMs);
+		expect(load(3)).toMatchObject({cache: 'missing', work: 3});
+		expect(readdirSync(cacheDir).map((name) => statSync(path.join(cacheDir, name)).mtimeMs)).toEqual(before);
+		chmodSync(cacheDir, 0o700);
+		const [name] = readdirSync(cacheDir);
+		chmodSync(path.join(cacheDir, name!), 0o666);
+		expect(load(3).cache).toBe('missing');
+		// …and the next run writes a private one in its place.
+		expect(statSync(path.join(cacheDir, name!)).mode & 0o777).toBe(0o600);
+		expect(load(3).cache).toBe('used');
+	});
+
+	it('is off without a directory, and a cache directory that cannot be created only costs the cache', () => {
+		expect(load(3, '-')).toMatchObject({cache: 'off', work: 3});
+		writeFileSync(path.join(dir, 'not-a-dir'), '');
+		expect(load(3, path.join(dir, 'not-a-dir', 'cache'))).toMatchObject({cache: 'missing', work: 3});
+	});
+});
