@@ -13,9 +13,9 @@ import {parseRegistryHost} from '../lib/registry.js';
 import {partitionOfRegion} from '../lib/regions.js';
 import {assertAccount, assertBranch, assertOwnerRepo, assertRegion, assertRepository, assertRoleArn} from './policy.js';
 
-export const CI_KINDS = ['github', 'gitlab', 'jenkins', 'circleci', 'bitbucket'] as const;
-export type CiKind = (typeof CI_KINDS)[number];
-export type CiAuth = 'oidc' | 'keys';
+import {CI_KINDS, OIDC_CAPABLE, isCiKind, type CiAuth, type CiKind} from './ci-kinds.js';
+
+export {CI_KINDS, OIDC_CAPABLE, defaultAuth, isCiKind, type CiAuth, type CiKind} from './ci-kinds.js';
 
 /** Pinned action majors (their `action.yml` inputs are what the GitHub test checks against). */
 export const GITHUB_ACTIONS = {
@@ -70,22 +70,6 @@ export const DEFAULT_PATHS: Record<CiKind, string> = {
 	bitbucket: 'bitbucket-pipelines.yml',
 };
 
-/** Platforms whose jobs get a web identity token from the CI system itself. */
-export const OIDC_CAPABLE: Record<CiKind, boolean> = {
-	github: true,
-	gitlab: true,
-	jenkins: false,
-	circleci: true,
-	bitbucket: true,
-};
-
-export function defaultAuth(kind: CiKind): CiAuth {
-	return OIDC_CAPABLE[kind] ? 'oidc' : 'keys';
-}
-
-export function isCiKind(value: string): value is CiKind {
-	return (CI_KINDS as readonly string[]).includes(value);
-}
 
 export function placeholderRoleArn(account: string, region: string): string {
 	return `arn:${partitionOfRegion(region)}:iam::${account}:role/${PLACEHOLDER_ROLE_NAME}`;

@@ -4,16 +4,16 @@
  * so the step never touches it and tests point it at a temp dir. The pipeline and policy texts are the generators'.
  */
 import {isAbsolute, resolve} from 'node:path';
-import {fileDiff, readIfExists, writeAtomically} from '../commands/ci.js';
 import {UserError} from '../lib/errors.js';
 import {partitionOfArn} from '../lib/regions.js';
 import {privateRegistryHost} from '../lib/registry.js';
-import {CI_KINDS, OIDC_CAPABLE, generatePipeline, type CiAuth, type CiKind} from '../generators/ci.js';
+// The generator, its YAML library and the file helpers load when a pipeline is planned, not before the first frame.
+import {CI_KINDS, OIDC_CAPABLE, type CiAuth, type CiKind} from '../generators/ci-kinds.js';
 import {generateIdentityPolicy, type PolicyDocument} from '../generators/policy.js';
 import {commandLine} from './shell.js';
 import type {FileChange, WizardState} from './state.js';
 
-export {CI_KINDS, type CiAuth, type CiKind} from '../generators/ci.js';
+export {CI_KINDS, type CiAuth, type CiKind} from '../generators/ci-kinds.js';
 
 /** Reads and writes files relative to one directory (the working directory in the wizard). */
 export type CiFiles = {
@@ -27,8 +27,8 @@ export function ciFilesAt(directory: string): CiFiles {
 	const full = (path: string) => (isAbsolute(path) ? path : resolve(directory, path));
 	return {
 		directory,
-		read: async (path) => readIfExists(full(path)),
-		write: async (path, content) => writeAtomically(full(path), content),
+		read: async (path) => (await import('../commands/ci.js')).readIfExists(full(path)),
+		write: async (path, content) => (await import('../commands/ci.js')).writeAtomically(full(path), content),
 	};
 }
 
@@ -77,6 +77,7 @@ export type CiPlan = {
 
 /** Generate the pipeline and compare it with what is on disk. Throws UsageError/UserError for bad input or an unreadable file. */
 export async function planCiFile(files: CiFiles, target: OfferTarget, kind: CiKind, auth: CiAuth): Promise<CiPlan> {
+	const [{generatePipeline}, {fileDiff}] = await Promise.all([import('../generators/ci.js'), import('../commands/ci.js')]);
 	const pipeline = generatePipeline(kind, {
 		account: target.account,
 		region: target.region,
