@@ -173,6 +173,8 @@ describe('npm pack', () => {
 	it('loads every package of every vendor bundle from the unpacked tarball', async () => {
 		const vendorDir = path.join(extracted, 'package', 'dist', 'vendor');
 		for (const name of await readdir(vendorDir)) {
+			// The loader runs them with vm.Script, which has no import() without an experimental flag.
+			expect((await readFile(path.join(vendorDir, name), 'utf8')).match(/\bimport\s*\(.{0,40}/g), name).toBeNull();
 			// Each getter runs its package's module code: a missing file or a broken patch fails here.
 			const script = `const v = require(${JSON.stringify(path.join(vendorDir, name))}); for (const k of Object.keys(v)) if (!v[k]) throw new Error(k); console.log(Object.keys(v).join(','));`;
 			const {stdout} = await run(process.execPath, ['-e', script], {timeout: 30_000});
