@@ -33,6 +33,8 @@ export const loginCommand: CommandDefinition = {
 				continue;
 			}
 
+			// docker login follows the token: its process machinery loads while the token request is on the wire.
+			if (!context.options.dryRun) services.runner.warm?.();
 			let token: AuthToken;
 			if (registry.kind === 'public') {
 				token = await services.aws.getPublicAuthorizationToken();

@@ -110,6 +110,10 @@ export function createProcessRunner(): ProcessRunner {
 		stream: async (file, args, options) => logged('stream', file, args, options, async () => runner.stream(file, args, options), resultDetails),
 		interactive: async (file, args, options = {}) => logged('interactive', file, args, options, async () => runner.interactive(file, args, options)),
 		which: async (command, options) => runner.which(command, options),
+		warm() {
+			// A failure here shows again, and is reported, on the real spawn.
+			loadExeca().catch(() => undefined);
+		},
 	};
 }
 

@@ -39,6 +39,11 @@ export interface ProcessRunner {
 	interactive(file: string, args: readonly string[], options?: Omit<RunOptions, 'input'>): Promise<{exitCode: number}>;
 	/** Absolute path of an executable on PATH (honours PATHEXT on Windows), or null. */
 	which(command: string, options?: {env?: Record<string, string | undefined>}): Promise<string | null>;
+	/**
+	 * Start loading what running a process needs, in the background: a command that will spawn after a network call
+	 * calls this first, so the loading overlaps the wait. Optional; never throws.
+	 */
+	warm?(): void;
 }
 
 // ───────────────────────────── AWS ─────────────────────────────

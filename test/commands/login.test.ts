@@ -51,6 +51,21 @@ describe('login', () => {
 		expect(result.json).toEqual({registries: [{registry: HOST, expiresAt: '2026-11-28T00:00:00.000Z', loggedIn: true}]});
 	});
 
+	it('starts loading the process machinery before the token request, so that it overlaps the wait (not on dry runs)', async () => {
+		const order: string[] = [];
+		const {ctx, getAuthorizationToken} = context();
+		ctx.services.runner.warm = () => order.push('warm');
+		getAuthorizationToken.mockImplementation(async (region: string) => {
+			order.push('token');
+			return {username: 'AWS', password: SECRET, expiresAt: new Date('2026-11-28T00:00:00Z'), proxyEndpoint: `https://${HOST}`, registry: HOST, region};
+		});
+		await loginCommand.run(ctx);
+		expect(order).toEqual(['warm', 'token']);
+		order.length = 0;
+		await loginCommand.run({...ctx, options: {...ctx.options, dryRun: true}});
+		expect(order).toEqual(['token']);
+	});
+
 	it('takes the token from the registry’s own region when --registry names another one', async () => {
 		const other = '210987654321.dkr.ecr.ap-south-1.amazonaws.com';
 		const {ctx, getAuthorizationToken, login} = context({flags: {registry: [`https://${other}/my-app`]}});

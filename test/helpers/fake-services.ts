@@ -41,7 +41,8 @@ export function createFakeServices(parts: FakeServiceParts = {}): Services {
 		docker: strict<DockerService>('docker', parts.docker ?? {}),
 		dockerConfig: strict<DockerConfigService>('dockerConfig', parts.dockerConfig ?? {}),
 		helper: strict<CredentialHelperService>('helper', parts.helper ?? {}),
-		runner: strict<ProcessRunner>('runner', parts.runner ?? {}),
+		// warm() only starts loading in the background: a no-op unless a test records it.
+		runner: strict<ProcessRunner>('runner', {warm: () => undefined, ...parts.runner}),
 		env: parts.env ?? {},
 		now: parts.now ?? (() => new Date('2026-11-27T12:00:00Z')),
 	};
