@@ -154,9 +154,10 @@ export default function stringWidth(input, options = {}) {
 export const VENDORS = {
 	ink: ['ink', 'react', 'react/jsx-runtime'],
 	aws: [
-		'@aws-sdk/client-ecr',
-		'@aws-sdk/client-sts',
-		'@aws-sdk/client-ecr-public',
+		// The clients through source modules that name what aws.ts uses, so that the rest of each client is left out.
+		'./source/services/sdk-ecr.ts',
+		'./source/services/sdk-sts.ts',
+		'./source/services/sdk-ecr-public.ts',
 		'@aws-sdk/credential-provider-node',
 		'@smithy/node-http-handler',
 		'@smithy/shared-ini-file-loader',
@@ -290,6 +291,11 @@ function vendorShims(vendors) {
 		name: 'vendor-shims',
 		setup(build) {
 			build.onResolve({filter: /^[@a-z]/}, (args) => (owner.has(args.path) ? {path: args.path, namespace: 'vendor-shim'} : undefined));
+			// Source modules that a vendor bundle holds (./source/…): matched by the file an import resolves to.
+			build.onResolve({filter: /^\.\.?\//}, (args) => {
+				const key = `./${path.relative(root, path.resolve(args.resolveDir, args.path)).replaceAll(path.sep, '/').replace(/\.js$/, '.ts')}`;
+				return owner.has(key) ? {path: key, namespace: 'vendor-shim'} : undefined;
+			});
 			build.onLoad({filter: /.*/, namespace: 'vendor-shim'}, (args) => {
 				const names = vendors.names[args.path];
 				return {

@@ -87,15 +87,15 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 const loadSts = once(async () => {
 	disableNodeVersionWarning();
-	return import('@aws-sdk/client-sts');
+	return import('./sdk-sts.js');
 });
 const loadEcr = once(async () => {
 	disableNodeVersionWarning();
-	return import('@aws-sdk/client-ecr');
+	return import('./sdk-ecr.js');
 });
 const loadEcrPublic = once(async () => {
 	disableNodeVersionWarning();
-	return import('@aws-sdk/client-ecr-public');
+	return import('./sdk-ecr-public.js');
 });
 
 function hasName(error: unknown, ...names: string[]): boolean {
