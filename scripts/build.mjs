@@ -1,9 +1,13 @@
-// Bundles the CLI into dist/ with esbuild: one entry (dist/cli.js) plus lazily loaded chunks, no runtime dependencies,
-// and dist/THIRD_PARTY_NOTICES.md for the packages inlined. `node scripts/build.mjs [--verbose] [--outdir DIR] [--metafile FILE]`.
+// Bundles the CLI into dist/ with esbuild, no runtime dependencies, and dist/THIRD_PARTY_NOTICES.md for the packages
+// inlined. `node scripts/build.mjs [--verbose] [--outdir DIR] [--metafile FILE]`.
 //
-// Start-up is the point of the layout: dist/cli.js statically imports only what --version, --help and argument parsing
-// need; Ink, React, the AWS SDK, execa, the docker service and the doctor sit in chunks reached by import() alone
-// (test/package/bundle.test.ts checks it).
+// Start-up is the point of the layout (issue 7):
+//   dist/cli.js            ESM entry: answers --version by itself, otherwise runs the application bundle
+//   dist/app-<hash>.cjs    the application (source/cli.tsx and all it reaches); import() stays lazy inside it
+//   dist/vendor/*.cjs      Ink + React, the AWS SDK, execa, yaml: read only when something first uses them
+// The .cjs files run through source/lib/compile-cache.ts, which keeps V8's compiled code per user, so that from the
+// second run on Node skips parsing and compiling them. test/package/package.test.ts checks the layout and what each
+// command reads.
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {createRequire} from 'node:module';
@@ -13,7 +17,7 @@ import {generateNotices} from './notices.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'ecr-setup-build');
-/** The esbuild metafile of the last build: which inputs each output holds and which chunks it imports. */
+/** The esbuild metafile of the last build: which inputs each output holds. */
 export const metafilePath = path.join(cacheDir, 'meta.json');
 
 /** The settings every bundle of ecr-setup code uses (the CLI, and the benchmark's probes of the same code). */
@@ -283,8 +287,11 @@ async function buildVendors(dist, options) {
 	return {files, names, metafile: result.metafile};
 }
 
-/** In the ESM bundle: `import … from 'ink'` (and the other vendored packages) reads the package from its vendor file. */
-function vendorShims(vendors) {
+/**
+ * In the application bundle: `import … from 'ink'` (and the other vendored packages) reads the package from its vendor
+ * file, found next to the bundle (`__filename` in CommonJS output, import.meta.url in ESM).
+ */
+function vendorShims(vendors, format = 'cjs') {
 	const owner = new Map(Object.entries(VENDORS).flatMap(([name, packages]) => packages.map((pkg) => [pkg, name])));
 	const loader = path.join(root, 'source', 'lib', 'compile-cache.ts');
 	return {
@@ -303,7 +310,7 @@ function vendorShims(vendors) {
 					loader: 'js',
 					contents: [
 						`import {loadVendor} from ${JSON.stringify(loader)};`,
-						`const pkg = loadVendor(${JSON.stringify(vendors.files[owner.get(args.path)])}, import.meta.url)[${JSON.stringify(args.path)}];`,
+						`const pkg = loadVendor(${JSON.stringify(vendors.files[owner.get(args.path)])}, ${format === 'cjs' ? '__filename' : 'import.meta.url'})[${JSON.stringify(args.path)}];`,
 						'export default pkg.__esModule ? pkg.default : pkg;',
 						names.length > 0 ? `export const {${names.join(', ')}} = pkg;` : '',
 					].join('\n'),
@@ -314,27 +321,57 @@ function vendorShims(vendors) {
 }
 
 /**
- * dist/cli.js itself: `ecr-setup --version` answers from here, before Node loads a single other module (each ESM module
- * costs its read, parse and link); everything else, --help included, goes through source/cli.tsx, whose own
- * entry check (process.argv[1]) starts it. The version is the one the build defines, as in cli.tsx.
+ * The application (source/cli.tsx and everything it reaches, minus the vendor packages) as one CommonJS file,
+ * dist/app-<hash>.cjs, run by dist/cli.js through the same code cache as the vendor files: Node 20's ESM loader
+ * costs 50–60 ms for the 25-odd modules a command used to load as chunks, and cannot cache their compiled code. What
+ * the application loads with import() stays lazy inside the file (esbuild wraps each such module in an initialiser).
  */
-const ENTRY = 'ecr-setup:entry';
-const entryPlugin = {
-	name: 'ecr-setup-entry',
-	setup(build) {
-		build.onResolve({filter: /^ecr-setup:entry$/}, () => ({path: 'entry', namespace: 'ecr-setup'}));
-		build.onLoad({filter: /.*/, namespace: 'ecr-setup'}, () => ({
-			resolveDir: path.join(root, 'source'),
-			loader: 'js',
-			contents: [
-				'#!/usr/bin/env node',
-				'const args = process.argv.slice(2);',
-				"if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) process.stdout.write(`${__ECR_SETUP_VERSION__}\\n`);",
-				"else await import('./cli.tsx');",
-			].join('\n'),
-		}));
-	},
-};
+async function buildApp(dist, options, vendors) {
+	const result = await build({
+		...options,
+		splitting: false,
+		format: 'cjs',
+		supported: {'dynamic-import': false},
+		// import.meta.url as CommonJS knows it (source/cli.tsx reads package.json through it when run unbundled).
+		banner: {js: 'var __ecr_setup_import_meta_url = require("node:url").pathToFileURL(__filename).href;'},
+		define: {...options.define, 'import.meta.url': '__ecr_setup_import_meta_url'},
+		entryPoints: {app: path.join(root, 'source', 'cli.tsx')},
+		entryNames: '[name]-[hash]',
+		outExtension: {'.js': '.cjs'},
+		outdir: dist,
+		plugins: [vendorShims(vendors, 'cjs'), ...options.plugins],
+	});
+	const [output] = Object.entries(result.metafile.outputs).filter(([, meta]) => meta.entryPoint);
+	const text = await readFile(path.resolve(root, output[0]), 'utf8');
+	if (/\bimport\s*\(/.test(text)) throw new Error(`${output[0]} still has a dynamic import(), which the compile-cache loader cannot run`);
+	return {file: path.basename(output[0]), metafile: result.metafile};
+}
+
+/**
+ * dist/cli.js itself: `ecr-setup --version` answers from here, before Node reads a single other file; everything else,
+ * --help included, runs the application bundle (whose source/cli.tsx starts itself: process.argv[1] is this file).
+ * The version is the one the build defines, as in cli.tsx.
+ */
+function entryPlugin(app) {
+	const loader = path.join(root, 'source', 'lib', 'compile-cache.ts');
+	return {
+		name: 'ecr-setup-entry',
+		setup(build) {
+			build.onResolve({filter: /^ecr-setup:entry$/}, () => ({path: 'entry', namespace: 'ecr-setup'}));
+			build.onLoad({filter: /.*/, namespace: 'ecr-setup'}, () => ({
+				resolveDir: root,
+				loader: 'js',
+				contents: [
+					'#!/usr/bin/env node',
+					`import {loadBundled} from ${JSON.stringify(loader)};`,
+					'const args = process.argv.slice(2);',
+					"if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) process.stdout.write(`${__ECR_SETUP_VERSION__}\\n`);",
+					`else loadBundled(${JSON.stringify(app.file)}, import.meta.url);`,
+				].join('\n'),
+			}));
+		},
+	};
+}
 
 /**
  * Builds dist/ (or `outdir`, e.g. a test's temporary copy of the package) and writes the notices into it; the metafile
@@ -346,14 +383,20 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 	await rm(dist, {recursive: true, force: true});
 	const options = await bundleOptions();
 	const vendors = await buildVendors(dist, options);
+	const app = await buildApp(dist, options, vendors);
 	const result = await build({
 		...options,
-		entryPoints: {cli: ENTRY},
+		splitting: false,
+		entryPoints: {cli: 'ecr-setup:entry'},
 		outdir: dist,
-		plugins: [entryPlugin, vendorShims(vendors), ...options.plugins],
+		plugins: [entryPlugin(app), ...options.plugins],
 	});
+	for (const part of [vendors.metafile, app.metafile]) {
+		Object.assign(result.metafile.inputs, part.inputs);
+		Object.assign(result.metafile.outputs, part.outputs);
+	}
 
-	const merged = {inputs: {...vendors.metafile.inputs, ...result.metafile.inputs}, outputs: {...vendors.metafile.outputs, ...result.metafile.outputs}};
+	const merged = result.metafile;
 	const outputs = Object.entries(merged.outputs).filter(([file]) => /\.c?js$/.test(file));
 	const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
 	// Kept out of dist/ (the package ships dist/**/*.js, the vendor files and the notices only).

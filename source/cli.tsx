@@ -270,11 +270,13 @@ async function runWizard(
 
 const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:js|tsx|ts)|ecr-setup)$/.test(process.argv[1]);
 if (isEntry) {
-	const code = await main(process.argv.slice(2));
-	process.exitCode = code;
-	// Children may still be winding down (execa escalates to SIGKILL after 2 s): another signal ends it now, with this
-	// code. Without a listener here, execa's exit hook would re-raise that signal and the process would die of it.
-	const exitNow = () => process.exit(code);
-	process.on('SIGINT', exitNow);
-	process.on('SIGTERM', exitNow);
+	// Not a top-level await: the bundle is a CommonJS file (scripts/build.mjs), which cannot hold one.
+	void main(process.argv.slice(2)).then((code) => {
+		process.exitCode = code;
+		// Children may still be winding down (execa escalates to SIGKILL after 2 s): another signal ends it now, with this
+		// code. Without a listener here, execa's exit hook would re-raise that signal and the process would die of it.
+		const exitNow = () => process.exit(code);
+		process.on('SIGINT', exitNow);
+		process.on('SIGTERM', exitNow);
+	});
 }

@@ -61,22 +61,6 @@ afterAll(async () => {
 	if (work) await rm(work, {recursive: true, force: true});
 });
 
-/** Output files reachable from `start` through static imports only (what Node loads before any code of `start` runs). */
-function staticClosure(start: string[]): Set<string> {
-	const seen = new Set<string>();
-	const queue = [...start];
-	while (queue.length > 0) {
-		const file = queue.pop()!;
-		if (seen.has(file)) continue;
-		seen.add(file);
-		for (const entry of metafile.outputs[file]?.imports ?? []) {
-			if (entry.kind === 'import-statement' && !entry.external) queue.push(entry.path);
-		}
-	}
-
-	return seen;
-}
-
 /** Source inputs (with bytes in the output) of a set of output files. */
 function inputsOf(outputs: Iterable<string>): string[] {
 	const inputs: string[] = [];
@@ -90,9 +74,6 @@ function inputsOf(outputs: Iterable<string>): string[] {
 }
 
 const HEAVY = /node_modules\/(?:ink|react|react-reconciler|scheduler|yoga-layout|@inkjs\/ui|@aws-sdk\/[^/]+|@smithy\/[^/]+|execa)\//;
-const HEAVY_SOURCES = /^source\/(?:app\.tsx|services\/aws\.ts|services\/docker\.ts|doctor\/)/;
-/** The shim modules through which ESM chunks load a vendor bundle (scripts/build.mjs): loading one loads its vendor file. */
-const VENDOR_SHIM = /^vendor-shim:/;
 
 function outputKey(absolute: string): string | undefined {
 	return Object.keys(metafile.outputs).find((key) => outputPath(key) === absolute);
@@ -103,15 +84,16 @@ describe('npm pack', () => {
 		const files = packed.files.map((file) => file.path).sort();
 		const allowed = (file: string) =>
 			/^dist\/(?:[\w-]+\/)*[\w.-]+\.js$/.test(file) ||
-			/^dist\/vendor\/[\w-]+\.cjs$/.test(file) ||
+			/^dist\/(?:vendor\/)?[\w-]+\.cjs$/.test(file) ||
 			file === 'dist/THIRD_PARTY_NOTICES.md' ||
 			file === 'package.json' ||
 			file === 'readme.md' ||
 			/^licen[cs]e(?:\.md|\.txt)?$/i.test(file);
 		expect(files.filter((file) => !allowed(file))).toEqual([]);
 		expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/THIRD_PARTY_NOTICES.md', 'package.json', 'readme.md']));
-		expect(files.some((file) => file.startsWith('dist/chunks/'))).toBe(true);
-		// The vendor bundles (Ink, the AWS SDK, execa, yaml) that the ESM chunks load with a code cache.
+		// The application, one file that dist/cli.js runs for everything but --version.
+		expect(files.filter((file) => /^dist\/app-[\w]+\.cjs$/.test(file))).toHaveLength(1);
+		// The vendor bundles (Ink, the AWS SDK, execa, yaml) that the application loads with a code cache.
 		expect(files.filter((file) => file.startsWith('dist/vendor/')).map((file) => /^dist\/vendor\/([a-z]+)-/.exec(file)?.[1]).sort()).toEqual(['aws', 'execa', 'ink', 'yaml']);
 		expect(files.filter((file) => /\.(?:map|tsx?|mts|cts)$/.test(file) || /^(?:source|test|scripts)\//.test(file))).toEqual([]);
 		// Every JavaScript output of the build is in the tarball, and nothing else from dist/.
@@ -154,20 +136,20 @@ describe('npm pack', () => {
 		const empty = path.join(work, 'empty');
 		await mkdir(empty);
 		await copyFile(path.join(work, packed.filename), path.join(empty, packed.filename));
-		const {stdout} = await run('npx', ['--yes', `./${packed.filename}`, '--version'], {
-			cwd: empty,
-			timeout: 90_000,
-			env: {
-				...process.env,
-				// offline: npm fails if it would need the registry, so this also proves nothing is left to download.
-				npm_config_offline: 'true',
-				npm_config_cache: path.join(work, 'npm-cache'),
-				npm_config_update_notifier: 'false',
-				npm_config_fund: 'false',
-				npm_config_audit: 'false',
-			},
-		});
+		const env = {
+			...process.env,
+			// offline: npm fails if it would need the registry, so this also proves nothing is left to download.
+			npm_config_offline: 'true',
+			npm_config_cache: path.join(work, 'npm-cache'),
+			npm_config_update_notifier: 'false',
+			npm_config_fund: 'false',
+			npm_config_audit: 'false',
+		};
+		const {stdout} = await run('npx', ['--yes', `./${packed.filename}`, '--version'], {cwd: empty, timeout: 90_000, env});
 		expect(stdout.trim()).toBe(version);
+		// Through npm's bin link: the application bundle is found next to the real dist/cli.js.
+		const help = await run('npx', ['--yes', `./${packed.filename}`, 'login', '--help'], {cwd: empty, timeout: 90_000, env});
+		expect(help.stdout).toContain('ecr-setup login');
 	}, 120_000);
 
 	it('loads every package of every vendor bundle from the unpacked tarball', async () => {
@@ -205,7 +187,7 @@ describe('npm pack', () => {
 			);
 			expect(failure.code, round).toBe(1);
 			expect((JSON.parse(failure.stdout!) as {error: {code: string}}).error.code, round).toBe('aws.network');
-			expect((await readdir(cache)).map((name) => /^([a-z]+)-/.exec(name)?.[1]), round).toEqual(['aws']);
+			expect((await readdir(cache)).map((name) => /^([a-z]+)-/.exec(name)?.[1]).sort(), round).toEqual(['app', 'aws']);
 		}
 	}, 90_000);
 });
@@ -292,33 +274,84 @@ describe('the wizard from the bundle', () => {
 });
 
 describe('the bundle layout', () => {
-	/** dist/cli.js, and the chunk holding source/cli.tsx, which it imports for everything but --version. */
+	/** dist/cli.js, and the application bundle it runs. */
 	const entry = () => outputKey(path.join(packageDir, 'dist', 'cli.js'))!;
-	const cli = () => Object.keys(metafile.outputs).find((key) => metafile.outputs[key]!.entryPoint === 'source/cli.tsx')!;
+	const app = () => Object.keys(metafile.outputs).find((key) => metafile.outputs[key]!.entryPoint === 'source/cli.tsx')!;
 
-	it('statically imports nothing heavy from dist/cli.js or the CLI entry chunk', () => {
-		expect(entry()).toBeDefined();
-		expect(cli()).toBeDefined();
-		expect(staticClosure([entry()])).toEqual(new Set([entry()]));
-		const heavy = inputsOf(staticClosure([entry(), cli()])).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input) || VENDOR_SHIM.test(input));
-		expect(heavy).toEqual([]);
-	});
-
-	it('keeps the AWS SDK and the doctor out of what the first wizard frame loads', () => {
-		// cli.tsx imports ink, react, app and the service factory before the first render; the SDK and the doctor must come later.
-		const firstFrame = Object.keys(metafile.outputs).filter((key) =>
-			['source/app.tsx', 'source/services/index.ts'].includes(metafile.outputs[key]!.entryPoint ?? ''),
+	/**
+	 * Runs the built CLI with a preload that records, in order, every file under dist/ read through fs.readFileSync
+	 * (how the application and vendor bundles are loaded) and the moment the first frame of the wizard is written.
+	 */
+	async function traced(args: string[], options: {terminal?: boolean} = {}): Promise<string[]> {
+		const preload = path.join(work, 'trace-reads.cjs');
+		await writeFile(
+			preload,
+			[
+				"const fs = require('node:fs');",
+				"const {syncBuiltinESMExports} = require('node:module');",
+				'const read = fs.readFileSync;',
+				'const note = (line) => fs.appendFileSync(process.env.ECR_SETUP_TRACE, line + "\\n");',
+				'fs.readFileSync = function (file, ...rest) {',
+				"\tif (typeof file === 'string' && file.startsWith(process.env.ECR_SETUP_TRACE_DIST)) note('read ' + file.slice(process.env.ECR_SETUP_TRACE_DIST.length + 1));",
+				'\treturn read.call(this, file, ...rest);',
+				'};',
+				'const write = process.stdout.write;',
+				'let framed = false;',
+				'process.stdout.write = function (chunk, ...rest) {',
+				"\tif (!framed && String(chunk).includes('Welcome to ecr-setup')) { framed = true; note('frame'); }",
+				'\treturn write.call(this, chunk, ...rest);',
+				'};',
+				'syncBuiltinESMExports();',
+			].join('\n'),
 		);
-		expect(firstFrame).toHaveLength(2);
-		const inputs = inputsOf(staticClosure([entry(), cli(), ...firstFrame]));
-		// Ink and React come from the ink vendor bundle, through its shims; the ESM chunks hold none of their code.
-		expect(inputs).toEqual(expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:react']));
-		expect(inputs.filter((input) => HEAVY.test(input))).toEqual([]);
-		expect(inputs.filter((input) => /^vendor-shim:(?:@aws-sdk|@smithy|execa)/.test(input) || input.startsWith('source/doctor/'))).toEqual([]);
+		const trace = path.join(work, `trace-${args.join('-') || 'wizard'}.txt`);
+		await writeFile(trace, '');
+		const dist = path.join(packageDir, 'dist');
+		const env = {
+			PATH: process.env['PATH'],
+			HOME: path.join(work, 'home-trace'),
+			TERM: 'xterm-256color',
+			NO_COLOR: '1',
+			NODE_OPTIONS: `--require ${preload}`,
+			ECR_SETUP_TRACE: trace,
+			ECR_SETUP_TRACE_DIST: dist,
+			AWS_ACCESS_KEY_ID: 'AKIAPACKAGETEST00000',
+			AWS_SECRET_ACCESS_KEY: 'package-test-not-a-secret',
+			AWS_REGION: 'us-east-1',
+			AWS_ENDPOINT_URL: 'https://127.0.0.1:9',
+			AWS_EC2_METADATA_DISABLED: 'true',
+		};
+		const bin = path.join(dist, 'cli.js');
+		if (options.terminal) {
+			await inTerminal(`'${process.execPath}' '${bin}'`, env, (text) => /Welcome to ecr-setup|Unexpected error/.test(text), 30_000);
+		} else {
+			await run(process.execPath, [bin, ...args], {cwd: work, timeout: 30_000, env});
+		}
+
+		return (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+	}
+
+	it('dist/cli.js imports only Node built-ins, and holds only the entry and the code-cache loader (with its debug log)', () => {
+		expect(entry()).toBeDefined();
+		expect(app()).toBeDefined();
+		expect(metafile.outputs[entry()]!.imports.filter((entry) => !entry.path.startsWith('node:'))).toEqual([]);
+		expect(inputsOf([entry()]).filter((input) => !input.startsWith('ecr-setup:')).sort()).toEqual(['source/lib/compile-cache.ts', 'source/lib/log.ts']);
+		// The application bundle holds none of the heavy packages itself: it reads them from dist/vendor/.
+		expect(inputsOf([app()]).filter((input) => HEAVY.test(input))).toEqual([]);
+		expect(inputsOf([app()])).toEqual(expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:./source/services/sdk-ecr.ts', 'vendor-shim:execa']));
 	});
 
-	it('loads neither Ink nor the SDK for --version and --help (as traced in Node)', async () => {
-		// A module-loader hook records every file Node loads; it runs in the hooks thread, so it appends to a file.
+	it('reads the Ink bundle, and neither the AWS SDK nor execa nor yaml, before the first wizard frame', async () => {
+		const lines = await traced([], {terminal: true});
+		const frame = lines.indexOf('frame');
+		expect(frame, lines.join('\n')).toBeGreaterThan(0);
+		const before = lines.slice(0, frame).map((line) => line.replace(/^read /, '').replace(/-[\w]+\.cjs$/, ''));
+		expect(before).toEqual(expect.arrayContaining(['app', 'vendor/ink']));
+		expect(before.filter((file) => /vendor\/(?:aws|execa|yaml)/.test(file))).toEqual([]);
+	}, 40_000);
+
+	it('answers --version from dist/cli.js alone, and reads no vendor bundle for --help', async () => {
+		// A module-loader hook records every module file Node loads; it runs in the hooks thread, so it appends to a file.
 		const hooks = path.join(work, 'trace-hooks.mjs');
 		const register = path.join(work, 'trace-register.mjs');
 		await writeFile(
@@ -330,31 +363,24 @@ describe('the bundle layout', () => {
 		);
 		await writeFile(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
 		const bin = path.join(packageDir, 'dist', 'cli.js');
-		for (const args of [['--version'], ['--help'], ['login', '--help']]) {
-			const trace = path.join(work, `trace-${args.join('')}.txt`);
-			await writeFile(trace, '');
-			const {stdout} = await run(process.execPath, ['--import', pathToFileURL(register).href, bin, ...args], {
-				cwd: work,
-				timeout: 30_000,
-				env: {...process.env, ECR_SETUP_TRACE: trace, NO_COLOR: '1'},
-			});
-			if (args[0] === '--version') expect(stdout.trim()).toBe(version);
-			else expect(stdout).toContain('Usage');
-			const loaded = (await readFile(trace, 'utf8'))
-				.split('\n')
-				.filter((line) => line.startsWith('file:'))
-				.map((url) => fileURLToPath(url))
-				.filter((file) => file.startsWith(path.join(packageDir, 'dist')));
-			expect(loaded, args.join(' ')).toContain(bin);
-			// --version is answered by dist/cli.js alone, before any other module is read.
-			if (args[0] === '--version') expect(loaded).toEqual([bin]);
-			const keys = loaded.map((file) => {
-				const key = outputKey(file);
-				expect(key, `${file} is not an output of the build`).toBeDefined();
-				return key!;
-			});
-			const heavy = inputsOf(keys).filter((input) => HEAVY.test(input) || HEAVY_SOURCES.test(input) || VENDOR_SHIM.test(input));
-			expect(heavy, args.join(' ')).toEqual([]);
+		const trace = path.join(work, 'trace-modules.txt');
+		await writeFile(trace, '');
+		const {stdout} = await run(process.execPath, ['--import', pathToFileURL(register).href, bin, '--version'], {
+			cwd: work,
+			timeout: 30_000,
+			env: {...process.env, ECR_SETUP_TRACE: trace},
+		});
+		expect(stdout.trim()).toBe(version);
+		const modules = (await readFile(trace, 'utf8'))
+			.split('\n')
+			.filter((line) => line.startsWith('file:'))
+			.map((url) => fileURLToPath(url))
+			.filter((file) => file.startsWith(path.join(packageDir, 'dist')));
+		expect(modules).toEqual([bin]);
+		expect(await traced(['--version'])).toEqual([]);
+		for (const args of [['--help'], ['login', '--help'], ['doctor', '--help']]) {
+			const reads = await traced(args);
+			expect(reads.map((line) => line.replace(/-[\w]+\.cjs$/, '')), args.join(' ')).toEqual(['read app']);
 		}
 	}, 60_000);
 });
