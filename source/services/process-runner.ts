@@ -111,8 +111,11 @@ export function createProcessRunner(): ProcessRunner {
 		interactive: async (file, args, options = {}) => logged('interactive', file, args, options, async () => runner.interactive(file, args, options)),
 		which: async (command, options) => runner.which(command, options),
 		warm() {
-			// A failure here shows again, and is reported, on the real spawn.
-			loadExeca().catch(() => undefined);
+			// setImmediate: only once the current work has gone idle (waiting on the network), not in its middle. A failure
+			// here shows again, and is reported, on the real spawn.
+			setImmediate(() => {
+				loadExeca().catch(() => undefined);
+			});
 		},
 	};
 }
