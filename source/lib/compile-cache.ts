@@ -12,7 +12,7 @@
  *
  * ECR_SETUP_COMPILE_CACHE=0 (or off/false) turns it off; any other value is the directory to use.
  */
-import {closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -65,10 +65,24 @@ function readTrusted(file: string): Buffer | undefined {
 	}
 }
 
-function writeAtomically(file: string, data: Buffer): void {
+/** The part of a cache file name that stays the same across builds and Node versions: "aws-" for aws-LPWBF3TO.cjs. */
+function bundleStem(file: string): string {
+	const name = path.basename(file);
+	return `${/^(.+)-[A-Z0-9]{8}\.c?js$/.exec(name)?.[1] ?? name}-`;
+}
+
+/** Cached code of older builds or other Node versions of the same bundle: it would never be read again. */
+function pruneStale(dir: string, keep: string, stem: string): void {
+	for (const name of readdirSync(dir)) {
+		if (name !== keep && name.startsWith(stem) && name.endsWith('.v8cache')) rmSync(path.join(dir, name), {force: true});
+	}
+}
+
+function writeAtomically(file: string, data: Buffer, stem: string): void {
 	const dir = path.dirname(file);
 	mkdirSync(dir, {recursive: true, mode: 0o700});
 	if (!trusted(statSync(dir))) return;
+	pruneStale(dir, path.basename(file), stem);
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
 		writeFileSync(temporary, data, {mode: 0o600});
@@ -116,7 +130,7 @@ export function loadCommonJs(file: string, options: {cacheDir: string | null}): 
 		if (saved || cacheFile === undefined) return;
 		saved = true;
 		try {
-			writeAtomically(cacheFile, script.createCachedData());
+			writeAtomically(cacheFile, script.createCachedData(), bundleStem(file));
 		} catch {
 			// Read-only home, full disk, a race with another run: next time compiles again.
 		}

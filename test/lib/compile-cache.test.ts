@@ -104,10 +104,16 @@ describe('loadCommonJs', () => {
 		expect(load(3)).toMatchObject({cache: 'used', work: 3});
 	});
 
-	it('keys the cache on the file: a changed file does not get the old code', () => {
+	it('keys the cache on the file: a changed file does not get the old code, and its old cache is removed', () => {
 		load();
+		const [old] = readdirSync(cacheDir);
+		writeFileSync(path.join(cacheDir, 'other.cjs-1-2-v20.0.0-x64.v8cache'), 'another bundle', {mode: 0o600});
 		writeFileSync(file, 'exports.work = () => "changed";\nexports.where = "";\n');
 		expect(load(1)).toMatchObject({cache: 'missing', work: 'changed'});
+		const after = readdirSync(cacheDir);
+		expect(after).not.toContain(old);
+		expect(after).toContain('other.cjs-1-2-v20.0.0-x64.v8cache');
+		expect(after).toHaveLength(2);
 	});
 
 	it.runIf(process.platform !== 'win32')('never reads cached code from a directory others can write to, nor writes there', () => {
