@@ -28,6 +28,7 @@ import {ImageStep} from './steps/image-step.js';
 import {PushStep} from './steps/push-step.js';
 import {TroubleshootStep, TroubleshooterProvider, type Troubleshooter} from './steps/troubleshoot-step.js';
 import {DoneStep} from './steps/done-step.js';
+import {IdentityPrefetchProvider, startIdentityPrefetch} from './steps/identity-prefetch.js';
 
 export type {WizardOptions} from './steps/types.js';
 export type {WizardState} from './wizard/state.js';
@@ -80,6 +81,10 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 	);
 
 	const controller = useMemo(() => new AbortController(), []);
+	// Identity, asked while the welcome screen checks docker; not after a hand-over, where the flow resumes mid-way.
+	const [identityPrefetch] = useState(() =>
+		resume ? undefined : startIdentityPrefetch(services.aws, options.profile ?? services.aws.profile, controller.signal),
+	);
 	const writes = useRef(new Set<Promise<unknown>>());
 	const settled = useRef(false);
 	const [exiting, setExiting] = useState<false | 'stopping' | 'waiting-for-write'>(false);
@@ -161,38 +166,40 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 		<ServicesProvider services={services}>
 			<UiProvider value={ui}>
 				<TroubleshooterProvider value={troubleshooter}>
-					<Static items={fresh}>
-						{(entry) => (
-							<Box key={entry.id} width={width}>
-								<LogLine entry={entry} />
-							</Box>
-						)}
-					</Static>
-					<Box flexDirection="column" width={width}>
-						<Step
-							// A step is remounted when the flow comes back to it, so it starts from its first screen.
-							key={`${state.step}-${state.log.length}`}
-							state={state}
-							options={options}
-							active={!exiting}
-							signal={controller.signal}
-							{...(resumed && resumed.step === state.step ? {resumed: {pending: resumed.pending, exitCode: resumed.exitCode}} : {})}
-							position={stepPosition(state, state.step)}
-							complete={complete}
-							back={back}
-							goto={goto}
-							handOver={handOver}
-							guardWrite={guardWrite}
-							exit={exit}
-						/>
-						{exiting ? (
-							<Text>
-								{exiting === 'waiting-for-write'
-									? 'Stopping: letting the config write finish so the file is never half-written…'
-									: 'Stopping…'}
-							</Text>
-						) : null}
-					</Box>
+					<IdentityPrefetchProvider value={identityPrefetch}>
+						<Static items={fresh}>
+							{(entry) => (
+								<Box key={entry.id} width={width}>
+									<LogLine entry={entry} />
+								</Box>
+							)}
+						</Static>
+						<Box flexDirection="column" width={width}>
+							<Step
+								// A step is remounted when the flow comes back to it, so it starts from its first screen.
+								key={`${state.step}-${state.log.length}`}
+								state={state}
+								options={options}
+								active={!exiting}
+								signal={controller.signal}
+								{...(resumed && resumed.step === state.step ? {resumed: {pending: resumed.pending, exitCode: resumed.exitCode}} : {})}
+								position={stepPosition(state, state.step)}
+								complete={complete}
+								back={back}
+								goto={goto}
+								handOver={handOver}
+								guardWrite={guardWrite}
+								exit={exit}
+							/>
+							{exiting ? (
+								<Text>
+									{exiting === 'waiting-for-write'
+										? 'Stopping: letting the config write finish so the file is never half-written…'
+										: 'Stopping…'}
+								</Text>
+							) : null}
+						</Box>
+					</IdentityPrefetchProvider>
 				</TroubleshooterProvider>
 			</UiProvider>
 		</ServicesProvider>

@@ -55,6 +55,36 @@ async function pickImageAndTag(app: App): Promise<void> {
 	await app.press(ENTER);
 }
 
+describe('wizard: identity beside the welcome screen', () => {
+	it('asks STS while the welcome screen is up, and the identity step uses that answer (one call in all)', async () => {
+		const w = world();
+		const {app} = start(w.services);
+		await app.waitFor('What would you like to do?');
+		await vi.waitFor(() => expect(w.aws.getCallerIdentity).toHaveBeenCalledTimes(1));
+		expect(app.frame()).toContain('What would you like to do?');
+		await app.press(ENTER);
+		await app.waitFor('Filter regions');
+		expect(w.aws.getCallerIdentity).toHaveBeenCalledTimes(1);
+	});
+
+	it('a failed early answer is shown by the identity step, and its retry asks AWS again', async () => {
+		const getCallerIdentity = vi
+			.fn()
+			.mockRejectedValueOnce(new AwsError('The security token included in the request is expired', {kind: 'expired-credentials'}))
+			.mockResolvedValue({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, userId: 'AIDEXAMPLE', kind: 'iam-user'});
+		const w = world({aws: {getCallerIdentity}});
+		const {app} = start(w.services);
+		await app.waitFor('What would you like to do?');
+		await vi.waitFor(() => expect(getCallerIdentity).toHaveBeenCalledTimes(1));
+		await app.press(ENTER);
+		await app.waitFor('retry');
+		expect(getCallerIdentity).toHaveBeenCalledTimes(1);
+		await app.press('r');
+		await app.waitFor('Filter regions');
+		expect(getCallerIdentity).toHaveBeenCalledTimes(2);
+	});
+});
+
 describe('wizard: whole flows', () => {
 	it('happy path with an existing repository: identity, region, repository, helper, image, push, done', async () => {
 		const w = world();

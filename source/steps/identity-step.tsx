@@ -12,6 +12,7 @@ import type {Hint} from '../components/key-hints.js';
 import {awsErrorKind, explainAwsError, ssoLoginCommand, type Explanation} from '../wizard/errors.js';
 import type {StepProps} from './types.js';
 import {useMounted} from '../components/use-mounted.js';
+import {useIdentityPrefetch} from './identity-prefetch.js';
 
 export const IDENTITY_KIND_LABELS: Record<IdentityKind, string> = {
 	'iam-user': 'IAM user',
@@ -40,12 +41,14 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 	const profilesRef = useRef<AwsProfile[]>([]);
 	const picked = useRef(false);
 	const live = useMounted();
+	const prefetch = useIdentityPrefetch();
 
 	async function check(profile: string | undefined): Promise<void> {
 		setPhase({name: 'checking', profile});
 		try {
 			const aws = awsForProfile(services.aws, profile);
-			const found = await aws.getCallerIdentity({signal});
+			// The answer to the check started with the wizard, when it was for this profile; a retry asks again.
+			const found = (await prefetch?.take(profile)) ?? (await aws.getCallerIdentity({signal}));
 			if (!live.current || signal.aborted) return;
 			setIdentity(found);
 			const root = found.kind === 'root' ? ' — the root user: prefer an IAM user, role or SSO' : '';
