@@ -4,7 +4,7 @@
  */
 import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Static, Text, useInput, useStdin, useStdout, type Key} from 'ink';
-import {ServicesProvider, colorEnabled} from './services/context.js';
+import {ServicesProvider, colorEnabled, servicesForProfile} from './services/context.js';
 import type {Services} from './services/types.js';
 import {UiProvider} from './components/ui-context.js';
 import {Status, Dim} from './components/tone.js';
@@ -157,13 +157,15 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 	}, []);
 
 	const ui = useMemo(() => ({color: colorEnabled(services.env), quit}), [services.env, quit]);
+	// Once a profile is picked, docker and the credential helper run with it too (AWS_PROFILE), not only AWS calls.
+	const bound = useMemo(() => servicesForProfile(services, state.profile), [services, state.profile]);
 	const {stdout} = useStdout();
 	const width = Math.max(40, Math.min(stdout.columns || 80, 80));
 	const Step = STEPS[state.step];
 	const fresh = state.log.filter((entry) => entry.id > printedUpTo);
 
 	return (
-		<ServicesProvider services={services}>
+		<ServicesProvider services={bound}>
 			<UiProvider value={ui}>
 				<TroubleshooterProvider value={troubleshooter}>
 					<IdentityPrefetchProvider value={identityPrefetch}>

@@ -85,6 +85,44 @@ describe('wizard: identity beside the welcome screen', () => {
 	});
 });
 
+describe('wizard: a profile picked in the identity step', () => {
+	it('reaches docker push and the credential helper check too (AWS_PROFILE), not only the wizard’s AWS calls', async () => {
+		const base = world();
+		const profiles = [{name: 'default'}, {name: 'prod'}] as Awaited<ReturnType<Services['aws']['listProfiles']>>;
+		const prodAws = {...base.services.aws, profile: 'prod'};
+		const prodDocker = {...base.services.docker, push: vi.fn(base.services.docker.push), tag: vi.fn(base.services.docker.tag)};
+		const prodHelper = {...base.services.helper, get: vi.fn(base.services.helper.get)};
+		const dockerWithEnv = vi.fn(() => prodDocker);
+		const helperWithEnv = vi.fn(() => prodHelper);
+		const w = world({
+			aws: {listProfiles: vi.fn(async () => profiles), withProfile: vi.fn(() => prodAws)},
+			docker: {withEnv: dockerWithEnv},
+			helper: {withEnv: helperWithEnv},
+		});
+		const {app} = start(w.services);
+		await app.waitFor('What would you like to do?');
+		await app.press(ENTER);
+		await app.waitFor('Several AWS profiles');
+		await app.press(ARROW_DOWN);
+		await app.press(ENTER);
+		await app.waitFor('Scanned 3 regions: 1 with repositories');
+		await app.press(ENTER);
+		await pickRepository(app, 'web');
+		await app.waitFor('How should docker authenticate');
+		await app.press(ENTER);
+		await app.waitFor('Write this change?');
+		await app.press('y');
+		await pickImageAndTag(app);
+		await app.waitFor('Files changed');
+		expect(dockerWithEnv).toHaveBeenCalledWith({AWS_PROFILE: 'prod'});
+		expect(helperWithEnv).toHaveBeenCalledWith({AWS_PROFILE: 'prod'});
+		expect(prodHelper.get).toHaveBeenCalledWith(HOST);
+		expect(prodDocker.push).toHaveBeenCalledWith(`${HOST}/web:dev`, expect.anything());
+		expect(w.docker.push).not.toHaveBeenCalled();
+		expect(w.helper.get).not.toHaveBeenCalled();
+	});
+});
+
 describe('wizard: whole flows', () => {
 	it('happy path with an existing repository: identity, region, repository, helper, image, push, done', async () => {
 		const w = world();

@@ -20,6 +20,21 @@ export function awsForProfile(aws: AwsService, profile: string | undefined): Aws
 	return aws.withProfile(profile);
 }
 
+/**
+ * Every service bound to a profile picked in the wizard: AWS calls use it, and docker and the credential helper run
+ * with AWS_PROFILE set to it, since docker-credential-ecr-login takes its credentials from docker's environment.
+ */
+export function servicesForProfile(services: Services, profile: string | undefined): Services {
+	if (!profile || profile === services.aws.profile) return services;
+	const env = {AWS_PROFILE: profile};
+	return {
+		...services,
+		aws: awsForProfile(services.aws, profile),
+		docker: services.docker.withEnv?.(env) ?? services.docker,
+		helper: services.helper.withEnv?.(env) ?? services.helper,
+	};
+}
+
 export function useAws(profile: string | undefined): AwsService {
 	const {aws} = useServices();
 	return useMemo(() => awsForProfile(aws, profile), [aws, profile]);

@@ -359,5 +359,12 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		return {ok: false, message, ...(logExcerpt ? {logExcerpt} : {})};
 	}
 
-	return {find, platform, installPlans, install, get: getCredentials};
+	return {
+		find,
+		platform,
+		installPlans,
+		install,
+		get: getCredentials,
+		withEnv: (extra) => createCredentialHelperService({...options, env: {...env, ...extra}}),
+	};
 }

@@ -341,6 +341,8 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			const result = await run(['logout', registry]);
 			if (result.exitCode !== 0) throw commandFailure(`docker logout ${registry}`, result);
 		},
+
+		withEnv: (env) => createDockerService({...options, env: {...options.env, ...env}}),
 	};
 }
 

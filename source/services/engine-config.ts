@@ -224,5 +224,6 @@ export function createEngineDockerService(options: {runner: ProcessRunner; env: 
 		push: async (ref, pushOptions) => (await pick()).push(ref, pushOptions),
 		login: async (registry, username, password) => (await pick()).login(registry, username, password),
 		logout: async (registry) => (await pick()).logout(registry),
+		withEnv: (env) => createEngineDockerService({...options, env: {...options.env, ...env}}),
 	};
 }

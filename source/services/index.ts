@@ -24,12 +24,14 @@ export function createServices(options: ServiceOptions = {}): Services {
 	const env = options.env ?? process.env;
 	const runner = createProcessRunner();
 	const configDir = locateConfigDir({flag: options.config, env, home: os.homedir(), platform: process.platform});
+	// docker runs the credential helper with its own environment: --profile must reach it as AWS_PROFILE.
+	const childEnv = options.profile ? {...env, AWS_PROFILE: options.profile} : env;
 	return {
 		aws: createAwsService({profile: options.profile, region: options.region, env}),
-		docker: createEngineDockerService({runner, env, configDir: options.config === undefined ? undefined : configDir, engine: parseEngine(options.engine)}),
+		docker: createEngineDockerService({runner, env: childEnv, configDir: options.config === undefined ? undefined : configDir, engine: parseEngine(options.engine)}),
 		dockerConfig: createDockerConfigService({dir: configDir}),
 		// Node 20's fetch ignores HTTPS_PROXY: the release download goes through the same proxy and CA bundle as AWS calls.
-		helper: createCredentialHelperService({runner, env, fetch: createProxyFetch({env})}),
+		helper: createCredentialHelperService({runner, env: childEnv, fetch: createProxyFetch({env})}),
 		runner,
 		env,
 		now: () => new Date(),

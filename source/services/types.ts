@@ -220,6 +220,11 @@ export interface DockerService {
 	/** Password goes to `--password-stdin`. */
 	login(registry: string, username: string, password: string): Promise<{message: string}>;
 	logout(registry: string): Promise<void>;
+	/**
+	 * The same service with more environment for docker, e.g. AWS_PROFILE for the credential helper docker runs (it
+	 * inherits docker's environment). Optional: without it, docker runs with the shell's environment.
+	 */
+	withEnv?(env: Record<string, string | undefined>): DockerService;
 }
 
 // ───────────────────────────── docker config file ─────────────────────────────
@@ -335,6 +340,8 @@ export interface CredentialHelperService {
 	install(plan: InstallPlan, options?: {onLine?: (line: string) => void; signal?: AbortSignal}): Promise<HelperInfo>;
 	/** Run `docker-credential-<name> get` for host; the secret is read and dropped, never returned. */
 	get(host: string, name?: string): Promise<HelperGetResult>;
+	/** The same service with more environment for the helpers it runs (AWS_PROFILE). Optional, as for DockerService. */
+	withEnv?(env: Record<string, string | undefined>): CredentialHelperService;
 }
 
 // ───────────────────────────── everything together ─────────────────────────────

@@ -96,6 +96,18 @@ printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
 		expect(JSON.stringify(result)).not.toContain(SECRET);
 	});
 
+	it('withEnv runs the helper with more environment (AWS_PROFILE for a profile picked in the wizard)', async () => {
+		await script(
+			'docker-credential-ecr-login',
+			`[ "$1" = get ] || exit 2
+read -r host
+[ "$AWS_PROFILE" = "prod" ] || { echo "credentials not found in native keychain (profile: $AWS_PROFILE)"; exit 1; }
+printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
+		);
+		expect((await service().get(HOST)).ok).toBe(false);
+		expect(await service().withEnv!({AWS_PROFILE: 'prod'}).get(HOST)).toEqual({ok: true, username: 'AWS'});
+	});
+
 	it('not found: the message from stdout and the tail of the ecr-login log, redacted', async () => {
 		const logDir = path.join(cache, 'log');
 		await mkdir(logDir, {recursive: true});

@@ -183,6 +183,19 @@ describe('tag and logout', () => {
 	});
 });
 
+describe('withEnv', () => {
+	it('runs docker with the extra environment on top of the service’s own (the credential helper inherits it)', async () => {
+		const runner = createFakeRunner([
+			{file: 'docker', args: ['push', REF], lines: pushLines('success', false), check: (options) => expect(options.env).toEqual({DOCKER_HOST: 'unix:///d.sock', AWS_PROFILE: 'prod'})},
+			{file: 'docker', args: ['tag', 'a', 'b'], check: (options) => expect(options.env).toEqual({DOCKER_HOST: 'unix:///d.sock'})},
+		]);
+		const docker = createDockerService({runner, env: {DOCKER_HOST: 'unix:///d.sock'}});
+		await docker.withEnv!({AWS_PROFILE: 'prod'}).push(REF);
+		await docker.tag('a', 'b');
+		expect(runner.remaining()).toEqual([]);
+	});
+});
+
 describe('push', () => {
 	it('streams events and resolves with the digest (non-TTY capture)', async () => {
 		const events: PushEvent[] = [];
