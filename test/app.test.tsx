@@ -116,7 +116,7 @@ describe('wizard: a profile picked in the identity step', () => {
 		await app.waitFor('Files changed');
 		expect(dockerWithEnv).toHaveBeenCalledWith({AWS_PROFILE: 'prod'});
 		expect(helperWithEnv).toHaveBeenCalledWith({AWS_PROFILE: 'prod'});
-		expect(prodHelper.get).toHaveBeenCalledWith(HOST);
+		expect(prodHelper.get).toHaveBeenCalledWith(HOST, undefined, {signal: expect.any(AbortSignal)});
 		expect(prodDocker.push).toHaveBeenCalledWith(`${HOST}/web:dev`, expect.anything());
 		expect(w.docker.push).not.toHaveBeenCalled();
 		expect(w.helper.get).not.toHaveBeenCalled();
@@ -168,7 +168,7 @@ describe('wizard: whole flows', () => {
 		expect(done).toContain(`✔ Identity: arn:aws:iam::${ACCOUNT}:user/dev (IAM user, account ${ACCOUNT})`);
 		expect(done).toContain(`✔ Repository: ${HOST}/web`);
 		expect(w.dockerConfig.apply).toHaveBeenCalledTimes(1);
-		expect(w.helper.get).toHaveBeenCalledWith(HOST);
+		expect(w.helper.get).toHaveBeenCalledWith(HOST, undefined, {signal: expect.any(AbortSignal)});
 		expect(w.docker.tag).toHaveBeenCalledWith('my-app:dev', `${HOST}/web:dev`);
 		expect(w.docker.push).toHaveBeenCalledWith(`${HOST}/web:dev`, expect.objectContaining({signal: expect.any(AbortSignal)}));
 
@@ -268,7 +268,7 @@ describe('wizard: whole flows', () => {
 		expect(await readFile(join(dir, backups[0]!), 'utf8')).toBe(original);
 		expect(done.replaceAll(' ', '')).toContain(`(backup:${join(dir, backups[0]!)})`);
 		expect(done).toContain('verified');
-		expect(w.helper.get).toHaveBeenCalledWith(HOST);
+		expect(w.helper.get).toHaveBeenCalledWith(HOST, undefined, {signal: expect.any(AbortSignal)});
 		expect(w.docker.push).not.toHaveBeenCalled();
 	});
 

@@ -63,7 +63,7 @@ export const configureHelperCommand: CommandDefinition = {
 		if (applied && helper) {
 			for (const host of hosts) {
 				try {
-					const result = await services.helper.get(host, HELPER);
+					const result = await services.helper.get(host, HELPER, {signal: context.signal});
 					verified = (verified ?? true) && result.ok;
 					if (result.ok) io.out(`Verified: docker-credential-ecr-login returned credentials for ${host}.`);
 					else

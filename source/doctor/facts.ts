@@ -243,7 +243,7 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 	const [configDir, helperGet, installPlan, clock, token, repository, policy, tagImage, local] = await Promise.all([
 		writableDir(configDirPath),
 		helperRunnable && host && store?.kind === 'helper'
-			? gather(deadline, async () => services.helper.get(host, store.helper))
+			? gather(deadline, async (signal) => services.helper.get(host, store.helper, {signal}))
 			: Promise.resolve(notRun<HelperGetResult>('no credential helper to run')),
 		binaries['docker-credential-ecr-login']
 			? Promise.resolve(undefined)

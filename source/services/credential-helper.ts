@@ -333,13 +333,13 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		return undefined;
 	}
 
-	async function getCredentials(host: string, name = 'ecr-login'): Promise<HelperGetResult> {
+	async function getCredentials(host: string, name = 'ecr-login', getOptions: {signal?: AbortSignal} = {}): Promise<HelperGetResult> {
 		const command = helperExecutableName(name, osName);
 		const file = await runner.which(command, {env});
 		if (!file) return {ok: false, message: `${command} is not on PATH.`};
 		const logFile = name === 'ecr-login' ? ecrLoginLogPath(env, home) : undefined;
 		const offset = logFile ? await sizeOf(logFile) : 0;
-		const result = await runner.run(file, ['get'], {...runEnv, input: host, timeoutMs});
+		const result = await runner.run(file, ['get'], {...runEnv, input: host, timeoutMs, ...(getOptions.signal ? {signal: getOptions.signal} : {})});
 		if (result.exitCode === 0) {
 			try {
 				const parsed = JSON.parse(result.stdout) as {Username?: unknown};

@@ -338,8 +338,11 @@ export interface CredentialHelperService {
 	installPlans(platform: PlatformInfo): InstallPlan[];
 	/** Run a plan, streaming output lines; sudo plans need the terminal handed over by the caller. */
 	install(plan: InstallPlan, options?: {onLine?: (line: string) => void; signal?: AbortSignal}): Promise<HelperInfo>;
-	/** Run `docker-credential-<name> get` for host; the secret is read and dropped, never returned. */
-	get(host: string, name?: string): Promise<HelperGetResult>;
+	/**
+	 * Run `docker-credential-<name> get` for host; the secret is read and dropped, never returned. An abort stops the
+	 * helper (a hanging keychain prompt, say) and rejects with CancelledError.
+	 */
+	get(host: string, name?: string, options?: {signal?: AbortSignal}): Promise<HelperGetResult>;
 	/** The same service with more environment for the helpers it runs (AWS_PROFILE). Optional, as for DockerService. */
 	withEnv?(env: Record<string, string | undefined>): CredentialHelperService;
 }

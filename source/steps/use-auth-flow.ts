@@ -66,7 +66,8 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 	async function verify(method: 'helper' | 'unchanged'): Promise<void> {
 		setPhase({name: 'verifying'});
 		try {
-			const result = await services.helper.get(host);
+			// Ctrl-C stops a helper stuck on a prompt nobody can see, instead of waiting out its time limit.
+			const result = await services.helper.get(host, undefined, {signal});
 			if (!alive()) return;
 			if (result.ok) {
 				finishHelper(true, method);

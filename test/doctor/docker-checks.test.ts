@@ -1,7 +1,7 @@
 /** The docker.* checks, each on a machine built in the failing state: real config files, fake binaries on PATH. */
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {runDoctor} from '../../source/doctor/run-doctor.js';
 import type {CheckId, CheckResult, DoctorReport} from '../../source/doctor/types.js';
 import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine, type MachineOptions} from './machine.js';
@@ -256,6 +256,19 @@ exit 1
 		expect(works.detail).toContain('credentials not found in native keychain');
 		expect(works.detail).toContain('its log says:');
 		expect(works.detail).toContain('not authorized to perform: ecr:GetAuthorizationToken');
+	});
+
+	it('a helper that never answers is reported as timed out, and stopped then rather than left running', async () => {
+		machine = await makeMachine({config: {credHelpers: {[HOST]: 'ecr-login'}}});
+		const pidFile = path.join(machine.root, 'helper.pid');
+		await machine.addBinary('docker-credential-ecr-login', `#!/bin/sh\necho $$ > '${pidFile}'\nexec /bin/sleep 30\n`);
+		const started = Date.now();
+		const report = await runDoctor(machine.services, {registry: HOST}, {platform: 'linux', callTimeoutMs: 300});
+		expect(Date.now() - started).toBeLessThan(10_000);
+		const works = check(report, 'docker.helper-works');
+		expect(works.detail).toMatch(/timed out|did not answer/);
+		const pid = Number((await readFile(pidFile, 'utf8')).trim());
+		await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), {timeout: 5000});
 	});
 
 	it('offers a login when another helper has no credentials for the host', async () => {

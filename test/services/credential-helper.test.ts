@@ -8,7 +8,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CancelledError, UserError} from '../../source/lib/errors.js';
 import {createCredentialHelperService, ecrLoginLogPath, redactTokenLike} from '../../source/services/credential-helper.js';
 import {createProcessRunner} from '../../source/services/process-runner.js';
@@ -94,6 +94,20 @@ printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
 		const result = await service().get(HOST);
 		expect(result).toEqual({ok: true, username: 'AWS'});
 		expect(JSON.stringify(result)).not.toContain(SECRET);
+	});
+
+	it('an abort stops a helper that never answers (a keychain prompt nobody sees), at once', async () => {
+		const pidFile = path.join(root, 'helper.pid');
+		await script('docker-credential-ecr-login', `echo $$ > '${pidFile}'\nexec /bin/sleep 30`);
+		const controller = new AbortController();
+		const started = Date.now();
+		const pending = service().get(HOST, 'ecr-login', {signal: controller.signal});
+		await vi.waitFor(async () => expect((await readFile(pidFile, 'utf8').catch(() => '')).trim()).not.toBe(''), {timeout: 5000});
+		controller.abort();
+		await expect(pending).rejects.toBeInstanceOf(CancelledError);
+		expect(Date.now() - started).toBeLessThan(5000);
+		const pid = Number((await readFile(pidFile, 'utf8')).trim());
+		await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), {timeout: 5000});
 	});
 
 	it('withEnv runs the helper with more environment (AWS_PROFILE for a profile picked in the wizard)', async () => {
