@@ -5,7 +5,7 @@ import {detectEngine, type EngineName} from '../lib/engines.js';
 import {errorMessage} from '../lib/errors.js';
 import {colorDiff} from '../lib/format.js';
 import {analyseSudo} from '../lib/sudo.js';
-import {createEngineConfigService, findEngines} from '../services/engine-config.js';
+import {findEngines} from '../services/engine-config.js';
 import type {ConfigChange} from '../services/types.js';
 import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
 import type {CommandContext, CommandDefinition} from './types.js';
@@ -123,7 +123,7 @@ function noteSudo(context: CommandContext): void {
 /** podman's auth file, or Finch's finch.yaml and config.json: the same diff, consent, backup and atomic write as for docker. */
 async function configureEngineFiles(context: CommandContext, engine: Exclude<EngineName, 'docker'>, hosts: string[]) {
 	const {services, io, options} = context;
-	const engineConfig = createEngineConfigService({env: services.env});
+	const {engineConfig} = services;
 	const helper = engine === 'podman' ? await services.helper.find(HELPER) : null;
 	if (engine === 'podman' && !helper) {
 		io.err('Warning: docker-credential-ecr-login is not on PATH; podman runs it like docker does. Install it with `ecr-setup install-helper`.');

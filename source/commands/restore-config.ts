@@ -1,4 +1,3 @@
-import {readFile} from 'node:fs/promises';
 import {createTwoFilesPatch} from 'diff';
 import {UserError} from '../lib/errors.js';
 import {colorDiff} from '../lib/format.js';
@@ -27,12 +26,7 @@ export const restoreConfigCommand: CommandDefinition = {
 			});
 		}
 
-		let backupText: string;
-		try {
-			backupText = await readFile(chosen, 'utf8');
-		} catch (error) {
-			throw new UserError(`Cannot read the backup ${chosen}.`, {code: 'config.backup-unreadable', hint: 'Check the path (ecr-setup restore-config --list).', cause: error});
-		}
+		const backupText = await services.dockerConfig.readBackup(chosen);
 
 		const current = await services.dockerConfig.read().catch(() => undefined);
 		const currentText = current?.text ?? '';

@@ -355,6 +355,18 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 		}
 	}
 
+	async function readBackupBytes(source: string): Promise<Buffer> {
+		try {
+			return await fs.readFile(source);
+		} catch (error) {
+			throw new UserError(`Cannot read the backup ${source}.`, {
+				code: 'docker.config.backup-unreadable',
+				hint: 'Check the path (ecr-setup restore-config --list shows the backups).',
+				cause: error,
+			});
+		}
+	}
+
 	async function listBackups(): Promise<Array<{path: string; createdAt: Date}>> {
 		const realPath = await resolveRealPath(configPath).catch(() => configPath);
 		const places = new Map<string, Set<string>>();
@@ -431,6 +443,10 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 
 		listBackups,
 
+		async readBackup(backupPath: string): Promise<string> {
+			return (await readBackupBytes(resolve(backupPath))).toString('utf8');
+		},
+
 		async restore(backupPath?: string): Promise<ApplyResult & {restoredFrom: string}> {
 			const source = backupPath === undefined ? (await listBackups())[0]?.path : resolve(backupPath);
 			if (!source) {
@@ -440,17 +456,7 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 				});
 			}
 
-			let bytes: Buffer;
-			try {
-				bytes = await fs.readFile(source);
-			} catch (error) {
-				throw new UserError(`Cannot read the backup ${source}.`, {
-					code: 'docker.config.backup-unreadable',
-					hint: 'Check the path (ecr-setup restore-config --list shows the backups).',
-					cause: error,
-				});
-			}
-
+			const bytes = await readBackupBytes(source);
 			// Only ever put back something docker can read.
 			parseDockerConfig(bytes, source);
 			const realPath = await resolveRealPath(configPath);

@@ -5,7 +5,7 @@ import {parseEngine} from '../lib/engines.js';
 import {createAwsService} from './aws.js';
 import {createCredentialHelperService} from './credential-helper.js';
 import {createDockerConfigService} from './docker-config.js';
-import {createEngineDockerService} from './engine-config.js';
+import {createEngineConfigService, createEngineDockerService} from './engine-config.js';
 import {createProcessRunner} from './process-runner.js';
 import {createProxyFetch} from './proxy-fetch.js';
 import type {Services} from './types.js';
@@ -30,6 +30,7 @@ export function createServices(options: ServiceOptions = {}): Services {
 		aws: createAwsService({profile: options.profile, region: options.region, env}),
 		docker: createEngineDockerService({runner, env: childEnv, configDir: options.config === undefined ? undefined : configDir, engine: parseEngine(options.engine)}),
 		dockerConfig: createDockerConfigService({dir: configDir}),
+		engineConfig: createEngineConfigService({env}),
 		// Node 20's fetch ignores HTTPS_PROXY: the release download goes through the same proxy and CA bundle as AWS calls.
 		helper: createCredentialHelperService({runner, env: childEnv, fetch: createProxyFetch({env})}),
 		runner,

@@ -2,6 +2,7 @@
  * The shared service layer: every side effect of ecr-setup goes through one of these interfaces.
  * Commands, wizard steps and doctor checks receive a `Services` object; tests hand them fakes.
  */
+import type {EngineConfigService} from './engine-config.js';
 
 // ───────────────────────────── process runner (the one module that imports execa) ─────────────────────────────
 
@@ -287,6 +288,8 @@ export interface DockerConfigService {
 	/** Backup, atomic write; throws ConfigChangedError when the file changed since it was read. */
 	apply(config: LoadedConfig, plan: EditPlan): Promise<ApplyResult>;
 	listBackups(): Promise<Array<{path: string; createdAt: Date}>>;
+	/** A backup's text (for the diff before a restore); throws a UserError when it cannot be read. */
+	readBackup(backupPath: string): Promise<string>;
 	/** Restore a backup (the newest when none is named); the current file is itself backed up first. */
 	restore(backupPath?: string): Promise<ApplyResult & {restoredFrom: string}>;
 }
@@ -353,6 +356,8 @@ export type Services = {
 	aws: AwsService;
 	docker: DockerService;
 	dockerConfig: DockerConfigService;
+	/** podman's and Finch's credential files (`configure-helper --engine podman|finch`). */
+	engineConfig: EngineConfigService;
 	helper: CredentialHelperService;
 	runner: ProcessRunner;
 	env: Record<string, string | undefined>;

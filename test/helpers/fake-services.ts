@@ -10,6 +10,7 @@ import type {
 	ProcessRunner,
 	Services,
 } from '../../source/services/types.js';
+import type {EngineConfigService} from '../../source/services/engine-config.js';
 import type {CommandIo, ConfirmOptions} from '../../source/commands/types.js';
 import {UsageError} from '../../source/lib/errors.js';
 
@@ -29,6 +30,7 @@ export type FakeServiceParts = {
 	aws?: Partial<AwsService>;
 	docker?: Partial<DockerService>;
 	dockerConfig?: Partial<DockerConfigService>;
+	engineConfig?: Partial<EngineConfigService>;
 	helper?: Partial<CredentialHelperService>;
 	runner?: Partial<ProcessRunner>;
 	env?: Record<string, string | undefined>;
@@ -38,9 +40,11 @@ export type FakeServiceParts = {
 export function createFakeServices(parts: FakeServiceParts = {}): Services {
 	return {
 		aws: strict<AwsService>('aws', {profile: undefined, ...parts.aws}),
-		docker: strict<DockerService>('docker', parts.docker ?? {}),
+		// withEnv is optional (absent: docker runs with the shell's environment); a test that binds a profile fakes it.
+		docker: strict<DockerService>('docker', {withEnv: undefined, ...parts.docker}),
 		dockerConfig: strict<DockerConfigService>('dockerConfig', parts.dockerConfig ?? {}),
-		helper: strict<CredentialHelperService>('helper', parts.helper ?? {}),
+		engineConfig: strict<EngineConfigService>('engineConfig', parts.engineConfig ?? {}),
+		helper: strict<CredentialHelperService>('helper', {withEnv: undefined, ...parts.helper}),
 		// warm() only starts loading in the background: a no-op unless a test records it.
 		runner: strict<ProcessRunner>('runner', {warm: () => undefined, ...parts.runner}),
 		env: parts.env ?? {},

@@ -449,8 +449,11 @@ describe('backups and restore', () => {
 		await fs.mkdir(dir);
 		await expect(service().restore()).rejects.toMatchObject({code: 'docker.config.no-backup'});
 		await expect(service().restore(join(dir, 'nope'))).rejects.toMatchObject({code: 'docker.config.backup-unreadable'});
+		await expect(service().readBackup(join(dir, 'nope'))).rejects.toMatchObject({code: 'docker.config.backup-unreadable'});
 		await fs.writeFile(join(dir, 'broken'), '{,}');
 		await fs.writeFile(join(dir, 'config.json'), '{}');
+		// Its text can still be shown (restore-config diffs it), but it is never put back.
+		expect(await service().readBackup(join(dir, 'broken'))).toBe('{,}');
 		await expect(service().restore(join(dir, 'broken'))).rejects.toBeInstanceOf(ConfigError);
 		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe('{}');
 	});
