@@ -36,14 +36,18 @@ export class ConfigError extends UserError {
 	readonly detail: string;
 
 	constructor(options: {file: string; line?: number; column?: number; reason: ConfigErrorReason; detail: string; hint?: string}) {
+		// file:line:column, as compilers print it (editors and terminals open it there); the next step says it in words.
 		const where = options.line === undefined ? options.file : `${options.file}:${options.line}:${options.column ?? 1}`;
-		const position = options.line === undefined ? '' : ` (line ${options.line}, column ${options.column ?? 1})`;
-		super(`${where}: ${options.detail}${position}.`, {
+		super(`${where}: ${options.detail}.`, {
 			code: 'docker.config',
 			hint:
 				options.hint ??
 				`Fix ${options.file} at that spot (docker reads it as strict JSON: no comments, no trailing commas), then run ecr-setup again. ecr-setup wrote nothing.`,
-			nextSteps: [`Open ${options.file} in an editor and go to line ${options.line ?? 1}.`],
+			nextSteps: [
+				options.line === undefined
+					? `Open ${options.file} in an editor.`
+					: `Open ${options.file} in an editor and go to line ${options.line}, column ${options.column ?? 1}.`,
+			],
 		});
 		this.name = 'ConfigError';
 		this.file = options.file;

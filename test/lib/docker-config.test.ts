@@ -117,8 +117,10 @@ describe('parseDockerConfig', () => {
 		expect(error.line).toBe(line);
 		expect(error.column).toBe(column);
 		expect(error.detail).toMatch(detail);
-		expect(error.message).toContain(`${FILE}:${line}:${column}`);
-		expect(error.message).toContain(`line ${line}, column ${column}`);
+		// The position once in the message (file:line:column), in words in the next step.
+		expect(error.message.split(`${FILE}:${line}:${column}`)).toHaveLength(2);
+		expect(error.message).not.toMatch(/\(line \d/);
+		expect(error.nextSteps).toEqual([`Open ${FILE} in an editor and go to line ${line}, column ${column}.`]);
 		expect(error.hint).toMatch(/ecr-setup wrote nothing/);
 		expect(error.code).toBe('docker.config');
 		expect(error).toBeInstanceOf(UserError);

@@ -91,7 +91,7 @@ describe('malformed config corpus', () => {
 				reason: entry.reason,
 			});
 			expect(configError.message).toContain(where);
-			expect(configError.message).toContain(`line ${entry.line}, column ${entry.column}`);
+			expect(configError.nextSteps.join('\n')).toContain(`line ${entry.line}, column ${entry.column}`);
 			expect(configError.hint).toMatch(/wrote nothing/);
 
 			const commands: string[][] = [
