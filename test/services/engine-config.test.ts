@@ -196,8 +196,11 @@ describe('Finch', () => {
 describe('configure-helper --engine podman|finch (real files, fake processes)', () => {
 	function context(options: {flags?: Record<string, unknown>; env?: Record<string, string>; found?: Record<string, string | null>; dryRun?: boolean} = {}) {
 		const which = async (command: string) => options.found?.[command] ?? null;
+		const env = {HOME: home, XDG_RUNTIME_DIR: path.join(home, 'run'), ...options.env};
 		const services = createFakeServices({
-			env: {HOME: home, XDG_RUNTIME_DIR: path.join(home, 'run'), ...options.env},
+			env,
+			// The real service, on the temp home's files.
+			engineConfig: createEngineConfigService({env}),
 			runner: {which},
 			helper: {find: async () => ({name: 'ecr-login', path: '/usr/bin/docker-credential-ecr-login'})},
 		});
