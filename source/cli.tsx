@@ -50,6 +50,7 @@ function topLevelHelp(): string {
 		formatFlags(GLOBAL_FLAGS),
 		'',
 		'Exit codes: 0 ok, 1 failed, 2 usage error, 130 interrupted (Ctrl-C), 143 terminated.',
+		'Compiled code is cached per user to start faster; ECR_SETUP_COMPILE_CACHE=0 turns that off.',
 		'Run `ecr-setup <command> --help` for a command’s own options.',
 	].join('\n');
 }
