@@ -50,6 +50,11 @@ function trusted(stats: {uid: number; mode: number}): boolean {
 	return stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
 }
 
+/** What a cache file holds code for: one line per kind of run (see runKind) that wrote or added to it. */
+const COVERS = '.covers';
+/** Enough for every command and the wizard; a cache is not rewritten for more. */
+const MAX_COVERS = 32;
+
 function readTrusted(file: string): Buffer | undefined {
 	let fd: number | undefined;
 	try {
@@ -74,15 +79,12 @@ function bundleStem(file: string): string {
 /** Cached code of older builds or other Node versions of the same bundle: it would never be read again. */
 function pruneStale(dir: string, keep: string, stem: string): void {
 	for (const name of readdirSync(dir)) {
-		if (name !== keep && name.startsWith(stem) && name.endsWith('.v8cache')) rmSync(path.join(dir, name), {force: true});
+		const stale = name !== keep && name !== `${keep}${COVERS}` && name.startsWith(stem);
+		if (stale && (name.endsWith('.v8cache') || name.endsWith(`.v8cache${COVERS}`))) rmSync(path.join(dir, name), {force: true});
 	}
 }
 
-function writeAtomically(file: string, data: Buffer, stem: string): void {
-	const dir = path.dirname(file);
-	mkdirSync(dir, {recursive: true, mode: 0o700});
-	if (!trusted(statSync(dir))) return;
-	pruneStale(dir, path.basename(file), stem);
+function writeFileAtomically(file: string, data: Buffer | string): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
 		writeFileSync(temporary, data, {mode: 0o600});
@@ -93,11 +95,34 @@ function writeAtomically(file: string, data: Buffer, stem: string): void {
 	}
 }
 
+/** The cached code, then the list of kinds of run it covers (a reader that sees the new list also sees the new code). */
+function writeCache(file: string, data: Buffer, covers: string[], stem: string): void {
+	const dir = path.dirname(file);
+	mkdirSync(dir, {recursive: true, mode: 0o700});
+	if (!trusted(statSync(dir))) return;
+	pruneStale(dir, path.basename(file), stem);
+	writeFileAtomically(file, data);
+	writeFileAtomically(`${file}${COVERS}`, `${covers.join('\n')}\n`);
+}
+
+/**
+ * The kind of run this process is, for what a cache covers: the command (`login`, `doctor`…), `help`, or `wizard`.
+ * A cache holds the code of the runs that wrote it; a run of another kind adds its code, once.
+ */
+export function runKind(argv: readonly string[]): string {
+	const command = argv.find((arg) => !arg.startsWith('-'));
+	if (command !== undefined) return command.toLowerCase().replaceAll(/[^a-z0-9-]/g, '').slice(0, 24) || 'other';
+	return argv.includes('--help') || argv.includes('-h') ? 'help' : 'wizard';
+}
+
 export type LoadResult = {
 	exports: unknown;
 	/** used: V8 took the cached code; rejected: it refused it (other V8, other source); missing: none to read; off: no cache. */
 	cache: 'used' | 'rejected' | 'missing' | 'off';
-	/** Writes what V8 has compiled so far (no-op unless cache is missing or rejected). Runs by itself on process exit. */
+	/**
+	 * Writes what V8 has compiled so far, when the cache is missing, rejected, or does not cover this kind of run yet
+	 * (no-op otherwise). Runs by itself on process exit.
+	 */
 	save: () => void;
 };
 
@@ -105,7 +130,7 @@ export type LoadResult = {
  * Runs a CommonJS file as Node would (its own require, module, exports, __filename, __dirname), with cached code when
  * there is some. When there was none or V8 rejected it, the code compiled by the end of this process is saved on exit.
  */
-export function loadCommonJs(file: string, options: {cacheDir: string | null}): LoadResult {
+export function loadCommonJs(file: string, options: {cacheDir: string | null; kind?: string}): LoadResult {
 	const started = performance.now();
 	const text = readFileSync(file, 'utf8');
 	// A #! line, as Node's own loader allows, becomes a comment (the same line count, so stack traces still match).
@@ -125,12 +150,15 @@ export function loadCommonJs(file: string, options: {cacheDir: string | null}): 
 
 	const script = new vm.Script(wrapper, {filename: file, ...(cachedData ? {cachedData} : {})});
 	const cache: LoadResult['cache'] = !cacheFile ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
-	let saved = cache === 'used' || cacheFile === undefined;
+	const kind = options.kind ?? 'default';
+	const covered = cache === 'used' && cacheFile ? (readTrusted(`${cacheFile}${COVERS}`)?.toString('utf8').split('\n').filter(Boolean) ?? []) : [];
+	// A used cache is written again only for a kind of run it does not cover yet: the new file holds both.
+	let saved = cacheFile === undefined || (cache === 'used' && (covered.includes(kind) || covered.length >= MAX_COVERS));
 	const save = () => {
 		if (saved || cacheFile === undefined) return;
 		saved = true;
 		try {
-			writeAtomically(cacheFile, script.createCachedData(), bundleStem(file));
+			writeCache(cacheFile, script.createCachedData(), [...covered, kind], bundleStem(file));
 		} catch {
 			// Read-only home, full disk, a race with another run: next time compiles again.
 		}
@@ -157,7 +185,7 @@ function cacheDirHere(): string | null {
 
 /** Runs dist/<file> (dist is where `near` is) with the code cache; its exports. */
 export function loadBundled(file: string, near: string): unknown {
-	return loadCommonJs(path.join(distDir(near), file), {cacheDir: cacheDirHere()}).exports;
+	return loadCommonJs(path.join(distDir(near), file), {cacheDir: cacheDirHere(), kind: runKind(process.argv.slice(2))}).exports;
 }
 
 const loaded = new Map<string, Record<string, unknown>>();
