@@ -3,7 +3,8 @@
  * CONNECT proxy, and the handler every AWS client uses. Proves requests go through the proxy, trust AWS_CA_BUNDLE (or the
  * profile's ca_bundle), and that NO_PROXY bypasses the proxy.
  */
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -262,6 +263,50 @@ describe('the AWS service over the real stack', () => {
 		expect(proxyLog.map((entry) => entry.target)).toEqual([`127.0.0.1:${port(serverUrl)}`]);
 		expect(serverRequests[0]!.body).toContain('Action=GetCallerIdentity');
 		expect(serverRequests[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request/);
+	});
+
+	it('refreshes an expired IAM Identity Center (sso_session) token through the proxy too', async () => {
+		// The SDK reads the config files and the token cache itself, from process.env and the home directory.
+		const home = path.join(dir, 'sso-home');
+		const cacheDir = path.join(home, '.aws', 'sso', 'cache');
+		await mkdir(cacheDir, {recursive: true});
+		const config = path.join(home, '.aws', 'config');
+		await writeFile(
+			config,
+			[
+				'[profile dev]',
+				'sso_session = corp',
+				'sso_account_id = 123456789012',
+				'sso_role_name = Dev',
+				'region = us-east-1',
+				'[sso-session corp]',
+				'sso_start_url = https://corp.awsapps.com/start',
+				'sso_region = us-east-1',
+				'sso_registration_scopes = sso:account:access',
+			].join('\n'),
+		);
+		const hour = 3600_000;
+		await writeFile(
+			path.join(cacheDir, `${createHash('sha1').update('corp').digest('hex')}.json`),
+			JSON.stringify({
+				accessToken: 'expired-access-token',
+				expiresAt: new Date(Date.now() - hour).toISOString(),
+				refreshToken: 'refresh-token',
+				clientId: 'client-id',
+				clientSecret: 'client-secret',
+				registrationExpiresAt: new Date(Date.now() + 24 * hour).toISOString(),
+				region: 'us-east-1',
+				startUrl: 'https://corp.awsapps.com/start',
+			}),
+		);
+		for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) vi.stubEnv(name, '');
+		vi.stubEnv('HOME', home);
+		vi.stubEnv('AWS_CONFIG_FILE', config);
+		vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(home, '.aws', 'credentials'));
+		const aws = createAwsService({profile: 'dev', env: {...baseEnv(), HOME: home, AWS_CONFIG_FILE: config, HTTPS_PROXY: proxyUrl, AWS_CA_BUNDLE: caPath}});
+		// Nothing on the other side of the proxy answers for AWS: the call fails, after the refresh was sent through it.
+		await expect(aws.getCallerIdentity({region: 'us-east-1'})).rejects.toThrow();
+		expect(proxyLog.map((entry) => entry.target)).toContain('oidc.us-east-1.amazonaws.com:443');
 	});
 
 	it('applies the profile’s ca_bundle and reads the server clock from the Date header', async () => {
