@@ -5,6 +5,7 @@ import {detectEngine, type EngineName} from '../lib/engines.js';
 import {errorMessage} from '../lib/errors.js';
 import {colorDiff} from '../lib/format.js';
 import {analyseSudo} from '../lib/sudo.js';
+import {helperLogReason} from '../lib/store-errors.js';
 import {findEngines} from '../services/engine-config.js';
 import type {ConfigChange} from '../services/types.js';
 import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
@@ -69,7 +70,7 @@ export const configureHelperCommand: CommandDefinition = {
 					else
 						io.err(
 							`Warning: docker-credential-ecr-login could not get credentials for ${host}: ${result.message}` +
-								(result.logExcerpt ? `\n  From its log: ${result.logExcerpt}` : '') +
+								(helperLogReason(result.logExcerpt) ? `\n  Its log says: ${helperLogReason(result.logExcerpt)}` : '') +
 								'\n  Run `ecr-setup doctor --registry ' + host + '` to find out why.',
 						);
 				} catch (error) {

@@ -147,3 +147,25 @@ export function explainStoreError(text: string, context: {host?: string | undefi
 
 	return undefined;
 }
+
+/**
+ * The one line of a credential helper's log excerpt that says why it failed (the last error-looking line), as
+ * "msg: error" for logrus lines, shortened around the middle of a long wrapped Go error. The doctor, configure-helper
+ * and the wizard show this instead of the raw debug lines.
+ */
+export function helperLogReason(excerpt: string | undefined): string | undefined {
+	if (!excerpt) return undefined;
+	const lines = excerpt
+		.split(/\r?\n/)
+		.map((line) => line.trim())
+		.filter(Boolean);
+	const meaningful = [...lines].reverse().find((line) => /error|fail|denied|expired|unable|no |invalid/i.test(line)) ?? lines.at(-1);
+	if (!meaningful) return undefined;
+	// logrus lines: time=… level=error msg="…" error="…" — the words are in msg and error.
+	const field = (name: string) => new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(meaningful)?.[1]?.replace(/\\"/g, '"');
+	const message = field('msg');
+	const error = field('error');
+	const reason = message || error ? [message, error].filter(Boolean).join(': ') : meaningful;
+	// The root cause is at the end of a wrapped Go error: keep the head and the tail.
+	return reason.length > 320 ? `${reason.slice(0, 120)} … ${reason.slice(-190)}` : reason;
+}

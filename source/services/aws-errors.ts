@@ -256,7 +256,8 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 	switch (kind) {
 		case 'no-credentials': {
 			return make(
-				`No AWS credentials were found${profile ? ` for profile ${profile}` : ''}: ${message}`,
+				// The SDK's "Could not load credentials from any providers" says the same again.
+				`No AWS credentials were found${profile ? ` for profile ${profile}` : ''}${/could not load credentials from any providers/i.test(message) ? '.' : `: ${message}`}`,
 				'Give ecr-setup credentials: access keys with `aws configure`, IAM Identity Center with `aws configure sso`, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.',
 				[`aws configure${profileFlag(profile)}`, `aws configure sso${profileFlag(profile)}`, 'aws configure list-profiles'],
 			);
@@ -373,7 +374,8 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 			}
 
 			return make(
-				`Could not reach ${target}${via}: ${code ? `${code} — ` : ''}${message}`,
+				// Node's own message usually names the code already ("connect ECONNREFUSED 127.0.0.1:9").
+				`Could not reach ${target}${via}: ${code && !message.includes(code) ? `${code} — ` : ''}${message}`,
 				context.proxy
 					? 'Check that the proxy is up and allows this host, or exempt the host with NO_PROXY.'
 					: 'Check the network and DNS. If your network needs a proxy, set HTTPS_PROXY (and NO_PROXY for exceptions).',

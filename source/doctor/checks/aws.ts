@@ -79,7 +79,7 @@ export const awsIdentity: Check = (facts, prior) => {
 
 	if (identity.state === 'not-run') return skip(id, `skipped: ${identity.reason}`);
 	const {kind, message, name} = identity.error;
-	const label = name ? `${name}: ${message}` : message;
+	const label = name && !message.includes(name) ? `${name}: ${message}` : message;
 	if (kind === 'region-disabled') {
 		const region = facts.target.region ?? facts.aws.region.region;
 		return result(id, 'fail', `Region ${region ?? '(unknown)'} is not enabled for this account (an opt-in region): ${label}`, {

@@ -1,5 +1,5 @@
 /** Checks on the docker side: CLI, daemon, config.json, and the credential store docker will use for the registry. */
-import {explainStoreError} from '../../lib/store-errors.js';
+import {explainStoreError, helperLogReason} from '../../lib/store-errors.js';
 import {envAuthConfigs, hostnameOfAuthKey} from '../../lib/docker-config.js';
 import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../lib/registry.js';
 import {decodeBasicAuth, storedAuthExpiry} from '../../lib/token.js';
@@ -366,7 +366,7 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 	if (outcome.state !== 'ok') return result(id, 'fail', `\`${binary} get\` could not run: ${describeOutcomeProblem(outcome)}.`, null);
 	const answer = outcome.value;
 	if (answer.ok) return pass(id, `\`${binary} get\` returned credentials for ${host} (user ${answer.username})`);
-	const reason = lastLogLine(answer.logExcerpt);
+	const reason = helperLogReason(answer.logExcerpt);
 	const detail = `\`${binary} get\` failed for ${host}: ${answer.message.trim()}${reason ? `; its log says: ${reason}` : ''}`;
 	if (store.helper === ECR_LOGIN) {
 		const profile = facts.aws.profile;
@@ -398,23 +398,6 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 function logPath(facts: DoctorFacts): string {
 	const dir = facts.env['AWS_ECR_CACHE_DIR'] || '~/.ecr';
 	return `${dir}/log/ecr-login.log`;
-}
-
-function lastLogLine(excerpt: string | undefined): string | undefined {
-	if (!excerpt) return undefined;
-	const lines = excerpt
-		.split(/\r?\n/)
-		.map((line) => line.trim())
-		.filter(Boolean);
-	const meaningful = [...lines].reverse().find((line) => /error|fail|denied|expired|unable|no |invalid/i.test(line)) ?? lines.at(-1);
-	if (!meaningful) return undefined;
-	// logrus lines: time=… level=error msg="…" error="…" — the words are in msg and error.
-	const field = (name: string) => new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(meaningful)?.[1]?.replace(/\\"/g, '"');
-	const message = field('msg');
-	const error = field('error');
-	const reason = message || error ? [message, error].filter(Boolean).join(': ') : meaningful;
-	// The root cause is at the end of a wrapped Go error: keep the head and the tail.
-	return reason.length > 320 ? `${reason.slice(0, 120)} … ${reason.slice(-190)}` : reason;
 }
 
 type StoredEntry = {key: string; username: string | undefined; expiry: Date | undefined; hasAuth: boolean};
