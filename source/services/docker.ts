@@ -196,9 +196,16 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 		return runner.run(binary, [...prefix, ...args], {...base, timeoutMs, ...extra});
 	}
 
+	// cliVersion() and daemonStatus() are asked together (welcome screen, doctor): one `docker version` answers both.
+	// Shared only while it runs, so a later check (a retry) asks docker again.
+	let versionInFlight: Promise<{result: RunResult; json: VersionJson | undefined}> | undefined;
 	async function version(): Promise<{result: RunResult; json: VersionJson | undefined}> {
-		const result = await run(['version', '--format', 'json'], {timeoutMs: Math.min(timeoutMs, 15_000)});
-		return {result, json: result.notFound ? undefined : parseVersionJson(result.stdout)};
+		versionInFlight ??= run(['version', '--format', 'json'], {timeoutMs: Math.min(timeoutMs, 15_000)})
+			.then((result) => ({result, json: result.notFound ? undefined : parseVersionJson(result.stdout)}))
+			.finally(() => {
+				versionInFlight = undefined;
+			});
+		return versionInFlight;
 	}
 
 	return {

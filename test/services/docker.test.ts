@@ -66,6 +66,15 @@ describe('cliVersion', () => {
 });
 
 describe('daemonStatus', () => {
+	it('asked together with cliVersion (welcome screen, doctor), one `docker version` answers both; a later check asks again', async () => {
+		const {docker, runner} = service([versionCommand({stdout: fixture('version-ok')}), versionCommand({stdout: fixture('version-ok')})]);
+		expect(await Promise.all([docker.cliVersion(), docker.daemonStatus()])).toEqual(['28.2.2', {ok: true, serverVersion: '28.2.2'}]);
+		expect(runner.calls).toHaveLength(1);
+		expect(await docker.daemonStatus()).toEqual({ok: true, serverVersion: '28.2.2'});
+		expect(runner.calls).toHaveLength(2);
+		expect(runner.remaining()).toEqual([]);
+	});
+
 	it('ok with the server version', async () => {
 		const {docker} = service([versionCommand({stdout: fixture('version-ok')})]);
 		expect(await docker.daemonStatus()).toEqual({ok: true, serverVersion: '28.2.2'});
