@@ -201,7 +201,7 @@ function addDebugLog<T>(client: T, service: AwsServiceName, region: string): T {
 	return client;
 }
 
-export function createAwsService(options: AwsServiceOptions = {}): AwsService {
+export function createAwsService(options: AwsServiceOptions = {}, family: Map<string, AwsService> = new Map()): AwsService {
 	const env = options.env ?? process.env;
 	const now = options.now ?? (() => new Date());
 	const profile = selectedProfile(options.profile, env);
@@ -349,8 +349,17 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 	const service: AwsService = {
 		profile,
 
+		// One service per profile for the whole run (the wizard's identity step and the steps after it ask for the same
+		// one): its credentials, connections and clients are set up once.
 		withProfile(name: string) {
-			return createAwsService({...options, profile: name});
+			if (name === profile) return service;
+			let bound = family.get(name);
+			if (!bound) {
+				bound = createAwsService({...options, profile: name}, family);
+				family.set(name, bound);
+			}
+
+			return bound;
 		},
 
 		async resolveRegion() {
@@ -647,5 +656,6 @@ export function createAwsService(options: AwsServiceOptions = {}): AwsService {
 		},
 	};
 
+	if (profile !== undefined && !family.has(profile)) family.set(profile, service);
 	return service;
 }

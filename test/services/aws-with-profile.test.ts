@@ -17,4 +17,17 @@ describe('AwsService.withProfile (the wizard’s profile picker)', () => {
 		expect(first.profile).toBeUndefined();
 		expect(await first.resolveRegion()).toEqual({region: 'us-east-1', source: 'profile'});
 	});
+
+	it('gives one service per profile for the whole run, from any of them (credentials and clients are set up once)', () => {
+		const root = createAwsService({env: {}});
+		const work = root.withProfile!('work');
+		expect(root.withProfile!('work')).toBe(work);
+		expect(work.withProfile!('work')).toBe(work);
+		const prod = work.withProfile!('prod');
+		expect(root.withProfile!('prod')).toBe(prod);
+		expect(prod.withProfile!('work')).toBe(work);
+		const named = createAwsService({profile: 'dev', env: {}});
+		expect(named.withProfile!('dev')).toBe(named);
+		expect(named.withProfile!('prod').withProfile!('dev')).toBe(named);
+	});
 });
