@@ -54,7 +54,7 @@ export const configureHelperCommand: CommandDefinition = {
 			io.out(`Note: "credsStore": "${config.data.credsStore}" stays in place for other registries; credHelpers wins for these hosts.`);
 		}
 
-		const staleAuths = Object.keys(config.data.auths ?? {}).filter((key) => hosts.some((host) => key === host || key.includes(`//${host}`)));
+		const staleAuths = Object.keys(config.data.auths ?? {}).filter((key) => hosts.includes(hostnameOfAuthKey(key)));
 		if (staleAuths.length > 0) {
 			io.out(`Note: stored tokens for ${staleAuths.join(', ')} in "auths" will no longer be used.`);
 		}
