@@ -31,7 +31,8 @@ export function createTerminalIo(options: TerminalIoOptions): CommandIo {
 	const interactive = isInteractive(options.env ?? process.env, stdin, stdout);
 	return {
 		interactive,
-		color: options.color,
+		// Escape codes only where a person reads them: `… | cat` and `> report.txt` get plain text.
+		color: options.color && Boolean(stdout.isTTY),
 		out(text) {
 			if (!options.json) stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 		},

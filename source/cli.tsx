@@ -132,7 +132,7 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 		}
 
 		if (entry === undefined) {
-			const parsed = parseCommandLine(argv, [...WIZARD_FLAGS]);
+			const parsed = parseCommandLine(argv, [...WIZARD_FLAGS], undefined, env);
 			if (parsed.global.version) {
 				streams.stdout.write(`${await version()}\n`);
 				return 0;
@@ -156,7 +156,7 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 		}
 
 		const command = await entry.load();
-		const parsed = parseCommandLine(rest, command.flags, command.name);
+		const parsed = parseCommandLine(rest, command.flags, command.name, env);
 		json = parsed.global.json;
 		color = parsed.global.color;
 		if (parsed.global.help) {

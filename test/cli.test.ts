@@ -1,3 +1,6 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {main} from '../source/cli.js';
@@ -18,6 +21,27 @@ describe('cli', () => {
 		const s = streams();
 		expect(await main(['--version'], s.io, {})).toBe(0);
 		expect(s.out.join('')).toMatch(/^\d+\.\d+\.\d+\n$/);
+	});
+
+	it('colours output on a terminal only, and NO_COLOR from the environment main() is given turns it off', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'ecr-setup-cli-colour-'));
+		try {
+			const args = ['configure-helper', '--registry', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '--config', dir, '--dry-run'];
+			const env = {PATH: '', HOME: dir};
+			const terminal = streams(true);
+			expect(await main(args, terminal.io, env)).toBe(0);
+			expect(terminal.out.join('')).toContain('\u001B[');
+			const piped = streams(false);
+			expect(await main(args, piped.io, env)).toBe(0);
+			expect(piped.out.join('')).toContain('"ecr-login"');
+			expect(piped.out.join('')).not.toContain('\u001B[');
+			const noColor = streams(true);
+			expect(await main(args, noColor.io, {...env, NO_COLOR: '1'})).toBe(0);
+			expect(noColor.out.join('')).toContain('"ecr-login"');
+			expect(noColor.out.join('')).not.toContain('\u001B[');
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
 	});
 
 	it('lists every command in --help', async () => {

@@ -25,7 +25,12 @@ function toParseArgsOptions(specs: FlagSpec[]) {
 }
 
 /** Parse argv (without node and script) for a command with its own flags; global flags are accepted anywhere. */
-export function parseCommandLine(argv: string[], commandFlags: FlagSpec[], commandName?: string): ParsedCommandLine {
+export function parseCommandLine(
+	argv: string[],
+	commandFlags: FlagSpec[],
+	commandName?: string,
+	env: Record<string, string | undefined> = process.env,
+): ParsedCommandLine {
 	const specs = [...GLOBAL_FLAGS, ...commandFlags.filter((flag) => !GLOBAL_FLAGS.some((global) => global.name === flag.name))];
 	let parsed: ReturnType<typeof parseArgs>;
 	try {
@@ -57,7 +62,6 @@ export function parseCommandLine(argv: string[], commandFlags: FlagSpec[], comma
 
 	const flags: ParsedFlags = {};
 	for (const spec of commandFlags) flags[spec.name] = values[spec.name];
-	const env = process.env;
 	return {
 		global: {
 			profile: text('profile'),
@@ -67,7 +71,7 @@ export function parseCommandLine(argv: string[], commandFlags: FlagSpec[], comma
 			json: values['json'] === true,
 			yes: values['yes'] === true,
 			dryRun: values['dry-run'] === true,
-			color: values['no-color'] !== true && !('NO_COLOR' in env && env['NO_COLOR'] !== ''),
+			color: values['no-color'] !== true && !(env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== ''),
 			verbose: values['verbose'] === true,
 			help: values['help'] === true,
 			version: values['version'] === true,
