@@ -1,17 +1,11 @@
 import {stringFlag} from '../lib/args.js';
 import {UsageError, UserError} from '../lib/errors.js';
+import {commandLine} from '../lib/shell.js';
 import type {InstallMethod} from '../services/types.js';
 import type {CommandDefinition} from './types.js';
 
 const METHODS: InstallMethod[] = ['brew', 'apt', 'dnf', 'yum', 'apk', 'go', 'binary'];
 
-function quote(arg: string): string {
-	return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-}
-
-export function formatCommand(argv: readonly string[]): string {
-	return argv.map(quote).join(' ');
-}
 
 export const installHelperCommand: CommandDefinition = {
 	name: 'install-helper',
@@ -49,8 +43,8 @@ export const installHelperCommand: CommandDefinition = {
 		}
 
 		io.out(`${plan.description}`);
-		for (const before of plan.before) io.out(`  $ ${formatCommand(before)}`);
-		if (plan.command.length > 0) io.out(`  $ ${formatCommand(plan.command)}`);
+		for (const before of plan.before) io.out(`  $ ${commandLine(before)}`);
+		if (plan.command.length > 0) io.out(`  $ ${commandLine(plan.command)}`);
 		if (plan.download) io.out(`  download ${plan.download.url}\n  verify   ${plan.download.checksumUrl}`);
 		if (plan.needsSudo) io.out('This uses sudo because you are not root; sudo may ask for your password.');
 		if (context.options.dryRun) {

@@ -10,7 +10,7 @@ import {privateRegistryHost} from '../lib/registry.js';
 // The generator, its YAML library and the file helpers load when a pipeline is planned, not before the first frame.
 import {CI_KINDS, OIDC_CAPABLE, type CiAuth, type CiKind} from '../generators/ci-kinds.js';
 import {generateIdentityPolicy, type PolicyDocument} from '../generators/policy.js';
-import {commandLine} from './shell.js';
+import {commandLine} from '../lib/shell.js';
 import type {FileChange, WizardState} from './state.js';
 
 export {CI_KINDS, type CiAuth, type CiKind} from '../generators/ci-kinds.js';

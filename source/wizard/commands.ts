@@ -1,5 +1,5 @@
 /** The non-interactive commands that do what the wizard just did, for scripts and the next time. */
-import {commandLine} from './shell.js';
+import {commandLine} from '../lib/shell.js';
 import type {WizardState} from './state.js';
 
 export function equivalentCommands(state: WizardState): string[] {

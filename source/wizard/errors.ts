@@ -6,7 +6,7 @@ import type {AwsErrorKind} from '../services/types.js';
 import {classifyAwsError} from '../services/aws-errors.js';
 import {errorMessage, isUserError} from '../lib/errors.js';
 import {PushError, classifyPushFailure, explainPushFailure, type PushFailure} from '../lib/push-errors.js';
-import {commandLine} from './shell.js';
+import {commandLine} from '../lib/shell.js';
 
 export function awsErrorKind(error: unknown): AwsErrorKind {
 	return classifyAwsError(error).kind;

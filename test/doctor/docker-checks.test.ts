@@ -4,6 +4,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {runDoctor} from '../../source/doctor/run-doctor.js';
 import type {CheckId, CheckResult, DoctorReport} from '../../source/doctor/types.js';
+import type {InstallPlan} from '../../source/services/types.js';
 import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine, type MachineOptions} from './machine.js';
 
 let machine: Machine | undefined;
@@ -131,6 +132,25 @@ describe('docker.store', () => {
 		expect(store.detail).toContain('exec: "docker-credential-ecr-login": executable file not found in $PATH');
 		expect(store.fix).toMatchObject({command: 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper', action: {type: 'install-helper'}});
 		expect(check(report, 'docker.helper-works').status).toBe('skip');
+	});
+
+	it('where the only install is the verified download (no package manager), the command is ecr-setup install-helper', async () => {
+		const download: InstallPlan = {
+			method: 'binary',
+			command: [],
+			before: [],
+			needsSudo: false,
+			description: 'Download the release binary and verify its SHA-256',
+			download: {
+				url: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.0/linux-amd64/docker-credential-ecr-login',
+				checksumUrl: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.0/linux-amd64/docker-credential-ecr-login.sha256',
+				version: '0.9.0',
+			},
+		};
+		const missing = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, helper: {installPlans: () => [download]}});
+		expect(check(missing, 'docker.store').fix).toMatchObject({command: 'ecr-setup install-helper', action: {type: 'install-helper'}});
+		const fresh = await doctor({config: {}, helper: {installPlans: () => [download]}});
+		expect(check(fresh, 'docker.store').fix?.command).toBe(`ecr-setup install-helper && ecr-setup configure-helper --registry ${HOST}`);
 	});
 
 	it('names a stale credsStore "desktop" whose binary is missing, and asks before removing it', async () => {

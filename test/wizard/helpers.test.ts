@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
 import {filterByQuery, windowAround} from '../../source/wizard/filter.js';
-import {commandLine, shellQuote} from '../../source/wizard/shell.js';
+import {commandLine, shellQuote} from '../../source/lib/shell.js';
 import {describeAuth} from '../../source/wizard/auth-status.js';
 import {equivalentCommands, nextStepsFor} from '../../source/wizard/commands.js';
 import {applyPushEvent, overallProgress, type PushProgress} from '../../source/wizard/push-progress.js';

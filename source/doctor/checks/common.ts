@@ -1,5 +1,6 @@
 /** What every check family shares: the check signature, titles, and the "a prerequisite failed" skip. */
 import {relativeTime} from '../../lib/format.js';
+import {shellQuote} from '../../lib/shell.js';
 import type {DoctorFacts} from '../facts.js';
 import type {CheckFix, CheckId, CheckResult, CheckStatus} from '../types.js';
 
@@ -63,10 +64,7 @@ function firstSentence(text: string): string {
 	return sentence.length > 100 ? `${sentence.slice(0, 97)}…` : sentence;
 }
 
-/** Quote a value for a POSIX shell command shown to the user (only when it needs it). */
-export function shellQuote(value: string): string {
-	return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export {shellQuote};
 
 export function profileFlag(profileName: string | undefined): string {
 	return profileName && profileName !== 'default' ? ` --profile ${shellQuote(profileName)}` : '';

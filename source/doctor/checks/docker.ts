@@ -1,5 +1,6 @@
 /** Checks on the docker side: CLI, daemon, config.json, and the credential store docker will use for the registry. */
 import {explainStoreError, helperLogReason} from '../../lib/store-errors.js';
+import {installCommandText} from '../../lib/shell.js';
 import {envAuthConfigs, hostnameOfAuthKey} from '../../lib/docker-config.js';
 import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../lib/registry.js';
 import {decodeBasicAuth, storedAuthExpiry} from '../../lib/token.js';
@@ -20,11 +21,14 @@ function binaryOf(helper: string): string {
 	return `docker-credential-${helper}`;
 }
 
-/** The command that installs docker-credential-ecr-login here, as the helper service plans it. */
+/**
+ * The command that installs docker-credential-ecr-login here, as the helper service plans it. A download plan runs no
+ * command (ecr-setup fetches and verifies the release itself), so `ecr-setup install-helper` is what to run then.
+ */
 export function installCommand(facts: DoctorFacts): string {
 	const plan = facts.installPlan;
-	if (!plan) return 'ecr-setup install-helper';
-	return [...plan.before, plan.command].map((argv) => argv.map((part) => shellQuote(part)).join(' ')).join(' && ');
+	if (!plan || plan.command.length === 0) return 'ecr-setup install-helper';
+	return installCommandText(plan);
 }
 
 /** Point the host at ecr-login: the fix for most store problems (credHelpers beats credsStore for this host only). */
