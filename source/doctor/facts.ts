@@ -252,22 +252,25 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 					.then((platform) => services.helper.installPlans(platform)[0])
 					.catch(() => undefined),
 		target.region && identity.state !== 'error'
-			? gather(deadline, async () => services.aws.getServerClock(target.region!))
+			? gather(deadline, async (signal) => services.aws.getServerClock(target.region!, {signal}))
 			: Promise.resolve(notRun<{server: Date; local: Date}>(target.region ? awsReason : 'no region')),
 		identityOk && host && target.region
-			? gather(deadline, async () => {
-					const fetched = target.registry?.kind === 'public' ? await services.aws.getPublicAuthorizationToken() : await services.aws.getAuthorizationToken(target.region!, registryId);
+			? gather(deadline, async (signal) => {
+					const fetched =
+						target.registry?.kind === 'public'
+							? await services.aws.getPublicAuthorizationToken()
+							: await services.aws.getAuthorizationToken(target.region!, registryId, {signal});
 					return {registry: fetched.registry, expiresAt: fetched.expiresAt};
 				})
 			: Promise.resolve(notRun<{registry: string; expiresAt: Date}>(awsReason || 'no registry')),
 		identityOk && isPrivate && repositoryUsable
-			? gather(deadline, async () => services.aws.describeRepository(target.region!, target.repository!, registryId))
+			? gather(deadline, async (signal) => services.aws.describeRepository(target.region!, target.repository!, registryId, {signal}))
 			: Promise.resolve(notRun<RepositoryInfo | null>(awsReason || 'no repository to look up')),
 		identityOk && isPrivate && repositoryUsable
-			? gather(deadline, async () => services.aws.getRepositoryPolicy(target.region!, target.repository!, registryId))
+			? gather(deadline, async (signal) => services.aws.getRepositoryPolicy(target.region!, target.repository!, registryId, {signal}))
 			: Promise.resolve(notRun<string | null>(awsReason || 'no repository to look up')),
 		identityOk && isPrivate && repositoryUsable && target.tag
-			? gather(deadline, async () => services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId))
+			? gather(deadline, async (signal) => services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId, {signal}))
 			: Promise.resolve(notRun<RemoteImage | null>(awsReason || 'no tag to look up')),
 		target.image && valueOf(daemon)?.ok
 			? gather(deadline, async () => services.docker.inspectImage(target.image!))

@@ -98,6 +98,11 @@ const loadEcrPublic = once(async () => {
 	return import('./sdk-ecr-public.js');
 });
 
+/** The SDK's send/handle option for a signal, when there is one. */
+function abortWith(signal: AbortSignal | undefined): {abortSignal?: AbortSignal} {
+	return signal ? {abortSignal: signal} : {};
+}
+
 function hasName(error: unknown, ...names: string[]): boolean {
 	const name = typeof error === 'object' && error !== null ? (error as {name?: unknown}).name : undefined;
 	return typeof name === 'string' && names.includes(name);
@@ -423,13 +428,13 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 			});
 		},
 
-		async describeRepository(region, name, registryId) {
+		async describeRepository(region, name, registryId, callOptions = {}) {
 			return call(
 				'ecr',
 				region,
 				{operation: 'ecr:DescribeRepositories', repository: name, ...(registryId ? {registryId} : {})},
-				undefined,
-				async () => describeRepositoryRaw(region, name, registryId, undefined),
+				callOptions.signal,
+				async () => describeRepositoryRaw(region, name, registryId, callOptions.signal),
 			);
 		},
 
@@ -465,18 +470,19 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 			});
 		},
 
-		async describeImageTag(region, repository, tag, registryId): Promise<RemoteImage | null> {
+		async describeImageTag(region, repository, tag, registryId, callOptions = {}): Promise<RemoteImage | null> {
 			return call(
 				'ecr',
 				region,
 				{operation: 'ecr:DescribeImages', repository, ...(registryId ? {registryId} : {})},
-				undefined,
+				callOptions.signal,
 				async () => {
 					const {DescribeImagesCommand} = await loadEcr();
 					const client = await ecr(region);
 					try {
 						const output = await client.send(
 							new DescribeImagesCommand({repositoryName: repository, imageIds: [{imageTag: tag}], ...(registryId ? {registryId} : {})}),
+							abortWith(callOptions.signal),
 						);
 						const detail = output.imageDetails?.find((image) => image.imageDigest);
 						if (!detail?.imageDigest) return null;
@@ -494,18 +500,19 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 			);
 		},
 
-		async getRepositoryPolicy(region, repository, registryId) {
+		async getRepositoryPolicy(region, repository, registryId, callOptions = {}) {
 			return call(
 				'ecr',
 				region,
 				{operation: 'ecr:GetRepositoryPolicy', repository, ...(registryId ? {registryId} : {})},
-				undefined,
+				callOptions.signal,
 				async () => {
 					const {GetRepositoryPolicyCommand} = await loadEcr();
 					const client = await ecr(region);
 					try {
 						const output = await client.send(
 							new GetRepositoryPolicyCommand({repositoryName: repository, ...(registryId ? {registryId} : {})}),
+							abortWith(callOptions.signal),
 						);
 						return output.policyText ?? null;
 					} catch (error) {
@@ -516,12 +523,12 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 			);
 		},
 
-		async getAuthorizationToken(region, registryId) {
-			return call('ecr', region, {operation: 'ecr:GetAuthorizationToken', ...(registryId ? {registryId} : {})}, undefined, async () => {
+		async getAuthorizationToken(region, registryId, callOptions = {}) {
+			return call('ecr', region, {operation: 'ecr:GetAuthorizationToken', ...(registryId ? {registryId} : {})}, callOptions.signal, async () => {
 				const {GetAuthorizationTokenCommand} = await loadEcr();
 				const client = await ecr(region);
 				// registryIds is deprecated but still the only way to ask for another account's registry endpoint.
-				const output = await client.send(new GetAuthorizationTokenCommand(registryId ? {registryIds: [registryId]} : {}));
+				const output = await client.send(new GetAuthorizationTokenCommand(registryId ? {registryIds: [registryId]} : {}), abortWith(callOptions.signal));
 				if (!Array.isArray(output.authorizationData) || output.authorizationData.length === 0) {
 					throw new AwsError('ecr:GetAuthorizationToken returned no authorizationData: could not retrieve an authorization token from Amazon ECR.', {
 						kind: 'unknown',
@@ -615,9 +622,9 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 			};
 		},
 
-		async getServerClock(region) {
+		async getServerClock(region, callOptions = {}) {
 			const url = new URL(endpointUrl('ecr', region, env));
-			return call('ecr', region, {operation: 'clock check'}, undefined, async () => {
+			return call('ecr', region, {operation: 'clock check'}, callOptions.signal, async () => {
 				const {handler} = await runtime();
 				type Request = Parameters<NodeHttpHandler['handle']>[0];
 				// An unsigned GET: any answer (even an error status) carries the server's Date, and no credentials are needed.
@@ -630,7 +637,7 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 					method: 'GET',
 					headers: {host: url.host},
 				} as unknown as Request;
-				const {response} = await handler.handle(request);
+				const {response} = await handler.handle(request, abortWith(callOptions.signal));
 				const local = now();
 				const body = response.body as {resume?: () => void} | undefined;
 				body?.resume?.();

@@ -131,6 +131,9 @@ export type ListRepositoriesOptions = {
 	registryId?: string;
 };
 
+/** An abort stops the request on the wire (the doctor's per-call limit, Ctrl-C), not only the wait for it. */
+export type CallOptions = {signal?: AbortSignal};
+
 export interface AwsService {
 	/** The profile in use (flag > AWS_PROFILE > undefined = default chain). */
 	readonly profile: string | undefined;
@@ -144,13 +147,13 @@ export interface AwsService {
 	listRegions(partition?: string): string[];
 	listRepositories(region: string, options?: ListRepositoriesOptions): Promise<RepositoryInfo[]>;
 	/** null when the repository does not exist. */
-	describeRepository(region: string, name: string, registryId?: string): Promise<RepositoryInfo | null>;
+	describeRepository(region: string, name: string, registryId?: string, options?: CallOptions): Promise<RepositoryInfo | null>;
 	createRepository(region: string, input: CreateRepositoryInput): Promise<RepositoryInfo>;
 	/** The image carrying this tag, or null. */
-	describeImageTag(region: string, repository: string, tag: string, registryId?: string): Promise<RemoteImage | null>;
+	describeImageTag(region: string, repository: string, tag: string, registryId?: string, options?: CallOptions): Promise<RemoteImage | null>;
 	/** Policy JSON text, or null when the repository has none. */
-	getRepositoryPolicy(region: string, repository: string, registryId?: string): Promise<string | null>;
-	getAuthorizationToken(region: string, registryId?: string): Promise<AuthToken>;
+	getRepositoryPolicy(region: string, repository: string, registryId?: string, options?: CallOptions): Promise<string | null>;
+	getAuthorizationToken(region: string, registryId?: string, options?: CallOptions): Promise<AuthToken>;
 	/** ECR Public: always us-east-1. */
 	getPublicAuthorizationToken(): Promise<AuthToken>;
 	/** Look for a repository by name in many regions at once, bounded concurrency and time. */
@@ -159,7 +162,7 @@ export interface AwsService {
 		options?: {regions?: string[]; concurrency?: number; timeoutMs?: number; signal?: AbortSignal},
 	): Promise<RepositorySearchResult>;
 	/** The server's clock (from the HTTP Date header of a cheap call) next to ours, for skew checks. */
-	getServerClock(region: string): Promise<{server: Date; local: Date}>;
+	getServerClock(region: string, options?: CallOptions): Promise<{server: Date; local: Date}>;
 }
 
 /** What went wrong with an AWS call, classified for explanations and doctor checks. */

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {isUserError} from '../../source/lib/errors.js';
+import {CancelledError, isUserError} from '../../source/lib/errors.js';
 import {AwsError, classifyAwsError} from '../../source/services/aws-errors.js';
 import {
 	configuredEndpoint,
@@ -307,6 +307,38 @@ describe('the AWS service over the real stack', () => {
 		// Nothing on the other side of the proxy answers for AWS: the call fails, after the refresh was sent through it.
 		await expect(aws.getCallerIdentity({region: 'us-east-1'})).rejects.toThrow();
 		expect(proxyLog.map((entry) => entry.target)).toContain('oidc.us-east-1.amazonaws.com:443');
+	});
+
+	it('an abort ends ECR calls and the clock check at once, not at the request timeout (the doctor’s per-call limit)', async () => {
+		vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+		vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+		vi.stubEnv('AWS_PROFILE', '');
+		let connections = 0;
+		const onConnection = () => {
+			connections++;
+		};
+		silent.on('connection', onConnection);
+		try {
+			// The silent server accepts and never answers: without the signal each call would wait out the 15 s timeout.
+			const aws = createAwsService({env: {...baseEnv(), AWS_ENDPOINT_URL_ECR: silentUrl}});
+			const calls: Array<(signal: AbortSignal) => Promise<unknown>> = [
+				async (signal) => aws.getAuthorizationToken('eu-west-1', undefined, {signal}),
+				async (signal) => aws.describeRepository('eu-west-1', 'web', undefined, {signal}),
+				async (signal) => aws.getRepositoryPolicy('eu-west-1', 'web', undefined, {signal}),
+				async (signal) => aws.describeImageTag('eu-west-1', 'web', 'v1', undefined, {signal}),
+				async (signal) => aws.getServerClock('eu-west-1', {signal}),
+			];
+			for (const [index, start] of calls.entries()) {
+				const controller = new AbortController();
+				const pending = start(controller.signal).catch((error: unknown) => error);
+				await vi.waitFor(() => expect(connections).toBeGreaterThan(index), {timeout: 5000});
+				controller.abort();
+				const outcome = await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000))]);
+				expect(outcome, `call ${index}`).toBeInstanceOf(CancelledError);
+			}
+		} finally {
+			silent.off('connection', onConnection);
+		}
 	});
 
 	it('applies the profile’s ca_bundle and reads the server clock from the Date header', async () => {
