@@ -137,7 +137,3 @@ export function resolveTarget(parsed: ParsedInput, configuredRegion: string | un
 			: undefined;
 	return {...parsed, registry, registrySource, host, region, account, uri};
 }
-
-export function needsIdentityForTarget(parsed: ParsedInput): boolean {
-	return parsed.registry === undefined;
-}

@@ -92,10 +92,6 @@ export function locateConfigDir(input: LocateInput): string {
 	return posixPath.join(input.home, '.docker');
 }
 
-export function configFilePath(dir: string, platform: string = process.platform): string {
-	return platform === 'win32' ? win32Path.join(dir, CONFIG_FILE_NAME) : posixPath.join(dir, CONFIG_FILE_NAME);
-}
-
 /** 1-based line and column (in code points) of a UTF-16 offset. \n, \r\n and \r end a line. */
 export function lineColumnAt(text: string, offset: number): {line: number; column: number} {
 	let line = 1;

@@ -63,11 +63,6 @@ export function debug(scope: string, message: string, fields: DebugFields = {}):
 	}
 }
 
-/** Milliseconds since `start` (a Date.now() value), for duration fields. */
-export function elapsed(start: number): number {
-	return Math.round(Date.now() - start);
-}
-
 const MASK = '****';
 
 /**

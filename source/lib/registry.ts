@@ -44,10 +44,6 @@ export function parseRegistryHost(host: string): EcrRegistry | undefined {
 	};
 }
 
-export function isEcrHost(host: string): boolean {
-	return parseRegistryHost(host) !== undefined;
-}
-
 export function privateRegistryHost(
 	account: string,
 	region: string,

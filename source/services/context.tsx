@@ -44,7 +44,3 @@ export function useAws(profile: string | undefined): AwsService {
 export function colorEnabled(env: Record<string, string | undefined>): boolean {
 	return !env['NO_COLOR'] && env['TERM'] !== 'dumb';
 }
-
-export function useColor(): boolean {
-	return colorEnabled(useServices().env);
-}

@@ -95,10 +95,6 @@ export type WizardAction =
 	| {type: 'goto'; step: StepId; patch?: Partial<WizardState>; note?: string}
 	| {type: 'pending'; pending: Pending | undefined};
 
-export function flowOf(mode: WizardMode): StepId[] {
-	return FLOWS[mode];
-}
-
 /** The step after `step` for this state: the mode's order, except that a detour to fix a push returns to the push. */
 export function nextStep(state: WizardState, step: StepId): StepId {
 	if (state.pushFailure && (step === 'auth' || step === 'repository' || step === 'troubleshoot')) return 'push';
