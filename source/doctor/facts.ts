@@ -209,7 +209,8 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 	const platform = options.platform ?? process.platform;
 	const effectiveConfig = config.state === 'ok' ? config.config : emptyConfig(configDirPath);
 	const store = host ? await resolveStoreAsDocker(services, effectiveConfig, host, platform) : undefined;
-	const profileName = services.aws.profile ?? env['AWS_PROFILE'] ?? env['AWS_DEFAULT_PROFILE'];
+	// The profile ecr-setup's own calls use (--profile, else AWS_PROFILE); the SDK ignores AWS_DEFAULT_PROFILE, so must we.
+	const profileName = services.aws.profile;
 	const profile = profiles.find((entry) => entry.name === (profileName ?? 'default'));
 
 	// Binaries the checks need to know about.
