@@ -4,8 +4,8 @@
  */
 import {useEffect, useRef, useState} from 'react';
 import {useAws, useServices} from '../services/context.js';
-import type {EditPlan, HelperInfo, InstallPlan, LoadedConfig} from '../services/types.js';
-import {errorMessage} from '../lib/errors.js';
+import type {AuthToken, EditPlan, HelperInfo, InstallPlan, LoadedConfig} from '../services/types.js';
+import {errorMessage, isUserError} from '../lib/errors.js';
 import {privateRegistryHost} from '../lib/registry.js';
 import {describeAuth, type AuthStatus} from '../wizard/auth-status.js';
 import {awsErrorKind, explainAwsError} from '../wizard/errors.js';
@@ -189,21 +189,32 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 	async function login(): Promise<void> {
 		interactive.current = true;
 		setPhase({name: 'logging-in'});
+		// Two calls, two kinds of failure: AWS's is explained as AWS errors are; docker's keeps its own hint and next steps
+		// (a missing credsStore binary, a store that cannot save), which classifying it as an AWS error dropped.
+		let token: AuthToken;
 		try {
-			const token = await aws.getAuthorizationToken(region, state.repository?.registryId);
-			if (!alive()) return;
-			await services.docker.login(token.registry, token.username, token.password);
-			if (!alive()) return;
-			complete({
-				patch: {auth: {method: 'login', verified: true, expiresAt: token.expiresAt.toISOString()}},
-				summary: `Authentication: logged in to ${token.registry} until ${token.expiresAt.toISOString().slice(11, 16)} UTC (12 hours)`,
-				interactive: true,
-			});
+			token = await aws.getAuthorizationToken(region, state.repository?.registryId);
 		} catch (error) {
-			const kind = awsErrorKind(error);
-			const explanation = kind === 'unknown' ? {title: 'docker login failed', detail: errorMessage(error), nextSteps: []} : explainAwsError(kind, error, state.profile);
-			fail(explanation, () => void login());
+			if (alive()) fail(explainAwsError(awsErrorKind(error), error, state.profile), () => void login());
+			return;
 		}
+
+		if (!alive()) return;
+		try {
+			await services.docker.login(token.registry, token.username, token.password);
+		} catch (error) {
+			if (!alive()) return;
+			const explained = isUserError(error) ? {...(error.hint ? {hint: error.hint} : {}), nextSteps: error.nextSteps} : {nextSteps: []};
+			fail({title: 'docker login failed', detail: errorMessage(error), ...explained}, () => void login());
+			return;
+		}
+
+		if (!alive()) return;
+		complete({
+			patch: {auth: {method: 'login', verified: true, expiresAt: token.expiresAt.toISOString()}},
+			summary: `Authentication: logged in to ${token.registry} until ${token.expiresAt.toISOString().slice(11, 16)} UTC (12 hours)`,
+			interactive: true,
+		});
 	}
 
 	useEffect(() => {

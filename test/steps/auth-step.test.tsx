@@ -3,6 +3,7 @@ import {cleanup} from 'ink-testing-library';
 import {AuthStep, installCommandText, installHandOver} from '../../source/steps/auth-step.js';
 import type {InstallPlan, PlatformInfo} from '../../source/services/types.js';
 import {encodeBasicAuth} from '../../source/lib/token.js';
+import {UserError} from '../../source/lib/errors.js';
 import {ARROW_DOWN, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {BACKUP_PATH, CONFIG_PATH, HOST, PASSWORD, loadedConfig, world} from './wizard-fixtures.js';
@@ -277,6 +278,25 @@ describe('authentication step: one-time login', () => {
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledTimes(1);
 		});
+	});
+
+	it('a docker login failure keeps what the docker service says to do (its hint and next steps)', async () => {
+		const w = world();
+		vi.mocked(w.docker.login).mockRejectedValueOnce(
+			new UserError('docker login to the registry failed: docker-credential-desktop is not on PATH.', {
+				code: 'docker.login-helper-missing',
+				hint: 'config.json names a credential store whose program is missing.',
+				nextSteps: ['Remove "credsStore": "desktop" from ~/.docker/config.json'],
+			}),
+		);
+		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
+		await step.app.waitFor('How should docker authenticate');
+		await step.app.press(ARROW_DOWN);
+		await step.app.press(ENTER);
+		const frame = flat(await step.app.waitFor('docker login failed'));
+		expect(frame).toContain('docker-credential-desktop is not on PATH');
+		expect(frame).toContain('names a credential store whose program is missing');
+		expect(frame).toContain('Remove "credsStore": "desktop"');
 	});
 
 	it('Esc on the choice goes back', async () => {
