@@ -47,7 +47,8 @@ export const restoreConfigCommand: CommandDefinition = {
 			return {exitCode: 1, json: {restored: false, from: chosen}};
 		}
 
-		const result = await services.dockerConfig.restore(chosen);
+		// Only what the diff above showed is replaced: an edit to config.json while the question waited stops the restore.
+		const result = await services.dockerConfig.restore(chosen, current ? {shown: current.text} : {});
 		io.out(`Restored ${result.path} from ${result.restoredFrom}.${result.backupPath ? ` The replaced file was saved as ${result.backupPath}.` : ''}`);
 		return {json: {restored: true, from: result.restoredFrom, path: result.path, backup: result.backupPath ?? null}};
 	},

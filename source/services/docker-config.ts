@@ -447,7 +447,7 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 			return (await readBackupBytes(resolve(backupPath))).toString('utf8');
 		},
 
-		async restore(backupPath?: string): Promise<ApplyResult & {restoredFrom: string}> {
+		async restore(backupPath?: string, options: {shown?: string} = {}): Promise<ApplyResult & {restoredFrom: string}> {
 			const source = backupPath === undefined ? (await listBackups())[0]?.path : resolve(backupPath);
 			if (!source) {
 				throw new UserError(`There is no ecr-setup backup of ${configPath}.`, {
@@ -461,6 +461,8 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 			parseDockerConfig(bytes, source);
 			const realPath = await resolveRealPath(configPath);
 			const current = await readCurrent(realPath);
+			// What the person saw in the diff is what gets replaced, or nothing is written.
+			if (options.shown !== undefined && (current.exists ? current.bytes.toString('utf8') : '') !== options.shown) throw new ConfigChangedError(configPath);
 			if (current.exists && current.bytes.equals(bytes)) return {path: configPath, backupPath: undefined, restoredFrom: source};
 			await ensureDirectory(dirname(realPath));
 			const saved = current.exists ? await writeBackup(realPath, current.bytes) : undefined;

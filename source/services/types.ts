@@ -293,8 +293,11 @@ export interface DockerConfigService {
 	listBackups(): Promise<Array<{path: string; createdAt: Date}>>;
 	/** A backup's text (for the diff before a restore); throws a UserError when it cannot be read. */
 	readBackup(backupPath: string): Promise<string>;
-	/** Restore a backup (the newest when none is named); the current file is itself backed up first. */
-	restore(backupPath?: string): Promise<ApplyResult & {restoredFrom: string}>;
+	/**
+	 * Restore a backup (the newest when none is named); the current file is itself backed up first. With `shown` (the
+	 * config.json text the person agreed to replace, '' for none), throws ConfigChangedError if the file is not that now.
+	 */
+	restore(backupPath?: string, options?: {shown?: string}): Promise<ApplyResult & {restoredFrom: string}>;
 }
 
 // ───────────────────────────── credential helper ─────────────────────────────

@@ -445,6 +445,20 @@ describe('backups and restore', () => {
 		expect((await fs.readdir(dir)).sort()).toEqual(['config.json', 'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z']);
 	});
 
+	it('with the text the person was shown, restores only over that text', async () => {
+		await fs.mkdir(dir);
+		const backup = join(dir, 'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z');
+		await fs.writeFile(backup, '{"credsStore": "desktop"}');
+		await fs.writeFile(join(dir, 'config.json'), '{"auths": {}}');
+		// Edited while the question waited: nothing is written, and no backup is left behind.
+		await expect(service().restore(backup, {shown: '{}'})).rejects.toBeInstanceOf(ConfigChangedError);
+		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe('{"auths": {}}');
+		expect((await fs.readdir(dir)).sort()).toEqual(['config.json', 'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z']);
+		const restored = await service().restore(backup, {shown: '{"auths": {}}'});
+		expect(restored.restoredFrom).toBe(backup);
+		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe('{"credsStore": "desktop"}');
+	});
+
 	it('refuses without a backup, with an unreadable one, and with one docker could not read', async () => {
 		await fs.mkdir(dir);
 		await expect(service().restore()).rejects.toMatchObject({code: 'docker.config.no-backup'});
