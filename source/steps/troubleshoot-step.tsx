@@ -96,7 +96,8 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 	const problems = report ? report.checks.filter((check) => check.status === 'fail' || check.status === 'warn') : [];
 	const authBroken = problems.some((check) => check.status === 'fail' && AUTH_CHECKS.has(check.id));
 	const choices: Array<ListItem<Next>> = [
-		...(authBroken || problems.length > 0
+		// Only when authentication is what failed: a clock or region warning is not fixed by setting up auth again.
+		...(authBroken
 			? [{key: 'auth', label: 'Set up authentication now (credential helper or login)', value: {step: 'auth', note: 'Troubleshooter: fixing authentication'} as Next}]
 			: []),
 		...(state.pushFailure ? [{key: 'push', label: 'Retry the push', value: {step: 'push', note: 'Troubleshooter: retrying the push'} as Next}] : []),

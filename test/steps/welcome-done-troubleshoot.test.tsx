@@ -107,6 +107,14 @@ describe('troubleshoot step', () => {
 		return renderStep(Wrapped, {services: world().services, state});
 	}
 
+	it('offers to set up authentication only when an authentication check failed, not for other warnings', async () => {
+		const withoutAuthFailure = {...report, checks: report.checks.filter((check) => check.status !== 'fail')};
+		const step = renderTroubleshoot(vi.fn(async () => withoutAuthFailure));
+		const frame = flat(await step.app.waitFor('Retry the push'));
+		expect(frame).toContain('⚠ Clock: 2 min off');
+		expect(frame).not.toContain('Set up authentication now');
+	});
+
 	it('shows what failed with its fix, and after a failed push offers to fix auth or retry', async () => {
 		const troubleshooter = vi.fn(async () => report);
 		const step = renderTroubleshoot(troubleshooter);
