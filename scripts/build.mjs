@@ -53,8 +53,10 @@ export async function bundleOptions() {
 
 /**
  * yoga-layout (Ink's layout engine) decodes its wasm, which is inlined as a data: URL, with fetch() whenever fetch exists.
- * Node's first fetch() loads undici, about 45 ms before the first frame. Without fetch, the same code decodes the same
- * bytes with atob(); this makes it take that path. If a yoga release changes the code, the build says so and moves on.
+ * Node's first fetch() loads undici, about 45 ms. Without fetch, the same code decodes the same bytes with atob(); this
+ * makes it take that path. The shipped CLI no longer runs this code (the ink vendor bundle initialises yoga
+ * synchronously, see yogaSync): it serves the ESM bundles built with bundleOptions() alone, i.e. the benchmark's
+ * Ink hello-world reference and probes. If a yoga release changes the code, the build says so and moves on.
  */
 const YOGA_FETCH = 'return w||"function"!=typeof fetch?Promise.resolve()';
 const yogaWithoutFetch = {
@@ -289,9 +291,9 @@ async function buildVendors(dist, options) {
 
 /**
  * In the application bundle: `import … from 'ink'` (and the other vendored packages) reads the package from its vendor
- * file, found next to the bundle (`__filename` in CommonJS output, import.meta.url in ESM).
+ * file, found next to the bundle (its `__filename`).
  */
-function vendorShims(vendors, format = 'cjs') {
+function vendorShims(vendors) {
 	const owner = new Map(Object.entries(VENDORS).flatMap(([name, packages]) => packages.map((pkg) => [pkg, name])));
 	const loader = path.join(root, 'source', 'lib', 'compile-cache.ts');
 	return {
@@ -310,7 +312,7 @@ function vendorShims(vendors, format = 'cjs') {
 					loader: 'js',
 					contents: [
 						`import {loadVendor} from ${JSON.stringify(loader)};`,
-						`const pkg = loadVendor(${JSON.stringify(vendors.files[owner.get(args.path)])}, ${format === 'cjs' ? '__filename' : 'import.meta.url'})[${JSON.stringify(args.path)}];`,
+						`const pkg = loadVendor(${JSON.stringify(vendors.files[owner.get(args.path)])}, __filename)[${JSON.stringify(args.path)}];`,
 						'export default pkg.__esModule ? pkg.default : pkg;',
 						names.length > 0 ? `export const {${names.join(', ')}} = pkg;` : '',
 					].join('\n'),
@@ -339,7 +341,7 @@ async function buildApp(dist, options, vendors) {
 		entryNames: '[name]-[hash]',
 		outExtension: {'.js': '.cjs'},
 		outdir: dist,
-		plugins: [vendorShims(vendors, 'cjs'), ...options.plugins],
+		plugins: [vendorShims(vendors), ...options.plugins],
 	});
 	const [output] = Object.entries(result.metafile.outputs).filter(([, meta]) => meta.entryPoint);
 	const text = await readFile(path.resolve(root, output[0]), 'utf8');
@@ -387,6 +389,8 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 	const result = await build({
 		...options,
 		splitting: false,
+		// dist/cli.js holds no CommonJS code: it needs no require() of its own.
+		banner: {},
 		entryPoints: {cli: 'ecr-setup:entry'},
 		outdir: dist,
 		plugins: [entryPlugin(app), ...options.plugins],
