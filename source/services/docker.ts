@@ -6,6 +6,7 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {UserError} from '../lib/errors.js';
+import {explainStoreError} from '../lib/store-errors.js';
 import {PushError, classifyPushFailure} from '../lib/push-errors.js';
 import {createPushTracker} from '../lib/push-progress.js';
 import {redactSecrets} from '../lib/log.js';
@@ -387,10 +388,12 @@ function loginFailure(registry: string, result: RunResult, secrets: string[]): U
 	}
 
 	if (/Error saving credentials/i.test(text)) {
-		return new UserError(`docker logged in but could not save the credentials: ${line}`, {
+		// A locked keychain, wincred's size limit, an empty pass store…: the same explanations the doctor gives.
+		const known = explainStoreError(text, {host: registry});
+		return new UserError(`docker logged in but could not save the credentials: ${known?.explanation ?? line}`, {
 			code: 'docker.login-store-failed',
-			hint: 'The credential store in the docker config failed; the doctor explains the common causes.',
-			nextSteps: ['ecr-setup doctor'],
+			hint: known?.fix ?? 'The credential store in the docker config failed; the doctor explains the common causes.',
+			nextSteps: known?.command ? [known.command, 'ecr-setup doctor'] : ['ecr-setup doctor'],
 		});
 	}
 

@@ -287,6 +287,38 @@ describe('push', () => {
 describe('login', () => {
 	const loginArgs = ['login', '--username', 'AWS', '--password-stdin', HOST];
 
+	it('a credential store that refuses the token is explained as the doctor explains it (wincred, a locked keychain)', async () => {
+		const {docker} = service([
+			{
+				file: 'docker',
+				args: loginArgs,
+				result: {exitCode: 1, stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`'},
+			},
+			{
+				file: 'docker',
+				args: loginArgs,
+				result: {exitCode: 1, stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `User interaction is not allowed. (-25308)`'},
+			},
+		]);
+		const wincred: UserError = await docker.login(HOST, 'AWS', PASSWORD).then(
+			() => {
+				throw new Error('login succeeded');
+			},
+			(error: unknown) => error as UserError,
+		);
+		expect(wincred).toMatchObject({code: 'docker.login-store-failed'});
+		expect(wincred.message).toContain('stores at most 2,560 bytes');
+		const keychain: UserError = await docker.login(HOST, 'AWS', PASSWORD).then(
+			() => {
+				throw new Error('login succeeded');
+			},
+			(error: unknown) => error as UserError,
+		);
+		expect(keychain.message).toContain('keychain is locked');
+		expect(keychain.hint).toBeTruthy();
+		for (const error of [wincred, keychain]) expect(`${error.message} ${error.hint}`).not.toContain(PASSWORD);
+	});
+
 	it('sends the password on stdin only, and surfaces docker’s warning', async () => {
 		const {docker, runner} = service([
 			{
