@@ -128,6 +128,9 @@ case "$1" in
 esac
 `,
 	);
+	// The credential helper is part of the machine these scenarios describe: a fake one, so the run does not depend on
+	// whether this machine has the real one installed (the auth step then offers to configure it, not to install it).
+	await fakeExecutable(bin, 'docker-credential-ecr-login', 'case "$1" in version) echo "0.12.0" ;; *) exit 1 ;; esac\n');
 	const env: Record<string, string> = {
 		PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
 		HOME: join(dir, 'home'),
