@@ -37,7 +37,16 @@ const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const verdict = (met) => (met ? 'MET' : 'MISSED');
 
 function row(section, measure, value, compared = '', comparedValue = '', ratio = '', target = '', met = undefined) {
-	rows.push({section, measure, value, compared, comparedValue, ratio, target, result: met === undefined ? '' : verdict(met)});
+	rows.push({
+		section,
+		measure,
+		value,
+		compared,
+		comparedValue,
+		ratio,
+		target,
+		result: met === undefined ? '' : verdict(met),
+	});
 }
 
 function log(message) {
@@ -155,7 +164,9 @@ function cleanEnv(endpoint, extra = {}) {
 		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 		// ecr-setup's V8 code cache (source/lib/compile-cache.ts): filled by the warm-up runs, as by a user's first run.
 		ECR_SETUP_COMPILE_CACHE: compileCache,
-		...(endpoint ? {AWS_ENDPOINT_URL_ECR: endpoint, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_ECR_PUBLIC: endpoint} : {}),
+		...(endpoint
+			? {AWS_ENDPOINT_URL_ECR: endpoint, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_ECR_PUBLIC: endpoint}
+			: {}),
 		...extra,
 	};
 }
@@ -175,8 +186,24 @@ if (only.has('version')) {
 		{runs: RUNS, warmup: WARMUP},
 	);
 	floorMs = floor.median;
-	row('1', 'ecr-setup --version', seconds(versionRun.median), 'node -e 0', seconds(floor.median), `${(versionRun.median / floor.median).toFixed(2)}×`, '≤ 1.5×', versionRun.median <= 1.5 * floor.median);
-	row('1', 'ecr-setup --help', seconds(helpRun.median), 'node -e 0', seconds(floor.median), `${(helpRun.median / floor.median).toFixed(2)}×`);
+	row(
+		'1',
+		'ecr-setup --version',
+		seconds(versionRun.median),
+		'node -e 0',
+		seconds(floor.median),
+		`${(versionRun.median / floor.median).toFixed(2)}×`,
+		'≤ 1.5×',
+		versionRun.median <= 1.5 * floor.median,
+	);
+	row(
+		'1',
+		'ecr-setup --help',
+		seconds(helpRun.median),
+		'node -e 0',
+		seconds(floor.median),
+		`${(helpRun.median / floor.median).toFixed(2)}×`,
+	);
 }
 
 // ───────────────────────────── 2. first wizard frame in a pty ─────────────────────────────
@@ -189,7 +216,12 @@ if (only.has('frame')) {
 	const floorLine = `${quote(node)} -e ${quote("process.stdout.write('.')")}`;
 	const helloDir = path.join(work, 'ink-hello');
 	const bundle = await bundleOptions();
-	await build({...bundle, entryPoints: {hello: path.join(root, 'scripts', 'bench', 'ink-hello.mjs')}, outdir: helloDir, logLevel: 'error'});
+	await build({
+		...bundle,
+		entryPoints: {hello: path.join(root, 'scripts', 'bench', 'ink-hello.mjs')},
+		outdir: helloDir,
+		logLevel: 'error',
+	});
 	// The bundle's chunks are ESM (.js): they need the package's "type": "module" next to them.
 	writeFileSync(path.join(helloDir, 'package.json'), '{"type": "module"}\n');
 	const hello = `${quote(node)} ${quote(path.join(helloDir, 'hello.js'))}`;
@@ -207,21 +239,60 @@ if (only.has('frame')) {
 	const beforeNetwork = frame.samples.every((entry) => entry.ms < SLOW_MS);
 	// A crash draws text too: an error screen is not a first frame.
 	const crashed = [sample, ...frame.samples].find((entry) => /Unexpected error|✖ .*bug/.test(entry.text));
-	if (crashed) notes.push(`2: THE WIZARD FAILED TO START — its first screen was: ${crashed.text.trim().split('\n').slice(0, 3).join(' / ')}`);
+	if (crashed)
+		notes.push(
+			`2: THE WIZARD FAILED TO START — its first screen was: ${crashed.text.trim().split('\n').slice(0, 3).join(' / ')}`,
+		);
 	// Like for like: both through the same pty. The verdict is stricter: the pty's own cost (the pty floor minus plain
 	// `node -e 0` from section 1) is taken off the wizard's time, and what is left is compared with plain `node -e 0`.
 	const likeForLike = frame.median / floor.median;
 	const harness = floorMs === undefined ? undefined : Math.max(0, floor.median - floorMs);
 	const net = harness === undefined ? undefined : (frame.median - harness) / floorMs;
 	const ok = beforeNetwork && !crashed;
-	row('2', 'first wizard frame (pty)', seconds(frame.median), 'node -e (pty, first byte)', seconds(floor.median), `${likeForLike.toFixed(2)}×`, net === undefined ? '≤ 3×' : '', net === undefined ? likeForLike <= 3 && ok : undefined);
+	row(
+		'2',
+		'first wizard frame (pty)',
+		seconds(frame.median),
+		'node -e (pty, first byte)',
+		seconds(floor.median),
+		`${likeForLike.toFixed(2)}×`,
+		net === undefined ? '≤ 3×' : '',
+		net === undefined ? likeForLike <= 3 && ok : undefined,
+	);
 	if (net !== undefined) {
-		row('2', '  net of the pty’s own cost', seconds(frame.median - harness), 'node -e 0', seconds(floorMs), `${net.toFixed(2)}×`, '≤ 3×', net <= 3 && ok);
+		row(
+			'2',
+			'  net of the pty’s own cost',
+			seconds(frame.median - harness),
+			'node -e 0',
+			seconds(floorMs),
+			`${net.toFixed(2)}×`,
+			'≤ 3×',
+			net <= 3 && ok,
+		);
 	}
 
-	row('2', '  without the code cache (first run)', seconds(frameCold.median), 'node -e (pty, first byte)', seconds(floor.median), `${(frameCold.median / floor.median).toFixed(2)}×`);
-	row('2', '  reference: Ink hello world (pty)', seconds(inkHello.median), 'node -e (pty, first byte)', seconds(floor.median), `${(inkHello.median / floor.median).toFixed(2)}×`);
-	const firstLine = sample.text.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? '';
+	row(
+		'2',
+		'  without the code cache (first run)',
+		seconds(frameCold.median),
+		'node -e (pty, first byte)',
+		seconds(floor.median),
+		`${(frameCold.median / floor.median).toFixed(2)}×`,
+	);
+	row(
+		'2',
+		'  reference: Ink hello world (pty)',
+		seconds(inkHello.median),
+		'node -e (pty, first byte)',
+		seconds(floor.median),
+		`${(inkHello.median / floor.median).toFixed(2)}×`,
+	);
+	const firstLine =
+		sample.text
+			.split('\n')
+			.map((line) => line.trim())
+			.find((line) => line.length > 0) ?? '';
 	notes.push(
 		`2: first frame = first visible text in an 80×24 pty (script -qfec); it began "${firstLine.slice(0, 60)}". The AWS stand-in ` +
 			`held every answer ${SLOW_MS / 1000} s (${stats.calls} calls arrived: ${Object.keys(stats.operations).join(', ') || 'none'}), ` +
@@ -233,11 +304,15 @@ if (only.has('frame')) {
 
 /** The AWS CLI v2: Debian's awscli (installed here when missing and we are root), never a v1 that happens to be on PATH. */
 function findAwsCliV2() {
-	const candidates = ['/usr/bin/aws', ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'aws'))];
+	const candidates = [
+		'/usr/bin/aws',
+		...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'aws')),
+	];
 	for (const candidate of candidates) {
 		if (!existsSync(candidate)) continue;
 		const result = spawnSync(candidate, ['--version'], {encoding: 'utf8'});
-		if (/aws-cli\/2\./.test(`${result.stdout}${result.stderr}`)) return {path: candidate, version: `${result.stdout}${result.stderr}`.trim().split(' ')[0]};
+		if (/aws-cli\/2\./.test(`${result.stdout}${result.stderr}`))
+			return {path: candidate, version: `${result.stdout}${result.stderr}`.trim().split(' ')[0]};
 	}
 
 	return undefined;
@@ -261,25 +336,69 @@ if (only.has('login')) {
 		const pipeline = `${aws.path} ecr get-login-password --region ${REGION} --endpoint-url ${fast.url} | docker login --username AWS --password-stdin ${REGISTRY}`;
 		// The AWS CLI verifies against the system's CA store (Debian's botocore uses it in place of certifi); with a bundle of
 		// our CA alone it would skip loading that store, which every real use pays, and so would Node with fewer roots.
-		const systemStore = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find((file) => existsSync(file));
+		const systemStore = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find((file) =>
+			existsSync(file),
+		);
 		const cliBundle = path.join(work, 'aws-cli-ca-bundle.pem');
-		writeFileSync(cliBundle, `${systemStore ? readFileSync(systemStore, 'utf8') : ''}\n${readFileSync(certificates.ca, 'utf8')}`);
+		writeFileSync(
+			cliBundle,
+			`${systemStore ? readFileSync(systemStore, 'utf8') : ''}\n${readFileSync(certificates.ca, 'utf8')}`,
+		);
 		const cliEnv = {...env, AWS_CA_BUNDLE: cliBundle};
 		delete cliEnv.NODE_EXTRA_CA_CERTS;
 		const loginCold = run(node, [cli, 'login', '--registry', REGISTRY], {env: cold(env)});
-		const [ours, withIdentity, theirs, oursCold] = await series([loginRegistry, loginRegion, run('sh', ['-c', `set -e; ${pipeline}`], {env: cliEnv}), loginCold], {
-			runs: RUNS,
-			warmup: 1,
-		});
+		const [ours, withIdentity, theirs, oursCold] = await series(
+			[loginRegistry, loginRegion, run('sh', ['-c', `set -e; ${pipeline}`], {env: cliEnv}), loginCold],
+			{
+				runs: RUNS,
+				warmup: 1,
+			},
+		);
 		const speedup = theirs.median / ours.median;
-		row('3', 'ecr-setup login --registry HOST', seconds(ours.median), 'aws … | docker login', seconds(theirs.median), `${speedup.toFixed(2)}× faster`, '≥ 4× faster', speedup >= 4);
-		row('3', 'ecr-setup login --region R (+STS)', seconds(withIdentity.median), 'aws … | docker login', seconds(theirs.median), `${(theirs.median / withIdentity.median).toFixed(2)}× faster`);
-		row('3', '  --registry without the code cache', seconds(oursCold.median), 'aws … | docker login', seconds(theirs.median), `${(theirs.median / oursCold.median).toFixed(2)}× faster`);
-		notes.push(`3: ${aws.version} (${aws.path}) against the same loopback endpoint, same fake docker; its CA via AWS_CA_BUNDLE (the system store plus the stand-in's CA, as its real use loads the system store), ecr-setup's via NODE_EXTRA_CA_CERTS (added to Node's own roots).`);
+		row(
+			'3',
+			'ecr-setup login --registry HOST',
+			seconds(ours.median),
+			'aws … | docker login',
+			seconds(theirs.median),
+			`${speedup.toFixed(2)}× faster`,
+			'≥ 4× faster',
+			speedup >= 4,
+		);
+		row(
+			'3',
+			'ecr-setup login --region R (+STS)',
+			seconds(withIdentity.median),
+			'aws … | docker login',
+			seconds(theirs.median),
+			`${(theirs.median / withIdentity.median).toFixed(2)}× faster`,
+		);
+		row(
+			'3',
+			'  --registry without the code cache',
+			seconds(oursCold.median),
+			'aws … | docker login',
+			seconds(theirs.median),
+			`${(theirs.median / oursCold.median).toFixed(2)}× faster`,
+		);
+		notes.push(
+			`3: ${aws.version} (${aws.path}) against the same loopback endpoint, same fake docker; its CA via AWS_CA_BUNDLE (the system store plus the stand-in's CA, as its real use loads the system store), ecr-setup's via NODE_EXTRA_CA_CERTS (added to Node's own roots).`,
+		);
 	} else {
 		const [ours] = await series([loginRegistry], {runs: RUNS, warmup: 1});
-		row('3', 'ecr-setup login --registry HOST', seconds(ours.median), 'AWS CLI v2 not available', '', '', '≥ 4× faster', false);
-		notes.push('3: no AWS CLI v2 found and it could not be installed (needs root and apt-get): the comparison is missing.');
+		row(
+			'3',
+			'ecr-setup login --registry HOST',
+			seconds(ours.median),
+			'AWS CLI v2 not available',
+			'',
+			'',
+			'≥ 4× faster',
+			false,
+		);
+		notes.push(
+			'3: no AWS CLI v2 found and it could not be installed (needs root and apt-get): the comparison is missing.',
+		);
 	}
 
 	notes.push(
@@ -296,27 +415,44 @@ if (only.has('install')) {
 	const packDir = path.join(work, 'pack');
 	mkdirSync(packDir);
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}),
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+			cwd: root,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}),
 	);
 	const tarball = path.join(packDir, packed.filename);
 	// npm's own floor: the same install of a package holding one small file.
 	const minimalDir = path.join(work, 'minimal');
 	mkdirSync(minimalDir);
-	writeFileSync(path.join(minimalDir, 'package.json'), JSON.stringify({name: 'bench-minimal', version: '1.0.0', bin: {'bench-minimal': 'index.js'}}));
+	writeFileSync(
+		path.join(minimalDir, 'package.json'),
+		JSON.stringify({name: 'bench-minimal', version: '1.0.0', bin: {'bench-minimal': 'index.js'}}),
+	);
 	writeFileSync(path.join(minimalDir, 'index.js'), '#!/usr/bin/env node\nconsole.log("1.0.0");\n');
 	const [minimalPacked] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {cwd: minimalDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}),
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+			cwd: minimalDir,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}),
 	);
 	let counter = 0;
 	const install = (file) => async () => {
 		const dir = path.join(work, `install-${counter++}`);
 		mkdirSync(dir);
-		const result = await timeRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', file], {cwd: dir, env: process.env});
+		const result = await timeRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', file], {
+			cwd: dir,
+			env: process.env,
+		});
 		rmSync(dir, {recursive: true, force: true});
 		return result;
 	};
 
-	const [installed, minimal] = await series([install(tarball), install(path.join(packDir, minimalPacked.filename))], {runs: RUNS, warmup: 1});
+	const [installed, minimal] = await series([install(tarball), install(path.join(packDir, minimalPacked.filename))], {
+		runs: RUNS,
+		warmup: 1,
+	});
 	row(
 		'4',
 		'npm install <tarball>',
@@ -327,7 +463,16 @@ if (only.has('install')) {
 		'≤ 1.5 s',
 		installed.median <= 1500,
 	);
-	row('4', 'unpacked size', megabytes(packed.unpackedSize), 'packed', megabytes(packed.size), `${packed.entryCount} files`, '≤ 3 MB', packed.unpackedSize <= 3 * 1024 * 1024);
+	row(
+		'4',
+		'unpacked size',
+		megabytes(packed.unpackedSize),
+		'packed',
+		megabytes(packed.size),
+		`${packed.entryCount} files`,
+		'≤ 3 MB',
+		packed.unpackedSize <= 3 * 1024 * 1024,
+	);
 }
 
 // ───────────────────────────── 5. 10,000 repositories ─────────────────────────────
@@ -336,7 +481,12 @@ if (only.has('list')) {
 	log('5/5 listing and filtering 10,000 repositories');
 	const probeDir = path.join(work, 'probe');
 	const options = await bundleOptions();
-	await build({...options, entryPoints: {probe: path.join(root, 'scripts', 'bench', 'list-repositories.mjs')}, outdir: probeDir, logLevel: 'error'});
+	await build({
+		...options,
+		entryPoints: {probe: path.join(root, 'scripts', 'bench', 'list-repositories.mjs')},
+		outdir: probeDir,
+		logLevel: 'error',
+	});
 	const env = cleanEnv(fast.url);
 	const probe = path.join(probeDir, 'probe.js');
 	const [whole] = await series(
@@ -355,8 +505,26 @@ if (only.has('list')) {
 	const keyMs = median(samples.map((sample) => Math.max(...sample.keyMs)));
 	const keyTypical = median(samples.flatMap((sample) => sample.keyMs));
 	const filterMs = median(samples.map((sample) => Math.max(...sample.filterMs)));
-	row('5', `list 10,000 repositories (${first.pages} pages)`, seconds(listMs), 'whole process', seconds(whole.median), '', '< 2 s', listMs < 2000);
-	row('5', 'filter keystroke → new frame (slowest key)', milliseconds(keyMs), 'median key', milliseconds(keyTypical), '', '< 50 ms', keyMs < 50);
+	row(
+		'5',
+		`list 10,000 repositories (${first.pages} pages)`,
+		seconds(listMs),
+		'whole process',
+		seconds(whole.median),
+		'',
+		'< 2 s',
+		listMs < 2000,
+	);
+	row(
+		'5',
+		'filter keystroke → new frame (slowest key)',
+		milliseconds(keyMs),
+		'median key',
+		milliseconds(keyTypical),
+		'',
+		'< 50 ms',
+		keyMs < 50,
+	);
 	row('5', '  filterByQuery alone (slowest key)', milliseconds(filterMs));
 	notes.push(
 		`5: through createAwsService (AWS_ENDPOINT_URL_ECR → stand-in, pages of 1,000); typing "${first.query}" into the wizard's ` +
@@ -368,19 +536,39 @@ if (only.has('list')) {
 // ───────────────────────────── report ─────────────────────────────
 
 notes.push(
-	'ecr-setup keeps V8\'s compiled code of its bundles per user (source/lib/compile-cache.ts): the warm-up runs fill that cache, ' +
+	"ecr-setup keeps V8's compiled code of its bundles per user (source/lib/compile-cache.ts): the warm-up runs fill that cache, " +
 		'as a user\'s first run does; the rows "without the code cache" are that first run (ECR_SETUP_COMPILE_CACHE=0).',
 );
 notes.push(
 	'Ink 6.8 runs `tput cols`/`tput lines` when stdout is a pipe (≈ 45 ms); in a terminal it does not, and the measures above ' +
 		'that render run in a pty. That cost is Ink’s, not ours to remove.',
 );
-const header = {section: '#', measure: 'measure', value: 'median', compared: 'compared with', comparedValue: 'median', ratio: 'ratio', target: 'target', result: 'result'};
+const header = {
+	section: '#',
+	measure: 'measure',
+	value: 'median',
+	compared: 'compared with',
+	comparedValue: 'median',
+	ratio: 'ratio',
+	target: 'target',
+	result: 'result',
+};
 const columns = Object.keys(header);
-const widths = Object.fromEntries(columns.map((column) => [column, Math.max(...[header, ...rows].map((entry) => String(entry[column]).length))]));
-const line = (entry) => columns.map((column) => String(entry[column]).padEnd(widths[column])).join('  ').trimEnd();
-const load = os.loadavg().map((value) => value.toFixed(2)).join(' ');
-console.log(`ecr-setup ${version} benchmark — Node ${process.versions.node}, ${os.cpus().length} CPUs, load ${load}; medians of ${RUNS} runs after warm-up`);
+const widths = Object.fromEntries(
+	columns.map((column) => [column, Math.max(...[header, ...rows].map((entry) => String(entry[column]).length))]),
+);
+const line = (entry) =>
+	columns
+		.map((column) => String(entry[column]).padEnd(widths[column]))
+		.join('  ')
+		.trimEnd();
+const load = os
+	.loadavg()
+	.map((value) => value.toFixed(2))
+	.join(' ');
+console.log(
+	`ecr-setup ${version} benchmark — Node ${process.versions.node}, ${os.cpus().length} CPUs, load ${load}; medians of ${RUNS} runs after warm-up`,
+);
 console.log('');
 console.log(line(header));
 console.log(columns.map((column) => '─'.repeat(widths[column])).join('  '));

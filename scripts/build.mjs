@@ -65,7 +65,11 @@ const yogaWithoutFetch = {
 		build.onLoad({filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, async (args) => {
 			const source = await readFile(args.path, 'utf8');
 			if (!source.includes(YOGA_FETCH)) {
-				return {contents: source, loader: 'js', warnings: [{text: 'yoga-layout changed: its wasm is still decoded with fetch() (slower first frame)'}]};
+				return {
+					contents: source,
+					loader: 'js',
+					warnings: [{text: 'yoga-layout changed: its wasm is still decoded with fetch() (slower first frame)'}],
+				};
 			}
 
 			return {contents: source.replace(YOGA_FETCH, 'return true?Promise.resolve()'), loader: 'js'};
@@ -104,14 +108,17 @@ async function narrowRanges(modulePath) {
 	const hex = (code) => `\\u${code.toString(16).padStart(4, '0')}`;
 	const source = `^[${ranges.map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`)).join('')}]*$`;
 	// Random strings over the set (with ANSI colour codes mixed in) must measure the same both ways.
-	const pool = ranges.flatMap(([from, to]) => Array.from({length: to - from + 1}, (_, index) => String.fromCodePoint(from + index)));
+	const pool = ranges.flatMap(([from, to]) =>
+		Array.from({length: to - from + 1}, (_, index) => String.fromCodePoint(from + index)),
+	);
 	const narrow = new RegExp(source);
 	for (let round = 0; round < 300; round++) {
 		let text = '';
 		for (let index = 0; index < 1 + (round % 40); index++) text += pool[Math.floor(Math.random() * pool.length)];
 		if (round % 3 === 0) text = `\u001B[31m${text}\u001B[39m`;
 		const plain = text.replaceAll(/\u001B\[\d+m/g, '');
-		if (!narrow.test(plain) || stringWidth(text) !== plain.length) throw new Error(`string-width fast path disagrees on ${JSON.stringify(text)}`);
+		if (!narrow.test(plain) || stringWidth(text) !== plain.length)
+			throw new Error(`string-width fast path disagrees on ${JSON.stringify(text)}`);
 	}
 
 	return source;
@@ -125,13 +132,21 @@ const fastStringWidth = {
 		build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, async (args) => {
 			const source = await readFile(args.path, 'utf8');
 			if (!STRING_WIDTH_EXPORT.test(source) || !source.includes("import stripAnsi from 'strip-ansi';")) {
-				return {contents: source, loader: 'js', warnings: [{text: 'string-width changed: no fast path added (slower first frame)'}]};
+				return {
+					contents: source,
+					loader: 'js',
+					warnings: [{text: 'string-width changed: no fast path added (slower first frame)'}],
+				};
 			}
 
 			const narrow = await narrowRanges(args.path);
 			// Building the \\p{RGI_Emoji} regex alone takes 35–60 ms: string-width 8 does it at import, even when every string
 			// takes the fast path. It is only ever used as .test(), so it is built on the first test instead.
-			const lazyEmoji = source.replace(RGI_EMOJI_REGEX, () => "let rgiEmojiRegexBuilt;\nconst rgiEmojiRegex = {test: (text) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};");
+			const lazyEmoji = source.replace(
+				RGI_EMOJI_REGEX,
+				() =>
+					"let rgiEmojiRegexBuilt;\nconst rgiEmojiRegex = {test: (text) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};",
+			);
 			return {
 				loader: 'js',
 				contents: `${lazyEmoji.replace(STRING_WIDTH_EXPORT, 'function realStringWidth($1, options = {}) {')}
@@ -187,15 +202,22 @@ const yogaSync = {
 			const source = await readFile(args.path, 'utf8');
 			const match = YOGA_DATA_URL.exec(source);
 			if (!match) throw new Error('yoga-layout changed: its wasm is no longer an inline base64 data: URL');
-			return {loader: 'js', contents: `${source.replace(match[0], '""')}\nexport const wasmBase64 = ${JSON.stringify(match[1])};\n`};
+			return {
+				loader: 'js',
+				contents: `${source.replace(match[0], '""')}\nexport const wasmBase64 = ${JSON.stringify(match[1])};\n`,
+			};
 		});
 		build.onLoad({filter: /yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/}, async (args) => {
 			const source = await readFile(args.path, 'utf8');
-			if (!source.includes('const Yoga = wrapAssembly(await loadYoga());')) throw new Error('yoga-layout changed: its index no longer awaits loadYoga()');
+			if (!source.includes('const Yoga = wrapAssembly(await loadYoga());'))
+				throw new Error('yoga-layout changed: its index no longer awaits loadYoga()');
 			return {
 				loader: 'js',
 				contents: source
-					.replace("import loadYoga from '../binaries/yoga-wasm-base64-esm.js';", "import loadYoga, {wasmBase64} from '../binaries/yoga-wasm-base64-esm.js';")
+					.replace(
+						"import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
+						"import loadYoga, {wasmBase64} from '../binaries/yoga-wasm-base64-esm.js';",
+					)
 					.replace(
 						'const Yoga = wrapAssembly(await loadYoga());',
 						`const yogaModule = {
@@ -226,8 +248,14 @@ const inkWithoutTopLevelAwait = {
 	setup(build) {
 		build.onLoad({filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/}, async (args) => {
 			const source = await readFile(args.path, 'utf8');
-			if (!source.includes(INK_DEVTOOLS) || !source.includes(INK_PACKAGE_JSON)) throw new Error('ink changed: its reconciler no longer awaits devtools the way the build expects');
-			return {loader: 'js', contents: source.replace(INK_DEVTOOLS, 'void 0;').replace(INK_PACKAGE_JSON, '? {name: undefined, version: undefined}')};
+			if (!source.includes(INK_DEVTOOLS) || !source.includes(INK_PACKAGE_JSON))
+				throw new Error('ink changed: its reconciler no longer awaits devtools the way the build expects');
+			return {
+				loader: 'js',
+				contents: source
+					.replace(INK_DEVTOOLS, 'void 0;')
+					.replace(INK_PACKAGE_JSON, '? {name: undefined, version: undefined}'),
+			};
 		});
 	},
 };
@@ -251,12 +279,18 @@ async function buildVendors(dist, options) {
 			{
 				name: 'vendor-entries',
 				setup(build) {
-					build.onResolve({filter: /^ecr-setup-vendor:/}, (args) => ({path: args.path.slice('ecr-setup-vendor:'.length), namespace: 'ecr-setup-vendor'}));
+					build.onResolve({filter: /^ecr-setup-vendor:/}, (args) => ({
+						path: args.path.slice('ecr-setup-vendor:'.length),
+						namespace: 'ecr-setup-vendor',
+					}));
 					build.onLoad({filter: /.*/, namespace: 'ecr-setup-vendor'}, (args) => ({
 						resolveDir: root,
 						loader: 'js',
 						contents: VENDORS[args.path]
-							.map((pkg) => `Object.defineProperty(exports, ${JSON.stringify(pkg)}, {enumerable: true, get: () => require(${JSON.stringify(pkg)})});`)
+							.map(
+								(pkg) =>
+									`Object.defineProperty(exports, ${JSON.stringify(pkg)}, {enumerable: true, get: () => require(${JSON.stringify(pkg)})});`,
+							)
 							.join('\n'),
 					}));
 				},
@@ -282,7 +316,9 @@ async function buildVendors(dist, options) {
 		const loaded = createRequire(import.meta.url)(file);
 		for (const pkg of VENDORS[name]) {
 			const exports = loaded[pkg];
-			names[pkg] = Object.keys(exports).filter((key) => key !== 'default' && key !== '__esModule' && IDENTIFIER.test(key));
+			names[pkg] = Object.keys(exports).filter(
+				(key) => key !== 'default' && key !== '__esModule' && IDENTIFIER.test(key),
+			);
 		}
 	}
 
@@ -299,7 +335,9 @@ function vendorShims(vendors) {
 	return {
 		name: 'vendor-shims',
 		setup(build) {
-			build.onResolve({filter: /^[@a-z]/}, (args) => (owner.has(args.path) ? {path: args.path, namespace: 'vendor-shim'} : undefined));
+			build.onResolve({filter: /^[@a-z]/}, (args) =>
+				owner.has(args.path) ? {path: args.path, namespace: 'vendor-shim'} : undefined,
+			);
 			// Source modules that a vendor bundle holds (./source/…): matched by the file an import resolves to.
 			build.onResolve({filter: /^\.\.?\//}, (args) => {
 				const key = `./${path.relative(root, path.resolve(args.resolveDir, args.path)).replaceAll(path.sep, '/').replace(/\.js$/, '.ts')}`;
@@ -345,7 +383,8 @@ async function buildApp(dist, options, vendors) {
 	});
 	const [output] = Object.entries(result.metafile.outputs).filter(([, meta]) => meta.entryPoint);
 	const text = await readFile(path.resolve(root, output[0]), 'utf8');
-	if (/\bimport\s*\(/.test(text)) throw new Error(`${output[0]} still has a dynamic import(), which the compile-cache loader cannot run`);
+	if (/\bimport\s*\(/.test(text))
+		throw new Error(`${output[0]} still has a dynamic import(), which the compile-cache loader cannot run`);
 	return {file: path.basename(output[0]), metafile: result.metafile};
 }
 
@@ -411,7 +450,9 @@ export async function buildCli({verbose = false, outdir = path.join(root, 'dist'
 		for (const [file, output] of outputs) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KiB`);
 	}
 
-	console.error(`built ${path.relative(root, dist) || '.'}/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB; notices for ${notices.packages.length} packages)`);
+	console.error(
+		`built ${path.relative(root, dist) || '.'}/ (${outputs.length} files, ${(total / 1024).toFixed(0)} KiB; notices for ${notices.packages.length} packages)`,
+	);
 	return merged;
 }
 

@@ -92,7 +92,12 @@ export function renderNotices(packages, self) {
 	}
 
 	for (const entry of packages) {
-		lines.push(`## ${entry.name} ${entry.version}`, '', `Licence: ${entry.license}${entry.homepage ? ` · ${entry.homepage}` : ''}`, '');
+		lines.push(
+			`## ${entry.name} ${entry.version}`,
+			'',
+			`Licence: ${entry.license}${entry.homepage ? ` · ${entry.homepage}` : ''}`,
+			'',
+		);
 		if (entry.texts.length === 0) {
 			const owner = textOwner.get(entry.license);
 			lines.push(

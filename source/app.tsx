@@ -77,13 +77,17 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 	// Lines printed before a hand-over are already on the terminal: the new instance prints only what comes after.
 	const [printedUpTo] = useState(() => (resume ? (resume.state.log.at(-1)?.id ?? 0) : 0));
 	const [resumed, setResumed] = useState<{pending: Pending; exitCode: number; step: StepId} | undefined>(() =>
-		resume?.state.pending ? {pending: resume.state.pending, exitCode: resume.exitCode, step: resume.state.step} : undefined,
+		resume?.state.pending
+			? {pending: resume.state.pending, exitCode: resume.exitCode, step: resume.state.step}
+			: undefined,
 	);
 
 	const controller = useMemo(() => new AbortController(), []);
 	// Identity, asked while the welcome screen checks docker; not after a hand-over, where the flow resumes mid-way.
 	const [identityPrefetch] = useState(() =>
-		resume ? undefined : startIdentityPrefetch(services.aws, options.profile ?? services.aws.profile, controller.signal),
+		resume
+			? undefined
+			: startIdentityPrefetch(services.aws, options.profile ?? services.aws.profile, controller.signal),
 	);
 	const writes = useRef(new Set<Promise<unknown>>());
 	const settled = useRef(false);
@@ -184,7 +188,9 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 								options={options}
 								active={!exiting}
 								signal={controller.signal}
-								{...(resumed && resumed.step === state.step ? {resumed: {pending: resumed.pending, exitCode: resumed.exitCode}} : {})}
+								{...(resumed && resumed.step === state.step
+									? {resumed: {pending: resumed.pending, exitCode: resumed.exitCode}}
+									: {})}
 								position={stepPosition(state, state.step)}
 								complete={complete}
 								back={back}

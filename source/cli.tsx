@@ -91,7 +91,9 @@ type Streams = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: N
  */
 export function findCommandIndex(argv: readonly string[]): number {
 	const takesValue = new Set(
-		[...GLOBAL_FLAGS, ...WIZARD_FLAGS].filter((flag) => flag.type === 'string').flatMap((flag) => [`--${flag.name}`, ...('short' in flag && flag.short ? [`-${flag.short}`] : [])]),
+		[...GLOBAL_FLAGS, ...WIZARD_FLAGS]
+			.filter((flag) => flag.type === 'string')
+			.flatMap((flag) => [`--${flag.name}`, ...('short' in flag && flag.short ? [`-${flag.short}`] : [])]),
 	);
 	for (let index = 0; index < argv.length; index++) {
 		const arg = argv[index]!;
@@ -166,24 +168,44 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 
 		if (parsed.global.verbose) {
 			enableDebugLog({env, write: (line) => streams.stderr.write(`${line}\n`)});
-			debug('cli', `ecr-setup ${await version()} ${command.name}`, {node: process.version, platform: `${process.platform}/${process.arch}`});
+			debug('cli', `ecr-setup ${await version()} ${command.name}`, {
+				node: process.version,
+				platform: `${process.platform}/${process.arch}`,
+			});
 		}
 
 		// \`on\`, not \`once\`, for the whole run: with no listener of ours left, the exit hook that kills children (execa's
 		// signal-exit) re-raises the signal, and the process dies of it before printing or cleaning up anything.
 		process.on('SIGINT', onInt);
 		process.on('SIGTERM', onTerm);
-		const [{createServices}, {createTerminalIo}] = await Promise.all([import('./services/index.js'), import('./cli-io.js')]);
-		const services = createServices({profile: parsed.global.profile, region: parsed.global.region, config: parsed.global.config, engine: parsed.global.engine, env});
+		const [{createServices}, {createTerminalIo}] = await Promise.all([
+			import('./services/index.js'),
+			import('./cli-io.js'),
+		]);
+		const services = createServices({
+			profile: parsed.global.profile,
+			region: parsed.global.region,
+			config: parsed.global.config,
+			engine: parsed.global.engine,
+			env,
+		});
 		const io = createTerminalIo({json, yes: parsed.global.yes, color, ...streams, env});
 		const result = await raceAbort(
-			command.run({services, options: parsed.global, flags: parsed.flags, positionals: parsed.positionals.slice(0), io, signal: controller.signal}),
+			command.run({
+				services,
+				options: parsed.global,
+				flags: parsed.flags,
+				positionals: parsed.positionals.slice(0),
+				io,
+				signal: controller.signal,
+			}),
 			controller.signal,
 		);
 		if (json && result.json !== undefined) streams.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
 		return result.exitCode ?? 0;
 	} catch (error) {
-		const failure = controller.signal.aborted && !isUserError(error) ? (controller.signal.reason as CancelledError) : error;
+		const failure =
+			controller.signal.aborted && !isUserError(error) ? (controller.signal.reason as CancelledError) : error;
 		if (json) streams.stdout.write(`${JSON.stringify(errorToJson(failure), null, 2)}\n`);
 		streams.stderr.write(`${renderError(failure, color && Boolean(streams.stderr.isTTY))}\n`);
 		return isUserError(failure) ? failure.exitCode : 1;
@@ -230,7 +252,13 @@ async function runWizard(
 		import('./app.js'),
 		import('./services/index.js'),
 	]);
-	const services = createServices({profile: options.profile, region: options.region, config: options.config, engine: options.engine, env});
+	const services = createServices({
+		profile: options.profile,
+		region: options.region,
+		config: options.config,
+		engine: options.engine,
+		env,
+	});
 	const wizardOptions = {
 		...(options.profile ? {profile: options.profile} : {}),
 		...(options.region ? {region: options.region} : {}),
@@ -251,7 +279,12 @@ async function runWizard(
 		// Ink owns the screen: debug lines go through its patched console, which prints them above the live area.
 		redirectDebugLog((line) => console.error(line));
 		const instance = render(
-			React.createElement(App, {services, options: wizardOptions, ...(resume ? {resume} : {}), onOutcome: (value: Outcome) => settle(value)}),
+			React.createElement(App, {
+				services,
+				options: wizardOptions,
+				...(resume ? {resume} : {}),
+				onOutcome: (value: Outcome) => settle(value),
+			}),
 			{exitOnCtrlC: false, stdout: streams.stdout, stderr: streams.stderr, stdin: streams.stdin, patchConsole: true},
 		);
 		// SIGTERM (or SIGINT outside raw mode) ends the wizard like Ctrl-C does.

@@ -20,7 +20,11 @@ afterEach(async () => {
 	await Promise.all(temporaryDirs.splice(0).map(async (dir) => rm(dir, {recursive: true, force: true})));
 });
 
-function start(services: Services, options: Partial<WizardOptions> = {}, resume?: {state: WizardState; exitCode: number}) {
+function start(
+	services: Services,
+	options: Partial<WizardOptions> = {},
+	resume?: {state: WizardState; exitCode: number},
+) {
 	const outcomes: WizardOutcome[] = [];
 	const onOutcome = vi.fn((outcome: WizardOutcome) => {
 		outcomes.push(outcome);
@@ -70,8 +74,15 @@ describe('wizard: identity beside the welcome screen', () => {
 	it('a failed early answer is shown by the identity step, and its retry asks AWS again', async () => {
 		const getCallerIdentity = vi
 			.fn()
-			.mockRejectedValueOnce(new AwsError('The security token included in the request is expired', {kind: 'expired-credentials'}))
-			.mockResolvedValue({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, userId: 'AIDEXAMPLE', kind: 'iam-user'});
+			.mockRejectedValueOnce(
+				new AwsError('The security token included in the request is expired', {kind: 'expired-credentials'}),
+			)
+			.mockResolvedValue({
+				account: ACCOUNT,
+				arn: `arn:aws:iam::${ACCOUNT}:user/dev`,
+				userId: 'AIDEXAMPLE',
+				kind: 'iam-user',
+			});
 		const w = world({aws: {getCallerIdentity}});
 		const {app} = start(w.services);
 		await app.waitFor('What would you like to do?');
@@ -90,7 +101,11 @@ describe('wizard: a profile picked in the identity step', () => {
 		const base = world();
 		const profiles = [{name: 'default'}, {name: 'prod'}] as Awaited<ReturnType<Services['aws']['listProfiles']>>;
 		const prodAws = {...base.services.aws, profile: 'prod'};
-		const prodDocker = {...base.services.docker, push: vi.fn(base.services.docker.push), tag: vi.fn(base.services.docker.tag)};
+		const prodDocker = {
+			...base.services.docker,
+			push: vi.fn(base.services.docker.push),
+			tag: vi.fn(base.services.docker.tag),
+		};
 		const prodHelper = {...base.services.helper, get: vi.fn(base.services.helper.get)};
 		const dockerWithEnv = vi.fn(() => prodDocker);
 		const helperWithEnv = vi.fn(() => prodHelper);
@@ -170,7 +185,10 @@ describe('wizard: whole flows', () => {
 		expect(w.dockerConfig.apply).toHaveBeenCalledTimes(1);
 		expect(w.helper.get).toHaveBeenCalledWith(HOST, undefined, {signal: expect.any(AbortSignal)});
 		expect(w.docker.tag).toHaveBeenCalledWith('my-app:dev', `${HOST}/web:dev`);
-		expect(w.docker.push).toHaveBeenCalledWith(`${HOST}/web:dev`, expect.objectContaining({signal: expect.any(AbortSignal)}));
+		expect(w.docker.push).toHaveBeenCalledWith(
+			`${HOST}/web:dev`,
+			expect.objectContaining({signal: expect.any(AbortSignal)}),
+		);
 
 		await app.press(ENTER);
 		expect(outcomes).toEqual([{type: 'exit', exitCode: 0}]);
@@ -201,7 +219,11 @@ describe('wizard: whole flows', () => {
 		expect(flat(app.frame())).toContain(`Create ${HOST}/team/app immutable tags · scan on push off`);
 		await app.press('y');
 		await app.waitFor('How should docker authenticate');
-		expect(w.aws.createRepository).toHaveBeenCalledWith('eu-west-1', {name: 'team/app', imageTagMutability: 'IMMUTABLE', scanOnPush: false});
+		expect(w.aws.createRepository).toHaveBeenCalledWith('eu-west-1', {
+			name: 'team/app',
+			imageTagMutability: 'IMMUTABLE',
+			scanOnPush: false,
+		});
 		expect(flat(app.frame())).toContain(`✔ Repository: ${HOST}/team/app (created, immutable tags)`);
 	});
 
@@ -224,16 +246,31 @@ describe('wizard: whole flows', () => {
 		await writeFile(join(dir, 'config.json'), original, {mode: 0o600});
 		const plan: InstallPlan = {
 			method: 'go',
-			command: ['go', 'install', 'github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@latest'],
+			command: [
+				'go',
+				'install',
+				'github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@latest',
+			],
 			before: [],
 			needsSudo: false,
 			description: 'Build it with go install',
 		};
-		const platform: PlatformInfo = {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home: '/home/dev'};
+		const platform: PlatformInfo = {
+			os: 'linux',
+			arch: 'x64',
+			isRoot: false,
+			isWsl: false,
+			packageManagers: [],
+			home: '/home/dev',
+		};
 		const found = vi.fn().mockResolvedValueOnce(null);
 		const install = vi.fn(async (_plan: InstallPlan, options?: {onLine?: (line: string) => void}) => {
 			options?.onLine?.('go: downloading github.com/awslabs/amazon-ecr-credential-helper v0.9.1');
-			return {name: 'docker-credential-ecr-login', path: '/home/dev/go/bin/docker-credential-ecr-login', version: '0.9.1'};
+			return {
+				name: 'docker-credential-ecr-login',
+				path: '/home/dev/go/bin/docker-credential-ecr-login',
+				version: '0.9.1',
+			};
 		});
 		const w = world({
 			dockerConfig: createDockerConfigService({dir, env: {}}),
@@ -253,7 +290,9 @@ describe('wizard: whole flows', () => {
 		await app.press('y');
 		const confirm = flat(await app.waitFor('Write this change?'));
 		expect(install).toHaveBeenCalledWith(plan, expect.objectContaining({onLine: expect.any(Function)}));
-		expect(confirm).toContain('Installed docker-credential-ecr-login 0.9.1 at /home/dev/go/bin/docker-credential-ecr-login');
+		expect(confirm).toContain(
+			'Installed docker-credential-ecr-login 0.9.1 at /home/dev/go/bin/docker-credential-ecr-login',
+		);
 		expect(confirm).toMatch(/\+\s+"credHelpers": \{/);
 		expect(confirm).toContain(`"${HOST}": "ecr-login"`);
 		expect(confirm).toContain('the current file is backed up first');
@@ -466,9 +505,18 @@ describe('wizard: whole flows', () => {
 
 	it('--repository that does not exist with --create-repository creates it', async () => {
 		const w = world();
-		const {app} = start(w.services, {mode: 'push', region: 'eu-west-1', repository: 'brand-new', createRepository: true});
+		const {app} = start(w.services, {
+			mode: 'push',
+			region: 'eu-west-1',
+			repository: 'brand-new',
+			createRepository: true,
+		});
 		await app.waitFor('How should docker authenticate');
-		expect(w.aws.createRepository).toHaveBeenCalledWith('eu-west-1', {name: 'brand-new', imageTagMutability: 'MUTABLE', scanOnPush: true});
+		expect(w.aws.createRepository).toHaveBeenCalledWith('eu-west-1', {
+			name: 'brand-new',
+			imageTagMutability: 'MUTABLE',
+			scanOnPush: true,
+		});
 		expect(flat(app.frame())).toContain(`Repository: ${HOST}/brand-new (created, mutable tags)`);
 	});
 
@@ -491,7 +539,12 @@ describe('wizard: whole flows', () => {
 	});
 
 	it('shows a missing docker up front and explains it', async () => {
-		const w = world({docker: {cliVersion: vi.fn(async () => null), daemonStatus: vi.fn(async () => ({ok: false as const, reason: 'cli-missing' as const, message: 'not found'}))}});
+		const w = world({
+			docker: {
+				cliVersion: vi.fn(async () => null),
+				daemonStatus: vi.fn(async () => ({ok: false as const, reason: 'cli-missing' as const, message: 'not found'})),
+			},
+		});
 		const {app} = start(w.services);
 		const frame = flat(await app.waitFor('What would you like to do?'));
 		expect(frame).toContain('✖ The docker CLI is not installed');
@@ -499,7 +552,15 @@ describe('wizard: whole flows', () => {
 	});
 
 	it('explains a docker daemon that is not running', async () => {
-		const w = world({docker: {daemonStatus: vi.fn(async () => ({ok: false as const, reason: 'not-running' as const, message: 'Cannot connect'}))}});
+		const w = world({
+			docker: {
+				daemonStatus: vi.fn(async () => ({
+					ok: false as const,
+					reason: 'not-running' as const,
+					message: 'Cannot connect',
+				})),
+			},
+		});
 		const {app} = start(w.services);
 		const frame = flat(await app.waitFor('What would you like to do?'));
 		expect(frame).toContain('docker 28.1.1 is installed, but its daemon is not running');
@@ -511,14 +572,25 @@ describe('wizard: whole flows', () => {
 		const troubleshooter = vi.fn(async () => ({
 			target: {registry: HOST, region: 'eu-west-1', account: ACCOUNT, repository: null, image: null},
 			checks: [
-				{id: 'docker.store' as const, status: 'fail' as const, title: 'Credential store', detail: `nothing serves ${HOST}`, fix: {description: 'Configure the helper', command: `ecr-setup configure-helper --registry ${HOST}`}},
+				{
+					id: 'docker.store' as const,
+					status: 'fail' as const,
+					title: 'Credential store',
+					detail: `nothing serves ${HOST}`,
+					fix: {description: 'Configure the helper', command: `ecr-setup configure-helper --registry ${HOST}`},
+				},
 				{id: 'docker.cli' as const, status: 'pass' as const, title: 'docker CLI', detail: '28.1.1', fix: null},
 			],
 			summary: {pass: 1, warn: 0, fail: 1, skip: 0},
 		}));
 		const outcomes: WizardOutcome[] = [];
 		const app = renderInk(
-			<App services={w.services} options={{yes: false}} troubleshooter={troubleshooter} onOutcome={(outcome) => outcomes.push(outcome)} />,
+			<App
+				services={w.services}
+				options={{yes: false}}
+				troubleshooter={troubleshooter}
+				onOutcome={(outcome) => outcomes.push(outcome)}
+			/>,
 		);
 		await app.waitFor('What would you like to do?');
 		await app.press(ARROW_DOWN);
@@ -527,7 +599,11 @@ describe('wizard: whole flows', () => {
 		await app.waitFor('Scanned 3 regions');
 		await app.press(ENTER);
 		const report = flat(await app.waitFor('1 passed'));
-		expect(troubleshooter).toHaveBeenCalledWith(w.services, {registry: HOST, region: 'eu-west-1'}, expect.objectContaining({signal: expect.any(AbortSignal)}));
+		expect(troubleshooter).toHaveBeenCalledWith(
+			w.services,
+			{registry: HOST, region: 'eu-west-1'},
+			expect.objectContaining({signal: expect.any(AbortSignal)}),
+		);
 		expect(report).toContain(`✖ Credential store: nothing serves ${HOST}`);
 		expect(report).toContain(`→ Configure the helper $ ecr-setup configure-helper --registry ${HOST}`);
 		await app.press(ENTER);
@@ -563,7 +639,10 @@ describe('wizard: 80×24 and NO_COLOR', () => {
 	it('the config diff and the failed push each fit 24 rows', async () => {
 		const w = world();
 		vi.mocked(w.docker.push).mockRejectedValueOnce(
-			new PushError({kind: 'denied-iam', message: `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`}),
+			new PushError({
+				kind: 'denied-iam',
+				message: `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`,
+			}),
 		);
 		const {app} = start(w.services);
 		await throughRegion(app);
@@ -577,7 +656,10 @@ describe('wizard: 80×24 and NO_COLOR', () => {
 	});
 
 	it('keeps the live area within 24 rows on the busiest screens', async () => {
-		const w = world({}, {repositories: Array.from({length: 3000}, (_, index) => repository(`service-${String(index).padStart(4, '0')}`))});
+		const w = world(
+			{},
+			{repositories: Array.from({length: 3000}, (_, index) => repository(`service-${String(index).padStart(4, '0')}`))},
+		);
 		const {app} = start(w.services);
 		await throughRegion(app);
 		const frame = await app.waitFor('3000 in eu-west-1');
@@ -599,7 +681,14 @@ describe('wizard: sudo install through a hand-over', () => {
 			needsSudo: true,
 			description: 'Install with apt',
 		};
-		const platform: PlatformInfo = {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: ['apt'], home: '/home/dev'};
+		const platform: PlatformInfo = {
+			os: 'linux',
+			arch: 'x64',
+			isRoot: false,
+			isWsl: false,
+			packageManagers: ['apt'],
+			home: '/home/dev',
+		};
 		const w = world({helper: {platform: vi.fn(async () => platform), installPlans: vi.fn(() => [plan])}});
 		// Missing before the install; found after it (the default answer of the fake).
 		vi.mocked(w.helper.find).mockResolvedValueOnce(null);
@@ -611,11 +700,19 @@ describe('wizard: sudo install through a hand-over', () => {
 		await first.app.waitFor('Run it?');
 		await first.app.press('y');
 		const outcome = first.outcomes[0];
-		expect(outcome).toMatchObject({type: 'hand-over', file: 'sudo', args: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper']});
+		expect(outcome).toMatchObject({
+			type: 'hand-over',
+			file: 'sudo',
+			args: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper'],
+		});
 		if (outcome?.type !== 'hand-over') throw new Error('expected a hand-over');
 		first.app.unmount();
 
-		const second = start(w.services, {mode: 'helper', region: 'eu-west-1'}, {state: JSON.parse(JSON.stringify(outcome.state)) as WizardState, exitCode: 0});
+		const second = start(
+			w.services,
+			{mode: 'helper', region: 'eu-west-1'},
+			{state: JSON.parse(JSON.stringify(outcome.state)) as WizardState, exitCode: 0},
+		);
 		const frame = flat(await second.app.waitFor('Write this change?'));
 		expect(frame).toContain('Installed docker-credential-ecr-login 0.9.1 at /usr/bin/docker-credential-ecr-login');
 		await second.app.press('y');

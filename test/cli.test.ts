@@ -26,7 +26,14 @@ describe('cli', () => {
 	it('colours output on a terminal only, and NO_COLOR from the environment main() is given turns it off', async () => {
 		const dir = await mkdtemp(join(tmpdir(), 'ecr-setup-cli-colour-'));
 		try {
-			const args = ['configure-helper', '--registry', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '--config', dir, '--dry-run'];
+			const args = [
+				'configure-helper',
+				'--registry',
+				'123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+				'--config',
+				dir,
+				'--dry-run',
+			];
 			const env = {PATH: '', HOME: dir};
 			const terminal = streams(true);
 			expect(await main(args, terminal.io, env)).toBe(0);
@@ -47,7 +54,17 @@ describe('cli', () => {
 	it('lists every command in --help', async () => {
 		const s = streams();
 		expect(await main(['--help'], s.io, {})).toBe(0);
-		for (const name of ['whoami', 'login', 'configure-helper', 'install-helper', 'push', 'doctor', 'restore-config', 'ci', 'policy']) {
+		for (const name of [
+			'whoami',
+			'login',
+			'configure-helper',
+			'install-helper',
+			'push',
+			'doctor',
+			'restore-config',
+			'ci',
+			'policy',
+		]) {
 			expect(s.out.join('')).toContain(name);
 		}
 	});

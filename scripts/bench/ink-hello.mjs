@@ -1,6 +1,9 @@
 // Benchmark reference: the smallest Ink screen, bundled with the CLI's own esbuild settings and loaded the way cli.tsx
 // loads Ink (import() after start). Its first frame is what any Ink app pays here; the wizard's, minus this, is ours.
-const [{render, Box, Text}, React] = await Promise.all([import('ink'), import('react').then((module) => module.default)]);
+const [{render, Box, Text}, React] = await Promise.all([
+	import('ink'),
+	import('react').then((module) => module.default),
+]);
 render(
 	React.createElement(
 		Box,

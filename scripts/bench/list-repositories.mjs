@@ -37,7 +37,14 @@ const {stdin, frames, unmount} = render(
 	React.createElement(
 		UiProvider,
 		{value: {color: true, quit() {}}},
-		React.createElement(SelectList, {items, isActive: true, searchable: true, searchLabel: 'Filter repositories', noun: 'repositories', onSelect() {}}),
+		React.createElement(SelectList, {
+			items,
+			isActive: true,
+			searchable: true,
+			searchLabel: 'Filter repositories',
+			noun: 'repositories',
+			onSelect() {},
+		}),
 	),
 );
 await new Promise((resolve) => setTimeout(resolve, 50));
@@ -47,7 +54,8 @@ for (const key of QUERY) {
 	const start = performance.now();
 	stdin.write(key);
 	const deadline = start + 5000;
-	while (frames.length === before && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+	while (frames.length === before && performance.now() < deadline)
+		await new Promise((resolve) => setImmediate(resolve));
 	if (frames.length === before) throw new Error(`no new frame after typing "${key}"`);
 	keyMs.push(performance.now() - start);
 }

@@ -31,7 +31,12 @@ export function timeRun(command, args, {env, cwd, input, timeoutMs = 120_000} = 
 			const ms = performance.now() - start;
 			clearTimeout(timer);
 			if (code === 0) resolve({ms, stdout, stderr});
-			else reject(new Error(`${[command, ...args].join(' ')} ended with ${signal ?? `exit ${code}`}: ${(stderr || stdout).trim().slice(-600)}`));
+			else
+				reject(
+					new Error(
+						`${[command, ...args].join(' ')} ended with ${signal ?? `exit ${code}`}: ${(stderr || stdout).trim().slice(-600)}`,
+					),
+				);
 		});
 	});
 }
@@ -89,7 +94,10 @@ export function timeToFirstText(commandLine, {env, cwd, timeoutMs = 30_000, sett
 			else resolve(value);
 		};
 
-		const timer = setTimeout(() => finish(new Error(`no text within ${timeoutMs} ms from: ${commandLine}\n${visibleText(raw).slice(-400)}`)), timeoutMs);
+		const timer = setTimeout(
+			() => finish(new Error(`no text within ${timeoutMs} ms from: ${commandLine}\n${visibleText(raw).slice(-400)}`)),
+			timeoutMs,
+		);
 		child.stdout.on('data', (chunk) => {
 			raw += chunk;
 			if (firstAt === undefined && visibleText(raw).trim().length > 0) {
@@ -100,7 +108,8 @@ export function timeToFirstText(commandLine, {env, cwd, timeoutMs = 30_000, sett
 		});
 		child.on('error', (error) => finish(error));
 		child.on('close', (code) => {
-			if (firstAt === undefined) finish(new Error(`exited (${code}) before drawing anything: ${commandLine}\n${visibleText(raw).slice(-400)}`));
+			if (firstAt === undefined)
+				finish(new Error(`exited (${code}) before drawing anything: ${commandLine}\n${visibleText(raw).slice(-400)}`));
 		});
 	});
 }

@@ -18,7 +18,20 @@ const pageSize = Number(process.env.BENCH_PAGE ?? 1000);
 const delayMs = Number(process.env.BENCH_DELAY_MS ?? 0);
 const stats = {calls: 0, operations: {}, firstRequestAt: null, firstAnswerAt: null};
 
-const WORDS = ['api', 'web', 'worker', 'billing', 'search', 'auth', 'payments', 'reports', 'ingest', 'frontend', 'batch', 'ml'];
+const WORDS = [
+	'api',
+	'web',
+	'worker',
+	'billing',
+	'search',
+	'auth',
+	'payments',
+	'reports',
+	'ingest',
+	'frontend',
+	'batch',
+	'ml',
+];
 /** Names like team-07/payments-worker-00042 (every pair of words about 70 times in 10,000): a mix of prefixes and words, so that filters match many or few. */
 function repositoryName(index) {
 	const team = `team-${String(index % 50).padStart(2, '0')}`;
@@ -49,7 +62,9 @@ function repository(index, region) {
 function ecr(operation, body, region) {
 	if (operation === 'GetAuthorizationToken') {
 		const expiration = Math.floor(Date.now() / 1000) + 12 * 60 * 60;
-		const password = Buffer.from(JSON.stringify({payload: randomBytes(24).toString('base64'), version: '2', expiration})).toString('base64');
+		const password = Buffer.from(
+			JSON.stringify({payload: randomBytes(24).toString('base64'), version: '2', expiration}),
+		).toString('base64');
 		return [
 			200,
 			{
@@ -66,7 +81,10 @@ function ecr(operation, body, region) {
 
 	if (operation === 'DescribeRepositories') {
 		if (Array.isArray(body.repositoryNames)) {
-			return [400, {__type: 'RepositoryNotFoundException', message: 'The repository does not exist in the benchmark stand-in.'}];
+			return [
+				400,
+				{__type: 'RepositoryNotFoundException', message: 'The repository does not exist in the benchmark stand-in.'},
+			];
 		}
 
 		const start = body.nextToken ? Number(body.nextToken) : 0;
@@ -77,11 +95,15 @@ function ecr(operation, body, region) {
 		return [200, {repositories, ...(end < repositoryCount ? {nextToken: String(end)} : {})}];
 	}
 
-	return [400, {__type: 'UnsupportedOperationException', message: `${operation} is not served by the benchmark stand-in.`}];
+	return [
+		400,
+		{__type: 'UnsupportedOperationException', message: `${operation} is not served by the benchmark stand-in.`},
+	];
 }
 
 function sts(form) {
-	if (form.get('Action') !== 'GetCallerIdentity') return [400, '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>'];
+	if (form.get('Action') !== 'GetCallerIdentity')
+		return [400, '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>'];
 	return [
 		200,
 		'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
@@ -91,43 +113,50 @@ function sts(form) {
 	];
 }
 
-const server = https.createServer({key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))}, (request, response) => {
-	if (request.method === 'GET' && request.url === '/__stats') {
-		response.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(stats));
-		return;
-	}
-
-	stats.firstRequestAt ??= Date.now();
-	const chunks = [];
-	request.on('data', (chunk) => chunks.push(chunk));
-	request.on('end', () => {
-		const text = Buffer.concat(chunks).toString('utf8');
-		const target = request.headers['x-amz-target'];
-		let status;
-		let payload;
-		let type;
-		if (typeof target === 'string') {
-			const operation = target.split('.').pop();
-			stats.operations[operation] = (stats.operations[operation] ?? 0) + 1;
-			[status, payload] = ecr(operation, text ? JSON.parse(text) : {}, regionOf(request));
-			payload = JSON.stringify(payload);
-			type = 'application/x-amz-json-1.1';
-		} else {
-			const form = new URLSearchParams(text);
-			const action = form.get('Action') ?? 'unknown';
-			stats.operations[action] = (stats.operations[action] ?? 0) + 1;
-			[status, payload] = sts(form);
-			type = 'text/xml';
+const server = https.createServer(
+	{key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))},
+	(request, response) => {
+		if (request.method === 'GET' && request.url === '/__stats') {
+			response.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(stats));
+			return;
 		}
 
-		stats.calls++;
-		setTimeout(() => {
-			stats.firstAnswerAt ??= Date.now();
-			response.writeHead(status, {'content-type': type, 'x-amzn-requestid': '00000000-0000-0000-0000-000000000000', date: new Date().toUTCString()});
-			response.end(payload);
-		}, delayMs);
-	});
-});
+		stats.firstRequestAt ??= Date.now();
+		const chunks = [];
+		request.on('data', (chunk) => chunks.push(chunk));
+		request.on('end', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			const target = request.headers['x-amz-target'];
+			let status;
+			let payload;
+			let type;
+			if (typeof target === 'string') {
+				const operation = target.split('.').pop();
+				stats.operations[operation] = (stats.operations[operation] ?? 0) + 1;
+				[status, payload] = ecr(operation, text ? JSON.parse(text) : {}, regionOf(request));
+				payload = JSON.stringify(payload);
+				type = 'application/x-amz-json-1.1';
+			} else {
+				const form = new URLSearchParams(text);
+				const action = form.get('Action') ?? 'unknown';
+				stats.operations[action] = (stats.operations[action] ?? 0) + 1;
+				[status, payload] = sts(form);
+				type = 'text/xml';
+			}
+
+			stats.calls++;
+			setTimeout(() => {
+				stats.firstAnswerAt ??= Date.now();
+				response.writeHead(status, {
+					'content-type': type,
+					'x-amzn-requestid': '00000000-0000-0000-0000-000000000000',
+					date: new Date().toUTCString(),
+				});
+				response.end(payload);
+			}, delayMs);
+		});
+	},
+);
 
 server.listen(0, '127.0.0.1', () => {
 	process.stdout.write(`${JSON.stringify({port: server.address().port})}\n`);

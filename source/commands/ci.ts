@@ -11,7 +11,14 @@ import {UsageError, UserError, errorMessage} from '../lib/errors.js';
 import {colorDiff} from '../lib/format.js';
 import {privateRegistryHost} from '../lib/registry.js';
 import {validateRepositoryName} from '../lib/validation.js';
-import {CI_KINDS, defaultAuth, generatePipeline, githubRepositoryOfRemote, isCiKind, type CiAuth} from '../generators/ci.js';
+import {
+	CI_KINDS,
+	defaultAuth,
+	generatePipeline,
+	githubRepositoryOfRemote,
+	isCiKind,
+	type CiAuth,
+} from '../generators/ci.js';
 import {assertOwnerRepo} from '../generators/policy.js';
 import {requireRegion} from './shared.js';
 import type {CommandContext, CommandDefinition} from './types.js';
@@ -33,7 +40,12 @@ export async function resolveRepository(context: CommandContext, region: string 
 	const repositories = await context.services.aws.listRepositories(region, {signal: context.signal});
 	if (repositories.length === 1) {
 		const only = repositories[0]!.name;
-		if (await context.io.confirm(`Use the repository ${only} (the only one in ${region})?`, {defaultYes: true, flag: '--repository'})) {
+		if (
+			await context.io.confirm(`Use the repository ${only} (the only one in ${region})?`, {
+				defaultYes: true,
+				flag: '--repository',
+			})
+		) {
 			return only;
 		}
 	}
@@ -47,7 +59,12 @@ export type WriteOutcome = {written: boolean; unchanged: boolean};
  * Show what will change (a unified diff, also for a new file), ask, then write atomically: temp file in the same
  * directory, then rename. Missing directories are created. A symlinked target is written through to the file it names.
  */
-export async function writeFileWithConsent(context: CommandContext, path: string, displayPath: string, content: string): Promise<WriteOutcome> {
+export async function writeFileWithConsent(
+	context: CommandContext,
+	path: string,
+	displayPath: string,
+	content: string,
+): Promise<WriteOutcome> {
 	const {io, options} = context;
 	const show = (text: string) => (options.json ? io.err(text) : io.out(text));
 	const before = await readIfExists(path);
@@ -76,7 +93,15 @@ export async function writeFileWithConsent(context: CommandContext, path: string
 
 /** A unified diff from what is there (`undefined`: no file, shown as /dev/null) to `content`. */
 export function fileDiff(displayPath: string, before: string | undefined, content: string): string {
-	return createTwoFilesPatch(before === undefined ? '/dev/null' : displayPath, displayPath, before ?? '', content, undefined, undefined, {context: 3})
+	return createTwoFilesPatch(
+		before === undefined ? '/dev/null' : displayPath,
+		displayPath,
+		before ?? '',
+		content,
+		undefined,
+		undefined,
+		{context: 3},
+	)
 		.replace(/^=+\n/, '')
 		.trimEnd();
 }
@@ -121,13 +146,22 @@ export async function writeAtomically(path: string, content: string): Promise<vo
 /** OWNER/REPO of the `origin` remote when it is on GitHub. Best effort: no git, no repository, another host → undefined. */
 async function githubRepositoryAt(context: CommandContext, directory: string): Promise<string | undefined> {
 	try {
-		while (!(await stat(directory).then((info) => info.isDirectory(), () => false))) {
+		while (
+			!(await stat(directory).then(
+				(info) => info.isDirectory(),
+				() => false,
+			))
+		) {
 			const parent = dirname(directory);
 			if (parent === directory) return undefined;
 			directory = parent;
 		}
 
-		const result = await context.services.runner.run('git', ['remote', 'get-url', 'origin'], {cwd: directory, timeoutMs: 5000, signal: context.signal});
+		const result = await context.services.runner.run('git', ['remote', 'get-url', 'origin'], {
+			cwd: directory,
+			timeoutMs: 5000,
+			signal: context.signal,
+		});
 		if (result.exitCode !== 0) return undefined;
 		const ownerRepo = githubRepositoryOfRemote(result.stdout);
 		if (ownerRepo === undefined) return undefined;
@@ -152,12 +186,32 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 		usage: `ecr-setup ci ${CI_KINDS.join('|')} [--repository NAME] [--region R] [--auth oidc|keys] [--role-arn ARN] [--output FILE] [--dry-run]`,
 		flags: [
 			{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository to push to'},
-			{name: 'auth', type: 'string', value: 'oidc|keys', description: 'How the pipeline gets AWS credentials (default: oidc where the CI system supports it)'},
-			{name: 'role-arn', type: 'string', value: 'ARN', description: 'IAM role the pipeline assumes (OIDC; Jenkins: assumed with its keys)'},
-			{name: 'output', type: 'string', value: 'FILE', description: 'Where to write the pipeline (default: the CI system\'s usual path)'},
+			{
+				name: 'auth',
+				type: 'string',
+				value: 'oidc|keys',
+				description: 'How the pipeline gets AWS credentials (default: oidc where the CI system supports it)',
+			},
+			{
+				name: 'role-arn',
+				type: 'string',
+				value: 'ARN',
+				description: 'IAM role the pipeline assumes (OIDC; Jenkins: assumed with its keys)',
+			},
+			{
+				name: 'output',
+				type: 'string',
+				value: 'FILE',
+				description: "Where to write the pipeline (default: the CI system's usual path)",
+			},
 			{name: 'branch', type: 'string', value: 'B', description: 'Branch whose pushes run the pipeline (default: main)'},
 			{name: 'dockerfile', type: 'string', value: 'PATH', description: 'Dockerfile to build (default: Dockerfile)'},
-			{name: 'image-name', type: 'string', value: 'NAME', description: 'Local image name for the build (default: the repository name)'},
+			{
+				name: 'image-name',
+				type: 'string',
+				value: 'NAME',
+				description: 'Local image name for the build (default: the repository name)',
+			},
 		],
 		details:
 			'Default paths: .github/workflows/ecr-push.yml, .gitlab-ci.yml, Jenkinsfile, .circleci/config.yml, bitbucket-pipelines.yml.\n' +
@@ -171,7 +225,9 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			const kind = positionals[0];
 			if (kind === undefined || !isCiKind(kind)) {
 				throw new UsageError(
-					kind === undefined ? 'Which CI system? Name one after "ci".' : `"${kind}" is not a CI system ecr-setup knows.`,
+					kind === undefined
+						? 'Which CI system? Name one after "ci".'
+						: `"${kind}" is not a CI system ecr-setup knows.`,
 					{code: 'usage.ci-kind', hint: `Use one of: ${CI_KINDS.map((name) => `ecr-setup ci ${name}`).join(', ')}.`},
 				);
 			}
@@ -190,7 +246,8 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			const repositoryFlag = stringFlag(flags, 'repository');
 			if (repositoryFlag !== undefined) {
 				const valid = validateRepositoryName(repositoryFlag);
-				if (!valid.ok) throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
+				if (!valid.ok)
+					throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
 			} else if (!io.interactive) {
 				await resolveRepository(context, undefined);
 			}
@@ -205,7 +262,8 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			const output = stringFlag(flags, 'output');
 			const where = output === undefined ? cwd() : dirname(isAbsolute(output) ? output : resolve(cwd(), output));
 			// Names the repository in the trust-policy hint; only GitHub OIDC needs it.
-			const sourceRepository = kind === 'github' && auth === 'oidc' ? await githubRepositoryAt(context, where) : undefined;
+			const sourceRepository =
+				kind === 'github' && auth === 'oidc' ? await githubRepositoryAt(context, where) : undefined;
 			const pipeline = generatePipeline(kind, {
 				account: identity.account,
 				region,

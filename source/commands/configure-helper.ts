@@ -16,9 +16,16 @@ const HELPER = 'ecr-login';
 export const configureHelperCommand: CommandDefinition = {
 	name: 'configure-helper',
 	summary: 'Make docker use docker-credential-ecr-login for ECR (credHelpers)',
-	usage: 'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--engine docker|podman|finch] [--dry-run] [--yes]',
+	usage:
+		'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--engine docker|podman|finch] [--dry-run] [--yes]',
 	flags: [
-		{name: 'registry', type: 'string', multiple: true, value: 'HOST', description: 'Registry host to configure (repeatable)'},
+		{
+			name: 'registry',
+			type: 'string',
+			multiple: true,
+			value: 'HOST',
+			description: 'Registry host to configure (repeatable)',
+		},
 		{name: 'public', type: 'boolean', description: 'Also configure ECR Public (public.ecr.aws)'},
 	],
 	details:
@@ -31,7 +38,12 @@ export const configureHelperCommand: CommandDefinition = {
 		const {services, io} = context;
 		const registries = await resolveTargetRegistries(context);
 		const engine = await chooseEngine(context);
-		if (engine !== 'docker') return configureEngineFiles(context, engine, registries.map((registry) => registry.host));
+		if (engine !== 'docker')
+			return configureEngineFiles(
+				context,
+				engine,
+				registries.map((registry) => registry.host),
+			);
 		noteSudo(context);
 		const config = await services.dockerConfig.read();
 		const helper = await services.helper.find(HELPER);
@@ -42,16 +54,34 @@ export const configureHelperCommand: CommandDefinition = {
 			);
 		}
 
-		const changes: ConfigChange[] = registries.map((registry) => ({type: 'set-cred-helper', host: registry.host, helper: HELPER}));
+		const changes: ConfigChange[] = registries.map((registry) => ({
+			type: 'set-cred-helper',
+			host: registry.host,
+			helper: HELPER,
+		}));
 		const hosts = registries.map((registry) => registry.host);
 		const plan = services.dockerConfig.plan(config, changes);
 		if (!plan.changed) {
-			io.out(`Already configured: ${hosts.join(', ')} ${hosts.length === 1 ? 'uses' : 'use'} docker-credential-ecr-login in ${config.path}. Nothing to change.`);
-			return {json: {config: config.path, hosts, changed: false, written: false, diff: '', backup: null, helper: helper?.path ?? null}};
+			io.out(
+				`Already configured: ${hosts.join(', ')} ${hosts.length === 1 ? 'uses' : 'use'} docker-credential-ecr-login in ${config.path}. Nothing to change.`,
+			);
+			return {
+				json: {
+					config: config.path,
+					hosts,
+					changed: false,
+					written: false,
+					diff: '',
+					backup: null,
+					helper: helper?.path ?? null,
+				},
+			};
 		}
 
 		if (config.data.credsStore) {
-			io.out(`Note: "credsStore": "${config.data.credsStore}" stays in place for other registries; credHelpers wins for these hosts.`);
+			io.out(
+				`Note: "credsStore": "${config.data.credsStore}" stays in place for other registries; credHelpers wins for these hosts.`,
+			);
 		}
 
 		const staleAuths = Object.keys(config.data.auths ?? {}).filter((key) => hosts.includes(hostnameOfAuthKey(key)));
@@ -71,7 +101,9 @@ export const configureHelperCommand: CommandDefinition = {
 						io.err(
 							`Warning: docker-credential-ecr-login could not get credentials for ${host}: ${result.message}` +
 								(helperLogReason(result.logExcerpt) ? `\n  Its log says: ${helperLogReason(result.logExcerpt)}` : '') +
-								'\n  Run `ecr-setup doctor --registry ' + host + '` to find out why.',
+								'\n  Run `ecr-setup doctor --registry ' +
+								host +
+								'` to find out why.',
 						);
 				} catch (error) {
 					verified = false;
@@ -99,7 +131,9 @@ export const configureHelperCommand: CommandDefinition = {
 async function chooseEngine(context: CommandContext): Promise<EngineName> {
 	const {services, io} = context;
 	const flag = context.options.engine ?? stringFlag(context.flags, 'engine');
-	const found = flag ? {[flag.trim().toLowerCase()]: await services.runner.which(flag.trim().toLowerCase(), {env: services.env})} : await findEngines(services.runner, services.env);
+	const found = flag
+		? {[flag.trim().toLowerCase()]: await services.runner.which(flag.trim().toLowerCase(), {env: services.env})}
+		: await findEngines(services.runner, services.env);
 	const detection = detectEngine({flag, found, env: services.env});
 	for (const note of detection.notes) io.err(`Note: ${note}`);
 	return detection.engine;
@@ -115,7 +149,14 @@ function noteSudo(context: CommandContext): void {
 	} catch {}
 
 	// The directory this run really edits (--config, DOCKER_CONFIG or HOME, as the service resolved it).
-	const analysis = analyseSudo({os: process.platform, env: services.env, uid: process.getuid?.(), home: os.homedir(), userName, configFlag: services.dockerConfig.dir});
+	const analysis = analyseSudo({
+		os: process.platform,
+		env: services.env,
+		uid: process.getuid?.(),
+		home: os.homedir(),
+		userName,
+		configFlag: services.dockerConfig.dir,
+	});
 	if (!analysis.message) return;
 	io.err(`Note: ${analysis.message}`);
 	for (const note of analysis.notes) io.err(`Note: ${note}`);
@@ -127,7 +168,9 @@ async function configureEngineFiles(context: CommandContext, engine: Exclude<Eng
 	const {engineConfig} = services;
 	const helper = engine === 'podman' ? await services.helper.find(HELPER) : null;
 	if (engine === 'podman' && !helper) {
-		io.err('Warning: docker-credential-ecr-login is not on PATH; podman runs it like docker does. Install it with `ecr-setup install-helper`.');
+		io.err(
+			'Warning: docker-credential-ecr-login is not on PATH; podman runs it like docker does. Install it with `ecr-setup install-helper`.',
+		);
 	}
 
 	const files: Array<{path: string; changed: boolean; written: boolean; diff: string; backup: string | null}> = [];
@@ -148,7 +191,13 @@ async function configureEngineFiles(context: CommandContext, engine: Exclude<Eng
 			applied = await engineConfig.apply(config, plan);
 			io.out(`Wrote ${target.path}${applied.backupPath ? ` (backup: ${applied.backupPath})` : ''}.`);
 		} else io.out('Nothing was written.');
-		files.push({path: target.path, changed: true, written: applied !== undefined, diff: plan.diff, backup: applied?.backupPath ?? null});
+		files.push({
+			path: target.path,
+			changed: true,
+			written: applied !== undefined,
+			diff: plan.diff,
+			backup: applied?.backupPath ?? null,
+		});
 	}
 
 	if (engine === 'podman') {
@@ -158,10 +207,23 @@ async function configureEngineFiles(context: CommandContext, engine: Exclude<Eng
 				.read({engine, role: 'podman-auth', path: primary, format: 'json', why: ''})
 				.then((loaded) => Object.keys(loaded.data.auths ?? {}).filter((key) => hosts.includes(hostnameOfAuthKey(key))))
 				.catch(() => []);
-			if (stale.length > 0) io.out(`Note: ${primary} holds a podman login for ${stale.join(', ')}; podman uses it first until \`podman logout ${stale[0]}\`.`);
+			if (stale.length > 0)
+				io.out(
+					`Note: ${primary} holds a podman login for ${stale.join(', ')}; podman uses it first until \`podman logout ${stale[0]}\`.`,
+				);
 		}
 	}
 
-	if (engine === 'finch' && files.some((file) => file.written)) io.out('Restart the Finch VM so it installs the helper: finch vm stop && finch vm start');
-	return {json: {engine, hosts, files, changed: files.some((file) => file.changed), written: files.some((file) => file.written), helper: helper?.path ?? null}};
+	if (engine === 'finch' && files.some((file) => file.written))
+		io.out('Restart the Finch VM so it installs the helper: finch vm stop && finch vm start');
+	return {
+		json: {
+			engine,
+			hosts,
+			files,
+			changed: files.some((file) => file.changed),
+			written: files.some((file) => file.written),
+			helper: helper?.path ?? null,
+		},
+	};
 }

@@ -11,11 +11,16 @@ function fixCount(plan: FixPlan): number {
 }
 
 function formatStep(step: FixStepResult): string {
-	const mark = {done: 'done', declined: 'declined', failed: 'FAILED', skipped: 'skipped', 'dry-run': 'dry run'}[step.status];
+	const mark = {done: 'done', declined: 'declined', failed: 'FAILED', skipped: 'skipped', 'dry-run': 'dry run'}[
+		step.status
+	];
 	return `  [${mark}] ${step.step}: ${step.message}`;
 }
 
-export async function runDoctorCommand(context: CommandContext, doctorOptions: DoctorOptions = {}): Promise<CommandResult> {
+export async function runDoctorCommand(
+	context: CommandContext,
+	doctorOptions: DoctorOptions = {},
+): Promise<CommandResult> {
 	const {services, io, options, flags, signal} = context;
 	const input: DoctorTargetInput = {
 		registry: stringFlag(flags, 'registry'),
@@ -35,17 +40,28 @@ export async function runDoctorCommand(context: CommandContext, doctorOptions: D
 	const plan = planFixes(report);
 	if (!fix) {
 		const count = fixCount(plan);
-		if (!options.json && count > 0) io.out(`\n${count} of these can be fixed for you: ecr-setup doctor --fix${input.registry ? ` --registry ${input.registry}` : ''}`);
+		if (!options.json && count > 0)
+			io.out(
+				`\n${count} of these can be fixed for you: ecr-setup doctor --fix${input.registry ? ` --registry ${input.registry}` : ''}`,
+			);
 		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
 	}
 
 	if (fixCount(plan) === 0) {
-		say(report.summary.fail + report.summary.warn > 0 ? '\nNothing here can be fixed automatically; follow the fixes above.' : '\nNothing to fix.');
+		say(
+			report.summary.fail + report.summary.warn > 0
+				? '\nNothing here can be fixed automatically; follow the fixes above.'
+				: '\nNothing to fix.',
+		);
 		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
 	}
 
 	say('\nApplying the safe fixes:');
-	const steps = await applyFixes(services, first.facts, plan, io, {say, signal, ...(options.dryRun ? {dryRun: true} : {})});
+	const steps = await applyFixes(services, first.facts, plan, io, {
+		say,
+		signal,
+		...(options.dryRun ? {dryRun: true} : {}),
+	});
 	for (const step of steps) say(formatStep(step));
 	if (options.dryRun) {
 		say('Dry run: nothing was changed.');
@@ -61,12 +77,33 @@ export async function runDoctorCommand(context: CommandContext, doctorOptions: D
 export const doctorCommand: CommandDefinition = {
 	name: 'doctor',
 	summary: 'Find out why a push to ECR fails, and fix it',
-	usage: 'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--profile P] [--json] [--fix [--yes]]',
+	usage:
+		'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--profile P] [--json] [--fix [--yes]]',
 	flags: [
-		{name: 'registry', type: 'string', value: 'HOST', description: 'The ECR registry host (default: from --image, else your account and region)'},
-		{name: 'repository', type: 'string', value: 'NAME', description: 'The repository name (only the name, not the URI)'},
-		{name: 'image', type: 'string', value: 'REF', description: 'The image you push: a local name (my-app:1.0) or its full ECR URI'},
-		{name: 'fix', type: 'boolean', description: 'Apply the safe fixes (config edits with a diff and a backup, login, helper install), then check again'},
+		{
+			name: 'registry',
+			type: 'string',
+			value: 'HOST',
+			description: 'The ECR registry host (default: from --image, else your account and region)',
+		},
+		{
+			name: 'repository',
+			type: 'string',
+			value: 'NAME',
+			description: 'The repository name (only the name, not the URI)',
+		},
+		{
+			name: 'image',
+			type: 'string',
+			value: 'REF',
+			description: 'The image you push: a local name (my-app:1.0) or its full ECR URI',
+		},
+		{
+			name: 'fix',
+			type: 'boolean',
+			description:
+				'Apply the safe fixes (config edits with a diff and a backup, login, helper install), then check again',
+		},
 	],
 	details: [
 		'Checks (stable ids): docker.cli, docker.daemon, docker.config, docker.auth-config-env, docker.store, docker.helper-key,',

@@ -6,12 +6,18 @@ import type {CommandDefinition} from './types.js';
 
 const METHODS: InstallMethod[] = ['brew', 'apt', 'dnf', 'yum', 'apk', 'go', 'binary'];
 
-
 export const installHelperCommand: CommandDefinition = {
 	name: 'install-helper',
 	summary: 'Install docker-credential-ecr-login (brew, apt, dnf, yum, apk, go, binary)',
 	usage: 'ecr-setup install-helper [--method brew|apt|dnf|yum|apk|go|binary] [--dry-run] [--yes]',
-	flags: [{name: 'method', type: 'string', value: 'METHOD', description: `How to install: ${METHODS.join(', ')} (default: the best for this machine)`}],
+	flags: [
+		{
+			name: 'method',
+			type: 'string',
+			value: 'METHOD',
+			description: `How to install: ${METHODS.join(', ')} (default: the best for this machine)`,
+		},
+	],
 	details: 'Shows the exact command first and asks. sudo is used only when you are not root, and the command says so.',
 	async run(context) {
 		const {services, io, flags} = context;
@@ -22,8 +28,18 @@ export const installHelperCommand: CommandDefinition = {
 
 		const existing = await services.helper.find('ecr-login');
 		if (existing && method === undefined) {
-			io.out(`docker-credential-ecr-login is already installed: ${existing.path}${existing.version ? ` (${existing.version})` : ''}.`);
-			return {json: {installed: true, alreadyInstalled: true, path: existing.path, version: existing.version ?? null, method: null}};
+			io.out(
+				`docker-credential-ecr-login is already installed: ${existing.path}${existing.version ? ` (${existing.version})` : ''}.`,
+			);
+			return {
+				json: {
+					installed: true,
+					alreadyInstalled: true,
+					path: existing.path,
+					version: existing.version ?? null,
+					method: null,
+				},
+			};
 		}
 
 		const platform = await services.helper.platform();
@@ -36,7 +52,10 @@ export const installHelperCommand: CommandDefinition = {
 					: `--method ${method} is not available here (${platform.os}${platform.distro ? `, ${platform.distro}` : ''}).`,
 				{
 					code: 'helper.no-install-method',
-					hint: plans.length > 0 ? `Available here: ${plans.map((candidate) => candidate.method).join(', ')}.` : 'Install it by hand:',
+					hint:
+						plans.length > 0
+							? `Available here: ${plans.map((candidate) => candidate.method).join(', ')}.`
+							: 'Install it by hand:',
 					nextSteps: ['https://github.com/awslabs/amazon-ecr-credential-helper#installing'],
 				},
 			);
@@ -57,9 +76,22 @@ export const installHelperCommand: CommandDefinition = {
 			return {exitCode: 1, json: {installed: false, method: plan.method}};
 		}
 
-		const installed = await services.helper.install(plan, {onLine: (line) => io.err(`  ${line}`), signal: context.signal});
-		io.out(`Installed docker-credential-ecr-login: ${installed.path}${installed.version ? ` (${installed.version})` : ''}.`);
+		const installed = await services.helper.install(plan, {
+			onLine: (line) => io.err(`  ${line}`),
+			signal: context.signal,
+		});
+		io.out(
+			`Installed docker-credential-ecr-login: ${installed.path}${installed.version ? ` (${installed.version})` : ''}.`,
+		);
 		io.out('Next: `ecr-setup configure-helper` makes docker use it for your registry.');
-		return {json: {installed: true, alreadyInstalled: false, path: installed.path, version: installed.version ?? null, method: plan.method}};
+		return {
+			json: {
+				installed: true,
+				alreadyInstalled: false,
+				path: installed.path,
+				version: installed.version ?? null,
+				method: plan.method,
+			},
+		};
 	},
 };

@@ -9,7 +9,13 @@ export const loginCommand: CommandDefinition = {
 	summary: 'docker login to an ECR registry with a 12-hour token',
 	usage: 'ecr-setup login [--region R | --registry HOST] [--public]',
 	flags: [
-		{name: 'registry', type: 'string', multiple: true, value: 'HOST', description: 'Registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com'},
+		{
+			name: 'registry',
+			type: 'string',
+			multiple: true,
+			value: 'HOST',
+			description: 'Registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+		},
 		{name: 'public', type: 'boolean', description: 'Log in to ECR Public (public.ecr.aws; token from us-east-1)'},
 		{name: 'force', type: 'boolean', description: 'Log in even when the credential helper already serves the registry'},
 	],
@@ -29,7 +35,12 @@ export const loginCommand: CommandDefinition = {
 					`${registry.host} is served by docker-credential-ecr-login (${store.source}): docker fetches tokens by itself, no login needed.` +
 						(ignoring ? '' : ' A `docker login` there would fail with "not implemented".'),
 				);
-				results.push({registry: registry.host, expiresAt: null, loggedIn: false, reason: 'credential helper serves this registry'});
+				results.push({
+					registry: registry.host,
+					expiresAt: null,
+					loggedIn: false,
+					reason: 'credential helper serves this registry',
+				});
 				continue;
 			}
 
@@ -44,15 +55,26 @@ export const loginCommand: CommandDefinition = {
 			}
 
 			if (context.options.dryRun) {
-				io.out(`Dry run: would log docker in to ${registry.host} (token valid ${relativeTime(token.expiresAt, services.now())}).`);
-				results.push({registry: registry.host, expiresAt: token.expiresAt.toISOString(), loggedIn: false, reason: 'dry run'});
+				io.out(
+					`Dry run: would log docker in to ${registry.host} (token valid ${relativeTime(token.expiresAt, services.now())}).`,
+				);
+				results.push({
+					registry: registry.host,
+					expiresAt: token.expiresAt.toISOString(),
+					loggedIn: false,
+					reason: 'dry run',
+				});
 				continue;
 			}
 
 			const outcome = await services.docker.login(registry.host, token.username, token.password);
-			io.out(`Logged in to ${registry.host}. The token expires ${relativeTime(token.expiresAt, services.now())} (${token.expiresAt.toISOString()}).`);
+			io.out(
+				`Logged in to ${registry.host}. The token expires ${relativeTime(token.expiresAt, services.now())} (${token.expiresAt.toISOString()}).`,
+			);
 			if (/unencrypted/i.test(outcome.message)) {
-				io.err('Note: docker stored the token unencrypted in config.json (no credential store). `ecr-setup configure-helper` avoids stored tokens.');
+				io.err(
+					'Note: docker stored the token unencrypted in config.json (no credential store). `ecr-setup configure-helper` avoids stored tokens.',
+				);
 			}
 
 			results.push({registry: registry.host, expiresAt: token.expiresAt.toISOString(), loggedIn: true});

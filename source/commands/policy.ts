@@ -39,7 +39,10 @@ async function trustPolicy(context: CommandContext, ownerRepo: string): Promise<
 	const branch = stringFlag(flags, 'branch');
 	if (branch !== undefined) assertBranch(branch, {allowWildcard: true});
 	const resolved = await services.aws.resolveRegion();
-	const identity = await services.aws.getCallerIdentity({...(resolved.region ? {region: resolved.region} : {}), signal});
+	const identity = await services.aws.getCallerIdentity({
+		...(resolved.region ? {region: resolved.region} : {}),
+		signal,
+	});
 	const policy = generateGithubOidcTrustPolicy({
 		account: identity.account,
 		ownerRepo,
@@ -58,7 +61,10 @@ async function trustPolicy(context: CommandContext, ownerRepo: string): Promise<
 async function identityPolicy(context: CommandContext): Promise<PolicyDocument> {
 	const {flags, services, signal} = context;
 	if (flags['push'] === true && flags['pull'] === true) {
-		throw new UsageError('Choose one of --push and --pull.', {code: 'usage.policy-access', hint: 'A pushing identity gets --push; one that only pulls gets --pull.'});
+		throw new UsageError('Choose one of --push and --pull.', {
+			code: 'usage.policy-access',
+			hint: 'A pushing identity gets --push; one that only pulls gets --pull.',
+		});
 	}
 
 	if (flags['branch'] !== undefined) {
@@ -69,7 +75,8 @@ async function identityPolicy(context: CommandContext): Promise<PolicyDocument> 
 	const repositoryFlag = stringFlag(flags, 'repository');
 	if (repositoryFlag !== undefined) {
 		const valid = validateRepositoryName(repositoryFlag);
-		if (!valid.ok) throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
+		if (!valid.ok)
+			throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
 	} else if (!context.io.interactive) {
 		await resolveRepository(context, undefined);
 	}
@@ -77,7 +84,13 @@ async function identityPolicy(context: CommandContext): Promise<PolicyDocument> 
 	const region = await requireRegion(context);
 	const identity = await services.aws.getCallerIdentity({region, signal});
 	const repository = await resolveRepository(context, region);
-	const policy = generateIdentityPolicy({account: identity.account, region, repository, access, partition: partitionOfArn(identity.arn)});
+	const policy = generateIdentityPolicy({
+		account: identity.account,
+		region,
+		repository,
+		access,
+		partition: partitionOfArn(identity.arn),
+	});
 	printPolicy(context, policy, [
 		`This policy lets an identity ${access} ${repository} in ${region} (account ${identity.account}) and nothing else.`,
 		`Attach it, e.g.: aws iam put-role-policy --role-name ROLE --policy-name ecr-${access}-${repository.replaceAll('/', '-')} --policy-document file://policy.json`,
@@ -88,13 +101,24 @@ async function identityPolicy(context: CommandContext): Promise<PolicyDocument> 
 export const policyCommand: CommandDefinition = {
 	name: 'policy',
 	summary: 'Print least-privilege IAM policies for pushing or pulling',
-	usage: 'ecr-setup policy [--repository NAME] [--push | --pull] [--json]\n  ecr-setup policy --github-oidc OWNER/REPO [--branch B]',
+	usage:
+		'ecr-setup policy [--repository NAME] [--push | --pull] [--json]\n  ecr-setup policy --github-oidc OWNER/REPO [--branch B]',
 	flags: [
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository the policy is for'},
 		{name: 'push', type: 'boolean', description: 'Permissions to push (the default)'},
 		{name: 'pull', type: 'boolean', description: 'Permissions to pull only'},
-		{name: 'github-oidc', type: 'string', value: 'OWNER/REPO', description: 'Print the trust policy of a role this GitHub repository may assume'},
-		{name: 'branch', type: 'string', value: 'B', description: 'With --github-oidc: only workflows on this branch (patterns with * allowed)'},
+		{
+			name: 'github-oidc',
+			type: 'string',
+			value: 'OWNER/REPO',
+			description: 'Print the trust policy of a role this GitHub repository may assume',
+		},
+		{
+			name: 'branch',
+			type: 'string',
+			value: 'B',
+			description: 'With --github-oidc: only workflows on this branch (patterns with * allowed)',
+		},
 	],
 	details:
 		'The identity policy allows ecr:GetAuthorizationToken on "*" and the push (or pull) actions on the repository\'s ARN only.\n' +

@@ -40,7 +40,11 @@ export function createPushReporter(io: CommandIo, isTty: boolean) {
 					if (line !== lastLine) process.stderr.write(`\r\u001B[2K${line}`);
 					lastLine = line;
 				} else if (previous?.status !== event.status) {
-					const label = {exists: 'already in the registry', mounted: 'mounted from another repository', pushed: 'pushed'}[event.status as string];
+					const label = {
+						exists: 'already in the registry',
+						mounted: 'mounted from another repository',
+						pushed: 'pushed',
+					}[event.status as string];
 					io.err(`  ${event.id}: ${label ?? event.status}${event.message ? ` (${event.message})` : ''}`);
 				}
 			}
@@ -57,7 +61,12 @@ export const pushCommand: CommandDefinition = {
 	usage: 'ecr-setup push IMAGE --repository NAME [--tag T] [--region R] [--create-repository]',
 	flags: [
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository name (not the full URI)'},
-		{name: 'tag', type: 'string', value: 'TAG', description: 'Tag to push as (default: the image’s own tag, else latest)'},
+		{
+			name: 'tag',
+			type: 'string',
+			value: 'TAG',
+			description: 'Tag to push as (default: the image’s own tag, else latest)',
+		},
 		{name: 'create-repository', type: 'boolean', description: 'Create the repository if it does not exist'},
 		{name: 'immutable', type: 'boolean', description: 'With --create-repository: make tags immutable'},
 		{name: 'scan-on-push', type: 'boolean', description: 'With --create-repository: scan images on push'},
@@ -66,18 +75,25 @@ export const pushCommand: CommandDefinition = {
 	async run(context) {
 		const {services, io, flags, positionals, signal} = context;
 		const image = positionals[0];
-		if (!image) throw new UsageError('Which image? Name the local image to push.', {hint: 'ecr-setup push IMAGE --repository NAME'});
+		if (!image)
+			throw new UsageError('Which image? Name the local image to push.', {
+				hint: 'ecr-setup push IMAGE --repository NAME',
+			});
 		if (positionals.length > 1) throw new UsageError(`One image at a time (got ${positionals.join(', ')}).`);
 		let source;
 		try {
 			source = parseImageRef(image);
 		} catch (error) {
-			if (error instanceof ImageRefError) throw new UsageError(`"${image}" is not a valid image reference: ${error.message}`);
+			if (error instanceof ImageRefError)
+				throw new UsageError(`"${image}" is not a valid image reference: ${error.message}`);
 			throw error;
 		}
 
 		const repository = stringFlag(flags, 'repository');
-		if (!repository) throw new UsageError('--repository is required: the ECR repository to push to.', {hint: 'e.g. --repository my-app'});
+		if (!repository)
+			throw new UsageError('--repository is required: the ECR repository to push to.', {
+				hint: 'e.g. --repository my-app',
+			});
 		const nameCheck = validateRepositoryName(repository);
 		if (!nameCheck.ok) throw new UsageError(`--repository ${repository}: ${nameCheck.reason}`);
 		const tag = stringFlag(flags, 'tag') ?? source.tag ?? 'latest';
@@ -85,7 +101,10 @@ export const pushCommand: CommandDefinition = {
 		if (!tagCheck.ok) throw new UsageError(`--tag ${tag}: ${tagCheck.reason}`);
 		const region = await requireRegion(context);
 
-		const [local, existing] = await Promise.all([services.docker.inspectImage(image), services.aws.describeRepository(region, repository)]);
+		const [local, existing] = await Promise.all([
+			services.docker.inspectImage(image),
+			services.aws.describeRepository(region, repository),
+		]);
 		if (!local) {
 			throw new UserError(`There is no local image "${image}".`, {
 				code: 'image.local',
@@ -100,7 +119,10 @@ export const pushCommand: CommandDefinition = {
 		} else {
 			const create =
 				booleanFlag(flags, 'create-repository') ||
-				(io.interactive && (await io.confirm(`Repository "${repository}" does not exist in ${region}. Create it?`, {flag: '--create-repository'})));
+				(io.interactive &&
+					(await io.confirm(`Repository "${repository}" does not exist in ${region}. Create it?`, {
+						flag: '--create-repository',
+					})));
 			if (!create) {
 				throw new UserError(`Repository "${repository}" does not exist in ${region}. ECR never creates one on push.`, {
 					code: 'ecr.repository',
@@ -126,11 +148,14 @@ export const pushCommand: CommandDefinition = {
 		if (repo.imageTagMutability.startsWith('IMMUTABLE')) {
 			const taken = await services.aws.describeImageTag(region, repository, tag, repo.registryId);
 			if (taken) {
-				throw new UserError(`The tag "${tag}" already exists in ${repository}, and the repository's tags are immutable.`, {
-					code: 'ecr.tag-immutable',
-					hint: 'Push under a new tag (for example the git commit SHA); nothing was pushed.',
-					nextSteps: [`ecr-setup push ${image} --repository ${repository} --tag <new-tag>`],
-				});
+				throw new UserError(
+					`The tag "${tag}" already exists in ${repository}, and the repository's tags are immutable.`,
+					{
+						code: 'ecr.tag-immutable',
+						hint: 'Push under a new tag (for example the git commit SHA); nothing was pushed.',
+						nextSteps: [`ecr-setup push ${image} --repository ${repository} --tag <new-tag>`],
+					},
+				);
 			}
 		}
 

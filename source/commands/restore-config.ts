@@ -15,7 +15,9 @@ export const restoreConfigCommand: CommandDefinition = {
 		if (context.flags['list'] === true) {
 			if (backups.length === 0) io.out(`No backups in ${services.dockerConfig.dir}.`);
 			for (const backup of backups) io.out(`${backup.createdAt.toISOString()}  ${backup.path}`);
-			return {json: {backups: backups.map((backup) => ({path: backup.path, createdAt: backup.createdAt.toISOString()}))}};
+			return {
+				json: {backups: backups.map((backup) => ({path: backup.path, createdAt: backup.createdAt.toISOString()}))},
+			};
 		}
 
 		const chosen = positionals[0] ?? backups[0]?.path;
@@ -36,7 +38,9 @@ export const restoreConfigCommand: CommandDefinition = {
 		}
 
 		const path = current?.path ?? `${services.dockerConfig.dir}/config.json`;
-		io.out(colorDiff(createTwoFilesPatch(path, path, currentText, backupText, 'current', 'backup').trimEnd(), io.color));
+		io.out(
+			colorDiff(createTwoFilesPatch(path, path, currentText, backupText, 'current', 'backup').trimEnd(), io.color),
+		);
 		if (context.options.dryRun) {
 			io.out('Dry run: nothing was written.');
 			return {json: {restored: false, from: chosen, changed: true, dryRun: true}};
@@ -49,7 +53,9 @@ export const restoreConfigCommand: CommandDefinition = {
 
 		// Only what the diff above showed is replaced: an edit to config.json while the question waited stops the restore.
 		const result = await services.dockerConfig.restore(chosen, current ? {shown: current.text} : {});
-		io.out(`Restored ${result.path} from ${result.restoredFrom}.${result.backupPath ? ` The replaced file was saved as ${result.backupPath}.` : ''}`);
+		io.out(
+			`Restored ${result.path} from ${result.restoredFrom}.${result.backupPath ? ` The replaced file was saved as ${result.backupPath}.` : ''}`,
+		);
 		return {json: {restored: true, from: result.restoredFrom, path: result.path, backup: result.backupPath ?? null}};
 	},
 };

@@ -62,9 +62,12 @@ export async function resolveTargetRegistries(context: CommandContext): Promise<
 		const region = context.options.region;
 		for (const registry of registries) {
 			if (region && registry.kind === 'private' && registry.region !== region) {
-				throw new UsageError(`--region ${region} does not match the registry ${registry.host}, which is in ${registry.region}.`, {
-					hint: 'The region of a private registry is part of its host; drop --region or fix the host.',
-				});
+				throw new UsageError(
+					`--region ${region} does not match the registry ${registry.host}, which is in ${registry.region}.`,
+					{
+						hint: 'The region of a private registry is part of its host; drop --region or fix the host.',
+					},
+				);
 			}
 		}
 

@@ -80,10 +80,30 @@ export type CommandDefinition = {
 };
 
 export const GLOBAL_FLAGS: FlagSpec[] = [
-	{name: 'profile', type: 'string', value: 'P', description: 'AWS profile (default: AWS_PROFILE, then the default chain)'},
-	{name: 'region', type: 'string', value: 'R', description: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)'},
-	{name: 'config', type: 'string', value: 'DIR', description: 'Docker config directory (default: DOCKER_CONFIG, then ~/.docker)'},
-	{name: 'engine', type: 'string', value: 'NAME', description: 'Container engine: docker, podman or finch (default: the first on PATH)'},
+	{
+		name: 'profile',
+		type: 'string',
+		value: 'P',
+		description: 'AWS profile (default: AWS_PROFILE, then the default chain)',
+	},
+	{
+		name: 'region',
+		type: 'string',
+		value: 'R',
+		description: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)',
+	},
+	{
+		name: 'config',
+		type: 'string',
+		value: 'DIR',
+		description: 'Docker config directory (default: DOCKER_CONFIG, then ~/.docker)',
+	},
+	{
+		name: 'engine',
+		type: 'string',
+		value: 'NAME',
+		description: 'Container engine: docker, podman or finch (default: the first on PATH)',
+	},
 	{name: 'json', type: 'boolean', description: 'Print one JSON document on stdout and nothing else there'},
 	{name: 'yes', type: 'boolean', short: 'y', description: 'Answer yes to every confirmation'},
 	{name: 'dry-run', type: 'boolean', description: 'Show what would change; change nothing'},

@@ -17,7 +17,10 @@ export const whoamiCommand: CommandDefinition = {
 	flags: [],
 	async run({services, io, signal}) {
 		const resolved = await services.aws.resolveRegion();
-		const identity = await services.aws.getCallerIdentity({...(resolved.region ? {region: resolved.region} : {}), signal});
+		const identity = await services.aws.getCallerIdentity({
+			...(resolved.region ? {region: resolved.region} : {}),
+			signal,
+		});
 		const registry = resolved.region ? privateRegistryHost(identity.account, resolved.region) : undefined;
 		io.out(`Account   ${identity.account}`);
 		io.out(`Identity  ${identity.arn} (${KIND_LABEL[identity.kind] ?? identity.kind})`);

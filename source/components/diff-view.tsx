@@ -29,7 +29,9 @@ export function DiffView({diff, maxLines = 14}: {diff: string; maxLines?: number
 					</Text>
 				);
 			})}
-			{lines.length > shown.length ? <Text dimColor={color}>{`… ${lines.length - shown.length} more lines`}</Text> : null}
+			{lines.length > shown.length ? (
+				<Text dimColor={color}>{`… ${lines.length - shown.length} more lines`}</Text>
+			) : null}
 		</Box>
 	);
 }

@@ -3,7 +3,17 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {Status} from './tone.js';
 
-export function ErrorPanel({title, detail, hint, nextSteps = []}: {title: string; detail?: string; hint?: string | undefined; nextSteps?: string[]}): React.JSX.Element {
+export function ErrorPanel({
+	title,
+	detail,
+	hint,
+	nextSteps = [],
+}: {
+	title: string;
+	detail?: string;
+	hint?: string | undefined;
+	nextSteps?: string[];
+}): React.JSX.Element {
 	return (
 		<Box flexDirection="column">
 			<Status tone="error">{title}</Status>

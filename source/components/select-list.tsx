@@ -78,39 +78,36 @@ export function SelectList<V>({
 		onFilterChange?.(state.filter);
 	}, [state.filter]);
 
-	useKeyInput(
-		(input: string, key: Key) => {
-			const size = limit;
-			const total = visible.length;
-			if (key.upArrow) return dispatch({type: 'move', by: -1, total, size});
-			if (key.downArrow) return dispatch({type: 'move', by: 1, total, size});
-			if (key.pageUp) return dispatch({type: 'move', by: -size, total, size});
-			if (key.pageDown) return dispatch({type: 'move', by: size, total, size});
-			if (key.home) return dispatch({type: 'to', index: 0, total, size});
-			if (key.end) return dispatch({type: 'to', index: total - 1, total, size});
-			if (key.return) {
-				const item = visible[state.cursor];
-				if (item) onSelect(item, state.filter);
-				return;
-			}
+	useKeyInput((input: string, key: Key) => {
+		const size = limit;
+		const total = visible.length;
+		if (key.upArrow) return dispatch({type: 'move', by: -1, total, size});
+		if (key.downArrow) return dispatch({type: 'move', by: 1, total, size});
+		if (key.pageUp) return dispatch({type: 'move', by: -size, total, size});
+		if (key.pageDown) return dispatch({type: 'move', by: size, total, size});
+		if (key.home) return dispatch({type: 'to', index: 0, total, size});
+		if (key.end) return dispatch({type: 'to', index: total - 1, total, size});
+		if (key.return) {
+			const item = visible[state.cursor];
+			if (item) onSelect(item, state.filter);
+			return;
+		}
 
-			if (key.escape) {
-				if (searchable && state.filter.length > 0) return dispatch({type: 'clear'});
-				return onCancel?.();
-			}
+		if (key.escape) {
+			if (searchable && state.filter.length > 0) return dispatch({type: 'clear'});
+			return onCancel?.();
+		}
 
-			if (key.ctrl || key.meta || key.tab) return;
-			if (searchable) {
-				if (key.backspace || key.delete) return dispatch({type: 'erase'});
-				const text = input.replaceAll(/[\u0000-\u001F\u007F]/g, '');
-				if (text.length > 0) dispatch({type: 'type', text});
-				return;
-			}
+		if (key.ctrl || key.meta || key.tab) return;
+		if (searchable) {
+			if (key.backspace || key.delete) return dispatch({type: 'erase'});
+			const text = input.replaceAll(/[\u0000-\u001F\u007F]/g, '');
+			if (text.length > 0) dispatch({type: 'type', text});
+			return;
+		}
 
-			if (input.toLowerCase() === 'q') quit();
-		},
-		isActive,
-	);
+		if (input.toLowerCase() === 'q') quit();
+	}, isActive);
 
 	const cursor = Math.min(state.cursor, Math.max(0, visible.length - 1));
 	const rows = visible.slice(state.offset, state.offset + limit);

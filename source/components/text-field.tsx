@@ -15,19 +15,25 @@ export type TextFieldProps = {
 	mask?: boolean;
 };
 
-export function TextField({label, value, onChange, onSubmit, onCancel, isActive, placeholder, mask = false}: TextFieldProps): React.JSX.Element {
+export function TextField({
+	label,
+	value,
+	onChange,
+	onSubmit,
+	onCancel,
+	isActive,
+	placeholder,
+	mask = false,
+}: TextFieldProps): React.JSX.Element {
 	const {color} = useUi();
-	useKeyInput(
-		(input: string, key: Key) => {
-			if (key.return) return onSubmit(value);
-			if (key.escape) return onCancel?.();
-			if (key.backspace || key.delete) return onChange(value.slice(0, -1));
-			if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-			const text = input.replaceAll(/[\u0000-\u001F\u007F]/g, '');
-			if (text.length > 0) onChange(value + text);
-		},
-		isActive,
-	);
+	useKeyInput((input: string, key: Key) => {
+		if (key.return) return onSubmit(value);
+		if (key.escape) return onCancel?.();
+		if (key.backspace || key.delete) return onChange(value.slice(0, -1));
+		if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+		const text = input.replaceAll(/[\u0000-\u001F\u007F]/g, '');
+		if (text.length > 0) onChange(value + text);
+	}, isActive);
 	const shown = mask ? '*'.repeat(value.length) : value;
 	return (
 		<Text>

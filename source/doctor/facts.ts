@@ -94,7 +94,12 @@ export type DoctorFacts = {
 
 function configErrorFact(error: unknown, fallbackFile: string): ConfigFact {
 	const record = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-	const file = typeof record['file'] === 'string' ? record['file'] : typeof record['path'] === 'string' ? record['path'] : fallbackFile;
+	const file =
+		typeof record['file'] === 'string'
+			? record['file']
+			: typeof record['path'] === 'string'
+				? record['path']
+				: fallbackFile;
 	const line = typeof record['line'] === 'number' ? record['line'] : undefined;
 	const column = typeof record['column'] === 'number' ? record['column'] : undefined;
 	return {state: 'error', file, line, column, message: errorMessage(error)};
@@ -125,7 +130,8 @@ async function writableDir(dir: string): Promise<{writable: boolean; problem: st
 			}
 
 			if (code === 'ENOTDIR') return {writable: false, problem: `a part of ${dir} is a file, not a directory`};
-			if (code === 'EACCES' || code === 'EPERM') return {writable: false, problem: `${current} is not writable by you (${code})`};
+			if (code === 'EACCES' || code === 'EPERM')
+				return {writable: false, problem: `${current} is not writable by you (${code})`};
 			return {writable: false, problem: `${current}: ${errorMessage(error)}`};
 		}
 	}
@@ -141,7 +147,11 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** The URLs the doctor's calls go to: STS, the ECR API (honouring AWS_ENDPOINT_URL*), and the registry itself. */
-export function endpointsOf(region: string | undefined, host: string | undefined, env: Record<string, string | undefined>): {
+export function endpointsOf(
+	region: string | undefined,
+	host: string | undefined,
+	env: Record<string, string | undefined>,
+): {
 	sts: string | undefined;
 	ecr: string | undefined;
 	registry: string | undefined;
@@ -166,7 +176,12 @@ function hostOfUrl(url: string | undefined): string | undefined {
  * The store docker uses, through the service; plus docker's platform default (DetectDefaultStore), which applies only
  * when the file names no store at all and whose binary must be on PATH — looked up here, then handed to resolveStore.
  */
-async function resolveStoreAsDocker(services: Services, config: LoadedConfig, host: string, platform: string): Promise<StoreResolution> {
+async function resolveStoreAsDocker(
+	services: Services,
+	config: LoadedConfig,
+	host: string,
+	platform: string,
+): Promise<StoreResolution> {
 	const resolved = services.dockerConfig.resolveStore(config, host);
 	if (resolved.kind !== 'file' || containsAuth(config.data)) return resolved;
 	const which = async (name: string) => services.runner.which(name, {env: services.env}).catch(() => null);
@@ -179,7 +194,11 @@ function isNetworkProblem(outcome: Outcome<unknown>): boolean {
 	return outcome.state === 'timeout' || (outcome.state === 'error' && outcome.error.kind === 'network');
 }
 
-export async function gatherFacts(services: Services, input: DoctorTargetInput, options: DoctorOptions = {}): Promise<DoctorFacts> {
+export async function gatherFacts(
+	services: Services,
+	input: DoctorTargetInput,
+	options: DoctorOptions = {},
+): Promise<DoctorFacts> {
 	const totalMs = options.timeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
 	const callMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
 	const deadline = new Deadline(totalMs, callMs, options.signal);
@@ -265,23 +284,37 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 				})
 			: Promise.resolve(notRun<{registry: string; expiresAt: Date}>(awsReason || 'no registry')),
 		identityOk && isPrivate && repositoryUsable
-			? gather(deadline, async (signal) => services.aws.describeRepository(target.region!, target.repository!, registryId, {signal}))
+			? gather(deadline, async (signal) =>
+					services.aws.describeRepository(target.region!, target.repository!, registryId, {signal}),
+				)
 			: Promise.resolve(notRun<RepositoryInfo | null>(awsReason || 'no repository to look up')),
 		identityOk && isPrivate && repositoryUsable
-			? gather(deadline, async (signal) => services.aws.getRepositoryPolicy(target.region!, target.repository!, registryId, {signal}))
+			? gather(deadline, async (signal) =>
+					services.aws.getRepositoryPolicy(target.region!, target.repository!, registryId, {signal}),
+				)
 			: Promise.resolve(notRun<string | null>(awsReason || 'no repository to look up')),
 		identityOk && isPrivate && repositoryUsable && target.tag
-			? gather(deadline, async (signal) => services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId, {signal}))
+			? gather(deadline, async (signal) =>
+					services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId, {signal}),
+				)
 			: Promise.resolve(notRun<RemoteImage | null>(awsReason || 'no tag to look up')),
 		target.image && valueOf(daemon)?.ok
 			? gather(deadline, async () => services.docker.inspectImage(target.image!))
-			: Promise.resolve(notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given')),
+			: Promise.resolve(
+					notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given'),
+				),
 	]);
 
 	// Phase 3: the repository is missing here — where does it exist? Only in the caller's own account.
 	let search: Outcome<RepositorySearchResult> = notRun('the repository was not looked for elsewhere');
 	const caller = valueOf(identity);
-	if (repository.state === 'ok' && repository.value === null && target.region && target.repository && caller?.account === target.account) {
+	if (
+		repository.state === 'ok' &&
+		repository.value === null &&
+		target.region &&
+		target.repository &&
+		caller?.account === target.account
+	) {
 		const partition = partitionOfRegion(target.region);
 		const regions = (PARTITION_REGIONS[partition] ?? COMMERCIAL_ECR_REGIONS).filter((entry) => entry !== target.region);
 		const limit = deadline.budget();
@@ -301,10 +334,18 @@ export async function gatherFacts(services: Services, input: DoctorTargetInput, 
 	const apiHost = hostOfUrl(endpoints.ecr);
 	const lookups: Record<string, Outcome<string[]>> = {};
 	const awsCalls = [identity, clock, token, repository, policy, tagImage];
-	if (awsCalls.some(isNetworkProblem) || (helperGet.state === 'ok' && !helperGet.value.ok && /dial tcp|i\/o timeout|no such host/i.test(helperGet.value.logExcerpt ?? ''))) {
-		const lookup = options.lookup ?? (async (name: string) => (await dnsLookup(name, {all: true})).map((entry) => entry.address));
+	if (
+		awsCalls.some(isNetworkProblem) ||
+		(helperGet.state === 'ok' &&
+			!helperGet.value.ok &&
+			/dial tcp|i\/o timeout|no such host/i.test(helperGet.value.logExcerpt ?? ''))
+	) {
+		const lookup =
+			options.lookup ?? (async (name: string) => (await dnsLookup(name, {all: true})).map((entry) => entry.address));
 		const hosts = [...new Set([apiHost, host].filter((entry): entry is string => Boolean(entry)))];
-		const answers = await Promise.all(hosts.map(async (name) => [name, await gather(deadline, async () => lookup(name))] as const));
+		const answers = await Promise.all(
+			hosts.map(async (name) => [name, await gather(deadline, async () => lookup(name))] as const),
+		);
 		for (const [name, answer] of answers) lookups[name] = answer;
 	}
 

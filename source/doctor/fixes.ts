@@ -73,14 +73,20 @@ export function planFixes(report: DoctorReport): FixPlan {
 				if (!plan.login.includes(action.registry)) plan.login.push(action.registry);
 				break;
 			case 'tag':
-				if (!plan.tags.some((tag) => tag.target === action.target)) plan.tags.push({source: action.source, target: action.target});
+				if (!plan.tags.some((tag) => tag.target === action.target))
+					plan.tags.push({source: action.source, target: action.target});
 				break;
 			case 'config':
 				for (const change of action.changes) {
 					const key = changeKey(change);
 					const existing = byKey.get(key);
 					// Two checks may both name a helper for a host: ecr-login wins (it is what the store fix installs).
-					if (existing?.type === 'set-cred-helper' && change.type === 'set-cred-helper' && existing.helper === 'ecr-login') continue;
+					if (
+						existing?.type === 'set-cred-helper' &&
+						change.type === 'set-cred-helper' &&
+						existing.helper === 'ecr-login'
+					)
+						continue;
 					if (existing?.type === 'set-cred-helper' && change.type === 'remove-cred-helper') continue;
 					byKey.set(key, change);
 					if (action.consent) {
@@ -114,7 +120,12 @@ function needsEcrLogin(changes: ConfigChange[]): boolean {
 	return changes.some((change) => change.type === 'set-cred-helper' && change.helper === 'ecr-login');
 }
 
-function predictStore(services: Services, config: LoadedConfig, plan: EditPlan | undefined, host: string): StoreResolution {
+function predictStore(
+	services: Services,
+	config: LoadedConfig,
+	plan: EditPlan | undefined,
+	host: string,
+): StoreResolution {
 	if (!plan?.changed) return services.dockerConfig.resolveStore(config, host);
 	const data = parseDockerConfig(plan.newText, config.path);
 	return services.dockerConfig.resolveStore({...config, text: plan.newText, data}, host);
@@ -124,7 +135,9 @@ async function fetchAndLogin(services: Services, facts: DoctorFacts, registry: s
 	const target = facts.target;
 	if (registry !== target.host || !target.region) throw new Error(`no region known for ${registry}`);
 	const token =
-		target.registry?.kind === 'public' ? await services.aws.getPublicAuthorizationToken() : await services.aws.getAuthorizationToken(target.region, target.account);
+		target.registry?.kind === 'public'
+			? await services.aws.getPublicAuthorizationToken()
+			: await services.aws.getAuthorizationToken(target.region, target.account);
 	const answer = await services.docker.login(registry, token.username, token.password);
 	return `${answer.message.trim() || 'Login Succeeded'} (token valid until ${token.expiresAt.toISOString()})`;
 }
@@ -147,16 +160,33 @@ export async function applyFixes(
 	if (!helperAvailable && (plan.installHelper || needsEcrLogin(changes))) {
 		const install: InstallPlan | undefined = facts.installPlan;
 		if (!install) {
-			results.push({step: 'install-helper', status: 'skipped', message: 'No install method fits this machine; install docker-credential-ecr-login by hand.'});
+			results.push({
+				step: 'install-helper',
+				status: 'skipped',
+				message: 'No install method fits this machine; install docker-credential-ecr-login by hand.',
+			});
 		} else {
-			say(`${install.description}\n  $ ${installCommand(facts)}${install.needsSudo ? '\n  (uses sudo: you are not root)' : ''}`);
+			say(
+				`${install.description}\n  $ ${installCommand(facts)}${install.needsSudo ? '\n  (uses sudo: you are not root)' : ''}`,
+			);
 			if (options.dryRun) {
-				results.push({step: 'install-helper', status: 'dry-run', message: 'Would install docker-credential-ecr-login.'});
+				results.push({
+					step: 'install-helper',
+					status: 'dry-run',
+					message: 'Would install docker-credential-ecr-login.',
+				});
 			} else if (await io.confirm('Install docker-credential-ecr-login?', {defaultYes: true, flag: '--yes'})) {
 				try {
-					const installed = await services.helper.install(install, {onLine: (line) => io.err(`  ${line}`), ...(options.signal ? {signal: options.signal} : {})});
+					const installed = await services.helper.install(install, {
+						onLine: (line) => io.err(`  ${line}`),
+						...(options.signal ? {signal: options.signal} : {}),
+					});
 					helperAvailable = true;
-					results.push({step: 'install-helper', status: 'done', message: `Installed ${installed.path}${installed.version ? ` (${installed.version})` : ''}.`});
+					results.push({
+						step: 'install-helper',
+						status: 'done',
+						message: `Installed ${installed.path}${installed.version ? ` (${installed.version})` : ''}.`,
+					});
 				} catch (error) {
 					if (isUserError(error) && error.code === 'cancelled') throw error;
 					results.push({step: 'install-helper', status: 'failed', message: errorMessage(error)});
@@ -175,7 +205,11 @@ export async function applyFixes(
 	// 2. config.json: one diff for everything, a backup, and a yes (plus its own yes for dropping a shared credsStore).
 	let editPlan: EditPlan | undefined;
 	if (changes.length > 0 && facts.config.state !== 'ok') {
-		results.push({step: 'config', status: 'skipped', message: 'config.json is invalid: fix it by hand first (see docker.config).'});
+		results.push({
+			step: 'config',
+			status: 'skipped',
+			message: 'config.json is invalid: fix it by hand first (see docker.config).',
+		});
 	} else if (changes.length > 0 && facts.config.state === 'ok') {
 		const config = facts.config.config;
 		for (const consent of plan.config.consents) {
@@ -195,7 +229,12 @@ export async function applyFixes(
 				say(colorDiff(editPlan.diff.trimEnd(), io.color));
 				if (options.dryRun) {
 					results.push({step: 'config', status: 'dry-run', message: `Would write ${config.path} (with a backup).`});
-				} else if (await io.confirm(`Write these changes to ${config.path}? (a backup is kept)`, {defaultYes: true, flag: '--yes'})) {
+				} else if (
+					await io.confirm(`Write these changes to ${config.path}? (a backup is kept)`, {
+						defaultYes: true,
+						flag: '--yes',
+					})
+				) {
 					try {
 						const applied = await services.dockerConfig.apply(config, editPlan);
 						results.push({
@@ -223,14 +262,20 @@ export async function applyFixes(
 		const after = predictStore(services, facts.config.config, editPlan, host);
 		if (after.kind === 'file' && !after.hasAuth && !logins.includes(host)) logins.push(host);
 		// ecr-login cannot store (and needs no login); DOCKER_AUTH_CONFIG wins anyway; a missing helper cannot store either.
-		const helperMissing = after.kind === 'helper' && after.helper !== 'ecr-login' && !facts.binaries[`docker-credential-${after.helper}`];
-		const loginUseless = after.kind === 'env' || (after.kind === 'helper' && after.helper === 'ecr-login') || helperMissing;
+		const helperMissing =
+			after.kind === 'helper' && after.helper !== 'ecr-login' && !facts.binaries[`docker-credential-${after.helper}`];
+		const loginUseless =
+			after.kind === 'env' || (after.kind === 'helper' && after.helper === 'ecr-login') || helperMissing;
 		if (loginUseless) logins = logins.filter((registry) => registry !== host);
 	}
 
 	for (const registry of logins) {
 		if (facts.aws.identity.state !== 'ok') {
-			results.push({step: 'login', status: 'skipped', message: `No working AWS credentials to fetch a token for ${registry} (see aws.credentials).`});
+			results.push({
+				step: 'login',
+				status: 'skipped',
+				message: `No working AWS credentials to fetch a token for ${registry} (see aws.credentials).`,
+			});
 			continue;
 		}
 

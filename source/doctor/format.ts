@@ -24,7 +24,12 @@ export function describeTarget(report: DoctorReport): string {
 
 export function formatReport(report: DoctorReport, options: FormatOptions): string {
 	const p = paint(options.color);
-	const colorOf: Record<CheckStatus, (text: string) => string> = {pass: p.green, warn: p.yellow, fail: p.red, skip: p.dim};
+	const colorOf: Record<CheckStatus, (text: string) => string> = {
+		pass: p.green,
+		warn: p.yellow,
+		fail: p.red,
+		skip: p.dim,
+	};
 	const width = Math.max(...report.checks.map((check) => check.id.length));
 	const lines: string[] = [p.bold(`ecr-setup doctor: ${describeTarget(report)}`), ''];
 	for (const check of report.checks) {
@@ -40,6 +45,9 @@ export function formatReport(report: DoctorReport, options: FormatOptions): stri
 	}
 
 	const {summary} = report;
-	lines.push('', `${summary.pass} passed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.fail} failed, ${summary.skip} skipped`);
+	lines.push(
+		'',
+		`${summary.pass} passed, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.fail} failed, ${summary.skip} skipped`,
+	);
 	return lines.join('\n');
 }

@@ -33,7 +33,9 @@ export function describeOutcomeProblem(outcome: Outcome<unknown>): string {
 		case 'ok':
 			return '';
 		case 'timeout':
-			return outcome.afterMs === 0 ? 'was not started: the time limit of the whole run was used up' : `timed out after ${formatSeconds(outcome.afterMs)}`;
+			return outcome.afterMs === 0
+				? 'was not started: the time limit of the whole run was used up'
+				: `timed out after ${formatSeconds(outcome.afterMs)}`;
 		case 'not-run':
 			return outcome.reason;
 		case 'error':

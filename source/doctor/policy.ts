@@ -39,7 +39,10 @@ function list(value: unknown): string[] {
 
 /** IAM wildcard match: `*` any run, `?` one character; case-insensitive (action names are). */
 export function globMatch(pattern: string, value: string, caseInsensitive = true): boolean {
-	const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+	const source = pattern
+		.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+		.replace(/\*/g, '.*')
+		.replace(/\?/g, '.');
 	return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
@@ -97,7 +100,11 @@ function appliesTo(statement: PolicyStatement, caller: CallerIdentity): boolean 
 	return false;
 }
 
-export function evaluatePushPolicy(text: string, caller: CallerIdentity, actions: readonly string[] = PUSH_ACTIONS): PolicyVerdict {
+export function evaluatePushPolicy(
+	text: string,
+	caller: CallerIdentity,
+	actions: readonly string[] = PUSH_ACTIONS,
+): PolicyVerdict {
 	let document: unknown;
 	try {
 		document = JSON.parse(text);
@@ -105,7 +112,8 @@ export function evaluatePushPolicy(text: string, caller: CallerIdentity, actions
 		return {ok: false, error: `the policy is not valid JSON (${(error as Error).message})`};
 	}
 
-	const raw = typeof document === 'object' && document !== null ? (document as Record<string, unknown>)['Statement'] : undefined;
+	const raw =
+		typeof document === 'object' && document !== null ? (document as Record<string, unknown>)['Statement'] : undefined;
 	const statements = (Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : []).filter(
 		(entry): entry is PolicyStatement => typeof entry === 'object' && entry !== null,
 	);

@@ -9,7 +9,16 @@ import type {CheckId, CheckResult, DoctorOptions, DoctorReport, DoctorTargetInpu
 
 /** Which checks can explain each kind of push failure (ECR-FACTS §4), most likely first. */
 export const CHECKS_FOR_PUSH_FAILURE: Record<PushErrorKind, CheckId[]> = {
-	'no-basic-auth': ['docker.store', 'docker.helper-key', 'docker.helper-works', 'docker.auth-config-env', 'docker.config', 'docker.sudo', 'aws.credentials', 'ecr.auth-token'],
+	'no-basic-auth': [
+		'docker.store',
+		'docker.helper-key',
+		'docker.helper-works',
+		'docker.auth-config-env',
+		'docker.config',
+		'docker.sudo',
+		'aws.credentials',
+		'ecr.auth-token',
+	],
 	'token-expired': ['docker.stored-token', 'docker.auth-config-env', 'docker.store'],
 	'denied-iam': ['ecr.auth-token', 'aws.identity', 'ecr.repository-policy'],
 	'denied-policy': ['ecr.repository-policy', 'ecr.cross-account'],
@@ -32,9 +41,10 @@ export type PushFailureDiagnosis = {
 
 /** The doctor's target for a failed push: the failure's registry and repository, the image that was pushed. */
 export function targetOfPushFailure(failure: PushFailure, image?: string): DoctorTargetInput {
-	const repository = failure.repository?.includes('/') && failure.registry && failure.repository.startsWith(`${failure.registry}/`)
-		? failure.repository.slice(failure.registry.length + 1)
-		: failure.repository;
+	const repository =
+		failure.repository?.includes('/') && failure.registry && failure.repository.startsWith(`${failure.registry}/`)
+			? failure.repository.slice(failure.registry.length + 1)
+			: failure.repository;
 	return {
 		...(failure.registry ? {registry: failure.registry} : {}),
 		...(repository ? {repository} : {}),

@@ -7,7 +7,15 @@ import {ECR_CHECKS} from './checks/ecr.js';
 import {IMAGE_CHECKS} from './checks/image.js';
 import {NETWORK_CHECKS} from './checks/network.js';
 import {gatherFacts, type DoctorFacts} from './facts.js';
-import {CHECK_IDS, type CheckId, type CheckResult, type DoctorJson, type DoctorOptions, type DoctorReport, type DoctorTargetInput} from './types.js';
+import {
+	CHECK_IDS,
+	type CheckId,
+	type CheckResult,
+	type DoctorJson,
+	type DoctorOptions,
+	type DoctorReport,
+	type DoctorTargetInput,
+} from './types.js';
 
 export const ALL_CHECKS: Check[] = [...DOCKER_CHECKS, ...AWS_CHECKS, ...ECR_CHECKS, ...IMAGE_CHECKS, ...NETWORK_CHECKS];
 
@@ -44,7 +52,11 @@ export function reportFromFacts(facts: DoctorFacts): DoctorReport {
  * Diagnose pushes to an ECR registry. Never throws for what it finds (that is the report); throws a UsageError
  * for a malformed --registry or --image.
  */
-export async function runDoctor(services: Services, target: DoctorTargetInput = {}, options: DoctorOptions = {}): Promise<DoctorReport> {
+export async function runDoctor(
+	services: Services,
+	target: DoctorTargetInput = {},
+	options: DoctorOptions = {},
+): Promise<DoctorReport> {
 	const facts = await gatherFacts(services, target, options);
 	return reportFromFacts(facts);
 }

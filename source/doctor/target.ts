@@ -35,7 +35,9 @@ export function parseTargetInput(input: DoctorTargetInput): ParsedInput {
 			imageRef = parseImageRef(input.image);
 		} catch (error) {
 			if (error instanceof ImageRefError) {
-				throw new UsageError(`--image ${input.image}: ${error.message}`, {hint: 'Give an image as docker names it, e.g. my-app:1.0.'});
+				throw new UsageError(`--image ${input.image}: ${error.message}`, {
+					hint: 'Give an image as docker names it, e.g. my-app:1.0.',
+				});
 			}
 
 			throw error;
@@ -71,7 +73,8 @@ export function parseTargetInput(input: DoctorTargetInput): ParsedInput {
 	}
 
 	const repositoryInput = input.repository;
-	const repository = repositoryInput ?? (imageIsEcr ? imageRef?.repository : (pathFromRegistry ?? imageRef?.repository));
+	const repository =
+		repositoryInput ?? (imageIsEcr ? imageRef?.repository : (pathFromRegistry ?? imageRef?.repository));
 	let repositoryProblem: string | undefined;
 	let repositorySuggestion: string | undefined;
 	if (repository !== undefined) {
@@ -120,7 +123,11 @@ export type ResolvedTarget = Omit<ParsedInput, 'registrySource'> & {
 };
 
 /** Complete the target once the region in force and (when needed) the caller's account are known. */
-export function resolveTarget(parsed: ParsedInput, configuredRegion: string | undefined, callerAccount: string | undefined): ResolvedTarget {
+export function resolveTarget(
+	parsed: ParsedInput,
+	configuredRegion: string | undefined,
+	callerAccount: string | undefined,
+): ResolvedTarget {
 	let registry = parsed.registry;
 	let registrySource: ResolvedTarget['registrySource'] = parsed.registrySource;
 	if (!registry && callerAccount && configuredRegion) {
@@ -128,7 +135,8 @@ export function resolveTarget(parsed: ParsedInput, configuredRegion: string | un
 		if (registry) registrySource = 'identity';
 	}
 
-	const region = registry?.kind === 'private' ? registry.region : registry?.kind === 'public' ? 'us-east-1' : configuredRegion;
+	const region =
+		registry?.kind === 'private' ? registry.region : registry?.kind === 'public' ? 'us-east-1' : configuredRegion;
 	const account = registry?.kind === 'private' ? registry.account : undefined;
 	const host = registry?.host;
 	const uri =

@@ -32,7 +32,11 @@ export type CheckId = (typeof CHECK_IDS)[number];
 
 /** Something `doctor --fix` may do on its own (with consent): nothing here deletes images or repositories. */
 export type FixAction =
-	| {type: 'config'; changes: ConfigChange[]; /** Needs its own yes (e.g. dropping a credsStore other registries use). */ consent?: string}
+	| {
+			type: 'config';
+			changes: ConfigChange[] /** Needs its own yes (e.g. dropping a credsStore other registries use). */;
+			consent?: string;
+	  }
 	| {type: 'install-helper'}
 	| {type: 'login'; registry: string}
 	| {type: 'tag'; source: string; target: string};

@@ -70,7 +70,6 @@ export const DEFAULT_PATHS: Record<CiKind, string> = {
 	bitbucket: 'bitbucket-pipelines.yml',
 };
 
-
 export function placeholderRoleArn(account: string, region: string): string {
 	return `arn:${partitionOfRegion(region)}:iam::${account}:role/${PLACEHOLDER_ROLE_NAME}`;
 }
@@ -139,11 +138,18 @@ function resolveInput(kind: CiKind, input: PipelineInput): Resolved {
 	}
 
 	if (input.roleArn !== undefined) assertRoleArn(input.roleArn);
-	if (input.auth === 'keys' && input.roleArn !== undefined && (kind === 'gitlab' || kind === 'circleci' || kind === 'bitbucket')) {
-		throw new UsageError(`With --auth keys, the ${kind} pipeline uses the keys' own identity: --role-arn is only used with --auth oidc there.`, {
-			code: 'usage.role-arn',
-			hint: 'Drop --role-arn, or use --auth oidc.',
-		});
+	if (
+		input.auth === 'keys' &&
+		input.roleArn !== undefined &&
+		(kind === 'gitlab' || kind === 'circleci' || kind === 'bitbucket')
+	) {
+		throw new UsageError(
+			`With --auth keys, the ${kind} pipeline uses the keys' own identity: --role-arn is only used with --auth oidc there.`,
+			{
+				code: 'usage.role-arn',
+				hint: 'Drop --role-arn, or use --auth oidc.',
+			},
+		);
 	}
 
 	const placeholderRole = input.auth === 'oidc' && input.roleArn === undefined;
@@ -174,7 +180,9 @@ function roleNotes(input: Resolved, trustHint: string): string[] {
 	}
 
 	notes.push(trustHint);
-	notes.push(`Give the role only what pushing needs: \`ecr-setup policy --repository ${input.repository} --push\` prints that policy.`);
+	notes.push(
+		`Give the role only what pushing needs: \`ecr-setup policy --repository ${input.repository} --push\` prints that policy.`,
+	);
 	return notes;
 }
 
@@ -213,7 +221,10 @@ function github(input: Resolved): GeneratedPipeline {
 						name: 'Log in to Amazon ECR',
 						id: 'ecr-login',
 						uses: GITHUB_ACTIONS.amazonEcrLogin,
-						with: {registries: registryAccount?.kind === 'private' ? registryAccount.account : input.account, 'mask-password': 'true'},
+						with: {
+							registries: registryAccount?.kind === 'private' ? registryAccount.account : input.account,
+							'mask-password': 'true',
+						},
 					},
 					{
 						name: 'Build, tag and push the image',
@@ -233,9 +244,16 @@ function github(input: Resolved): GeneratedPipeline {
 				...keyNotes('Add repository secrets (Settings → Secrets and variables → Actions)', input),
 				...(input.roleArn === undefined
 					? []
-					: [`The keys are used to assume ${input.roleArn}: that user needs sts:AssumeRole on it, the role must trust the user, and the push policy belongs on the role.`]),
+					: [
+							`The keys are used to assume ${input.roleArn}: that user needs sts:AssumeRole on it, the role must trust the user, and the push policy belongs on the role.`,
+						]),
 			];
-	return {path: DEFAULT_PATHS.github, content: yamlText(workflow, header('GitHub Actions', input)), notes, placeholderRole: input.placeholderRole};
+	return {
+		path: DEFAULT_PATHS.github,
+		content: yamlText(workflow, header('GitHub Actions', input)),
+		notes,
+		placeholderRole: input.placeholderRole,
+	};
 }
 
 // ───────────────────────────── GitLab CI ─────────────────────────────
@@ -285,7 +303,12 @@ function gitlab(input: Resolved): GeneratedPipeline {
 					'`.',
 			)
 		: keyNotes('Add masked, protected CI/CD variables (Settings → CI/CD → Variables)', input);
-	return {path: DEFAULT_PATHS.gitlab, content: yamlText(pipeline, header('GitLab CI', input)), notes, placeholderRole: input.placeholderRole};
+	return {
+		path: DEFAULT_PATHS.gitlab,
+		content: yamlText(pipeline, header('GitLab CI', input)),
+		notes,
+		placeholderRole: input.placeholderRole,
+	};
 }
 
 // ───────────────────────────── CircleCI ─────────────────────────────
@@ -340,7 +363,12 @@ function circleci(input: Resolved): GeneratedPipeline {
 				),
 			]
 		: keyNotes(`Create the context "${CIRCLECI_CONTEXT}" (Organization Settings → Contexts) with the variables`, input);
-	return {path: DEFAULT_PATHS.circleci, content: yamlText(config, header('CircleCI', input)), notes, placeholderRole: input.placeholderRole};
+	return {
+		path: DEFAULT_PATHS.circleci,
+		content: yamlText(config, header('CircleCI', input)),
+		notes,
+		placeholderRole: input.placeholderRole,
+	};
 }
 
 // ───────────────────────────── Bitbucket Pipelines ─────────────────────────────
@@ -361,7 +389,11 @@ function bitbucket(input: Resolved): GeneratedPipeline {
 		['DOCKERFILE', input.dockerfile],
 	];
 	if (oidc) {
-		exports.push(['AWS_ROLE_ARN', input.roleArn!], ['AWS_WEB_IDENTITY_TOKEN_FILE', WEB_IDENTITY_TOKEN_FILE], ['AWS_ROLE_SESSION_NAME', 'bitbucket-ecr-push']);
+		exports.push(
+			['AWS_ROLE_ARN', input.roleArn!],
+			['AWS_WEB_IDENTITY_TOKEN_FILE', WEB_IDENTITY_TOKEN_FILE],
+			['AWS_ROLE_SESSION_NAME', 'bitbucket-ecr-push'],
+		);
 	}
 
 	const script = [
@@ -383,8 +415,15 @@ function bitbucket(input: Resolved): GeneratedPipeline {
 				'Let Bitbucket assume the role: add the IAM OIDC provider shown under Repository settings → OpenID Connect (its URL and audience), and trust it in the role.',
 			)
 		: keyNotes('Add secured repository variables (Repository settings → Repository variables)', input);
-	notes.push(`The docker service mounts the Docker CLI into ${BITBUCKET_IMAGE} on the default runtime; on Runtime v3 it does not, so use an image with both the docker and aws CLIs there.`);
-	return {path: DEFAULT_PATHS.bitbucket, content: yamlText(pipeline, header('Bitbucket Pipelines', input)), notes, placeholderRole: input.placeholderRole};
+	notes.push(
+		`The docker service mounts the Docker CLI into ${BITBUCKET_IMAGE} on the default runtime; on Runtime v3 it does not, so use an image with both the docker and aws CLIs there.`,
+	);
+	return {
+		path: DEFAULT_PATHS.bitbucket,
+		content: yamlText(pipeline, header('Bitbucket Pipelines', input)),
+		notes,
+		placeholderRole: input.placeholderRole,
+	};
 }
 
 // ───────────────────────────── Jenkins ─────────────────────────────
@@ -437,7 +476,7 @@ function jenkins(input: Resolved): GeneratedPipeline {
 		'    }',
 		'    post {',
 		'        always {',
-		'            // Agents are shared: leave no ECR token behind in the agent\'s docker config.',
+		"            // Agents are shared: leave no ECR token behind in the agent's docker config.",
 		`            sh 'docker logout "$ECR_REGISTRY" || true'`,
 		'        }',
 		'    }',
@@ -446,17 +485,29 @@ function jenkins(input: Resolved): GeneratedPipeline {
 	];
 	const notes = [
 		`Add a Jenkins credential of kind "AWS Credentials" with the ID "${JENKINS_CREDENTIALS_ID}" (Manage Jenkins → Credentials) holding the access key of an IAM user that may only push here (\`ecr-setup policy --repository ${input.repository} --push\` prints its policy).`,
-		...(input.roleArn === undefined ? [] : [`The binding assumes ${input.roleArn} with those keys: the role must trust that user and carry the push policy.`]),
+		...(input.roleArn === undefined
+			? []
+			: [
+					`The binding assumes ${input.roleArn} with those keys: the role must trust that user and carry the push policy.`,
+				]),
 		'The agent needs the docker and aws CLIs; GIT_COMMIT is set when the job checks out from SCM.',
 	];
 	return {path: DEFAULT_PATHS.jenkins, content: lines.join('\n'), notes, placeholderRole: false};
 }
 
-const GENERATORS: Record<CiKind, (input: Resolved) => GeneratedPipeline> = {github, gitlab, jenkins, circleci, bitbucket};
+const GENERATORS: Record<CiKind, (input: Resolved) => GeneratedPipeline> = {
+	github,
+	gitlab,
+	jenkins,
+	circleci,
+	bitbucket,
+};
 
 export function generatePipeline(kind: CiKind, input: PipelineInput): GeneratedPipeline {
 	if (!isCiKind(kind)) {
-		throw new UsageError(`"${String(kind)}" is not a CI system ecr-setup knows: use one of ${CI_KINDS.join(', ')}.`, {code: 'usage.ci-kind'});
+		throw new UsageError(`"${String(kind)}" is not a CI system ecr-setup knows: use one of ${CI_KINDS.join(', ')}.`, {
+			code: 'usage.ci-kind',
+		});
 	}
 
 	return GENERATORS[kind](resolveInput(kind, input));
@@ -464,9 +515,10 @@ export function generatePipeline(kind: CiKind, input: PipelineInput): GeneratedP
 
 /** OWNER/REPO of a GitHub remote URL (https, ssh or scp-like), or undefined for anything else. */
 export function githubRepositoryOfRemote(url: string): string | undefined {
-	const match = /^(?:https:\/\/(?:[^@/]+@)?github\.com\/|ssh:\/\/git@github\.com(?::\d+)?\/|git@github\.com:)([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(
-		url.trim(),
-	);
+	const match =
+		/^(?:https:\/\/(?:[^@/]+@)?github\.com\/|ssh:\/\/git@github\.com(?::\d+)?\/|git@github\.com:)([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(
+			url.trim(),
+		);
 	if (!match) return undefined;
 	return `${match[1]}/${match[2]}`;
 }

@@ -48,14 +48,26 @@ export type GithubTrustPolicyInput = {
 
 // ───────────────────────────── validation shared with the pipeline generator ─────────────────────────────
 
-const PARTITIONS = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc']);
-const ROLE_ARN = /^arn:(?<partition>aws[a-z-]*):iam::(?<account>\d{12}):role\/(?:[\w+=,.@-]+\/)*(?<name>[\w+=,.@-]{1,64})$/;
+const PARTITIONS = new Set([
+	'aws',
+	'aws-cn',
+	'aws-us-gov',
+	'aws-iso',
+	'aws-iso-b',
+	'aws-iso-e',
+	'aws-iso-f',
+	'aws-eusc',
+]);
+const ROLE_ARN =
+	/^arn:(?<partition>aws[a-z-]*):iam::(?<account>\d{12}):role\/(?:[\w+=,.@-]+\/)*(?<name>[\w+=,.@-]{1,64})$/;
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 
 export function assertAccount(account: string): void {
 	if (!/^\d{12}$/.test(account)) {
-		throw new UsageError(`"${account}" is not an AWS account ID: an account ID is exactly 12 digits.`, {code: 'usage.account'});
+		throw new UsageError(`"${account}" is not an AWS account ID: an account ID is exactly 12 digits.`, {
+			code: 'usage.account',
+		});
 	}
 }
 
@@ -91,7 +103,10 @@ export function assertRoleArn(roleArn: string): void {
 	if (!ROLE_ARN.test(roleArn)) {
 		throw new UsageError(
 			`"${roleArn}" is not an IAM role ARN: it must look like arn:aws:iam::123456789012:role/NAME (12-digit account, role name of letters, digits and +=,.@_-).`,
-			{code: 'usage.role-arn', hint: 'Copy the ARN from the role\'s summary in the IAM console, or pass --role-arn with it.'},
+			{
+				code: 'usage.role-arn',
+				hint: "Copy the ARN from the role's summary in the IAM console, or pass --role-arn with it.",
+			},
 		);
 	}
 }
@@ -101,7 +116,15 @@ export function assertOwnerRepo(ownerRepo: string): {owner: string; repo: string
 	const [owner, repo] = parts;
 	const rule =
 		'it must be OWNER/REPO as on GitHub: the owner 1–39 letters, digits or single hyphens (not at either end), the repository 1–100 letters, digits, ".", "_" or "-"';
-	if (parts.length !== 2 || owner === undefined || repo === undefined || !GITHUB_OWNER.test(owner) || !GITHUB_REPO.test(repo) || repo === '.' || repo === '..') {
+	if (
+		parts.length !== 2 ||
+		owner === undefined ||
+		repo === undefined ||
+		!GITHUB_OWNER.test(owner) ||
+		!GITHUB_REPO.test(repo) ||
+		repo === '.' ||
+		repo === '..'
+	) {
 		throw new UsageError(`"${ownerRepo}" is not a GitHub repository: ${rule}.`, {
 			code: 'usage.github-repository',
 			hint: 'Pass --github-oidc with the repository as it appears in its URL, e.g. --github-oidc octo-org/my-app.',
@@ -119,9 +142,11 @@ export function assertBranch(branch: string, options: {allowWildcard?: boolean} 
 	const problems: string[] = [];
 	if (branch.length === 0) problems.push('it is empty');
 	// eslint-disable-next-line no-control-regex
-	if (/[\u0000-\u0020\u007F~^:?[\\'"`$]/.test(branch)) problems.push('it contains a space, a control character or one of ~ ^ : ? [ \\ \' " ` $');
+	if (/[\u0000-\u0020\u007F~^:?[\\'"`$]/.test(branch))
+		problems.push('it contains a space, a control character or one of ~ ^ : ? [ \\ \' " ` $');
 	if (!options.allowWildcard && branch.includes('*')) problems.push('it contains "*"');
-	if (branch.includes('..') || branch.includes('@{') || branch.includes('//')) problems.push('it contains "..", "@{" or "//"');
+	if (branch.includes('..') || branch.includes('@{') || branch.includes('//'))
+		problems.push('it contains "..", "@{" or "//"');
 	if (branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.') || branch.startsWith('-')) {
 		problems.push('it starts with "/" or "-", or ends with "/" or "."');
 	}
@@ -194,7 +219,10 @@ export function generateGithubOidcTrustPolicy(input: GithubTrustPolicyInput): Po
 				Action: 'sts:AssumeRoleWithWebIdentity',
 				Condition: exact
 					? {StringEquals: {[`${GITHUB_OIDC_HOST}:aud`]: STS_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subject}}
-					: {StringEquals: {[`${GITHUB_OIDC_HOST}:aud`]: STS_AUDIENCE}, StringLike: {[`${GITHUB_OIDC_HOST}:sub`]: subject}},
+					: {
+							StringEquals: {[`${GITHUB_OIDC_HOST}:aud`]: STS_AUDIENCE},
+							StringLike: {[`${GITHUB_OIDC_HOST}:sub`]: subject},
+						},
 			},
 		],
 	};

@@ -31,7 +31,10 @@ export function parseCommandLine(
 	commandName?: string,
 	env: Record<string, string | undefined> = process.env,
 ): ParsedCommandLine {
-	const specs = [...GLOBAL_FLAGS, ...commandFlags.filter((flag) => !GLOBAL_FLAGS.some((global) => global.name === flag.name))];
+	const specs = [
+		...GLOBAL_FLAGS,
+		...commandFlags.filter((flag) => !GLOBAL_FLAGS.some((global) => global.name === flag.name)),
+	];
 	let parsed: ReturnType<typeof parseArgs>;
 	try {
 		parsed = parseArgs({args: argv, options: toParseArgsOptions(specs), allowPositionals: true, strict: true});
@@ -57,7 +60,9 @@ export function parseCommandLine(
 	// The region ends up in endpoint host names: refuse anything that is not region-shaped before it reaches a command.
 	const region = text('region');
 	if (region !== undefined && !isRegionShaped(region)) {
-		throw new UsageError(`--region "${region}" is not an AWS region name.`, {hint: 'Region names look like us-east-1 or eu-west-2.'});
+		throw new UsageError(`--region "${region}" is not an AWS region name.`, {
+			hint: 'Region names look like us-east-1 or eu-west-2.',
+		});
 	}
 
 	const flags: ParsedFlags = {};

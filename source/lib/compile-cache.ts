@@ -12,7 +12,18 @@
  *
  * ECR_SETUP_COMPILE_CACHE=0 (or off/false) turns it off; any other value is the directory to use.
  */
-import {closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {
+	closeSync,
+	fstatSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -80,7 +91,8 @@ function bundleStem(file: string): string {
 function pruneStale(dir: string, keep: string, stem: string): void {
 	for (const name of readdirSync(dir)) {
 		const stale = name !== keep && name !== `${keep}${COVERS}` && name.startsWith(stem);
-		if (stale && (name.endsWith('.v8cache') || name.endsWith(`.v8cache${COVERS}`))) rmSync(path.join(dir, name), {force: true});
+		if (stale && (name.endsWith('.v8cache') || name.endsWith(`.v8cache${COVERS}`)))
+			rmSync(path.join(dir, name), {force: true});
 	}
 }
 
@@ -111,7 +123,13 @@ function writeCache(file: string, data: Buffer, covers: string[], stem: string):
  */
 export function runKind(argv: readonly string[]): string {
 	const command = argv.find((arg) => !arg.startsWith('-'));
-	if (command !== undefined) return command.toLowerCase().replaceAll(/[^a-z0-9-]/g, '').slice(0, 24) || 'other';
+	if (command !== undefined)
+		return (
+			command
+				.toLowerCase()
+				.replaceAll(/[^a-z0-9-]/g, '')
+				.slice(0, 24) || 'other'
+		);
 	return argv.includes('--help') || argv.includes('-h') ? 'help' : 'wizard';
 }
 
@@ -149,9 +167,18 @@ export function loadCommonJs(file: string, options: {cacheDir: string | null; ki
 	}
 
 	const script = new vm.Script(wrapper, {filename: file, ...(cachedData ? {cachedData} : {})});
-	const cache: LoadResult['cache'] = !cacheFile ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
+	const cache: LoadResult['cache'] = !cacheFile
+		? 'off'
+		: !cachedData
+			? 'missing'
+			: script.cachedDataRejected
+				? 'rejected'
+				: 'used';
 	const kind = options.kind ?? 'default';
-	const covered = cache === 'used' && cacheFile ? (readTrusted(`${cacheFile}${COVERS}`)?.toString('utf8').split('\n').filter(Boolean) ?? []) : [];
+	const covered =
+		cache === 'used' && cacheFile
+			? (readTrusted(`${cacheFile}${COVERS}`)?.toString('utf8').split('\n').filter(Boolean) ?? [])
+			: [];
 	// A used cache is written again only for a kind of run it does not cover yet: the new file holds both.
 	let saved = cacheFile === undefined || (cache === 'used' && (covered.includes(kind) || covered.length >= MAX_COVERS));
 	const save = () => {
@@ -168,7 +195,13 @@ export function loadCommonJs(file: string, options: {cacheDir: string | null; ki
 	if (!saved) process.once('exit', save);
 
 	const module = {exports: {} as unknown};
-	const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: {exports: unknown}, filename: string, dirname: string) => void;
+	const run = script.runInThisContext() as (
+		exports: unknown,
+		require: NodeJS.Require,
+		module: {exports: unknown},
+		filename: string,
+		dirname: string,
+	) => void;
 	run(module.exports, createRequire(file), module, file, path.dirname(file));
 	debug('load', path.basename(file), {cache, ms: Math.round(performance.now() - started)});
 	return {exports: module.exports, cache, save};
@@ -185,7 +218,8 @@ function cacheDirHere(): string | null {
 
 /** Runs dist/<file> (dist is where `near` is) with the code cache; its exports. */
 export function loadBundled(file: string, near: string): unknown {
-	return loadCommonJs(path.join(distDir(near), file), {cacheDir: cacheDirHere(), kind: runKind(process.argv.slice(2))}).exports;
+	return loadCommonJs(path.join(distDir(near), file), {cacheDir: cacheDirHere(), kind: runKind(process.argv.slice(2))})
+		.exports;
 }
 
 const loaded = new Map<string, Record<string, unknown>>();

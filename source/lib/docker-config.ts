@@ -11,7 +11,16 @@
  * - Nesting deeper than MAX_NESTING is refused (docker's limit is 10000; no real config comes near either).
  */
 import {posix as posixPath, win32 as win32Path} from 'node:path';
-import {applyEdits, createScanner, modify, parseTree, visit, type Edit, type Node, type ParseErrorCode} from 'jsonc-parser';
+import {
+	applyEdits,
+	createScanner,
+	modify,
+	parseTree,
+	visit,
+	type Edit,
+	type Node,
+	type ParseErrorCode,
+} from 'jsonc-parser';
 import {createTwoFilesPatch} from 'diff';
 import {UserError} from './errors.js';
 import type {ConfigChange, DockerConfigData, EditPlan, LoadedConfig, StoreResolution} from '../services/types.js';
@@ -35,7 +44,14 @@ export class ConfigError extends UserError {
 	/** The problem alone, without the file and position. */
 	readonly detail: string;
 
-	constructor(options: {file: string; line?: number; column?: number; reason: ConfigErrorReason; detail: string; hint?: string}) {
+	constructor(options: {
+		file: string;
+		line?: number;
+		column?: number;
+		reason: ConfigErrorReason;
+		detail: string;
+		hint?: string;
+	}) {
 		// file:line:column, as compilers print it (editors and terminals open it there); the next step says it in words.
 		const where = options.line === undefined ? options.file : `${options.file}:${options.line}:${options.column ?? 1}`;
 		super(`${where}: ${options.detail}.`, {
@@ -280,10 +296,11 @@ function checkSyntax(text: string, path: string): Node {
 			throw syntaxError(text, path, previous.length - 1, detail);
 		}
 
-		if (code === 1 && here === "'") detail = "strings must use double quotes (\") in JSON, not single quotes";
+		if (code === 1 && here === "'") detail = 'strings must use double quotes (") in JSON, not single quotes';
 		const inString = code === 12 || code === 14 || code === 15 || code === 16;
 		const at = inString ? offendingCharInString(text, offset) : offset;
-		if (code === 12 && /[\r\n]/.test(text.charAt(at))) detail = 'line break inside a string (close the string, or write \\n)';
+		if (code === 12 && /[\r\n]/.test(text.charAt(at)))
+			detail = 'line break inside a string (close the string, or write \\n)';
 		throw syntaxError(text, path, at, detail);
 	}
 
@@ -337,7 +354,13 @@ const EDITED_FIELDS = new Set(['auths', 'credHelpers', 'credsStore']);
 
 function describeNode(node: Node): string {
 	if (node.type === 'property') return describeNode(node.children![1]!);
-	return node.type === 'object' ? 'an object' : node.type === 'array' ? 'an array' : node.type === 'null' ? 'null' : `a ${node.type}`;
+	return node.type === 'object'
+		? 'an object'
+		: node.type === 'array'
+			? 'an array'
+			: node.type === 'null'
+				? 'null'
+				: `a ${node.type}`;
 }
 
 /** The property node of an object whose key matches `field` as Go matches it (exact first, then case-insensitive). */
@@ -390,7 +413,9 @@ function validateTypes(text: string, path: string, root: Node): void {
 	const seen = new Map<string, Node>();
 	for (const property of root.children ?? []) {
 		const key = keyOf(property);
-		const field = Object.keys(KNOWN_FIELDS).find((name) => name === key) ?? Object.keys(KNOWN_FIELDS).find((name) => name.toLowerCase() === key.toLowerCase());
+		const field =
+			Object.keys(KNOWN_FIELDS).find((name) => name === key) ??
+			Object.keys(KNOWN_FIELDS).find((name) => name.toLowerCase() === key.toLowerCase());
 		if (!field) continue;
 		if (EDITED_FIELDS.has(field)) {
 			const earlier = seen.get(field);
@@ -411,7 +436,8 @@ function validateTypes(text: string, path: string, root: Node): void {
 		if (shape === 'string-array') {
 			if (value.type !== 'array') fail(keyNode, `${label} must be an array of strings, not ${describeNode(value)}`);
 			for (const item of value.children ?? []) {
-				if (item.type !== 'string' && item.type !== 'null') fail(item, `${label} must hold only strings, not ${describeNode(item)}`);
+				if (item.type !== 'string' && item.type !== 'null')
+					fail(item, `${label} must hold only strings, not ${describeNode(item)}`);
 			}
 
 			continue;
@@ -431,14 +457,19 @@ function validateTypes(text: string, path: string, root: Node): void {
 			if (entryValue.type === 'null') continue;
 			const entryLabel = `${label} entry "${entryKey}"`;
 			if (shape === 'string-map' && entryValue.type !== 'string') {
-				fail(entry, `${entryLabel} must be a string${field === 'credHelpers' ? ' (a helper name such as "ecr-login")' : ''}, not ${describeNode(entryValue)}`);
+				fail(
+					entry,
+					`${entryLabel} must be a string${field === 'credHelpers' ? ' (a helper name such as "ecr-login")' : ''}, not ${describeNode(entryValue)}`,
+				);
 			}
 
 			if (shape === 'object-map' || shape === 'string-map-map') {
-				if (entryValue.type !== 'object') fail(entry, `${entryLabel} must be an object, not ${describeNode(entryValue)}`);
+				if (entryValue.type !== 'object')
+					fail(entry, `${entryLabel} must be an object, not ${describeNode(entryValue)}`);
 				for (const inner of entryValue.children ?? []) {
 					const innerValue = inner.children![1]!;
-					const checkString = shape === 'string-map-map' || field === 'proxies' || AUTH_ENTRY_FIELDS.includes(keyOf(inner));
+					const checkString =
+						shape === 'string-map-map' || field === 'proxies' || AUTH_ENTRY_FIELDS.includes(keyOf(inner));
 					if (checkString && innerValue.type !== 'string' && innerValue.type !== 'null') {
 						fail(inner, `${entryLabel}: "${keyOf(inner)}" must be a string, not ${describeNode(innerValue)}`);
 					}
@@ -536,7 +567,9 @@ export function envAuthConfigs(env: Record<string, string | undefined>): Record<
 
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
 	const record = parsed as Record<string, unknown>;
-	const key = Object.keys(record).find((name) => name === 'auths') ?? Object.keys(record).find((name) => name.toLowerCase() === 'auths');
+	const key =
+		Object.keys(record).find((name) => name === 'auths') ??
+		Object.keys(record).find((name) => name.toLowerCase() === 'auths');
 	const auths = key === undefined ? undefined : record[key];
 	if (auths === undefined || auths === null) return {};
 	if (typeof auths !== 'object' || Array.isArray(auths)) return undefined;
@@ -620,7 +653,12 @@ function fileStore(data: DockerConfigData, host: string): StoreResolution {
 	if (Object.prototype.hasOwnProperty.call(auths, host)) authKey = host;
 	else authKey = Object.keys(auths).find((key) => hostnameOfAuthKey(key) === host);
 	const entry = authKey === undefined ? undefined : auths[authKey];
-	const hasAuth = Boolean(entry && ((typeof entry.auth === 'string' && entry.auth !== '') || (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') || (typeof entry['username'] === 'string' && entry['username'] !== '')));
+	const hasAuth = Boolean(
+		entry &&
+			((typeof entry.auth === 'string' && entry.auth !== '') ||
+				(typeof entry.identitytoken === 'string' && entry.identitytoken !== '') ||
+				(typeof entry['username'] === 'string' && entry['username'] !== '')),
+	);
 	return {kind: 'file', authKey, hasAuth};
 }
 
@@ -633,7 +671,9 @@ export function detectLayout(text: string): Layout {
 	const eol = text.includes('\r\n') ? '\r\n' : '\n';
 	let indent = '\t';
 	const lines = text.split(/\r?\n/);
-	const spaced = lines.map((line) => /^( +)\S/.exec(line)?.[1]?.length).filter((count): count is number => count !== undefined);
+	const spaced = lines
+		.map((line) => /^( +)\S/.exec(line)?.[1]?.length)
+		.filter((count): count is number => count !== undefined);
 	const tabbed = lines.some((line) => /^\t+\S/.test(line));
 	if (!tabbed && spaced.length > 0) indent = ' '.repeat(spaced.reduce((least, count) => Math.min(least, count)));
 	const colon = /"\s*:(\s*)\S/.exec(text)?.[1] === '' ? ':' : ': ';
@@ -652,8 +692,11 @@ function render(value: unknown, layout: Layout, base: string, multiline: boolean
 	const entries = Object.entries(value as Record<string, unknown>);
 	if (entries.length === 0) return '{}';
 	const inner = base + layout.indent;
-	if (!multiline) return `{${entries.map(([key, item]) => `${JSON.stringify(key)}${layout.colon}${render(item, layout, inner, false)}`).join(', ')}}`;
-	const body = entries.map(([key, item]) => `${inner}${JSON.stringify(key)}${layout.colon}${render(item, layout, inner, true)}`);
+	if (!multiline)
+		return `{${entries.map(([key, item]) => `${JSON.stringify(key)}${layout.colon}${render(item, layout, inner, false)}`).join(', ')}}`;
+	const body = entries.map(
+		([key, item]) => `${inner}${JSON.stringify(key)}${layout.colon}${render(item, layout, inner, true)}`,
+	);
 	return `{${layout.eol}${body.join(`,${layout.eol}`)}${layout.eol}${base}}`;
 }
 
@@ -670,7 +713,13 @@ function insertProperty(text: string, object: Node, key: string, value: unknown,
 		const inner = text.slice(object.offset + 1, closing);
 		if (!/[\r\n]/.test(text) && object.offset > 0) {
 			// A one-line file stays on one line (a bare `{}` becomes docker's layout).
-			return [{offset: object.offset + 1, length: inner.length, content: `${JSON.stringify(key)}${layout.colon}${render(value, layout, '', false)}`}];
+			return [
+				{
+					offset: object.offset + 1,
+					length: inner.length,
+					content: `${JSON.stringify(key)}${layout.colon}${render(value, layout, '', false)}`,
+				},
+			];
 		}
 
 		const childIndent = objectIndent + layout.indent;
@@ -684,11 +733,24 @@ function insertProperty(text: string, object: Node, key: string, value: unknown,
 		const lastIndent = lineIndentAt(text, last.offset);
 		const startsLine = /^[ \t]*$/.test(lineTextBefore(text, last.offset));
 		const childIndent = startsLine ? lastIndent : objectIndent + layout.indent;
-		return [{offset: end, length: 0, content: `,${layout.eol}${childIndent}${JSON.stringify(key)}${layout.colon}${render(value, layout, childIndent, true)}`}];
+		return [
+			{
+				offset: end,
+				length: 0,
+				content: `,${layout.eol}${childIndent}${JSON.stringify(key)}${layout.colon}${render(value, layout, childIndent, true)}`,
+			},
+		];
 	}
 
-	const separator = children.length > 1 ? /^,\s*/.exec(text.slice(children[0]!.offset + children[0]!.length))?.[0] ?? ', ' : ', ';
-	return [{offset: end, length: 0, content: `${separator}${JSON.stringify(key)}${layout.colon}${render(value, layout, objectIndent, false)}`}];
+	const separator =
+		children.length > 1 ? (/^,\s*/.exec(text.slice(children[0]!.offset + children[0]!.length))?.[0] ?? ', ') : ', ';
+	return [
+		{
+			offset: end,
+			length: 0,
+			content: `${separator}${JSON.stringify(key)}${layout.colon}${render(value, layout, objectIndent, false)}`,
+		},
+	];
 }
 
 function lineTextBefore(text: string, offset: number): string {
@@ -723,7 +785,9 @@ function newFileText(value: Record<string, unknown>, layout: Layout): string {
 /** Text after one change; the same text when the change is already in effect. */
 function applyChange(text: string, change: ConfigChange): string {
 	const layout = detectLayout(text);
-	const root = JSON_WHITESPACE.test(text) ? undefined : parseTree(text, [], {disallowComments: true, allowTrailingComma: false});
+	const root = JSON_WHITESPACE.test(text)
+		? undefined
+		: parseTree(text, [], {disallowComments: true, allowTrailingComma: false});
 	const top = root?.type === 'object' ? root : undefined;
 
 	const setIn = (field: 'credHelpers' | 'auths', key: string, value: unknown): string => {
@@ -733,7 +797,13 @@ function applyChange(text: string, change: ConfigChange): string {
 			if (property) {
 				const valueNode = property.children![1]!;
 				const base = lineIndentAt(text, property.offset);
-				return applyEdits(text, [{offset: valueNode.offset, length: valueNode.length, content: render({[key]: value}, layout, base, isMultiline(text, top))}]);
+				return applyEdits(text, [
+					{
+						offset: valueNode.offset,
+						length: valueNode.length,
+						content: render({[key]: value}, layout, base, isMultiline(text, top)),
+					},
+				]);
 			}
 
 			return applyEdits(text, insertProperty(text, top, field, {[key]: value}, layout));
@@ -759,7 +829,9 @@ function applyChange(text: string, change: ConfigChange): string {
 
 	switch (change.type) {
 		case 'set-cred-helper': {
-			const current = findField(top, 'credHelpers')?.children![1]?.children?.find((entry) => keyOf(entry) === change.host);
+			const current = findField(top, 'credHelpers')?.children![1]?.children?.find(
+				(entry) => keyOf(entry) === change.host,
+			);
 			if (current?.children![1]!.value === change.helper) return text;
 			return setIn('credHelpers', change.host, change.helper);
 		}
@@ -799,7 +871,9 @@ export function planEdit(config: LoadedConfig, changes: ConfigChange[]): EditPla
 	let newText = baseText;
 	for (const change of changes) newText = applyChange(newText, change);
 	const changed = newText !== baseText;
-	const diff = changed ? createTwoFilesPatch(config.path, config.path, baseText, newText, 'before', 'after ecr-setup') : '';
+	const diff = changed
+		? createTwoFilesPatch(config.path, config.path, baseText, newText, 'before', 'after ecr-setup')
+		: '';
 	return {changed, newText, diff, changes, baseText};
 }
 
@@ -812,7 +886,9 @@ export function backupFileName(realFileName: string, when: Date): string {
 export function backupTimeOf(fileName: string): Date | undefined {
 	const at = fileName.lastIndexOf(BACKUP_INFIX);
 	if (at === -1) return undefined;
-	const match = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-\d+)?$/.exec(fileName.slice(at + BACKUP_INFIX.length));
+	const match = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-\d+)?$/.exec(
+		fileName.slice(at + BACKUP_INFIX.length),
+	);
 	if (!match) return undefined;
 	const date = new Date(`${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z`);
 	return Number.isNaN(date.getTime()) ? undefined : date;

@@ -12,4 +12,8 @@ export const PUSH_ACTIONS = [
 	'ecr:BatchGetImage',
 ] as const;
 
-export const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'] as const;
+export const PULL_ACTIONS = [
+	'ecr:BatchGetImage',
+	'ecr:GetDownloadUrlForLayer',
+	'ecr:BatchCheckLayerAvailability',
+] as const;

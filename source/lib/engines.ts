@@ -50,7 +50,11 @@ export type EngineDetection = {
  * The engine a run is for: `--engine`, else the first of docker, podman, finch found on PATH (docker when none is).
  * `found` holds what a PATH lookup returned for each engine's CLI.
  */
-export function detectEngine(input: {flag?: string | undefined; found: Partial<Record<EngineName, string | null>>; env: Env}): EngineDetection {
+export function detectEngine(input: {
+	flag?: string | undefined;
+	found: Partial<Record<EngineName, string | null>>;
+	env: Env;
+}): EngineDetection {
 	const notes: string[] = [];
 	const dockerHost = input.env['DOCKER_HOST'];
 	const podmanSocket = dockerHostIsPodman(dockerHost);
@@ -61,9 +65,12 @@ export function detectEngine(input: {flag?: string | undefined; found: Partial<R
 		if (!detection.binary) notes.push(`--engine ${flag}: no \`${flag}\` on PATH.`);
 	} else {
 		const first = ENGINE_NAMES.find((name) => input.found[name]);
-		detection = first ? {engine: first, source: 'path', binary: input.found[first]!, notes} : {engine: 'docker', source: 'none-found', binary: null, notes};
+		detection = first
+			? {engine: first, source: 'path', binary: input.found[first]!, notes}
+			: {engine: 'docker', source: 'none-found', binary: null, notes};
 		if (!first) notes.push('No container engine (docker, podman or finch) is on PATH; assuming docker.');
-		else if (first === 'docker' && input.found.podman) notes.push('podman is installed too; pass --engine podman to configure it instead.');
+		else if (first === 'docker' && input.found.podman)
+			notes.push('podman is installed too; pass --engine podman to configure it instead.');
 	}
 
 	if (podmanSocket && detection.engine === 'docker') {
@@ -153,7 +160,10 @@ export type FinchFiles = {
 /** `~/.finch` on macOS (and Linux, best effort), `%LOCALAPPDATA%\.finch` on Windows. */
 export function finchFiles(input: {os: string; env: Env; home: string}): FinchFiles {
 	const join = api(input.os).join;
-	const dir = input.os === 'win32' ? join(input.env['LOCALAPPDATA'] || join(input.home, 'AppData', 'Local'), '.finch') : join(input.home, '.finch');
+	const dir =
+		input.os === 'win32'
+			? join(input.env['LOCALAPPDATA'] || join(input.home, 'AppData', 'Local'), '.finch')
+			: join(input.home, '.finch');
 	return {dir, yaml: join(dir, 'finch.yaml'), config: join(dir, 'config.json')};
 }
 
@@ -164,7 +174,10 @@ export function windowsPathToWsl(windowsPath: string, mountRoot = '/mnt/'): stri
 	const match = /^([A-Za-z]):[\\/]?(.*)$/.exec(windowsPath.trim());
 	if (!match) return undefined;
 	const root = mountRoot.endsWith('/') ? mountRoot : `${mountRoot}/`;
-	const rest = match[2]!.split(/[\\/]+/).filter(Boolean).join('/');
+	const rest = match[2]!
+		.split(/[\\/]+/)
+		.filter(Boolean)
+		.join('/');
 	return `${root}${match[1]!.toLowerCase()}${rest ? `/${rest}` : ''}`;
 }
 
@@ -209,17 +222,32 @@ export function wslDockerClient(input: {
 	const notes: string[] = [];
 	if (!windows) {
 		const dir = input.env['DOCKER_CONFIG'] || path.posix.join(input.home, '.docker');
-		return {side: 'linux', configFile: path.posix.join(dir, 'config.json'), helper: 'docker-credential-ecr-login', notes};
+		return {
+			side: 'linux',
+			configFile: path.posix.join(dir, 'config.json'),
+			helper: 'docker-credential-ecr-login',
+			notes,
+		};
 	}
 
 	const forwarded = (input.env['WSLENV'] ?? '').split(':').some((entry) => entry.split('/')[0] === 'DOCKER_CONFIG');
-	if (input.env['DOCKER_CONFIG'] && !forwarded) notes.push('DOCKER_CONFIG is set in WSL but not listed in WSLENV, so docker.exe does not see it.');
+	if (input.env['DOCKER_CONFIG'] && !forwarded)
+		notes.push('DOCKER_CONFIG is set in WSL but not listed in WSLENV, so docker.exe does not see it.');
 	const profile = input.windowsUserProfile;
 	const windowsConfigFile = profile ? path.win32.join(profile, '.docker', 'config.json') : undefined;
 	const configFile = windowsConfigFile ? windowsPathToWsl(windowsConfigFile, mountRoot) : undefined;
-	if (!profile) notes.push('The Windows user profile is unknown: docker.exe reads %USERPROFILE%\\.docker\\config.json.');
-	notes.push('docker.exe runs Windows credential helpers: docker-credential-ecr-login.exe must be on the Windows PATH, not in WSL.');
-	return {side: 'windows', configFile, ...(windowsConfigFile ? {windowsConfigFile} : {}), helper: 'docker-credential-ecr-login.exe', notes};
+	if (!profile)
+		notes.push('The Windows user profile is unknown: docker.exe reads %USERPROFILE%\\.docker\\config.json.');
+	notes.push(
+		'docker.exe runs Windows credential helpers: docker-credential-ecr-login.exe must be on the Windows PATH, not in WSL.',
+	);
+	return {
+		side: 'windows',
+		configFile,
+		...(windowsConfigFile ? {windowsConfigFile} : {}),
+		helper: 'docker-credential-ecr-login.exe',
+		notes,
+	};
 }
 
 /** Quote a path for a POSIX shell command shown to the user (paths with spaces, quotes). */

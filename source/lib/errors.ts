@@ -59,7 +59,9 @@ export function errorMessage(error: unknown): string {
 }
 
 /** JSON shape of an error for `--json` output. */
-export function errorToJson(error: unknown): {error: {code: string; message: string; hint?: string; nextSteps?: string[]}} {
+export function errorToJson(error: unknown): {
+	error: {code: string; message: string; hint?: string; nextSteps?: string[]};
+} {
 	if (isUserError(error)) {
 		return {
 			error: {

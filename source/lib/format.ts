@@ -17,7 +17,14 @@ export function paint(color: boolean): Paint {
 		return {red: same, green: same, yellow: same, cyan: same, dim: same, bold: same};
 	}
 
-	return {red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), dim: wrap(2, 22), bold: wrap(1, 22)};
+	return {
+		red: wrap(31, 39),
+		green: wrap(32, 39),
+		yellow: wrap(33, 39),
+		cyan: wrap(36, 39),
+		dim: wrap(2, 22),
+		bold: wrap(1, 22),
+	};
 }
 
 /** Colour a unified diff line by line. */

@@ -43,7 +43,10 @@ export function parseImageRef(input: string): ImageRef {
 	if (colon !== -1) {
 		tag = rest.slice(colon + 1);
 		rest = rest.slice(0, colon);
-		if (!TAG.test(tag)) throw new ImageRefError(`"${tag}" is not a valid tag: letters, digits, "_", "." and "-", up to 128, not starting with "." or "-".`);
+		if (!TAG.test(tag))
+			throw new ImageRefError(
+				`"${tag}" is not a valid tag: letters, digits, "_", "." and "-", up to 128, not starting with "." or "-".`,
+			);
 	}
 
 	if (rest.length === 0) throw new ImageRefError(`"${value}" has no repository name.`);
@@ -60,7 +63,12 @@ export function parseImageRef(input: string): ImageRef {
 	return {registry, repository: rest, tag, digest};
 }
 
-export function formatImageRef(ref: {registry?: string | undefined; repository: string; tag?: string | undefined; digest?: string | undefined}): string {
+export function formatImageRef(ref: {
+	registry?: string | undefined;
+	repository: string;
+	tag?: string | undefined;
+	digest?: string | undefined;
+}): string {
 	let out = ref.registry ? `${ref.registry}/${ref.repository}` : ref.repository;
 	if (ref.tag) out += `:${ref.tag}`;
 	if (ref.digest) out += `@${ref.digest}`;

@@ -17,7 +17,9 @@ const knownSecrets = new Set<string>();
 const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ACCESS_KEY_ID'];
 
 /** Turn the log on (write = where lines go, default stderr). The environment's AWS secrets are registered for masking. */
-export function enableDebugLog(options: {write?: Sink; env?: Record<string, string | undefined>; now?: () => number} = {}): void {
+export function enableDebugLog(
+	options: {write?: Sink; env?: Record<string, string | undefined>; now?: () => number} = {},
+): void {
 	sink = options.write ?? ((line) => process.stderr.write(`${line}\n`));
 	started = (options.now ?? Date.now)();
 	for (const name of SECRET_ENV) registerSecret(options.env?.[name]);
@@ -75,7 +77,10 @@ export function redactSecrets(text: string): string {
 	return (
 		out
 			// Authorization / Proxy-Authorization / X-Registry-Auth headers, in header or JSON form.
-			.replace(/((?:proxy-)?authorization|x-registry-auth|x-amz-security-token)("?\s*[:=]\s*"?)(?:(?:Basic|Bearer|AWS4-HMAC-SHA256)\s+)?[^"\r\n]+/gi, `$1$2${MASK}`)
+			.replace(
+				/((?:proxy-)?authorization|x-registry-auth|x-amz-security-token)("?\s*[:=]\s*"?)(?:(?:Basic|Bearer|AWS4-HMAC-SHA256)\s+)?[^"\r\n]+/gi,
+				`$1$2${MASK}`,
+			)
 			// Labelled secrets: JSON keys, INI/env assignments, and the value after a password flag that some other tool echoed (masked here; ecr-setup itself only uses --password-stdin).
 			.replace(
 				/((?:"|\b)(?:auth|password|secret|identitytoken|registrytoken|authorizationToken|secretAccessKey|sessionToken|aws_secret_access_key|aws_session_token|aws_security_token)"?\s*[:=]\s*"?)[^"\s,}&]+/gi,
@@ -92,7 +97,9 @@ export function redactSecrets(text: string): string {
 			// ECR tokens and passwords: base64 of "AWS:…" and of JSON ({"payload"…, "expiration"…}).
 			.replace(/\b(?:QVdTO|eyJ)[A-Za-z0-9+/_-]{12,}={0,2}/g, MASK)
 			// Any other long base64 run (session tokens are hundreds of characters), unless it is plain hex.
-			.replace(/(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{60,}={0,2}(?![A-Za-z0-9+/=_-])/g, (run) => (/^[0-9a-f]+$/i.test(run) ? run : MASK))
+			.replace(/(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{60,}={0,2}(?![A-Za-z0-9+/=_-])/g, (run) =>
+				/^[0-9a-f]+$/i.test(run) ? run : MASK,
+			)
 			// A 40-character secret access key standing alone (mixed case or with / or +; a hex SHA-1 is kept).
 			.replace(/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g, (run) =>
 				/^[0-9a-f]+$/i.test(run) || !(/[A-Z]/.test(run) && /[a-z]/.test(run)) ? run : MASK,

@@ -8,7 +8,8 @@ import type {InstallMethod, InstallPlan, PlatformInfo} from '../services/types.j
 
 export const HELPER_RELEASE_BASE_URL = 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com';
 export const DEFAULT_HELPER_VERSION = '0.12.0';
-export const HELPER_GO_PACKAGE = 'github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@latest';
+export const HELPER_GO_PACKAGE =
+	'github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@latest';
 
 /** Where Homebrew lives when it is not on PATH (Apple silicon, Intel, Linux). */
 export const BREW_LOCATIONS: Record<string, string[]> = {
@@ -100,7 +101,10 @@ export function executableCandidates(command: string, input: {os: string; env: E
 }
 
 /** First candidate that exists (the caller decides what "exists and is executable" means). */
-export function resolveExecutable(command: string, input: {os: string; env: Env; exists: (file: string) => boolean}): string | null {
+export function resolveExecutable(
+	command: string,
+	input: {os: string; env: Env; exists: (file: string) => boolean},
+): string | null {
 	for (const candidate of executableCandidates(command, input)) {
 		if (input.exists(candidate)) return candidate;
 	}
@@ -129,7 +133,12 @@ export function releasePlatform(os: string, arch: string): string | undefined {
 	return releaseOs && releaseArch ? `${releaseOs}-${releaseArch}` : undefined;
 }
 
-export function releaseAssetUrl(input: {os: string; arch: string; version?: string; baseUrl?: string}): string | undefined {
+export function releaseAssetUrl(input: {
+	os: string;
+	arch: string;
+	version?: string;
+	baseUrl?: string;
+}): string | undefined {
 	const platform = releasePlatform(input.os, input.arch);
 	if (!platform) return undefined;
 	const base = (input.baseUrl ?? HELPER_RELEASE_BASE_URL).replace(/\/+$/, '');
@@ -180,15 +189,29 @@ function versionAtLeast(version: string | undefined, minimum: number[]): boolean
 	return true;
 }
 
-const DEBIAN_DERIVATIVES = new Set(['raspbian', 'linuxmint', 'pop', 'elementary', 'kali', 'neon', 'zorin', 'devuan', 'mx']);
+const DEBIAN_DERIVATIVES = new Set([
+	'raspbian',
+	'linuxmint',
+	'pop',
+	'elementary',
+	'kali',
+	'neon',
+	'zorin',
+	'devuan',
+	'mx',
+]);
 
 /** Whether the distribution's own repositories carry the helper (ECR-FACTS §2). */
-export function distroPackageFit(platform: Pick<PlatformInfo, 'distro' | 'distroVersion'>): {method: 'apt' | 'dnf' | 'yum' | 'apk'; certain: boolean} | undefined {
+export function distroPackageFit(
+	platform: Pick<PlatformInfo, 'distro' | 'distroVersion'>,
+): {method: 'apt' | 'dnf' | 'yum' | 'apk'; certain: boolean} | undefined {
 	const {distro, distroVersion} = platform;
 	switch (distro) {
 		case 'debian':
 			// Testing and sid have no VERSION_ID; they carry the package too.
-			return distroVersion === undefined || versionAtLeast(distroVersion, [11]) ? {method: 'apt', certain: true} : undefined;
+			return distroVersion === undefined || versionAtLeast(distroVersion, [11])
+				? {method: 'apt', certain: true}
+				: undefined;
 		case 'ubuntu':
 			return versionAtLeast(distroVersion, [19, 4]) ? {method: 'apt', certain: true} : undefined;
 		case 'amzn':
@@ -211,15 +234,13 @@ export type PlanOptions = {
 	baseUrl?: string;
 };
 
-function systemPlan(
-	platform: PlatformInfo,
-	method: 'apt' | 'dnf' | 'yum' | 'apk',
-	certain: boolean,
-): InstallPlan {
+function systemPlan(platform: PlatformInfo, method: 'apt' | 'dnf' | 'yum' | 'apk', certain: boolean): InstallPlan {
 	const sudo = platform.isRoot ? [] : ['sudo'];
 	const tail = platform.isRoot ? '' : ' (with sudo: you are not root)';
 	const name = platform.distro ?? 'this Linux';
-	const wsl = platform.isWsl ? ' inside this WSL distribution (docker in WSL runs the Linux helper, not a Windows .exe)' : '';
+	const wsl = platform.isWsl
+		? ' inside this WSL distribution (docker in WSL runs the Linux helper, not a Windows .exe)'
+		: '';
 	const unsure = certain ? '' : ` ${name} is Debian-based; its repositories may not carry the package.`;
 	switch (method) {
 		case 'apt':
@@ -259,7 +280,8 @@ function systemPlan(
 
 /** Install options for a machine, best first (ECR-FACTS §2). Only methods whose tool is present are offered. */
 export function planInstalls(platform: PlatformInfo, options: PlanOptions): InstallPlan[] {
-	const has = (method: InstallMethod) => platform.packageManagers.includes(method) || Boolean(platform.commandPaths?.[method]);
+	const has = (method: InstallMethod) =>
+		platform.packageManagers.includes(method) || Boolean(platform.commandPaths?.[method]);
 	const plans: InstallPlan[] = [];
 	const later: InstallPlan[] = [];
 
@@ -283,7 +305,10 @@ export function planInstalls(platform: PlatformInfo, options: PlanOptions): Inst
 			command: [platform.commandPaths?.go ?? 'go', 'install', HELPER_GO_PACKAGE],
 			needsSudo: false,
 			description: `Build it from source with go install into ${dir}${isDirOnPath(dir, options.env, platform.os) ? '' : ' (not on your PATH yet)'}.`,
-			target: {path: pathApi(platform.os).join(dir, helperExecutableName('ecr-login', platform.os)), onPath: isDirOnPath(dir, options.env, platform.os)},
+			target: {
+				path: pathApi(platform.os).join(dir, helperExecutableName('ecr-login', platform.os)),
+				onPath: isDirOnPath(dir, options.env, platform.os),
+			},
 		});
 	}
 
@@ -292,7 +317,9 @@ export function planInstalls(platform: PlatformInfo, options: PlanOptions): Inst
 
 function brewPlan(platform: PlatformInfo): InstallPlan {
 	const brew = platform.commandPaths?.brew;
-	const where = brew ? ` (Homebrew at ${brew}, which is not on your PATH: docker will not find what it installs until its bin directory is)` : '';
+	const where = brew
+		? ` (Homebrew at ${brew}, which is not on your PATH: docker will not find what it installs until its bin directory is)`
+		: '';
 	return {
 		method: 'brew',
 		before: [],
@@ -305,7 +332,12 @@ function brewPlan(platform: PlatformInfo): InstallPlan {
 
 function binaryPlan(platform: PlatformInfo, options: PlanOptions): InstallPlan | undefined {
 	const version = options.version ?? DEFAULT_HELPER_VERSION;
-	const url = releaseAssetUrl({os: platform.os, arch: platform.arch, version, ...(options.baseUrl ? {baseUrl: options.baseUrl} : {})});
+	const url = releaseAssetUrl({
+		os: platform.os,
+		arch: platform.arch,
+		version,
+		...(options.baseUrl ? {baseUrl: options.baseUrl} : {}),
+	});
 	if (!url) return undefined;
 	const dir = userBinDir(platform, options.env);
 	const onPath = isDirOnPath(dir, options.env, platform.os);

@@ -99,7 +99,8 @@ const RULES: Rule[] = [
 	{kind: 'no-basic-auth', pattern: /no basic auth credentials/},
 	{
 		kind: 'daemon',
-		pattern: /Cannot connect to the Docker daemon|permission denied while trying to connect to the Docker daemon|error during connect:/,
+		pattern:
+			/Cannot connect to the Docker daemon|permission denied while trying to connect to the Docker daemon|error during connect:/,
 	},
 	{
 		kind: 'network',
@@ -127,11 +128,13 @@ function isDockerHub(registry: string | undefined): boolean {
 
 function cleanLines(output: string | readonly string[]): string[] {
 	const text = typeof output === 'string' ? output : output.join('\n');
-	return text
-		.split(/\r\n|\n|\r/)
-		// A helper or proxy can echo a token or a password; the message shown is one of these lines.
-		.map((line) => redactSecrets(stripAnsi(line).trim()))
-		.filter((line) => line.length > 0);
+	return (
+		text
+			.split(/\r\n|\n|\r/)
+			// A helper or proxy can echo a token or a password; the message shown is one of these lines.
+			.map((line) => redactSecrets(stripAnsi(line).trim()))
+			.filter((line) => line.length > 0)
+	);
 }
 
 function registryOf(context: PushContext): {registry?: string; repository?: string; tag?: string} {
@@ -182,8 +185,11 @@ export function classifyPushFailure(output: string | readonly string[], context:
 		}
 	}
 
-	const last = [...lines].reverse().find((line) => !/^The push refers to repository/.test(line) && !/^[0-9a-f]{12,64}: /.test(line));
-	const kind: PushErrorKind = isDockerHub(where.registry) && last !== undefined && /denied|unauthorized/i.test(last) ? 'not-ecr' : 'unknown';
+	const last = [...lines]
+		.reverse()
+		.find((line) => !/^The push refers to repository/.test(line) && !/^[0-9a-f]{12,64}: /.test(line));
+	const kind: PushErrorKind =
+		isDockerHub(where.registry) && last !== undefined && /denied|unauthorized/i.test(last) ? 'not-ecr' : 'unknown';
 	return {...base, kind, message: last ?? 'docker push failed without saying why.'};
 }
 
@@ -193,13 +199,15 @@ const PUSH_ACTION_LIST = PUSH_ACTIONS.join(', ');
 export function explainPushFailure(failure: PushFailure): {message: string; hint: string; nextSteps: string[]} {
 	const host = failure.registry && failure.registry !== 'docker.io' ? failure.registry : undefined;
 	const registryFlag = host ? ` --registry ${host}` : '';
-	const repoName = failure.repository && host && failure.repository.startsWith(`${host}/`) ? failure.repository.slice(host.length + 1) : failure.repository;
+	const repoName =
+		failure.repository && host && failure.repository.startsWith(`${host}/`)
+			? failure.repository.slice(host.length + 1)
+			: failure.repository;
 	switch (failure.kind) {
 		case 'no-basic-auth':
 			return {
 				message: `Docker sent no credentials${host ? ` to ${host}` : ''} ("no basic auth credentials").`,
-				hint:
-					'No credential store served this exact host: credHelpers has no byte-equal key for it, or the helper is missing or failed (docker 28 sends no credentials without saying why).',
+				hint: 'No credential store served this exact host: credHelpers has no byte-equal key for it, or the helper is missing or failed (docker 28 sends no credentials without saying why).',
 				nextSteps: [`ecr-setup configure-helper${registryFlag}`, `ecr-setup login${registryFlag}`, 'ecr-setup doctor'],
 			};
 		case 'token-expired':
@@ -263,7 +271,10 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 					failure.helper === 'ecr-login' || failure.helper === undefined
 						? 'Install the Amazon ECR credential helper, or remove the entry from the docker config.'
 						: `Install docker-credential-${failure.helper}, or remove the stale entry from the docker config (often left behind by Docker or Rancher Desktop).`,
-				nextSteps: failure.helper === 'ecr-login' || failure.helper === undefined ? ['ecr-setup install-helper', 'ecr-setup doctor'] : ['ecr-setup doctor'],
+				nextSteps:
+					failure.helper === 'ecr-login' || failure.helper === undefined
+						? ['ecr-setup install-helper', 'ecr-setup doctor']
+						: ['ecr-setup doctor'],
 			};
 		case 'helper-failed':
 			return {
@@ -295,7 +306,12 @@ export class PushError extends UserError {
 
 	constructor(failure: PushFailure, options: {cause?: unknown} = {}) {
 		const {message, hint, nextSteps} = explainPushFailure(failure);
-		super(message, {hint, nextSteps, code: `push.${failure.kind}`, ...(options.cause === undefined ? {} : {cause: options.cause})});
+		super(message, {
+			hint,
+			nextSteps,
+			code: `push.${failure.kind}`,
+			...(options.cause === undefined ? {} : {cause: options.cause}),
+		});
 		this.name = 'PushError';
 		this.kind = failure.kind;
 		this.failure = failure;

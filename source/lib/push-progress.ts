@@ -181,7 +181,8 @@ export function reducePushState(state: PushState, event: PushEvent): PushState {
 			else if (event.status === 'pushed' && total !== undefined) next.current = total;
 			else if (event.status === 'retrying' && previous?.current !== undefined) next.current = previous.current;
 			if (event.message !== undefined) next.message = event.message;
-			const layers = index === -1 ? [...state.layers, next] : state.layers.map((layer, i) => (i === index ? next : layer));
+			const layers =
+				index === -1 ? [...state.layers, next] : state.layers.map((layer, i) => (i === index ? next : layer));
 			let bytesDone = 0;
 			let bytesTotal = 0;
 			for (const layer of layers) {

@@ -22,7 +22,8 @@ export type EcrRegistry = PrivateRegistry | PublicRegistry;
 
 const PRIVATE_HOST =
 	/^(?<account>\d{12})\.dkr\.(?<fips>ecr|ecr-fips)\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?<suffix>amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)$/;
-const DUAL_STACK_HOST = /^(?<account>\d{12})\.dkr-(?<fips>ecr|ecr-fips)\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?<suffix>on\.aws|api\.aws|on\.amazonwebservices\.com\.cn)$/;
+const DUAL_STACK_HOST =
+	/^(?<account>\d{12})\.dkr-(?<fips>ecr|ecr-fips)\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?<suffix>on\.aws|api\.aws|on\.amazonwebservices\.com\.cn)$/;
 
 /**
  * Parse a registry host. Accepts exactly a host (lower case, no scheme, no path, no port):
@@ -95,8 +96,10 @@ export function explainHostMismatch(key: string, host: string): string | undefin
 	const keyRegistry = parseRegistryHost(bare.toLowerCase());
 	const hostRegistry = parseRegistryHost(host);
 	if (keyRegistry?.kind === 'private' && hostRegistry?.kind === 'private') {
-		if (keyRegistry.account !== hostRegistry.account) reasons.push(`its account is ${keyRegistry.account}, not ${hostRegistry.account}`);
-		if (keyRegistry.region !== hostRegistry.region) reasons.push(`its region is ${keyRegistry.region}, not ${hostRegistry.region}`);
+		if (keyRegistry.account !== hostRegistry.account)
+			reasons.push(`its account is ${keyRegistry.account}, not ${hostRegistry.account}`);
+		if (keyRegistry.region !== hostRegistry.region)
+			reasons.push(`its region is ${keyRegistry.region}, not ${hostRegistry.region}`);
 		if (keyRegistry.fips !== hostRegistry.fips || keyRegistry.dualStack !== hostRegistry.dualStack)
 			reasons.push('it names a different endpoint type (FIPS or dual-stack)');
 	}

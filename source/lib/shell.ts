@@ -18,7 +18,9 @@ export function commandLine(argv: readonly string[]): string {
 /** The shell text of an install plan, every command in the order it runs (a download when nothing is spawned). */
 export function installCommandText(plan: InstallPlan): string {
 	if (plan.command.length === 0) {
-		return plan.download ? `download ${plan.download.url}${plan.target ? ` to ${plan.target.path}` : ''}` : plan.description;
+		return plan.download
+			? `download ${plan.download.url}${plan.target ? ` to ${plan.target.path}` : ''}`
+			: plan.description;
 	}
 
 	return [...plan.before, plan.command].map((argv) => commandLine(argv)).join(' && ');

@@ -31,13 +31,17 @@ function storeNamed(text: string): string | undefined {
 	return /docker-credential-([A-Za-z0-9._-]+?)(?:"|`|'|\s|:|$)/.exec(text)?.[1];
 }
 
-const ECR_LOGIN_FIX = 'For ECR registries no stored secret is needed: `ecr-setup configure-helper` makes docker fetch tokens through docker-credential-ecr-login for those hosts only, and keeps this store for the others.';
+const ECR_LOGIN_FIX =
+	'For ECR registries no stored secret is needed: `ecr-setup configure-helper` makes docker fetch tokens through docker-credential-ecr-login for those hosts only, and keeps this store for the others.';
 
 /**
  * Explain a credential-store failure from the text docker or a helper printed; undefined when the text is not one of the
  * known store failures. `host` (optional) makes the suggested commands concrete.
  */
-export function explainStoreError(text: string, context: {host?: string | undefined} = {}): StoreErrorExplanation | undefined {
+export function explainStoreError(
+	text: string,
+	context: {host?: string | undefined} = {},
+): StoreErrorExplanation | undefined {
 	const host = context.host ?? '<registry host>';
 	const named = storeNamed(text);
 	const withStore = (explanation: StoreErrorExplanation, fallback?: string): StoreErrorExplanation => {
@@ -97,11 +101,14 @@ export function explainStoreError(text: string, context: {host?: string | undefi
 		);
 	}
 
-	if (/Cannot autolaunch D-Bus without X11 \$?DISPLAY|org\.freedesktop\.secrets|secretservice.*(?:DBUS|D-Bus)/i.test(text)) {
+	if (
+		/Cannot autolaunch D-Bus without X11 \$?DISPLAY|org\.freedesktop\.secrets|secretservice.*(?:DBUS|D-Bus)/i.test(text)
+	) {
 		return withStore(
 			{
 				code: 'store.secretservice-no-display',
-				explanation: 'The secretservice store needs a desktop session (D-Bus and a keyring), which this machine or session does not have.',
+				explanation:
+					'The secretservice store needs a desktop session (D-Bus and a keyring), which this machine or session does not have.',
 				fix: `Remove "credsStore": "secretservice" on a headless machine. ${ECR_LOGIN_FIX}`,
 			},
 			'secretservice',
@@ -130,7 +137,9 @@ export function explainStoreError(text: string, context: {host?: string | undefi
 			explanation: desktop
 				? `The config names the "${store}" store of Docker Desktop${/\.exe$/i.test(store) ? ' (written by its WSL integration)' : ''}, but docker-credential-${store} is not on PATH${/\.exe$/i.test(store) ? ' inside WSL (is Docker Desktop running, with WSL integration on for this distribution?)' : ''}.`
 				: `The config names the "${store}" store, but docker-credential-${store} is not on PATH.`,
-			fix: desktop ? `Start Docker Desktop, or remove the stale "credsStore": "${store}". ${ECR_LOGIN_FIX}` : `Install docker-credential-${store}, or remove it from the config. ${ECR_LOGIN_FIX}`,
+			fix: desktop
+				? `Start Docker Desktop, or remove the stale "credsStore": "${store}". ${ECR_LOGIN_FIX}`
+				: `Install docker-credential-${store}, or remove it from the config. ${ECR_LOGIN_FIX}`,
 			command: 'ecr-setup doctor',
 		};
 	}
@@ -159,10 +168,12 @@ export function helperLogReason(excerpt: string | undefined): string | undefined
 		.split(/\r?\n/)
 		.map((line) => line.trim())
 		.filter(Boolean);
-	const meaningful = [...lines].reverse().find((line) => /error|fail|denied|expired|unable|no |invalid/i.test(line)) ?? lines.at(-1);
+	const meaningful =
+		[...lines].reverse().find((line) => /error|fail|denied|expired|unable|no |invalid/i.test(line)) ?? lines.at(-1);
 	if (!meaningful) return undefined;
 	// logrus lines: time=… level=error msg="…" error="…" — the words are in msg and error.
-	const field = (name: string) => new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(meaningful)?.[1]?.replace(/\\"/g, '"');
+	const field = (name: string) =>
+		new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(meaningful)?.[1]?.replace(/\\"/g, '"');
 	const message = field('msg');
 	const error = field('error');
 	const reason = message || error ? [message, error].filter(Boolean).join(': ') : meaningful;

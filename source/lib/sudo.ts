@@ -18,7 +18,10 @@ type Env = Record<string, string | undefined>;
 export const ROOT_CONFIG_DIR = '/root/.docker';
 
 /** Who may open a unix socket, from its stat (mode, owner) and the caller's uid and groups. */
-export function canOpenSocket(socket: {mode: number; uid: number; gid: number}, user: {uid: number; gids: readonly number[]}): boolean {
+export function canOpenSocket(
+	socket: {mode: number; uid: number; gid: number},
+	user: {uid: number; gids: readonly number[]},
+): boolean {
 	if (user.uid === 0) return true;
 	// connect(2) on a unix socket needs write permission on it.
 	if (socket.uid === user.uid) return (socket.mode & 0o200) !== 0;
@@ -92,7 +95,8 @@ export function analyseSudo(input: SudoInput): SudoAnalysis {
 	const isRoot = input.uid === 0;
 	const sudoUser = env['SUDO_USER'] && env['SUDO_USER'] !== 'root' ? env['SUDO_USER'] : undefined;
 	const rootDir = path.posix.join(defaultHomeOf('root', os), '.docker');
-	const awsNote = 'Under sudo, docker-credential-ecr-login runs as root and reads root’s AWS credentials (/root/.aws, root’s environment), not yours.';
+	const awsNote =
+		'Under sudo, docker-credential-ecr-login runs as root and reads root’s AWS credentials (/root/.aws, root’s environment), not yours.';
 
 	if (os === 'win32') {
 		const thisRun = reader(input.userName, thisDir, 'docker …');
@@ -108,10 +112,15 @@ export function analyseSudo(input: SudoInput): SudoAnalysis {
 		const notes = [awsNote];
 		const keptHome = thisDir === userDir;
 		if (keptHome) {
-			notes.push(`sudo kept HOME, so this run edits ${sudoUser}’s file as root: a new file would belong to root, which docker run as ${sudoUser} cannot read.`);
+			notes.push(
+				`sudo kept HOME, so this run edits ${sudoUser}’s file as root: a new file would belong to root, which docker run as ${sudoUser} cannot read.`,
+			);
 		}
 
-		const dockerReads = input.socketRootOnly === false ? [asUser, reader('root', rootDir, 'sudo docker …')] : [reader('root', rootDir, 'sudo docker …'), asUser];
+		const dockerReads =
+			input.socketRootOnly === false
+				? [asUser, reader('root', rootDir, 'sudo docker …')]
+				: [reader('root', rootDir, 'sudo docker …'), asUser];
 		const targets = [...new Set([thisDir, userDir, rootDir])];
 		return {
 			situation: 'under-sudo',

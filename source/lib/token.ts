@@ -32,7 +32,8 @@ export function ecrPasswordExpiry(password: string): Date | undefined {
 		const json = JSON.parse(Buffer.from(password, 'base64').toString('utf8')) as unknown;
 		if (typeof json !== 'object' || json === null) return undefined;
 		const expiration = (json as Record<string, unknown>)['expiration'];
-		const seconds = typeof expiration === 'number' ? expiration : typeof expiration === 'string' ? Number(expiration) : Number.NaN;
+		const seconds =
+			typeof expiration === 'number' ? expiration : typeof expiration === 'string' ? Number(expiration) : Number.NaN;
 		if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
 		return new Date(seconds * 1000);
 	} catch {

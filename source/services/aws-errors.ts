@@ -40,7 +40,14 @@ export class AwsError extends UserError {
 
 	constructor(
 		message: string,
-		options: {kind: AwsErrorKind; hint?: string; nextSteps?: string[]; cause?: unknown; awsCode?: string; httpStatus?: number},
+		options: {
+			kind: AwsErrorKind;
+			hint?: string;
+			nextSteps?: string[];
+			cause?: unknown;
+			awsCode?: string;
+			httpStatus?: number;
+		},
 	) {
 		super(message, {
 			code: `aws.${options.kind}`,
@@ -131,7 +138,8 @@ const NO_CREDENTIALS =
 const SSO_EXPIRED =
 	/sso session (?:associated with this profile )?(?:has expired|is invalid)|sso session token associated with profile=\S+ was not found or is invalid|token is expired\. to refresh|run aws sso login/i;
 const MFA = /requires multi-factor authentication/i;
-const NO_REGION = /region is missing|missing region in config|you must specify a region|region (?:is )?not (?:set|configured)/i;
+const NO_REGION =
+	/region is missing|missing region in config|you must specify a region|region (?:is )?not (?:set|configured)/i;
 
 function firstString(items: ErrorLike[], pick: (item: ErrorLike) => unknown): string | undefined {
 	for (const item of items) {
@@ -156,10 +164,18 @@ export function classifyAwsError(error: unknown): AwsErrorClassification {
 	const top = items[0] ?? {};
 	const rawMessage = firstString(items, (item) => item.message) ?? (typeof error === 'string' ? error : String(error));
 	const message = sanitizeAwsMessage(rawMessage);
-	const names = items.flatMap((item) => [text(item.name), text(item.Code), text(item.code)]).filter((value): value is string => Boolean(value));
-	const status = items.map((item) => item.$metadata?.httpStatusCode).find((value): value is number => typeof value === 'number');
+	const names = items
+		.flatMap((item) => [text(item.name), text(item.Code), text(item.code)])
+		.filter((value): value is string => Boolean(value));
+	const status = items
+		.map((item) => item.$metadata?.httpStatusCode)
+		.find((value): value is number => typeof value === 'number');
 	const has = (...candidates: string[]) => candidates.find((candidate) => names.includes(candidate));
-	const result = (kind: AwsErrorKind, code?: string, extra: Partial<AwsErrorClassification> = {}): AwsErrorClassification => ({
+	const result = (
+		kind: AwsErrorKind,
+		code?: string,
+		extra: Partial<AwsErrorClassification> = {},
+	): AwsErrorClassification => ({
 		kind,
 		message,
 		...(code ? {code} : {}),
@@ -170,9 +186,13 @@ export function classifyAwsError(error: unknown): AwsErrorClassification {
 
 	// Order matters: SSO expiry and MFA arrive as CredentialsProviderError too, and an expired signature is a
 	// SignatureDoesNotMatch like a wrong secret key.
-	if (SSO_EXPIRED.test(allMessages)) return result('sso-expired', has('CredentialsProviderError', 'TokenProviderError', 'UnauthorizedException'));
+	if (SSO_EXPIRED.test(allMessages))
+		return result('sso-expired', has('CredentialsProviderError', 'TokenProviderError', 'UnauthorizedException'));
 	if (MFA.test(allMessages)) return result('mfa-required', has('CredentialsProviderError'));
-	if (has('CredentialsProviderError', 'CredentialsError', 'NoCredentialProviders') || NO_CREDENTIALS.test(allMessages)) {
+	if (
+		has('CredentialsProviderError', 'CredentialsError', 'NoCredentialProviders') ||
+		NO_CREDENTIALS.test(allMessages)
+	) {
 		return result('no-credentials', has('CredentialsProviderError', 'CredentialsError', 'NoCredentialProviders'));
 	}
 
@@ -181,10 +201,12 @@ export function classifyAwsError(error: unknown): AwsErrorClassification {
 	const clock = has('RequestTimeTooSkewed', 'RequestExpired');
 	if (clock) return result('clock-skew', clock);
 	const signature = has('SignatureDoesNotMatch', 'InvalidSignatureException');
-	if (signature && /signature expired|is now earlier than|is now later than/i.test(allMessages)) return result('clock-skew', signature);
+	if (signature && /signature expired|is now earlier than|is now later than/i.test(allMessages))
+		return result('clock-skew', signature);
 
 	const expired = has('ExpiredToken', 'ExpiredTokenException');
-	if (expired || /security token included in the request is expired/i.test(allMessages)) return result('expired-credentials', expired);
+	if (expired || /security token included in the request is expired/i.test(allMessages))
+		return result('expired-credentials', expired);
 
 	const disabled = has('RegionDisabledException', 'OptInRequired');
 	if (disabled) return result('region-disabled', disabled);
@@ -210,7 +232,10 @@ export function classifyAwsError(error: unknown): AwsErrorClassification {
 
 	const network = names.find((name) => NETWORK_CODES.has(name) || TLS_CODES.has(name));
 	if (network) return result('network', network);
-	if (has('TimeoutError') || /socket did not establish a connection|request timed out|timeout of \d+ ?ms/i.test(allMessages)) {
+	if (
+		has('TimeoutError') ||
+		/socket did not establish a connection|request timed out|timeout of \d+ ?ms/i.test(allMessages)
+	) {
 		return result('network', 'TimeoutError');
 	}
 
@@ -259,7 +284,11 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 				// The SDK's "Could not load credentials from any providers" says the same again.
 				`No AWS credentials were found${profile ? ` for profile ${profile}` : ''}${/could not load credentials from any providers/i.test(message) ? '.' : `: ${message}`}`,
 				'Give ecr-setup credentials: access keys with `aws configure`, IAM Identity Center with `aws configure sso`, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.',
-				[`aws configure${profileFlag(profile)}`, `aws configure sso${profileFlag(profile)}`, 'aws configure list-profiles'],
+				[
+					`aws configure${profileFlag(profile)}`,
+					`aws configure sso${profileFlag(profile)}`,
+					'aws configure list-profiles',
+				],
 			);
 		}
 
@@ -292,7 +321,9 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 				[
 					'aws configure list' + profileFlag(profile),
 					'aws sts get-caller-identity' + profileFlag(profile),
-					...(optIn ? [`Enable ${context.region} (AWS console → Account → AWS Regions), or use another region with --region`] : []),
+					...(optIn
+						? [`Enable ${context.region} (AWS console → Account → AWS Regions), or use another region with --region`]
+						: []),
 				],
 			);
 		}
@@ -309,7 +340,11 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 			return make(
 				`AWS rejected the request because this machine's clock is off: ${message}`,
 				'Signed requests are only valid for a few minutes around AWS time. Sync the clock (NTP) and try again.',
-				['sudo timedatectl set-ntp true  (Linux)', 'sudo sntp -sS time.apple.com  (macOS)', 'w32tm /resync  (Windows, as administrator)'],
+				[
+					'sudo timedatectl set-ntp true  (Linux)',
+					'sudo sntp -sS time.apple.com  (macOS)',
+					'w32tm /resync  (Windows, as administrator)',
+				],
 			);
 		}
 
@@ -325,7 +360,9 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 					: `Ask an administrator to allow ${action ?? 'this action'} for your identity (for pushing: ecr:GetAuthorizationToken on "*" and the push actions on the repository).`,
 				[
 					'aws sts get-caller-identity' + profileFlag(profile),
-					...(crossAccount && context.repository ? [`aws ecr get-repository-policy --repository-name ${context.repository}`] : []),
+					...(crossAccount && context.repository
+						? [`aws ecr get-repository-policy --repository-name ${context.repository}`]
+						: []),
 				],
 			);
 		}
@@ -336,7 +373,9 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 				`Repository ${context.repository ? `'${name}'` : name} does not exist${context.region ? ` in ${context.region}` : ''}${context.registryId ? ` (registry ${context.registryId})` : ''}.`,
 				'Check the name and region, or create it (ecr-setup push … --create-repository).',
 				context.repository
-					? [`aws ecr create-repository --repository-name ${context.repository}${context.region ? ` --region ${context.region}` : ''}`]
+					? [
+							`aws ecr create-repository --repository-name ${context.repository}${context.region ? ` --region ${context.region}` : ''}`,
+						]
 					: [],
 			);
 		}
@@ -361,7 +400,7 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 			if (isTlsProblem(code)) {
 				return make(
 					`Could not verify the TLS certificate of ${target}${via} (${code}).`,
-					'A TLS-inspecting proxy or private CA is in the way: point AWS_CA_BUNDLE (or the profile\'s ca_bundle) at your organisation\'s CA bundle.',
+					"A TLS-inspecting proxy or private CA is in the way: point AWS_CA_BUNDLE (or the profile's ca_bundle) at your organisation's CA bundle.",
 					['export AWS_CA_BUNDLE=/path/to/corporate-ca.pem', 'ecr-setup doctor'],
 				);
 			}
@@ -384,11 +423,10 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 		}
 
 		case 'no-region': {
-			return make(
-				'No AWS region is set.',
-				'Pass --region, set AWS_REGION, or give the profile a region.',
-				['ecr-setup … --region us-east-1', `aws configure set region us-east-1${profileFlag(profile)}`],
-			);
+			return make('No AWS region is set.', 'Pass --region, set AWS_REGION, or give the profile a region.', [
+				'ecr-setup … --region us-east-1',
+				`aws configure set region us-east-1${profileFlag(profile)}`,
+			]);
 		}
 
 		case 'region-disabled': {

@@ -188,7 +188,9 @@ export type AwsHttpHandlerOptions = {
 };
 
 /** Agents for https: and http: endpoints, honouring the proxy variables and the CA bundle. */
-export async function createAgents(options: AwsHttpHandlerOptions): Promise<{httpsAgent: HttpsAgent; httpAgent: HttpAgent}> {
+export async function createAgents(
+	options: AwsHttpHandlerOptions,
+): Promise<{httpsAgent: HttpsAgent; httpAgent: HttpAgent}> {
 	const {env} = options;
 	const [{default: http}, {default: https}] = await Promise.all([import('node:http'), import('node:https')]);
 	const bundle = caBundleSetting(env, options.profileCaBundle);
@@ -198,7 +200,13 @@ export async function createAgents(options: AwsHttpHandlerOptions): Promise<{htt
 	const httpsProxy = proxyVariableFor('https', env);
 	const httpProxy = proxyVariableFor('http', env);
 	const httpsAgent = httpsProxy
-		? ((await createRoutingAgent({protocol: 'https', proxy: withScheme(httpsProxy.value), env, ca, direct: directHttps})) as HttpsAgent)
+		? ((await createRoutingAgent({
+				protocol: 'https',
+				proxy: withScheme(httpsProxy.value),
+				env,
+				ca,
+				direct: directHttps,
+			})) as HttpsAgent)
 		: directHttps;
 	const httpAgent = httpProxy
 		? await createRoutingAgent({protocol: 'http', proxy: withScheme(httpProxy.value), env, ca, direct: directHttp})
@@ -311,7 +319,11 @@ export function describeNetworkSettings(
 		for (const url of options.urls) targets.push({service: 'custom', url, endpointVariable: undefined});
 	} else {
 		for (const service of ['sts', 'ecr', 'ecr-public'] as const) {
-			targets.push({service, url: endpointUrl(service, region, env), endpointVariable: configuredEndpoint(service, env)?.variable});
+			targets.push({
+				service,
+				url: endpointUrl(service, region, env),
+				endpointVariable: configuredEndpoint(service, env)?.variable,
+			});
 		}
 	}
 
@@ -338,12 +350,16 @@ export function describeNetworkSettings(
 	const notes: string[] = [];
 	const names = new Set(proxyVariables.map((entry) => entry.variable.toLowerCase()));
 	if (names.has('http_proxy') && !names.has('https_proxy') && !names.has('all_proxy')) {
-		notes.push('HTTP_PROXY is set but HTTPS_PROXY is not: HTTP_PROXY only applies to http:// URLs, and AWS endpoints are https://. Set HTTPS_PROXY too.');
+		notes.push(
+			'HTTP_PROXY is set but HTTPS_PROXY is not: HTTP_PROXY only applies to http:// URLs, and AWS endpoints are https://. Set HTTPS_PROXY too.',
+		);
 	}
 
 	const caBundle = bundle ? {...bundle, readable: readable(bundle.path)} : undefined;
 	if (caBundle && !caBundle.readable) {
-		notes.push(`${caBundle.source === 'AWS_CA_BUNDLE' ? 'AWS_CA_BUNDLE' : "The profile's ca_bundle"} (${caBundle.path}) is not a readable PEM file.`);
+		notes.push(
+			`${caBundle.source === 'AWS_CA_BUNDLE' ? 'AWS_CA_BUNDLE' : "The profile's ca_bundle"} (${caBundle.path}) is not a readable PEM file.`,
+		);
 	}
 
 	return {

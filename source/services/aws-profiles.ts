@@ -93,7 +93,11 @@ export async function readProfile(name: string | undefined, env: Env): Promise<A
 }
 
 /** --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
-export async function resolveRegion(options: {flag?: string | undefined; profile?: string | undefined; env: Env}): Promise<ResolvedRegion> {
+export async function resolveRegion(options: {
+	flag?: string | undefined;
+	profile?: string | undefined;
+	env: Env;
+}): Promise<ResolvedRegion> {
 	const {env} = options;
 	const candidates: Array<[RegionSource, string | undefined]> = [
 		['flag', options.flag],

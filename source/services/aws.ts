@@ -14,7 +14,13 @@ import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../l
 import {PUBLIC_REGISTRY_HOST, privateRegistryHost} from '../lib/registry.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../lib/token.js';
 import {AwsError, type AwsErrorContext, toUserError} from './aws-errors.js';
-import {type AwsServiceName, configuredEndpoint, createAwsHttpHandler, describeProxyFor, endpointUrl} from './aws-http.js';
+import {
+	type AwsServiceName,
+	configuredEndpoint,
+	createAwsHttpHandler,
+	describeProxyFor,
+	endpointUrl,
+} from './aws-http.js';
 import {awsConfigFiles, listProfiles, readProfile, resolveRegion, selectedProfile} from './aws-profiles.js';
 import type {
 	AuthToken,
@@ -170,7 +176,10 @@ export function decodeAuthorizationData(
 type DebuggableClient = {
 	middlewareStack: {
 		add(
-			middleware: (next: (args: unknown) => Promise<unknown>, context: {commandName?: string; clientName?: string}) => (args: unknown) => Promise<unknown>,
+			middleware: (
+				next: (args: unknown) => Promise<unknown>,
+				context: {commandName?: string; clientName?: string},
+			) => (args: unknown) => Promise<unknown>,
 			options: {step: 'deserialize'; name: string; priority: 'high'},
 		): void;
 	};
@@ -206,7 +215,10 @@ function addDebugLog<T>(client: T, service: AwsServiceName, region: string): T {
 	return client;
 }
 
-export function createAwsService(options: AwsServiceOptions = {}, family: Map<string, AwsService> = new Map()): AwsService {
+export function createAwsService(
+	options: AwsServiceOptions = {},
+	family: Map<string, AwsService> = new Map(),
+): AwsService {
 	const env = options.env ?? process.env;
 	const now = options.now ?? (() => new Date());
 	const profile = selectedProfile(options.profile, env);
@@ -255,7 +267,8 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 	function ecr(region: string): Promise<ECRClient> {
 		let client = ecrClients.get(region);
 		if (!client) {
-			client = (async () => addDebugLog(new (await loadEcr()).ECRClient(await clientConfig('ecr', region)), 'ecr', region))();
+			client = (async () =>
+				addDebugLog(new (await loadEcr()).ECRClient(await clientConfig('ecr', region)), 'ecr', region))();
 			ecrClients.set(region, client);
 			client.catch(() => ecrClients.delete(region));
 		}
@@ -266,7 +279,8 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 	function sts(region: string): Promise<STSClient> {
 		let client = stsClients.get(region);
 		if (!client) {
-			client = (async () => addDebugLog(new (await loadSts()).STSClient(await clientConfig('sts', region)), 'sts', region))();
+			client = (async () =>
+				addDebugLog(new (await loadSts()).STSClient(await clientConfig('sts', region)), 'sts', region))();
 			stsClients.set(region, client);
 			client.catch(() => stsClients.delete(region));
 		}
@@ -275,7 +289,12 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 	}
 
 	function ecrPublic(): Promise<ECRPUBLICClient> {
-		publicClient ??= (async () => addDebugLog(new (await loadEcrPublic()).ECRPUBLICClient(await clientConfig('ecr-public', 'us-east-1')), 'ecr-public', 'us-east-1'))();
+		publicClient ??= (async () =>
+			addDebugLog(
+				new (await loadEcrPublic()).ECRPUBLICClient(await clientConfig('ecr-public', 'us-east-1')),
+				'ecr-public',
+				'us-east-1',
+			))();
 		publicClient.catch(() => {
 			publicClient = undefined;
 		});
@@ -324,7 +343,11 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 				names.length > 0
 					? `Known profiles: ${names.join(', ')}. Pass one of them with --profile (or AWS_PROFILE), or create ${profile}.`
 					: `No profiles are defined yet: create ${profile} with \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`.`,
-			nextSteps: [`aws configure --profile ${profile}`, `aws configure sso --profile ${profile}`, 'aws configure list-profiles'],
+			nextSteps: [
+				`aws configure --profile ${profile}`,
+				`aws configure sso --profile ${profile}`,
+				'aws configure list-profiles',
+			],
 			cause: original.cause,
 			...(original.awsCode ? {awsCode: original.awsCode} : {}),
 		});
@@ -380,7 +403,10 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 			return call('sts', region, {operation: 'sts:GetCallerIdentity'}, callOptions.signal, async () => {
 				const {GetCallerIdentityCommand} = await loadSts();
 				const client = await sts(region);
-				const output = await client.send(new GetCallerIdentityCommand({}), callOptions.signal ? {abortSignal: callOptions.signal} : {});
+				const output = await client.send(
+					new GetCallerIdentityCommand({}),
+					callOptions.signal ? {abortSignal: callOptions.signal} : {},
+				);
 				if (!output.Account || !output.Arn || !output.UserId) {
 					throw new AwsError('sts:GetCallerIdentity returned an unusable answer: Account, Arn or UserId is missing.', {
 						kind: 'unknown',
@@ -404,28 +430,38 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 
 		async listRepositories(region, listOptions: ListRepositoriesOptions = {}) {
 			const {signal, onPage, registryId} = listOptions;
-			return call('ecr', region, {operation: 'ecr:DescribeRepositories', ...(registryId ? {registryId} : {})}, signal, async () => {
-				const {DescribeRepositoriesCommand} = await loadEcr();
-				const client = await ecr(region);
-				const repositories: RepositoryInfo[] = [];
-				let nextToken: string | undefined;
-				do {
-					if (signal?.aborted) throw new CancelledError();
-					const output = await client.send(
-						new DescribeRepositoriesCommand({maxResults: 1000, ...(registryId ? {registryId} : {}), ...(nextToken ? {nextToken} : {})}),
-						signal ? {abortSignal: signal} : {},
-					);
-					for (const repository of output.repositories ?? []) {
-						const info = toRepositoryInfo(repository, region);
-						if (info) repositories.push(info);
-					}
+			return call(
+				'ecr',
+				region,
+				{operation: 'ecr:DescribeRepositories', ...(registryId ? {registryId} : {})},
+				signal,
+				async () => {
+					const {DescribeRepositoriesCommand} = await loadEcr();
+					const client = await ecr(region);
+					const repositories: RepositoryInfo[] = [];
+					let nextToken: string | undefined;
+					do {
+						if (signal?.aborted) throw new CancelledError();
+						const output = await client.send(
+							new DescribeRepositoriesCommand({
+								maxResults: 1000,
+								...(registryId ? {registryId} : {}),
+								...(nextToken ? {nextToken} : {}),
+							}),
+							signal ? {abortSignal: signal} : {},
+						);
+						for (const repository of output.repositories ?? []) {
+							const info = toRepositoryInfo(repository, region);
+							if (info) repositories.push(info);
+						}
 
-					onPage?.([...repositories]);
-					nextToken = output.nextToken || undefined;
-				} while (nextToken);
+						onPage?.([...repositories]);
+						nextToken = output.nextToken || undefined;
+					} while (nextToken);
 
-				return repositories;
-			});
+					return repositories;
+				},
+			);
 		},
 
 		async describeRepository(region, name, registryId, callOptions = {}) {
@@ -481,7 +517,11 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 					const client = await ecr(region);
 					try {
 						const output = await client.send(
-							new DescribeImagesCommand({repositoryName: repository, imageIds: [{imageTag: tag}], ...(registryId ? {registryId} : {})}),
+							new DescribeImagesCommand({
+								repositoryName: repository,
+								imageIds: [{imageTag: tag}],
+								...(registryId ? {registryId} : {}),
+							}),
 							abortWith(callOptions.signal),
 						);
 						const detail = output.imageDetails?.find((image) => image.imageDigest);
@@ -524,23 +564,36 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 		},
 
 		async getAuthorizationToken(region, registryId, callOptions = {}) {
-			return call('ecr', region, {operation: 'ecr:GetAuthorizationToken', ...(registryId ? {registryId} : {})}, callOptions.signal, async () => {
-				const {GetAuthorizationTokenCommand} = await loadEcr();
-				const client = await ecr(region);
-				// registryIds is deprecated but still the only way to ask for another account's registry endpoint.
-				const output = await client.send(new GetAuthorizationTokenCommand(registryId ? {registryIds: [registryId]} : {}), abortWith(callOptions.signal));
-				if (!Array.isArray(output.authorizationData) || output.authorizationData.length === 0) {
-					throw new AwsError('ecr:GetAuthorizationToken returned no authorizationData: could not retrieve an authorization token from Amazon ECR.', {
-						kind: 'unknown',
-						hint: 'Try again; if it keeps happening, check that AWS_ENDPOINT_URL* (if set) points at a real ECR endpoint.',
-					});
-				}
+			return call(
+				'ecr',
+				region,
+				{operation: 'ecr:GetAuthorizationToken', ...(registryId ? {registryId} : {})},
+				callOptions.signal,
+				async () => {
+					const {GetAuthorizationTokenCommand} = await loadEcr();
+					const client = await ecr(region);
+					// registryIds is deprecated but still the only way to ask for another account's registry endpoint.
+					const output = await client.send(
+						new GetAuthorizationTokenCommand(registryId ? {registryIds: [registryId]} : {}),
+						abortWith(callOptions.signal),
+					);
+					if (!Array.isArray(output.authorizationData) || output.authorizationData.length === 0) {
+						throw new AwsError(
+							'ecr:GetAuthorizationToken returned no authorizationData: could not retrieve an authorization token from Amazon ECR.',
+							{
+								kind: 'unknown',
+								hint: 'Try again; if it keeps happening, check that AWS_ENDPOINT_URL* (if set) points at a real ECR endpoint.',
+							},
+						);
+					}
 
-				const data = registryId
-					? (output.authorizationData.find((entry) => entry.proxyEndpoint?.includes(`${registryId}.`)) ?? output.authorizationData[0])
-					: output.authorizationData[0];
-				return decodeAuthorizationData(data, {now: now(), operation: 'ecr:GetAuthorizationToken'});
-			});
+					const data = registryId
+						? (output.authorizationData.find((entry) => entry.proxyEndpoint?.includes(`${registryId}.`)) ??
+							output.authorizationData[0])
+						: output.authorizationData[0];
+					return decodeAuthorizationData(data, {now: now(), operation: 'ecr:GetAuthorizationToken'});
+				},
+			);
 		},
 
 		async getPublicAuthorizationToken() {
@@ -557,7 +610,9 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 		},
 
 		async findRepository(name, findOptions = {}): Promise<RepositorySearchResult> {
-			const regions = findOptions.regions ?? service.listRegions(partitionOfRegion((await service.resolveRegion()).region ?? 'us-east-1'));
+			const regions =
+				findOptions.regions ??
+				service.listRegions(partitionOfRegion((await service.resolveRegion()).region ?? 'us-east-1'));
 			const concurrency = Math.max(1, findOptions.concurrency ?? DEFAULT_FIND_CONCURRENCY);
 			const timeoutMs = findOptions.timeoutMs ?? DEFAULT_FIND_TIMEOUT_MS;
 			const outer = findOptions.signal;
@@ -581,7 +636,11 @@ export function createAwsService(options: AwsServiceOptions = {}, family: Map<st
 						if (repository) found.set(region, repository);
 					} catch (error) {
 						if (closed) return;
-						failed.set(region, toUserError(error, errorContext('ecr', region, {operation: 'ecr:DescribeRepositories', repository: name})).message);
+						failed.set(
+							region,
+							toUserError(error, errorContext('ecr', region, {operation: 'ecr:DescribeRepositories', repository: name}))
+								.message,
+						);
 					}
 
 					answered.add(region);

@@ -4,7 +4,13 @@ import type {AwsService, Services} from './types.js';
 
 const ServicesContext = createContext<Services | undefined>(undefined);
 
-export function ServicesProvider({services, children}: {services: Services; children: React.ReactNode}): React.JSX.Element {
+export function ServicesProvider({
+	services,
+	children,
+}: {
+	services: Services;
+	children: React.ReactNode;
+}): React.JSX.Element {
 	return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
 }
 

@@ -17,7 +17,15 @@ import {
 	parseOsRelease,
 	planInstalls,
 } from '../lib/platform.js';
-import type {CredentialHelperService, HelperGetResult, HelperInfo, InstallMethod, InstallPlan, PlatformInfo, ProcessRunner} from './types.js';
+import type {
+	CredentialHelperService,
+	HelperGetResult,
+	HelperInfo,
+	InstallMethod,
+	InstallPlan,
+	PlatformInfo,
+	ProcessRunner,
+} from './types.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -45,8 +53,14 @@ export type CredentialHelperServiceOptions = {
 /** Strings that look like credentials, for text that came from a helper or its log. */
 const TOKEN_PATTERNS: Array<[RegExp, string]> = [
 	[/\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b/g, '$1****************'],
-	[/("(?:secret|password|token|authorizationToken|sessionToken|secretAccessKey|identitytoken|auth)"\s*:\s*")[^"]*/gi, '$1[redacted]'],
-	[/\b((?:secret|password|token|aws_secret_access_key|aws_session_token|x-amz-security-token)=)[^\s,"&]+/gi, '$1[redacted]'],
+	[
+		/("(?:secret|password|token|authorizationToken|sessionToken|secretAccessKey|identitytoken|auth)"\s*:\s*")[^"]*/gi,
+		'$1[redacted]',
+	],
+	[
+		/\b((?:secret|password|token|aws_secret_access_key|aws_session_token|x-amz-security-token)=)[^\s,"&]+/gi,
+		'$1[redacted]',
+	],
 	[/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
 	[/\beyJ[A-Za-z0-9_+/-]{10,}(?:\.[A-Za-z0-9_+/-]+){0,2}={0,2}/g, '[redacted]'],
 ];
@@ -58,7 +72,9 @@ const LONG_RUN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{40,}={0,2}(?![A-Za-z0-9+/
 export function redactTokenLike(text: string): string {
 	let out = text;
 	for (const [pattern, replacement] of TOKEN_PATTERNS) out = out.replace(pattern, replacement);
-	return out.replace(LONG_RUN, (run) => (/[a-z]/.test(run) && /[A-Z]/.test(run) && /\d/.test(run) ? '[redacted]' : run));
+	return out.replace(LONG_RUN, (run) =>
+		/[a-z]/.test(run) && /[A-Z]/.test(run) && /\d/.test(run) ? '[redacted]' : run,
+	);
 }
 
 /** Tail of the ecr-login log: `${AWS_ECR_CACHE_DIR:-~/.ecr}/log/ecr-login.log`. */
@@ -78,7 +94,8 @@ async function readLogFrom(file: string, offset: number): Promise<string | undef
 	}
 
 	// What this run appended, if it appended anything; else the last lines (the log may be rotated or written late).
-	const appended = offset > 0 && offset <= Buffer.byteLength(text) ? Buffer.from(text).subarray(offset).toString('utf8') : '';
+	const appended =
+		offset > 0 && offset <= Buffer.byteLength(text) ? Buffer.from(text).subarray(offset).toString('utf8') : '';
 	const source = appended.trim().length > 0 ? appended : text;
 	const lines = source.split(/\r?\n/).filter((line) => line.trim().length > 0);
 	if (lines.length === 0) return undefined;
@@ -163,7 +180,9 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 
 		const packageManagers: InstallMethod[] = [];
 		const commandPaths: Partial<Record<InstallMethod, string>> = {};
-		const lookups = await Promise.all(PACKAGE_MANAGER_COMMANDS.map(async ([method, command]) => [method, await runner.which(command, {env})] as const));
+		const lookups = await Promise.all(
+			PACKAGE_MANAGER_COMMANDS.map(async ([method, command]) => [method, await runner.which(command, {env})] as const),
+		);
 		for (const [method, found] of lookups) if (found) packageManagers.push(method);
 		if (!packageManagers.includes('brew')) {
 			for (const candidate of BREW_LOCATIONS[osName] ?? []) {
@@ -195,7 +214,11 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		});
 	}
 
-	async function runStep(argv: string[], onLine: (line: string) => void, signal: AbortSignal | undefined): Promise<void> {
+	async function runStep(
+		argv: string[],
+		onLine: (line: string) => void,
+		signal: AbortSignal | undefined,
+	): Promise<void> {
 		const tail: string[] = [];
 		onLine(`$ ${argv.join(' ')}`);
 		const result = await runner.stream(argv[0]!, argv.slice(1), {
@@ -208,21 +231,32 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 			},
 		});
 		if (result.notFound) {
-			throw new UserError(`${argv[0]} is not installed.`, {code: 'helper.install-failed', hint: 'Pick another install method.'});
+			throw new UserError(`${argv[0]} is not installed.`, {
+				code: 'helper.install-failed',
+				hint: 'Pick another install method.',
+			});
 		}
 
 		if (result.exitCode !== 0) {
 			const last = tail.filter((line) => line.trim()).at(-1) ?? result.stderr.trim().split('\n').at(-1) ?? '';
 			throw new UserError(`\`${argv.join(' ')}\` failed (exit code ${result.exitCode})${last ? `: ${last}` : '.'}`, {
 				code: 'helper.install-failed',
-				hint: argv[0] === 'sudo' ? 'sudo needs your password in a terminal; run the command yourself, then run ecr-setup again.' : 'See the output above; another install method may work.',
+				hint:
+					argv[0] === 'sudo'
+						? 'sudo needs your password in a terminal; run the command yourself, then run ecr-setup again.'
+						: 'See the output above; another install method may work.',
 				nextSteps: ['ecr-setup install-helper --method binary'],
 			});
 		}
 	}
 
-	async function installBinary(plan: InstallPlan, onLine: (line: string) => void, signal: AbortSignal | undefined): Promise<HelperInfo> {
-		if (!plan.download || !plan.target) throw new UserError('This binary install plan has no download URL.', {code: 'helper.install-failed'});
+	async function installBinary(
+		plan: InstallPlan,
+		onLine: (line: string) => void,
+		signal: AbortSignal | undefined,
+	): Promise<HelperInfo> {
+		if (!plan.download || !plan.target)
+			throw new UserError('This binary install plan has no download URL.', {code: 'helper.install-failed'});
 		const {url, checksumUrl} = plan.download;
 		const target = plan.target.path;
 		const dir = path.dirname(target);
@@ -252,7 +286,10 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		onLine(`Downloading ${checksumUrl}`);
 		const expected = parseChecksum(await (await get('the checksum', checksumUrl)).text());
 		if (!expected) {
-			throw new UserError(`${checksumUrl} does not contain a SHA-256 checksum.`, {code: 'helper.checksum-invalid', hint: 'Nothing was installed.'});
+			throw new UserError(`${checksumUrl} does not contain a SHA-256 checksum.`, {
+				code: 'helper.checksum-invalid',
+				hint: 'Nothing was installed.',
+			});
 		}
 
 		onLine(`Downloading ${url}`);
@@ -280,10 +317,13 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 
 			const actual = hash.digest('hex');
 			if (actual !== expected) {
-				throw new UserError(`The downloaded helper does not match its published SHA-256 (expected ${expected}, got ${actual}). Nothing was installed.`, {
-					code: 'helper.checksum-mismatch',
-					hint: 'The download was corrupted or altered (a proxy rewriting downloads can do this). Try again, or install with a package manager.',
-				});
+				throw new UserError(
+					`The downloaded helper does not match its published SHA-256 (expected ${expected}, got ${actual}). Nothing was installed.`,
+					{
+						code: 'helper.checksum-mismatch',
+						hint: 'The download was corrupted or altered (a proxy rewriting downloads can do this). Try again, or install with a package manager.',
+					},
+				);
 			}
 
 			onLine(`SHA-256 ${actual} matches (${size} bytes)`);
@@ -305,7 +345,10 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		return {name: 'ecr-login', path: target, ...(installedVersion ? {version: installedVersion} : {})};
 	}
 
-	async function install(plan: InstallPlan, installOptions: {onLine?: (line: string) => void; signal?: AbortSignal} = {}): Promise<HelperInfo> {
+	async function install(
+		plan: InstallPlan,
+		installOptions: {onLine?: (line: string) => void; signal?: AbortSignal} = {},
+	): Promise<HelperInfo> {
 		const onLine = installOptions.onLine ?? (() => undefined);
 		if (plan.method === 'binary') return installBinary(plan, onLine, installOptions.signal);
 		for (const step of plan.before) await runStep(step, onLine, installOptions.signal);
@@ -319,7 +362,9 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 				: 'The install finished, but docker-credential-ecr-login is still not on PATH.',
 			{
 				code: 'helper.not-on-path',
-				hint: where ? `Add ${path.dirname(where)} to PATH (for Homebrew: eval "$(${plan.command[0]} shellenv)" in your shell profile), then run ecr-setup again.` : 'Open a new terminal (PATH may have changed) and run ecr-setup again.',
+				hint: where
+					? `Add ${path.dirname(where)} to PATH (for Homebrew: eval "$(${plan.command[0]} shellenv)" in your shell profile), then run ecr-setup again.`
+					: 'Open a new terminal (PATH may have changed) and run ecr-setup again.',
 			},
 		);
 	}
@@ -328,18 +373,28 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 	async function installedOutsidePath(plan: InstallPlan): Promise<string | undefined> {
 		const candidates: string[] = [];
 		if (plan.target) candidates.push(plan.target.path);
-		if (plan.method === 'brew' && plan.command[0]?.includes('/')) candidates.push(path.join(path.dirname(plan.command[0]), helperExecutableName('ecr-login', osName)));
+		if (plan.method === 'brew' && plan.command[0]?.includes('/'))
+			candidates.push(path.join(path.dirname(plan.command[0]), helperExecutableName('ecr-login', osName)));
 		for (const candidate of candidates) if (await exists(candidate)) return candidate;
 		return undefined;
 	}
 
-	async function getCredentials(host: string, name = 'ecr-login', getOptions: {signal?: AbortSignal} = {}): Promise<HelperGetResult> {
+	async function getCredentials(
+		host: string,
+		name = 'ecr-login',
+		getOptions: {signal?: AbortSignal} = {},
+	): Promise<HelperGetResult> {
 		const command = helperExecutableName(name, osName);
 		const file = await runner.which(command, {env});
 		if (!file) return {ok: false, message: `${command} is not on PATH.`};
 		const logFile = name === 'ecr-login' ? ecrLoginLogPath(env, home) : undefined;
 		const offset = logFile ? await sizeOf(logFile) : 0;
-		const result = await runner.run(file, ['get'], {...runEnv, input: host, timeoutMs, ...(getOptions.signal ? {signal: getOptions.signal} : {})});
+		const result = await runner.run(file, ['get'], {
+			...runEnv,
+			input: host,
+			timeoutMs,
+			...(getOptions.signal ? {signal: getOptions.signal} : {}),
+		});
 		if (result.exitCode === 0) {
 			try {
 				const parsed = JSON.parse(result.stdout) as {Username?: unknown};
@@ -349,12 +404,17 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 				// Fall through: do not echo the output, it may hold the secret.
 			}
 
-			return {ok: false, message: `${command} get answered, but not with the JSON docker expects (ServerURL, Username, Secret).`};
+			return {
+				ok: false,
+				message: `${command} get answered, but not with the JSON docker expects (ServerURL, Username, Secret).`,
+			};
 		}
 
 		// Helpers print their error on stdout (docker-credential-helpers protocol), some on stderr.
 		const said = redactTokenLike((result.stdout.trim() || result.stderr.trim()).split(/\r?\n/).slice(-5).join('\n'));
-		const message = result.timedOut ? `${command} get did not answer in time.` : said || `${command} get failed with exit code ${result.exitCode}.`;
+		const message = result.timedOut
+			? `${command} get did not answer in time.`
+			: said || `${command} get failed with exit code ${result.exitCode}.`;
 		const logExcerpt = logFile ? await readLogFrom(logFile, offset) : undefined;
 		return {ok: false, message, ...(logExcerpt ? {logExcerpt} : {})};
 	}

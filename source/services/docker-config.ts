@@ -52,7 +52,11 @@ const MAX_SYMLINK_HOPS = 40;
 type CurrentFile = {exists: false} | {exists: true; bytes: Buffer; mode: number; uid: number; gid: number};
 
 /** Synchronous PATH lookup (resolveStore is synchronous); honours PATHEXT on Windows. */
-export function onPathSync(command: string, env: Record<string, string | undefined>, platform: string = process.platform): boolean {
+export function onPathSync(
+	command: string,
+	env: Record<string, string | undefined>,
+	platform: string = process.platform,
+): boolean {
 	const extensions = platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
 	const separator = platform === 'win32' ? ';' : delimiter;
 	for (const directory of (env['PATH'] ?? env['Path'] ?? '').split(separator)) {
@@ -71,7 +75,10 @@ export function onPathSync(command: string, env: Record<string, string | undefin
 }
 
 /** docker's DetectDefaultStore: the platform store when its helper binary is on PATH, else none. */
-export function detectPlatformDefault(env: Record<string, string | undefined>, platform: string = process.platform): string | undefined {
+export function detectPlatformDefault(
+	env: Record<string, string | undefined>,
+	platform: string = process.platform,
+): string | undefined {
 	const name = platformDefaultStore(platform, onPathSync('pass', env, platform));
 	return name && onPathSync(`docker-credential-${name}`, env, platform) ? name : undefined;
 }
@@ -86,7 +93,9 @@ function processIsAlive(pid: number): boolean {
 }
 
 function errorCode(error: unknown): string | undefined {
-	return typeof error === 'object' && error !== null && 'code' in error ? String((error as {code: unknown}).code) : undefined;
+	return typeof error === 'object' && error !== null && 'code' in error
+		? String((error as {code: unknown}).code)
+		: undefined;
 }
 
 /** Turn an fs failure into a UserError that says what to do; the config file itself is untouched at this point. */
@@ -98,20 +107,26 @@ export function fileSystemError(error: unknown, target: string, action: 'read' |
 	switch (code) {
 		case 'EACCES':
 		case 'EPERM': {
-			return new UserError(`Permission denied: ecr-setup cannot ${action} ${action === 'write' ? `in ${directory}` : target}.${untouched}`, {
-				code: 'docker.config.permission',
-				hint: `Check who owns it (ls -ld ${directory} ${target}). If an earlier \`sudo docker …\` left it owned by root, give it back with \`sudo chown -R "$(id -un)" ${directory}\`, or use another directory with --config DIR.`,
-				nextSteps: [`ls -ld ${directory} ${target}`, `sudo chown -R "$(id -un)" ${directory}`],
-				cause: error,
-			});
+			return new UserError(
+				`Permission denied: ecr-setup cannot ${action} ${action === 'write' ? `in ${directory}` : target}.${untouched}`,
+				{
+					code: 'docker.config.permission',
+					hint: `Check who owns it (ls -ld ${directory} ${target}). If an earlier \`sudo docker …\` left it owned by root, give it back with \`sudo chown -R "$(id -un)" ${directory}\`, or use another directory with --config DIR.`,
+					nextSteps: [`ls -ld ${directory} ${target}`, `sudo chown -R "$(id -un)" ${directory}`],
+					cause: error,
+				},
+			);
 		}
 
 		case 'EROFS': {
-			return new UserError(`${directory} is on a read-only file system, so ecr-setup cannot ${action} there.${untouched}`, {
-				code: 'docker.config.read-only',
-				hint: 'Point docker and ecr-setup at a writable directory: --config DIR, or export DOCKER_CONFIG=DIR.',
-				cause: error,
-			});
+			return new UserError(
+				`${directory} is on a read-only file system, so ecr-setup cannot ${action} there.${untouched}`,
+				{
+					code: 'docker.config.read-only',
+					hint: 'Point docker and ecr-setup at a writable directory: --config DIR, or export DOCKER_CONFIG=DIR.',
+					cause: error,
+				},
+			);
 		}
 
 		case 'ENOSPC':
@@ -209,7 +224,8 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 
 		try {
 			const stats = await handle.stat();
-			if (stats.isDirectory()) throw fileSystemError(Object.assign(new Error('is a directory'), {code: 'EISDIR'}), realPath, 'read');
+			if (stats.isDirectory())
+				throw fileSystemError(Object.assign(new Error('is a directory'), {code: 'EISDIR'}), realPath, 'read');
 			const bytes = await handle.readFile();
 			return {exists: true, bytes, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid};
 		} catch (error) {
@@ -244,7 +260,12 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 	}
 
 	/** Write bytes to a new temp file next to target, created 0600 then given `mode`, owner kept when root, fsynced. */
-	async function writeTemp(target: string, bytes: Buffer, mode: number, owner?: {uid: number; gid: number}): Promise<string> {
+	async function writeTemp(
+		target: string,
+		bytes: Buffer,
+		mode: number,
+		owner?: {uid: number; gid: number},
+	): Promise<string> {
 		const temp = tempPathFor(target);
 		let handle: nodeFs.FileHandle | undefined;
 		try {
@@ -314,11 +335,19 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 			if (await createExclusive(target, bytes)) return target;
 		}
 
-		throw new UserError(`Could not find a free backup name next to ${realPath}.`, {code: 'docker.config.io', hint: 'Remove old ecr-setup backups.'});
+		throw new UserError(`Could not find a free backup name next to ${realPath}.`, {
+			code: 'docker.config.io',
+			hint: 'Remove old ecr-setup backups.',
+		});
 	}
 
 	/** Atomically replace realPath with bytes; `check` runs just before the rename and may throw to abort. */
-	async function replaceFile(realPath: string, bytes: Buffer, current: CurrentFile, check?: () => Promise<void>): Promise<void> {
+	async function replaceFile(
+		realPath: string,
+		bytes: Buffer,
+		current: CurrentFile,
+		check?: () => Promise<void>,
+	): Promise<void> {
 		const mode = current.exists ? current.mode : 0o600;
 		const owner = current.exists ? {uid: current.uid, gid: current.gid} : undefined;
 		const temp = await writeTemp(realPath, bytes, mode, owner);
@@ -397,7 +426,12 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 
 		return [...found]
 			.map(([path, createdAt]) => ({path, createdAt}))
-			.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || attemptOf(b.path) - attemptOf(a.path) || (a.path < b.path ? 1 : -1));
+			.sort(
+				(a, b) =>
+					b.createdAt.getTime() - a.createdAt.getTime() ||
+					attemptOf(b.path) - attemptOf(a.path) ||
+					(a.path < b.path ? 1 : -1),
+			);
 	}
 
 	return {
@@ -462,14 +496,18 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 			const realPath = await resolveRealPath(configPath);
 			const current = await readCurrent(realPath);
 			// What the person saw in the diff is what gets replaced, or nothing is written.
-			if (options.shown !== undefined && (current.exists ? current.bytes.toString('utf8') : '') !== options.shown) throw new ConfigChangedError(configPath);
-			if (current.exists && current.bytes.equals(bytes)) return {path: configPath, backupPath: undefined, restoredFrom: source};
+			if (options.shown !== undefined && (current.exists ? current.bytes.toString('utf8') : '') !== options.shown)
+				throw new ConfigChangedError(configPath);
+			if (current.exists && current.bytes.equals(bytes))
+				return {path: configPath, backupPath: undefined, restoredFrom: source};
 			await ensureDirectory(dirname(realPath));
 			const saved = current.exists ? await writeBackup(realPath, current.bytes) : undefined;
 			try {
 				await replaceFile(realPath, bytes, current, async () => {
 					const latest = await readCurrent(realPath);
-					const same = latest.exists === current.exists && (!latest.exists || !current.exists || latest.bytes.equals(current.bytes));
+					const same =
+						latest.exists === current.exists &&
+						(!latest.exists || !current.exists || latest.bytes.equals(current.bytes));
 					if (!same) throw new ConfigChangedError(configPath);
 				});
 			} catch (error) {

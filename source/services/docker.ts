@@ -12,7 +12,16 @@ import {createPushTracker} from '../lib/push-progress.js';
 import {redactSecrets} from '../lib/log.js';
 import {redact as redactKnown} from '../lib/token.js';
 
-import type {DaemonStatus, DockerService, ImageInspect, LocalImage, ProcessRunner, PushEvent, PushResult, RunResult} from './types.js';
+import type {
+	DaemonStatus,
+	DockerService,
+	ImageInspect,
+	LocalImage,
+	ProcessRunner,
+	PushEvent,
+	PushResult,
+	RunResult,
+} from './types.js';
 
 /** The given secrets, and anything secret-shaped (a wrapper or helper can echo tokens and keys), masked. */
 function redact(text: string, secrets: string[]): string {
@@ -35,7 +44,12 @@ type DaemonReason = Exclude<DaemonStatus, {ok: true}>['reason'];
 
 /** Why docker could not talk to its daemon, from what it printed. */
 export function classifyDaemonError(text: string): DaemonReason | undefined {
-	if (/permission denied while trying to connect to the Docker daemon|connect: permission denied|Access is denied/i.test(text)) return 'permission';
+	if (
+		/permission denied while trying to connect to the Docker daemon|connect: permission denied|Access is denied/i.test(
+			text,
+		)
+	)
+		return 'permission';
 	if (
 		/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|daemon is not running|The system cannot find the file specified|connect: no such file or directory|connect: connection refused/i.test(
 			text,
@@ -79,11 +93,18 @@ function outputOf(result: RunResult): string {
 /** A failed docker command as a UserError, classified when it is about the daemon. */
 function commandFailure(what: string, result: RunResult, secrets: string[] = []): UserError {
 	if (result.notFound) {
-		return new UserError('The docker CLI is not installed (no `docker` on PATH).', {code: 'docker.cli-missing', ...DAEMON_HINTS['cli-missing']});
+		return new UserError('The docker CLI is not installed (no `docker` on PATH).', {
+			code: 'docker.cli-missing',
+			...DAEMON_HINTS['cli-missing'],
+		});
 	}
 
 	const text = redact(outputOf(result), secrets);
-	if (result.timedOut) return new UserError(`${what} did not finish in time.`, {code: 'docker.timeout', hint: 'Is the docker daemon responding? Try `docker version`.'});
+	if (result.timedOut)
+		return new UserError(`${what} did not finish in time.`, {
+			code: 'docker.timeout',
+			hint: 'Is the docker daemon responding? Try `docker version`.',
+		});
 	// Docker puts its reason on stderr; stdout may still hold a placeholder such as `[]` from --format json.
 	const line = lastLine(redact(result.stderr, secrets)) || lastLine(text);
 	const reason = classifyDaemonError(text);
@@ -222,11 +243,18 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 
 		async daemonStatus(): Promise<DaemonStatus> {
 			const {result, json} = await version();
-			if (result.notFound) return {ok: false, reason: 'cli-missing', message: 'The docker CLI is not installed (no `docker` on PATH).'};
+			if (result.notFound)
+				return {ok: false, reason: 'cli-missing', message: 'The docker CLI is not installed (no `docker` on PATH).'};
 			if (result.exitCode === 0 && json?.Server?.Version) return {ok: true, serverVersion: json.Server.Version};
 			// Local podman has no daemon: its `version --format json` has only Client, and every command works without one.
-			if (result.exitCode === 0 && binary === 'podman' && json?.Client?.Version) return {ok: true, serverVersion: json.Client.Version};
-			if (result.timedOut) return {ok: false, reason: 'unknown', message: 'docker version did not answer in time: the daemon may be hung.'};
+			if (result.exitCode === 0 && binary === 'podman' && json?.Client?.Version)
+				return {ok: true, serverVersion: json.Client.Version};
+			if (result.timedOut)
+				return {
+					ok: false,
+					reason: 'unknown',
+					message: 'docker version did not answer in time: the daemon may be hung.',
+				};
 			const text = outputOf(result);
 			const message = lastLine(result.stderr) || lastLine(text) || `docker version exited with code ${result.exitCode}`;
 			return {ok: false, reason: classifyDaemonError(text) ?? 'unknown', message};
@@ -249,12 +277,18 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			try {
 				parsed = JSON.parse(result.stdout);
 			} catch (error) {
-				throw new UserError(`docker image inspect ${ref} printed something that is not JSON.`, {code: 'docker.unexpected-output', cause: error});
+				throw new UserError(`docker image inspect ${ref} printed something that is not JSON.`, {
+					code: 'docker.unexpected-output',
+					cause: error,
+				});
 			}
 
-			const first = (Array.isArray(parsed) ? parsed[0] : parsed) as {Id?: unknown; RepoTags?: unknown; RepoDigests?: unknown} | undefined;
+			const first = (Array.isArray(parsed) ? parsed[0] : parsed) as
+				| {Id?: unknown; RepoTags?: unknown; RepoDigests?: unknown}
+				| undefined;
 			if (!first || typeof first.Id !== 'string') return null;
-			const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+			const strings = (value: unknown) =>
+				Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 			return {id: first.Id, repoTags: strings(first.RepoTags), repoDigests: strings(first.RepoDigests)};
 		},
 
@@ -271,7 +305,10 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			throw commandFailure(`docker tag ${source} ${target}`, result);
 		},
 
-		async push(ref: string, pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {}): Promise<PushResult> {
+		async push(
+			ref: string,
+			pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {},
+		): Promise<PushResult> {
 			const tracker = createPushTracker();
 			const lines: string[] = [];
 			// podman prints no `<tag>: digest: …` line; it writes the digest to a file when asked.
@@ -295,7 +332,12 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 				if (result.notFound) throw commandFailure('docker push', result);
 				const {state} = tracker;
 				if (result.exitCode === 0 && state.digest) {
-					return {digest: state.digest.digest, size: state.digest.size, tag: state.digest.tag, layers: state.layers.length};
+					return {
+						digest: state.digest.digest,
+						size: state.digest.size,
+						tag: state.digest.tag,
+						layers: state.layers.length,
+					};
 				}
 
 				if (result.exitCode === 0 && digestDir) {
@@ -315,7 +357,9 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 					});
 				}
 
-				throw new PushError(classifyPushFailure(output, {ref, ...(state.repository ? {repository: state.repository} : {})}));
+				throw new PushError(
+					classifyPushFailure(output, {ref, ...(state.repository ? {repository: state.repository} : {})}),
+				);
 			} finally {
 				if (digestDir) await rm(digestDir, {recursive: true, force: true});
 			}
@@ -359,18 +403,24 @@ function loginFailure(registry: string, result: RunResult, secrets: string[]): U
 	const line = lastLine(text);
 	const helperMissing = /exec: "docker-credential-([^"]+?)(?:\.exe)?": executable file not found/.exec(text);
 	if (helperMissing) {
-		return new UserError(`docker login could not save the credentials: docker-credential-${helperMissing[1]} is not on PATH.`, {
-			code: 'docker.login-helper-missing',
-			hint: `The docker config sends credentials to the "${helperMissing[1]}" helper. Install it, or remove the stale credsStore/credHelpers entry.`,
-			nextSteps: ['ecr-setup doctor'],
-		});
+		return new UserError(
+			`docker login could not save the credentials: docker-credential-${helperMissing[1]} is not on PATH.`,
+			{
+				code: 'docker.login-helper-missing',
+				hint: `The docker config sends credentials to the "${helperMissing[1]}" helper. Install it, or remove the stale credsStore/credHelpers entry.`,
+				nextSteps: ['ecr-setup doctor'],
+			},
+		);
 	}
 
 	if (/error storing credentials.*not implemented/is.test(text)) {
-		return new UserError(`docker login for ${registry} is not needed: the ecr-login helper serves this registry and does not store logins.`, {
-			code: 'docker.login-not-implemented',
-			hint: 'Nothing to do: docker fetches tokens through the helper. Set AWS_ECR_IGNORE_CREDS_STORAGE=true to make docker login a no-op.',
-		});
+		return new UserError(
+			`docker login for ${registry} is not needed: the ecr-login helper serves this registry and does not store logins.`,
+			{
+				code: 'docker.login-not-implemented',
+				hint: 'Nothing to do: docker fetches tokens through the helper. Set AWS_ECR_IGNORE_CREDS_STORAGE=true to make docker login a no-op.',
+			},
+		);
 	}
 
 	if (/failed with status: 400 Bad Request/.test(text)) {

@@ -11,7 +11,15 @@ import {basename, dirname, join, resolve} from 'node:path';
 import {createTwoFilesPatch} from 'diff';
 // yaml is imported on first use: loading it costs about 0.3 s unbundled, and only finch.yaml needs it (issue 7).
 import {decodeConfigBytes, parseDockerConfig, planEdit, ConfigError} from '../lib/docker-config.js';
-import {ENGINE_NAMES, detectEngine, finchFiles, podmanAuthFiles, podmanHelperFile, type EngineName, type PodmanAuthFiles} from '../lib/engines.js';
+import {
+	ENGINE_NAMES,
+	detectEngine,
+	finchFiles,
+	podmanAuthFiles,
+	podmanHelperFile,
+	type EngineName,
+	type PodmanAuthFiles,
+} from '../lib/engines.js';
 import {createDockerConfigService, fileSystemError} from './docker-config.js';
 import {createDockerService} from './docker.js';
 import type {ApplyResult, ConfigChange, DockerService, EditPlan, LoadedConfig, ProcessRunner} from './types.js';
@@ -68,7 +76,10 @@ export async function resolveWritePath(file: string, depth = 0): Promise<string>
 			return join(await resolveWritePath(parent, depth + 1), basename(current));
 		}
 
-		if (!isLink) return nodeFs.realpath(current).catch((error: unknown) => Promise.reject(fileSystemError(error, current, 'read')));
+		if (!isLink)
+			return nodeFs
+				.realpath(current)
+				.catch((error: unknown) => Promise.reject(fileSystemError(error, current, 'read')));
 		current = resolve(dirname(current), await nodeFs.readlink(current));
 	}
 
@@ -76,7 +87,10 @@ export async function resolveWritePath(file: string, depth = 0): Promise<string>
 }
 
 /** creds_helpers in finch.yaml lists helper names; Finch installs each into its VM on `finch vm start`. */
-export async function planFinchYaml(config: Pick<LoadedConfig, 'path' | 'text'>, helper = 'ecr-login'): Promise<EditPlan> {
+export async function planFinchYaml(
+	config: Pick<LoadedConfig, 'path' | 'text'>,
+	helper = 'ecr-login',
+): Promise<EditPlan> {
 	const {isMap, isScalar, isSeq, parseDocument} = await import('yaml');
 	const baseText = config.text;
 	const document = parseDocument(baseText);
@@ -93,7 +107,11 @@ export async function planFinchYaml(config: Pick<LoadedConfig, 'path' | 'text'>,
 	}
 
 	if (document.contents !== null && !isMap(document.contents)) {
-		throw new ConfigError({file: config.path, reason: 'type', detail: 'the top level must be a mapping (key: value lines)'});
+		throw new ConfigError({
+			file: config.path,
+			reason: 'type',
+			detail: 'the top level must be a mapping (key: value lines)',
+		});
 	}
 
 	const unchanged: EditPlan = {changed: false, newText: baseText, diff: '', changes: [], baseText};
@@ -138,8 +156,20 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 
 			const finch = finchFiles({os: osName, env, home});
 			return [
-				{engine, role: 'finch-yaml', path: finch.yaml, format: 'yaml', why: 'Finch installs the helpers listed in creds_helpers into its VM'},
-				{engine, role: 'finch-config', path: finch.config, format: 'json', why: 'nerdctl in the Finch VM reads it as its docker config'},
+				{
+					engine,
+					role: 'finch-yaml',
+					path: finch.yaml,
+					format: 'yaml',
+					why: 'Finch installs the helpers listed in creds_helpers into its VM',
+				},
+				{
+					engine,
+					role: 'finch-config',
+					path: finch.config,
+					format: 'json',
+					why: 'nerdctl in the Finch VM reads it as its docker config',
+				},
 			];
 		},
 
@@ -154,7 +184,8 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 				bytes = await nodeFs.readFile(realPath);
 				mode = stats.mode & 0o7777;
 			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
+				if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+					return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
 				throw fileSystemError(error, realPath, 'read');
 			}
 
@@ -173,7 +204,10 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 
 		apply(config, plan) {
 			// docker-config's writer works on the file the LoadedConfig names: same backup, atomic rename and checks.
-			return createDockerConfigService({dir: config.dir, ...(options.now ? {now: options.now} : {})}).apply(config, plan);
+			return createDockerConfigService({dir: config.dir, ...(options.now ? {now: options.now} : {})}).apply(
+				config,
+				plan,
+			);
 		},
 
 		podmanFiles() {
@@ -185,7 +219,10 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 // ───────────────────────────── which CLI runs images ─────────────────────────────
 
 /** Which engine's CLI is on PATH, in detection order (docker first; the others are only looked up when it is missing). */
-export async function findEngines(runner: ProcessRunner, env: Env): Promise<Partial<Record<EngineName, string | null>>> {
+export async function findEngines(
+	runner: ProcessRunner,
+	env: Env,
+): Promise<Partial<Record<EngineName, string | null>>> {
 	const found: Partial<Record<EngineName, string | null>> = {};
 	for (const name of ENGINE_NAMES) {
 		found[name] = await runner.which(name, {env});
@@ -200,11 +237,18 @@ export async function findEngines(runner: ProcessRunner, env: Env): Promise<Part
  * up on first use, so building the services spawns nothing). podman and nerdctl (finch) take docker's subcommands and
  * `login --password-stdin`; `--config DIR` is docker's alone.
  */
-export function createEngineDockerService(options: {runner: ProcessRunner; env: Env; configDir?: string | undefined; engine?: EngineName | undefined}): DockerService {
+export function createEngineDockerService(options: {
+	runner: ProcessRunner;
+	env: Env;
+	configDir?: string | undefined;
+	engine?: EngineName | undefined;
+}): DockerService {
 	let chosen: Promise<DockerService> | undefined;
 	const pick = async () => {
 		chosen ??= (async () => {
-			const engine = options.engine ?? detectEngine({found: await findEngines(options.runner, options.env), env: options.env}).engine;
+			const engine =
+				options.engine ??
+				detectEngine({found: await findEngines(options.runner, options.env), env: options.env}).engine;
 			return createDockerService({
 				runner: options.runner,
 				env: options.env,

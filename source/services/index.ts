@@ -28,7 +28,12 @@ export function createServices(options: ServiceOptions = {}): Services {
 	const childEnv = options.profile ? {...env, AWS_PROFILE: options.profile} : env;
 	return {
 		aws: createAwsService({profile: options.profile, region: options.region, env}),
-		docker: createEngineDockerService({runner, env: childEnv, configDir: options.config === undefined ? undefined : configDir, engine: parseEngine(options.engine)}),
+		docker: createEngineDockerService({
+			runner,
+			env: childEnv,
+			configDir: options.config === undefined ? undefined : configDir,
+			engine: parseEngine(options.engine),
+		}),
 		dockerConfig: createDockerConfigService({dir: configDir}),
 		engineConfig: createEngineConfigService({env}),
 		// Node 20's fetch ignores HTTPS_PROXY: the release download goes through the same proxy and CA bundle as AWS calls.

@@ -85,13 +85,21 @@ async function logged<T extends {exitCode: number}>(
 ): Promise<T> {
 	if (!debugEnabled()) return work();
 	const start = Date.now();
-	debug('process', `${kind} ${file}`, {argv: [file, ...args], stdin: options.input === undefined ? undefined : `${Buffer.byteLength(options.input)} bytes (not shown)`, cwd: options.cwd, timeoutMs: options.timeoutMs});
+	debug('process', `${kind} ${file}`, {
+		argv: [file, ...args],
+		stdin: options.input === undefined ? undefined : `${Buffer.byteLength(options.input)} bytes (not shown)`,
+		cwd: options.cwd,
+		timeoutMs: options.timeoutMs,
+	});
 	try {
 		const result = await work();
 		debug('process', `${file} exited`, {exitCode: result.exitCode, durationMs: Date.now() - start, ...details(result)});
 		return result;
 	} catch (error) {
-		debug('process', `${file} ended`, {error: error instanceof Error ? error.name : String(error), durationMs: Date.now() - start});
+		debug('process', `${file} ended`, {
+			error: error instanceof Error ? error.name : String(error),
+			durationMs: Date.now() - start,
+		});
 		throw error;
 	}
 }
@@ -106,9 +114,12 @@ const resultDetails = (result: RunResult) => ({
 export function createProcessRunner(): ProcessRunner {
 	const runner = createUnloggedRunner();
 	return {
-		run: async (file, args, options = {}) => logged('run', file, args, options, async () => runner.run(file, args, options), resultDetails),
-		stream: async (file, args, options) => logged('stream', file, args, options, async () => runner.stream(file, args, options), resultDetails),
-		interactive: async (file, args, options = {}) => logged('interactive', file, args, options, async () => runner.interactive(file, args, options)),
+		run: async (file, args, options = {}) =>
+			logged('run', file, args, options, async () => runner.run(file, args, options), resultDetails),
+		stream: async (file, args, options) =>
+			logged('stream', file, args, options, async () => runner.stream(file, args, options), resultDetails),
+		interactive: async (file, args, options = {}) =>
+			logged('interactive', file, args, options, async () => runner.interactive(file, args, options)),
 		which: async (command, options) => runner.which(command, options),
 		warm() {
 			// setImmediate: only once the current work has gone idle (waiting on the network), not in its middle. A failure
@@ -179,7 +190,9 @@ export async function findOnPath(
 		? (env['PATHEXT'] ?? env['Pathext'] ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)
 		: [''];
 	const withExtensions = (base: string) =>
-		isWindows && pathApi.extname(base) !== '' ? [base, ...extensions.map((ext) => base + ext)] : extensions.map((ext) => base + ext);
+		isWindows && pathApi.extname(base) !== ''
+			? [base, ...extensions.map((ext) => base + ext)]
+			: extensions.map((ext) => base + ext);
 	if (command.includes('/') || (isWindows && command.includes('\\'))) {
 		candidates.push(...withExtensions(command));
 	} else {

@@ -24,7 +24,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function headersOf(message: IncomingMessage): Headers {
 	const headers = new Headers();
-	for (let index = 0; index + 1 < message.rawHeaders.length; index += 2) headers.append(message.rawHeaders[index]!, message.rawHeaders[index + 1]!);
+	for (let index = 0; index + 1 < message.rawHeaders.length; index += 2)
+		headers.append(message.rawHeaders[index]!, message.rawHeaders[index + 1]!);
 	return headers;
 }
 
@@ -39,7 +40,10 @@ export function createProxyFetch(options: ProxyFetchOptions): typeof fetch {
 			throw new TypeError(`proxy fetch supports http: and https: URLs, not ${url.protocol}`);
 		}
 
-		agents ??= createAgents({env: options.env, ...(options.profileCaBundle ? {profileCaBundle: options.profileCaBundle} : {})});
+		agents ??= createAgents({
+			env: options.env,
+			...(options.profileCaBundle ? {profileCaBundle: options.profileCaBundle} : {}),
+		});
 		const [{httpsAgent, httpAgent}, client, {Readable}] = await Promise.all([
 			agents,
 			url.protocol === 'https:' ? import('node:https') : import('node:http'),
@@ -54,9 +58,17 @@ export function createProxyFetch(options: ProxyFetchOptions): typeof fetch {
 		const signal = init.signal ?? undefined;
 		signal?.throwIfAborted();
 		const message = await new Promise<IncomingMessage>((resolve, reject) => {
-			const outgoing = client.request(url, {method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, ...(signal ? {signal} : {})}, resolve);
+			const outgoing = client.request(
+				url,
+				{method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, ...(signal ? {signal} : {})},
+				resolve,
+			);
 			outgoing.setTimeout(idleTimeoutMs, () => {
-				outgoing.destroy(new UserError(`No answer from ${url.host} in ${Math.round(idleTimeoutMs / 1000)} s.`, {code: 'network.timeout'}));
+				outgoing.destroy(
+					new UserError(`No answer from ${url.host} in ${Math.round(idleTimeoutMs / 1000)} s.`, {
+						code: 'network.timeout',
+					}),
+				);
 			});
 			outgoing.on('error', reject);
 			outgoing.end();
@@ -73,7 +85,9 @@ export function createProxyFetch(options: ProxyFetchOptions): typeof fetch {
 		}
 
 		// A stalled body must fail too, not hang the download.
-		message.setTimeout(idleTimeoutMs, () => message.destroy(new UserError(`The download from ${url.host} stalled.`, {code: 'network.timeout'})));
+		message.setTimeout(idleTimeoutMs, () =>
+			message.destroy(new UserError(`The download from ${url.host} stalled.`, {code: 'network.timeout'})),
+		);
 		const noBody = method === 'HEAD' || status === 204 || status === 304;
 		if (noBody) message.resume();
 		const body = noBody ? null : (Readable.toWeb(message) as ReadableStream<Uint8Array>);
@@ -84,7 +98,8 @@ export function createProxyFetch(options: ProxyFetchOptions): typeof fetch {
 
 	return (async (input: string | URL | Request, init: RequestInit = {}) => {
 		const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-		const merged = input instanceof Request ? {method: input.method, headers: input.headers, signal: input.signal, ...init} : init;
+		const merged =
+			input instanceof Request ? {method: input.method, headers: input.headers, signal: input.signal, ...init} : init;
 		return request(url, merged, maxRedirects);
 	}) as typeof fetch;
 }

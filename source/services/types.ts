@@ -147,12 +147,28 @@ export interface AwsService {
 	listRegions(partition?: string): string[];
 	listRepositories(region: string, options?: ListRepositoriesOptions): Promise<RepositoryInfo[]>;
 	/** null when the repository does not exist. */
-	describeRepository(region: string, name: string, registryId?: string, options?: CallOptions): Promise<RepositoryInfo | null>;
+	describeRepository(
+		region: string,
+		name: string,
+		registryId?: string,
+		options?: CallOptions,
+	): Promise<RepositoryInfo | null>;
 	createRepository(region: string, input: CreateRepositoryInput): Promise<RepositoryInfo>;
 	/** The image carrying this tag, or null. */
-	describeImageTag(region: string, repository: string, tag: string, registryId?: string, options?: CallOptions): Promise<RemoteImage | null>;
+	describeImageTag(
+		region: string,
+		repository: string,
+		tag: string,
+		registryId?: string,
+		options?: CallOptions,
+	): Promise<RemoteImage | null>;
 	/** Policy JSON text, or null when the repository has none. */
-	getRepositoryPolicy(region: string, repository: string, registryId?: string, options?: CallOptions): Promise<string | null>;
+	getRepositoryPolicy(
+		region: string,
+		repository: string,
+		registryId?: string,
+		options?: CallOptions,
+	): Promise<string | null>;
 	getAuthorizationToken(region: string, registryId?: string, options?: CallOptions): Promise<AuthToken>;
 	/** ECR Public: always us-east-1. */
 	getPublicAuthorizationToken(): Promise<AuthToken>;
@@ -206,7 +222,14 @@ export type ImageInspect = {
 
 export type PushEvent =
 	| {type: 'start'; repository: string}
-	| {type: 'layer'; id: string; status: 'preparing' | 'waiting' | 'pushing' | 'pushed' | 'exists' | 'mounted' | 'retrying'; current?: number; total?: number; message?: string}
+	| {
+			type: 'layer';
+			id: string;
+			status: 'preparing' | 'waiting' | 'pushing' | 'pushed' | 'exists' | 'mounted' | 'retrying';
+			current?: number;
+			total?: number;
+			message?: string;
+	  }
 	| {type: 'digest'; tag: string; digest: string; size: number}
 	| {type: 'error'; message: string};
 
@@ -337,7 +360,7 @@ export type HelperInfo = {name: string; path: string; version?: string};
 
 export type HelperGetResult =
 	| {ok: true; username: string}
-	| {ok: false; message: string; /** Tail of the ecr-login log explaining the real reason. */ logExcerpt?: string};
+	| {ok: false; message: string /** Tail of the ecr-login log explaining the real reason. */; logExcerpt?: string};
 
 export interface CredentialHelperService {
 	/** Find docker-credential-<name> on PATH (default ecr-login), with its version. */

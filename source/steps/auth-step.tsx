@@ -37,20 +37,51 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 		...(status?.kind === 'ecr-helper'
 			? [{key: 'keep', value: 'keep' as Method, label: 'Keep it: verify the credential helper works'}]
 			: []),
-		{key: 'helper', value: 'helper', label: 'Use the Amazon ECR credential helper (recommended)', note: 'never expires'},
+		{
+			key: 'helper',
+			value: 'helper',
+			label: 'Use the Amazon ECR credential helper (recommended)',
+			note: 'never expires',
+		},
 		{key: 'login', value: 'login', label: 'Log in once (docker login)', note: 'valid 12 hours'},
 	];
 
 	let hints: Hint[] = [['Esc', 'back']];
-	if (phase.name === 'choose' || phase.name === 'install-choose') hints = [['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back']];
-	if (phase.name === 'install-consent' || phase.name === 'confirm-write') hints = [['y/n', 'answer'], ['Enter', 'yes'], ['Esc', 'back']];
-	if (failed) hints = [['Enter', 'retry'], ['Esc', 'back']];
-	if (verifyFailed) hints = [['r', 'retry'], ['l', 'log in once instead'], ['Enter', 'continue anyway'], ['Esc', 'back']];
+	if (phase.name === 'choose' || phase.name === 'install-choose')
+		hints = [
+			['↑↓', 'move'],
+			['Enter', 'choose'],
+			['Esc', 'back'],
+		];
+	if (phase.name === 'install-consent' || phase.name === 'confirm-write')
+		hints = [
+			['y/n', 'answer'],
+			['Enter', 'yes'],
+			['Esc', 'back'],
+		];
+	if (failed)
+		hints = [
+			['Enter', 'retry'],
+			['Esc', 'back'],
+		];
+	if (verifyFailed)
+		hints = [
+			['r', 'retry'],
+			['l', 'log in once instead'],
+			['Enter', 'continue anyway'],
+			['Esc', 'back'],
+		];
 
 	return (
 		<StepFrame title={`Authentication for ${host}`} position={position} hints={hints}>
 			{status && phase.name === 'choose' ? (
-				<Status tone={status.kind === 'ecr-helper' ? 'success' : status.kind === 'token' && !status.expired ? 'info' : 'warning'}>{status.text}</Status>
+				<Status
+					tone={
+						status.kind === 'ecr-helper' ? 'success' : status.kind === 'token' && !status.expired ? 'info' : 'warning'
+					}
+				>
+					{status.text}
+				</Status>
 			) : null}
 			{helperInfo && phase.name !== 'confirm-write' ? (
 				<Status tone="success">{`docker-credential-ecr-login ${helperInfo.version ?? ''} found at ${helperInfo.path}`}</Status>
@@ -77,7 +108,12 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 				<Box flexDirection="column">
 					<Status tone="warning">docker-credential-ecr-login is not installed. How should it be installed?</Status>
 					<SelectList
-						items={phase.plans.map((plan) => ({key: `${plan.method}-${plan.command.join(' ')}`, value: plan, label: plan.description, note: plan.needsSudo ? 'needs sudo' : plan.method}))}
+						items={phase.plans.map((plan) => ({
+							key: `${plan.method}-${plan.command.join(' ')}`,
+							value: plan,
+							label: plan.description,
+							note: plan.needsSudo ? 'needs sudo' : plan.method,
+						}))}
 						isActive={active}
 						onCancel={actions.toChoice}
 						onSelect={(item) => actions.pickPlan(item.value)}
@@ -88,11 +124,19 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 				<Box flexDirection="column">
 					<Text>{phase.plan.command.length === 0 ? 'This downloads:' : 'This runs:'}</Text>
 					<Text>{`  ${installCommandText(phase.plan)}`}</Text>
-					{phase.plan.download ? <Dim>{`  version ${phase.plan.download.version}, checked against ${phase.plan.download.checksumUrl}`}</Dim> : null}
-					{phase.plan.target ? <Dim>{`  installs to ${phase.plan.target.path}${phase.plan.target.onPath ? '' : ' (not on PATH: add it)'}`}</Dim> : null}
-					{phase.plan.download?.pathAdvice && !phase.plan.target?.onPath ? <Dim>{`  ${phase.plan.download.pathAdvice}`}</Dim> : null}
+					{phase.plan.download ? (
+						<Dim>{`  version ${phase.plan.download.version}, checked against ${phase.plan.download.checksumUrl}`}</Dim>
+					) : null}
+					{phase.plan.target ? (
+						<Dim>{`  installs to ${phase.plan.target.path}${phase.plan.target.onPath ? '' : ' (not on PATH: add it)'}`}</Dim>
+					) : null}
+					{phase.plan.download?.pathAdvice && !phase.plan.target?.onPath ? (
+						<Dim>{`  ${phase.plan.download.pathAdvice}`}</Dim>
+					) : null}
 					{phase.plan.needsSudo ? (
-						<Text wrap="wrap">sudo will ask for your password: the wizard steps aside while it runs, then comes back here.</Text>
+						<Text wrap="wrap">
+							sudo will ask for your password: the wizard steps aside while it runs, then comes back here.
+						</Text>
 					) : null}
 					<Confirm
 						question="Run it?"
@@ -128,10 +172,16 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 			) : null}
 			{phase.name === 'writing' ? <Busy>Writing the docker config…</Busy> : null}
 			{phase.name === 'verifying' ? <Busy>{`Checking: docker-credential-ecr-login get for ${host}…`}</Busy> : null}
-			{phase.name === 'logging-in' ? <Busy>{`Fetching a 12-hour token for ${region} and running docker login --password-stdin…`}</Busy> : null}
+			{phase.name === 'logging-in' ? (
+				<Busy>{`Fetching a 12-hour token for ${region} and running docker login --password-stdin…`}</Busy>
+			) : null}
 			{verifyFailed ? (
 				<Box flexDirection="column">
-					<ErrorPanel title={verifyFailed.problem.title} {...(verifyFailed.problem.detail ? {detail: verifyFailed.problem.detail} : {})} nextSteps={verifyFailed.problem.nextSteps ?? []} />
+					<ErrorPanel
+						title={verifyFailed.problem.title}
+						{...(verifyFailed.problem.detail ? {detail: verifyFailed.problem.detail} : {})}
+						nextSteps={verifyFailed.problem.nextSteps ?? []}
+					/>
 					{(verifyFailed.problem.lines ?? []).map((line, index) => (
 						<Dim key={index}>{`  log: ${line}`}</Dim>
 					))}

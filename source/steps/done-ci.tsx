@@ -110,7 +110,13 @@ export function DoneCi({
 	if (phase.kind === 'platform') {
 		const items: Array<ListItem<CiKind>> = CI_KINDS.map((ci) => ({key: ci, label: CI_LABELS[ci], value: ci, note: ci}));
 		return (
-			<StepFrame title={title} hints={[['↑↓ Enter', 'choose'], ['Esc', 'back']]}>
+			<StepFrame
+				title={title}
+				hints={[
+					['↑↓ Enter', 'choose'],
+					['Esc', 'back'],
+				]}
+			>
 				<Text>{`Which CI system should build and push to ${target.repository}?`}</Text>
 				<SelectList
 					items={items}
@@ -128,9 +134,19 @@ export function DoneCi({
 	}
 
 	if (phase.kind === 'auth') {
-		const items: Array<ListItem<CiAuth>> = authChoices(phase.ci).map((auth) => ({key: auth, value: auth, ...AUTH_LABELS[auth]}));
+		const items: Array<ListItem<CiAuth>> = authChoices(phase.ci).map((auth) => ({
+			key: auth,
+			value: auth,
+			...AUTH_LABELS[auth],
+		}));
 		return (
-			<StepFrame title={title} hints={[['↑↓ Enter', 'choose'], ['Esc', 'back']]}>
+			<StepFrame
+				title={title}
+				hints={[
+					['↑↓ Enter', 'choose'],
+					['Esc', 'back'],
+				]}
+			>
 				<Text>{`How does ${CI_LABELS[phase.ci]} get AWS credentials?`}</Text>
 				<SelectList items={items} isActive={active} onSelect={(item) => plan(phase.ci, item.value)} onCancel={onBack} />
 			</StepFrame>
@@ -140,7 +156,9 @@ export function DoneCi({
 	if (phase.kind === 'planning' || phase.kind === 'writing') {
 		return (
 			<StepFrame title={title} hints={[]}>
-				<Busy>{phase.kind === 'planning' ? `Preparing the ${CI_LABELS[phase.ci]} pipeline…` : `Writing ${phase.plan.path}…`}</Busy>
+				<Busy>
+					{phase.kind === 'planning' ? `Preparing the ${CI_LABELS[phase.ci]} pipeline…` : `Writing ${phase.plan.path}…`}
+				</Busy>
 			</StepFrame>
 		);
 	}
@@ -163,7 +181,17 @@ export function DoneCi({
 	);
 }
 
-function Failed({error, ci, active, onBack}: {error: unknown; ci: CiKind | undefined; active: boolean; onBack: () => void}): React.JSX.Element {
+function Failed({
+	error,
+	ci,
+	active,
+	onBack,
+}: {
+	error: unknown;
+	ci: CiKind | undefined;
+	active: boolean;
+	onBack: () => void;
+}): React.JSX.Element {
 	useKeys({enter: onBack, escape: onBack}, active);
 	const expected = error instanceof UserError;
 	return (
@@ -227,9 +255,17 @@ function Review({
 	return (
 		<StepFrame
 			title="Done · CI pipeline"
-			hints={[...(lines.length > size ? ([['↑↓ PgUp PgDn', 'scroll']] as Array<[string, string]>) : []), ['y/n', 'write or not'], ['Esc', 'back']]}
+			hints={[
+				...(lines.length > size ? ([['↑↓ PgUp PgDn', 'scroll']] as Array<[string, string]>) : []),
+				['y/n', 'write or not'],
+				['Esc', 'back'],
+			]}
 		>
-			<Text wrap="wrap">{isNew ? `A new file, ${plan.path}, in ${directory}:` : `${plan.path} exists in ${directory}; these are the changes:`}</Text>
+			<Text wrap="wrap">
+				{isNew
+					? `A new file, ${plan.path}, in ${directory}:`
+					: `${plan.path} exists in ${directory}; these are the changes:`}
+			</Text>
 			{offset > 0 ? <Text>{`  ↑ ${moreLines(offset)}`}</Text> : null}
 			<DiffView diff={shown.join('\n')} maxLines={size} />
 			{below > 0 ? <Text>{`  ↓ ${moreLines(below)}`}</Text> : null}

@@ -6,7 +6,15 @@ import {Strong} from '../components/tone.js';
 import {useKeys} from '../components/ui-context.js';
 import {policyOffer, type OfferTarget} from '../wizard/ci-offer.js';
 
-export function DonePolicy({target, active, onBack}: {target: OfferTarget; active: boolean; onBack: () => void}): React.JSX.Element {
+export function DonePolicy({
+	target,
+	active,
+	onBack,
+}: {
+	target: OfferTarget;
+	active: boolean;
+	onBack: () => void;
+}): React.JSX.Element {
 	useKeys({escape: onBack, enter: onBack}, active);
 	const offer = policyOffer(target);
 	return (

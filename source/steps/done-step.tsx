@@ -58,13 +58,25 @@ export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JS
 		);
 	}
 
-	if (view === 'policy' && target) return <DonePolicy target={target} active={active} onBack={() => setView('summary')} />;
+	if (view === 'policy' && target)
+		return <DonePolicy target={target} active={active} onBack={() => setView('summary')} />;
 
 	const changes = [...state.changes.map((change) => ({change, replaced: false})), ...written];
 	const commands = equivalentCommands(state);
 	const next = nextStepsFor(state);
 	return (
-		<StepFrame title="Done" hints={[...(offers ? ([['c', 'CI pipeline'], ['p', 'IAM policy']] as Array<[string, string]>) : []), ['Enter', 'exit']]}>
+		<StepFrame
+			title="Done"
+			hints={[
+				...(offers
+					? ([
+							['c', 'CI pipeline'],
+							['p', 'IAM policy'],
+						] as Array<[string, string]>)
+					: []),
+				['Enter', 'exit'],
+			]}
+		>
 			{state.pushed ? (
 				<>
 					<Status tone="success">{`Pushed ${state.pushed.uri}`}</Status>
@@ -82,7 +94,7 @@ export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JS
 			) : null}
 			<Box flexDirection="column" marginTop={1}>
 				<Strong>Files changed</Strong>
-				{changes.length === 0 ? <Text>  none</Text> : null}
+				{changes.length === 0 ? <Text> none</Text> : null}
 				{changes.map(({change, replaced}) => (
 					<Text key={`${change.path}-${change.backupPath ?? ''}`} wrap="wrap">
 						{`  ${change.path}: ${change.description}${change.backupPath ? ` (backup: ${change.backupPath})` : replaced ? ' (replaced)' : ' (new file)'}`}

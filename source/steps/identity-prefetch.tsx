@@ -18,7 +18,11 @@ export type IdentityPrefetch = {
 };
 
 /** `profile`: the one in force before anyone picks (the --profile flag, AWS_PROFILE, or undefined for the default chain). */
-export function startIdentityPrefetch(aws: AwsService, profile: string | undefined, signal: AbortSignal): IdentityPrefetch {
+export function startIdentityPrefetch(
+	aws: AwsService,
+	profile: string | undefined,
+	signal: AbortSignal,
+): IdentityPrefetch {
 	// setImmediate: after the first frame is on the screen, since loading the SDK takes the main thread for a while.
 	const result = new Promise((resolve) => {
 		setImmediate(resolve);
@@ -46,7 +50,13 @@ export function startIdentityPrefetch(aws: AwsService, profile: string | undefin
 
 const IdentityPrefetchContext = createContext<IdentityPrefetch | undefined>(undefined);
 
-export function IdentityPrefetchProvider({value, children}: {value: IdentityPrefetch | undefined; children: React.ReactNode}): React.JSX.Element {
+export function IdentityPrefetchProvider({
+	value,
+	children,
+}: {
+	value: IdentityPrefetch | undefined;
+	children: React.ReactNode;
+}): React.JSX.Element {
 	return <IdentityPrefetchContext.Provider value={value}>{children}</IdentityPrefetchContext.Provider>;
 }
 

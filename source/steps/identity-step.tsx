@@ -31,10 +31,23 @@ type Phase =
 
 /** The default profile first, then the rest as the files list them. */
 export function orderProfiles(profiles: AwsProfile[]): AwsProfile[] {
-	return [...profiles.filter((profile) => profile.name === 'default'), ...profiles.filter((profile) => profile.name !== 'default')];
+	return [
+		...profiles.filter((profile) => profile.name === 'default'),
+		...profiles.filter((profile) => profile.name !== 'default'),
+	];
 }
 
-export function IdentityStep({state, options, active, signal, resumed, position, complete, back, handOver}: StepProps): React.JSX.Element {
+export function IdentityStep({
+	state,
+	options,
+	active,
+	signal,
+	resumed,
+	position,
+	complete,
+	back,
+	handOver,
+}: StepProps): React.JSX.Element {
 	const services = useServices();
 	const [phase, setPhase] = useState<Phase>({name: 'starting'});
 	const [identity, setIdentity] = useState<CallerIdentity | undefined>();
@@ -88,7 +101,9 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 						title: `aws sso login exited with code ${resumed.exitCode}`,
 						detail: 'The SSO sign-in did not finish, so the session is still expired.',
 						...(resumed.exitCode === 127
-							? {hint: 'The aws command was not found: install the AWS CLI v2 (https://aws.amazon.com/cli/), then try again.'}
+							? {
+									hint: 'The aws command was not found: install the AWS CLI v2 (https://aws.amazon.com/cli/), then try again.',
+								}
 							: {}),
 						nextSteps: [ssoLoginCommand(profile).text],
 					},
@@ -117,7 +132,8 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 	useKeys(
 		{
 			enter() {
-				if (sso) handOver(sso.file, sso.args, {kind: 'sso-login', ...(failed?.profile ? {profile: failed.profile} : {})});
+				if (sso)
+					handOver(sso.file, sso.args, {kind: 'sso-login', ...(failed?.profile ? {profile: failed.profile} : {})});
 				else if (failed) void check(failed.profile);
 			},
 			escape: back,
@@ -130,9 +146,19 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 	);
 
 	let hints: Hint[] = [['Esc', 'back']];
-	if (phase.name === 'pick') hints = [['↑↓', 'move'], ['Enter', 'use this profile'], ['Esc', 'back']];
+	if (phase.name === 'pick')
+		hints = [
+			['↑↓', 'move'],
+			['Enter', 'use this profile'],
+			['Esc', 'back'],
+		];
 	if (failed) {
-		hints = [[sso ? 'Enter' : 'Enter/r', sso ? `run ${sso.text}` : 'retry'], ...(sso ? ([['r', 'retry']] as Hint[]) : []), ...(canPick ? ([['p', 'pick a profile']] as Hint[]) : []), ['Esc', 'back']];
+		hints = [
+			[sso ? 'Enter' : 'Enter/r', sso ? `run ${sso.text}` : 'retry'],
+			...(sso ? ([['r', 'retry']] as Hint[]) : []),
+			...(canPick ? ([['p', 'pick a profile']] as Hint[]) : []),
+			['Esc', 'back'],
+		];
 	}
 
 	return (
@@ -151,7 +177,11 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 								key: profile.name,
 								label: profile.name,
 								value: profile,
-								note: [profile.sso ? 'SSO' : undefined, profile.region, profile.mfa ? 'MFA: the credential helper cannot prompt' : undefined]
+								note: [
+									profile.sso ? 'SSO' : undefined,
+									profile.region,
+									profile.mfa ? 'MFA: the credential helper cannot prompt' : undefined,
+								]
 									.filter(Boolean)
 									.join(' · '),
 							}),
@@ -167,7 +197,12 @@ export function IdentityStep({state, options, active, signal, resumed, position,
 			) : null}
 			{failed ? (
 				<Box flexDirection="column">
-					<ErrorPanel title={failed.explanation.title} detail={failed.explanation.detail} hint={failed.explanation.hint} nextSteps={failed.explanation.nextSteps} />
+					<ErrorPanel
+						title={failed.explanation.title}
+						detail={failed.explanation.detail}
+						hint={failed.explanation.hint}
+						nextSteps={failed.explanation.nextSteps}
+					/>
 					{sso ? (
 						<Box marginTop={1}>
 							<Text wrap="wrap">{`Press Enter to run "${sso.text}": the wizard steps aside while your browser signs you in, then retries.`}</Text>

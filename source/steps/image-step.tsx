@@ -103,7 +103,9 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	const imageItems = useMemo((): Array<ListItem<Pick>> => {
 		const exact = images.some((image) => imageName(image) === typed || image.repository === typed);
 		const typedItem: Array<ListItem<Pick>> =
-			typed.length > 0 && !exact ? [{key: '+typed', label: `Use "${typed}"`, value: {type: 'typed', name: typed}, pinned: true}] : [];
+			typed.length > 0 && !exact
+				? [{key: '+typed', label: `Use "${typed}"`, value: {type: 'typed', name: typed}, pinned: true}]
+				: [];
 		return [
 			...typedItem,
 			...images.map(
@@ -111,7 +113,9 @@ export function ImageStep({state, options, active, signal, position, complete, b
 					key: `${image.id}-${imageName(image)}`,
 					label: imageName(image),
 					value: {type: 'image', image},
-					note: [image.createdAt ? ageText(image.createdAt, services.now()) : undefined, image.size].filter(Boolean).join(' · '),
+					note: [image.createdAt ? ageText(image.createdAt, services.now()) : undefined, image.size]
+						.filter(Boolean)
+						.join(' · '),
 				}),
 			),
 		];
@@ -131,25 +135,48 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	let hints: Hint[] = [['Esc', 'back']];
 	let quit = true;
 	if (phase.name === 'pick') {
-		hints = [['type', 'filter or name'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'clear/back']];
+		hints = [
+			['type', 'filter or name'],
+			['↑↓', 'move'],
+			['Enter', 'choose'],
+			['Esc', 'clear/back'],
+		];
 		quit = false;
 	}
 
-	if (phase.name === 'tag') hints = [['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back']];
+	if (phase.name === 'tag')
+		hints = [
+			['↑↓', 'move'],
+			['Enter', 'choose'],
+			['Esc', 'back'],
+		];
 	if (phase.name === 'tag-input') {
-		hints = [['Enter', 'use this tag'], ['Esc', 'back']];
+		hints = [
+			['Enter', 'use this tag'],
+			['Esc', 'back'],
+		];
 		quit = false;
 	}
 
-	if (exists) hints = [['Enter', 'choose another tag'], ['Esc', 'back']];
+	if (exists)
+		hints = [
+			['Enter', 'choose another tag'],
+			['Esc', 'back'],
+		];
 
 	return (
 		<StepFrame title="Image and tag" position={position} hints={hints} quit={quit}>
 			{phase.name === 'loading' ? <Busy>Listing local images…</Busy> : null}
 			{phase.name === 'pick' ? (
 				<>
-					{listError ? <Status tone="warning">{`docker image ls failed: ${listError}. Type the image name instead.`}</Status> : null}
-					<Text>{images.length > 0 ? 'Which local image? Newest first; type to filter, or type any image name.' : 'No local images found: type the image name.'}</Text>
+					{listError ? (
+						<Status tone="warning">{`docker image ls failed: ${listError}. Type the image name instead.`}</Status>
+					) : null}
+					<Text>
+						{images.length > 0
+							? 'Which local image? Newest first; type to filter, or type any image name.'
+							: 'No local images found: type the image name.'}
+					</Text>
 					<SelectList
 						items={imageItems}
 						isActive={active}
@@ -161,7 +188,8 @@ export function ImageStep({state, options, active, signal, position, complete, b
 						emptyText="No local image matches."
 						onSelect={(item, filterNow) => {
 							interactive.current = true;
-							const name = item.value.type === 'image' ? imageName(item.value.image) : filterNow.trim() || item.value.name;
+							const name =
+								item.value.type === 'image' ? imageName(item.value.image) : filterNow.trim() || item.value.name;
 							setSource(name);
 							setTagText(tagOfReference(name) ?? sha ?? 'latest');
 							setPhase({name: 'tag'});
@@ -196,10 +224,16 @@ export function ImageStep({state, options, active, signal, position, complete, b
 							if (validateTag(value).ok) void accept(source, value);
 						}}
 					/>
-					{tagCheck.ok ? <Status tone="success">{`${repository?.uri ?? ''}:${tagText}`}</Status> : <Status tone="error">{tagCheck.reason}</Status>}
+					{tagCheck.ok ? (
+						<Status tone="success">{`${repository?.uri ?? ''}:${tagText}`}</Status>
+					) : (
+						<Status tone="error">{tagCheck.reason}</Status>
+					)}
 				</Box>
 			) : null}
-			{phase.name === 'checking' ? <Busy>{`Checking whether ${phase.tag} already exists in ${repository?.name ?? 'the repository'}…`}</Busy> : null}
+			{phase.name === 'checking' ? (
+				<Busy>{`Checking whether ${phase.tag} already exists in ${repository?.name ?? 'the repository'}…`}</Busy>
+			) : null}
 			{checkError ? <Status tone="warning">{checkError}</Status> : null}
 			{exists ? (
 				<Box flexDirection="column">

@@ -54,7 +54,11 @@ export function fixesFor(kind: PushErrorKind, mode: string): Array<ListItem<Fix>
 
 	fixes.push(
 		{key: 'retry', label: 'Retry the push', value: {type: 'retry'}},
-		{key: 'doctor', label: 'Open the troubleshooter with what the wizard knows', value: {type: 'goto', step: 'troubleshoot', note: 'Push failed: running the troubleshooter'}},
+		{
+			key: 'doctor',
+			label: 'Open the troubleshooter with what the wizard knows',
+			value: {type: 'goto', step: 'troubleshoot', note: 'Push failed: running the troubleshooter'},
+		},
 		{key: 'quit', label: 'Quit', value: {type: 'quit'}},
 	);
 	return fixes;
@@ -67,7 +71,8 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 	const target = repository && image ? `${repository.uri}:${image.tag}` : '';
 	const [phase, setPhase] = useState<Phase>({name: 'tagging'});
 	const [progress, dispatch] = useReducer(
-		(current: PushProgress, event: PushEvent | 'reset') => (event === 'reset' ? {layers: []} : applyPushEvent(current, event)),
+		(current: PushProgress, event: PushEvent | 'reset') =>
+			event === 'reset' ? {layers: []} : applyPushEvent(current, event),
 		{layers: []},
 	);
 	const live = useMounted();
@@ -115,7 +120,12 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 	const shown = [...running, ...progress.layers.filter((layer) => layerDone(layer))].slice(0, VISIBLE_LAYERS);
 	const failed = phase.name === 'failed' ? phase : undefined;
 	const explanation = failed ? explainPush(failed.failure) : undefined;
-	const hints: Hint[] = failed ? [['↑↓', 'move'], ['Enter', 'choose']] : [];
+	const hints: Hint[] = failed
+		? [
+				['↑↓', 'move'],
+				['Enter', 'choose'],
+			]
+		: [];
 
 	return (
 		<StepFrame title={`Push ${image.source}`} position={position} hints={hints} quit={Boolean(failed)}>
@@ -130,7 +140,9 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 					{` ${layer.status === 'exists' ? 'already there' : layer.status.padEnd(9)} ${layer.total && layer.status !== 'exists' ? `${humanSize(layer.current)} / ${humanSize(layer.total)}` : ''}`}
 				</Text>
 			))}
-			{!failed && progress.layers.length > shown.length ? <Dim>{`  … and ${progress.layers.length - shown.length} more layers`}</Dim> : null}
+			{!failed && progress.layers.length > shown.length ? (
+				<Dim>{`  … and ${progress.layers.length - shown.length} more layers`}</Dim>
+			) : null}
 			{progress.layers.length > 0 ? (
 				<Text>
 					{'Overall      '}
@@ -151,7 +163,8 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 								const fix = item.value;
 								if (fix.type === 'retry') void push();
 								else if (fix.type === 'quit') exit(1);
-								else goto(fix.step, {pushFailure: {kind: failed.failure.kind, message: failed.failure.message}}, fix.note);
+								else
+									goto(fix.step, {pushFailure: {kind: failed.failure.kind, message: failed.failure.message}}, fix.note);
 							}}
 						/>
 					</Box>

@@ -21,7 +21,8 @@ const SOURCE_LABEL: Record<ResolvedRegion['source'], string> = {
 
 function scanNote(scan: RegionScan | undefined): string {
 	if (!scan || scan.state === 'pending') return 'scanning…';
-	if (scan.state === 'found') return `● ${scan.count}${scan.more ? '+' : ''} ${scan.count === 1 && !scan.more ? 'repository' : 'repositories'}`;
+	if (scan.state === 'found')
+		return `● ${scan.count}${scan.more ? '+' : ''} ${scan.count === 1 && !scan.more ? 'repository' : 'repositories'}`;
 	if (scan.state === 'empty') return 'no repositories';
 	return 'not reachable';
 }
@@ -30,7 +31,10 @@ export function RegionStep({state, options, active, signal, position, complete, 
 	const aws = useAws(state.profile);
 	const [resolved, setResolved] = useState<ResolvedRegion | undefined>();
 	const [scans, setScans] = useState<Record<string, RegionScan>>({});
-	const regions = useMemo(() => aws.listRegions(state.identity ? partitionOfArn(state.identity.arn) : 'aws'), [aws, state.identity]);
+	const regions = useMemo(
+		() => aws.listRegions(state.identity ? partitionOfArn(state.identity.arn) : 'aws'),
+		[aws, state.identity],
+	);
 
 	function finish(region: string, summary: string, interactive: boolean): void {
 		complete({
@@ -72,7 +76,9 @@ export function RegionStep({state, options, active, signal, position, complete, 
 		() =>
 			regions.map((region): ListItem<string> => {
 				const isDefault = region === resolved?.region;
-				const note = [isDefault ? `default, from ${SOURCE_LABEL[resolved.source]}` : undefined, scanNote(scans[region])].filter(Boolean).join(' · ');
+				const note = [isDefault ? `default, from ${SOURCE_LABEL[resolved.source]}` : undefined, scanNote(scans[region])]
+					.filter(Boolean)
+					.join(' · ');
 				return {key: region, label: region, value: region, note};
 			}),
 		[regions, resolved, scans],
@@ -83,9 +89,23 @@ export function RegionStep({state, options, active, signal, position, complete, 
 	const done = Object.keys(scans).length;
 
 	return (
-		<StepFrame title="Region" position={position} hints={[['type', 'filter'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back']]} quit={false}>
+		<StepFrame
+			title="Region"
+			position={position}
+			hints={[
+				['type', 'filter'],
+				['↑↓', 'move'],
+				['Enter', 'choose'],
+				['Esc', 'back'],
+			]}
+			quit={false}
+		>
 			<Text wrap="wrap">Which AWS region should hold the repository? Regions marked ● already have repositories.</Text>
-			<Text>{done < regions.length ? `Scanning regions: ${done} of ${regions.length} checked, ${found} with repositories…` : `Scanned ${regions.length} regions: ${found} with repositories.`}</Text>
+			<Text>
+				{done < regions.length
+					? `Scanning regions: ${done} of ${regions.length} checked, ${found} with repositories…`
+					: `Scanned ${regions.length} regions: ${found} with repositories.`}
+			</Text>
 			{resolved ? (
 				<SelectList
 					// Remounted once the default is known so the cursor starts on it.

@@ -47,10 +47,20 @@ function mutabilityWord(mutability: TagMutability): string {
 	return mutability.startsWith('IMMUTABLE') ? 'immutable tags' : 'mutable tags';
 }
 
-export function RepositoryStep({state, options, active, signal, position, complete, back}: StepProps): React.JSX.Element {
+export function RepositoryStep({
+	state,
+	options,
+	active,
+	signal,
+	position,
+	complete,
+	back,
+}: StepProps): React.JSX.Element {
 	const region = state.region ?? 'us-east-1';
 	const aws = useAws(state.profile);
-	const host = state.registry ?? (state.identity ? privateRegistryHost(state.identity.account, region) : 'ACCOUNT.dkr.ecr.REGION.amazonaws.com');
+	const host =
+		state.registry ??
+		(state.identity ? privateRegistryHost(state.identity.account, region) : 'ACCOUNT.dkr.ecr.REGION.amazonaws.com');
 	const [phase, setPhase] = useState<Phase>({name: 'loading'});
 	const [repositories, setRepositories] = useState<RepositoryInfo[]>([]);
 	const [loaded, setLoaded] = useState(false);
@@ -71,7 +81,11 @@ export function RepositoryStep({state, options, active, signal, position, comple
 	async function create(input: Draft): Promise<void> {
 		setPhase({name: 'creating'});
 		try {
-			const repository = await aws.createRepository(region, {name: input.name, imageTagMutability: input.mutability, scanOnPush: input.scanOnPush});
+			const repository = await aws.createRepository(region, {
+				name: input.name,
+				imageTagMutability: input.mutability,
+				scanOnPush: input.scanOnPush,
+			});
 			if (!live.current || signal.aborted) return;
 			use(repository, true);
 		} catch (error) {
@@ -139,7 +153,12 @@ export function RepositoryStep({state, options, active, signal, position, comple
 		} catch (error) {
 			if (!live.current || signal.aborted) return;
 			// Nothing was listed, so Esc leads out of the step (e.g. to pick another region).
-			setPhase({name: 'failed', explanation: explainAwsError(awsErrorKind(error), error, state.profile), retry: () => void load(), escape: back});
+			setPhase({
+				name: 'failed',
+				explanation: explainAwsError(awsErrorKind(error), error, state.profile),
+				retry: () => void load(),
+				escape: back,
+			});
 		}
 	}
 
@@ -148,7 +167,10 @@ export function RepositoryStep({state, options, active, signal, position, comple
 	}, []);
 
 	const typed = filter.trim();
-	const typedValid = typed.length > 0 && validateRepositoryName(typed).ok && !repositories.some((repository) => repository.name === typed);
+	const typedValid =
+		typed.length > 0 &&
+		validateRepositoryName(typed).ok &&
+		!repositories.some((repository) => repository.name === typed);
 	const items = useMemo((): Array<ListItem<Choice>> => {
 		const create: ListItem<Choice> = {
 			key: '+create',
@@ -178,26 +200,54 @@ export function RepositoryStep({state, options, active, signal, position, comple
 	let hints: Hint[] = [['Esc', 'back']];
 	let quit = true;
 	if (phase.name === 'list' || phase.name === 'loading') {
-		hints = [['type', 'filter'], ['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'clear/back']];
+		hints = [
+			['type', 'filter'],
+			['↑↓', 'move'],
+			['Enter', 'choose'],
+			['Esc', 'clear/back'],
+		];
 		quit = false;
 	}
 
 	if (phase.name === 'create-name') {
-		hints = [['Enter', 'next'], ['Esc', 'back']];
+		hints = [
+			['Enter', 'next'],
+			['Esc', 'back'],
+		];
 		quit = false;
 	}
 
-	if (phase.name === 'create-mutability') hints = [['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back']];
-	if (phase.name === 'create-scan' || phase.name === 'create-confirm') hints = [['y/n', 'answer'], ['Enter', 'yes'], ['Esc', 'back']];
-	if (failed) hints = [['Enter', 'retry'], ['Esc', 'back']];
+	if (phase.name === 'create-mutability')
+		hints = [
+			['↑↓', 'move'],
+			['Enter', 'choose'],
+			['Esc', 'back'],
+		];
+	if (phase.name === 'create-scan' || phase.name === 'create-confirm')
+		hints = [
+			['y/n', 'answer'],
+			['Enter', 'yes'],
+			['Esc', 'back'],
+		];
+	if (failed)
+		hints = [
+			['Enter', 'retry'],
+			['Esc', 'back'],
+		];
 
 	return (
 		<StepFrame title={`Repository in ${region}`} position={position} hints={hints} quit={quit}>
 			{notice ? <Status tone="warning">{notice}</Status> : null}
-			{phase.name === 'loading' && options.repository ? <Busy>{`Looking up ${options.repository} in ${region}…`}</Busy> : null}
+			{phase.name === 'loading' && options.repository ? (
+				<Busy>{`Looking up ${options.repository} in ${region}…`}</Busy>
+			) : null}
 			{(phase.name === 'list' || phase.name === 'loading') && !options.repository ? (
 				<>
-					<Text>{loaded ? `Choose a repository, or create one. ${repositories.length} in ${region}.` : `Loading repositories… ${repositories.length} so far`}</Text>
+					<Text>
+						{loaded
+							? `Choose a repository, or create one. ${repositories.length} in ${region}.`
+							: `Loading repositories… ${repositories.length} so far`}
+					</Text>
 					<SelectList
 						items={items}
 						isActive={active && phase.name === 'list'}
@@ -248,8 +298,18 @@ export function RepositoryStep({state, options, active, signal, position, comple
 					<Text>{`Tag mutability for ${draft.name}:`}</Text>
 					<SelectList
 						items={[
-							{key: 'MUTABLE', value: 'MUTABLE' as TagMutability, label: 'Mutable', note: 'a tag such as latest can be pushed again'},
-							{key: 'IMMUTABLE', value: 'IMMUTABLE' as TagMutability, label: 'Immutable', note: 'a pushed tag never changes'},
+							{
+								key: 'MUTABLE',
+								value: 'MUTABLE' as TagMutability,
+								label: 'Mutable',
+								note: 'a tag such as latest can be pushed again',
+							},
+							{
+								key: 'IMMUTABLE',
+								value: 'IMMUTABLE' as TagMutability,
+								label: 'Immutable',
+								note: 'a pushed tag never changes',
+							},
 						]}
 						isActive={active}
 						initialKey={draft.mutability}
@@ -286,7 +346,14 @@ export function RepositoryStep({state, options, active, signal, position, comple
 				</Box>
 			) : null}
 			{phase.name === 'creating' ? <Busy>{`Creating ${draft.name} in ${region}…`}</Busy> : null}
-			{failed ? <ErrorPanel title={failed.explanation.title} detail={failed.explanation.detail} hint={failed.explanation.hint} nextSteps={failed.explanation.nextSteps} /> : null}
+			{failed ? (
+				<ErrorPanel
+					title={failed.explanation.title}
+					detail={failed.explanation.detail}
+					hint={failed.explanation.hint}
+					nextSteps={failed.explanation.nextSteps}
+				/>
+			) : null}
 		</StepFrame>
 	);
 }

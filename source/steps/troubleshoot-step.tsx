@@ -15,11 +15,22 @@ import type {StepId, WizardState} from '../wizard/state.js';
 import type {StepProps} from './types.js';
 
 /** Runs the checks; given the failure of a push, the checks that explain that kind of failure come first. */
-export type Troubleshooter = (services: Services, target: DoctorTargetInput, options: DoctorOptions, failure?: PushFailure) => Promise<DoctorReport>;
+export type Troubleshooter = (
+	services: Services,
+	target: DoctorTargetInput,
+	options: DoctorOptions,
+	failure?: PushFailure,
+) => Promise<DoctorReport>;
 
 const TroubleshooterContext = createContext<Troubleshooter | undefined>(undefined);
 
-export function TroubleshooterProvider({value, children}: {value: Troubleshooter | undefined; children: React.ReactNode}): React.JSX.Element {
+export function TroubleshooterProvider({
+	value,
+	children,
+}: {
+	value: Troubleshooter | undefined;
+	children: React.ReactNode;
+}): React.JSX.Element {
 	return <TroubleshooterContext.Provider value={value}>{children}</TroubleshooterContext.Provider>;
 }
 
@@ -57,15 +68,34 @@ export function doctorTarget(state: WizardState): DoctorTargetInput {
 		...(state.registry ? {registry: state.registry} : {}),
 		...(state.region ? {region: state.region} : {}),
 		...(state.repository ? {repository: state.repository.name} : {}),
-		...(state.image && state.repository ? {image: `${state.repository.uri}:${state.image.tag}`} : state.image ? {image: state.image.source} : {}),
+		...(state.image && state.repository
+			? {image: `${state.repository.uri}:${state.image.tag}`}
+			: state.image
+				? {image: state.image.source}
+				: {}),
 	};
 }
 
 type Next = {step: StepId | 'finish'; note?: string};
 
-const AUTH_CHECKS = new Set(['docker.store', 'docker.helper-key', 'docker.helper-works', 'docker.stored-token', 'docker.login-conflict', 'ecr.auth-token']);
+const AUTH_CHECKS = new Set([
+	'docker.store',
+	'docker.helper-key',
+	'docker.helper-works',
+	'docker.stored-token',
+	'docker.login-conflict',
+	'ecr.auth-token',
+]);
 
-export function TroubleshootStep({state, active, signal, position, complete, goto, back}: StepProps): React.JSX.Element {
+export function TroubleshootStep({
+	state,
+	active,
+	signal,
+	position,
+	complete,
+	goto,
+	back,
+}: StepProps): React.JSX.Element {
 	const services = useServices();
 	const troubleshooter = useContext(TroubleshooterContext) ?? loadDoctor;
 	const [report, setReport] = useState<DoctorReport | undefined>();
@@ -77,7 +107,12 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 		setReport(undefined);
 		try {
 			const failure = failureOfState(state);
-			const found = await troubleshooter(services, doctorTarget(state), {signal, timeoutMs: 15_000}, ...(failure ? [failure] : []));
+			const found = await troubleshooter(
+				services,
+				doctorTarget(state),
+				{signal, timeoutMs: 15_000},
+				...(failure ? [failure] : []),
+			);
 			if (live.current && !signal.aborted) setReport(found);
 		} catch (caught) {
 			if (live.current && !signal.aborted) setError(errorMessage(caught));
@@ -98,9 +133,23 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 	const choices: Array<ListItem<Next>> = [
 		// Only when authentication is what failed: a clock or region warning is not fixed by setting up auth again.
 		...(authBroken
-			? [{key: 'auth', label: 'Set up authentication now (credential helper or login)', value: {step: 'auth', note: 'Troubleshooter: fixing authentication'} as Next}]
+			? [
+					{
+						key: 'auth',
+						label: 'Set up authentication now (credential helper or login)',
+						value: {step: 'auth', note: 'Troubleshooter: fixing authentication'} as Next,
+					},
+				]
 			: []),
-		...(state.pushFailure ? [{key: 'push', label: 'Retry the push', value: {step: 'push', note: 'Troubleshooter: retrying the push'} as Next}] : []),
+		...(state.pushFailure
+			? [
+					{
+						key: 'push',
+						label: 'Retry the push',
+						value: {step: 'push', note: 'Troubleshooter: retrying the push'} as Next,
+					},
+				]
+			: []),
 		{key: 'finish', label: state.pushFailure ? 'Stop here' : 'Finish', value: {step: 'finish'}},
 	];
 
@@ -108,9 +157,23 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 		<StepFrame
 			title="Troubleshooter"
 			position={position}
-			hints={report ? [['↑↓', 'move'], ['Enter', 'choose']] : error ? [['Enter', 'retry'], ['Esc', 'back']] : []}
+			hints={
+				report
+					? [
+							['↑↓', 'move'],
+							['Enter', 'choose'],
+						]
+					: error
+						? [
+								['Enter', 'retry'],
+								['Esc', 'back'],
+							]
+						: []
+			}
 		>
-			{!report && !error ? <Busy>{`Checking docker, the docker config, AWS and ${state.registry ?? 'the registry'}…`}</Busy> : null}
+			{!report && !error ? (
+				<Busy>{`Checking docker, the docker config, AWS and ${state.registry ?? 'the registry'}…`}</Busy>
+			) : null}
 			{error ? <ErrorPanel title="The checks could not run" detail={error} /> : null}
 			{report ? (
 				<Box flexDirection="column">
@@ -119,10 +182,14 @@ export function TroubleshootStep({state, active, signal, position, complete, got
 					{problems.slice(0, SHOWN_PROBLEMS).map((check) => (
 						<Box key={check.id} flexDirection="column">
 							<Status tone={TONES[check.status]}>{`${check.title}: ${check.detail}`}</Status>
-							{check.fix ? <Text wrap="wrap">{`    → ${check.fix.description}${check.fix.command ? `  $ ${check.fix.command}` : ''}`}</Text> : null}
+							{check.fix ? (
+								<Text wrap="wrap">{`    → ${check.fix.description}${check.fix.command ? `  $ ${check.fix.command}` : ''}`}</Text>
+							) : null}
 						</Box>
 					))}
-					{problems.length > SHOWN_PROBLEMS ? <Text>{`  … ${problems.length - SHOWN_PROBLEMS} more: run ecr-setup doctor for the full report`}</Text> : null}
+					{problems.length > SHOWN_PROBLEMS ? (
+						<Text>{`  … ${problems.length - SHOWN_PROBLEMS} more: run ecr-setup doctor for the full report`}</Text>
+					) : null}
 					<Box marginTop={1} flexDirection="column">
 						<SelectList
 							items={choices}

@@ -122,10 +122,20 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 			});
 			// After Ctrl-C the write was allowed to land; nothing else runs.
 			if (!alive()) return;
-			setNotes((previous) => [...previous, `Wrote ${result.path}${result.backupPath ? `; backup at ${result.backupPath}` : ' (new file, nothing to back up)'}`]);
+			setNotes((previous) => [
+				...previous,
+				`Wrote ${result.path}${result.backupPath ? `; backup at ${result.backupPath}` : ' (new file, nothing to back up)'}`,
+			]);
 			await verify('helper');
 		} catch (error) {
-			fail({title: 'The docker config was not changed', detail: errorMessage(error), nextSteps: ['Press Enter to read it again and retry']}, () => void planConfig());
+			fail(
+				{
+					title: 'The docker config was not changed',
+					detail: errorMessage(error),
+					nextSteps: ['Press Enter to read it again and retry'],
+				},
+				() => void planConfig(),
+			);
 		}
 	}
 
@@ -148,7 +158,10 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				fail(
 					{
 						title: `No automatic install of docker-credential-ecr-login for ${platform.os}/${platform.arch}`,
-						nextSteps: ['Download a release binary: https://github.com/awslabs/amazon-ecr-credential-helper/releases', 'then run the wizard again'],
+						nextSteps: [
+							'Download a release binary: https://github.com/awslabs/amazon-ecr-credential-helper/releases',
+							'then run the wizard again',
+						],
 					},
 					() => void helperPath(),
 				);
@@ -179,10 +192,16 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 			});
 			if (!alive()) return;
 			setHelperInfo(info);
-			setNotes((previous) => [...previous, `Installed ${info.name}${info.version ? ` ${info.version}` : ''} at ${info.path}`]);
+			setNotes((previous) => [
+				...previous,
+				`Installed ${info.name}${info.version ? ` ${info.version}` : ''} at ${info.path}`,
+			]);
 			await planConfig();
 		} catch (error) {
-			fail({title: 'The install failed', detail: errorMessage(error), nextSteps: ['Press Enter to choose again']}, () => void helperPath());
+			fail(
+				{title: 'The install failed', detail: errorMessage(error), nextSteps: ['Press Enter to choose again']},
+				() => void helperPath(),
+			);
 		}
 	}
 
@@ -204,7 +223,9 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 			await services.docker.login(token.registry, token.username, token.password);
 		} catch (error) {
 			if (!alive()) return;
-			const explained = isUserError(error) ? {...(error.hint ? {hint: error.hint} : {}), nextSteps: error.nextSteps} : {nextSteps: []};
+			const explained = isUserError(error)
+				? {...(error.hint ? {hint: error.hint} : {}), nextSteps: error.nextSteps}
+				: {nextSteps: []};
 			fail({title: 'docker login failed', detail: errorMessage(error), ...explained}, () => void login());
 			return;
 		}
@@ -230,7 +251,10 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				} else {
 					fail(
 						{
-							title: resumed.exitCode === 0 ? 'The install finished, but docker-credential-ecr-login is still not on PATH' : `The install command exited with code ${resumed.exitCode}`,
+							title:
+								resumed.exitCode === 0
+									? 'The install finished, but docker-credential-ecr-login is still not on PATH'
+									: `The install command exited with code ${resumed.exitCode}`,
 							detail: resumed.pending.command,
 							nextSteps: ['Press Enter to choose again'],
 						},
@@ -249,7 +273,9 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				if (options.yes) await helperPath();
 				else setPhase({name: 'choose'});
 			} catch (error) {
-				fail({title: 'The docker config could not be read', detail: errorMessage(error)}, () => setPhase({name: 'choose'}));
+				fail({title: 'The docker config could not be read', detail: errorMessage(error)}, () =>
+					setPhase({name: 'choose'}),
+				);
 			}
 		})();
 	}, []);

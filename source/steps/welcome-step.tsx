@@ -34,14 +34,19 @@ export function DockerReport({facts}: {facts: DockerFacts}): React.JSX.Element {
 			<Box flexDirection="column">
 				<Status tone="error">The docker CLI is not installed (or not on PATH).</Status>
 				<Box marginLeft={2}>
-					<Text wrap="wrap">Pushing needs Docker: https://docs.docker.com/get-docker/ — the credential helper can still be configured now.</Text>
+					<Text wrap="wrap">
+						Pushing needs Docker: https://docs.docker.com/get-docker/ — the credential helper can still be configured
+						now.
+					</Text>
 				</Box>
 			</Box>
 		);
 	}
 
 	if (facts.daemon === 'running') {
-		return <Status tone="success">{`docker ${facts.cli} is installed and its daemon (${facts.serverVersion ?? '?'}) is running.`}</Status>;
+		return (
+			<Status tone="success">{`docker ${facts.cli} is installed and its daemon (${facts.serverVersion ?? '?'}) is running.`}</Status>
+		);
 	}
 
 	const advice =
@@ -70,7 +75,9 @@ export function WelcomeStep({options, active, complete, signal}: StepProps): Rea
 		void (async () => {
 			const [cli, daemon] = await Promise.all([
 				docker.cliVersion().catch(() => null),
-				docker.daemonStatus().catch((error: unknown): DaemonStatus => ({ok: false, reason: 'unknown', message: errorMessage(error)})),
+				docker
+					.daemonStatus()
+					.catch((error: unknown): DaemonStatus => ({ok: false, reason: 'unknown', message: errorMessage(error)})),
 			]);
 			if (!live || signal.aborted) return;
 			const found = dockerFacts(cli, daemon);
@@ -89,16 +96,27 @@ export function WelcomeStep({options, active, complete, signal}: StepProps): Rea
 	}, []);
 
 	const items: Array<ListItem<WizardMode>> = [
-		{key: 'push', value: 'push', label: 'Set up and push an image', note: 'identity → region → repository → login → push'},
+		{
+			key: 'push',
+			value: 'push',
+			label: 'Set up and push an image',
+			note: 'identity → region → repository → login → push',
+		},
 		{key: 'troubleshoot', value: 'troubleshoot', label: 'My push failed: find out why', note: 'runs the checks'},
 		{key: 'helper', value: 'helper', label: 'Only configure the credential helper', note: 'no push'},
 	];
 
 	return (
-		<StepFrame title="Welcome to ecr-setup" hints={[['↑↓', 'move'], ['Enter', 'choose']]}>
+		<StepFrame
+			title="Welcome to ecr-setup"
+			hints={[
+				['↑↓', 'move'],
+				['Enter', 'choose'],
+			]}
+		>
 			<Text wrap="wrap">
-				This gets a local Docker image into Amazon ECR and makes every later push authenticate by itself. Nothing changes
-				without asking you first.
+				This gets a local Docker image into Amazon ECR and makes every later push authenticate by itself. Nothing
+				changes without asking you first.
 			</Text>
 			<Box marginY={1} flexDirection="column">
 				{facts ? <DockerReport facts={facts} /> : <Busy>Checking docker…</Busy>}

@@ -20,7 +20,10 @@ export function describeAuth(config: LoadedConfig, resolution: StoreResolution, 
 						? `credsStore (for every registry)`
 						: 'the platform default (no store in the file)';
 			if (resolution.helper === 'ecr-login') {
-				return {kind: 'ecr-helper', text: `docker asks docker-credential-ecr-login (${from}): tokens are fetched and renewed by themselves.`};
+				return {
+					kind: 'ecr-helper',
+					text: `docker asks docker-credential-ecr-login (${from}): tokens are fetched and renewed by themselves.`,
+				};
 			}
 
 			return {
@@ -31,17 +34,28 @@ export function describeAuth(config: LoadedConfig, resolution: StoreResolution, 
 		}
 
 		case 'env':
-			return {kind: 'env', text: `DOCKER_AUTH_CONFIG is set and supplies the credentials for ${host}; it wins over config.json.`};
+			return {
+				kind: 'env',
+				text: `DOCKER_AUTH_CONFIG is set and supplies the credentials for ${host}; it wins over config.json.`,
+			};
 
 		case 'file': {
 			const entry = resolution.authKey ? config.data.auths?.[resolution.authKey] : undefined;
 			if (!resolution.hasAuth || !entry?.auth) {
-				return {kind: 'none', text: `docker has no credentials for ${host}: a push now fails with "no basic auth credentials".`};
+				return {
+					kind: 'none',
+					text: `docker has no credentials for ${host}: a push now fails with "no basic auth credentials".`,
+				};
 			}
 
 			const expiry = storedAuthExpiry(entry.auth);
 			if (!expiry) {
-				return {kind: 'token', expiresAt: undefined, expired: false, text: `A login is stored in ${config.path} (expiry unknown; ECR logins last 12 hours).`};
+				return {
+					kind: 'token',
+					expiresAt: undefined,
+					expired: false,
+					text: `A login is stored in ${config.path} (expiry unknown; ECR logins last 12 hours).`,
+				};
 			}
 
 			const expired = expiry.getTime() <= now.getTime();

@@ -45,7 +45,14 @@ export function authChoices(kind: CiKind): CiAuth[] {
 	return OIDC_CAPABLE[kind] ? ['oidc', 'keys'] : ['keys'];
 }
 
-export type OfferTarget = {account: string; arn: string; region: string; repository: string; registry: string; profile?: string};
+export type OfferTarget = {
+	account: string;
+	arn: string;
+	region: string;
+	repository: string;
+	registry: string;
+	profile?: string;
+};
 
 /** Account, region and repository: all three are needed before a pipeline or a policy can name the repository. */
 export function offerTarget(state: WizardState): OfferTarget | undefined {
@@ -77,7 +84,10 @@ export type CiPlan = {
 
 /** Generate the pipeline and compare it with what is on disk. Throws UsageError/UserError for bad input or an unreadable file. */
 export async function planCiFile(files: CiFiles, target: OfferTarget, kind: CiKind, auth: CiAuth): Promise<CiPlan> {
-	const [{generatePipeline}, {fileDiff}] = await Promise.all([import('../generators/ci.js'), import('../commands/ci.js')]);
+	const [{generatePipeline}, {fileDiff}] = await Promise.all([
+		import('../generators/ci.js'),
+		import('../commands/ci.js'),
+	]);
 	const pipeline = generatePipeline(kind, {
 		account: target.account,
 		region: target.region,
@@ -123,7 +133,9 @@ export type PolicyOffer = {policy: PolicyDocument; json: string; commands: strin
 function oneLineJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map((item: unknown) => oneLineJson(item)).join(', ')}]`;
 	if (value !== null && typeof value === 'object') {
-		return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${oneLineJson(item)}`).join(', ')}}`;
+		return `{${Object.entries(value)
+			.map(([key, item]) => `${JSON.stringify(key)}: ${oneLineJson(item)}`)
+			.join(', ')}}`;
 	}
 
 	return JSON.stringify(value);
@@ -138,7 +150,8 @@ export function compactJson(value: unknown, width: number, indent = 0, label = 0
 		const rows: string[] = [];
 		for (const item of value.map((entry: unknown) => JSON.stringify(entry))) {
 			const last = rows.at(-1);
-			if (last !== undefined && pad.length + last.length + 2 + item.length + 1 <= width) rows[rows.length - 1] = `${last}, ${item}`;
+			if (last !== undefined && pad.length + last.length + 2 + item.length + 1 <= width)
+				rows[rows.length - 1] = `${last}, ${item}`;
 			else rows.push(item);
 		}
 

@@ -34,7 +34,10 @@ const TITLES: Record<AwsErrorKind, string> = {
 };
 
 const DEFAULT_STEPS: Partial<Record<AwsErrorKind, (profileFlag: string) => string[]>> = {
-	'no-credentials': (flag) => [`aws configure sso${flag}   (single sign-on)`, `aws configure${flag}       (access keys)`],
+	'no-credentials': (flag) => [
+		`aws configure sso${flag}   (single sign-on)`,
+		`aws configure${flag}       (access keys)`,
+	],
 	'sso-expired': (flag) => [`aws sso login${flag}`],
 	'invalid-credentials': (flag) => [`aws configure list${flag}`],
 	'expired-credentials': (flag) => [`aws sso login${flag}   (SSO profiles)`],
@@ -56,7 +59,11 @@ export function explainAwsError(kind: AwsErrorKind, error: unknown, profile: str
 		};
 	}
 
-	return {title, detail: classifyAwsError(error).message || errorMessage(error), nextSteps: DEFAULT_STEPS[kind]?.(flag) ?? []};
+	return {
+		title,
+		detail: classifyAwsError(error).message || errorMessage(error),
+		nextSteps: DEFAULT_STEPS[kind]?.(flag) ?? [],
+	};
 }
 
 /** `aws sso login` with the profile: what the hand-over runs. */
@@ -70,7 +77,9 @@ export function pushFailureOf(error: unknown, ref: string): PushFailure {
 	if (error instanceof PushError) return error.failure;
 	const kind = typeof error === 'object' && error !== null ? (error as {kind?: unknown}).kind : undefined;
 	const failure = classifyPushFailure(errorMessage(error), {ref});
-	return typeof kind === 'string' && failure.kind === 'unknown' ? {...failure, kind: kind as PushFailure['kind']} : failure;
+	return typeof kind === 'string' && failure.kind === 'unknown'
+		? {...failure, kind: kind as PushFailure['kind']}
+		: failure;
 }
 
 export function explainPush(failure: PushFailure): Explanation {

@@ -20,7 +20,8 @@ export function applyPushEvent(progress: PushProgress, event: PushEvent): PushPr
 	let current = event.current ?? previous?.current ?? 0;
 	if (event.status === 'pushed' && total !== undefined) current = total;
 	const next: LayerProgress = {id: event.id, status: event.status, current, total};
-	const layers = index === -1 ? [...progress.layers, next] : progress.layers.map((layer, at) => (at === index ? next : layer));
+	const layers =
+		index === -1 ? [...progress.layers, next] : progress.layers.map((layer, at) => (at === index ? next : layer));
 	return {...progress, layers};
 }
 
@@ -30,7 +31,13 @@ export function layerFraction(layer: LayerProgress): number {
 }
 
 /** Overall: each layer weighs the same (sizes arrive late and "already there" layers have none); bytes are summed apart. */
-export function overallProgress(progress: PushProgress): {fraction: number; done: number; count: number; current: number; total: number} {
+export function overallProgress(progress: PushProgress): {
+	fraction: number;
+	done: number;
+	count: number;
+	current: number;
+	total: number;
+} {
 	const count = progress.layers.length;
 	let sum = 0;
 	let done = 0;

@@ -5,7 +5,11 @@
 import type {AwsService} from '../services/types.js';
 import {errorMessage} from '../lib/errors.js';
 
-export type RegionScan = {state: 'pending'} | {state: 'found'; count: number; more: boolean} | {state: 'empty'} | {state: 'failed'; message: string};
+export type RegionScan =
+	| {state: 'pending'}
+	| {state: 'found'; count: number; more: boolean}
+	| {state: 'empty'}
+	| {state: 'failed'; message: string};
 
 export async function scanRegions(
 	aws: AwsService,
@@ -36,7 +40,10 @@ export async function scanRegions(
 					},
 				});
 				if (!options.signal?.aborted) {
-					options.onResult(region, all.length > 0 ? {state: 'found', count: all.length, more: false} : {state: 'empty'});
+					options.onResult(
+						region,
+						all.length > 0 ? {state: 'found', count: all.length, more: false} : {state: 'empty'},
+					);
 				}
 			} catch (error) {
 				if (options.signal?.aborted) return;

@@ -6,7 +6,16 @@ import type {IdentityKind, TagMutability} from '../services/types.js';
 
 export type WizardMode = 'push' | 'troubleshoot' | 'helper';
 
-export type StepId = 'welcome' | 'identity' | 'region' | 'repository' | 'auth' | 'image' | 'push' | 'troubleshoot' | 'done';
+export type StepId =
+	| 'welcome'
+	| 'identity'
+	| 'region'
+	| 'repository'
+	| 'auth'
+	| 'image'
+	| 'push'
+	| 'troubleshoot'
+	| 'done';
 
 export const STEP_TITLES: Record<StepId, string> = {
 	welcome: 'Welcome',
@@ -47,9 +56,7 @@ export type FileChange = {path: string; backupPath?: string; description: string
 export type PushFailure = {kind: string; message: string};
 
 /** What a hand-over of the terminal was for, so the step that asked can pick up the result. */
-export type Pending =
-	| {kind: 'sso-login'; profile?: string}
-	| {kind: 'install-helper'; command: string};
+export type Pending = {kind: 'sso-login'; profile?: string} | {kind: 'install-helper'; command: string};
 
 export type LogEntry = {id: number; text: string; tone: 'done' | 'back' | 'note'};
 

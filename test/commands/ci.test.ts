@@ -48,7 +48,12 @@ type Setup = {
 };
 
 function setup(options: Setup = {}) {
-	const getCallerIdentity = vi.fn(async () => ({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, userId: 'AIDA', kind: 'iam-user' as const}));
+	const getCallerIdentity = vi.fn(async () => ({
+		account: ACCOUNT,
+		arn: `arn:aws:iam::${ACCOUNT}:user/dev`,
+		userId: 'AIDA',
+		kind: 'iam-user' as const,
+	}));
 	const services = createFakeServices({
 		aws: {resolveRegion: async () => ({region: REGION, source: 'AWS_REGION'}), getCallerIdentity, ...options.aws},
 		...(options.runner ? {runner: options.runner} : {}),
@@ -57,7 +62,17 @@ function setup(options: Setup = {}) {
 	const context: CommandContext = {
 		services,
 		io,
-		options: {profile: undefined, region: undefined, config: undefined, json: false, yes: false, dryRun: false, color: false, verbose: false, ...options.options},
+		options: {
+			profile: undefined,
+			region: undefined,
+			config: undefined,
+			json: false,
+			yes: false,
+			dryRun: false,
+			color: false,
+			verbose: false,
+			...options.options,
+		},
 		flags: options.flags ?? {},
 		positionals: options.positionals ?? ['github'],
 		signal: new AbortController().signal,
@@ -78,12 +93,26 @@ function ioRecordingOrder(options: Parameters<typeof createRecordingIo>[0]) {
 	return {io, printedBeforeQuestion};
 }
 
-const expected = (kind: Parameters<typeof generatePipeline>[0], extra: Partial<Parameters<typeof generatePipeline>[1]> = {}) =>
-	generatePipeline(kind, {account: ACCOUNT, region: REGION, repository: 'web-app', registry: REGISTRY, auth: 'oidc', ...extra});
+const expected = (
+	kind: Parameters<typeof generatePipeline>[0],
+	extra: Partial<Parameters<typeof generatePipeline>[1]> = {},
+) =>
+	generatePipeline(kind, {
+		account: ACCOUNT,
+		region: REGION,
+		repository: 'web-app',
+		registry: REGISTRY,
+		auth: 'oidc',
+		...extra,
+	});
 
 describe('ecr-setup ci', () => {
 	it('--dry-run prints the pipeline with the real account, region and repository, and writes nothing', async () => {
-		const {context, io, command} = setup({positionals: ['gitlab'], flags: {repository: 'web-app'}, options: {dryRun: true}});
+		const {context, io, command} = setup({
+			positionals: ['gitlab'],
+			flags: {repository: 'web-app'},
+			options: {dryRun: true},
+		});
 		const result = await command.run(context);
 		const printed = io.stdout.join('\n');
 		const pipeline = parse(printed);
@@ -97,10 +126,15 @@ describe('ecr-setup ci', () => {
 
 	it('creates the default path and its directories after consent, atomically', async () => {
 		const {io, printedBeforeQuestion} = ioRecordingOrder({interactive: true, answers: [true]});
-		const {context, command} = setup({flags: {repository: 'web-app', 'role-arn': `arn:aws:iam::${ACCOUNT}:role/gha`}, io});
+		const {context, command} = setup({
+			flags: {repository: 'web-app', 'role-arn': `arn:aws:iam::${ACCOUNT}:role/gha`},
+			io,
+		});
 		const result = await command.run(context);
 		const path = join(dir, '.github/workflows/ecr-push.yml');
-		expect(await readFile(path, 'utf8')).toBe(expected('github', {roleArn: `arn:aws:iam::${ACCOUNT}:role/gha`}).content);
+		expect(await readFile(path, 'utf8')).toBe(
+			expected('github', {roleArn: `arn:aws:iam::${ACCOUNT}:role/gha`}).content,
+		);
 		expect(io.questions).toEqual(['Create .github/workflows/ecr-push.yml?']);
 		// The whole new file was shown as a diff before the question.
 		expect(printedBeforeQuestion[0]).toContain('+++ .github/workflows/ecr-push.yml');
@@ -122,7 +156,12 @@ describe('ecr-setup ci', () => {
 	it('writes with --yes when not interactive, and --json returns {path, content, written}', async () => {
 		const output = join(dir, 'Jenkinsfile');
 		const io = createRecordingIo({yes: true, json: true});
-		const {context, command} = setup({positionals: ['jenkins'], flags: {repository: 'web-app', output}, options: {json: true, yes: true}, io});
+		const {context, command} = setup({
+			positionals: ['jenkins'],
+			flags: {repository: 'web-app', output},
+			options: {json: true, yes: true},
+			io,
+		});
 		const result = await command.run(context);
 		const content = expected('jenkins', {auth: 'keys'}).content;
 		expect(await readFile(output, 'utf8')).toBe(content);
@@ -186,7 +225,9 @@ describe('ecr-setup ci', () => {
 		const {context, io, command} = setup({flags: {repository: 'web-app'}, options: {dryRun: true}});
 		await command.run(context);
 		const workflow = parse(io.stdout.join('\n'));
-		const configure = workflow.jobs.push.steps.find((step: {uses?: string}) => step.uses?.includes('configure-aws-credentials'));
+		const configure = workflow.jobs.push.steps.find((step: {uses?: string}) =>
+			step.uses?.includes('configure-aws-credentials'),
+		);
 		expect(configure.with['role-to-assume']).toBe(`arn:aws:iam::${ACCOUNT}:role/REPLACE-ME-ecr-setup-ci-role`);
 		expect(io.stderr.join('\n')).toContain('ecr-setup policy --github-oidc OWNER/REPO');
 	});
@@ -200,14 +241,20 @@ describe('ecr-setup ci', () => {
 				check: (runOptions) => expect(runOptions.cwd).toBe(dir),
 			},
 		]);
-		const {context, io, command} = setup({flags: {repository: 'web-app', branch: 'trunk'}, options: {dryRun: true}, runner});
+		const {context, io, command} = setup({
+			flags: {repository: 'web-app', branch: 'trunk'},
+			options: {dryRun: true},
+			runner,
+		});
 		await command.run(context);
 		expect(runner.remaining()).toEqual([]);
 		expect(io.stderr.join('\n')).toContain('`ecr-setup policy --github-oidc octo-org/web-app --branch trunk`');
 	});
 
 	it('falls back to OWNER/REPO when origin is not on GitHub', async () => {
-		const runner = createFakeRunner([{file: 'git', args: ['remote', 'get-url', 'origin'], result: {stdout: 'https://gitlab.com/octo/web-app.git\n'}}]);
+		const runner = createFakeRunner([
+			{file: 'git', args: ['remote', 'get-url', 'origin'], result: {stdout: 'https://gitlab.com/octo/web-app.git\n'}},
+		]);
 		const {context, io, command} = setup({flags: {repository: 'web-app'}, options: {dryRun: true}, runner});
 		await command.run(context);
 		expect(io.stderr.join('\n')).toContain('`ecr-setup policy --github-oidc OWNER/REPO --branch main`');
@@ -266,12 +313,19 @@ describe('ecr-setup ci', () => {
 		await expect(auth.command.run(auth.context)).rejects.toThrow(/--auth must be "oidc" or "keys"/);
 		const name = setup({flags: {repository: 'Web-App'}});
 		await expect(name.command.run(name.context)).rejects.toThrow(/lower case/);
-		const jenkinsOidc = setup({positionals: ['jenkins'], flags: {repository: 'web-app', auth: 'oidc'}, options: {dryRun: true}});
+		const jenkinsOidc = setup({
+			positionals: ['jenkins'],
+			flags: {repository: 'web-app', auth: 'oidc'},
+			options: {dryRun: true},
+		});
 		await expect(jenkinsOidc.command.run(jenkinsOidc.context)).rejects.toThrow(/no built-in OIDC/);
 	});
 
 	it('fails naming --region when no region is set', async () => {
-		const {context, command} = setup({flags: {repository: 'web-app'}, aws: {resolveRegion: async () => ({region: undefined, source: 'none'})}});
+		const {context, command} = setup({
+			flags: {repository: 'web-app'},
+			aws: {resolveRegion: async () => ({region: undefined, source: 'none'})},
+		});
 		await expect(command.run(context)).rejects.toMatchObject({hint: expect.stringContaining('--region')});
 	});
 });

@@ -31,7 +31,17 @@ const ecrLogin = {'docker-credential-ecr-login': WORKING_ECR_LOGIN};
 const ANSI = /\u001B\[/;
 
 function globalOptions(overrides: Partial<GlobalOptions> = {}): GlobalOptions {
-	return {profile: undefined, region: undefined, config: undefined, json: false, yes: false, dryRun: false, color: false, verbose: false, ...overrides};
+	return {
+		profile: undefined,
+		region: undefined,
+		config: undefined,
+		json: false,
+		yes: false,
+		dryRun: false,
+		color: false,
+		verbose: false,
+		...overrides,
+	};
 }
 
 async function run(
@@ -42,7 +52,14 @@ async function run(
 	machine ??= await makeMachine(options);
 	const global = globalOptions(settings.global);
 	const io = settings.io ?? createRecordingIo({json: global.json, yes: global.yes});
-	const context: CommandContext = {services: machine.services, options: global, flags, positionals: [], io, signal: new AbortController().signal};
+	const context: CommandContext = {
+		services: machine.services,
+		options: global,
+		flags,
+		positionals: [],
+		io,
+		signal: new AbortController().signal,
+	};
 	const result = await doctorCommand.run(context);
 	return {result, io, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n')};
 }
@@ -53,12 +70,22 @@ async function backupsOf(dir: string): Promise<string[]> {
 
 describe('doctor --json', () => {
 	it('prints exactly target, checks and summary, with every check id', async () => {
-		const {result, stdout} = await run({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin}, {registry: HOST, repository: 'my-app'}, {global: {json: true}});
+		const {result, stdout} = await run(
+			{config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin},
+			{registry: HOST, repository: 'my-app'},
+			{global: {json: true}},
+		);
 		expect(stdout).toBe('');
 		const json = result.json as DoctorJson;
 		expect(Object.keys(json)).toEqual(['target', 'checks', 'summary']);
 		expect(Object.keys(json.target)).toEqual(['registry', 'region', 'account', 'repository', 'image']);
-		expect(json.target).toEqual({registry: HOST, region: 'eu-west-1', account: '123456789012', repository: 'my-app', image: null});
+		expect(json.target).toEqual({
+			registry: HOST,
+			region: 'eu-west-1',
+			account: '123456789012',
+			repository: 'my-app',
+			image: null,
+		});
 		expect(json.checks.map((check) => check.id)).toEqual([...CHECK_IDS]);
 		for (const check of json.checks) {
 			expect(Object.keys(check)).toEqual(['id', 'status', 'title', 'detail', 'fix']);
@@ -72,7 +99,11 @@ describe('doctor --json', () => {
 		});
 		expect(json.checks.find((check) => check.id === 'docker.cli')!.fix).toBeNull();
 		expect(json.summary).toEqual({pass: 18, warn: 1, fail: 0, skip: 3});
-		expect(json.checks.filter((check) => check.status === 'skip').map((check) => check.id)).toEqual(['ecr.tag-immutable', 'image.local', 'image.tagged']);
+		expect(json.checks.filter((check) => check.status === 'skip').map((check) => check.id)).toEqual([
+			'ecr.tag-immutable',
+			'image.local',
+			'image.tagged',
+		]);
 		expect(result.exitCode).toBe(0);
 		expect(JSON.stringify(json)).not.toContain(HELPER_SECRET);
 	});
@@ -104,7 +135,11 @@ describe('doctor exit codes and checklist', () => {
 		await machine!.cleanup();
 		machine = undefined;
 		const noColourIo = {...createRecordingIo(), color: true};
-		const plain = await run({config: {auths: {}}, binaries: ecrLogin, env: {NO_COLOR: '1'}}, {registry: HOST}, {io: noColourIo});
+		const plain = await run(
+			{config: {auths: {}}, binaries: ecrLogin, env: {NO_COLOR: '1'}},
+			{registry: HOST},
+			{io: noColourIo},
+		);
 		expect(plain.stdout).not.toMatch(ANSI);
 		expect(plain.stdout).toContain('[FAIL] docker.store');
 	});
@@ -123,7 +158,8 @@ describe('doctor --fix', () => {
 		experimental: 'enabled',
 	});
 	const otherRegion: MachineOptions['aws'] = {
-		describeRepository: async (region: string, name: string) => (region === 'us-east-1' ? repositoryInfo(name, region) : null),
+		describeRepository: async (region: string, name: string) =>
+			region === 'us-east-1' ? repositoryInfo(name, region) : null,
 		findRepository: async (name: string) => ({found: [repositoryInfo(name, 'us-east-1')], failed: [], timedOut: []}),
 	};
 
@@ -139,7 +175,9 @@ describe('doctor --fix', () => {
 		expect(status(first, 'docker.store').status).toBe('fail');
 		expect(status(first, 'docker.store').detail).toContain('credsStore "desktop" is left over from Docker Desktop');
 		expect(status(first, 'docker.stored-token').status).toBe('warn');
-		expect(status(first, 'docker.stored-token').detail).toContain(`auths["https://${HOST}/my-app"] expired 5 h 0 min ago`);
+		expect(status(first, 'docker.stored-token').detail).toContain(
+			`auths["https://${HOST}/my-app"] expired 5 h 0 min ago`,
+		);
 		expect(status(first, 'ecr.repository').status).toBe('fail');
 		expect(status(first, 'ecr.repository').detail).toContain('it exists in us-east-1');
 		expect(await machine.readConfig()).toBe(before);
@@ -155,7 +193,10 @@ describe('doctor --fix', () => {
 		expect(fixed.stdout).toContain('-\t"credsStore": "desktop",');
 		expect(fixed.stdout).toContain(`+\t\t"${HOST}": "ecr-login"`);
 		expect(fixed.stdout).toContain('[done] config: Wrote');
-		expect(fixed.io.questions).toEqual(['Remove credsStore "desktop" (it applies to every registry)?', `Write these changes to ${machine.configPath}? (a backup is kept)`]);
+		expect(fixed.io.questions).toEqual([
+			'Remove credsStore "desktop" (it applies to every registry)?',
+			`Write these changes to ${machine.configPath}? (a backup is kept)`,
+		]);
 		// Checked again: the store works now; the repository is still in another region (no safe automatic fix).
 		expect(fixed.stdout).toMatch(/\[ok\] {3}docker\.store {2,}credHelpers\["/);
 		expect(fixed.stdout).toMatch(/\[ok\] {3}docker\.helper-works/);
@@ -169,7 +210,10 @@ describe('doctor --fix', () => {
 		machine = await makeMachine(options);
 		const io = createRecordingIo({interactive: true, answers: [false, true]});
 		const fixed = await run(options, {registry: HOST, fix: true}, {io});
-		expect(parseDockerConfig(await machine.readConfig(), machine.configPath)).toEqual({credsStore: 'desktop', credHelpers: {[HOST]: 'ecr-login'}});
+		expect(parseDockerConfig(await machine.readConfig(), machine.configPath)).toEqual({
+			credsStore: 'desktop',
+			credHelpers: {[HOST]: 'ecr-login'},
+		});
 		expect(fixed.stdout).toMatch(/\[ok\] {3}docker\.store/);
 		expect(fixed.result.exitCode).toBe(0);
 	});
@@ -188,7 +232,9 @@ describe('doctor --fix', () => {
 		const fixed = await run(options, {registry: HOST, fix: true}, {global: {yes: true}});
 		expect(fixed.io.questions[0]).toBe('Install docker-credential-ecr-login?');
 		expect(fixed.stdout).toContain('$ sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper');
-		expect(parseDockerConfig(await machine.readConfig(), machine.configPath).credHelpers).toEqual({[HOST]: 'ecr-login'});
+		expect(parseDockerConfig(await machine.readConfig(), machine.configPath).credHelpers).toEqual({
+			[HOST]: 'ecr-login',
+		});
 		expect(fixed.result.exitCode).toBe(0);
 	});
 
@@ -222,7 +268,8 @@ describe('doctor --fix', () => {
 			config: {credHelpers: {[HOST]: 'ecr-login'}},
 			binaries: ecrLogin,
 			docker: {
-				inspectImage: async (ref: string) => (tags.has(ref) ? {id: 'sha256:abcdef0123456789', repoTags: tags.get(ref)!, repoDigests: []} : null),
+				inspectImage: async (ref: string) =>
+					tags.has(ref) ? {id: 'sha256:abcdef0123456789', repoTags: tags.get(ref)!, repoDigests: []} : null,
 				tag: async (source: string, target: string) => {
 					machine!.calls.tag.push([source, target]);
 					tags.get(source)!.push(target);

@@ -6,10 +6,20 @@ import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SECRET = 'eyJwYXlsb2FkIjoic2VjcmV0LXNlY3JldCJ9';
-const config: LoadedConfig = {dir: '/c', path: '/c/config.json', realPath: '/c/config.json', exists: false, text: '', data: {}, mode: undefined};
+const config: LoadedConfig = {
+	dir: '/c',
+	path: '/c/config.json',
+	realPath: '/c/config.json',
+	exists: false,
+	text: '',
+	data: {},
+	mode: undefined,
+};
 
 function context(options: {store?: StoreResolution; flags?: Record<string, unknown>; region?: string} = {}) {
-	const login = vi.fn(async (_registry: string, _username: string, _password: string) => ({message: 'Login Succeeded'}));
+	const login = vi.fn(async (_registry: string, _username: string, _password: string) => ({
+		message: 'Login Succeeded',
+	}));
 	const getAuthorizationToken = vi.fn(async (region: string) => ({
 		username: 'AWS',
 		password: SECRET,
@@ -21,17 +31,34 @@ function context(options: {store?: StoreResolution; flags?: Record<string, unkno
 	const services = createFakeServices({
 		aws: {
 			resolveRegion: async () => ({region: options.region ?? 'eu-west-1', source: 'AWS_REGION'}),
-			getCallerIdentity: async () => ({account: '123456789012', arn: 'arn:aws:iam::123456789012:user/dev', userId: 'AID', kind: 'iam-user'}),
+			getCallerIdentity: async () => ({
+				account: '123456789012',
+				arn: 'arn:aws:iam::123456789012:user/dev',
+				userId: 'AID',
+				kind: 'iam-user',
+			}),
 			getAuthorizationToken,
 		},
-		dockerConfig: {read: async () => config, resolveStore: () => options.store ?? {kind: 'file', authKey: undefined, hasAuth: false}},
+		dockerConfig: {
+			read: async () => config,
+			resolveStore: () => options.store ?? {kind: 'file', authKey: undefined, hasAuth: false},
+		},
 		docker: {login},
 	});
 	const io = createRecordingIo();
 	const ctx: CommandContext = {
 		services,
 		io,
-		options: {profile: undefined, region: undefined, config: undefined, json: false, yes: false, dryRun: false, color: false, verbose: false},
+		options: {
+			profile: undefined,
+			region: undefined,
+			config: undefined,
+			json: false,
+			yes: false,
+			dryRun: false,
+			color: false,
+			verbose: false,
+		},
 		flags: options.flags ?? {},
 		positionals: [],
 		signal: new AbortController().signal,
@@ -48,7 +75,9 @@ describe('login', () => {
 		expect(io.stdout.join('\n')).toContain(`Logged in to ${HOST}`);
 		expect(JSON.stringify(result.json)).not.toContain(SECRET);
 		expect([...io.stdout, ...io.stderr].join('\n')).not.toContain(SECRET);
-		expect(result.json).toEqual({registries: [{registry: HOST, expiresAt: '2026-11-28T00:00:00.000Z', loggedIn: true}]});
+		expect(result.json).toEqual({
+			registries: [{registry: HOST, expiresAt: '2026-11-28T00:00:00.000Z', loggedIn: true}],
+		});
 	});
 
 	it('starts loading the process machinery before the token request, so that it overlaps the wait (not on dry runs)', async () => {
@@ -57,7 +86,14 @@ describe('login', () => {
 		ctx.services.runner.warm = () => order.push('warm');
 		getAuthorizationToken.mockImplementation(async (region: string) => {
 			order.push('token');
-			return {username: 'AWS', password: SECRET, expiresAt: new Date('2026-11-28T00:00:00Z'), proxyEndpoint: `https://${HOST}`, registry: HOST, region};
+			return {
+				username: 'AWS',
+				password: SECRET,
+				expiresAt: new Date('2026-11-28T00:00:00Z'),
+				proxyEndpoint: `https://${HOST}`,
+				registry: HOST,
+				region,
+			};
 		});
 		await loginCommand.run(ctx);
 		expect(order).toEqual(['warm', 'token']);
@@ -84,7 +120,10 @@ describe('login', () => {
 
 	it('refuses a host that is not ECR, with a usage error', async () => {
 		const {ctx} = context({flags: {registry: ['ghcr.io']}});
-		await expect(loginCommand.run(ctx)).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining('not an Amazon ECR registry host')});
+		await expect(loginCommand.run(ctx)).rejects.toMatchObject({
+			exitCode: 2,
+			message: expect.stringContaining('not an Amazon ECR registry host'),
+		});
 	});
 
 	it('without a region says which flag to pass', async () => {

@@ -26,13 +26,27 @@ function setup(options: Setup = {}) {
 	}));
 	const region = 'region' in options ? options.region : 'us-east-2';
 	const services = createFakeServices({
-		aws: {resolveRegion: async () => ({region, source: region ? 'AWS_REGION' : 'none'}), getCallerIdentity, ...options.aws},
+		aws: {
+			resolveRegion: async () => ({region, source: region ? 'AWS_REGION' : 'none'}),
+			getCallerIdentity,
+			...options.aws,
+		},
 	});
 	const io = options.io ?? createRecordingIo();
 	const context: CommandContext = {
 		services,
 		io,
-		options: {profile: undefined, region: undefined, config: undefined, json: false, yes: false, dryRun: false, color: false, verbose: false, ...options.options},
+		options: {
+			profile: undefined,
+			region: undefined,
+			config: undefined,
+			json: false,
+			yes: false,
+			dryRun: false,
+			color: false,
+			verbose: false,
+			...options.options,
+		},
 		flags: options.flags ?? {},
 		positionals: options.positionals ?? [],
 		signal: new AbortController().signal,
@@ -83,7 +97,11 @@ describe('ecr-setup policy', () => {
 	});
 
 	it('takes the partition from the caller’s ARN', async () => {
-		const {context} = setup({flags: {repository: 'api'}, region: 'us-gov-west-1', arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/dev`});
+		const {context} = setup({
+			flags: {repository: 'api'},
+			region: 'us-gov-west-1',
+			arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/dev`,
+		});
 		const result = (await policyCommand.run(context)).json as {Statement: Array<{Resource: string}>};
 		expect(result.Statement[1]!.Resource).toBe(`arn:aws-us-gov:ecr:us-gov-west-1:${ACCOUNT}:repository/api`);
 	});
@@ -125,13 +143,19 @@ describe('ecr-setup policy', () => {
 			],
 		});
 		expect(result.json).toEqual(printed);
-		expect(io.stderr.join('\n')).toContain('aws iam create-open-id-connect-provider --url https://token.actions.githubusercontent.com');
+		expect(io.stderr.join('\n')).toContain(
+			'aws iam create-open-id-connect-provider --url https://token.actions.githubusercontent.com',
+		);
 	});
 
 	it('scopes the trust policy to every ref of the repository without --branch', async () => {
 		const {context} = setup({flags: {'github-oidc': 'octo/api'}});
-		const result = (await policyCommand.run(context)).json as {Statement: Array<{Condition: Record<string, Record<string, string>>}>};
-		expect(result.Statement[0]!.Condition['StringLike']).toEqual({'token.actions.githubusercontent.com:sub': 'repo:octo/api:*'});
+		const result = (await policyCommand.run(context)).json as {
+			Statement: Array<{Condition: Record<string, Record<string, string>>}>;
+		};
+		expect(result.Statement[0]!.Condition['StringLike']).toEqual({
+			'token.actions.githubusercontent.com:sub': 'repo:octo/api:*',
+		});
 	});
 
 	it('rejects a malformed OWNER/REPO before calling AWS, and flags that belong to the other policy', async () => {

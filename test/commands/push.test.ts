@@ -17,7 +17,15 @@ const repo = (overrides: Partial<RepositoryInfo> = {}): RepositoryInfo => ({
 	...overrides,
 });
 
-function setup(options: {existing?: RepositoryInfo | null; local?: boolean; flags?: Record<string, unknown>; positionals?: string[]; tagTaken?: boolean} = {}) {
+function setup(
+	options: {
+		existing?: RepositoryInfo | null;
+		local?: boolean;
+		flags?: Record<string, unknown>;
+		positionals?: string[];
+		tagTaken?: boolean;
+	} = {},
+) {
 	const calls: string[] = [];
 	const services = createFakeServices({
 		aws: {
@@ -30,7 +38,8 @@ function setup(options: {existing?: RepositoryInfo | null; local?: boolean; flag
 			describeImageTag: async () => (options.tagTaken ? {digest: 'sha256:old', tags: ['v1']} : null),
 		},
 		docker: {
-			inspectImage: async () => (options.local === false ? null : {id: 'sha256:abc', repoTags: ['my-app:v1'], repoDigests: []}),
+			inspectImage: async () =>
+				options.local === false ? null : {id: 'sha256:abc', repoTags: ['my-app:v1'], repoDigests: []},
 			tag: async (source, target) => {
 				calls.push(`tag ${source} ${target}`);
 			},
@@ -64,7 +73,10 @@ describe('push', () => {
 
 	it('refuses a missing repository unless asked to create it (ECR never creates on push)', async () => {
 		const {ctx, calls} = setup({existing: null});
-		await expect(pushCommand.run(ctx)).rejects.toMatchObject({code: 'ecr.repository', hint: expect.stringContaining('--create-repository')});
+		await expect(pushCommand.run(ctx)).rejects.toMatchObject({
+			code: 'ecr.repository',
+			hint: expect.stringContaining('--create-repository'),
+		});
 		expect(calls).toEqual([]);
 	});
 

@@ -39,10 +39,14 @@ describe('colour', () => {
 	});
 
 	it('the wizard draws colour normally and none with NO_COLOR', async () => {
-		const coloured = renderInk(<App services={world({env: {}}).services} options={{yes: false}} onOutcome={() => undefined} />);
+		const coloured = renderInk(
+			<App services={world({env: {}}).services} options={{yes: false}} onOutcome={() => undefined} />,
+		);
 		await coloured.waitFor('What would you like to do?');
 		expect(coloured.lastFrame()).toMatch(/\u001B\[/);
-		const plain = renderInk(<App services={world({env: {NO_COLOR: '1'}}).services} options={{yes: false}} onOutcome={() => undefined} />);
+		const plain = renderInk(
+			<App services={world({env: {NO_COLOR: '1'}}).services} options={{yes: false}} onOutcome={() => undefined} />,
+		);
 		await plain.waitFor('What would you like to do?');
 		for (const frame of plain.frames) expect(frame).not.toMatch(/\u001B\[/);
 		expect(plain.frame()).toContain('✔ docker 28.1.1');

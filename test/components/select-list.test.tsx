@@ -11,7 +11,11 @@ afterEach(() => {
 });
 
 const items = (count: number): Array<ListItem<number>> =>
-	Array.from({length: count}, (_, index) => ({key: `k${index}`, label: `item-${String(index).padStart(3, '0')}`, value: index}));
+	Array.from({length: count}, (_, index) => ({
+		key: `k${index}`,
+		label: `item-${String(index).padStart(3, '0')}`,
+		value: index,
+	}));
 
 function renderList(props: Partial<React.ComponentProps<typeof SelectList<number>>> = {}) {
 	const onSelect = vi.fn();
@@ -100,6 +104,10 @@ describe('listReducer', () => {
 		expect(state).toEqual({filter: '', cursor: 3, offset: 1});
 		state = listReducer(state, {type: 'type', text: 'x'});
 		expect(state).toEqual({filter: 'x', cursor: 0, offset: 0});
-		expect(listReducer({filter: '', cursor: 2, offset: 0}, {type: 'erase'})).toEqual({filter: '', cursor: 2, offset: 0});
+		expect(listReducer({filter: '', cursor: 2, offset: 0}, {type: 'erase'})).toEqual({
+			filter: '',
+			cursor: 2,
+			offset: 0,
+		});
 	});
 });

@@ -47,7 +47,9 @@ describe('Confirm', () => {
 	it('y, n, Enter for the default, Esc to cancel', async () => {
 		const onAnswer = vi.fn();
 		const onCancel = vi.fn();
-		const app = renderInk(<Confirm question="Write it?" isActive onAnswer={onAnswer} onCancel={onCancel} defaultYes={false} />);
+		const app = renderInk(
+			<Confirm question="Write it?" isActive onAnswer={onAnswer} onCancel={onCancel} defaultYes={false} />,
+		);
 		expect(app.frame()).toBe('Write it? (y/N)');
 		await app.press('y');
 		await app.press('N');
@@ -61,7 +63,9 @@ describe('Confirm', () => {
 describe('small pieces', () => {
 	it('KeyHints always ends with Ctrl-C, and names q only when it works', () => {
 		expect(renderInk(<KeyHints hints={[['↑↓', 'move']]} />).frame()).toContain('↑↓ move · q quit · Ctrl-C exit');
-		expect(renderInk(<KeyHints hints={[['type', 'filter']]} quit={false} />).frame()).toContain('type filter · Ctrl-C exit');
+		expect(renderInk(<KeyHints hints={[['type', 'filter']]} quit={false} />).frame()).toContain(
+			'type filter · Ctrl-C exit',
+		);
 	});
 
 	it('ErrorPanel: what, why, what next', () => {

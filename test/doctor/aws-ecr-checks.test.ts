@@ -20,7 +20,10 @@ import {
 let machine: Machine | undefined;
 afterEach(async () => machine?.cleanup());
 
-const base: MachineOptions = {config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: {'docker-credential-ecr-login': WORKING_ECR_LOGIN}};
+const base: MachineOptions = {
+	config: {credHelpers: {[HOST]: 'ecr-login'}},
+	binaries: {'docker-credential-ecr-login': WORKING_ECR_LOGIN},
+};
 
 async function doctor(
 	options: Partial<MachineOptions>,
@@ -38,7 +41,10 @@ function check(report: DoctorReport, id: CheckId): CheckResult {
 describe('aws.credentials and aws.identity', () => {
 	it('fails with no credentials at all, and skips what needs them', async () => {
 		const report = await doctor({
-			aws: {getCallerIdentity: async () => Promise.reject(awsError('CredentialsProviderError', 'Could not load credentials from any providers'))},
+			aws: {
+				getCallerIdentity: async () =>
+					Promise.reject(awsError('CredentialsProviderError', 'Could not load credentials from any providers')),
+			},
 		});
 		const credentials = check(report, 'aws.credentials');
 		expect(credentials.status).toBe('fail');
@@ -82,7 +88,12 @@ describe('aws.credentials and aws.identity', () => {
 
 	it('fails identity for revoked keys while credentials count as found', async () => {
 		const report = await doctor({
-			aws: {getCallerIdentity: async () => Promise.reject(awsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403))},
+			aws: {
+				getCallerIdentity: async () =>
+					Promise.reject(
+						awsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403),
+					),
+			},
 		});
 		expect(check(report, 'aws.credentials').status).toBe('pass');
 		const identity = check(report, 'aws.identity');
@@ -94,7 +105,9 @@ describe('aws.credentials and aws.identity', () => {
 
 describe('aws.clock and aws.region', () => {
 	it('fails when the local clock is more than 5 minutes off AWS', async () => {
-		const report = await doctor({aws: {getServerClock: async () => ({server: new Date(NOW.getTime() - 7 * 60_000), local: NOW})}});
+		const report = await doctor({
+			aws: {getServerClock: async () => ({server: new Date(NOW.getTime() - 7 * 60_000), local: NOW})},
+		});
 		const clock = check(report, 'aws.clock');
 		expect(clock.status).toBe('fail');
 		expect(clock.detail).toContain('Your clock is 7 min ahead of AWS');
@@ -102,7 +115,9 @@ describe('aws.clock and aws.region', () => {
 	});
 
 	it('passes a clock 2 minutes off', async () => {
-		const report = await doctor({aws: {getServerClock: async () => ({server: new Date(NOW.getTime() + 120_000), local: NOW})}});
+		const report = await doctor({
+			aws: {getServerClock: async () => ({server: new Date(NOW.getTime() + 120_000), local: NOW})},
+		});
 		expect(check(report, 'aws.clock')).toMatchObject({status: 'pass', detail: "within 120 s of AWS's clock"});
 	});
 
@@ -127,7 +142,9 @@ describe('aws.clock and aws.region', () => {
 describe('ecr.auth-token and ecr.cross-account', () => {
 	it('fails when GetAuthorizationToken is denied, naming the action', async () => {
 		const message = `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action`;
-		const report = await doctor({aws: {getAuthorizationToken: async () => Promise.reject(awsError('AccessDeniedException', message))}});
+		const report = await doctor({
+			aws: {getAuthorizationToken: async () => Promise.reject(awsError('AccessDeniedException', message))},
+		});
 		const token = check(report, 'ecr.auth-token');
 		expect(token.status).toBe('fail');
 		expect(token.detail).toBe(`You may not get an ECR token: AccessDeniedException: ${message}`);
@@ -136,28 +153,42 @@ describe('ecr.auth-token and ecr.cross-account', () => {
 	});
 
 	it('warns when ECR throttles token requests', async () => {
-		const report = await doctor({aws: {getAuthorizationToken: async () => Promise.reject(awsError('ThrottlingException', 'Rate exceeded'))}});
+		const report = await doctor({
+			aws: {getAuthorizationToken: async () => Promise.reject(awsError('ThrottlingException', 'Rate exceeded'))},
+		});
 		expect(check(report, 'ecr.auth-token')).toMatchObject({status: 'warn'});
 		expect(check(report, 'ecr.auth-token').detail).toContain('Rate exceeded');
 	});
 
 	it('warns when the registry belongs to another account', async () => {
 		const host = `${OTHER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
-		const report = await doctor({config: {credHelpers: {[host]: 'ecr-login'}}, aws: {getRepositoryPolicy: async () => null}}, {registry: host, repository: 'shared'});
+		const report = await doctor(
+			{config: {credHelpers: {[host]: 'ecr-login'}}, aws: {getRepositoryPolicy: async () => null}},
+			{registry: host, repository: 'shared'},
+		);
 		const cross = check(report, 'ecr.cross-account');
 		expect(cross.status).toBe('warn');
-		expect(cross.detail).toContain(`${host} belongs to account ${OTHER_ACCOUNT}, but you are arn:aws:iam::${ACCOUNT}:user/dev`);
+		expect(cross.detail).toContain(
+			`${host} belongs to account ${OTHER_ACCOUNT}, but you are arn:aws:iam::${ACCOUNT}:user/dev`,
+		);
 	});
 });
 
 describe('ecr.repository', () => {
 	it('fails when the repository is missing here and names the region where it exists', async () => {
-		const report = await doctor({
-			aws: {
-				describeRepository: async () => null,
-				findRepository: async (name: string) => ({found: [repositoryInfo(name, 'us-east-1')], failed: [], timedOut: []}),
+		const report = await doctor(
+			{
+				aws: {
+					describeRepository: async () => null,
+					findRepository: async (name: string) => ({
+						found: [repositoryInfo(name, 'us-east-1')],
+						failed: [],
+						timedOut: [],
+					}),
+				},
 			},
-		}, {registry: HOST, repository: 'my-app', image: 'my-app:1.0'});
+			{registry: HOST, repository: 'my-app', image: 'my-app:1.0'},
+		);
 		const repository = check(report, 'ecr.repository');
 		expect(repository.status).toBe('fail');
 		expect(repository.detail).toBe(
@@ -181,12 +212,23 @@ describe('ecr.repository', () => {
 		const repository = check(report, 'ecr.repository');
 		expect(repository.status).toBe('fail');
 		expect(repository.detail).toContain('is a full URI; ECR wants only the repository name ("my-app")');
-		expect(repository.fix).toMatchObject({description: 'Pass only the repository name: --repository my-app.', command: `ecr-setup doctor --registry ${HOST} --repository my-app`});
+		expect(repository.fix).toMatchObject({
+			description: 'Pass only the repository name: --repository my-app.',
+			command: `ecr-setup doctor --registry ${HOST} --repository my-app`,
+		});
 	});
 
 	it('warns when DescribeRepositories is denied (pushing may still work)', async () => {
 		const report = await doctor({
-			aws: {describeRepository: async () => Promise.reject(awsError('AccessDeniedException', `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: ecr:DescribeRepositories`))},
+			aws: {
+				describeRepository: async () =>
+					Promise.reject(
+						awsError(
+							'AccessDeniedException',
+							`User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: ecr:DescribeRepositories`,
+						),
+					),
+			},
 		});
 		expect(check(report, 'ecr.repository')).toMatchObject({status: 'warn'});
 		expect(check(report, 'ecr.repository-policy').status).toBe('skip');
@@ -197,17 +239,24 @@ describe('ecr.repository-policy', () => {
 	const denyPush = {Sid: 'NoPush', Effect: 'Deny', Principal: '*', Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload']};
 
 	it('fails on a Deny of push actions that applies to the caller, showing the statement', async () => {
-		const policy = JSON.stringify({Version: '2012-10-17', Statement: [{Sid: 'ReadAll', Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage'}, denyPush]});
+		const policy = JSON.stringify({
+			Version: '2012-10-17',
+			Statement: [{Sid: 'ReadAll', Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage'}, denyPush],
+		});
 		const report = await doctor({aws: {getRepositoryPolicy: async () => policy}});
 		const result = check(report, 'ecr.repository-policy');
 		expect(result.status).toBe('fail');
-		expect(result.detail).toBe(`The repository policy denies you ecr:InitiateLayerUpload, ecr:PutImage: ${JSON.stringify(denyPush)}`);
+		expect(result.detail).toBe(
+			`The repository policy denies you ecr:InitiateLayerUpload, ecr:PutImage: ${JSON.stringify(denyPush)}`,
+		);
 		expect(result.fix?.description).toContain('("NoPush")');
 		expect(result.fix?.command).toBe('aws ecr get-repository-policy --repository-name my-app --region eu-west-1');
 	});
 
 	it('ignores a Deny that names someone else', async () => {
-		const policy = JSON.stringify({Statement: [{...denyPush, Principal: {AWS: `arn:aws:iam::${ACCOUNT}:user/intern`}}]});
+		const policy = JSON.stringify({
+			Statement: [{...denyPush, Principal: {AWS: `arn:aws:iam::${ACCOUNT}:user/intern`}}],
+		});
 		const report = await doctor({aws: {getRepositoryPolicy: async () => policy}});
 		expect(check(report, 'ecr.repository-policy')).toMatchObject({status: 'pass'});
 	});
@@ -217,18 +266,39 @@ describe('ecr.repository-policy', () => {
 		const input = {registry: host, repository: 'shared'};
 		const none = await doctor({config: {credHelpers: {[host]: 'ecr-login'}}}, input);
 		expect(check(none, 'ecr.repository-policy')).toMatchObject({status: 'fail'});
-		expect(check(none, 'ecr.repository-policy').detail).toContain(`"shared" in account ${OTHER_ACCOUNT} has no repository policy`);
+		expect(check(none, 'ecr.repository-policy').detail).toContain(
+			`"shared" in account ${OTHER_ACCOUNT} has no repository policy`,
+		);
 		await machine!.cleanup();
-		const pullOnly = JSON.stringify({Statement: [{Effect: 'Allow', Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`}, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability']}]});
-		const partial = await doctor({config: {credHelpers: {[host]: 'ecr-login'}}, aws: {getRepositoryPolicy: async () => pullOnly}}, input);
+		const pullOnly = JSON.stringify({
+			Statement: [
+				{
+					Effect: 'Allow',
+					Principal: {AWS: `arn:aws:iam::${ACCOUNT}:root`},
+					Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+				},
+			],
+		});
+		const partial = await doctor(
+			{config: {credHelpers: {[host]: 'ecr-login'}}, aws: {getRepositoryPolicy: async () => pullOnly}},
+			input,
+		);
 		const result = check(partial, 'ecr.repository-policy');
 		expect(result.status).toBe('fail');
-		expect(result.detail).toContain('does not allow you ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage');
+		expect(result.detail).toContain(
+			'does not allow you ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage',
+		);
 		expect(result.fix?.command).toContain(`--registry-id ${OTHER_ACCOUNT}`);
 		await machine!.cleanup();
 		const full = JSON.stringify({Statement: [{Effect: 'Allow', Principal: {AWS: ACCOUNT}, Action: 'ecr:*'}]});
-		const allowed = await doctor({config: {credHelpers: {[host]: 'ecr-login'}}, aws: {getRepositoryPolicy: async () => full}}, input);
-		expect(check(allowed, 'ecr.repository-policy')).toMatchObject({status: 'pass', detail: 'the repository policy allows you every push action'});
+		const allowed = await doctor(
+			{config: {credHelpers: {[host]: 'ecr-login'}}, aws: {getRepositoryPolicy: async () => full}},
+			input,
+		);
+		expect(check(allowed, 'ecr.repository-policy')).toMatchObject({
+			status: 'pass',
+			detail: 'the repository policy allows you every push action',
+		});
 	});
 });
 
@@ -237,8 +307,13 @@ describe('ecr.tag-immutable', () => {
 		const report = await doctor(
 			{
 				aws: {
-					describeRepository: async (region: string, name: string) => repositoryInfo(name, region, {imageTagMutability: 'IMMUTABLE'}),
-					describeImageTag: async () => ({digest: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', tags: ['1.0'], pushedAt: new Date(NOW.getTime() - 86_400_000)}),
+					describeRepository: async (region: string, name: string) =>
+						repositoryInfo(name, region, {imageTagMutability: 'IMMUTABLE'}),
+					describeImageTag: async () => ({
+						digest: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+						tags: ['1.0'],
+						pushedAt: new Date(NOW.getTime() - 86_400_000),
+					}),
 				},
 			},
 			{registry: HOST, image: `${HOST}/my-app:1.0`},
@@ -251,7 +326,14 @@ describe('ecr.tag-immutable', () => {
 
 	it('passes an existing tag in a mutable repository', async () => {
 		const report = await doctor(
-			{aws: {describeImageTag: async () => ({digest: 'sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', tags: ['1.0']})}},
+			{
+				aws: {
+					describeImageTag: async () => ({
+						digest: 'sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+						tags: ['1.0'],
+					}),
+				},
+			},
 			{registry: HOST, image: `${HOST}/my-app:1.0`},
 		);
 		expect(check(report, 'ecr.tag-immutable')).toMatchObject({status: 'pass'});
@@ -261,7 +343,10 @@ describe('ecr.tag-immutable', () => {
 describe('image.local and image.tagged', () => {
 	it('fails when the image does not exist locally', async () => {
 		const report = await doctor({docker: {inspectImage: async () => null}}, {registry: HOST, image: 'my-app:1.0'});
-		expect(check(report, 'image.local')).toMatchObject({status: 'fail', detail: 'An image does not exist locally with the tag: my-app:1.0'});
+		expect(check(report, 'image.local')).toMatchObject({
+			status: 'fail',
+			detail: 'An image does not exist locally with the tag: my-app:1.0',
+		});
 		expect(check(report, 'image.tagged').status).toBe('skip');
 	});
 
@@ -269,13 +354,26 @@ describe('image.local and image.tagged', () => {
 		const report = await doctor({}, {registry: HOST, image: 'my-app:1.0'});
 		const tagged = check(report, 'image.tagged');
 		expect(tagged.status).toBe('fail');
-		expect(tagged.detail).toContain(`my-app:1.0 is not tagged with ${HOST}/my-app:1.0: \`docker push my-app:1.0\` would go to Docker Hub (docker.io)`);
-		expect(tagged.fix).toMatchObject({command: `docker tag my-app:1.0 ${HOST}/my-app:1.0`, action: {type: 'tag', source: 'my-app:1.0', target: `${HOST}/my-app:1.0`}});
+		expect(tagged.detail).toContain(
+			`my-app:1.0 is not tagged with ${HOST}/my-app:1.0: \`docker push my-app:1.0\` would go to Docker Hub (docker.io)`,
+		);
+		expect(tagged.fix).toMatchObject({
+			command: `docker tag my-app:1.0 ${HOST}/my-app:1.0`,
+			action: {type: 'tag', source: 'my-app:1.0', target: `${HOST}/my-app:1.0`},
+		});
 	});
 
 	it('passes when the local image also carries the ECR URI', async () => {
 		const report = await doctor(
-			{docker: {inspectImage: async () => ({id: 'sha256:1234', repoTags: ['my-app:1.0', `${HOST}/my-app:1.0`], repoDigests: []})}},
+			{
+				docker: {
+					inspectImage: async () => ({
+						id: 'sha256:1234',
+						repoTags: ['my-app:1.0', `${HOST}/my-app:1.0`],
+						repoDigests: [],
+					}),
+				},
+			},
 			{registry: HOST, image: 'my-app:1.0'},
 		);
 		expect(check(report, 'image.tagged')).toMatchObject({status: 'pass'});
@@ -294,7 +392,10 @@ describe('network.endpoint', () => {
 				},
 			},
 			{registry: HOST, repository: 'my-app'},
-			{lookup: async (host) => Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {code: 'ENOTFOUND'}))},
+			{
+				lookup: async (host) =>
+					Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {code: 'ENOTFOUND'})),
+			},
 		);
 		const network = check(report, 'network.endpoint');
 		expect(network.status).toBe('fail');
@@ -336,12 +437,24 @@ describe('target resolution', () => {
 	it('takes the registry from an ECR --image', async () => {
 		const image = `${OTHER_ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/team/api:2.1`;
 		const report = await doctor({}, {image});
-		expect(report.target).toEqual({registry: `${OTHER_ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com`, region: 'us-west-2', account: OTHER_ACCOUNT, repository: 'team/api', image});
+		expect(report.target).toEqual({
+			registry: `${OTHER_ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com`,
+			region: 'us-west-2',
+			account: OTHER_ACCOUNT,
+			repository: 'team/api',
+			image,
+		});
 	});
 
 	it("falls back to the caller's account and the region in force", async () => {
 		const report = await doctor({}, {});
-		expect(report.target).toEqual({registry: HOST, region: 'eu-west-1', account: ACCOUNT, repository: null, image: null});
+		expect(report.target).toEqual({
+			registry: HOST,
+			region: 'eu-west-1',
+			account: ACCOUNT,
+			repository: null,
+			image: null,
+		});
 		expect(check(report, 'ecr.repository').status).toBe('skip');
 	});
 

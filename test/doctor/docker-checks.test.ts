@@ -10,7 +10,10 @@ import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine, type M
 let machine: Machine | undefined;
 afterEach(async () => machine?.cleanup());
 
-async function doctor(options: MachineOptions, input: {registry?: string; repository?: string; image?: string} = {registry: HOST}): Promise<DoctorReport> {
+async function doctor(
+	options: MachineOptions,
+	input: {registry?: string; repository?: string; image?: string} = {registry: HOST},
+): Promise<DoctorReport> {
 	machine = await makeMachine(options);
 	return runDoctor(machine.services, input, {platform: 'linux'});
 }
@@ -24,15 +27,26 @@ const HOUR = 3600_000;
 
 describe('docker.cli and docker.daemon', () => {
 	it('fails docker.cli when docker is not installed, and skips the daemon check naming it', async () => {
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin, docker: {cliVersion: async () => null, daemonStatus: async () => ({ok: false, reason: 'cli-missing', message: 'docker: not found'})}});
-		expect(check(report, 'docker.cli')).toMatchObject({status: 'fail', detail: 'The docker CLI is not installed: no `docker` on PATH.'});
+		const report = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			binaries: ecrLogin,
+			docker: {
+				cliVersion: async () => null,
+				daemonStatus: async () => ({ok: false, reason: 'cli-missing', message: 'docker: not found'}),
+			},
+		});
+		expect(check(report, 'docker.cli')).toMatchObject({
+			status: 'fail',
+			detail: 'The docker CLI is not installed: no `docker` on PATH.',
+		});
 		expect(check(report, 'docker.cli').fix?.description).toContain('https://docs.docker.com/get-docker/');
 		expect(check(report, 'docker.daemon')).toMatchObject({status: 'skip'});
 		expect(check(report, 'docker.daemon').detail).toContain('docker.cli failed');
 	});
 
 	it('says the daemon needs permission (and that sudo docker reads another config)', async () => {
-		const message = 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock';
+		const message =
+			'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock';
 		const report = await doctor({
 			config: {credHelpers: {[HOST]: 'ecr-login'}},
 			binaries: ecrLogin,
@@ -52,9 +66,18 @@ describe('docker.cli and docker.daemon', () => {
 		const report = await doctor({
 			config: {credHelpers: {[HOST]: 'ecr-login'}},
 			binaries: ecrLogin,
-			docker: {daemonStatus: async () => ({ok: false, reason: 'not-running', message: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'})},
+			docker: {
+				daemonStatus: async () => ({
+					ok: false,
+					reason: 'not-running',
+					message: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+				}),
+			},
 		});
-		expect(check(report, 'docker.daemon')).toMatchObject({status: 'fail', fix: {command: 'sudo systemctl start docker'}});
+		expect(check(report, 'docker.daemon')).toMatchObject({
+			status: 'fail',
+			fix: {command: 'sudo systemctl start docker'},
+		});
 		expect(check(report, 'docker.daemon').detail).toContain('not running');
 	});
 });
@@ -75,7 +98,10 @@ describe('docker.config', () => {
 		machine = await makeMachine({binaries: ecrLogin});
 		await writeFile(path.join(machine.home, 'blocker'), 'not a directory');
 		const {createDockerConfigService} = await import('../../source/services/docker-config.js');
-		const services = {...machine.services, dockerConfig: createDockerConfigService({dir: path.join(machine.home, 'blocker', 'docker'), env: machine.env})};
+		const services = {
+			...machine.services,
+			dockerConfig: createDockerConfigService({dir: path.join(machine.home, 'blocker', 'docker'), env: machine.env}),
+		};
 		const report = await runDoctor(services, {registry: HOST}, {platform: 'linux'});
 		const config = check(report, 'docker.config');
 		expect(config.status).toBe('fail');
@@ -92,7 +118,11 @@ describe('docker.config', () => {
 describe('docker.auth-config-env', () => {
 	it('warns when DOCKER_AUTH_CONFIG names the host and so wins over config.json', async () => {
 		const value = JSON.stringify({auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + 6 * HOUR))}}});
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin, env: {DOCKER_AUTH_CONFIG: value}});
+		const report = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			binaries: ecrLogin,
+			env: {DOCKER_AUTH_CONFIG: value},
+		});
 		const env = check(report, 'docker.auth-config-env');
 		expect(env.status).toBe('warn');
 		expect(env.detail).toContain(`DOCKER_AUTH_CONFIG names ${HOST}`);
@@ -109,7 +139,12 @@ describe('docker.auth-config-env', () => {
 
 	it('passes when docker is too old to read DOCKER_AUTH_CONFIG', async () => {
 		const value = JSON.stringify({auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + HOUR * 5))}}});
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin, env: {DOCKER_AUTH_CONFIG: value}, docker: {cliVersion: async () => '27.5.1'}});
+		const report = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			binaries: ecrLogin,
+			env: {DOCKER_AUTH_CONFIG: value},
+			docker: {cliVersion: async () => '27.5.1'},
+		});
 		expect(check(report, 'docker.auth-config-env')).toMatchObject({status: 'pass'});
 		expect(check(report, 'docker.auth-config-env').detail).toContain('docker 27.5.1 ignores it');
 	});
@@ -117,12 +152,18 @@ describe('docker.auth-config-env', () => {
 
 describe('docker.store', () => {
 	it('fails when no store serves the host (→ no basic auth credentials) and proposes the exact credHelpers key', async () => {
-		const report = await doctor({config: {auths: {'ghcr.io': {auth: Buffer.from('me:pat').toString('base64')}}}, binaries: ecrLogin});
+		const report = await doctor({
+			config: {auths: {'ghcr.io': {auth: Buffer.from('me:pat').toString('base64')}}},
+			binaries: ecrLogin,
+		});
 		const store = check(report, 'docker.store');
 		expect(store.status).toBe('fail');
 		expect(store.detail).toContain('"no basic auth credentials"');
 		expect(store.fix?.command).toBe(`ecr-setup configure-helper --registry ${HOST}`);
-		expect(store.fix?.action).toEqual({type: 'config', changes: [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]});
+		expect(store.fix?.action).toEqual({
+			type: 'config',
+			changes: [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}],
+		});
 	});
 
 	it('fails when credHelpers names ecr-login but docker-credential-ecr-login is not on PATH, with the install command', async () => {
@@ -130,7 +171,10 @@ describe('docker.store', () => {
 		const store = check(report, 'docker.store');
 		expect(store.status).toBe('fail');
 		expect(store.detail).toContain('exec: "docker-credential-ecr-login": executable file not found in $PATH');
-		expect(store.fix).toMatchObject({command: 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper', action: {type: 'install-helper'}});
+		expect(store.fix).toMatchObject({
+			command: 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper',
+			action: {type: 'install-helper'},
+		});
 		expect(check(report, 'docker.helper-works').status).toBe('skip');
 	});
 
@@ -143,14 +187,23 @@ describe('docker.store', () => {
 			description: 'Download the release binary and verify its SHA-256',
 			download: {
 				url: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.0/linux-amd64/docker-credential-ecr-login',
-				checksumUrl: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.0/linux-amd64/docker-credential-ecr-login.sha256',
+				checksumUrl:
+					'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.0/linux-amd64/docker-credential-ecr-login.sha256',
 				version: '0.9.0',
 			},
 		};
-		const missing = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, helper: {installPlans: () => [download]}});
-		expect(check(missing, 'docker.store').fix).toMatchObject({command: 'ecr-setup install-helper', action: {type: 'install-helper'}});
+		const missing = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			helper: {installPlans: () => [download]},
+		});
+		expect(check(missing, 'docker.store').fix).toMatchObject({
+			command: 'ecr-setup install-helper',
+			action: {type: 'install-helper'},
+		});
 		const fresh = await doctor({config: {}, helper: {installPlans: () => [download]}});
-		expect(check(fresh, 'docker.store').fix?.command).toBe(`ecr-setup install-helper && ecr-setup configure-helper --registry ${HOST}`);
+		expect(check(fresh, 'docker.store').fix?.command).toBe(
+			`ecr-setup install-helper && ecr-setup configure-helper --registry ${HOST}`,
+		);
 	});
 
 	it('names a stale credsStore "desktop" whose binary is missing, and asks before removing it', async () => {
@@ -169,11 +222,16 @@ describe('docker.store', () => {
 
 	it('names desktop.exe on WSL', async () => {
 		const report = await doctor({config: {credsStore: 'desktop.exe'}, binaries: ecrLogin});
-		expect(check(report, 'docker.store').detail).toContain('credsStore "desktop.exe" is left over from Docker Desktop or Rancher Desktop (WSL)');
+		expect(check(report, 'docker.store').detail).toContain(
+			'credsStore "desktop.exe" is left over from Docker Desktop or Rancher Desktop (WSL)',
+		);
 	});
 
 	it('passes a credsStore whose binary exists', async () => {
-		const report = await doctor({config: {credsStore: 'desktop'}, binaries: {'docker-credential-desktop': WORKING_ECR_LOGIN}});
+		const report = await doctor({
+			config: {credsStore: 'desktop'},
+			binaries: {'docker-credential-desktop': WORKING_ECR_LOGIN},
+		});
 		expect(check(report, 'docker.store')).toMatchObject({status: 'pass'});
 		expect(check(report, 'docker.store').detail).toContain(path.join(machine!.bin, 'docker-credential-desktop'));
 	});
@@ -201,7 +259,9 @@ describe('docker.store', () => {
 		const fresh = await doctor({config: {credsStore: 'pass'}, binaries});
 		const store = check(fresh, 'docker.store');
 		expect(store.status).toBe('fail');
-		expect(store.detail).toContain(`pass is not initialised (${path.join(machine!.home, '.password-store')}/.gpg-id is missing)`);
+		expect(store.detail).toContain(
+			`pass is not initialised (${path.join(machine!.home, '.password-store')}/.gpg-id is missing)`,
+		);
 		expect(store.detail).toContain('"pass not initialized"');
 		expect(check(fresh, 'docker.helper-works').status).toBe('skip');
 		await mkdir(path.join(machine!.home, '.password-store'), {recursive: true});
@@ -235,12 +295,17 @@ describe('docker.helper-key', () => {
 		expect(check(report, 'docker.helper-key').detail).toContain('it has a port (:443)');
 	});
 
-	it('fails for an auths key docker cannot match (a port survives docker\'s hostname match)', async () => {
+	it("fails for an auths key docker cannot match (a port survives docker's hostname match)", async () => {
 		const key = `https://${HOST}:443/v2/`;
-		const report = await doctor({config: {auths: {[key]: {auth: ecrAuth(new Date(NOW.getTime() + 5 * HOUR))}}}, binaries: ecrLogin});
+		const report = await doctor({
+			config: {auths: {[key]: {auth: ecrAuth(new Date(NOW.getTime() + 5 * HOUR))}}},
+			binaries: ecrLogin,
+		});
 		const helperKey = check(report, 'docker.helper-key');
 		expect(helperKey.status).toBe('fail');
-		expect(helperKey.detail).toBe(`auths key "${key}" was meant for ${HOST} but it has a port (:443): docker does not use it for this host.`);
+		expect(helperKey.detail).toBe(
+			`auths key "${key}" was meant for ${HOST} but it has a port (:443): docker does not use it for this host.`,
+		);
 		expect(helperKey.fix?.action).toEqual({type: 'config', changes: [{type: 'remove-auth', key}]});
 		expect(check(report, 'docker.store').status).toBe('fail');
 	});
@@ -254,10 +319,15 @@ describe('docker.helper-key', () => {
 	});
 
 	it('explains what was typed in --registry against what docker looks up', async () => {
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin}, {registry: `https://${HOST}/my-app`});
+		const report = await doctor(
+			{config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin},
+			{registry: `https://${HOST}/my-app`},
+		);
 		expect(report.target.registry).toBe(HOST);
 		expect(report.target.repository).toBe('my-app');
-		expect(check(report, 'docker.helper-key').detail).toContain(`you typed "https://${HOST}/my-app"; docker looks up "${HOST}"`);
+		expect(check(report, 'docker.helper-key').detail).toContain(
+			`you typed "https://${HOST}/my-app"; docker looks up "${HOST}"`,
+		);
 	});
 });
 
@@ -269,7 +339,10 @@ printf '%s\\n' 'time="2026-11-27T12:00:00Z" level=error msg="Error retrieving cr
 echo "credentials not found in native keychain"
 exit 1
 `;
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: {'docker-credential-ecr-login': failing}});
+		const report = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			binaries: {'docker-credential-ecr-login': failing},
+		});
 		const works = check(report, 'docker.helper-works');
 		expect(works.status).toBe('fail');
 		expect(works.detail).toContain('`docker-credential-ecr-login get` failed for');
@@ -293,16 +366,25 @@ exit 1
 
 	it('offers a login when another helper has no credentials for the host', async () => {
 		const empty = '#!/bin/sh\necho "credentials not found in native keychain"\nexit 1\n';
-		const report = await doctor({config: {credsStore: 'osxkeychain'}, binaries: {...ecrLogin, 'docker-credential-osxkeychain': empty}});
+		const report = await doctor({
+			config: {credsStore: 'osxkeychain'},
+			binaries: {...ecrLogin, 'docker-credential-osxkeychain': empty},
+		});
 		const works = check(report, 'docker.helper-works');
 		expect(works.status).toBe('fail');
 		expect(works.detail).toContain('"no basic auth credentials"');
-		expect(works.fix).toMatchObject({command: `ecr-setup login --registry ${HOST}`, action: {type: 'login', registry: HOST}});
+		expect(works.fix).toMatchObject({
+			command: `ecr-setup login --registry ${HOST}`,
+			action: {type: 'login', registry: HOST},
+		});
 	});
 
 	it('explains a locked macOS keychain (-25308 in SSH/CI sessions) instead of offering a login into it', async () => {
 		const locked = '#!/bin/sh\necho "User interaction is not allowed. (-25308)"\nexit 1\n';
-		const report = await doctor({config: {credsStore: 'osxkeychain'}, binaries: {...ecrLogin, 'docker-credential-osxkeychain': locked}});
+		const report = await doctor({
+			config: {credsStore: 'osxkeychain'},
+			binaries: {...ecrLogin, 'docker-credential-osxkeychain': locked},
+		});
 		const works = check(report, 'docker.helper-works');
 		expect(works.status).toBe('fail');
 		expect(works.detail).toContain('-25308');
@@ -311,7 +393,10 @@ exit 1
 	});
 
 	it('is skipped when config.json auths serve the host', async () => {
-		const report = await doctor({config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + 5 * HOUR))}}}, binaries: ecrLogin});
+		const report = await doctor({
+			config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + 5 * HOUR))}}},
+			binaries: ecrLogin,
+		});
 		expect(check(report, 'docker.helper-works')).toMatchObject({status: 'skip'});
 		expect(check(report, 'docker.helper-works').detail).toContain('config.json auths');
 	});
@@ -326,12 +411,18 @@ describe('docker.stored-token', () => {
 		expect(token.detail).toBe(
 			`auths["${HOST}"] expired 3 h 0 min ago (${expiry.toISOString()}): docker sends it and ECR answers "denied: Your authorization token has expired".`,
 		);
-		expect(token.fix).toMatchObject({command: `docker logout ${HOST}`, action: {type: 'config', changes: [{type: 'remove-auth', key: HOST}]}});
+		expect(token.fix).toMatchObject({
+			command: `docker logout ${HOST}`,
+			action: {type: 'config', changes: [{type: 'remove-auth', key: HOST}]},
+		});
 	});
 
 	it('finds an expired token under a key with the repository path (docker strips the path and uses it)', async () => {
 		const key = `https://${HOST}/my-app`;
-		const report = await doctor({config: {auths: {[key]: {auth: ecrAuth(new Date(NOW.getTime() - HOUR))}}}, binaries: ecrLogin});
+		const report = await doctor({
+			config: {auths: {[key]: {auth: ecrAuth(new Date(NOW.getTime() - HOUR))}}},
+			binaries: ecrLogin,
+		});
 		const token = check(report, 'docker.stored-token');
 		expect(token.status).toBe('fail');
 		expect(token.detail).toContain(`auths["${key}"] expired`);
@@ -340,22 +431,36 @@ describe('docker.stored-token', () => {
 	});
 
 	it('warns when the token expires within the hour', async () => {
-		const report = await doctor({config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + 20 * 60_000))}}}, binaries: ecrLogin});
-		expect(check(report, 'docker.stored-token')).toMatchObject({status: 'warn', detail: `auths["${HOST}"] expires in 20 min: a long push may outlive it.`});
+		const report = await doctor({
+			config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() + 20 * 60_000))}}},
+			binaries: ecrLogin,
+		});
+		expect(check(report, 'docker.stored-token')).toMatchObject({
+			status: 'warn',
+			detail: `auths["${HOST}"] expires in 20 min: a long push may outlive it.`,
+		});
 	});
 
 	it('warns about duplicate keys for one host and names the one docker uses', async () => {
 		const fresh = ecrAuth(new Date(NOW.getTime() + 10 * HOUR));
 		const older = ecrAuth(new Date(NOW.getTime() + 2 * HOUR));
-		const report = await doctor({config: {auths: {[`https://${HOST}`]: {auth: fresh}, [HOST]: {auth: older}}}, binaries: ecrLogin});
+		const report = await doctor({
+			config: {auths: {[`https://${HOST}`]: {auth: fresh}, [HOST]: {auth: older}}},
+			binaries: ecrLogin,
+		});
 		const token = check(report, 'docker.stored-token');
 		expect(token.status).toBe('warn');
-		expect(token.detail).toContain(`2 auths keys name ${HOST} ("https://${HOST}", "${HOST}"): docker uses "${HOST}" (the exact key comes first)`);
+		expect(token.detail).toContain(
+			`2 auths keys name ${HOST} ("https://${HOST}", "${HOST}"): docker uses "${HOST}" (the exact key comes first)`,
+		);
 		expect(token.fix?.action).toEqual({type: 'config', changes: [{type: 'remove-auth', key: HOST}]});
 	});
 
 	it('warns about an expired token that a helper makes unused', async () => {
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}, auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() - HOUR))}}}, binaries: ecrLogin});
+		const report = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}, auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() - HOUR))}}},
+			binaries: ecrLogin,
+		});
 		const token = check(report, 'docker.stored-token');
 		expect(token.status).toBe('warn');
 		expect(token.detail).toContain('docker does not use it now (docker-credential-ecr-login serves');
@@ -366,14 +471,21 @@ describe('docker.login-conflict and docker.sudo', () => {
 	it('warns that docker login fails while ecr-login serves the host, unless AWS_ECR_IGNORE_CREDS_STORAGE=true', async () => {
 		const config = {credHelpers: {[HOST]: 'ecr-login'}};
 		const conflict = await doctor({config, binaries: ecrLogin});
-		expect(check(conflict, 'docker.login-conflict')).toMatchObject({status: 'warn', fix: {command: 'export AWS_ECR_IGNORE_CREDS_STORAGE=true'}});
+		expect(check(conflict, 'docker.login-conflict')).toMatchObject({
+			status: 'warn',
+			fix: {command: 'export AWS_ECR_IGNORE_CREDS_STORAGE=true'},
+		});
 		await machine!.cleanup();
 		const ignored = await doctor({config, binaries: ecrLogin, env: {AWS_ECR_IGNORE_CREDS_STORAGE: 'true'}});
 		expect(check(ignored, 'docker.login-conflict')).toMatchObject({status: 'pass'});
 	});
 
 	it('warns when running under sudo', async () => {
-		const report = await doctor({config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin, env: {SUDO_USER: 'alice'}});
+		const report = await doctor({
+			config: {credHelpers: {[HOST]: 'ecr-login'}},
+			binaries: ecrLogin,
+			env: {SUDO_USER: 'alice'},
+		});
 		const sudo = check(report, 'docker.sudo');
 		expect(sudo.status).toBe('warn');
 		expect(sudo.detail).toContain('Running under sudo (SUDO_USER=alice)');

@@ -30,18 +30,36 @@ export const TOKEN_PASSWORD = 'ecr-token-password-9876543210';
 
 /** An `auths[host].auth` value holding an ECR-shaped token that expires at `expiresAt`. */
 export function ecrAuth(expiresAt: Date): string {
-	const password = Buffer.from(JSON.stringify({payload: 'x', datakey: 'y', version: '2', type: 'DATA_KEY', expiration: Math.floor(expiresAt.getTime() / 1000)})).toString('base64');
+	const password = Buffer.from(
+		JSON.stringify({
+			payload: 'x',
+			datakey: 'y',
+			version: '2',
+			type: 'DATA_KEY',
+			expiration: Math.floor(expiresAt.getTime() / 1000),
+		}),
+	).toString('base64');
 	return Buffer.from(`AWS:${password}`).toString('base64');
 }
 
 /** An error as the AWS SDK v3 raises it: name, message, $fault, $metadata. */
 export function awsError(name: string, message: string, status = 400): Error {
-	return Object.assign(new Error(message), {name, $fault: status >= 500 ? 'server' : 'client', $metadata: {httpStatusCode: status, requestId: 'req-1', attempts: 1}});
+	return Object.assign(new Error(message), {
+		name,
+		$fault: status >= 500 ? 'server' : 'client',
+		$metadata: {httpStatusCode: status, requestId: 'req-1', attempts: 1},
+	});
 }
 
 /** A Node network error as the SDK passes it through (no AWS response at all). */
 export function networkError(code: string, host: string): Error {
-	return Object.assign(new Error(`getaddrinfo ${code} ${host}`), {name: 'Error', code, errno: -3008, syscall: 'getaddrinfo', hostname: host});
+	return Object.assign(new Error(`getaddrinfo ${code} ${host}`), {
+		name: 'Error',
+		code,
+		errno: -3008,
+		syscall: 'getaddrinfo',
+		hostname: host,
+	});
 }
 
 export function repositoryInfo(name: string, region = REGION, overrides: Partial<RepositoryInfo> = {}): RepositoryInfo {
@@ -105,9 +123,15 @@ export function healthyAws(overrides: Partial<AwsService> = {}): Partial<AwsServ
 		profile: undefined,
 		resolveRegion: async () => ({region: REGION, source: 'AWS_REGION'}),
 		listProfiles: async () => [],
-		getCallerIdentity: async () => ({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, userId: 'AIDAEXAMPLEUSERID', kind: 'iam-user'}),
+		getCallerIdentity: async () => ({
+			account: ACCOUNT,
+			arn: `arn:aws:iam::${ACCOUNT}:user/dev`,
+			userId: 'AIDAEXAMPLEUSERID',
+			kind: 'iam-user',
+		}),
 		getServerClock: async () => ({server: NOW, local: NOW}),
-		getAuthorizationToken: async (region: string, registryId?: string) => tokenFor(`${registryId ?? ACCOUNT}.dkr.ecr.${region}.amazonaws.com`),
+		getAuthorizationToken: async (region: string, registryId?: string) =>
+			tokenFor(`${registryId ?? ACCOUNT}.dkr.ecr.${region}.amazonaws.com`),
 		describeRepository: async (region: string, name: string) => repositoryInfo(name, region),
 		getRepositoryPolicy: async () => null,
 		describeImageTag: async () => null,
@@ -126,7 +150,8 @@ export async function makeMachine(options: MachineOptions = {}): Promise<Machine
 	const configPath = path.join(configDir, 'config.json');
 	if (options.config !== undefined) {
 		await mkdir(configDir, {recursive: true, mode: 0o700});
-		const text = typeof options.config === 'string' ? options.config : `${JSON.stringify(options.config, null, '\t')}\n`;
+		const text =
+			typeof options.config === 'string' ? options.config : `${JSON.stringify(options.config, null, '\t')}\n`;
 		await writeFile(configPath, text, {mode: 0o600});
 	}
 
@@ -147,7 +172,11 @@ export async function makeMachine(options: MachineOptions = {}): Promise<Machine
 		docker: {
 			cliVersion: async () => '28.3.3',
 			daemonStatus: async () => ({ok: true, serverVersion: '28.3.3'}),
-			inspectImage: async (ref: string) => ({id: 'sha256:0123456789abcdef0123456789abcdef', repoTags: [ref], repoDigests: []}),
+			inspectImage: async (ref: string) => ({
+				id: 'sha256:0123456789abcdef0123456789abcdef',
+				repoTags: [ref],
+				repoDigests: [],
+			}),
 			login: async (registry: string, username: string, password: string) => {
 				calls.login.push({registry, username, password});
 				return {message: 'Login Succeeded'};
@@ -161,9 +190,24 @@ export async function makeMachine(options: MachineOptions = {}): Promise<Machine
 		helper: {
 			find: helper.find,
 			get: helper.get,
-			platform: async () => ({os: 'linux', arch: 'x64', isRoot: false, isWsl: false, distro: 'debian', distroVersion: '12', packageManagers: ['apt'], home}),
+			platform: async () => ({
+				os: 'linux',
+				arch: 'x64',
+				isRoot: false,
+				isWsl: false,
+				distro: 'debian',
+				distroVersion: '12',
+				packageManagers: ['apt'],
+				home,
+			}),
 			installPlans: () => [
-				{method: 'apt', command: ['sudo', 'apt-get', 'install', '-y', 'amazon-ecr-credential-helper'], before: [['sudo', 'apt-get', 'update']], needsSudo: true, description: 'Install with apt'},
+				{
+					method: 'apt',
+					command: ['sudo', 'apt-get', 'install', '-y', 'amazon-ecr-credential-helper'],
+					before: [['sudo', 'apt-get', 'update']],
+					needsSudo: true,
+					description: 'Install with apt',
+				},
 			],
 			...options.helper,
 		},

@@ -16,8 +16,16 @@ describe('diagnosePushFailure', () => {
 		const failure = classifyPushFailure(output, {ref: `${HOST}/my-app:1.0`});
 		expect(failure.kind).toBe('token-expired');
 		expect(targetOfPushFailure(failure)).toEqual({registry: HOST, repository: 'my-app'});
-		machine = await makeMachine({config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() - 3600_000))}}}, binaries: {'docker-credential-ecr-login': WORKING_ECR_LOGIN}});
-		const diagnosis = await diagnosePushFailure(machine.services, failure, {image: `${HOST}/my-app:1.0`}, {platform: 'linux'});
+		machine = await makeMachine({
+			config: {auths: {[HOST]: {auth: ecrAuth(new Date(NOW.getTime() - 3600_000))}}},
+			binaries: {'docker-credential-ecr-login': WORKING_ECR_LOGIN},
+		});
+		const diagnosis = await diagnosePushFailure(
+			machine.services,
+			failure,
+			{image: `${HOST}/my-app:1.0`},
+			{platform: 'linux'},
+		);
 		expect(diagnosis.report.target).toMatchObject({registry: HOST, repository: 'my-app', image: `${HOST}/my-app:1.0`});
 		expect(diagnosis.causes[0]).toMatchObject({id: 'docker.stored-token', status: 'fail'});
 	});

@@ -37,7 +37,9 @@ describe('the AWS stand-in, as the real AWS CLI sees it', () => {
 		expect(result.code, describeRun(result)).toBe(0);
 		expect(JSON.parse(result.stdout)).toMatchObject({Account: ACCOUNT, Arn: CALLER_ARN});
 		const {calls} = await standInState();
-		expect(calls).toContainEqual(expect.objectContaining({service: 'sts', operation: 'GetCallerIdentity', status: 200}));
+		expect(calls).toContainEqual(
+			expect.objectContaining({service: 'sts', operation: 'GetCallerIdentity', status: 200}),
+		);
 	});
 
 	it('answers ecr describe-repositories with the repositories of the signed region only', async () => {
@@ -48,7 +50,7 @@ describe('the AWS stand-in, as the real AWS CLI sees it', () => {
 		const result = await aws(['ecr', 'describe-repositories', '--region', 'us-east-1'], env);
 		expect(result.code, describeRun(result)).toBe(0);
 		const repositories = (JSON.parse(result.stdout) as {repositories: Array<Record<string, unknown>>}).repositories;
-		expect(repositories.map(repository => repository.repositoryName)).toEqual(['alpha', 'beta']);
+		expect(repositories.map((repository) => repository.repositoryName)).toEqual(['alpha', 'beta']);
 		expect(repositories[1]).toMatchObject({
 			registryId: ACCOUNT,
 			repositoryUri: `${REGISTRY_US.host}/beta`,
@@ -58,7 +60,9 @@ describe('the AWS stand-in, as the real AWS CLI sees it', () => {
 
 		const europe = await aws(['ecr', 'describe-repositories', '--region', 'eu-west-1'], env);
 		expect(europe.code, describeRun(europe)).toBe(0);
-		expect(JSON.parse(europe.stdout)).toMatchObject({repositories: [{repositoryName: 'gamma', repositoryUri: `${REGISTRY_EU.host}/gamma`}]});
+		expect(JSON.parse(europe.stdout)).toMatchObject({
+			repositories: [{repositoryName: 'gamma', repositoryUri: `${REGISTRY_EU.host}/gamma`}],
+		});
 	});
 
 	it('returns ECR error shapes the CLI understands', async () => {
@@ -66,13 +70,18 @@ describe('the AWS stand-in, as the real AWS CLI sees it', () => {
 		const missing = await aws(['ecr', 'describe-repositories', '--repository-names', 'nope'], env);
 		expect(missing.code).not.toBe(0);
 		expect(missing.stderr).toContain('RepositoryNotFoundException');
-		expect(missing.stderr).toContain(`The repository with name 'nope' does not exist in the registry with id '${ACCOUNT}'`);
+		expect(missing.stderr).toContain(
+			`The repository with name 'nope' does not exist in the registry with id '${ACCOUNT}'`,
+		);
 
 		await createRepository('dup');
 		const duplicate = await aws(['ecr', 'create-repository', '--repository-name', 'dup'], env);
 		expect(duplicate.stderr).toContain('RepositoryAlreadyExistsException');
 
-		const noImage = await aws(['ecr', 'describe-images', '--repository-name', 'dup', '--image-ids', 'imageTag=v9'], env);
+		const noImage = await aws(
+			['ecr', 'describe-images', '--repository-name', 'dup', '--image-ids', 'imageTag=v9'],
+			env,
+		);
 		expect(noImage.stderr).toContain('ImageNotFoundException');
 
 		await control('POST', '/_control/deny', {action: 'ecr:GetAuthorizationToken'});
@@ -121,7 +130,11 @@ describe('the real credential helper and docker against the stack', () => {
 
 	it('docker-credential-ecr-login get returns the stand-in token', async () => {
 		const {env} = makeHome('helper-get');
-		const result = await run('docker-credential-ecr-login', ['get'], {env, input: `${REGISTRY_US.host}\n`, timeoutMs: 60_000});
+		const result = await run('docker-credential-ecr-login', ['get'], {
+			env,
+			input: `${REGISTRY_US.host}\n`,
+			timeoutMs: 60_000,
+		});
 		expect(result.code, describeRun(result)).toBe(0);
 		const credentials = JSON.parse(result.stdout) as {Username: string; Secret: string; ServerURL: string};
 		expect(credentials.Username).toBe('AWS');
@@ -143,10 +156,15 @@ describe('the real credential helper and docker against the stack', () => {
 		const image = `${REGISTRY_US.host}/not-created:latest`;
 		await makeImage(image, env);
 		const {password} = await currentToken('us-east-1');
-		const login = await docker(['login', '--username', 'AWS', '--password-stdin', REGISTRY_US.host], {env, input: password});
+		const login = await docker(['login', '--username', 'AWS', '--password-stdin', REGISTRY_US.host], {
+			env,
+			input: password,
+		});
 		expect(login.code, describeRun(login)).toBe(0);
 		const push = await docker(['push', image], {env});
 		expect(push.code).not.toBe(0);
-		expect(push.stderr).toContain(`name unknown: The repository with name 'not-created' does not exist in the registry with id '${ACCOUNT}'`);
+		expect(push.stderr).toContain(
+			`name unknown: The repository with name 'not-created' does not exist in the registry with id '${ACCOUNT}'`,
+		);
 	});
 });

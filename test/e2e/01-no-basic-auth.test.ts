@@ -5,7 +5,17 @@
 import {existsSync} from 'node:fs';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {REGISTRY_US} from './topology.js';
-import {createRepository, describeRun, docker, ecrSetup, makeHome, makeImage, parseJson, registryTags, resetStandIn} from './harness.js';
+import {
+	createRepository,
+	describeRun,
+	docker,
+	ecrSetup,
+	makeHome,
+	makeImage,
+	parseJson,
+	registryTags,
+	resetStandIn,
+} from './harness.js';
 import {checkOf, type DoctorReport} from './doctor-report.js';
 
 const REPOSITORY = 'fresh-app';
@@ -28,10 +38,17 @@ describe('scenario 1: fresh docker config', () => {
 	});
 
 	it('ecr-setup doctor says why: no credential store serves the registry', async () => {
-		const result = await ecrSetup(['doctor', '--registry', REGISTRY_US.host, '--repository', REPOSITORY, '--image', IMAGE, '--json'], {env});
+		const result = await ecrSetup(
+			['doctor', '--registry', REGISTRY_US.host, '--repository', REPOSITORY, '--image', IMAGE, '--json'],
+			{env},
+		);
 		expect(result.code, describeRun(result)).toBe(1);
 		const report = parseJson<DoctorReport>(result);
-		expect(report.target).toMatchObject({registry: REGISTRY_US.host, region: 'us-east-1', account: REGISTRY_US.account});
+		expect(report.target).toMatchObject({
+			registry: REGISTRY_US.host,
+			region: 'us-east-1',
+			account: REGISTRY_US.account,
+		});
 
 		const store = checkOf(report, 'docker.store');
 		expect(store.status).toBe('fail');

@@ -60,11 +60,13 @@ describe('scenario 2: ecr-setup login', () => {
 		const {password, authorizationToken} = await currentToken('us-east-1');
 		// The sampler really watched the login run (so the test could have caught a leak).
 		expect(samples.length).toBeGreaterThan(3);
-		expect(samples.some(sample => sample.includes('dist/cli.js login'))).toBe(true);
+		expect(samples.some((sample) => sample.includes('dist/cli.js login'))).toBe(true);
 		for (const sample of samples) {
 			expect(sample.includes(password), 'the ECR password appeared in a process argv').toBe(false);
 			expect(sample.includes(authorizationToken), 'the base64 token appeared in a process argv').toBe(false);
-			expect(sample.includes(password.slice(0, 72)), 'the first 72 characters of the password appeared in argv').toBe(false);
+			expect(sample.includes(password.slice(0, 72)), 'the first 72 characters of the password appeared in argv').toBe(
+				false,
+			);
 		}
 		// Nor in what the CLI printed.
 		expect(output(login)).not.toContain(password.slice(0, 40));

@@ -32,7 +32,11 @@ describe('scenario 3: configure-helper', () => {
 		await createRepository(REPOSITORY);
 		await makeImage(IMAGE, env);
 		// A config a real user might have: keys ecr-setup does not manage, which docker and ecr-setup must keep.
-		writeDockerConfig(dockerConfig, {auths: {'ghcr.io': {auth: Buffer.from('someone:ghp_notreal').toString('base64')}}, experimental: 'enabled', detachKeys: 'ctrl-x,x'});
+		writeDockerConfig(dockerConfig, {
+			auths: {'ghcr.io': {auth: Buffer.from('someone:ghp_notreal').toString('base64')}},
+			experimental: 'enabled',
+			detachKeys: 'ctrl-x,x',
+		});
 	});
 
 	it('configures credHelpers for the registry, keeps unknown keys and writes a backup', async () => {
@@ -42,7 +46,9 @@ describe('scenario 3: configure-helper', () => {
 		expect(config.credHelpers).toEqual({[REGISTRY_US.host]: 'ecr-login'});
 		expect(config).toMatchObject({experimental: 'enabled', detachKeys: 'ctrl-x,x', auths: {'ghcr.io': {}}});
 		expect(config.credsStore).toBeUndefined();
-		const neighbours = readdirSync(path.dirname(dockerConfig)).filter(name => name !== 'config.json' && name.startsWith('config.json'));
+		const neighbours = readdirSync(path.dirname(dockerConfig)).filter(
+			(name) => name !== 'config.json' && name.startsWith('config.json'),
+		);
 		expect(neighbours.length, `backup next to config.json: ${neighbours.join(', ')}`).toBeGreaterThanOrEqual(1);
 	});
 
@@ -51,7 +57,7 @@ describe('scenario 3: configure-helper', () => {
 		expect(push.code, describeRun(push)).toBe(0);
 		expect(await registryTags(REPOSITORY)).toEqual(['v1']);
 		const {calls} = await standInState();
-		expect(calls.some(call => call.operation === 'GetAuthorizationToken' && call.status === 200)).toBe(true);
+		expect(calls.some((call) => call.operation === 'GetAuthorizationToken' && call.status === 200)).toBe(true);
 		// No secret was written to config.json for this registry.
 		const config = readDockerConfig(dockerConfig) as {auths?: Record<string, unknown>};
 		expect(config.auths?.[REGISTRY_US.host]).toBeUndefined();

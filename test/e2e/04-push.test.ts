@@ -36,15 +36,20 @@ describe('scenario 4: ecr-setup push', () => {
 		expect(result.code, describeRun(result)).not.toBe(0);
 		expect(output(result)).toContain('--create-repository');
 		const state = await standInState();
-		expect(state.repositories.map(repository => repository.repositoryName)).not.toContain('created-app');
-		expect(state.registryRequests.filter(request => request.path.includes('/created-app/'))).toEqual([]);
+		expect(state.repositories.map((repository) => repository.repositoryName)).not.toContain('created-app');
+		expect(state.registryRequests.filter((request) => request.path.includes('/created-app/'))).toEqual([]);
 	});
 
 	it('creates the repository on request, pushes, and prints the URI and the digest the registry holds', async () => {
-		const result = await ecrSetup(['push', 'my-app:latest', '--repository', 'created-app', '--tag', 'v1', '--create-repository'], {env});
+		const result = await ecrSetup(
+			['push', 'my-app:latest', '--repository', 'created-app', '--tag', 'v1', '--create-repository'],
+			{env},
+		);
 		expect(result.code, describeRun(result)).toBe(0);
 		const state = await standInState();
-		expect(state.repositories).toContainEqual(expect.objectContaining({repositoryName: 'created-app', region: 'us-east-1'}));
+		expect(state.repositories).toContainEqual(
+			expect.objectContaining({repositoryName: 'created-app', region: 'us-east-1'}),
+		);
 		expect(await registryTags('created-app')).toEqual(['v1']);
 		const digest = await registryDigest('created-app', 'v1');
 		expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -53,7 +58,9 @@ describe('scenario 4: ecr-setup push', () => {
 	});
 
 	it('--json prints one document with the pushed image and digest', async () => {
-		const result = await ecrSetup(['push', 'my-app:next', '--repository', 'created-app', '--tag', 'v2', '--json'], {env});
+		const result = await ecrSetup(['push', 'my-app:next', '--repository', 'created-app', '--tag', 'v2', '--json'], {
+			env,
+		});
 		expect(result.code, describeRun(result)).toBe(0);
 		const document = JSON.parse(result.stdout) as {image: string; digest: string};
 		expect(document.image).toBe(`${REGISTRY_US.host}/created-app:v2`);
@@ -76,8 +83,12 @@ describe('scenario 4: ecr-setup push', () => {
 		expect(await registryDigest('frozen-app', 'v1')).toBe(digestBefore);
 		// Not one request reached the registry for it: the refusal came before the push, from DescribeImages.
 		const after = (await standInState()).registryRequests.slice(requestsBefore);
-		expect(after.filter(request => request.path.includes('/frozen-app/') && request.method !== 'GET' && request.method !== 'HEAD')).toEqual([]);
-		expect((await standInState()).calls.some(call => call.operation === 'DescribeImages')).toBe(true);
+		expect(
+			after.filter(
+				(request) => request.path.includes('/frozen-app/') && request.method !== 'GET' && request.method !== 'HEAD',
+			),
+		).toEqual([]);
+		expect((await standInState()).calls.some((call) => call.operation === 'DescribeImages')).toBe(true);
 	});
 
 	it('the registry itself refuses to overwrite an immutable tag, as ECR does (the stand-in front)', async () => {
@@ -85,6 +96,8 @@ describe('scenario 4: ecr-setup push', () => {
 		await makeImage(second, env);
 		const push = await docker(['push', second], {env});
 		expect(push.code).not.toBe(0);
-		expect(push.stderr).toContain("tag invalid: The image tag 'v1' already exists in the 'frozen-app' repository and cannot be overwritten because the repository is immutable.");
+		expect(push.stderr).toContain(
+			"tag invalid: The image tag 'v1' already exists in the 'frozen-app' repository and cannot be overwritten because the repository is immutable.",
+		);
 	});
 });

@@ -27,13 +27,18 @@ import {checkOf, describeChecks, type DoctorReport} from './doctor-report.js';
 const HOST = REGISTRY_US.host;
 
 async function doctor(env: Env, repository: string, image: string, ...extra: string[]) {
-	const result = await ecrSetup(['doctor', '--registry', HOST, '--repository', repository, '--image', image, '--json', ...extra], {env});
+	const result = await ecrSetup(
+		['doctor', '--registry', HOST, '--repository', repository, '--image', image, '--json', ...extra],
+		{env},
+	);
 	const report = parseJson<DoctorReport>(result);
 	return {result, report};
 }
 
 function backups(dockerConfig: string): string[] {
-	return readdirSync(path.dirname(dockerConfig)).filter(name => name !== 'config.json' && name.startsWith('config.json'));
+	return readdirSync(path.dirname(dockerConfig)).filter(
+		(name) => name !== 'config.json' && name.startsWith('config.json'),
+	);
 }
 
 /** One broken machine per test: its own HOME, repository and image. */
@@ -53,7 +58,9 @@ describe('scenario 5: doctor on broken states', () => {
 	});
 
 	it('expired stored token: docker says the token expired, doctor names it, --fix makes the push work', async () => {
-		const {env, dockerConfig, image} = await brokenMachine('s5-expired', 'expired-app', auth => ({auths: {[HOST]: {auth}}}));
+		const {env, dockerConfig, image} = await brokenMachine('s5-expired', 'expired-app', (auth) => ({
+			auths: {[HOST]: {auth}},
+		}));
 		const broken = await docker(['push', image], {env});
 		expect(broken.code).not.toBe(0);
 		expect(broken.stderr).toContain('Your authorization token has expired. Reauthenticate and try again.');
@@ -71,7 +78,9 @@ describe('scenario 5: doctor on broken states', () => {
 	});
 
 	it('credHelpers key with the repository path: docker ignores it, doctor shows the mismatch, --fix corrects the key', async () => {
-		const {env, dockerConfig, image} = await brokenMachine('s5-key', 'keyed-app', () => ({credHelpers: {[`${HOST}/keyed-app`]: 'ecr-login'}}));
+		const {env, dockerConfig, image} = await brokenMachine('s5-key', 'keyed-app', () => ({
+			credHelpers: {[`${HOST}/keyed-app`]: 'ecr-login'},
+		}));
 		const broken = await docker(['push', image], {env});
 		expect(broken.code).not.toBe(0);
 		expect(broken.stderr).toContain('no basic auth credentials');
@@ -129,7 +138,9 @@ describe('scenario 5: doctor on broken states', () => {
 	});
 
 	it('denied GetAuthorizationToken: the helper fails silently, doctor shows the IAM reason', async () => {
-		const {env, home, image} = await brokenMachine('s5-denied', 'denied-app', () => ({credHelpers: {[HOST]: 'ecr-login'}}));
+		const {env, home, image} = await brokenMachine('s5-denied', 'denied-app', () => ({
+			credHelpers: {[HOST]: 'ecr-login'},
+		}));
 		await control('POST', '/_control/deny', {action: 'ecr:GetAuthorizationToken'});
 		const broken = await docker(['push', image], {env});
 		expect(broken.code).not.toBe(0);
@@ -147,7 +158,7 @@ describe('scenario 5: doctor on broken states', () => {
 	});
 
 	it('all at once (expired token under a key with the repository path, credsStore desktop): --fix leaves a config docker accepts', async () => {
-		const {env, dockerConfig, image} = await brokenMachine('s5-combined', 'combined-app', auth => ({
+		const {env, dockerConfig, image} = await brokenMachine('s5-combined', 'combined-app', (auth) => ({
 			auths: {[`https://${HOST}/combined-app`]: {auth}},
 			credsStore: 'desktop',
 			experimental: 'enabled',

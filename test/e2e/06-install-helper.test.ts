@@ -36,7 +36,10 @@ describe('scenario 6: install-helper --method apt', () => {
 
 	afterAll(async () => {
 		if (!(await helperOnPath(env))) {
-			await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', PACKAGE], {env: aptEnv(env), timeoutMs: 300_000});
+			await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', PACKAGE], {
+				env: aptEnv(env),
+				timeoutMs: 300_000,
+			});
 		}
 	}, 320_000);
 

@@ -31,7 +31,12 @@ describe('scenario 7: the wizard in tmux', () => {
 
 	async function start(name: string, args: string[], size: {width: number; height: number} = {width: 100, height: 30}) {
 		if (!existsSync(stack.cli)) throw new Error(`${stack.cli} does not exist: \`npm run build\` failed or has not run`);
-		const session = await TmuxSession.start({name, ...size, command: ['node', stack.cli, ...args], env: terminalEnv(home.env)});
+		const session = await TmuxSession.start({
+			name,
+			...size,
+			command: ['node', stack.cli, ...args],
+			env: terminalEnv(home.env),
+		});
 		sessions.push(session);
 		return session;
 	}
@@ -57,7 +62,16 @@ describe('scenario 7: the wizard in tmux', () => {
 	});
 
 	it('keystrokes from the first screen to a pushed image, verified in the registry', async () => {
-		const session = await start('push-flow', ['--region', 'us-east-1', '--repository', 'wizard-app', '--image', 'wizard-app:latest', '--tag', 'w1']);
+		const session = await start('push-flow', [
+			'--region',
+			'us-east-1',
+			'--repository',
+			'wizard-app',
+			'--image',
+			'wizard-app:latest',
+			'--tag',
+			'w1',
+		]);
 		await session.waitFor(/Set up and push an image/);
 		await session.press('Enter');
 		// From here on, accept what the wizard proposes: Enter on a settled screen, y where it asks y/n. Bounded in keys and time.

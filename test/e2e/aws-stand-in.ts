@@ -86,7 +86,8 @@ function repositoryUri(repository: Repository): string {
 	return `${repository.registryId}.dkr.ecr.${repository.region}.amazonaws.com/${repository.name}`;
 }
 
-const REPOSITORY_NAME = /^(?=.{2,256}$)[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const REPOSITORY_NAME =
+	/^(?=.{2,256}$)[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 
 function createRepository(input: {
 	region: string;
@@ -168,11 +169,13 @@ async function writeHtpasswd(file: string, password: string): Promise<void> {
 	const temporary = `${file}.${process.pid}.tmp`;
 	await new Promise<void>((resolve, reject) => {
 		// -i: password from stdin, never on argv. -C 4: the cheapest bcrypt cost, the registry checks every request.
-		const child = spawn('htpasswd', ['-B', '-C', '4', '-i', '-c', temporary, 'AWS'], {stdio: ['pipe', 'ignore', 'pipe']});
+		const child = spawn('htpasswd', ['-B', '-C', '4', '-i', '-c', temporary, 'AWS'], {
+			stdio: ['pipe', 'ignore', 'pipe'],
+		});
 		let stderr = '';
-		child.stderr.on('data', chunk => (stderr += String(chunk)));
+		child.stderr.on('data', (chunk) => (stderr += String(chunk)));
 		child.on('error', reject);
-		child.on('close', code => (code === 0 ? resolve() : reject(new Error(`htpasswd exited ${code}: ${stderr}`))));
+		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`htpasswd exited ${code}: ${stderr}`))));
 		child.stdin.end(password);
 	});
 	// The registry re-reads the file when its modification time changes; a rename makes the change atomic.
@@ -190,7 +193,7 @@ async function currentToken(region: string): Promise<Token> {
 async function rotateToken(region: string): Promise<Token> {
 	const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_S;
 	const token = {password: makePassword(expiresAt), expiresAt};
-	for (const registry of REGISTRIES.filter(candidate => candidate.region === region)) {
+	for (const registry of REGISTRIES.filter((candidate) => candidate.region === region)) {
 		await writeHtpasswd(htpasswdPath(registry), token.password);
 	}
 	state.tokens.set(region, token);
@@ -234,7 +237,8 @@ type Scope = {accessKeyId: string; region: string; service: string};
 function credentialScope(authorization: string | undefined): Scope | undefined {
 	if (!authorization?.startsWith('AWS4-HMAC-SHA256 ')) return undefined;
 	const match = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
-	if (!match || !/SignedHeaders=/.test(authorization) || !/Signature=[0-9a-f]{64}/.test(authorization)) return undefined;
+	if (!match || !/SignedHeaders=/.test(authorization) || !/Signature=[0-9a-f]{64}/.test(authorization))
+		return undefined;
 	return {accessKeyId: match[1]!, region: match[2]!, service: match[3]!};
 }
 
@@ -266,9 +270,10 @@ async function ecrOperation(operation: string, region: string, body: Json): Prom
 		case 'GetAuthorizationToken': {
 			checkAllowed('ecr:GetAuthorizationToken', '*');
 			const token = await currentToken(region);
-			const ids = Array.isArray(body.registryIds) && body.registryIds.length > 0 ? body.registryIds.map(String) : [ACCOUNT];
+			const ids =
+				Array.isArray(body.registryIds) && body.registryIds.length > 0 ? body.registryIds.map(String) : [ACCOUNT];
 			return {
-				authorizationData: ids.map(id => ({
+				authorizationData: ids.map((id) => ({
 					authorizationToken: encodeToken(token.password),
 					expiresAt: token.expiresAt,
 					proxyEndpoint: `https://${id}.dkr.ecr.${region}.amazonaws.com`,
@@ -280,14 +285,14 @@ async function ecrOperation(operation: string, region: string, body: Json): Prom
 			checkAllowed('ecr:DescribeRepositories', repoResource('*', registryId));
 			let repositories: Repository[];
 			if (Array.isArray(body.repositoryNames) && body.repositoryNames.length > 0) {
-				repositories = body.repositoryNames.map(name => {
+				repositories = body.repositoryNames.map((name) => {
 					const repository = findRepository(region, registryId, String(name));
 					if (!repository) throw repositoryNotFound(String(name), registryId);
 					return repository;
 				});
 			} else {
 				repositories = [...state.repositories.values()]
-					.filter(repository => repository.region === region && repository.registryId === registryId)
+					.filter((repository) => repository.region === region && repository.registryId === registryId)
 					.sort((a, b) => a.name.localeCompare(b.name));
 			}
 			const start = typeof body.nextToken === 'string' ? Number(Buffer.from(body.nextToken, 'base64').toString()) : 0;
@@ -328,7 +333,9 @@ async function ecrOperation(operation: string, region: string, body: Json): Prom
 			const repository = requireRepository(region, body);
 			checkAllowed(`ecr:${operation}`, repositoryArn(repository));
 			checkCrossAccount(`ecr:${operation}`, repository);
-			const wanted = Array.isArray(body.imageIds) ? (body.imageIds as Array<{imageTag?: string; imageDigest?: string}>) : undefined;
+			const wanted = Array.isArray(body.imageIds)
+				? (body.imageIds as Array<{imageTag?: string; imageDigest?: string}>)
+				: undefined;
 			const details = (image: Image) => ({
 				registryId: repository.registryId,
 				repositoryName: repository.name,
@@ -340,24 +347,39 @@ async function ecrOperation(operation: string, region: string, body: Json): Prom
 			});
 			const match = (id: {imageTag?: string; imageDigest?: string}) =>
 				repository.images.find(
-					image => (id.imageDigest === undefined || image.digest === id.imageDigest) && (id.imageTag === undefined || image.tags.includes(id.imageTag)),
+					(image) =>
+						(id.imageDigest === undefined || image.digest === id.imageDigest) &&
+						(id.imageTag === undefined || image.tags.includes(id.imageTag)),
 				);
 			if (operation === 'ListImages') {
-				return {imageIds: repository.images.flatMap(image => (image.tags.length > 0 ? image.tags : [undefined]).map(tag => ({imageDigest: image.digest, ...(tag ? {imageTag: tag} : {})})))};
+				return {
+					imageIds: repository.images.flatMap((image) =>
+						(image.tags.length > 0 ? image.tags : [undefined]).map((tag) => ({
+							imageDigest: image.digest,
+							...(tag ? {imageTag: tag} : {}),
+						})),
+					),
+				};
 			}
 			if (operation === 'BatchGetImage') {
 				const images = [];
 				const failures = [];
 				for (const id of wanted ?? []) {
 					const image = match(id);
-					if (image) images.push({registryId: repository.registryId, repositoryName: repository.name, imageId: {imageDigest: image.digest, ...(id.imageTag ? {imageTag: id.imageTag} : {})}, imageManifestMediaType: image.mediaType});
+					if (image)
+						images.push({
+							registryId: repository.registryId,
+							repositoryName: repository.name,
+							imageId: {imageDigest: image.digest, ...(id.imageTag ? {imageTag: id.imageTag} : {})},
+							imageManifestMediaType: image.mediaType,
+						});
 					else failures.push({imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found'});
 				}
 				return {images, failures};
 			}
 			if (!wanted) return {imageDetails: repository.images.map(details)};
 			return {
-				imageDetails: wanted.map(id => {
+				imageDetails: wanted.map((id) => {
 					const image = match(id);
 					if (!image) {
 						throw new AwsError(
@@ -390,7 +412,11 @@ async function ecrOperation(operation: string, region: string, body: Json): Prom
 			const repository = requireRepository(region, body);
 			checkAllowed('ecr:PutImageTagMutability', repositoryArn(repository));
 			repository.imageTagMutability = String(body.imageTagMutability ?? 'MUTABLE');
-			return {registryId: repository.registryId, repositoryName: repository.name, imageTagMutability: repository.imageTagMutability};
+			return {
+				registryId: repository.registryId,
+				repositoryName: repository.name,
+				imageTagMutability: repository.imageTagMutability,
+			};
 		}
 		default:
 			throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
@@ -428,7 +454,13 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
 	});
 }
 
-function send(response: http.ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
+function send(
+	response: http.ServerResponse,
+	status: number,
+	contentType: string,
+	body: string,
+	extra: Record<string, string> = {},
+): void {
 	response.writeHead(status, {
 		'Content-Type': contentType,
 		'Content-Length': Buffer.byteLength(body),
@@ -449,10 +481,18 @@ async function handleApi(request: http.IncomingMessage, response: http.ServerRes
 	const scope = credentialScope(request.headers.authorization);
 	const contentType = String(request.headers['content-type'] ?? '');
 	const isJson = typeof target === 'string';
-	const service = isJson ? (target.startsWith('SpencerFrontendService.') ? 'ecr-public' : target.startsWith('AWSSecurityTokenService') ? 'sts' : 'ecr') : 'sts';
+	const service = isJson
+		? target.startsWith('SpencerFrontendService.')
+			? 'ecr-public'
+			: target.startsWith('AWSSecurityTokenService')
+				? 'sts'
+				: 'ecr'
+		: 'sts';
 	let operation = isJson ? target.slice(target.indexOf('.') + 1) : '';
 	if (!isJson) {
-		const form = new URLSearchParams(request.method === 'GET' ? (request.url ?? '').split('?')[1] ?? '' : body.toString('utf8'));
+		const form = new URLSearchParams(
+			request.method === 'GET' ? ((request.url ?? '').split('?')[1] ?? '') : body.toString('utf8'),
+		);
 		operation = form.get('Action') ?? '';
 	}
 	const region = scope?.region ?? 'us-east-1';
@@ -462,7 +502,9 @@ async function handleApi(request: http.IncomingMessage, response: http.ServerRes
 		state.calls.push({service, operation, region, status: error.status, error: error.code});
 		log(`api ${service} ${operation} ${region} -> ${error.status} ${error.code}`);
 		if (isJson) {
-			send(response, error.status, jsonType, JSON.stringify({__type: error.code, message: error.message}), {'x-amzn-ErrorType': `${error.code}:`});
+			send(response, error.status, jsonType, JSON.stringify({__type: error.code, message: error.message}), {
+				'x-amzn-ErrorType': `${error.code}:`,
+			});
 		} else {
 			send(
 				response,
@@ -491,14 +533,20 @@ async function handleApi(request: http.IncomingMessage, response: http.ServerRes
 		if (service === 'ecr') {
 			answer = JSON.stringify(await ecrOperation(operation, region, JSON.parse(body.toString('utf8') || '{}') as Json));
 		} else if (service === 'ecr-public') {
-			if (operation !== 'GetAuthorizationToken') throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
+			if (operation !== 'GetAuthorizationToken')
+				throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
 			if (region !== 'us-east-1') {
-				throw new AwsError('InvalidParameterException', 'GetAuthorizationToken command is only supported in us-east-1.');
+				throw new AwsError(
+					'InvalidParameterException',
+					'GetAuthorizationToken command is only supported in us-east-1.',
+				);
 			}
 			checkAllowed('ecr-public:GetAuthorizationToken', '*');
 			checkAllowed('sts:GetServiceBearerToken', '*');
 			const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_S;
-			answer = JSON.stringify({authorizationData: {authorizationToken: encodeToken(makePassword(expiresAt)), expiresAt}});
+			answer = JSON.stringify({
+				authorizationData: {authorizationToken: encodeToken(makePassword(expiresAt)), expiresAt},
+			});
 		} else if (isJson) {
 			answer = JSON.stringify(stsOperation(operation));
 		} else {
@@ -528,7 +576,11 @@ async function handleApi(request: http.IncomingMessage, response: http.ServerRes
 
 function registryError(response: http.ServerResponse, status: number, code: string, message: string): void {
 	const body = JSON.stringify({errors: [{code, message, detail: null}]});
-	response.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Docker-Distribution-Api-Version': 'registry/2.0'});
+	response.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(body),
+		'Docker-Distribution-Api-Version': 'registry/2.0',
+	});
 	response.end(isHeadRequest(response) ? undefined : body);
 }
 
@@ -573,10 +625,17 @@ function handleRegistry(registry: RegistryEndpoint, ca: Buffer) {
 						response.end();
 						return;
 					}
-					registryError(response, 404, 'NAME_UNKNOWN', `The repository with name '${name}' does not exist in the registry with id '${registry.account}'`);
+					registryError(
+						response,
+						404,
+						'NAME_UNKNOWN',
+						`The repository with name '${name}' does not exist in the registry with id '${registry.account}'`,
+					);
 					return;
 				}
-				const writing = (kind === 'blobs' && (method === 'POST' || method === 'PUT' || method === 'PATCH')) || (kind === 'manifests' && method === 'PUT');
+				const writing =
+					(kind === 'blobs' && (method === 'POST' || method === 'PUT' || method === 'PATCH')) ||
+					(kind === 'manifests' && method === 'PUT');
 				if (writing) {
 					const action = kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
 					if (state.denied.has(action) || state.denied.has('ecr:push')) {
@@ -587,8 +646,9 @@ function handleRegistry(registry: RegistryEndpoint, ca: Buffer) {
 				}
 				if (kind === 'manifests' && method === 'PUT' && !reference.startsWith('sha256:')) {
 					const tag = decodeURIComponent(reference);
-					const mutable = repository.imageTagMutability === 'MUTABLE' || repository.imageTagMutability === 'MUTABLE_WITH_EXCLUSION';
-					if (!mutable && repository.images.some(image => image.tags.includes(tag))) {
+					const mutable =
+						repository.imageTagMutability === 'MUTABLE' || repository.imageTagMutability === 'MUTABLE_WITH_EXCLUSION';
+					if (!mutable && repository.images.some((image) => image.tags.includes(tag))) {
 						noteRegistry(registry, method, url, 400, 'tag invalid');
 						registryError(
 							response,
@@ -624,18 +684,25 @@ function forward(
 			headers: request.headers,
 			ca,
 		},
-		upstreamResponse => {
+		(upstreamResponse) => {
 			const status = upstreamResponse.statusCode ?? 502;
 			noteRegistry(registry, method, request.url ?? '', status);
 			if (route && route[2] === 'manifests' && method === 'PUT' && status === 201) {
 				const digest = String(upstreamResponse.headers['docker-content-digest'] ?? '');
-				learnImage(registry, route[1]!, decodeURIComponent(route[3]!), digest, manifestSize, String(request.headers['content-type'] ?? ''));
+				learnImage(
+					registry,
+					route[1]!,
+					decodeURIComponent(route[3]!),
+					digest,
+					manifestSize,
+					String(request.headers['content-type'] ?? ''),
+				);
 			}
 			response.writeHead(status, upstreamResponse.headers);
 			upstreamResponse.pipe(response);
 		},
 	);
-	upstream.on('error', error => {
+	upstream.on('error', (error) => {
 		log(`registry ${registry.host} ${method} ${request.url} -> upstream error ${error.message}`);
 		if (!response.headersSent) registryError(response, 502, 'UNAVAILABLE', 'registry backend unavailable');
 		else response.destroy();
@@ -644,16 +711,23 @@ function forward(
 	request.pipe(upstream);
 }
 
-function learnImage(registry: RegistryEndpoint, name: string, reference: string, digest: string, size: number, mediaType: string): void {
+function learnImage(
+	registry: RegistryEndpoint,
+	name: string,
+	reference: string,
+	digest: string,
+	size: number,
+	mediaType: string,
+): void {
 	const repository = findRepository(registry.region, registry.account, name);
 	if (!repository || !digest) return;
-	let image = repository.images.find(candidate => candidate.digest === digest);
+	let image = repository.images.find((candidate) => candidate.digest === digest);
 	if (!image) {
 		image = {digest, tags: [], pushedAt: Date.now() / 1000, size, mediaType};
 		repository.images.push(image);
 	}
 	if (!reference.startsWith('sha256:')) {
-		for (const other of repository.images) other.tags = other.tags.filter(tag => tag !== reference);
+		for (const other of repository.images) other.tags = other.tags.filter((tag) => tag !== reference);
 		image.tags.push(reference);
 	}
 }
@@ -702,11 +776,15 @@ async function handleControl(request: http.IncomingMessage, response: http.Serve
 					return reply(200, {authorizationToken: encodeToken(password), password});
 				}
 				const token = input.rotate === true ? await rotateToken(region) : await currentToken(region);
-				return reply(200, {authorizationToken: encodeToken(token.password), password: token.password, expiresAt: token.expiresAt});
+				return reply(200, {
+					authorizationToken: encodeToken(token.password),
+					password: token.password,
+					expiresAt: token.expiresAt,
+				});
 			}
 			case 'GET /_control/state':
 				return reply(200, {
-					repositories: [...state.repositories.values()].map(repository => ({
+					repositories: [...state.repositories.values()].map((repository) => ({
 						...repositoryJson(repository),
 						region: repository.region,
 						policy: repository.policy ?? null,
@@ -742,11 +820,12 @@ async function serve(directory: string): Promise<void> {
 	const ca = readFileSync(path.join(pki, 'ca.crt'));
 	for (const registry of REGISTRIES) mkdirSync(path.join(directory, 'registry', registry.host), {recursive: true});
 	// Every region with a registry gets its first password now: docker-registry needs the htpasswd file when it starts.
-	for (const region of new Set(REGISTRIES.map(registry => registry.region))) await rotateToken(region);
+	for (const region of new Set(REGISTRIES.map((registry) => registry.region))) await rotateToken(region);
 
-	const wrap = (handler: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>) =>
+	const wrap =
+		(handler: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>) =>
 		(request: http.IncomingMessage, response: http.ServerResponse) => {
-			handler(request, response).catch(error => {
+			handler(request, response).catch((error) => {
 				log(`handler crashed: ${(error as Error).stack ?? String(error)}`);
 				if (!response.headersSent) send(response, 500, 'text/plain', 'stand-in error');
 			});
@@ -763,7 +842,9 @@ async function serve(directory: string): Promise<void> {
 	const control = http.createServer(wrap(handleControl));
 	await listen(control, API_ADDRESS, CONTROL_PORT);
 	servers.push(control);
-	log(`stand-in ready: api https://${API_ADDRESS}:443, control http://${API_ADDRESS}:${CONTROL_PORT}, registries ${REGISTRIES.map(r => r.host).join(', ')}`);
+	log(
+		`stand-in ready: api https://${API_ADDRESS}:443, control http://${API_ADDRESS}:${CONTROL_PORT}, registries ${REGISTRIES.map((r) => r.host).join(', ')}`,
+	);
 
 	const stop = () => {
 		log('stand-in stopping');
@@ -779,9 +860,13 @@ const [command, argument] = process.argv.slice(2);
 if (command === 'hosts') {
 	process.stdout.write(hostsFile());
 } else if (command === 'san') {
-	process.stdout.write(`subjectAltName=${certificateNames().map(name => `DNS:${name}`).join(',')},IP:127.0.0.2,IP:127.0.0.3,IP:127.0.0.4\n`);
+	process.stdout.write(
+		`subjectAltName=${certificateNames()
+			.map((name) => `DNS:${name}`)
+			.join(',')},IP:127.0.0.2,IP:127.0.0.3,IP:127.0.0.4\n`,
+	);
 } else if (command === 'serve' && argument) {
-	serve(argument).catch(error => {
+	serve(argument).catch((error) => {
 		process.stderr.write(`stand-in failed to start: ${(error as Error).stack ?? String(error)}\n`);
 		process.exit(1);
 	});
@@ -789,4 +874,3 @@ if (command === 'hosts') {
 	process.stderr.write('usage: aws-stand-in.mjs hosts | san | serve WORKDIR\n');
 	process.exit(2);
 }
-

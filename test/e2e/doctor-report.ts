@@ -14,11 +14,14 @@ export type DoctorReport = {
 };
 
 export function checkOf(report: DoctorReport, id: string): DoctorCheck {
-	const check = report.checks.find(candidate => candidate.id === id);
-	if (!check) throw new Error(`doctor reported no check "${id}"; it reported: ${report.checks.map(candidate => candidate.id).join(', ')}`);
+	const check = report.checks.find((candidate) => candidate.id === id);
+	if (!check)
+		throw new Error(
+			`doctor reported no check "${id}"; it reported: ${report.checks.map((candidate) => candidate.id).join(', ')}`,
+		);
 	return check;
 }
 
 export function describeChecks(report: DoctorReport): string {
-	return report.checks.map(check => `${check.status.padEnd(4)} ${check.id}: ${check.detail}`).join('\n');
+	return report.checks.map((check) => `${check.status.padEnd(4)} ${check.id}: ${check.detail}`).join('\n');
 }

@@ -12,7 +12,9 @@ import {CONTROL_URL, REGISTRY_US, type RegistryEndpoint} from './topology.js';
 function required(name: string): string {
 	const value = process.env[name];
 	if (!value) {
-		throw new Error(`${name} is not set: the end-to-end scenarios run inside the stack that \`npm run test:e2e\` starts`);
+		throw new Error(
+			`${name} is not set: the end-to-end scenarios run inside the stack that \`npm run test:e2e\` starts`,
+		);
 	}
 	return value;
 }
@@ -86,12 +88,17 @@ export type RunOptions = {env: Env; input?: string; timeoutMs?: number; cwd?: st
 /** Runs a program to completion (its own process group, killed whole on time-out). Never throws for a non-zero exit. */
 export function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(file, args, {env: options.env, cwd: options.cwd ?? options.env.HOME, detached: true, stdio: ['pipe', 'pipe', 'pipe']});
+		const child = spawn(file, args, {
+			env: options.env,
+			cwd: options.cwd ?? options.env.HOME,
+			detached: true,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
-		child.stdout.on('data', chunk => (stdout += String(chunk)));
-		child.stderr.on('data', chunk => (stderr += String(chunk)));
+		child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+		child.stderr.on('data', (chunk) => (stderr += String(chunk)));
 		const timer = setTimeout(() => {
 			timedOut = true;
 			try {
@@ -100,7 +107,7 @@ export function run(file: string, args: readonly string[], options: RunOptions):
 				// already gone
 			}
 		}, options.timeoutMs ?? 90_000);
-		child.on('error', error => {
+		child.on('error', (error) => {
 			clearTimeout(timer);
 			reject(error);
 		});
@@ -117,7 +124,9 @@ export function run(file: string, args: readonly string[], options: RunOptions):
 /** Runs the built CLI (dist/cli.js) as `npx ecr-setup` would. */
 export function ecrSetup(args: readonly string[], options: RunOptions): Promise<RunResult> {
 	if (!existsSync(stack.cli)) {
-		throw new Error(`${stack.cli} does not exist: \`npm run build\` did not produce dist/cli.js (E2E_BUILD_STATUS=${process.env.E2E_BUILD_STATUS ?? 'unknown'})`);
+		throw new Error(
+			`${stack.cli} does not exist: \`npm run build\` did not produce dist/cli.js (E2E_BUILD_STATUS=${process.env.E2E_BUILD_STATUS ?? 'unknown'})`,
+		);
 	}
 	return run('node', [stack.cli, ...args], options);
 }
@@ -148,21 +157,32 @@ export async function control<T = unknown>(method: 'GET' | 'POST', route: string
 	const url = new URL(route, CONTROL_URL);
 	const text = body === undefined ? '' : JSON.stringify(body);
 	return new Promise((resolve, reject) => {
-		const request = http.request(url, {method, headers: {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)}}, response => {
-			let data = '';
-			response.on('data', chunk => (data += String(chunk)));
-			response.on('end', () => {
-				if ((response.statusCode ?? 500) >= 300) reject(new Error(`control ${method} ${route}: ${response.statusCode} ${data}`));
-				else resolve(JSON.parse(data) as T);
-			});
-		});
+		const request = http.request(
+			url,
+			{method, headers: {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)}},
+			(response) => {
+				let data = '';
+				response.on('data', (chunk) => (data += String(chunk)));
+				response.on('end', () => {
+					if ((response.statusCode ?? 500) >= 300)
+						reject(new Error(`control ${method} ${route}: ${response.statusCode} ${data}`));
+					else resolve(JSON.parse(data) as T);
+				});
+			},
+		);
 		request.on('error', reject);
 		request.end(text);
 	});
 }
 
 export type StandInImage = {digest: string; tags: string[]};
-export type StandInRepository = {repositoryName: string; region: string; registryId: string; imageTagMutability: string; images: StandInImage[]};
+export type StandInRepository = {
+	repositoryName: string;
+	region: string;
+	registryId: string;
+	imageTagMutability: string;
+	images: StandInImage[];
+};
 export type StandInState = {
 	repositories: StandInRepository[];
 	calls: Array<{service: string; operation: string; region: string; status: number; error?: string}>;
@@ -173,8 +193,15 @@ export async function resetStandIn(): Promise<void> {
 	await control('POST', '/_control/reset');
 }
 
-export async function createRepository(name: string, options: {region?: string; imageTagMutability?: string} = {}): Promise<void> {
-	await control('POST', '/_control/repositories', {name, region: options.region ?? 'us-east-1', imageTagMutability: options.imageTagMutability});
+export async function createRepository(
+	name: string,
+	options: {region?: string; imageTagMutability?: string} = {},
+): Promise<void> {
+	await control('POST', '/_control/repositories', {
+		name,
+		region: options.region ?? 'us-east-1',
+		imageTagMutability: options.imageTagMutability,
+	});
 }
 
 export function standInState(): Promise<StandInState> {
@@ -182,7 +209,9 @@ export function standInState(): Promise<StandInState> {
 }
 
 /** The token the stand-in currently hands out for a region (the registry accepts exactly this one). */
-export function currentToken(region = 'us-east-1'): Promise<{authorizationToken: string; password: string; expiresAt: number}> {
+export function currentToken(
+	region = 'us-east-1',
+): Promise<{authorizationToken: string; password: string; expiresAt: number}> {
 	return control('POST', '/_control/token', {region});
 }
 
@@ -194,7 +223,12 @@ export function expiredToken(region = 'us-east-1'): Promise<{authorizationToken:
 
 type HttpAnswer = {status: number; headers: http.IncomingHttpHeaders; body: string};
 
-export async function registryRequest(registry: RegistryEndpoint, method: 'GET' | 'HEAD', route: string, accept?: string): Promise<HttpAnswer> {
+export async function registryRequest(
+	registry: RegistryEndpoint,
+	method: 'GET' | 'HEAD',
+	route: string,
+	accept?: string,
+): Promise<HttpAnswer> {
 	const {password} = await currentToken(registry.region);
 	const ca = readFileSync(stack.ca);
 	return new Promise((resolve, reject) => {
@@ -210,9 +244,9 @@ export async function registryRequest(registry: RegistryEndpoint, method: 'GET' 
 					...(accept ? {Accept: accept} : {}),
 				},
 			},
-			response => {
+			(response) => {
 				let body = '';
-				response.on('data', chunk => (body += String(chunk)));
+				response.on('data', (chunk) => (body += String(chunk)));
 				response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body}));
 			},
 		);
@@ -225,12 +259,17 @@ export async function registryRequest(registry: RegistryEndpoint, method: 'GET' 
 export async function registryTags(repository: string, registry: RegistryEndpoint = REGISTRY_US): Promise<string[]> {
 	const answer = await registryRequest(registry, 'GET', `/v2/${repository}/tags/list`);
 	if (answer.status === 404) return [];
-	if (answer.status !== 200) throw new Error(`tags/list of ${repository} on ${registry.host}: ${answer.status} ${answer.body}`);
+	if (answer.status !== 200)
+		throw new Error(`tags/list of ${repository} on ${registry.host}: ${answer.status} ${answer.body}`);
 	return ((JSON.parse(answer.body) as {tags: string[] | null}).tags ?? []).sort();
 }
 
 /** The digest the registry serves for repository:tag, or undefined. */
-export async function registryDigest(repository: string, tag: string, registry: RegistryEndpoint = REGISTRY_US): Promise<string | undefined> {
+export async function registryDigest(
+	repository: string,
+	tag: string,
+	registry: RegistryEndpoint = REGISTRY_US,
+): Promise<string | undefined> {
 	const answer = await registryRequest(
 		registry,
 		'HEAD',
@@ -250,7 +289,9 @@ export async function makeImage(name: string, env: Env): Promise<void> {
 	const directory = mkdtempSync(path.join(stack.work, 'image-'));
 	writeFileSync(path.join(directory, 'hello.txt'), `hello from ${name} #${imageCounter} at ${Date.now()}\n`);
 	writeFileSync(path.join(directory, 'app.sh'), '#!/bin/sh\necho app\n', {mode: 0o755});
-	const result = await run('bash', ['-c', 'tar -C "$1" -c . | docker import - "$2"', 'make-image', directory, name], {env});
+	const result = await run('bash', ['-c', 'tar -C "$1" -c . | docker import - "$2"', 'make-image', directory, name], {
+		env,
+	});
 	if (result.code !== 0) throw new Error(`docker import ${name} failed: ${describeRun(result)}`);
 }
 

@@ -8,7 +8,18 @@ import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {REGISTRY_US} from './topology.js';
-import {createRepository, describeRun, ecrSetup, makeHome, parseJson, registryTags, resetStandIn, run, stack, type Env} from './harness.js';
+import {
+	createRepository,
+	describeRun,
+	ecrSetup,
+	makeHome,
+	parseJson,
+	registryTags,
+	resetStandIn,
+	run,
+	stack,
+	type Env,
+} from './harness.js';
 
 const PODMAN = '/usr/bin/podman';
 const REPOSITORY = 'podman-app';
@@ -24,13 +35,28 @@ describe('issue 9: podman pushes through the real ecr-login helper after configu
 	const runroot = mkdtempSync('/tmp/ecr-podman-');
 	// Its own storage, vfs (no overlay mounts needed), file events (no journald): nothing else on the machine is touched.
 	const podman = (args: string[]) =>
-		run(PODMAN, ['--root', path.join(storage, 'root'), '--runroot', runroot, '--storage-driver', 'vfs', '--events-backend', 'file', ...args], {
-			env,
-			timeoutMs: 120_000,
-		});
+		run(
+			PODMAN,
+			[
+				'--root',
+				path.join(storage, 'root'),
+				'--runroot',
+				runroot,
+				'--storage-driver',
+				'vfs',
+				'--events-backend',
+				'file',
+				...args,
+			],
+			{
+				env,
+				timeoutMs: 120_000,
+			},
+		);
 
 	beforeAll(async () => {
-		if (!existsSync(PODMAN)) throw new Error(`${PODMAN} is missing: install the Debian package podman (scripts/e2e-setup.sh should list it)`);
+		if (!existsSync(PODMAN))
+			throw new Error(`${PODMAN} is missing: install the Debian package podman (scripts/e2e-setup.sh should list it)`);
 		mkdirSync(runtimeDir, {recursive: true, mode: 0o700});
 		mkdirSync(certDir, {recursive: true});
 		copyFileSync(stack.ca, path.join(certDir, 'ca.crt'));
@@ -57,10 +83,16 @@ describe('issue 9: podman pushes through the real ecr-login helper after configu
 	});
 
 	it('configure-helper --engine podman writes credHelpers to ~/.config/containers/auth.json (diff, no backup for a new file)', async () => {
-		const result = await ecrSetup(['configure-helper', '--engine', 'podman', '--registry', REGISTRY_US.host, '--yes', '--json'], {env});
+		const result = await ecrSetup(
+			['configure-helper', '--engine', 'podman', '--registry', REGISTRY_US.host, '--yes', '--json'],
+			{env},
+		);
 		expect(result.code, describeRun(result)).toBe(0);
 		const file = path.join(home, '.config', 'containers', 'auth.json');
-		const json = parseJson<{engine: string; files: Array<{path: string; written: boolean; diff: string; backup: string | null}>}>(result);
+		const json = parseJson<{
+			engine: string;
+			files: Array<{path: string; written: boolean; diff: string; backup: string | null}>;
+		}>(result);
 		expect(json.engine).toBe('podman');
 		expect(json.files).toEqual([expect.objectContaining({path: file, written: true, backup: null})]);
 		expect(json.files[0]!.diff).toContain(`"${REGISTRY_US.host}": "ecr-login"`);

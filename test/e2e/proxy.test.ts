@@ -67,7 +67,9 @@ describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', (
 
 	beforeAll(async () => {
 		if (!existsSync(TINYPROXY)) {
-			throw new Error(`${TINYPROXY} is missing: install the Debian package tinyproxy (scripts/e2e-setup.sh should list it)`);
+			throw new Error(
+				`${TINYPROXY} is missing: install the Debian package tinyproxy (scripts/e2e-setup.sh should list it)`,
+			);
 		}
 
 		const dir = path.join(stack.work, 'logs');
@@ -77,7 +79,17 @@ describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', (
 		const config = path.join(stack.work, 'tinyproxy.conf');
 		writeFileSync(
 			config,
-			[`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 60', `LogFile "${logFile}"`, 'LogLevel Connect', 'MaxClients 50', 'Allow 127.0.0.1', 'ConnectPort 443', ''].join('\n'),
+			[
+				`Port ${port}`,
+				'Listen 127.0.0.1',
+				'Timeout 60',
+				`LogFile "${logFile}"`,
+				'LogLevel Connect',
+				'MaxClients 50',
+				'Allow 127.0.0.1',
+				'ConnectPort 443',
+				'',
+			].join('\n'),
 		);
 		const out = openSync(path.join(dir, 'tinyproxy.stdout.log'), 'a');
 		proxy = spawn(TINYPROXY, ['-d', '-c', config], {stdio: ['ignore', out, out]});
@@ -100,7 +112,10 @@ describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', (
 		clearTimeout(timer);
 	});
 
-	const connects = () => readFileSync(logFile, 'utf8').split('\n').filter((line) => /Request \(file descriptor \d+\): CONNECT /.test(line));
+	const connects = () =>
+		readFileSync(logFile, 'utf8')
+			.split('\n')
+			.filter((line) => /Request \(file descriptor \d+\): CONNECT /.test(line));
 
 	it('whoami answers through the proxy, and the proxy saw the CONNECT to STS', async () => {
 		const before = connects().length;
@@ -108,7 +123,10 @@ describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', (
 		expect(result.code, describeRun(result)).toBe(0);
 		expect(result.stdout).toContain(ACCOUNT);
 		const seen = connects().slice(before);
-		expect(seen.some((line) => /CONNECT sts\.([a-z0-9-]+\.)?amazonaws\.com:443 /.test(line)), seen.join('\n')).toBe(true);
+		expect(
+			seen.some((line) => /CONNECT sts\.([a-z0-9-]+\.)?amazonaws\.com:443 /.test(line)),
+			seen.join('\n'),
+		).toBe(true);
 	});
 
 	it('with HTTPS_PROXY on a port where nothing listens, whoami fails (it does not go direct); NO_PROXY takes it around', async () => {
@@ -124,8 +142,13 @@ describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', (
 		const login = await ecrSetup(['login', '--registry', REGISTRY_US.host], {env: proxied()});
 		expect(login.code, describeRun(login)).toBe(0);
 		const seen = connects().slice(before);
-		expect(seen.some((line) => line.includes('CONNECT api.ecr.us-east-1.amazonaws.com:443 ')), seen.join('\n')).toBe(true);
-		expect(Object.keys((readDockerConfig(dockerConfig)['auths'] ?? {}) as Record<string, unknown>)).toContain(REGISTRY_US.host);
+		expect(
+			seen.some((line) => line.includes('CONNECT api.ecr.us-east-1.amazonaws.com:443 ')),
+			seen.join('\n'),
+		).toBe(true);
+		expect(Object.keys((readDockerConfig(dockerConfig)['auths'] ?? {}) as Record<string, unknown>)).toContain(
+			REGISTRY_US.host,
+		);
 
 		const push = await docker(['push', IMAGE], {env});
 		expect(push.code, describeRun(push)).toBe(0);
@@ -134,9 +157,12 @@ describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', (
 
 	it('doctor passes the AWS checks through the proxy and names the proxy in network.endpoint', async () => {
 		const before = connects().length;
-		const result = await ecrSetup(['doctor', '--registry', REGISTRY_US.host, '--repository', REPOSITORY, '--json'], {env: proxied()});
+		const result = await ecrSetup(['doctor', '--registry', REGISTRY_US.host, '--repository', REPOSITORY, '--json'], {
+			env: proxied(),
+		});
 		const report = parseJson<DoctorReport>(result);
-		for (const id of ['aws.identity', 'network.endpoint']) expect(checkOf(report, id).status, describeChecks(report)).toBe('pass');
+		for (const id of ['aws.identity', 'network.endpoint'])
+			expect(checkOf(report, id).status, describeChecks(report)).toBe('pass');
 		expect(checkOf(report, 'network.endpoint').detail).toContain(`via proxy ${proxyUrl} (HTTPS_PROXY)`);
 		expect(connects().length, describeChecks(report)).toBeGreaterThan(before);
 	});

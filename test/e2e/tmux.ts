@@ -9,10 +9,15 @@ import {stack, type Env} from './harness.js';
 
 function tmux(args: readonly string[]): Promise<string> {
 	return new Promise((resolve, reject) => {
-		execFile('tmux', ['-S', socketPath(), ...args], {env: {PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color'}, timeout: 10_000}, (error, stdout, stderr) => {
-			if (error) reject(new Error(`tmux ${args.join(' ')}: ${stderr || error.message}`));
-			else resolve(stdout);
-		});
+		execFile(
+			'tmux',
+			['-S', socketPath(), ...args],
+			{env: {PATH: '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color'}, timeout: 10_000},
+			(error, stdout, stderr) => {
+				if (error) reject(new Error(`tmux ${args.join(' ')}: ${stderr || error.message}`));
+				else resolve(stdout);
+			},
+		);
 	});
 }
 
@@ -24,7 +29,7 @@ function shellQuote(value: string): string {
 	return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type TmuxStartOptions = {
 	name: string;
@@ -49,7 +54,13 @@ export class TmuxSession {
 		const envFile = path.join(stack.work, `tmux-${options.name}.env`);
 		// tmux's own terminal type (its default-terminal with no config file), which `env -i` would otherwise drop.
 		const env = {TERM: 'screen', ...options.env};
-		writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}\n`).join(''), {mode: 0o600});
+		writeFileSync(
+			envFile,
+			Object.entries(env)
+				.map(([key, value]) => `${key}=${shellQuote(value)}\n`)
+				.join(''),
+			{mode: 0o600},
+		);
 		// tmux marks the pane dead when the pty closes, sometimes before it has reaped the child: #{pane_dead_status}
 		// then stays empty. The program's status is written to a file by the shell around it instead.
 		const statusFile = path.join(stack.work, `tmux-${options.name}.status`);
@@ -103,7 +114,9 @@ export class TmuxSession {
 			if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
 			await sleep(100);
 		}
-		throw new Error(`tmux ${this.name}: screen did not show ${String(pattern)} within ${timeoutMs} ms. Last screen:\n${last}`);
+		throw new Error(
+			`tmux ${this.name}: screen did not show ${String(pattern)} within ${timeoutMs} ms. Last screen:\n${last}`,
+		);
 	}
 
 	/** Waits until the screen has not changed for quietMs (a frame finished drawing). */
@@ -131,7 +144,9 @@ export class TmuxSession {
 			if (/^\d+$/.test(text)) return Number(text);
 		}
 
-		const [dead, signal] = (await tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_signal}'])).trim().split(' ');
+		const [dead, signal] = (await tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_signal}']))
+			.trim()
+			.split(' ');
 		// The shell around the program died too (a signal, or a kill): 128 + the signal, as a shell reports it.
 		if (dead === '1' && !existsSync(this.statusFile)) return signal ? 128 + Number(signal) : 255;
 		return undefined;
@@ -144,7 +159,9 @@ export class TmuxSession {
 			if (status !== undefined) return status;
 			await sleep(100);
 		}
-		throw new Error(`tmux ${this.name}: the program did not exit within ${timeoutMs} ms. Last screen:\n${await this.screen()}`);
+		throw new Error(
+			`tmux ${this.name}: the program did not exit within ${timeoutMs} ms. Last screen:\n${await this.screen()}`,
+		);
 	}
 
 	async kill(): Promise<void> {

@@ -30,8 +30,20 @@ export type RegistryEndpoint = {
 
 /** One real registry per ECR host, so a token or a repository of one region is not valid in another (as in ECR). */
 export const REGISTRIES: RegistryEndpoint[] = [
-	{host: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`, account: ACCOUNT, region: 'us-east-1', address: '127.0.0.3', backendPort: 5000},
-	{host: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`, account: ACCOUNT, region: 'eu-west-1', address: '127.0.0.4', backendPort: 5000},
+	{
+		host: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+		account: ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.3',
+		backendPort: 5000,
+	},
+	{
+		host: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+		account: ACCOUNT,
+		region: 'eu-west-1',
+		address: '127.0.0.4',
+		backendPort: 5000,
+	},
 ];
 
 export const REGISTRY_US = REGISTRIES[0]!;
@@ -59,5 +71,5 @@ export function hostsFile(): string {
 
 /** Every name the server certificate must carry. */
 export function certificateNames(): string[] {
-	return [...REGISTRIES.map(registry => registry.host), ...apiHosts()];
+	return [...REGISTRIES.map((registry) => registry.host), ...apiHosts()];
 }

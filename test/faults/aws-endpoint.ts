@@ -25,7 +25,15 @@ export const TEST_KEYS = {
 
 /** An ECR registry password as ECR makes them: base64 JSON with an `expiration`. */
 export function ecrPassword(expiresAtSeconds: number, salt = 'x'): string {
-	return Buffer.from(JSON.stringify({payload: `secret-payload-${salt}-${'Z'.repeat(40)}`, datakey: 'AQIDAHh', version: '2', type: 'DATA_KEY', expiration: expiresAtSeconds})).toString('base64');
+	return Buffer.from(
+		JSON.stringify({
+			payload: `secret-payload-${salt}-${'Z'.repeat(40)}`,
+			datakey: 'AQIDAHh',
+			version: '2',
+			type: 'DATA_KEY',
+			expiration: expiresAtSeconds,
+		}),
+	).toString('base64');
 }
 
 export type Request = {
@@ -46,7 +54,11 @@ export function json(status: number, body: unknown): Reply {
 
 /** The JSON 1.1 error shape ECR uses (`__type` names the exception). */
 export function jsonError(status: number, type: string, message: string): Reply {
-	return {status, body: JSON.stringify({__type: type, message}), headers: {'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type}};
+	return {
+		status,
+		body: JSON.stringify({__type: type, message}),
+		headers: {'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type},
+	};
 }
 
 export function stsIdentity(): Reply {
@@ -92,7 +104,23 @@ export function selfSignedCertificate(): {key: string; cert: string} {
 	try {
 		execFileSync(
 			'openssl',
-			['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-keyout',
+				join(dir, 'key.pem'),
+				'-out',
+				join(dir, 'cert.pem'),
+				'-days',
+				'2',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1',
+			],
 			{stdio: 'ignore', timeout: 20_000},
 		);
 		return {key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8')};
@@ -101,7 +129,10 @@ export function selfSignedCertificate(): {key: string; cert: string} {
 	}
 }
 
-export async function startAwsEndpoint(answer: Answer, options: {tls?: {key: string; cert: string}} = {}): Promise<Endpoint> {
+export async function startAwsEndpoint(
+	answer: Answer,
+	options: {tls?: {key: string; cert: string}} = {},
+): Promise<Endpoint> {
 	const requests: Request[] = [];
 	const sockets = new Set<Socket>();
 	const handler = (incoming: http.IncomingMessage, response: http.ServerResponse) => {
@@ -181,7 +212,10 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Environment for a real AwsService pointed at `url`, with fake keys and nothing read from the user's ~/.aws. */
-export function awsEnv(url: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function awsEnv(
+	url: string,
+	extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
 	return {
 		PATH: process.env['PATH'],
 		HOME: '/nonexistent-home-for-tests',
@@ -199,5 +233,9 @@ export function awsEnv(url: string, extra: Record<string, string | undefined> = 
 
 /** One line the suites print, so `npm test` shows what was tried. */
 export function report(suite: string, figures: Record<string, string | number>): void {
-	console.log(`[faults] ${suite}: ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(', ')}`);
+	console.log(
+		`[faults] ${suite}: ${Object.entries(figures)
+			.map(([key, value]) => `${key}=${value}`)
+			.join(', ')}`,
+	);
 }

@@ -12,7 +12,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `npm run build` into outdir (scripts/build.mjs --outdir), so the shared dist/ is left to its owners. */
 export function buildCli(outdir: string): string {
-	const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', outdir], {cwd: ROOT, encoding: 'utf8', timeout: 120_000});
+	const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', outdir], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		timeout: 120_000,
+	});
 	if (result.status !== 0) throw new Error(`build failed: ${result.stderr}${result.stdout}`);
 	return join(outdir, 'cli.js');
 }
@@ -41,7 +45,11 @@ export function startCli(cli: string, args: string[], env: NodeJS.ProcessEnv): C
 		child,
 		output: () => stdout + stderr,
 		async waitForOutput(test, timeoutMs = 20_000) {
-			await waitUntil(() => test(stdout + stderr), timeoutMs, () => `output never matched; it was:\n${stdout}${stderr}`);
+			await waitUntil(
+				() => test(stdout + stderr),
+				timeoutMs,
+				() => `output never matched; it was:\n${stdout}${stderr}`,
+			);
 		},
 		async ended(timeoutMs = 15_000) {
 			let hung = false;
@@ -58,7 +66,11 @@ export function startCli(cli: string, args: string[], env: NodeJS.ProcessEnv): C
 	};
 }
 
-export async function waitUntil(test: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+export async function waitUntil(
+	test: () => boolean | Promise<boolean>,
+	timeoutMs: number,
+	describe: () => string,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await test())) {
 		if (Date.now() > deadline) throw new Error(describe());
@@ -81,7 +93,11 @@ export function isAlive(pid: number): boolean {
 /** Wait (bounded) for a pid to be gone; true when it is. */
 export async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
 	try {
-		await waitUntil(() => !isAlive(pid), timeoutMs, () => `pid ${pid} still alive`);
+		await waitUntil(
+			() => !isAlive(pid),
+			timeoutMs,
+			() => `pid ${pid} still alive`,
+		);
 		return true;
 	} catch {
 		return false;

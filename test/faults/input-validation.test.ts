@@ -19,16 +19,26 @@ import {fakeExecutable} from './cli-process.js';
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const CONFIG = '{\n\t"auths": {}\n}\n';
 /** Processes that only look (docker version / image ls / inspect, helper version, git remote): not side effects. */
-const READ_ONLY = /^(docker (version|--version|image ls|image inspect|info)|docker-credential-ecr-login (version|-v)|git remote get-url)\b/;
+const READ_ONLY =
+	/^(docker (version|--version|image ls|image inspect|info)|docker-credential-ecr-login (version|-v)|git remote get-url)\b/;
 /** AWS operations that change something; none may run for a rejected input. (doctor may fetch a token to diagnose.) */
-const MUTATING = /^(CreateRepository|DeleteRepository|PutImage|SetRepositoryPolicy|PutImageTagMutability|InitiateLayerUpload|BatchDeleteImage)$/;
+const MUTATING =
+	/^(CreateRepository|DeleteRepository|PutImage|SetRepositoryPolicy|PutImageTagMutability|InitiateLayerUpload|BatchDeleteImage)$/;
 
 let root: string;
 let endpoint: Endpoint;
 let tripwires: string;
 let dockerConfig: string;
 let outputs: string;
-const figures = {'inputs tried': 0, 'rejected with usage (2)': 0, 'rejected (1)': 0, 'read-only processes': 0, 'processes with side effects': 0, 'files written': 0, 'mutating AWS calls': 0};
+const figures = {
+	'inputs tried': 0,
+	'rejected with usage (2)': 0,
+	'rejected (1)': 0,
+	'read-only processes': 0,
+	'processes with side effects': 0,
+	'files written': 0,
+	'mutating AWS calls': 0,
+};
 
 beforeAll(async () => {
 	root = await mkdtemp(join(tmpdir(), 'ecr-validation-'));
@@ -36,7 +46,21 @@ beforeAll(async () => {
 	dockerConfig = join(root, 'docker');
 	outputs = join(root, 'out');
 	const bin = join(root, 'bin');
-	for (const name of ['docker', 'apt-get', 'brew', 'dnf', 'yum', 'apk', 'go', 'sudo', 'git', 'docker-credential-ecr-login', 'podman', 'finch', 'aws']) {
+	for (const name of [
+		'docker',
+		'apt-get',
+		'brew',
+		'dnf',
+		'yum',
+		'apk',
+		'go',
+		'sudo',
+		'git',
+		'docker-credential-ecr-login',
+		'podman',
+		'finch',
+		'aws',
+	]) {
 		await fakeExecutable(bin, name, `echo "${name} $*" >> "${tripwires}"\nexit 1\n`);
 	}
 
@@ -50,7 +74,10 @@ beforeAll(async () => {
 		if (request.operation === 'DescribeRepositories') return json(200, {repositories: []});
 		return json(400, {__type: 'ValidationException', message: 'not expected in this test'});
 	});
-	for (const [name, value] of Object.entries(awsEnv(endpoint.url, {PATH: `${bin}:/usr/bin:/bin`, DOCKER_CONFIG: dockerConfig, HOME: root}))) vi.stubEnv(name, value);
+	for (const [name, value] of Object.entries(
+		awsEnv(endpoint.url, {PATH: `${bin}:/usr/bin:/bin`, DOCKER_CONFIG: dockerConfig, HOME: root}),
+	))
+		vi.stubEnv(name, value);
 	vi.stubEnv('AWS_PROFILE', '');
 	vi.stubEnv('CI', 'true');
 });
@@ -70,7 +97,9 @@ async function run(argv: string[]): Promise<{code: number; stdout: string; stder
 	let err = '';
 	stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
 	stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-	const code = await main(argv, {stdout, stderr, stdin: new PassThrough()} as unknown as Parameters<typeof main>[1], {...process.env});
+	const code = await main(argv, {stdout, stderr, stdin: new PassThrough()} as unknown as Parameters<typeof main>[1], {
+		...process.env,
+	});
 	return {code, stdout: out, stderr: err};
 }
 
@@ -109,7 +138,10 @@ const CASES: Array<[string[], RegExp]> = [
 	// doctor
 	[['doctor', '--registry', 'quay.io'], /not an Amazon ECR registry host|quay\.io/],
 	// doctor reports a bad name as a failed check (exit 1) in its report, with the rule, and changes nothing.
-	[['doctor', '--repository', 'Bad_Name'], /"Bad_Name" is not a valid repository name: A repository name must be lower case/],
+	[
+		['doctor', '--repository', 'Bad_Name'],
+		/"Bad_Name" is not a valid repository name: A repository name must be lower case/,
+	],
 	[['doctor', '--image', 'Bad Image'], /--image|not a valid image reference/],
 	// ci
 	[['ci', 'jenkinsx', '--repository', 'web'], /jenkinsx/],
@@ -125,14 +157,19 @@ const CASES: Array<[string[], RegExp]> = [
 	[['policy', '--github-oidc', 'octo/app', '--branch', 'a"b'], /--branch|branch/],
 	[['policy', '--repository', 'web', '--push', '--pull'], /Choose one of --push and --pull/],
 	// restore-config
-	[['restore-config', '/nonexistent/no-such-backup.bak', '--yes'], /no-such-backup|not a backup|does not exist|No backup/i],
+	[
+		['restore-config', '/nonexistent/no-such-backup.bak', '--yes'],
+		/no-such-backup|not a backup|does not exist|No backup/i,
+	],
 	// wizard flags (without a terminal the wizard refuses, but bad values are named first)
 	[['--repository', 'Web'], /--repository|lower case|interactive terminal/],
 	[['--tag', 'bad tag'], /--tag|not allowed|interactive terminal/],
 ];
 
 describe('every flag value is validated before any side effect', () => {
-	it.each(CASES.map(([argv, message]) => [argv.join(' ').replaceAll('\n', '\\n').slice(0, 90), argv, message] as const))('%s', async (_name, argv, message) => {
+	it.each(
+		CASES.map(([argv, message]) => [argv.join(' ').replaceAll('\n', '\\n').slice(0, 90), argv, message] as const),
+	)('%s', async (_name, argv, message) => {
 		figures['inputs tried']++;
 		const requestsBefore = endpoint.requests.length;
 		const callsBefore = (await readFile(tripwires, 'utf8').catch(() => '')).length;

@@ -31,7 +31,7 @@ import {
 const PASSWORD = ecrPassword(1_800_000_000, 'network');
 let log: string[];
 let endpoints: Array<{close(): Promise<void>}>;
-const figures = {'scenarios': 0, 'faults injected': 0, 'requests seen': 0, 'hangs': 0};
+const figures = {scenarios: 0, 'faults injected': 0, 'requests seen': 0, hangs: 0};
 
 function useEnv(url: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
 	const env = awsEnv(url, extra);
@@ -93,7 +93,11 @@ describe('unreachable endpoints', () => {
 		expect(attempts('ecr:GetAuthorizationToken')).toBe(3);
 		figures.scenarios++;
 		figures['faults injected'] += 6;
-		report('network: connection refused', {calls: 2, 'attempts per call': 3, error: `${identity.code} (${identity.awsCode})`});
+		report('network: connection refused', {
+			calls: 2,
+			'attempts per call': 3,
+			error: `${identity.code} (${identity.awsCode})`,
+		});
 	});
 
 	it('DNS failure (AWS_ENDPOINT_URL at a .invalid host): network error, bounded attempts', async () => {
@@ -123,7 +127,11 @@ describe('unreachable endpoints', () => {
 		expect(attempts('sts:GetCallerIdentity')).toBe(3);
 		figures.scenarios++;
 		figures['faults injected'] += 3;
-		report('network: black hole', {connections: hole.connections(), 'request timeout': '800 ms (default 15 s)', error: `${error.code} (${error.awsCode})`});
+		report('network: black hole', {
+			connections: hole.connections(),
+			'request timeout': '800 ms (default 15 s)',
+			error: `${error.code} (${error.awsCode})`,
+		});
 	}, 30_000);
 
 	it('a black hole during the multi-region repository search: bounded by its own limit, every region reported timed out', async () => {
@@ -137,7 +145,12 @@ describe('unreachable endpoints', () => {
 		expect(result.timedOut.length).toBeGreaterThan(0);
 		figures.scenarios++;
 		figures['faults injected'] += hole.connections();
-		report('network: black hole during region scan', {regions: regions.length, 'timed out': result.timedOut.length, failed: result.failed.length, limit: '1 s'});
+		report('network: black hole during region scan', {
+			regions: regions.length,
+			'timed out': result.timedOut.length,
+			failed: result.failed.length,
+			limit: '1 s',
+		});
 	}, 30_000);
 });
 
@@ -172,7 +185,9 @@ describe('throttling and server errors', () => {
 	});
 
 	it('STS Throttling (query protocol XML) once, then success', async () => {
-		const endpoint = await serve((request, attempt) => (attempt === 1 ? stsError(400, 'Throttling', 'Rate exceeded') : stsIdentity()));
+		const endpoint = await serve((request, attempt) =>
+			attempt === 1 ? stsError(400, 'Throttling', 'Rate exceeded') : stsIdentity(),
+		);
 		const aws = createAwsService({env: useEnv(endpoint.url)});
 		const identity = await aws.getCallerIdentity();
 		expect(identity.account).toBe('123456789012');
@@ -188,7 +203,9 @@ describe('throttling and server errors', () => {
 		[503, 'ServiceUnavailableException'],
 		[504, 'GatewayTimeout'],
 	])('%i %s twice, then success', async (status, type) => {
-		const endpoint = await serve((request, attempt) => (attempt <= 2 ? jsonError(status, type, 'try later') : authorizationToken(PASSWORD)));
+		const endpoint = await serve((request, attempt) =>
+			attempt <= 2 ? jsonError(status, type, 'try later') : authorizationToken(PASSWORD),
+		);
 		const aws = createAwsService({env: useEnv(endpoint.url)});
 		expect((await aws.getAuthorizationToken('eu-west-1')).password).toBe(PASSWORD);
 		expect(endpoint.count('GetAuthorizationToken')).toBe(3);
@@ -205,7 +222,10 @@ describe('throttling and server errors', () => {
 		const dir = await mkdtemp(join(tmpdir(), 'ecr-faults-ca-'));
 		try {
 			await writeFile(join(dir, 'ca.pem'), tls.cert);
-			const endpoint = await serve(() => jsonError(503, 'ServiceUnavailableException', 'Service unavailable, try again'), {tls});
+			const endpoint = await serve(
+				() => jsonError(503, 'ServiceUnavailableException', 'Service unavailable, try again'),
+				{tls},
+			);
 			const aws = createAwsService({env: useEnv(endpoint.url, {AWS_CA_BUNDLE: join(dir, 'ca.pem')})});
 			const error = await failure(aws.getAuthorizationToken('eu-west-1'));
 			expect(error.code).toMatch(/^aws\./);
@@ -217,7 +237,10 @@ describe('throttling and server errors', () => {
 			figures.scenarios++;
 			figures['faults injected'] += 3;
 			figures['requests seen'] += endpoint.requests.length;
-			report('network: HTTPS 503 always', {requests: endpoint.count('GetAuthorizationToken'), error: `${error.code} (${error.awsCode}, HTTP ${error.httpStatus})`});
+			report('network: HTTPS 503 always', {
+				requests: endpoint.count('GetAuthorizationToken'),
+				error: `${error.code} (${error.awsCode}, HTTP ${error.httpStatus})`,
+			});
 
 			// The same endpoint without the CA bundle: a TLS error that says what to do, and no retry storm.
 			vi.stubEnv('AWS_CA_BUNDLE', '');

@@ -8,17 +8,34 @@ import {mkdtemp, readdir, readFile, rm, writeFile, mkdir} from 'node:fs/promises
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {ACCOUNT, json, report, startAwsEndpoint, startBlackHole, stsIdentity, TEST_KEYS, type Endpoint} from './aws-endpoint.js';
+import {
+	ACCOUNT,
+	json,
+	report,
+	startAwsEndpoint,
+	startBlackHole,
+	stsIdentity,
+	TEST_KEYS,
+	type Endpoint,
+} from './aws-endpoint.js';
 import {buildCli, fakeExecutable, gone, startCli, waitUntil} from './cli-process.js';
 
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
-const CONFIG = '{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop",\n\t"x-keep": [1, 2, 3]\n}\n';
+const CONFIG =
+	'{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop",\n\t"x-keep": [1, 2, 3]\n}\n';
 const EXPECTED: Record<'SIGINT' | 'SIGTERM', number> = {SIGINT: 130, SIGTERM: 143};
 
 let root: string;
 let cli: string;
 const cleanups: Array<() => Promise<void>> = [];
-const figures = {runs: 0, 'signals sent': 0, 'exit codes right': 0, 'children left alive': 0, hangs: 0, 'config bytes lost': 0};
+const figures = {
+	runs: 0,
+	'signals sent': 0,
+	'exit codes right': 0,
+	'children left alive': 0,
+	hangs: 0,
+	'config bytes lost': 0,
+};
 
 beforeAll(async () => {
 	root = await mkdtemp(join(tmpdir(), 'ecr-signals-'));
@@ -93,7 +110,11 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
 			const w = await world(hole.url);
 			const before = hole.connections();
 			const run = startCli(cli, args, w.env);
-			await waitUntil(() => hole.connections() > before, 20_000, () => `no AWS connection from ${args.join(' ')}: ${run.output()}`);
+			await waitUntil(
+				() => hole.connections() > before,
+				20_000,
+				() => `no AWS connection from ${args.join(' ')}: ${run.output()}`,
+			);
 			const ended = await interrupt(run, signal);
 			expect(ended.hung, `${args.join(' ')} did not exit after ${signal}`).toBe(false);
 			expect(ended.code, ended.stderr).toBe(EXPECTED[signal]);
@@ -141,8 +162,16 @@ esac
 `,
 		);
 		const run = startCli(cli, ['push', 'web:dev', '--repository', 'web', '--region', 'eu-west-1'], w.env);
-		await waitUntil(async () => (await recorded(w)).some((call) => call.argv.startsWith('push')), 20_000, () => `push never started: ${run.output()}`);
-		await waitUntil(() => /Pushing|a1b2c3d4e5f6/.test(run.output()) || run.output().length > 0, 5000, () => run.output());
+		await waitUntil(
+			async () => (await recorded(w)).some((call) => call.argv.startsWith('push')),
+			20_000,
+			() => `push never started: ${run.output()}`,
+		);
+		await waitUntil(
+			() => /Pushing|a1b2c3d4e5f6/.test(run.output()) || run.output().length > 0,
+			5000,
+			() => run.output(),
+		);
 		const docker = (await recorded(w)).find((call) => call.argv.startsWith('push'))!;
 		const ended = await interrupt(run, signal);
 		expect(ended.hung).toBe(false);
@@ -172,7 +201,11 @@ while [ $i -lt 3000 ]; do echo "Unpacking amazon-ecr-credential-helper ($i) ..."
 `,
 		);
 		const run = startCli(cli, ['install-helper', '--method', 'apt', '--yes'], w.env);
-		await waitUntil(async () => (await recorded(w)).some((call) => call.argv.startsWith('install')), 20_000, () => `apt-get install never started: ${run.output()}`);
+		await waitUntil(
+			async () => (await recorded(w)).some((call) => call.argv.startsWith('install')),
+			20_000,
+			() => `apt-get install never started: ${run.output()}`,
+		);
 		await run.waitForOutput((text) => text.includes('Unpacking'), 10_000);
 		const apt = (await recorded(w)).find((call) => call.argv.startsWith('install'))!;
 		const ended = await interrupt(run, signal);
@@ -191,7 +224,17 @@ describe('a second signal', () => {
 	it('exits at once with 130 even when the first is still winding the push down', async () => {
 		const endpoint: Endpoint = await startAwsEndpoint((request) =>
 			request.operation === 'DescribeRepositories'
-				? json(200, {repositories: [{repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`, registryId: ACCOUNT, repositoryName: 'web', repositoryUri: `${HOST}/web`, imageTagMutability: 'MUTABLE'}]})
+				? json(200, {
+						repositories: [
+							{
+								repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`,
+								registryId: ACCOUNT,
+								repositoryName: 'web',
+								repositoryUri: `${HOST}/web`,
+								imageTagMutability: 'MUTABLE',
+							},
+						],
+					})
 				: json(400, {__type: 'UnknownOperationException', message: request.operation}),
 		);
 		cleanups.push(async () => endpoint.close());
@@ -208,7 +251,11 @@ esac
 `,
 		);
 		const run = startCli(cli, ['push', 'web:dev', '--repository', 'web', '--region', 'eu-west-1'], w.env);
-		await waitUntil(async () => (await recorded(w)).some((call) => call.argv.startsWith('push')), 20_000, () => `push never started: ${run.output()}`);
+		await waitUntil(
+			async () => (await recorded(w)).some((call) => call.argv.startsWith('push')),
+			20_000,
+			() => `push never started: ${run.output()}`,
+		);
 		await run.waitForOutput((text) => text.includes('a1b2c3d4e5f6'), 10_000);
 		const docker = (await recorded(w)).find((call) => call.argv.startsWith('push'))!;
 		run.child.kill('SIGINT');

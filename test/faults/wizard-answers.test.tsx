@@ -45,7 +45,10 @@ describe('wizard answers', () => {
 			fc.asyncProperty(invalidName, async (name) => {
 				figures['typed names tried']++;
 				const w = world();
-				const step = renderStep(RepositoryStep, {services: w.services, state: stateAfterRepository({repository: undefined})});
+				const step = renderStep(RepositoryStep, {
+					services: w.services,
+					state: stateAfterRepository({repository: undefined}),
+				});
 				await step.app.waitFor('2 in eu-west-1');
 				await step.app.press(ENTER);
 				await step.app.waitFor('New repository name:');
@@ -95,7 +98,11 @@ describe('wizard answers', () => {
 			fc.asyncProperty(invalidName, async (name) => {
 				figures['flag values tried']++;
 				const w = world();
-				const step = renderStep(RepositoryStep, {services: w.services, state: stateAfterRepository({repository: undefined}), options: {repository: name, createRepository: true}});
+				const step = renderStep(RepositoryStep, {
+					services: w.services,
+					state: stateAfterRepository({repository: undefined}),
+					options: {repository: name, createRepository: true},
+				});
 				const reason = (validateRepositoryName(name) as {reason: string}).reason;
 				await step.app.waitFor(reason.slice(0, 30));
 				await step.app.press(ENTER);
@@ -113,7 +120,11 @@ describe('wizard answers', () => {
 			fc.asyncProperty(invalidTag, async (tag) => {
 				figures['flag values tried']++;
 				const w = world();
-				const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository(), options: {image: 'my-app:dev', tag}});
+				const step = renderStep(ImageStep, {
+					services: w.services,
+					state: stateAfterRepository(),
+					options: {image: 'my-app:dev', tag},
+				});
 				const reason = (validateTag(tag) as {reason: string}).reason;
 				await step.app.waitFor(reason.slice(0, 24));
 				await step.app.press(ENTER);

@@ -11,7 +11,18 @@ import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {ACCOUNT, authorizationToken, ecrPassword, json, report, startAwsEndpoint, startBlackHole, stsIdentity, TEST_KEYS, type Endpoint} from './aws-endpoint.js';
+import {
+	ACCOUNT,
+	authorizationToken,
+	ecrPassword,
+	json,
+	report,
+	startAwsEndpoint,
+	startBlackHole,
+	stsIdentity,
+	TEST_KEYS,
+	type Endpoint,
+} from './aws-endpoint.js';
 import {buildCli, fakeExecutable, gone, waitUntil} from './cli-process.js';
 
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
@@ -20,7 +31,14 @@ let root: string;
 let cli: string;
 let endpoint: Endpoint;
 let hole: Awaited<ReturnType<typeof startBlackHole>>;
-const figures = {'wizard runs': 0, 'interrupts': 0, 'exit codes right': 0, 'terminals restored': 0, 'children left alive': 0, 'config bytes lost': 0};
+const figures = {
+	'wizard runs': 0,
+	interrupts: 0,
+	'exit codes right': 0,
+	'terminals restored': 0,
+	'children left alive': 0,
+	'config bytes lost': 0,
+};
 
 function tmux(...args: string[]): string {
 	return execFileSync('tmux', ['-S', join(root, 'tmux.sock'), '-f', '/dev/null', ...args], {
@@ -50,7 +68,13 @@ beforeAll(async () => {
 		if (request.operation === 'DescribeRepositories') {
 			return json(200, {
 				repositories: [
-					{repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`, registryId: ACCOUNT, repositoryName: 'web', repositoryUri: `${HOST}/web`, imageTagMutability: 'MUTABLE'},
+					{
+						repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`,
+						registryId: ACCOUNT,
+						repositoryName: 'web',
+						repositoryUri: `${HOST}/web`,
+						imageTagMutability: 'MUTABLE',
+					},
 				],
 			});
 		}
@@ -107,7 +131,8 @@ const hasTmux = (() => {
 })();
 
 async function start(args: string[], options: {sts?: string} = {}): Promise<Session> {
-	if (!hasTmux) throw new Error('tmux is not installed: the wizard interrupt tests need a real terminal (apt-get install tmux).');
+	if (!hasTmux)
+		throw new Error('tmux is not installed: the wizard interrupt tests need a real terminal (apt-get install tmux).');
 	const name = `w${++counter}`;
 	const dir = await mkdtemp(join(root, `${name}-`));
 	const bin = join(dir, 'bin');
@@ -130,7 +155,11 @@ esac
 	);
 	// The credential helper is part of the machine these scenarios describe: a fake one, so the run does not depend on
 	// whether this machine has the real one installed (the auth step then offers to configure it, not to install it).
-	await fakeExecutable(bin, 'docker-credential-ecr-login', 'case "$1" in version) echo "0.12.0" ;; *) exit 1 ;; esac\n');
+	await fakeExecutable(
+		bin,
+		'docker-credential-ecr-login',
+		'case "$1" in version) echo "0.12.0" ;; *) exit 1 ;; esac\n',
+	);
 	const env: Record<string, string> = {
 		PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
 		HOME: join(dir, 'home'),
@@ -146,10 +175,19 @@ esac
 	};
 	// The environment goes through a 0600 file, not the tmux command line: the (fake) keys must not be in argv either.
 	const envFile = join(dir, 'env.sh');
-	await writeFile(envFile, Object.entries(env).map(([key, value]) => `export ${key}='${value}'\n`).join(''), {mode: 0o600});
+	await writeFile(
+		envFile,
+		Object.entries(env)
+			.map(([key, value]) => `export ${key}='${value}'\n`)
+			.join(''),
+		{mode: 0o600},
+	);
 	const quoted = args.map((arg) => `'${arg}'`).join(' ');
 	const script = join(dir, 'run.sh');
-	await writeFile(script, `. '${envFile}'\n'${process.execPath}' '${cli}' ${quoted}\necho "EXIT=$?"\nstty -a | tr '\\n' ' '\necho\necho STTY-DONE\nsleep 600\n`);
+	await writeFile(
+		script,
+		`. '${envFile}'\n'${process.execPath}' '${cli}' ${quoted}\necho "EXIT=$?"\nstty -a | tr '\\n' ' '\necho\necho STTY-DONE\nsleep 600\n`,
+	);
 	tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', `env -i /bin/sh '${script}'`);
 	sessions.push(name);
 	figures['wizard runs']++;
@@ -194,7 +232,9 @@ async function expectCleanExit(session: Session, expected: 130 | 143): Promise<v
 	const {status, stty, cursorVisible} = await session.result();
 	if (status === expected) figures['exit codes right']++;
 	expect(status, session.screen()).toBe(expected);
-	const sane = [' icanon ', ' echo ', ' isig '].every((flag) => ` ${stty} `.includes(flag)) && !/ -icanon | -echo /.test(` ${stty} `);
+	const sane =
+		[' icanon ', ' echo ', ' isig '].every((flag) => ` ${stty} `.includes(flag)) &&
+		!/ -icanon | -echo /.test(` ${stty} `);
 	if (sane && cursorVisible) figures['terminals restored']++;
 	expect(stty).toMatch(/(^| )icanon( |$)/);
 	expect(stty).toMatch(/(^| )echo( |$)/);
@@ -225,7 +265,11 @@ describe('Ctrl-C and SIGTERM at each wizard step', () => {
 		await session.waitFor(/Set up and push an image/);
 		const before = hole.connections();
 		session.press('Enter');
-		await waitUntil(() => hole.connections() > before, 20_000, () => session.screen());
+		await waitUntil(
+			() => hole.connections() > before,
+			20_000,
+			() => session.screen(),
+		);
 		session.press('C-c');
 		await expectCleanExit(session, 130);
 	}, 60_000);
@@ -271,24 +315,37 @@ describe('Ctrl-C and SIGTERM at each wizard step', () => {
 	it.each([
 		['Ctrl-C', 130],
 		['SIGTERM', 143],
-	] as const)('%s during the push: docker push is stopped too', async (how, code) => {
-		const session = await start(['--region', 'eu-west-1', '--repository', 'web', '--image', 'web:dev', '--tag', 'dev']);
-		await session.waitFor(/Set up and push an image/);
-		session.press('Enter');
-		await session.waitFor(/How should docker authenticate/);
-		session.press('Down');
-		await session.waitFor(/› Log in once/);
-		session.press('Enter');
-		await session.waitFor(/pushing/i);
-		const push = (await readFile(session.calls, 'utf8')).split('\n').find((line) => / push /.test(` ${line} `));
-		expect(push).toBeDefined();
-		const pid = Number(push!.split(' ')[0]);
-		if (how === 'Ctrl-C') session.press('C-c');
-		else process.kill(session.pid(), 'SIGTERM');
-		// The fake docker's login stores nothing, so the config must still be exactly as it was.
-		await expectCleanExit(session, code);
-		const dead = await gone(pid);
-		if (!dead) figures['children left alive']++;
-		expect(dead, `docker push (pid ${pid}) outlived the wizard`).toBe(true);
-	}, 90_000);
+	] as const)(
+		'%s during the push: docker push is stopped too',
+		async (how, code) => {
+			const session = await start([
+				'--region',
+				'eu-west-1',
+				'--repository',
+				'web',
+				'--image',
+				'web:dev',
+				'--tag',
+				'dev',
+			]);
+			await session.waitFor(/Set up and push an image/);
+			session.press('Enter');
+			await session.waitFor(/How should docker authenticate/);
+			session.press('Down');
+			await session.waitFor(/› Log in once/);
+			session.press('Enter');
+			await session.waitFor(/pushing/i);
+			const push = (await readFile(session.calls, 'utf8')).split('\n').find((line) => / push /.test(` ${line} `));
+			expect(push).toBeDefined();
+			const pid = Number(push!.split(' ')[0]);
+			if (how === 'Ctrl-C') session.press('C-c');
+			else process.kill(session.pid(), 'SIGTERM');
+			// The fake docker's login stores nothing, so the config must still be exactly as it was.
+			await expectCleanExit(session, code);
+			const dead = await gone(pid);
+			if (!dead) figures['children left alive']++;
+			expect(dead, `docker push (pid ${pid}) outlived the wizard`).toBe(true);
+		},
+		90_000,
+	);
 });

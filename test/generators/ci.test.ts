@@ -21,7 +21,14 @@ const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ci/ecr-push`;
 // Quotes, a colon-space, a hash and a dollar: each breaks a careless YAML, Groovy or shell template.
 const ODD_DOCKERFILE = `docker/it's "odd": #1 $HOME.Dockerfile`;
 
-const BASE: PipelineInput = {account: ACCOUNT, region: REGION, repository: REPOSITORY, registry: REGISTRY, auth: 'oidc', roleArn: ROLE_ARN};
+const BASE: PipelineInput = {
+	account: ACCOUNT,
+	region: REGION,
+	repository: REPOSITORY,
+	registry: REGISTRY,
+	auth: 'oidc',
+	roleArn: ROLE_ARN,
+};
 
 /** The documented inputs and outputs of the actions at the majors the generator pins (their action.yml). */
 const CONFIGURE_AWS_CREDENTIALS_V6 = {
@@ -67,7 +74,14 @@ const AMAZON_ECR_LOGIN_V2 = {
 	outputs: ['registry'],
 };
 
-type Step = {name?: string; id?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; run?: string};
+type Step = {
+	name?: string;
+	id?: string;
+	uses?: string;
+	with?: Record<string, unknown>;
+	env?: Record<string, unknown>;
+	run?: string;
+};
 
 function parseYaml(content: string): any {
 	const document = parseDocument(content, {uniqueKeys: true, prettyErrors: true});
@@ -87,7 +101,15 @@ function allVariants() {
 		for (const auth of ['oidc', 'keys'] as const) {
 			if (kind === 'jenkins' && auth === 'oidc') continue;
 			const roleArn = auth === 'keys' && kind !== 'github' && kind !== 'jenkins' ? {} : {roleArn: ROLE_ARN};
-			const input: PipelineInput = {account: ACCOUNT, region: REGION, repository: REPOSITORY, registry: REGISTRY, auth, dockerfile: ODD_DOCKERFILE, ...roleArn};
+			const input: PipelineInput = {
+				account: ACCOUNT,
+				region: REGION,
+				repository: REPOSITORY,
+				registry: REGISTRY,
+				auth,
+				dockerfile: ODD_DOCKERFILE,
+				...roleArn,
+			};
 			variants.push({kind, auth, content: generatePipeline(kind, input).content});
 		}
 	}
@@ -117,7 +139,9 @@ describe('every generated pipeline', () => {
 			expect(content, label).not.toMatch(/\becho\b/);
 			expect(content, label).not.toContain('get-login ');
 			for (const line of content.split('\n').filter((text) => text.includes('docker login'))) {
-				expect(line, label).toMatch(/aws ecr get-login-password --region "\$AWS_REGION" \| docker login --username AWS --password-stdin "\$ECR_REGISTRY"$/);
+				expect(line, label).toMatch(
+					/aws ecr get-login-password --region "\$AWS_REGION" \| docker login --username AWS --password-stdin "\$ECR_REGISTRY"$/,
+				);
 			}
 
 			for (const line of content.split('\n').filter((text) => text.includes('get-login-password'))) {
@@ -161,7 +185,8 @@ describe('GitHub Actions', () => {
 		expect(login?.uses).toBe(AMAZON_ECR_LOGIN_V2.uses);
 		for (const key of Object.keys(configure!.with ?? {})) expect(CONFIGURE_AWS_CREDENTIALS_V6.inputs).toContain(key);
 		for (const key of Object.keys(login!.with ?? {})) expect(AMAZON_ECR_LOGIN_V2.inputs).toContain(key);
-		for (const value of [...Object.values(configure!.with ?? {}), ...Object.values(login!.with ?? {})]) expect(typeof value).toBe('string');
+		for (const value of [...Object.values(configure!.with ?? {}), ...Object.values(login!.with ?? {})])
+			expect(typeof value).toBe('string');
 		expect(configure!.with!['aws-region']).toBe(REGION);
 		expect(login!.with!['registries']).toMatch(/^\d{12}(,\d{12})*$/);
 		expect(login!.with!['registries']).toBe(ACCOUNT);
@@ -211,9 +236,14 @@ describe('GitHub Actions', () => {
 	it('assumes a role with the keys when both are given', () => {
 		const pipeline = generate('github', {auth: 'keys'});
 		const {configure} = checkActionInputs(steps(pipeline.content));
-		expect(configure.with).toMatchObject({'aws-access-key-id': '${{ secrets.AWS_ACCESS_KEY_ID }}', 'role-to-assume': ROLE_ARN});
+		expect(configure.with).toMatchObject({
+			'aws-access-key-id': '${{ secrets.AWS_ACCESS_KEY_ID }}',
+			'role-to-assume': ROLE_ARN,
+		});
 		expect(parseYaml(pipeline.content).permissions).toEqual({contents: 'read'});
-		expect(pipeline.notes.join('\n')).toContain(`The keys are used to assume ${ROLE_ARN}: that user needs sts:AssumeRole on it`);
+		expect(pipeline.notes.join('\n')).toContain(
+			`The keys are used to assume ${ROLE_ARN}: that user needs sts:AssumeRole on it`,
+		);
 	});
 
 	it('uses a clearly named placeholder role and says so when OIDC has no role ARN', () => {
@@ -226,7 +256,9 @@ describe('GitHub Actions', () => {
 	});
 
 	it('keeps the branch, Dockerfile and image name exact through YAML', () => {
-		const workflow = parseYaml(generate('github', {branch: 'release/2.0', dockerfile: ODD_DOCKERFILE, imageName: 'local-app'}).content);
+		const workflow = parseYaml(
+			generate('github', {branch: 'release/2.0', dockerfile: ODD_DOCKERFILE, imageName: 'local-app'}).content,
+		);
 		expect(workflow.on.push.branches).toEqual(['release/2.0']);
 		expect(workflow.env).toEqual({ECR_REPOSITORY: REPOSITORY, IMAGE_NAME: 'local-app', DOCKERFILE: ODD_DOCKERFILE});
 	});
@@ -263,7 +295,12 @@ describe('CircleCI', () => {
 		expect(config.version).toBe(2.1);
 		const job = config.jobs['push-to-ecr'];
 		expect(job.machine.image).toMatch(/^ubuntu-/);
-		expect(job.environment).toMatchObject({AWS_REGION: REGION, ECR_REGISTRY: REGISTRY, ECR_REPOSITORY: REPOSITORY, AWS_ROLE_ARN: ROLE_ARN});
+		expect(job.environment).toMatchObject({
+			AWS_REGION: REGION,
+			ECR_REGISTRY: REGISTRY,
+			ECR_REPOSITORY: REPOSITORY,
+			AWS_ROLE_ARN: ROLE_ARN,
+		});
 		expect(job.steps[0]).toBe('checkout');
 		const commands = job.steps.slice(1).map((step: {run: {command: string}}) => step.run.command);
 		expect(commands[0]).toContain('$CIRCLE_OIDC_TOKEN_V2');
@@ -293,15 +330,21 @@ describe('Bitbucket Pipelines', () => {
 	});
 
 	it('exports values a shell reads back exactly', () => {
-		const pipeline = parseYaml(generate('bitbucket', {auth: 'keys', roleArn: undefined, dockerfile: ODD_DOCKERFILE}).content);
+		const pipeline = parseYaml(
+			generate('bitbucket', {auth: 'keys', roleArn: undefined, dockerfile: ODD_DOCKERFILE}).content,
+		);
 		const step = pipeline.pipelines.branches.main[0].step;
 		expect(step.oidc).toBeUndefined();
 		const exportLine: string = step.script[0];
-		const printed = execFileSync('sh', ['-c', `${exportLine}\nprintf '%s|%s|%s' "$DOCKERFILE" "$ECR_REGISTRY" "$ECR_REPOSITORY"`], {
-			encoding: 'utf8',
-			env: {PATH: process.env['PATH'], HOME: '/nonexistent'},
-			timeout: 5000,
-		});
+		const printed = execFileSync(
+			'sh',
+			['-c', `${exportLine}\nprintf '%s|%s|%s' "$DOCKERFILE" "$ECR_REGISTRY" "$ECR_REPOSITORY"`],
+			{
+				encoding: 'utf8',
+				env: {PATH: process.env['PATH'], HOME: '/nonexistent'},
+				timeout: 5000,
+			},
+		);
 		expect(printed).toBe(`${ODD_DOCKERFILE}|${REGISTRY}|${REPOSITORY}`);
 	});
 });
@@ -383,11 +426,14 @@ describe('Jenkins', () => {
 		}
 
 		const environment = pipeline.children[0]!.body;
-		for (const name of ['AWS_REGION', 'ECR_REGISTRY', 'ECR_REPOSITORY', 'DOCKERFILE']) expect(environment).toMatch(new RegExp(`^\\s*${name} = ''$`, 'm'));
+		for (const name of ['AWS_REGION', 'ECR_REGISTRY', 'ECR_REPOSITORY', 'DOCKERFILE'])
+			expect(environment).toMatch(new RegExp(`^\\s*${name} = ''$`, 'm'));
 		expect(content).toContain(`ECR_REGISTRY = '${REGISTRY}'`);
 		expect(content).toContain(`ECR_REPOSITORY = '${REPOSITORY}'`);
 		expect(content).toContain(`DOCKERFILE = ${groovyString(ODD_DOCKERFILE)}`);
-		expect(content).toContain("withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'aws-ecr-push']])");
+		expect(content).toContain(
+			"withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'aws-ecr-push']])",
+		);
 		expect(content).toContain('docker push "$ECR_REGISTRY/$ECR_REPOSITORY:$GIT_COMMIT"');
 		expect(content).toContain('docker logout "$ECR_REGISTRY"');
 	});
@@ -405,7 +451,9 @@ describe('Jenkins', () => {
 
 describe('input checks', () => {
 	it('rejects a registry in another region, a public registry and a non-ECR host', () => {
-		expect(() => generate('github', {registry: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`})).toThrow(/is in us-east-1, but the region is eu-west-2/);
+		expect(() => generate('github', {registry: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`})).toThrow(
+			/is in us-east-1, but the region is eu-west-2/,
+		);
 		expect(() => generate('github', {registry: 'public.ecr.aws'})).toThrow(/not a private ECR registry host/);
 		expect(() => generate('github', {registry: 'docker.io'})).toThrow(UsageError);
 	});
@@ -441,7 +489,11 @@ describe('quoting helpers', () => {
 	it('shellQuote round-trips through sh', () => {
 		const samples = ['plain', "it's", 'a b', '$HOME', '`id`', '"x"', 'back\\slash', ''];
 		const script = samples.map((sample) => `printf '%s\\n' ${shellQuote(sample)}`).join('\n');
-		const printed = execFileSync('sh', ['-c', script], {encoding: 'utf8', env: {PATH: process.env['PATH']}, timeout: 5000});
+		const printed = execFileSync('sh', ['-c', script], {
+			encoding: 'utf8',
+			env: {PATH: process.env['PATH']},
+			timeout: 5000,
+		});
 		expect(printed.split('\n').slice(0, samples.length)).toEqual(samples);
 	});
 

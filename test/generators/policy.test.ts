@@ -31,7 +31,8 @@ function expectValidIamPolicy(policy: PolicyDocument): void {
 	expect(statements.length).toBeGreaterThan(0);
 	const sids = new Set<string>();
 	for (const statement of statements) {
-		for (const key of Object.keys(statement)) expect(['Sid', 'Effect', 'Action', 'Resource', 'Principal', 'Condition']).toContain(key);
+		for (const key of Object.keys(statement))
+			expect(['Sid', 'Effect', 'Action', 'Resource', 'Principal', 'Condition']).toContain(key);
 		expect(statement['Effect']).toBe('Allow');
 		const actions = statement['Action'];
 		for (const action of Array.isArray(actions) ? actions : [actions]) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
@@ -46,7 +47,12 @@ function expectValidIamPolicy(policy: PolicyDocument): void {
 
 describe('generateIdentityPolicy', () => {
 	it('grants GetAuthorizationToken on * and exactly the push actions on the repository ARN', () => {
-		const policy = generateIdentityPolicy({account: '123456789012', region: 'eu-west-2', repository: 'team/web-app', access: 'push'});
+		const policy = generateIdentityPolicy({
+			account: '123456789012',
+			region: 'eu-west-2',
+			repository: 'team/web-app',
+			access: 'push',
+		});
 		expectValidIamPolicy(policy);
 		expect(policy.Statement).toHaveLength(2);
 		const [auth, push] = policy.Statement;
@@ -56,7 +62,12 @@ describe('generateIdentityPolicy', () => {
 	});
 
 	it('grants exactly the pull actions for --pull', () => {
-		const policy = generateIdentityPolicy({account: '123456789012', region: 'us-east-1', repository: 'api', access: 'pull'});
+		const policy = generateIdentityPolicy({
+			account: '123456789012',
+			region: 'us-east-1',
+			repository: 'api',
+			access: 'pull',
+		});
 		expectValidIamPolicy(policy);
 		expect(policy.Statement[1]!.Action).toEqual(EXPECTED_PULL);
 		expect(policy.Statement[1]!.Resource).toBe('arn:aws:ecr:us-east-1:123456789012:repository/api');
@@ -73,16 +84,29 @@ describe('generateIdentityPolicy', () => {
 	});
 
 	it('uses the partition of the region, or the one given', () => {
-		const china = generateIdentityPolicy({account: '123456789012', region: 'cn-north-1', repository: 'api', access: 'push'});
+		const china = generateIdentityPolicy({
+			account: '123456789012',
+			region: 'cn-north-1',
+			repository: 'api',
+			access: 'push',
+		});
 		expect(china.Statement[1]!.Resource).toBe('arn:aws-cn:ecr:cn-north-1:123456789012:repository/api');
-		const gov = generateIdentityPolicy({account: '123456789012', region: 'us-gov-west-1', repository: 'api', access: 'push', partition: 'aws-us-gov'});
+		const gov = generateIdentityPolicy({
+			account: '123456789012',
+			region: 'us-gov-west-1',
+			repository: 'api',
+			access: 'push',
+			partition: 'aws-us-gov',
+		});
 		expect(gov.Statement[1]!.Resource).toBe('arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/api');
 	});
 
 	it('rejects bad inputs with the rule they broke', () => {
 		const base = {account: '123456789012', region: 'us-east-1', repository: 'api', access: 'push'} as const;
 		expect(() => generateIdentityPolicy({...base, repository: 'My-App'})).toThrow(/lower case/);
-		expect(() => generateIdentityPolicy({...base, repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/api'})).toThrow(/full image URI/);
+		expect(() =>
+			generateIdentityPolicy({...base, repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/api'}),
+		).toThrow(/full image URI/);
 		expect(() => generateIdentityPolicy({...base, account: '1234'})).toThrow(/exactly 12 digits/);
 		expect(() => generateIdentityPolicy({...base, region: 'Virginia'})).toThrow(UsageError);
 		expect(() => generateIdentityPolicy({...base, partition: 'azure'})).toThrow(/not an AWS partition/);
@@ -93,14 +117,21 @@ describe('generateGithubOidcTrustPolicy', () => {
 	const HOST = 'token.actions.githubusercontent.com';
 
 	it('trusts the GitHub OIDC provider for one branch with StringEquals on aud and sub', () => {
-		const policy = generateGithubOidcTrustPolicy({account: '123456789012', ownerRepo: 'octo-org/web-app', branch: 'main'});
+		const policy = generateGithubOidcTrustPolicy({
+			account: '123456789012',
+			ownerRepo: 'octo-org/web-app',
+			branch: 'main',
+		});
 		expectValidIamPolicy(policy);
 		expect(policy.Statement).toHaveLength(1);
 		const statement = policy.Statement[0]!;
 		expect(statement.Principal).toEqual({Federated: `arn:aws:iam::123456789012:oidc-provider/${HOST}`});
 		expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
 		expect(statement.Condition).toEqual({
-			StringEquals: {[`${HOST}:aud`]: 'sts.amazonaws.com', [`${HOST}:sub`]: 'repo:octo-org/web-app:ref:refs/heads/main'},
+			StringEquals: {
+				[`${HOST}:aud`]: 'sts.amazonaws.com',
+				[`${HOST}:sub`]: 'repo:octo-org/web-app:ref:refs/heads/main',
+			},
 		});
 		expect(statement.Resource).toBeUndefined();
 	});
@@ -114,18 +145,38 @@ describe('generateGithubOidcTrustPolicy', () => {
 	});
 
 	it('uses StringLike for a branch pattern', () => {
-		const statement = generateGithubOidcTrustPolicy({account: '123456789012', ownerRepo: 'octo/app', branch: 'release/*'}).Statement[0]!;
+		const statement = generateGithubOidcTrustPolicy({
+			account: '123456789012',
+			ownerRepo: 'octo/app',
+			branch: 'release/*',
+		}).Statement[0]!;
 		expect(statement.Condition?.['StringLike']).toEqual({[`${HOST}:sub`]: 'repo:octo/app:ref:refs/heads/release/*'});
 	});
 
 	it('puts the partition in the provider ARN', () => {
-		const statement = generateGithubOidcTrustPolicy({account: '123456789012', ownerRepo: 'octo/app', partition: 'aws-us-gov'}).Statement[0]!;
+		const statement = generateGithubOidcTrustPolicy({
+			account: '123456789012',
+			ownerRepo: 'octo/app',
+			partition: 'aws-us-gov',
+		}).Statement[0]!;
 		expect(statement.Principal?.Federated).toBe(`arn:aws-us-gov:iam::123456789012:oidc-provider/${HOST}`);
 	});
 
 	it('rejects what is not OWNER/REPO, saying the rule', () => {
-		for (const bad of ['octo', 'octo/app/extra', '-octo/app', 'octo-/app', 'oc--to/app', 'octo/', 'octo/a b', 'https://github.com/octo/app', 'octo/..']) {
-			expect(() => generateGithubOidcTrustPolicy({account: '123456789012', ownerRepo: bad}), bad).toThrow(/must be OWNER\/REPO/);
+		for (const bad of [
+			'octo',
+			'octo/app/extra',
+			'-octo/app',
+			'octo-/app',
+			'oc--to/app',
+			'octo/',
+			'octo/a b',
+			'https://github.com/octo/app',
+			'octo/..',
+		]) {
+			expect(() => generateGithubOidcTrustPolicy({account: '123456789012', ownerRepo: bad}), bad).toThrow(
+				/must be OWNER\/REPO/,
+			);
 		}
 
 		expect(assertOwnerRepo('Octo-Org/my.app_2')).toEqual({owner: 'Octo-Org', repo: 'my.app_2'});
@@ -144,7 +195,11 @@ describe('generateGithubOidcTrustPolicy', () => {
 
 describe('assertRoleArn', () => {
 	it('accepts role ARNs with paths and partitions', () => {
-		for (const good of ['arn:aws:iam::123456789012:role/ecr-push', 'arn:aws:iam::123456789012:role/ci/github/ecr+push@x', 'arn:aws-cn:iam::123456789012:role/r']) {
+		for (const good of [
+			'arn:aws:iam::123456789012:role/ecr-push',
+			'arn:aws:iam::123456789012:role/ci/github/ecr+push@x',
+			'arn:aws-cn:iam::123456789012:role/r',
+		]) {
 			expect(() => assertRoleArn(good), good).not.toThrow();
 		}
 	});

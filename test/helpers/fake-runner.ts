@@ -28,7 +28,12 @@ export function createFakeRunner(
 	const pending = [...script];
 	const calls: RecordedCall[] = [];
 
-	function take(file: string, args: readonly string[], runOptions: RunOptions, kind: RecordedCall['kind']): ScriptedCommand {
+	function take(
+		file: string,
+		args: readonly string[],
+		runOptions: RunOptions,
+		kind: RecordedCall['kind'],
+	): ScriptedCommand {
 		calls.push({file, args: [...args], options: runOptions, kind});
 		const index = pending.findIndex(
 			(entry) =>

@@ -8,18 +8,25 @@ import {cacheFileName, compileCacheDir, loadCommonJs, runKind} from '../../sourc
 describe('compileCacheDir', () => {
 	it('follows each platform’s cache convention', () => {
 		expect(compileCacheDir({}, 'linux', '/home/ana')).toBe('/home/ana/.cache/ecr-setup/compile-cache');
-		expect(compileCacheDir({XDG_CACHE_HOME: '/var/cache/ana'}, 'linux', '/home/ana')).toBe('/var/cache/ana/ecr-setup/compile-cache');
+		expect(compileCacheDir({XDG_CACHE_HOME: '/var/cache/ana'}, 'linux', '/home/ana')).toBe(
+			'/var/cache/ana/ecr-setup/compile-cache',
+		);
 		// A relative XDG_CACHE_HOME is invalid by the spec and ignored.
-		expect(compileCacheDir({XDG_CACHE_HOME: 'cache'}, 'linux', '/home/ana')).toBe('/home/ana/.cache/ecr-setup/compile-cache');
+		expect(compileCacheDir({XDG_CACHE_HOME: 'cache'}, 'linux', '/home/ana')).toBe(
+			'/home/ana/.cache/ecr-setup/compile-cache',
+		);
 		expect(compileCacheDir({}, 'darwin', '/Users/ana')).toBe('/Users/ana/Library/Caches/ecr-setup/compile-cache');
 		expect(compileCacheDir({LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local'}, 'win32', 'C:\\Users\\ana')).toBe(
 			'C:\\Users\\ana\\AppData\\Local\\ecr-setup\\compile-cache',
 		);
-		expect(compileCacheDir({}, 'win32', 'C:\\Users\\ana')).toBe('C:\\Users\\ana\\AppData\\Local\\ecr-setup\\compile-cache');
+		expect(compileCacheDir({}, 'win32', 'C:\\Users\\ana')).toBe(
+			'C:\\Users\\ana\\AppData\\Local\\ecr-setup\\compile-cache',
+		);
 	});
 
 	it('is off with ECR_SETUP_COMPILE_CACHE=0/off/false/no, elsewhere with a path, and off with no home', () => {
-		for (const value of ['0', 'off', 'false', 'no', 'OFF']) expect(compileCacheDir({ECR_SETUP_COMPILE_CACHE: value}, 'linux', '/home/ana')).toBeNull();
+		for (const value of ['0', 'off', 'false', 'no', 'OFF'])
+			expect(compileCacheDir({ECR_SETUP_COMPILE_CACHE: value}, 'linux', '/home/ana')).toBeNull();
 		expect(compileCacheDir({ECR_SETUP_COMPILE_CACHE: '/tmp/cc'}, 'linux', '/home/ana')).toBe('/tmp/cc');
 		expect(compileCacheDir({}, 'linux', undefined)).toBeNull();
 	});
@@ -56,12 +63,19 @@ describe('loadCommonJs', () => {
 			entry,
 			[
 				`import {loadCommonJs} from ${JSON.stringify(path.resolve('source/lib/compile-cache.ts'))};`,
-				"const [file, cacheDir, n, kind] = process.argv.slice(2);",
+				'const [file, cacheDir, n, kind] = process.argv.slice(2);',
 				"const {exports, cache} = loadCommonJs(file, {cacheDir: cacheDir === '-' ? null : cacheDir, ...(kind ? {kind} : {})});",
 				'console.log(JSON.stringify({cache, work: exports.work(Number(n)), where: exports.where}));',
 			].join('\n'),
 		);
-		await build({entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: runner, logLevel: 'error'});
+		await build({
+			entryPoints: [entry],
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			outfile: runner,
+			logLevel: 'error',
+		});
 		return () => rmSync(probeDir, {recursive: true, force: true});
 	});
 
@@ -86,7 +100,9 @@ describe('loadCommonJs', () => {
 
 	/** One process: loads the file (cache in `cacheDir`, '-' for none), calls work(n), exits (saving the cache if due). */
 	const load = (n = 4, cache: string = cacheDir, kind?: string) => {
-		const output = execFileSync(process.execPath, [runner, file, cache, String(n), ...(kind ? [kind] : [])], {encoding: 'utf8'});
+		const output = execFileSync(process.execPath, [runner, file, cache, String(n), ...(kind ? [kind] : [])], {
+			encoding: 'utf8',
+		});
 		return JSON.parse(output) as {cache: string; work: number; where: string};
 	};
 
@@ -148,20 +164,23 @@ describe('loadCommonJs', () => {
 		expect(after).toHaveLength(3);
 	});
 
-	it.runIf(process.platform !== 'win32')('never reads cached code from a directory others can write to, nor writes there', () => {
-		load();
-		chmodSync(cacheDir, 0o777);
-		const before = readdirSync(cacheDir).map((name) => statSync(path.join(cacheDir, name)).mtimeMs);
-		expect(load(3)).toMatchObject({cache: 'missing', work: 3});
-		expect(readdirSync(cacheDir).map((name) => statSync(path.join(cacheDir, name)).mtimeMs)).toEqual(before);
-		chmodSync(cacheDir, 0o700);
-		const name = readdirSync(cacheDir).find((entry) => entry.endsWith('.v8cache'));
-		chmodSync(path.join(cacheDir, name!), 0o666);
-		expect(load(3).cache).toBe('missing');
-		// …and the next run writes a private one in its place.
-		expect(statSync(path.join(cacheDir, name!)).mode & 0o777).toBe(0o600);
-		expect(load(3).cache).toBe('used');
-	});
+	it.runIf(process.platform !== 'win32')(
+		'never reads cached code from a directory others can write to, nor writes there',
+		() => {
+			load();
+			chmodSync(cacheDir, 0o777);
+			const before = readdirSync(cacheDir).map((name) => statSync(path.join(cacheDir, name)).mtimeMs);
+			expect(load(3)).toMatchObject({cache: 'missing', work: 3});
+			expect(readdirSync(cacheDir).map((name) => statSync(path.join(cacheDir, name)).mtimeMs)).toEqual(before);
+			chmodSync(cacheDir, 0o700);
+			const name = readdirSync(cacheDir).find((entry) => entry.endsWith('.v8cache'));
+			chmodSync(path.join(cacheDir, name!), 0o666);
+			expect(load(3).cache).toBe('missing');
+			// …and the next run writes a private one in its place.
+			expect(statSync(path.join(cacheDir, name!)).mode & 0o777).toBe(0o600);
+			expect(load(3).cache).toBe('used');
+		},
+	);
 
 	it('is off without a directory, and a cache directory that cannot be created only costs the cache', () => {
 		expect(load(3, '-')).toMatchObject({cache: 'off', work: 3});

@@ -48,18 +48,24 @@ function parseError(text: string | Uint8Array): ConfigError {
 
 describe('locateConfigDir', () => {
 	it('prefers --config, then DOCKER_CONFIG, then ~/.docker', () => {
-		expect(locateConfigDir({flag: '/flag', env: {DOCKER_CONFIG: '/env'}, home: '/home/dev', platform: 'linux'})).toBe('/flag');
+		expect(locateConfigDir({flag: '/flag', env: {DOCKER_CONFIG: '/env'}, home: '/home/dev', platform: 'linux'})).toBe(
+			'/flag',
+		);
 		expect(locateConfigDir({env: {DOCKER_CONFIG: '/env'}, home: '/home/dev', platform: 'linux'})).toBe('/env');
 		expect(locateConfigDir({env: {}, home: '/home/dev', platform: 'linux'})).toBe('/home/dev/.docker');
 		expect(locateConfigDir({env: {}, home: '/Users/dev', platform: 'darwin'})).toBe('/Users/dev/.docker');
 	});
 
 	it('treats empty values as unset, as docker does', () => {
-		expect(locateConfigDir({flag: '', env: {DOCKER_CONFIG: ''}, home: '/home/dev', platform: 'linux'})).toBe('/home/dev/.docker');
+		expect(locateConfigDir({flag: '', env: {DOCKER_CONFIG: ''}, home: '/home/dev', platform: 'linux'})).toBe(
+			'/home/dev/.docker',
+		);
 	});
 
 	it('uses %USERPROFILE%\\.docker on Windows', () => {
-		expect(locateConfigDir({env: {USERPROFILE: 'C:\\Users\\dev'}, home: 'C:\\Other', platform: 'win32'})).toBe('C:\\Users\\dev\\.docker');
+		expect(locateConfigDir({env: {USERPROFILE: 'C:\\Users\\dev'}, home: 'C:\\Other', platform: 'win32'})).toBe(
+			'C:\\Users\\dev\\.docker',
+		);
 		expect(locateConfigDir({env: {}, home: 'C:\\Users\\dev', platform: 'win32'})).toBe('C:\\Users\\dev\\.docker');
 	});
 });
@@ -76,7 +82,10 @@ describe('lineColumnAt', () => {
 
 describe('parseDockerConfig', () => {
 	it('reads a docker-written config', () => {
-		const data = parseDockerConfig('{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop"\n}', FILE);
+		const data = parseDockerConfig(
+			'{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop"\n}',
+			FILE,
+		);
 		expect(data).toEqual({auths: {'https://index.docker.io/v1/': {}}, credsStore: 'desktop'});
 	});
 
@@ -141,7 +150,11 @@ describe('parseDockerConfig', () => {
 	});
 
 	it('rejects invalid UTF-8, naming the line and column of the bad byte', () => {
-		const bytes = Buffer.concat([Buffer.from('{\n  "auths": {"h": {"email": "caf'), Buffer.from([0xe9]), Buffer.from('"}}\n}')]);
+		const bytes = Buffer.concat([
+			Buffer.from('{\n  "auths": {"h": {"email": "caf'),
+			Buffer.from([0xe9]),
+			Buffer.from('"}}\n}'),
+		]);
 		const error = parseError(bytes);
 		expect(error).toMatchObject({line: 2, column: 32, reason: 'encoding'});
 		expect(error.detail).toMatch(/0xe9/);
@@ -177,12 +190,17 @@ describe('parseDockerConfig', () => {
 			expect(error.hint).toMatch(/docker login h/);
 		}
 
-		expect(parseDockerConfig('{"auths": {"h": {"auth": "dXNlcjpwYXNz"}, "g": {"auth": ""}}}', FILE).auths).toHaveProperty('h');
+		expect(
+			parseDockerConfig('{"auths": {"h": {"auth": "dXNlcjpwYXNz"}, "g": {"auth": ""}}}', FILE).auths,
+		).toHaveProperty('h');
 	});
 
 	it('accepts null where Go does', () => {
 		expect(parseDockerConfig('{"auths": null, "credHelpers": null, "credsStore": null}', FILE)).toEqual({});
-		expect(parseDockerConfig('{"credHelpers": {"h": null}, "auths": {"a": null}}', FILE)).toEqual({credHelpers: {h: ''}, auths: {a: {}}});
+		expect(parseDockerConfig('{"credHelpers": {"h": null}, "auths": {"a": null}}', FILE)).toEqual({
+			credHelpers: {h: ''},
+			auths: {a: {}},
+		});
 	});
 
 	it('reads known keys in another letter case, as Go does', () => {
@@ -253,16 +271,23 @@ describe('resolveStore', () => {
 
 	it('lets DOCKER_AUTH_CONFIG win for the hosts it names (exact key)', () => {
 		const data = parseDockerConfig(JSON.stringify({credHelpers: {[HOST]: 'ecr-login'}}), FILE);
-		const env = {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[HOST]: {auth: Buffer.from('AWS:x').toString('base64')}}})};
+		const env = {
+			DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[HOST]: {auth: Buffer.from('AWS:x').toString('base64')}}}),
+		};
 		expect(resolveStore(data, HOST, env)).toEqual({kind: 'env', variable: 'DOCKER_AUTH_CONFIG', authKey: HOST});
 		expect(resolveStore(data, 'other.example', env)).toEqual({kind: 'file', authKey: undefined, hasAuth: false});
-		expect(resolveStore(data, HOST, {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[`https://${HOST}`]: {}}})})).toMatchObject({kind: 'helper'});
+		expect(
+			resolveStore(data, HOST, {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[`https://${HOST}`]: {}}})}),
+		).toMatchObject({kind: 'helper'});
 	});
 
 	it('ignores an unreadable DOCKER_AUTH_CONFIG, as docker does', () => {
 		const data = parseDockerConfig(JSON.stringify({credHelpers: {[HOST]: 'ecr-login'}}), FILE);
 		for (const value of ['', 'not json', '[]', JSON.stringify({auths: {[HOST]: {auth: 'not base64!'}}})]) {
-			expect(resolveStore(data, HOST, {DOCKER_AUTH_CONFIG: value})).toMatchObject({kind: 'helper', helper: 'ecr-login'});
+			expect(resolveStore(data, HOST, {DOCKER_AUTH_CONFIG: value})).toMatchObject({
+				kind: 'helper',
+				helper: 'ecr-login',
+			});
 		}
 
 		expect(envAuthConfigs({})).toBeUndefined();
@@ -271,9 +296,17 @@ describe('resolveStore', () => {
 
 	it('uses the platform default only when the file configures no store', () => {
 		const options = {platformDefault: 'osxkeychain'};
-		expect(resolveStore({}, HOST, {}, options)).toEqual({kind: 'helper', helper: 'osxkeychain', source: 'platform-default'});
-		expect(resolveStore(parseDockerConfig('{"auths": {}, "credHelpers": {}}', FILE), HOST, {}, options)).toMatchObject({source: 'platform-default'});
-		expect(resolveStore(parseDockerConfig('{"auths": {"x": {}}}', FILE), HOST, {}, options)).toMatchObject({kind: 'file'});
+		expect(resolveStore({}, HOST, {}, options)).toEqual({
+			kind: 'helper',
+			helper: 'osxkeychain',
+			source: 'platform-default',
+		});
+		expect(resolveStore(parseDockerConfig('{"auths": {}, "credHelpers": {}}', FILE), HOST, {}, options)).toMatchObject({
+			source: 'platform-default',
+		});
+		expect(resolveStore(parseDockerConfig('{"auths": {"x": {}}}', FILE), HOST, {}, options)).toMatchObject({
+			kind: 'file',
+		});
 		expect(resolveStore({}, HOST)).toEqual({kind: 'file', authKey: undefined, hasAuth: false});
 		expect(containsAuth({credsStore: ''})).toBe(false);
 	});
@@ -298,12 +331,15 @@ describe('planEdit', () => {
 
 	it('replaces an empty, whitespace-only or null file', () => {
 		for (const text of ['\n', 'null\n']) {
-			expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}\n`);
+			expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(
+				`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}\n`,
+			);
 		}
 	});
 
 	it('adds credHelpers after the last key of a docker file, leaving every other byte', () => {
-		const text = '{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop",\n\t"currentContext": "desktop-linux"\n}';
+		const text =
+			'{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop",\n\t"currentContext": "desktop-linux"\n}';
 		const plan = planEdit(loaded(text), [SET_HELPER]);
 		expect(plan.newText).toBe(
 			'{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop",\n\t"currentContext": "desktop-linux",\n' +
@@ -315,24 +351,36 @@ describe('planEdit', () => {
 	it('adds to an existing credHelpers in the file indentation and line endings', () => {
 		const text = '{\r\n  "credHelpers": {\r\n    "gcr.io": "gcloud"\r\n  },\r\n  "x": true\r\n}\r\n';
 		const plan = planEdit(loaded(text), [SET_HELPER]);
-		expect(plan.newText).toBe(`{\r\n  "credHelpers": {\r\n    "gcr.io": "gcloud",\r\n    "${HOST}": "ecr-login"\r\n  },\r\n  "x": true\r\n}\r\n`);
+		expect(plan.newText).toBe(
+			`{\r\n  "credHelpers": {\r\n    "gcr.io": "gcloud",\r\n    "${HOST}": "ecr-login"\r\n  },\r\n  "x": true\r\n}\r\n`,
+		);
 	});
 
 	it('keeps a one-line file on one line, and its odd spacing', () => {
 		const text = '{"a":1,   "credHelpers" : {"x":"y"}  , "z": [1,2]}';
-		expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(`{"a":1,   "credHelpers" : {"x":"y", "${HOST}":"ecr-login"}  , "z": [1,2]}`);
-		expect(planEdit(loaded('{"credHelpers":{}}'), [SET_HELPER]).newText).toBe(`{"credHelpers":{"${HOST}":"ecr-login"}}`);
+		expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(
+			`{"a":1,   "credHelpers" : {"x":"y", "${HOST}":"ecr-login"}  , "z": [1,2]}`,
+		);
+		expect(planEdit(loaded('{"credHelpers":{}}'), [SET_HELPER]).newText).toBe(
+			`{"credHelpers":{"${HOST}":"ecr-login"}}`,
+		);
 	});
 
 	it('fills an empty multi-line credHelpers', () => {
 		const text = '{\n\t"auths": {},\n\t"credHelpers": {}\n}\n';
-		expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(`{\n\t"auths": {},\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}\n`);
+		expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(
+			`{\n\t"auths": {},\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}\n`,
+		);
 	});
 
 	it('replaces a wrong helper value in place and a null credHelpers', () => {
 		const text = `{\n\t"credHelpers": {\n\t\t"${HOST}": "desktop"\n\t}\n}`;
-		expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}`);
-		expect(planEdit(loaded('{\n\t"credHelpers": null\n}'), [SET_HELPER]).newText).toBe(`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}`);
+		expect(planEdit(loaded(text), [SET_HELPER]).newText).toBe(
+			`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}`,
+		);
+		expect(planEdit(loaded('{\n\t"credHelpers": null\n}'), [SET_HELPER]).newText).toBe(
+			`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}`,
+		);
 	});
 
 	it('edits a case-variant key in place instead of adding a second one', () => {
@@ -354,13 +402,23 @@ describe('planEdit', () => {
 
 	it('never touches credsStore unless a change names it', () => {
 		const text = '{\n\t"credsStore": "desktop"\n}';
-		const plan = planEdit(loaded(text), [SET_HELPER, {type: 'remove-cred-helper', host: 'gcr.io'}, {type: 'remove-auth', key: HOST}]);
+		const plan = planEdit(loaded(text), [
+			SET_HELPER,
+			{type: 'remove-cred-helper', host: 'gcr.io'},
+			{type: 'remove-auth', key: HOST},
+		]);
 		expect(JSON.parse(plan.newText).credsStore).toBe('desktop');
 		expect(plan.newText).toContain('\t"credsStore": "desktop",\n');
 		expect(JSON.parse(planEdit(loaded(text), [{type: 'remove-creds-store'}]).newText)).toEqual({});
-		expect(JSON.parse(planEdit(loaded(text), [{type: 'set-creds-store', helper: 'ecr-login'}]).newText)).toEqual({credsStore: 'ecr-login'});
-		expect(planEdit(loaded('', false), [{type: 'set-creds-store', helper: 'ecr-login'}]).newText).toBe('{\n\t"credsStore": "ecr-login"\n}\n');
-		expect(planEdit(loaded('{}'), [{type: 'set-creds-store', helper: 'ecr-login'}]).newText).toBe('{\n\t"credsStore": "ecr-login"\n}');
+		expect(JSON.parse(planEdit(loaded(text), [{type: 'set-creds-store', helper: 'ecr-login'}]).newText)).toEqual({
+			credsStore: 'ecr-login',
+		});
+		expect(planEdit(loaded('', false), [{type: 'set-creds-store', helper: 'ecr-login'}]).newText).toBe(
+			'{\n\t"credsStore": "ecr-login"\n}\n',
+		);
+		expect(planEdit(loaded('{}'), [{type: 'set-creds-store', helper: 'ecr-login'}]).newText).toBe(
+			'{\n\t"credsStore": "ecr-login"\n}',
+		);
 	});
 
 	it('removes entries with their comma and nothing else', () => {
@@ -374,7 +432,11 @@ describe('planEdit', () => {
 		expect(planEdit(loaded(text), [{type: 'remove-cred-helper', host: 'a'}]).newText).toBe(
 			`{\n\t"auths": {\n\t\t"https://${HOST}": {},\n\t\t"${HOST}": {"auth": "eDp5"},\n\t\t"z": {}\n\t},\n\t"credHelpers": {}\n}`,
 		);
-		const missing = planEdit(loaded(text), [{type: 'remove-cred-helper', host: 'nope'}, {type: 'remove-auth', key: 'nope'}, {type: 'remove-creds-store'}]);
+		const missing = planEdit(loaded(text), [
+			{type: 'remove-cred-helper', host: 'nope'},
+			{type: 'remove-auth', key: 'nope'},
+			{type: 'remove-creds-store'},
+		]);
 		expect(missing.changed).toBe(false);
 		expect(missing.newText).toBe(text);
 	});
@@ -386,7 +448,11 @@ describe('planEdit', () => {
 			SET_HELPER,
 			{type: 'set-cred-helper', host: 'public.ecr.aws', helper: 'ecr-login'},
 		]);
-		expect(JSON.parse(plan.newText)).toEqual({auths: {}, credsStore: 'desktop', credHelpers: {[HOST]: 'ecr-login', 'public.ecr.aws': 'ecr-login'}});
+		expect(JSON.parse(plan.newText)).toEqual({
+			auths: {},
+			credsStore: 'desktop',
+			credHelpers: {[HOST]: 'ecr-login', 'public.ecr.aws': 'ecr-login'},
+		});
 		expect(plan.changes).toHaveLength(3);
 	});
 

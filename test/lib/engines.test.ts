@@ -46,11 +46,16 @@ describe('detectEngine', () => {
 	});
 
 	it('says when docker and podman are both installed', () => {
-		expect(detectEngine({found: {docker: '/usr/bin/docker', podman: '/usr/bin/podman'}, env}).notes.join('\n')).toMatch(/--engine podman/);
+		expect(detectEngine({found: {docker: '/usr/bin/docker', podman: '/usr/bin/podman'}, env}).notes.join('\n')).toMatch(
+			/--engine podman/,
+		);
 	});
 
 	it('notes a DOCKER_HOST on podman’s socket, and keeps configuring docker (the docker CLI does the login)', () => {
-		const detection = detectEngine({found: {docker: '/usr/bin/docker'}, env: {DOCKER_HOST: 'unix:///run/user/1000/podman/podman.sock'}});
+		const detection = detectEngine({
+			found: {docker: '/usr/bin/docker'},
+			env: {DOCKER_HOST: 'unix:///run/user/1000/podman/podman.sock'},
+		});
 		expect(detection.engine).toBe('docker');
 		expect(detection.notes.join('\n')).toMatch(/points at podman's socket.*docker's config\.json/);
 	});
@@ -88,7 +93,12 @@ describe('podman auth files (containers-auth.json(5))', () => {
 		},
 		{
 			name: 'linux with XDG_CONFIG_HOME',
-			input: {os: 'linux', env: {XDG_RUNTIME_DIR: '/run/user/1000', XDG_CONFIG_HOME: '/home/jane/cfg'}, home: '/home/jane', uid: 1000},
+			input: {
+				os: 'linux',
+				env: {XDG_RUNTIME_DIR: '/run/user/1000', XDG_CONFIG_HOME: '/home/jane/cfg'},
+				home: '/home/jane',
+				uid: 1000,
+			},
 			primary: '/run/user/1000/containers/auth.json',
 			source: 'XDG_RUNTIME_DIR',
 			volatile: true,
@@ -96,7 +106,12 @@ describe('podman auth files (containers-auth.json(5))', () => {
 		},
 		{
 			name: 'REGISTRY_AUTH_FILE',
-			input: {os: 'linux', env: {REGISTRY_AUTH_FILE: '/srv/ci/auth.json', XDG_RUNTIME_DIR: '/run/user/1000'}, home: '/home/jane', uid: 1000},
+			input: {
+				os: 'linux',
+				env: {REGISTRY_AUTH_FILE: '/srv/ci/auth.json', XDG_RUNTIME_DIR: '/run/user/1000'},
+				home: '/home/jane',
+				uid: 1000,
+			},
 			primary: '/srv/ci/auth.json',
 			source: 'REGISTRY_AUTH_FILE',
 			volatile: false,
@@ -140,7 +155,11 @@ describe('finchFiles', () => {
 			'C:\\Users\\Jane Doe\\AppData\\Local\\.finch\\finch.yaml',
 			'C:\\Users\\Jane Doe\\AppData\\Local\\.finch\\config.json',
 		],
-		[{os: 'win32', env: {}, home: 'C:\\Users\\jane'}, 'C:\\Users\\jane\\AppData\\Local\\.finch\\finch.yaml', 'C:\\Users\\jane\\AppData\\Local\\.finch\\config.json'],
+		[
+			{os: 'win32', env: {}, home: 'C:\\Users\\jane'},
+			'C:\\Users\\jane\\AppData\\Local\\.finch\\finch.yaml',
+			'C:\\Users\\jane\\AppData\\Local\\.finch\\config.json',
+		],
 	])('%j', (input, yaml, config) => {
 		expect(finchFiles(input)).toMatchObject({yaml, config});
 	});
@@ -158,7 +177,10 @@ describe('WSL paths and the docker CLI that runs', () => {
 	});
 
 	it.each([
-		['/mnt/c/Program Files/Docker/Docker/resources/bin/docker.exe', 'C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe'],
+		[
+			'/mnt/c/Program Files/Docker/Docker/resources/bin/docker.exe',
+			'C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe',
+		],
 		['/mnt/c', 'C:\\'],
 		['/home/jane/.docker', undefined],
 		['/mnt/wsl/docker-desktop/cli-tools/usr/bin/docker', undefined],
@@ -168,8 +190,15 @@ describe('WSL paths and the docker CLI that runs', () => {
 
 	it('a Linux docker inside WSL reads the Linux user’s config and runs the Linux helper', () => {
 		const client = wslDockerClient({dockerPath: '/usr/bin/docker', env: {}, home: '/home/jane'});
-		expect(client).toMatchObject({side: 'linux', configFile: '/home/jane/.docker/config.json', helper: 'docker-credential-ecr-login'});
-		expect(wslDockerClient({dockerPath: '/usr/bin/docker', env: {DOCKER_CONFIG: '/srv/docker'}, home: '/home/jane'}).configFile).toBe('/srv/docker/config.json');
+		expect(client).toMatchObject({
+			side: 'linux',
+			configFile: '/home/jane/.docker/config.json',
+			helper: 'docker-credential-ecr-login',
+		});
+		expect(
+			wslDockerClient({dockerPath: '/usr/bin/docker', env: {DOCKER_CONFIG: '/srv/docker'}, home: '/home/jane'})
+				.configFile,
+		).toBe('/srv/docker/config.json');
 	});
 
 	it('docker.exe from the Windows side reads %USERPROFILE%\\.docker and runs the .exe helper', () => {
@@ -184,7 +213,11 @@ describe('WSL paths and the docker CLI that runs', () => {
 		expect(client.configFile).toBe('/mnt/c/Users/Jane Doe/.docker/config.json');
 		expect(client.helper).toBe('docker-credential-ecr-login.exe');
 		expect(client.notes.join('\n')).toMatch(/not listed in WSLENV/);
-		const forwarded = wslDockerClient({dockerPath: 'docker.exe', env: {DOCKER_CONFIG: 'x', WSLENV: 'USERPROFILE/p:DOCKER_CONFIG/p'}, home: '/home/jane'});
+		const forwarded = wslDockerClient({
+			dockerPath: 'docker.exe',
+			env: {DOCKER_CONFIG: 'x', WSLENV: 'USERPROFILE/p:DOCKER_CONFIG/p'},
+			home: '/home/jane',
+		});
 		expect(forwarded.notes.join('\n')).not.toMatch(/WSLENV/);
 		expect(forwarded.configFile).toBeUndefined();
 	});
@@ -213,12 +246,42 @@ describe('explainStoreError', () => {
 			'osxkeychain',
 			/security delete-internet-password -s 123456789012/,
 		],
-		['Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`', 'store.wincred-too-large', 'wincred', undefined],
-		['error getting credentials - err: exit status 1, out: `A specified logon session does not exist. It may already have been terminated.`', 'store.wincred-no-session', 'wincred', undefined],
-		['error getting credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`', 'store.secretservice-no-display', 'secretservice', undefined],
-		['error getting credentials - err: exit status 1, out: `pass not initialized: exit status 1: Error: password store is empty. Try "pass init".`', 'store.pass-uninitialized', 'pass', /pass init/],
-		['error getting credentials - err: exec: "docker-credential-desktop.exe": executable file not found in $PATH, out: ``', 'store.helper-missing', 'desktop.exe', undefined],
-		['Error saving credentials: error storing credentials - err: exit status 1, out: `not implemented`', 'store.ecr-login-cannot-store', 'ecr-login', /AWS_ECR_IGNORE_CREDS_STORAGE/],
+		[
+			'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`',
+			'store.wincred-too-large',
+			'wincred',
+			undefined,
+		],
+		[
+			'error getting credentials - err: exit status 1, out: `A specified logon session does not exist. It may already have been terminated.`',
+			'store.wincred-no-session',
+			'wincred',
+			undefined,
+		],
+		[
+			'error getting credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`',
+			'store.secretservice-no-display',
+			'secretservice',
+			undefined,
+		],
+		[
+			'error getting credentials - err: exit status 1, out: `pass not initialized: exit status 1: Error: password store is empty. Try "pass init".`',
+			'store.pass-uninitialized',
+			'pass',
+			/pass init/,
+		],
+		[
+			'error getting credentials - err: exec: "docker-credential-desktop.exe": executable file not found in $PATH, out: ``',
+			'store.helper-missing',
+			'desktop.exe',
+			undefined,
+		],
+		[
+			'Error saving credentials: error storing credentials - err: exit status 1, out: `not implemented`',
+			'store.ecr-login-cannot-store',
+			'ecr-login',
+			/AWS_ECR_IGNORE_CREDS_STORAGE/,
+		],
 	])('%s', (text, code, store, command) => {
 		const explained = explainStoreError(text, {host});
 		expect(explained?.code).toBe(code);
@@ -228,7 +291,9 @@ describe('explainStoreError', () => {
 	});
 
 	it('names docker-credential-osxkeychain when docker names it, and WSL for desktop.exe', () => {
-		expect(explainStoreError('exec: "docker-credential-desktop.exe": executable file not found')?.explanation).toMatch(/WSL/);
+		expect(explainStoreError('exec: "docker-credential-desktop.exe": executable file not found')?.explanation).toMatch(
+			/WSL/,
+		);
 		expect(explainStoreError('docker-credential-desktop: User interaction is not allowed.')?.store).toBe('desktop');
 	});
 

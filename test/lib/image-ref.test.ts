@@ -30,7 +30,9 @@ describe('parseImageRef', () => {
 	});
 
 	it('finds the ECR registry of a reference', () => {
-		expect(ecrRegistryOf(parseImageRef('123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1'))).toMatchObject({region: 'eu-west-1'});
+		expect(ecrRegistryOf(parseImageRef('123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1'))).toMatchObject({
+			region: 'eu-west-1',
+		});
 		expect(ecrRegistryOf(parseImageRef('app:1'))).toBeUndefined();
 	});
 
@@ -38,7 +40,9 @@ describe('parseImageRef', () => {
 		const component = fc.stringMatching(/^[a-z0-9]+([._-][a-z0-9]+)?$/);
 		fc.assert(
 			fc.property(
-				fc.option(fc.constantFrom('123456789012.dkr.ecr.us-east-1.amazonaws.com', 'localhost:5000', 'public.ecr.aws'), {nil: undefined}),
+				fc.option(fc.constantFrom('123456789012.dkr.ecr.us-east-1.amazonaws.com', 'localhost:5000', 'public.ecr.aws'), {
+					nil: undefined,
+				}),
 				fc.array(component, {minLength: 1, maxLength: 3}),
 				fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), {nil: undefined}),
 				(registry, parts, tag) => {

@@ -19,15 +19,21 @@ import {createCredentialHelperService} from '../../source/services/credential-he
 import type {InstallMethod, PlatformInfo} from '../../source/services/types.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 
-const WSL2 = 'Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0, GNU ld (GNU Binutils) 2.37) #1 SMP Tue Nov 5 00:21:55 UTC 2024';
-const WSL1 = 'Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft Sat Sep 11 14:32:00 PST 2021';
-const DEBIAN = 'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)';
+const WSL2 =
+	'Linux version 5.15.167.4-microsoft-standard-WSL2 (root@f9c826d3017f) (gcc (GCC) 11.2.0, GNU ld (GNU Binutils) 2.37) #1 SMP Tue Nov 5 00:21:55 UTC 2024';
+const WSL1 =
+	'Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft Sat Sep 11 14:32:00 PST 2021';
+const DEBIAN =
+	'Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)';
 
 const OS_RELEASE = {
-	debian12: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
+	debian12:
+		'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
 	ubuntu2204: 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n',
-	amzn2: 'NAME="Amazon Linux"\nVERSION="2"\nID="amzn"\nID_LIKE="centos rhel fedora"\nVERSION_ID="2"\nPRETTY_NAME="Amazon Linux 2"\n',
-	amzn2023: 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\nPRETTY_NAME="Amazon Linux 2023.6.20241121"\n',
+	amzn2:
+		'NAME="Amazon Linux"\nVERSION="2"\nID="amzn"\nID_LIKE="centos rhel fedora"\nVERSION_ID="2"\nPRETTY_NAME="Amazon Linux 2"\n',
+	amzn2023:
+		'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\nPRETTY_NAME="Amazon Linux 2023.6.20241121"\n',
 	alpine: 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"\n',
 };
 
@@ -58,7 +64,11 @@ describe('parseOsRelease', () => {
 	});
 
 	it('reads escaped quotes and ignores comments and junk', () => {
-		expect(parseOsRelease('# comment\nPRETTY_NAME="Say \\"hi\\""\nnot a line\nID=\'arch\'\n')).toEqual({id: 'arch', prettyName: 'Say "hi"', idLike: []});
+		expect(parseOsRelease('# comment\nPRETTY_NAME="Say \\"hi\\""\nnot a line\nID=\'arch\'\n')).toEqual({
+			id: 'arch',
+			prettyName: 'Say "hi"',
+			idLike: [],
+		});
 	});
 });
 
@@ -79,7 +89,11 @@ describe('helper lookup per platform', () => {
 			command: 'docker-credential-ecr-login',
 			os: 'linux',
 			env: {PATH: '/home/dev/.local/bin:/usr/local/bin::/usr/bin'},
-			expected: ['/home/dev/.local/bin/docker-credential-ecr-login', '/usr/local/bin/docker-credential-ecr-login', '/usr/bin/docker-credential-ecr-login'],
+			expected: [
+				'/home/dev/.local/bin/docker-credential-ecr-login',
+				'/usr/local/bin/docker-credential-ecr-login',
+				'/usr/bin/docker-credential-ecr-login',
+			],
 		},
 		{
 			name: 'darwin: Homebrew prefixes as PATH lists them',
@@ -92,7 +106,10 @@ describe('helper lookup per platform', () => {
 			name: 'win32: each PATHEXT extension, directories with spaces and quotes',
 			command: 'docker-credential-ecr-login',
 			os: 'win32',
-			env: {Path: 'C:\\Windows\\system32;"C:\\Program Files\\Docker\\Docker\\resources\\bin"', PATHEXT: '.COM;.EXE;.BAT'},
+			env: {
+				Path: 'C:\\Windows\\system32;"C:\\Program Files\\Docker\\Docker\\resources\\bin"',
+				PATHEXT: '.COM;.EXE;.BAT',
+			},
 			expected: [
 				'C:\\Windows\\system32\\docker-credential-ecr-login.com',
 				'C:\\Windows\\system32\\docker-credential-ecr-login.exe',
@@ -121,7 +138,10 @@ describe('helper lookup per platform', () => {
 			command: 'docker-credential-desktop.exe',
 			os: 'linux',
 			env: {PATH: '/usr/bin:/mnt/c/Program Files/Docker/Docker/resources/bin'},
-			expected: ['/usr/bin/docker-credential-desktop.exe', '/mnt/c/Program Files/Docker/Docker/resources/bin/docker-credential-desktop.exe'],
+			expected: [
+				'/usr/bin/docker-credential-desktop.exe',
+				'/mnt/c/Program Files/Docker/Docker/resources/bin/docker-credential-desktop.exe',
+			],
 		},
 	])('$name', ({command, os: osName, env, expected}) => {
 		expect(executableCandidates(command, {os: osName, env})).toEqual(expected);
@@ -136,13 +156,21 @@ describe('helper lookup per platform', () => {
 				exists: (file) => present.has(file),
 			}),
 		).toBe('C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker-credential-ecr-login.exe');
-		expect(resolveExecutable('docker-credential-ecr-login', {os: 'linux', env: {PATH: '/usr/bin'}, exists: () => false})).toBeNull();
+		expect(
+			resolveExecutable('docker-credential-ecr-login', {os: 'linux', env: {PATH: '/usr/bin'}, exists: () => false}),
+		).toBeNull();
 	});
 
 	it('isDirOnPath: trailing slashes, Windows case-insensitivity', () => {
 		expect(isDirOnPath('/home/dev/.local/bin', {PATH: '/usr/bin:/home/dev/.local/bin/'}, 'linux')).toBe(true);
 		expect(isDirOnPath('/home/dev/.local/bin', {PATH: '/usr/bin'}, 'linux')).toBe(false);
-		expect(isDirOnPath('C:\\Users\\Dev\\AppData\\Local\\Programs\\ecr-setup\\bin', {Path: 'c:\\users\\dev\\appdata\\local\\programs\\ecr-setup\\bin\\'}, 'win32')).toBe(true);
+		expect(
+			isDirOnPath(
+				'C:\\Users\\Dev\\AppData\\Local\\Programs\\ecr-setup\\bin',
+				{Path: 'c:\\users\\dev\\appdata\\local\\programs\\ecr-setup\\bin\\'},
+				'win32',
+			),
+		).toBe(true);
 	});
 });
 
@@ -173,13 +201,21 @@ describe('release downloads', () => {
 		expect(userBinDir({os: 'win32', home: 'C:\\Users\\Dev'}, {LOCALAPPDATA: 'C:\\Users\\Dev\\AppData\\Local'})).toBe(
 			'C:\\Users\\Dev\\AppData\\Local\\Programs\\ecr-setup\\bin',
 		);
-		expect(userBinDir({os: 'win32', home: 'C:\\Users\\Dev Name'}, {})).toBe('C:\\Users\\Dev Name\\AppData\\Local\\Programs\\ecr-setup\\bin');
+		expect(userBinDir({os: 'win32', home: 'C:\\Users\\Dev Name'}, {})).toBe(
+			'C:\\Users\\Dev Name\\AppData\\Local\\Programs\\ecr-setup\\bin',
+		);
 		expect(pathAdvice('/home/dev/.local/bin', {os: 'linux', home: '/home/dev'}, {SHELL: '/bin/bash'})).toBe(
 			`echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.bashrc — then open a new terminal.`,
 		);
-		expect(pathAdvice('/Users/dev/.local/bin', {os: 'darwin', home: '/Users/dev'}, {SHELL: '/bin/zsh'})).toMatch(/>> ~\/\.zshrc/);
-		expect(pathAdvice('/home/dev/.local/bin', {os: 'linux', home: '/home/dev'}, {SHELL: '/usr/bin/fish'})).toBe('fish_add_path ~/.local/bin');
-		expect(pathAdvice('C:\\x\\bin', {os: 'win32', home: 'C:\\Users\\Dev'}, {})).toMatch(/SetEnvironmentVariable\('Path'.*;C:\\x\\bin', 'User'\)/);
+		expect(pathAdvice('/Users/dev/.local/bin', {os: 'darwin', home: '/Users/dev'}, {SHELL: '/bin/zsh'})).toMatch(
+			/>> ~\/\.zshrc/,
+		);
+		expect(pathAdvice('/home/dev/.local/bin', {os: 'linux', home: '/home/dev'}, {SHELL: '/usr/bin/fish'})).toBe(
+			'fish_add_path ~/.local/bin',
+		);
+		expect(pathAdvice('C:\\x\\bin', {os: 'win32', home: 'C:\\Users\\Dev'}, {})).toMatch(
+			/SetEnvironmentVariable\('Path'.*;C:\\x\\bin', 'User'\)/,
+		);
 	});
 });
 
@@ -214,16 +250,32 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 			name: 'Debian 11 as root: no sudo',
 			platform: platform({distro: 'debian', distroVersion: '11', isRoot: true, packageManagers: ['apt', 'go']}),
 			methods: ['apt', 'binary', 'go'],
-			first: {before: [['apt-get', 'update']], command: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper'], needsSudo: false},
+			first: {
+				before: [['apt-get', 'update']],
+				command: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper'],
+				needsSudo: false,
+			},
 		},
-		{name: 'Debian 10: too old for the package, binary first', platform: platform({distro: 'debian', distroVersion: '10', packageManagers: ['apt']}), methods: ['binary']},
+		{
+			name: 'Debian 10: too old for the package, binary first',
+			platform: platform({distro: 'debian', distroVersion: '10', packageManagers: ['apt']}),
+			methods: ['binary'],
+		},
 		{
 			name: 'Ubuntu 22.04',
 			platform: platform({distro: 'ubuntu', distroVersion: '22.04', packageManagers: ['apt']}),
 			methods: ['apt', 'binary'],
 		},
-		{name: 'Ubuntu 19.04 is the first with the package', platform: platform({distro: 'ubuntu', distroVersion: '19.04', packageManagers: ['apt']}), methods: ['apt', 'binary']},
-		{name: 'Ubuntu 18.04: binary', platform: platform({distro: 'ubuntu', distroVersion: '18.04', packageManagers: ['apt']}), methods: ['binary']},
+		{
+			name: 'Ubuntu 19.04 is the first with the package',
+			platform: platform({distro: 'ubuntu', distroVersion: '19.04', packageManagers: ['apt']}),
+			methods: ['apt', 'binary'],
+		},
+		{
+			name: 'Ubuntu 18.04: binary',
+			platform: platform({distro: 'ubuntu', distroVersion: '18.04', packageManagers: ['apt']}),
+			methods: ['binary'],
+		},
 		{
 			name: 'Amazon Linux 2: amazon-linux-extras, then yum',
 			platform: platform({distro: 'amzn', distroVersion: '2', packageManagers: ['yum']}),
@@ -242,11 +294,21 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 		},
 		{
 			name: 'Alpine as root: apk',
-			platform: platform({distro: 'alpine', distroVersion: '3.20.3', isRoot: true, packageManagers: ['apk'], arch: 'arm64'}),
+			platform: platform({
+				distro: 'alpine',
+				distroVersion: '3.20.3',
+				isRoot: true,
+				packageManagers: ['apk'],
+				arch: 'arm64',
+			}),
 			methods: ['apk', 'binary'],
 			first: {before: [], command: ['apk', 'add', 'docker-credential-ecr-login'], needsSudo: false},
 		},
-		{name: 'Debian without apt-get on PATH: no apt plan', platform: platform({distro: 'debian', distroVersion: '12'}), methods: ['binary']},
+		{
+			name: 'Debian without apt-get on PATH: no apt plan',
+			platform: platform({distro: 'debian', distroVersion: '12'}),
+			methods: ['binary'],
+		},
 		{
 			name: 'Linux Mint: apt offered, after the binary (the package may be missing)',
 			platform: platform({distro: 'linuxmint', distroVersion: '21.3', packageManagers: ['apt']}),
@@ -275,11 +337,27 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 			methods: ['brew', 'binary'],
 			first: {before: [], command: [HOMEBREW_INTEL, 'install', 'docker-credential-helper-ecr'], needsSudo: false},
 		},
-		{name: 'macOS as root: brew still without sudo', platform: platform({os: 'darwin', isRoot: true, packageManagers: ['brew']}), methods: ['brew', 'binary']},
+		{
+			name: 'macOS as root: brew still without sudo',
+			platform: platform({os: 'darwin', isRoot: true, packageManagers: ['brew']}),
+			methods: ['brew', 'binary'],
+		},
 		{name: 'macOS without brew: binary', platform: platform({os: 'darwin', arch: 'arm64'}), methods: ['binary']},
-		{name: 'Windows: binary (.exe), then go', platform: platform({os: 'win32', home: 'C:\\Users\\Dev', packageManagers: ['go']}), methods: ['binary', 'go']},
-		{name: 'Linux on 32-bit x86: no release binary', platform: platform({arch: 'ia32', distro: 'debian', distroVersion: '12', packageManagers: ['apt']}), methods: ['apt']},
-		{name: 'Linuxbrew after the distro package', platform: platform({distro: 'ubuntu', distroVersion: '24.04', packageManagers: ['apt', 'brew']}), methods: ['apt', 'binary', 'brew']},
+		{
+			name: 'Windows: binary (.exe), then go',
+			platform: platform({os: 'win32', home: 'C:\\Users\\Dev', packageManagers: ['go']}),
+			methods: ['binary', 'go'],
+		},
+		{
+			name: 'Linux on 32-bit x86: no release binary',
+			platform: platform({arch: 'ia32', distro: 'debian', distroVersion: '12', packageManagers: ['apt']}),
+			methods: ['apt'],
+		},
+		{
+			name: 'Linuxbrew after the distro package',
+			platform: platform({distro: 'ubuntu', distroVersion: '24.04', packageManagers: ['apt', 'brew']}),
+			methods: ['apt', 'binary', 'brew'],
+		},
 	];
 
 	it.each(rows)('$name', ({platform: info, env, methods, first}) => {
@@ -294,19 +372,31 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 	});
 
 	it('sudo is said in the description only when it is used', () => {
-		const [asUser] = planInstalls(platform({distro: 'debian', distroVersion: '12', packageManagers: ['apt']}), {env: {}});
-		const [asRoot] = planInstalls(platform({distro: 'debian', distroVersion: '12', isRoot: true, packageManagers: ['apt']}), {env: {}});
+		const [asUser] = planInstalls(platform({distro: 'debian', distroVersion: '12', packageManagers: ['apt']}), {
+			env: {},
+		});
+		const [asRoot] = planInstalls(
+			platform({distro: 'debian', distroVersion: '12', isRoot: true, packageManagers: ['apt']}),
+			{env: {}},
+		);
 		expect(asUser!.description).toMatch(/with sudo: you are not root/);
 		expect(asRoot!.description).not.toMatch(/sudo/);
 	});
 
 	it('WSL plans say that docker in WSL runs the Linux helper', () => {
-		const [plan] = planInstalls(platform({distro: 'ubuntu', distroVersion: '24.04', isWsl: true, packageManagers: ['apt']}), {env: {}});
+		const [plan] = planInstalls(
+			platform({distro: 'ubuntu', distroVersion: '24.04', isWsl: true, packageManagers: ['apt']}),
+			{env: {}},
+		);
 		expect(plan!.description).toMatch(/WSL/);
 	});
 
 	it('binary on Linux: ~/.local/bin, not on PATH, with the line to add it', () => {
-		const plans = planInstalls(platform({}), {env: {PATH: '/usr/bin', SHELL: '/bin/bash'}, version: '0.9.0', baseUrl: 'http://127.0.0.1:9'});
+		const plans = planInstalls(platform({}), {
+			env: {PATH: '/usr/bin', SHELL: '/bin/bash'},
+			version: '0.9.0',
+			baseUrl: 'http://127.0.0.1:9',
+		});
 		const binary = plans.find((plan) => plan.method === 'binary')!;
 		expect(binary).toMatchObject({
 			command: [],
@@ -324,7 +414,9 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 	});
 
 	it('binary on Linux when ~/.local/bin is on PATH', () => {
-		const binary = planInstalls(platform({}), {env: {PATH: '/home/dev/.local/bin:/usr/bin'}}).find((plan) => plan.method === 'binary')!;
+		const binary = planInstalls(platform({}), {env: {PATH: '/home/dev/.local/bin:/usr/bin'}}).find(
+			(plan) => plan.method === 'binary',
+		)!;
 		expect(binary.target).toEqual({path: '/home/dev/.local/bin/docker-credential-ecr-login', onPath: true});
 		expect(binary.download?.pathAdvice).toBeUndefined();
 	});
@@ -332,7 +424,10 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 	it('binary on Windows: the .exe into %LOCALAPPDATA%\\Programs\\ecr-setup\\bin, with the PowerShell line', () => {
 		const env = {LOCALAPPDATA: 'C:\\Users\\Dev Name\\AppData\\Local', Path: 'C:\\Windows'};
 		const [binary] = planInstalls(platform({os: 'win32', home: 'C:\\Users\\Dev Name'}), {env});
-		expect(binary!.target).toEqual({path: 'C:\\Users\\Dev Name\\AppData\\Local\\Programs\\ecr-setup\\bin\\docker-credential-ecr-login.exe', onPath: false});
+		expect(binary!.target).toEqual({
+			path: 'C:\\Users\\Dev Name\\AppData\\Local\\Programs\\ecr-setup\\bin\\docker-credential-ecr-login.exe',
+			onPath: false,
+		});
 		expect(binary!.download?.url).toMatch(/\/windows-amd64\/docker-credential-ecr-login\.exe$/);
 		expect(binary!.download?.pathAdvice).toMatch(/PowerShell/);
 		const onPath = planInstalls(platform({os: 'win32', home: 'C:\\Users\\Dev Name'}), {
@@ -342,10 +437,18 @@ describe('planInstalls (ECR-FACTS §2)', () => {
 	});
 
 	it('go install targets GOBIN, else GOPATH/bin, else ~/go/bin', () => {
-		const goPlan = (env: Record<string, string>) => planInstalls(platform({packageManagers: ['go']}), {env}).find((plan) => plan.method === 'go')!;
-		expect(goPlan({}).command).toEqual(['go', 'install', 'github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@latest']);
+		const goPlan = (env: Record<string, string>) =>
+			planInstalls(platform({packageManagers: ['go']}), {env}).find((plan) => plan.method === 'go')!;
+		expect(goPlan({}).command).toEqual([
+			'go',
+			'install',
+			'github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/docker-credential-ecr-login@latest',
+		]);
 		expect(goPlan({}).target).toEqual({path: '/home/dev/go/bin/docker-credential-ecr-login', onPath: false});
-		expect(goPlan({GOPATH: '/opt/go', PATH: '/opt/go/bin'}).target).toEqual({path: '/opt/go/bin/docker-credential-ecr-login', onPath: true});
+		expect(goPlan({GOPATH: '/opt/go', PATH: '/opt/go/bin'}).target).toEqual({
+			path: '/opt/go/bin/docker-credential-ecr-login',
+			onPath: true,
+		});
 		expect(goPlan({GOBIN: '/srv/bin'}).target?.path).toBe('/srv/bin/docker-credential-ecr-login');
 	});
 });
@@ -376,7 +479,14 @@ describe('CredentialHelperService.platform() over platform inputs', () => {
 			proc: DEBIAN,
 			release: OS_RELEASE.debian12,
 			path: {'apt-get': '/usr/bin/apt-get', go: '/usr/local/go/bin/go'},
-			expected: {os: 'linux', isRoot: false, isWsl: false, distro: 'debian', distroVersion: '12', packageManagers: ['apt', 'go']},
+			expected: {
+				os: 'linux',
+				isRoot: false,
+				isWsl: false,
+				distro: 'debian',
+				distroVersion: '12',
+				packageManagers: ['apt', 'go'],
+			},
 		},
 		{
 			name: 'Amazon Linux 2023 as root',
@@ -470,7 +580,15 @@ describe('CredentialHelperService.platform() over platform inputs', () => {
 		},
 	])('$name', async ({os: osName, uid, env, proc, release, path: table, expected}) => {
 		const runner = createFakeRunner([], {path: table as Record<string, string>});
-		const service = createCredentialHelperService({runner, env, platform: osName, arch: 'arm64', uid, home: '/home/dev', files: await files(proc, release)});
+		const service = createCredentialHelperService({
+			runner,
+			env,
+			platform: osName,
+			arch: 'arm64',
+			uid,
+			home: '/home/dev',
+			files: await files(proc, release),
+		});
 		const info = await service.platform();
 		expect(info).toMatchObject({arch: 'arm64', home: '/home/dev', ...expected});
 		if (!('distro' in expected)) expect(info.distro).toBeUndefined();
@@ -508,7 +626,14 @@ describe('CredentialHelperService.platform() over platform inputs', () => {
 
 	it('install plans from the detected platform use the found Homebrew by path', async () => {
 		const runner = createFakeRunner([], {path: {[HOMEBREW_ARM]: HOMEBREW_ARM}});
-		const service = createCredentialHelperService({runner, env: {PATH: '/usr/bin'}, platform: 'darwin', arch: 'arm64', uid: 501, home: '/Users/dev'});
+		const service = createCredentialHelperService({
+			runner,
+			env: {PATH: '/usr/bin'},
+			platform: 'darwin',
+			arch: 'arm64',
+			uid: 501,
+			home: '/Users/dev',
+		});
 		const plans = service.installPlans(await service.platform());
 		expect(plans[0]!.command).toEqual([HOMEBREW_ARM, 'install', 'docker-credential-helper-ecr']);
 		expect(plans[1]!.download?.url).toMatch(/\/darwin-arm64\/docker-credential-ecr-login$/);

@@ -9,22 +9,41 @@ const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 describe('classifyPushFailure over captured docker output', () => {
 	it.each<[string, string, PushErrorKind, Record<string, unknown>]>([
-		['no-basic-auth', `${HOST}/x:v1`, 'no-basic-auth', {registry: HOST, registryId: '123456789012', region: 'us-east-1'}],
+		[
+			'no-basic-auth',
+			`${HOST}/x:v1`,
+			'no-basic-auth',
+			{registry: HOST, registryId: '123456789012', region: 'us-east-1'},
+		],
 		['token-expired', `${HOST}/x:v1`, 'token-expired', {registry: HOST}],
-		['repository-missing', `${HOST}/x:v1`, 'repository-missing', {repository: 'x', registryId: '123456789012', region: 'us-east-1'}],
+		[
+			'repository-missing',
+			`${HOST}/x:v1`,
+			'repository-missing',
+			{repository: 'x', registryId: '123456789012', region: 'us-east-1'},
+		],
 		['tag-immutable', `${HOST}/x:v1`, 'tag-immutable', {tag: 'v1', repository: 'x'}],
 		['docker-hub-denied', 'x:v1', 'not-ecr', {registry: 'docker.io', repository: 'docker.io/library/x'}],
 		[
 			'iam-denied',
 			`${HOST}/x:v1`,
 			'denied-iam',
-			{principal: 'arn:aws:iam::123456789012:user/dev', action: 'ecr:InitiateLayerUpload', repository: 'x', registryId: '123456789012'},
+			{
+				principal: 'arn:aws:iam::123456789012:user/dev',
+				action: 'ecr:InitiateLayerUpload',
+				repository: 'x',
+				registryId: '123456789012',
+			},
 		],
 		[
 			'policy-denied',
 			'210987654321.dkr.ecr.us-east-1.amazonaws.com/shared/x:v1',
 			'denied-policy',
-			{principal: 'arn:aws:sts::123456789012:assumed-role/ci/build', registryId: '210987654321', repository: 'shared/x'},
+			{
+				principal: 'arn:aws:sts::123456789012:assumed-role/ci/build',
+				registryId: '210987654321',
+				repository: 'shared/x',
+			},
 		],
 		['retry-eof', `${HOST}/x:v1`, 'network', {message: 'EOF'}],
 		['retry-eof-tty', `${HOST}/x:v1`, 'network', {message: 'EOF'}],
@@ -45,12 +64,30 @@ describe('classifyPushFailure over captured docker output', () => {
 
 describe('classifyPushFailure over other messages docker and helpers print', () => {
 	it.each<[string, PushErrorKind]>([
-		['error getting credentials - err: exec: "docker-credential-desktop.exe": executable file not found in $PATH, out: ``', 'helper-missing'],
-		['error getting credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`', 'helper-failed'],
-		['error getting credentials - err: exit status 1, out: `pass not initialized: exit status 1: Error: password store is empty.`', 'helper-failed'],
-		['error getting credentials - err: exit status 1, out: `User interaction is not allowed. (-25308)`', 'helper-failed'],
-		['Get "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/": dial tcp: lookup 123456789012.dkr.ecr.us-east-1.amazonaws.com: no such host', 'network'],
-		['Put "https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/...": net/http: TLS handshake timeout', 'network'],
+		[
+			'error getting credentials - err: exec: "docker-credential-desktop.exe": executable file not found in $PATH, out: ``',
+			'helper-missing',
+		],
+		[
+			'error getting credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`',
+			'helper-failed',
+		],
+		[
+			'error getting credentials - err: exit status 1, out: `pass not initialized: exit status 1: Error: password store is empty.`',
+			'helper-failed',
+		],
+		[
+			'error getting credentials - err: exit status 1, out: `User interaction is not allowed. (-25308)`',
+			'helper-failed',
+		],
+		[
+			'Get "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/": dial tcp: lookup 123456789012.dkr.ecr.us-east-1.amazonaws.com: no such host',
+			'network',
+		],
+		[
+			'Put "https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/...": net/http: TLS handshake timeout',
+			'network',
+		],
 		['x509: certificate signed by unknown authority', 'network'],
 		['error parsing HTTP 403 response body: unexpected end of JSON input: ""', 'denied-iam'],
 		[
@@ -64,7 +101,9 @@ describe('classifyPushFailure over other messages docker and helpers print', () 
 	});
 
 	it('names the helper, .exe and all, without the suffix', () => {
-		const failure = classifyPushFailure(['error getting credentials - err: exec: "docker-credential-desktop.exe": executable file not found in $PATH, out: ``']);
+		const failure = classifyPushFailure([
+			'error getting credentials - err: exec: "docker-credential-desktop.exe": executable file not found in $PATH, out: ``',
+		]);
 		expect(failure.helper).toBe('desktop');
 	});
 
@@ -92,11 +131,31 @@ describe('PushError', () => {
 
 	it.each<[string, string, RegExp, string]>([
 		['token-expired', `${HOST}/x:v1`, /expired/, `ecr-setup login --registry ${HOST}`],
-		['repository-missing', `${HOST}/x:v1`, /"x" does not exist in registry 123456789012 \(us-east-1\)/, 'ecr-setup push IMAGE --repository x --region us-east-1 --create-repository'],
-		['tag-immutable', `${HOST}/x:v1`, /"v1" already exists in x/, 'ecr-setup push IMAGE --repository x --tag <new-tag>'],
+		[
+			'repository-missing',
+			`${HOST}/x:v1`,
+			/"x" does not exist in registry 123456789012 \(us-east-1\)/,
+			'ecr-setup push IMAGE --repository x --region us-east-1 --create-repository',
+		],
+		[
+			'tag-immutable',
+			`${HOST}/x:v1`,
+			/"v1" already exists in x/,
+			'ecr-setup push IMAGE --repository x --tag <new-tag>',
+		],
 		['docker-hub-denied', 'x:v1', /docker\.io\/library\/x, not to ECR/, 'ecr-setup push IMAGE --repository NAME'],
-		['iam-denied', `${HOST}/x:v1`, /arn:aws:iam::123456789012:user\/dev may not call ecr:InitiateLayerUpload on the repository x\./, 'ecr-setup whoami'],
-		['policy-denied', '210987654321.dkr.ecr.us-east-1.amazonaws.com/shared/x:v1', /repository policy in account 210987654321/, 'ecr-setup whoami'],
+		[
+			'iam-denied',
+			`${HOST}/x:v1`,
+			/arn:aws:iam::123456789012:user\/dev may not call ecr:InitiateLayerUpload on the repository x\./,
+			'ecr-setup whoami',
+		],
+		[
+			'policy-denied',
+			'210987654321.dkr.ecr.us-east-1.amazonaws.com/shared/x:v1',
+			/repository policy in account 210987654321/,
+			'ecr-setup whoami',
+		],
 		['helper-missing', `${HOST}/x:v1`, /docker-credential-ecr-login is not on PATH/, 'ecr-setup install-helper'],
 		['retry-eof', `${HOST}/x:v1`, /could not reach/, 'ecr-setup doctor'],
 	])('%s: message and next step', (name, ref, message, step) => {

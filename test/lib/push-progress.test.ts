@@ -58,11 +58,26 @@ describe('parsePushLine', () => {
 		['9c3e1a7b2f41: Waiting', {type: 'layer', id: '9c3e1a7b2f41', status: 'waiting'}],
 		['9c3e1a7b2f41: Pushed', {type: 'layer', id: '9c3e1a7b2f41', status: 'pushed'}],
 		['9c3e1a7b2f41: Layer already exists', {type: 'layer', id: '9c3e1a7b2f41', status: 'exists'}],
-		['9c3e1a7b2f41: Mounted from base/debian', {type: 'layer', id: '9c3e1a7b2f41', status: 'mounted', message: 'Mounted from base/debian'}],
-		['9c3e1a7b2f41: Retrying in 5 seconds', {type: 'layer', id: '9c3e1a7b2f41', status: 'retrying', message: 'Retrying in 5 seconds'}],
-		['9c3e1a7b2f41: Retrying in 1 second', {type: 'layer', id: '9c3e1a7b2f41', status: 'retrying', message: 'Retrying in 1 second'}],
-		['9c3e1a7b2f41: Pushing  12.78MB/30MB', {type: 'layer', id: '9c3e1a7b2f41', status: 'pushing', current: 12_780_000, total: 30_000_000}],
-		['5f70bf18a086: Pushing      32B/32B', {type: 'layer', id: '5f70bf18a086', status: 'pushing', current: 32, total: 32}],
+		[
+			'9c3e1a7b2f41: Mounted from base/debian',
+			{type: 'layer', id: '9c3e1a7b2f41', status: 'mounted', message: 'Mounted from base/debian'},
+		],
+		[
+			'9c3e1a7b2f41: Retrying in 5 seconds',
+			{type: 'layer', id: '9c3e1a7b2f41', status: 'retrying', message: 'Retrying in 5 seconds'},
+		],
+		[
+			'9c3e1a7b2f41: Retrying in 1 second',
+			{type: 'layer', id: '9c3e1a7b2f41', status: 'retrying', message: 'Retrying in 1 second'},
+		],
+		[
+			'9c3e1a7b2f41: Pushing  12.78MB/30MB',
+			{type: 'layer', id: '9c3e1a7b2f41', status: 'pushing', current: 12_780_000, total: 30_000_000},
+		],
+		[
+			'5f70bf18a086: Pushing      32B/32B',
+			{type: 'layer', id: '5f70bf18a086', status: 'pushing', current: 32, total: 32},
+		],
 		[
 			'a1f0c2d3e4b5: Pushing [================>                                  ]  1.049MB/3.146MB 8s',
 			{type: 'layer', id: 'a1f0c2d3e4b5', status: 'pushing', current: 1_049_000, total: 3_146_000, message: '8s left'},
@@ -83,7 +98,8 @@ describe('parsePushLine', () => {
 
 describe('splitPushOutput / stripAnsi', () => {
 	it('turns a TTY redraw into clean lines', () => {
-		const raw = '\u001B[1A\u001B[2K\r9c3e1a7b2f41: Preparing \r\u001B[1B\u001B[3A\u001B[2K\r9c3e1a7b2f41: Pushing  6.291MB/31.46MB\r\u001B[3B';
+		const raw =
+			'\u001B[1A\u001B[2K\r9c3e1a7b2f41: Preparing \r\u001B[1B\u001B[3A\u001B[2K\r9c3e1a7b2f41: Pushing  6.291MB/31.46MB\r\u001B[3B';
 		expect(splitPushOutput(raw)).toEqual(['9c3e1a7b2f41: Preparing', '9c3e1a7b2f41: Pushing  6.291MB/31.46MB']);
 		expect(stripAnsi('\u001B[31mred\u001B[0m')).toBe('red');
 	});
@@ -95,7 +111,9 @@ describe('parsePushOutput over captured docker output', () => {
 		expect(events[0]).toEqual({type: 'start', repository: `${HOST}/x`});
 		expect(events.at(-1)).toEqual({type: 'digest', tag: 'v1', digest: DIGEST, size: 1573});
 		expect(errorsOf(events)).toEqual([]);
-		const pushed = events.filter((event) => event.type === 'layer' && event.status === 'pushed').map((event) => (event as {id: string}).id);
+		const pushed = events
+			.filter((event) => event.type === 'layer' && event.status === 'pushed')
+			.map((event) => (event as {id: string}).id);
 		expect(pushed).toEqual(['5f70bf18a086', 'a1f0c2d3e4b5', '9c3e1a7b2f41']);
 		// Without a TTY docker prints no byte counts.
 		expect(events.some((event) => event.type === 'layer' && event.current !== undefined)).toBe(false);
@@ -117,7 +135,9 @@ describe('parsePushOutput over captured docker output', () => {
 
 	it('success (TTY, 100 columns): byte counts from the ANSI redraws, same final state as without a TTY', () => {
 		const events = parsePushOutput(fixture('success-tty'));
-		const bytes = events.flatMap((event) => (event.type === 'layer' && event.status === 'pushing' ? [[event.id, event.current, event.total]] : []));
+		const bytes = events.flatMap((event) =>
+			event.type === 'layer' && event.status === 'pushing' ? [[event.id, event.current, event.total]] : [],
+		);
 		expect(bytes).toEqual([
 			['5f70bf18a086', 32, 32],
 			['a1f0c2d3e4b5', 1_049_000, 3_146_000],
@@ -133,7 +153,9 @@ describe('parsePushOutput over captured docker output', () => {
 		const final = events.reduce(reducePushState, initialPushState);
 		const plain = parsePushOutput(fixture('success')).reduce(reducePushState, initialPushState);
 		expect(final.digest).toEqual(plain.digest);
-		expect(final.layers.map((layer) => [layer.id, layer.status])).toEqual(plain.layers.map((layer) => [layer.id, layer.status]));
+		expect(final.layers.map((layer) => [layer.id, layer.status])).toEqual(
+			plain.layers.map((layer) => [layer.id, layer.status]),
+		);
 		expect(final.bytesDone).toBe(final.bytesTotal);
 		expect(final.bytesTotal).toBe(32 + 3_146_000 + 31_460_000);
 	});
@@ -150,16 +172,27 @@ describe('parsePushOutput over captured docker output', () => {
 	it('retries then EOF (TTY): retrying keeps the byte count, the error is the last line', () => {
 		const events = parsePushOutput(fixture('retry-eof-tty'));
 		const retrying = events.filter((event) => event.type === 'layer' && event.status === 'retrying');
-		expect(retrying.map((event) => (event as {message: string}).message)).toEqual(['Retrying in 5 seconds', 'Retrying in 4 seconds', 'Retrying in 1 second']);
+		expect(retrying.map((event) => (event as {message: string}).message)).toEqual([
+			'Retrying in 5 seconds',
+			'Retrying in 4 seconds',
+			'Retrying in 1 second',
+		]);
 		expect(errorsOf(events)).toEqual(['EOF']);
 		const state = events.slice(0, events.indexOf(retrying[0]!) + 1).reduce(reducePushState, initialPushState);
-		expect(state.layers.find((layer) => layer.id === '9c3e1a7b2f41')).toMatchObject({status: 'retrying', current: 31_460_000, total: 31_460_000});
+		expect(state.layers.find((layer) => layer.id === '9c3e1a7b2f41')).toMatchObject({
+			status: 'retrying',
+			current: 31_460_000,
+			total: 31_460_000,
+		});
 	});
 
 	it.each([
 		['no-basic-auth', 'no basic auth credentials'],
 		['token-expired', 'denied: Your authorization token has expired. Reauthenticate and try again.'],
-		['repository-missing', "name unknown: The repository with name 'x' does not exist in the registry with id '123456789012'"],
+		[
+			'repository-missing',
+			"name unknown: The repository with name 'x' does not exist in the registry with id '123456789012'",
+		],
 		[
 			'tag-immutable',
 			"tag invalid: The image tag 'v1' already exists in the 'x' repository and cannot be overwritten because the repository is immutable.",
@@ -175,7 +208,10 @@ describe('parsePushOutput over captured docker output', () => {
 		],
 		['retry-eof', 'EOF'],
 		['image-missing', `Error response from daemon: An image does not exist locally with the tag: ${HOST}/x`],
-		['helper-missing', 'error getting credentials - err: exec: "docker-credential-ecr-login": executable file not found in $PATH, out: ``'],
+		[
+			'helper-missing',
+			'error getting credentials - err: exec: "docker-credential-ecr-login": executable file not found in $PATH, out: ``',
+		],
 	])('%s: exactly one error event, docker’s last line, and no digest', (name, message) => {
 		const events = parsePushOutput(fixture(name));
 		expect(errorsOf(events)).toEqual([message]);
@@ -195,7 +231,13 @@ describe('createPushTracker', () => {
 	});
 
 	it('pushed without byte counts counts the layer as done only when its total is known', () => {
-		let state = reducePushState(initialPushState, {type: 'layer', id: 'aaaaaaaaaaaa', status: 'pushing', current: 10, total: 100});
+		let state = reducePushState(initialPushState, {
+			type: 'layer',
+			id: 'aaaaaaaaaaaa',
+			status: 'pushing',
+			current: 10,
+			total: 100,
+		});
 		state = reducePushState(state, {type: 'layer', id: 'bbbbbbbbbbbb', status: 'pushed'});
 		state = reducePushState(state, {type: 'layer', id: 'aaaaaaaaaaaa', status: 'pushed'});
 		expect(state.layers).toEqual([

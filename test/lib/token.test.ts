@@ -2,7 +2,9 @@ import {describe, expect, it} from 'vitest';
 import {decodeBasicAuth, ecrPasswordExpiry, encodeBasicAuth, redact, storedAuthExpiry} from '../../source/lib/token.js';
 
 function ecrPassword(expiration: number | string): string {
-	return Buffer.from(JSON.stringify({payload: 'opaque', datakey: 'k', version: '2', type: 'DATA_KEY', expiration})).toString('base64');
+	return Buffer.from(
+		JSON.stringify({payload: 'opaque', datakey: 'k', version: '2', type: 'DATA_KEY', expiration}),
+	).toString('base64');
 }
 
 describe('ECR tokens', () => {

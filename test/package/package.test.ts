@@ -42,15 +42,23 @@ beforeAll(async () => {
 	work = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-package-'));
 	packageDir = path.join(work, 'package');
 	await mkdir(packageDir);
-	for (const file of ['package.json', 'readme.md', '.gitignore']) await copyFile(path.join(root, file), path.join(packageDir, file));
+	for (const file of ['package.json', 'readme.md', '.gitignore'])
+		await copyFile(path.join(root, file), path.join(packageDir, file));
 	version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {version: string}).version;
 	const metafilePath = path.join(work, 'meta.json');
-	await run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--outdir', path.join(packageDir, 'dist'), '--metafile', metafilePath], {
-		cwd: root,
-		timeout: 120_000,
-	});
+	await run(
+		process.execPath,
+		[path.join(root, 'scripts', 'build.mjs'), '--outdir', path.join(packageDir, 'dist'), '--metafile', metafilePath],
+		{
+			cwd: root,
+			timeout: 120_000,
+		},
+	);
 	metafile = JSON.parse(await readFile(metafilePath, 'utf8')) as Metafile;
-	const {stdout} = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {cwd: packageDir, timeout: 60_000});
+	const {stdout} = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+		cwd: packageDir,
+		timeout: 60_000,
+	});
 	packed = (JSON.parse(stdout) as PackResult[])[0]!;
 	extracted = path.join(work, 'extracted');
 	await mkdir(extracted);
@@ -73,7 +81,8 @@ function inputsOf(outputs: Iterable<string>): string[] {
 	return inputs;
 }
 
-const HEAVY = /node_modules\/(?:ink|react|react-reconciler|scheduler|yoga-layout|@inkjs\/ui|@aws-sdk\/[^/]+|@smithy\/[^/]+|execa)\//;
+const HEAVY =
+	/node_modules\/(?:ink|react|react-reconciler|scheduler|yoga-layout|@inkjs\/ui|@aws-sdk\/[^/]+|@smithy\/[^/]+|execa)\//;
 
 function outputKey(absolute: string): string | undefined {
 	return Object.keys(metafile.outputs).find((key) => outputPath(key) === absolute);
@@ -90,12 +99,21 @@ describe('npm pack', () => {
 			file === 'readme.md' ||
 			/^licen[cs]e(?:\.md|\.txt)?$/i.test(file);
 		expect(files.filter((file) => !allowed(file))).toEqual([]);
-		expect(files).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/THIRD_PARTY_NOTICES.md', 'package.json', 'readme.md']));
+		expect(files).toEqual(
+			expect.arrayContaining(['dist/cli.js', 'dist/THIRD_PARTY_NOTICES.md', 'package.json', 'readme.md']),
+		);
 		// The application, one file that dist/cli.js runs for everything but --version.
 		expect(files.filter((file) => /^dist\/app-[\w]+\.cjs$/.test(file))).toHaveLength(1);
 		// The vendor bundles (Ink, the AWS SDK, execa, yaml) that the application loads with a code cache.
-		expect(files.filter((file) => file.startsWith('dist/vendor/')).map((file) => /^dist\/vendor\/([a-z]+)-/.exec(file)?.[1]).sort()).toEqual(['aws', 'execa', 'ink', 'yaml']);
-		expect(files.filter((file) => /\.(?:map|tsx?|mts|cts)$/.test(file) || /^(?:source|test|scripts)\//.test(file))).toEqual([]);
+		expect(
+			files
+				.filter((file) => file.startsWith('dist/vendor/'))
+				.map((file) => /^dist\/vendor\/([a-z]+)-/.exec(file)?.[1])
+				.sort(),
+		).toEqual(['aws', 'execa', 'ink', 'yaml']);
+		expect(
+			files.filter((file) => /\.(?:map|tsx?|mts|cts)$/.test(file) || /^(?:source|test|scripts)\//.test(file)),
+		).toEqual([]);
 		// Every JavaScript output of the build is in the tarball, and nothing else from dist/.
 		const built = Object.keys(metafile.outputs)
 			.filter((key) => /\.c?js$/.test(key))
@@ -105,8 +123,17 @@ describe('npm pack', () => {
 	});
 
 	it('packs a package.json with no runtime dependencies and an executable bin', async () => {
-		const manifest = JSON.parse(await readFile(path.join(extracted, 'package', 'package.json'), 'utf8')) as Record<string, unknown>;
-		for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies']) {
+		const manifest = JSON.parse(await readFile(path.join(extracted, 'package', 'package.json'), 'utf8')) as Record<
+			string,
+			unknown
+		>;
+		for (const field of [
+			'dependencies',
+			'optionalDependencies',
+			'peerDependencies',
+			'bundleDependencies',
+			'bundledDependencies',
+		]) {
 			expect(manifest[field] === undefined || Object.keys(manifest[field] as object).length === 0, field).toBe(true);
 		}
 
@@ -145,10 +172,18 @@ describe('npm pack', () => {
 			npm_config_fund: 'false',
 			npm_config_audit: 'false',
 		};
-		const {stdout} = await run('npx', ['--yes', `./${packed.filename}`, '--version'], {cwd: empty, timeout: 90_000, env});
+		const {stdout} = await run('npx', ['--yes', `./${packed.filename}`, '--version'], {
+			cwd: empty,
+			timeout: 90_000,
+			env,
+		});
 		expect(stdout.trim()).toBe(version);
 		// Through npm's bin link: the application bundle is found next to the real dist/cli.js.
-		const help = await run('npx', ['--yes', `./${packed.filename}`, 'login', '--help'], {cwd: empty, timeout: 90_000, env});
+		const help = await run('npx', ['--yes', `./${packed.filename}`, 'login', '--help'], {
+			cwd: empty,
+			timeout: 90_000,
+			env,
+		});
 		expect(help.stdout).toContain('ecr-setup login');
 	}, 120_000);
 
@@ -194,9 +229,18 @@ describe('npm pack', () => {
 });
 
 /** Runs a command line in an 80×24 pseudo-terminal (script(1)) until `done` accepts what it drew, or the time is up. */
-function inTerminal(commandLine: string, env: NodeJS.ProcessEnv, done: (screen: string) => boolean, timeoutMs: number): Promise<string> {
+function inTerminal(
+	commandLine: string,
+	env: NodeJS.ProcessEnv,
+	done: (screen: string) => boolean,
+	timeoutMs: number,
+): Promise<string> {
 	return new Promise((resolve) => {
-		const child = spawn('script', ['-qfec', `stty cols 80 rows 24 2>/dev/null; exec ${commandLine}`, '/dev/null'], {env, detached: true, stdio: ['pipe', 'pipe', 'pipe']});
+		const child = spawn('script', ['-qfec', `stty cols 80 rows 24 2>/dev/null; exec ${commandLine}`, '/dev/null'], {
+			env,
+			detached: true,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
 		let raw = '';
 		const finish = () => {
 			clearTimeout(timer);
@@ -268,7 +312,12 @@ describe('the wizard from the bundle', () => {
 		};
 		// From the unpacked tarball: what users get, vendor bundles included.
 		const bin = path.join(extracted, 'package', 'dist', 'cli.js');
-		const screen = await inTerminal(`'${process.execPath}' '${bin}'`, env, (text) => /Welcome to ecr-setup|Unexpected error/.test(text), 30_000);
+		const screen = await inTerminal(
+			`'${process.execPath}' '${bin}'`,
+			env,
+			(text) => /Welcome to ecr-setup|Unexpected error/.test(text),
+			30_000,
+		);
 		expect(screen).not.toContain('Unexpected error');
 		expect(screen).toContain('Welcome to ecr-setup');
 	}, 40_000);
@@ -277,7 +326,8 @@ describe('the wizard from the bundle', () => {
 describe('the bundle layout', () => {
 	/** dist/cli.js, and the application bundle it runs. */
 	const entry = () => outputKey(path.join(packageDir, 'dist', 'cli.js'))!;
-	const app = () => Object.keys(metafile.outputs).find((key) => metafile.outputs[key]!.entryPoint === 'source/cli.tsx')!;
+	const app = () =>
+		Object.keys(metafile.outputs).find((key) => metafile.outputs[key]!.entryPoint === 'source/cli.tsx')!;
 
 	/**
 	 * Runs the built CLI with a preload that records, in order, every file under dist/ read through fs.readFileSync
@@ -324,7 +374,12 @@ describe('the bundle layout', () => {
 		};
 		const bin = path.join(dist, 'cli.js');
 		if (options.terminal) {
-			await inTerminal(`'${process.execPath}' '${bin}'`, env, (text) => /Welcome to ecr-setup|Unexpected error/.test(text), 30_000);
+			await inTerminal(
+				`'${process.execPath}' '${bin}'`,
+				env,
+				(text) => /Welcome to ecr-setup|Unexpected error/.test(text),
+				30_000,
+			);
 		} else {
 			await run(process.execPath, [bin, ...args], {cwd: work, timeout: 30_000, env});
 		}
@@ -336,10 +391,16 @@ describe('the bundle layout', () => {
 		expect(entry()).toBeDefined();
 		expect(app()).toBeDefined();
 		expect(metafile.outputs[entry()]!.imports.filter((entry) => !entry.path.startsWith('node:'))).toEqual([]);
-		expect(inputsOf([entry()]).filter((input) => !input.startsWith('ecr-setup:')).sort()).toEqual(['source/lib/compile-cache.ts', 'source/lib/log.ts']);
+		expect(
+			inputsOf([entry()])
+				.filter((input) => !input.startsWith('ecr-setup:'))
+				.sort(),
+		).toEqual(['source/lib/compile-cache.ts', 'source/lib/log.ts']);
 		// The application bundle holds none of the heavy packages itself: it reads them from dist/vendor/.
 		expect(inputsOf([app()]).filter((input) => HEAVY.test(input))).toEqual([]);
-		expect(inputsOf([app()])).toEqual(expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:./source/services/sdk-ecr.ts', 'vendor-shim:execa']));
+		expect(inputsOf([app()])).toEqual(
+			expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:./source/services/sdk-ecr.ts', 'vendor-shim:execa']),
+		);
 	});
 
 	it('reads the Ink bundle, and neither the AWS SDK nor execa nor yaml, before the first wizard frame', async () => {
@@ -362,7 +423,10 @@ describe('the bundle layout', () => {
 				"\tif (url.startsWith('file:')) appendFileSync(process.env.ECR_SETUP_TRACE, url + '\\n');\n" +
 				'\treturn next(url, context);\n}\n',
 		);
-		await writeFile(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+		await writeFile(
+			register,
+			`import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+		);
 		const bin = path.join(packageDir, 'dist', 'cli.js');
 		const trace = path.join(work, 'trace-modules.txt');
 		await writeFile(trace, '');
@@ -381,7 +445,10 @@ describe('the bundle layout', () => {
 		expect(await traced(['--version'])).toEqual([]);
 		for (const args of [['--help'], ['login', '--help'], ['doctor', '--help']]) {
 			const reads = await traced(args);
-			expect(reads.map((line) => line.replace(/-[\w]+\.cjs$/, '')), args.join(' ')).toEqual(['read app']);
+			expect(
+				reads.map((line) => line.replace(/-[\w]+\.cjs$/, '')),
+				args.join(' '),
+			).toEqual(['read app']);
 		}
 	}, 60_000);
 });

@@ -73,7 +73,16 @@ function context() {
 	const ctx = {
 		services,
 		io,
-		options: {profile: undefined, region: undefined, config: undefined, json: false, yes: true, dryRun: false, color: false, verbose: false},
+		options: {
+			profile: undefined,
+			region: undefined,
+			config: undefined,
+			json: false,
+			yes: true,
+			dryRun: false,
+			color: false,
+			verbose: false,
+		},
 		flags: {registry: [HOST]},
 		positionals: [],
 		signal: new AbortController().signal,
@@ -85,7 +94,12 @@ describe.each([
 	{name: 'macOS Docker Desktop (credsStore desktop)', text: MAC_DESKTOP, store: 'desktop', eol: '\n'},
 	{name: 'macOS without Desktop (credsStore osxkeychain)', text: MAC_KEYCHAIN, store: 'osxkeychain', eol: '\n'},
 	{name: 'Windows (credsStore wincred, CRLF)', text: WINDOWS_WINCRED, store: 'wincred', eol: '\r\n'},
-	{name: 'WSL with Desktop integration (credsStore desktop.exe)', text: WSL_DESKTOP_EXE, store: 'desktop.exe', eol: '\n'},
+	{
+		name: 'WSL with Desktop integration (credsStore desktop.exe)',
+		text: WSL_DESKTOP_EXE,
+		store: 'desktop.exe',
+		eol: '\n',
+	},
 ])('$name', ({text, store, eol}) => {
 	it('configure-helper keeps the store and every other key, adds credHelpers for ECR only, with a backup', async () => {
 		const file = path.join(dir, 'config.json');
@@ -105,7 +119,8 @@ describe.each([
 		const bare = (line: string) => line.replace(/,$/, '');
 		const originalLines = text.split(eol).filter(Boolean);
 		let at = 0;
-		for (const line of written.split(eol)) if (at < originalLines.length && bare(line) === bare(originalLines[at]!)) at++;
+		for (const line of written.split(eol))
+			if (at < originalLines.length && bare(line) === bare(originalLines[at]!)) at++;
 		expect(at).toBe(originalLines.length);
 		if (eol === '\r\n') expect(written.replaceAll('\r\n', '')).not.toContain('\n');
 
@@ -114,7 +129,16 @@ describe.each([
 
 		// Docker now asks ecr-login for ECR, and the old store for everything else.
 		const loaded = await dockerConfig.read();
-		expect(dockerConfig.resolveStore(loaded, HOST)).toEqual({kind: 'helper', helper: 'ecr-login', source: 'credHelpers', key: HOST});
-		expect(dockerConfig.resolveStore(loaded, 'index.docker.io')).toEqual({kind: 'helper', helper: store, source: 'credsStore'});
+		expect(dockerConfig.resolveStore(loaded, HOST)).toEqual({
+			kind: 'helper',
+			helper: 'ecr-login',
+			source: 'credHelpers',
+			key: HOST,
+		});
+		expect(dockerConfig.resolveStore(loaded, 'index.docker.io')).toEqual({
+			kind: 'helper',
+			helper: store,
+			source: 'credsStore',
+		});
 	});
 });

@@ -36,7 +36,16 @@ function context(env: Record<string, string>) {
 	const ctx = {
 		services,
 		io,
-		options: {profile: undefined, region: undefined, config: dir, json: false, yes: true, dryRun: false, color: false, verbose: false},
+		options: {
+			profile: undefined,
+			region: undefined,
+			config: dir,
+			json: false,
+			yes: true,
+			dryRun: false,
+			color: false,
+			verbose: false,
+		},
 		flags: {registry: [HOST]},
 		positionals: [],
 		signal: new AbortController().signal,
@@ -54,7 +63,9 @@ describe('configure-helper under sudo', () => {
 		expect(notes).toContain(`docker run as ${INVOKER} reads /home/${INVOKER}/.docker/config.json`);
 		expect(notes).toContain(`--config /home/${INVOKER}/.docker`);
 		expect(notes).toMatch(/helper runs as root|docker-credential-ecr-login runs as root/);
-		expect(JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+		expect(JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'))).toEqual({
+			credHelpers: {[HOST]: 'ecr-login'},
+		});
 	});
 
 	it('says nothing about sudo when SUDO_USER is not set', async () => {

@@ -12,7 +12,17 @@ import {ConfigChangedError} from '../../source/lib/docker-config.js';
 import {UserError} from '../../source/lib/errors.js';
 import {createDockerConfigService, type ConfigFileSystem} from '../../source/services/docker-config.js';
 import type {ConfigChange, DockerConfigService} from '../../source/services/types.js';
-import {bundleConfigService, canDropPrivileges, canMountTmpfs, dockerCli, dockerRejects, isRoot, makeTempRoot, report, runChild} from './helpers.js';
+import {
+	bundleConfigService,
+	canDropPrivileges,
+	canMountTmpfs,
+	dockerCli,
+	dockerRejects,
+	isRoot,
+	makeTempRoot,
+	report,
+	runChild,
+} from './helpers.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SET_HELPER: ConfigChange = {type: 'set-cred-helper', host: HOST, helper: 'ecr-login'};
@@ -200,7 +210,9 @@ console.log(JSON.stringify(out));
 `;
 
 describe('a full disk', () => {
-	it('refuses with a disk-full UserError, original intact, no partial file (real tmpfs when we may mount one)', {timeout: 120_000}, async () => {
+	it('refuses with a disk-full UserError, original intact, no partial file (real tmpfs when we may mount one)', {
+		timeout: 120_000,
+	}, async () => {
 		if (!canMountTmpfs()) {
 			// Covered by the injected ENOSPC/EDQUOT faults above; say so in the figures.
 			report('disk full', {'real tmpfs': 'not available here (needs root and unshare -m); injected ENOSPC only'});
@@ -211,9 +223,22 @@ describe('a full disk', () => {
 		await fs.writeFile(join(root, 'tmpfs-child.mjs'), TMPFS_CHILD);
 		const mount = join(root, 'tiny');
 		await fs.mkdir(mount);
-		const run = await runChild('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" "$3" "$1"', 'sh', mount, process.execPath, join(root, 'tmpfs-child.mjs')], {
-			timeoutMs: 90_000,
-		});
+		const run = await runChild(
+			'unshare',
+			[
+				'-m',
+				'sh',
+				'-c',
+				'mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" "$3" "$1"',
+				'sh',
+				mount,
+				process.execPath,
+				join(root, 'tmpfs-child.mjs'),
+			],
+			{
+				timeoutMs: 90_000,
+			},
+		);
 		expect(run.stderr).toBe('');
 		const results = JSON.parse(run.stdout) as Array<{
 			freePages: number;
@@ -231,7 +256,13 @@ describe('a full disk', () => {
 			if (result.ok) {
 				expect(result, `free pages ${result.freePages}`).toMatchObject({isNew: true, extra: [], backups: 1});
 			} else {
-				expect(result, `free pages ${result.freePages}`).toMatchObject({code: 'docker.config.disk-full', errno: 'ENOSPC', intact: true, extra: [], backups: 0});
+				expect(result, `free pages ${result.freePages}`).toMatchObject({
+					code: 'docker.config.disk-full',
+					errno: 'ENOSPC',
+					intact: true,
+					extra: [],
+					backups: 0,
+				});
 				expect(result.message).toMatch(/No space left/);
 				expect(result.hint).toMatch(/Free some space/);
 			}
@@ -264,7 +295,17 @@ describe('a read-only file system', () => {
 		const script =
 			'mount -t tmpfs -o size=64k tmpfs "$1" && printf "%s" "$2" > "$1/config.json" && printf "{}" > "$1/config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z" && ' +
 			'mount -o remount,ro "$1" && "$3" "$4" "$1" && cat "$1/config.json"';
-		const run = await runChild('unshare', ['-m', 'sh', '-c', script, 'sh', mount, ORIGINAL, process.execPath, join(root, 'read-only-child.mjs')]);
+		const run = await runChild('unshare', [
+			'-m',
+			'sh',
+			'-c',
+			script,
+			'sh',
+			mount,
+			ORIGINAL,
+			process.execPath,
+			join(root, 'read-only-child.mjs'),
+		]);
 		const [line, ...rest] = run.stdout.split('\n');
 		const out = JSON.parse(line!) as Record<string, unknown>;
 		expect(out).toMatchObject({readOk: true, code: 'docker.config.read-only', restoreCode: 'docker.config.read-only'});
@@ -282,7 +323,14 @@ describe('a directory or file the user may not write', () => {
 			await fs.writeFile(join(root, 'read-only-child.mjs'), READ_ONLY_CHILD);
 			await fs.chmod(join(root, 'read-only-child.mjs'), 0o644);
 			await fs.chmod(join(root, 'config-service.mjs'), 0o644);
-			const args = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(root, 'read-only-child.mjs'), dir];
+			const args = [
+				'--reuid=65534',
+				'--regid=65534',
+				'--clear-groups',
+				process.execPath,
+				join(root, 'read-only-child.mjs'),
+				dir,
+			];
 			const run = await runChild('setpriv', args);
 			const out = JSON.parse(run.stdout) as Record<string, unknown>;
 			expect(out).toMatchObject({readOk: true, code: 'docker.config.permission'});
@@ -295,7 +343,12 @@ describe('a directory or file the user may not write', () => {
 			const unreadable = await runChild('setpriv', args);
 			expect(unreadable.code).not.toBe(0);
 			expect(unreadable.stderr).toMatch(/Permission denied: ecr-setup cannot read/);
-			report('permissions', {'real unprivileged user (nobody)': 'yes', 'writes refused': 1, 'reads refused': 1, 'bytes lost': 0});
+			report('permissions', {
+				'real unprivileged user (nobody)': 'yes',
+				'writes refused': 1,
+				'reads refused': 1,
+				'bytes lost': 0,
+			});
 			return;
 		}
 
@@ -328,30 +381,37 @@ describe('symlinked configs', () => {
 	it.each([
 		['absolute', (target: string) => target],
 		['relative', () => '../dotfiles/docker-config.json'],
-	])('configure then restore through a %s link: link kept, target changed, then the original bytes back', async (_kind, linkTo) => {
-		const dir = await freshDir(null);
-		const target = join(dir, '..', 'dotfiles', 'docker-config.json');
-		await fs.mkdir(join(dir, '..', 'dotfiles'));
-		await fs.writeFile(target, ORIGINAL, {mode: 0o644});
-		await fs.symlink(linkTo(target), join(dir, 'config.json'));
-		const service = createDockerConfigService({dir, env: {}});
-		await configure(service);
-		expect(JSON.parse(await fs.readFile(target, 'utf8')).credHelpers).toEqual({[HOST]: 'ecr-login'});
-		await service.restore();
-		expect(await fs.readFile(target, 'utf8')).toBe(ORIGINAL);
-		expect((await fs.lstat(join(dir, 'config.json'))).isSymbolicLink()).toBe(true);
-		expect((await fs.stat(target)).mode & 0o777).toBe(0o644);
-	});
+	])(
+		'configure then restore through a %s link: link kept, target changed, then the original bytes back',
+		async (_kind, linkTo) => {
+			const dir = await freshDir(null);
+			const target = join(dir, '..', 'dotfiles', 'docker-config.json');
+			await fs.mkdir(join(dir, '..', 'dotfiles'));
+			await fs.writeFile(target, ORIGINAL, {mode: 0o644});
+			await fs.symlink(linkTo(target), join(dir, 'config.json'));
+			const service = createDockerConfigService({dir, env: {}});
+			await configure(service);
+			expect(JSON.parse(await fs.readFile(target, 'utf8')).credHelpers).toEqual({[HOST]: 'ecr-login'});
+			await service.restore();
+			expect(await fs.readFile(target, 'utf8')).toBe(ORIGINAL);
+			expect((await fs.lstat(join(dir, 'config.json'))).isSymbolicLink()).toBe(true);
+			expect((await fs.stat(target)).mode & 0o777).toBe(0o644);
+		},
+	);
 
 	it('a dangling link gets its target created; a loop is refused without writing', async () => {
 		const dir = await freshDir(null);
 		await fs.symlink('missing/config.json', join(dir, 'config.json'));
 		await configure(createDockerConfigService({dir, env: {}}));
-		expect(JSON.parse(await fs.readFile(join(dir, 'missing', 'config.json'), 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+		expect(JSON.parse(await fs.readFile(join(dir, 'missing', 'config.json'), 'utf8'))).toEqual({
+			credHelpers: {[HOST]: 'ecr-login'},
+		});
 
 		const loop = await freshDir(null);
 		await fs.symlink('config.json', join(loop, 'config.json'));
-		await expect(configure(createDockerConfigService({dir: loop, env: {}}))).rejects.toMatchObject({code: 'docker.config.symlink-loop'});
+		await expect(configure(createDockerConfigService({dir: loop, env: {}}))).rejects.toMatchObject({
+			code: 'docker.config.symlink-loop',
+		});
 		expect(await fs.readdir(loop)).toEqual(['config.json']);
 	});
 });
@@ -360,7 +420,8 @@ describe('a docker login between our read and our write', () => {
 	it('is detected right before the rename; docker’s bytes stay', async () => {
 		const dir = await freshDir();
 		const file = join(dir, 'config.json');
-		const byDockerLogin = '{\n\t"auths": {\n\t\t"other.example": {},\n\t\t"' + HOST + '": {\n\t\t\t"auth": "QVdTOnRva2Vu"\n\t\t}\n\t}\n}';
+		const byDockerLogin =
+			'{\n\t"auths": {\n\t\t"other.example": {},\n\t\t"' + HOST + '": {\n\t\t\t"auth": "QVdTOnRva2Vu"\n\t\t}\n\t}\n}';
 		let raced = false;
 		const racing: ConfigFileSystem = {
 			...fs,
@@ -374,20 +435,27 @@ describe('a docker login between our read and our write', () => {
 				return fs.open(path, flags, mode);
 			},
 		};
-		const error = await configure(createDockerConfigService({dir, env: {}, fs: racing})).catch((caught: unknown) => caught);
+		const error = await configure(createDockerConfigService({dir, env: {}, fs: racing})).catch(
+			(caught: unknown) => caught,
+		);
 		expect(raced).toBe(true);
 		expect(error).toBeInstanceOf(ConfigChangedError);
 		expect(await fs.readFile(file, 'utf8')).toBe(byDockerLogin);
 		expect(await extraFiles(dir)).toEqual([]);
 	});
 
-	it('with the real docker CLI rewriting the file: refused, then a fresh run works and docker reads our file', {timeout: 60_000}, async () => {
+	it('with the real docker CLI rewriting the file: refused, then a fresh run works and docker reads our file', {
+		timeout: 60_000,
+	}, async () => {
 		const dir = await freshDir('{\n\t"auths": {\n\t\t"other.example": {},\n\t\t"gone.example": {}\n\t}\n}');
 		const service = createDockerConfigService({dir, env: {}});
 		const stale = await service.read();
 		const docker = dockerCli();
 		if (docker) {
-			const logout = spawnSync(docker, ['--config', dir, 'logout', 'gone.example'], {encoding: 'utf8', env: {PATH: process.env['PATH'], HOME: dir}});
+			const logout = spawnSync(docker, ['--config', dir, 'logout', 'gone.example'], {
+				encoding: 'utf8',
+				env: {PATH: process.env['PATH'], HOME: dir},
+			});
 			expect(logout.status).toBe(0);
 		} else {
 			// Without docker: the same rewrite docker's Save makes (tab-indented, key removed).
@@ -403,6 +471,10 @@ describe('a docker login between our read and our write', () => {
 		const written = JSON.parse(await fs.readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
 		expect(written).toEqual({auths: {'other.example': {}}, credHelpers: {[HOST]: 'ecr-login'}});
 		if (docker) expect(dockerRejects(dir)).toEqual({rejects: false, warning: ''});
-		report('changed between read and write', {'real docker CLI': docker ? 'yes' : 'no (simulated rewrite)', 'stale writes refused': 2, 'bytes lost': 0});
+		report('changed between read and write', {
+			'real docker CLI': docker ? 'yes' : 'no (simulated rewrite)',
+			'stale writes refused': 2,
+			'bytes lost': 0,
+		});
 	});
 });

@@ -48,17 +48,29 @@ let mountProbe: boolean | undefined;
 export function canMountTmpfs(): boolean {
 	if (mountProbe !== undefined) return mountProbe;
 	if (process.platform !== 'linux' || !isRoot) return (mountProbe = false);
-	const probe = spawnSync('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; r=$?; rmdir "$d"; exit $r'], {
-		stdio: 'ignore',
-		timeout: 5000,
-	});
+	const probe = spawnSync(
+		'unshare',
+		[
+			'-m',
+			'sh',
+			'-c',
+			'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d"; r=$?; rmdir "$d"; exit $r',
+		],
+		{
+			stdio: 'ignore',
+			timeout: 5000,
+		},
+	);
 	return (mountProbe = probe.status === 0);
 }
 
 /** setpriv can drop to nobody (root only). */
 export function canDropPrivileges(): boolean {
 	if (process.platform !== 'linux' || !isRoot) return false;
-	const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true'], {stdio: 'ignore', timeout: 5000});
+	const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true'], {
+		stdio: 'ignore',
+		timeout: 5000,
+	});
 	return probe.status === 0;
 }
 
@@ -72,7 +84,11 @@ export function dockerCli(): string | null {
 
 /** Does docker warn that it cannot parse the config in `dir`? (`docker context ls` loads it and needs no daemon.) */
 export function dockerRejects(dir: string): {rejects: boolean; warning: string} {
-	const run = spawnSync('docker', ['--config', dir, 'context', 'ls', '-q'], {encoding: 'utf8', timeout: 10_000, env: {PATH: process.env['PATH'], HOME: dir}});
+	const run = spawnSync('docker', ['--config', dir, 'context', 'ls', '-q'], {
+		encoding: 'utf8',
+		timeout: 10_000,
+		env: {PATH: process.env['PATH'], HOME: dir},
+	});
 	const warning = /WARNING: Error (?:parsing|loading) config file[^\n]*/.exec(run.stderr)?.[0] ?? '';
 	return {rejects: warning !== '', warning};
 }
@@ -80,7 +96,11 @@ export function dockerRejects(dir: string): {rejects: boolean; warning: string} 
 export type ChildResult = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
 
 /** Run a command to completion, collecting output (tests only: the product spawns through ProcessRunner). */
-export async function runChild(file: string, args: string[], options: {timeoutMs?: number; env?: NodeJS.ProcessEnv} = {}): Promise<ChildResult> {
+export async function runChild(
+	file: string,
+	args: string[],
+	options: {timeoutMs?: number; env?: NodeJS.ProcessEnv} = {},
+): Promise<ChildResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(file, args, {stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env});
 		let stdout = '';
@@ -98,5 +118,9 @@ export async function runChild(file: string, args: string[], options: {timeoutMs
 
 /** A one-line summary the suites print, so `npm test` shows what was tried. */
 export function report(suite: string, figures: Record<string, string | number>): void {
-	console.log(`[reliability] ${suite}: ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(', ')}`);
+	console.log(
+		`[reliability] ${suite}: ${Object.entries(figures)
+			.map(([key, value]) => `${key}=${value}`)
+			.join(', ')}`,
+	);
 }

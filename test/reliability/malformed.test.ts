@@ -14,7 +14,13 @@ import {ACCEPTED_ODDITIES, MALFORMED_CONFIGS, type MalformedConfig} from './malf
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 /** doctor gathers AWS and docker facts too (about 1–2 s each): run it on a spread of the corpus. */
-const DOCTOR_SAMPLE = new Set(['BOM before a docker file', 'line comment', 'auths is an array', 'duplicate credHelpers', 'huge file, trailing comma at the end']);
+const DOCTOR_SAMPLE = new Set([
+	'BOM before a docker file',
+	'line comment',
+	'auths is an array',
+	'duplicate credHelpers',
+	'huge file, trailing comma at the end',
+]);
 
 let root: string;
 let index = 0;
@@ -45,10 +51,21 @@ async function runCli(argv: string[], dir: string): Promise<{code: number; stdou
 				return true;
 			},
 		}) as unknown as NodeJS.WriteStream;
-	const env = {PATH: process.env['PATH'], HOME: dir, CI: 'true', NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'eu-west-1'};
+	const env = {
+		PATH: process.env['PATH'],
+		HOME: dir,
+		CI: 'true',
+		NO_COLOR: '1',
+		AWS_EC2_METADATA_DISABLED: 'true',
+		AWS_REGION: 'eu-west-1',
+	};
 	const code = await main(
 		[...argv, '--config', dir],
-		{stdout: stream((text) => (stdout += text)), stderr: stream((text) => (stderr += text)), stdin: {isTTY: false} as NodeJS.ReadStream},
+		{
+			stdout: stream((text) => (stdout += text)),
+			stderr: stream((text) => (stderr += text)),
+			stdin: {isTTY: false} as NodeJS.ReadStream,
+		},
 		env,
 	);
 	return {code, stdout, stderr};
@@ -68,7 +85,9 @@ describe('malformed config corpus', () => {
 		expect(new Set(MALFORMED_CONFIGS.map((entry) => entry.name)).size).toBe(MALFORMED_CONFIGS.length);
 	});
 
-	it('every one is reported with file, line and column, by the service and by every command, and never written', {timeout: 300_000}, async () => {
+	it('every one is reported with file, line and column, by the service and by every command, and never written', {
+		timeout: 300_000,
+	}, async () => {
 		let commandRuns = 0;
 		const docker = dockerCli();
 		let dockerAgrees = 0;
@@ -84,7 +103,12 @@ describe('malformed config corpus', () => {
 				.catch((caught: unknown) => caught);
 			expect(error, entry.name).toBeInstanceOf(ConfigError);
 			const configError = error as ConfigError;
-			expect({name: entry.name, line: configError.line, column: configError.column, reason: configError.reason}).toEqual({
+			expect({
+				name: entry.name,
+				line: configError.line,
+				column: configError.column,
+				reason: configError.reason,
+			}).toEqual({
 				name: entry.name,
 				line: entry.line,
 				column: entry.column,
@@ -127,8 +151,12 @@ describe('malformed config corpus', () => {
 			'reported with line and column': MALFORMED_CONFIGS.length,
 			'command runs (all exit 1, no stack trace)': commandRuns,
 			'files written': 0,
-			'docker CLI agrees on what docker rejects': docker ? `${dockerAgrees}/${MALFORMED_CONFIGS.length}` : 'no docker CLI here',
-			'refused although docker reads them (ambiguous edits)': MALFORMED_CONFIGS.filter((entry: MalformedConfig) => entry.docker === 'accepts').length,
+			'docker CLI agrees on what docker rejects': docker
+				? `${dockerAgrees}/${MALFORMED_CONFIGS.length}`
+				: 'no docker CLI here',
+			'refused although docker reads them (ambiguous edits)': MALFORMED_CONFIGS.filter(
+				(entry: MalformedConfig) => entry.docker === 'accepts',
+			).length,
 			'bytes lost': 0,
 		});
 	});
@@ -149,6 +177,10 @@ describe('malformed config corpus', () => {
 			expect((await fs.readFile(join(dir, 'config.json'))).equals(entry.bytes), entry.name).toBe(true);
 		}
 
-		report('accepted oddities', {'inputs tried': ACCEPTED_ODDITIES.length, 'configured and restored byte for byte': ACCEPTED_ODDITIES.length, 'bytes lost': 0});
+		report('accepted oddities', {
+			'inputs tried': ACCEPTED_ODDITIES.length,
+			'configured and restored byte for byte': ACCEPTED_ODDITIES.length,
+			'bytes lost': 0,
+		});
 	});
 });

@@ -38,7 +38,9 @@ function withoutCredHelpers(value: Record<string, unknown>): Record<string, unkn
 }
 
 describe('configure-then-restore round trip', () => {
-	it('returns the original bytes and mode for every real-world config, through plain files and symlinks', {timeout: 120_000}, async () => {
+	it('returns the original bytes and mode for every real-world config, through plain files and symlinks', {
+		timeout: 120_000,
+	}, async () => {
 		const names = (await fs.readdir(FIXTURES)).filter((name) => name.endsWith('.json')).sort();
 		expect(names.length).toBeGreaterThanOrEqual(15);
 		const docker = dockerCli();
@@ -68,16 +70,31 @@ describe('configure-then-restore round trip', () => {
 				// Only insertions (after the one allowed replacement): the original is a subsequence of the result, so an
 				// optimal diff removes nothing.
 				const replacement = REPLACED[name];
-				const base = replacement ? original.toString('utf8').replace(replacement[0], replacement[1]) : original.toString('utf8');
+				const base = replacement
+					? original.toString('utf8').replace(replacement[0], replacement[1])
+					: original.toString('utf8');
 				const parts = diffChars(base, configured);
-				expect(parts.filter((part) => part.removed).map((part) => part.value).join(''), name).toBe('');
+				expect(
+					parts
+						.filter((part) => part.removed)
+						.map((part) => part.value)
+						.join(''),
+					name,
+				).toBe('');
 				// Same keys in the same order with the same values, plus the helpers.
 				const before = JSON.parse(original.toString('utf8')) as Record<string, unknown>;
 				const after = JSON.parse(configured) as Record<string, unknown>;
 				expect(withoutCredHelpers(after), name).toEqual(withoutCredHelpers(before));
 				expect(Object.keys(withoutCredHelpers(after)), name).toEqual(Object.keys(withoutCredHelpers(before)));
-				expect(service.resolveStore(await service.read(), HOST), name).toMatchObject({kind: 'helper', helper: 'ecr-login', source: 'credHelpers'});
-				expect(service.resolveStore(await service.read(), 'public.ecr.aws'), name).toMatchObject({kind: 'helper', helper: 'ecr-login'});
+				expect(service.resolveStore(await service.read(), HOST), name).toMatchObject({
+					kind: 'helper',
+					helper: 'ecr-login',
+					source: 'credHelpers',
+				});
+				expect(service.resolveStore(await service.read(), 'public.ecr.aws'), name).toMatchObject({
+					kind: 'helper',
+					helper: 'ecr-login',
+				});
 				expect((await fs.stat(target)).mode & 0o777, name).toBe(mode);
 				if (docker && layout === 'file') {
 					expect(dockerRejects(dir), name).toEqual({rejects: false, warning: ''});

@@ -51,7 +51,15 @@ await Promise.all(dirs.map(loop));
 let root: string;
 
 function loaded(text: string): LoadedConfig {
-	return {dir: root, path: 'config.json', realPath: 'config.json', exists: true, text, data: parseDockerConfig(text, 'config.json'), mode: 0o640};
+	return {
+		dir: root,
+		path: 'config.json',
+		realPath: 'config.json',
+		exists: true,
+		text,
+		data: parseDockerConfig(text, 'config.json'),
+		mode: 0o640,
+	};
 }
 
 function sleepMicroseconds(us: number): Promise<void> {
@@ -69,7 +77,10 @@ function sleepMicroseconds(us: number): Promise<void> {
 /** Start a writer on `dirs`, kill it `delayUs` after it is warm; resolves with how many writes it finished after warming up. */
 function killWriterAfter(dirs: string[], delayUs: number): Promise<{writes: number}> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [join(root, 'writer.mjs'), HOST, ...dirs], {stdio: ['ignore', 'pipe', 'pipe'], cwd: root});
+		const child = spawn(process.execPath, [join(root, 'writer.mjs'), HOST, ...dirs], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			cwd: root,
+		});
 		let out = '';
 		let err = '';
 		let ready = false;
@@ -85,7 +96,8 @@ function killWriterAfter(dirs: string[], delayUs: number): Promise<{writes: numb
 		child.on('error', reject);
 		child.on('close', (_code, signal) => {
 			clearTimeout(watchdog);
-			if (!ready || signal !== 'SIGKILL') reject(new Error(`writer ended before it was killed (${String(signal)}): ${err}`));
+			if (!ready || signal !== 'SIGKILL')
+				reject(new Error(`writer ended before it was killed (${String(signal)}): ${err}`));
 			else resolve({writes: out.split('.').length - 1});
 		});
 	});
@@ -114,11 +126,15 @@ describe('SIGKILL during config writes', () => {
 	it(`leaves config.json old or new, never partial, over ${RUNS} random kills`, {timeout: 600_000}, async () => {
 		const withEcr = planEdit(loaded(ORIGINAL), [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]).newText;
 		const withDesktop = planEdit(loaded(withEcr), [{type: 'set-cred-helper', host: HOST, helper: 'desktop'}]).newText;
-		expect(planEdit(loaded(withDesktop), [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]).newText).toBe(withEcr);
+		expect(planEdit(loaded(withDesktop), [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]).newText).toBe(
+			withEcr,
+		);
 		const complete = new Set([ORIGINAL, withEcr, withDesktop]);
 
 		const slots = await Promise.all(
-			Array.from({length: PARALLEL}, async (_, slot) => Promise.all(Array.from({length: DIRS_PER_WRITER}, async (_, index) => makeDirectory(`w${slot}-${index}`)))),
+			Array.from({length: PARALLEL}, async (_, slot) =>
+				Promise.all(Array.from({length: DIRS_PER_WRITER}, async (_, index) => makeDirectory(`w${slot}-${index}`))),
+			),
 		);
 		let writes = 0;
 		let checks = 0;
@@ -128,7 +144,10 @@ describe('SIGKILL during config writes', () => {
 			checks++;
 			const text = await fs.readFile(join(dir, 'config.json'), 'utf8');
 			if (!complete.has(text)) bad++;
-			expect(complete.has(text), `kill ${run}, ${dir}: config.json is not a complete version (${text.length} bytes)`).toBe(true);
+			expect(
+				complete.has(text),
+				`kill ${run}, ${dir}: config.json is not a complete version (${text.length} bytes)`,
+			).toBe(true);
 			expect(() => JSON.parse(text)).not.toThrow();
 			expect((await fs.stat(join(dir, 'config.json'))).mode & 0o777).toBe(0o640);
 			const state = text === ORIGINAL ? 'original' : text === withEcr ? 'ecr-login' : 'desktop';
@@ -158,7 +177,9 @@ describe('SIGKILL during config writes', () => {
 			const backupNames = names.filter((name) => name.includes('.ecr-setup-backup-') && !tempNames.includes(name));
 			temps += tempNames.length;
 			backups += backupNames.length;
-			expect(names.filter((name) => name !== 'config.json' && !tempNames.includes(name) && !backupNames.includes(name))).toEqual([]);
+			expect(
+				names.filter((name) => name !== 'config.json' && !tempNames.includes(name) && !backupNames.includes(name)),
+			).toEqual([]);
 			for (const name of backupNames) expect(complete.has(await fs.readFile(join(dir, name), 'utf8')), name).toBe(true);
 			const service = createDockerConfigService({dir, env: {}});
 			const listed = await service.listBackups();
@@ -169,7 +190,13 @@ describe('SIGKILL during config writes', () => {
 			// The next write sweeps the dead writers' temp files once they are old enough to be surely abandoned.
 			const anHourAgo = new Date(Date.now() - 3_600_000);
 			for (const name of tempNames) await fs.utimes(join(dir, name), anHourAgo, anHourAgo);
-			await service.apply(config, service.plan(config, [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}, {type: 'set-cred-helper', host: 'public.ecr.aws', helper: 'ecr-login'}]));
+			await service.apply(
+				config,
+				service.plan(config, [
+					{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'},
+					{type: 'set-cred-helper', host: 'public.ecr.aws', helper: 'ecr-login'},
+				]),
+			);
 			// (A temp whose pid a new process has taken meanwhile is rightly kept: its writer might be alive.)
 			const pidTaken = (name: string) => {
 				try {
@@ -181,7 +208,9 @@ describe('SIGKILL during config writes', () => {
 			};
 
 			const after = await fs.readdir(dir);
-			expect(after.filter((name) => name.includes('.ecr-setup-tmp-')).sort()).toEqual(tempNames.filter(pidTaken).sort());
+			expect(after.filter((name) => name.includes('.ecr-setup-tmp-')).sort()).toEqual(
+				tempNames.filter(pidTaken).sort(),
+			);
 			swept += tempNames.filter((name) => !pidTaken(name)).length;
 		}
 

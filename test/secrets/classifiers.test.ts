@@ -74,7 +74,7 @@ describe('classifiers never repeat a secret', () => {
 			}
 		}
 
-		report('secrets: AWS error classifier', {'secret-bearing errors': inputs, 'leaks': 0});
+		report('secrets: AWS error classifier', {'secret-bearing errors': inputs, leaks: 0});
 	});
 
 	it('docker push output: classifyPushFailure and the PushError shown to the user', () => {
@@ -86,7 +86,7 @@ describe('classifiers never repeat a secret', () => {
 			expectClean('PushError', visible(pushErrorFromOutput(output, {ref: `${HOST}/web:dev`})));
 		}
 
-		report('secrets: push failure classifier', {'secret-bearing outputs': inputs, 'leaks': 0});
+		report('secrets: push failure classifier', {'secret-bearing outputs': inputs, leaks: 0});
 	});
 
 	it('docker commands (login, tag, push, image ls) that print a secret in their failure', async () => {
@@ -121,6 +121,6 @@ describe('classifiers never repeat a secret', () => {
 			}
 		}
 
-		report('secrets: docker command failures', {'secret-bearing failures': inputs, 'leaks': 0});
+		report('secrets: docker command failures', {'secret-bearing failures': inputs, leaks: 0});
 	});
 });

@@ -21,9 +21,15 @@ const accessKeyId = fc
 const secretAccessKey = fc
 	.array(fc.constantFrom(...BASE64), {minLength: 38, maxLength: 38})
 	.map((chars) => `a${chars.join('')}Z`);
-const sessionToken = fc.array(fc.constantFrom(...BASE64), {minLength: 200, maxLength: 600}).map((chars) => `IQoJb3JpZ2luX2Vj${chars.join('')}`);
-const ecrToken = fc.integer({min: 1_700_000_000, max: 2_100_000_000}).map((expiration) => Buffer.from(`AWS:${ecrPassword(expiration)}`).toString('base64'));
-const ecrPasswordArb = fc.integer({min: 1_700_000_000, max: 2_100_000_000}).map((expiration) => ecrPassword(expiration));
+const sessionToken = fc
+	.array(fc.constantFrom(...BASE64), {minLength: 200, maxLength: 600})
+	.map((chars) => `IQoJb3JpZ2luX2Vj${chars.join('')}`);
+const ecrToken = fc
+	.integer({min: 1_700_000_000, max: 2_100_000_000})
+	.map((expiration) => Buffer.from(`AWS:${ecrPassword(expiration)}`).toString('base64'));
+const ecrPasswordArb = fc
+	.integer({min: 1_700_000_000, max: 2_100_000_000})
+	.map((expiration) => ecrPassword(expiration));
 const proxyPassword = fc.stringMatching(/^[A-Za-z0-9!$%*]{6,20}$/);
 
 /** How a secret shows up in text ecr-setup might log: bare, labelled, in a header, in JSON, in a URL. */
@@ -33,7 +39,8 @@ const carrier = fc.constantFrom(
 	(secret: string) => `{"auth":"${secret}"}`,
 	(secret: string) => `{"Username":"AWS","Secret":"${secret}"}`,
 	(secret: string) => `Authorization: Basic ${secret}`,
-	(secret: string) => `authorization: AWS4-HMAC-SHA256 Credential=${secret}/20261127/eu-west-1/ecr/aws4_request, Signature=abc`,
+	(secret: string) =>
+		`authorization: AWS4-HMAC-SHA256 Credential=${secret}/20261127/eu-west-1/ecr/aws4_request, Signature=abc`,
 	(secret: string) => `aws_secret_access_key = ${secret}`,
 	(secret: string) => `AWS_SESSION_TOKEN=${secret}`,
 	(secret: string) => `"authorizationToken": "${secret}"`,
@@ -83,7 +90,10 @@ describe('redactSecrets', () => {
 
 	it('masks exact values registered as secrets, and the environment’s keys once the log is on', () => {
 		const lines: string[] = [];
-		enableDebugLog({env: {...TEST_KEYS, HTTPS_PROXY: 'http://bob:pr0xy-Pa55@proxy:8080'}, write: (line) => lines.push(line)});
+		enableDebugLog({
+			env: {...TEST_KEYS, HTTPS_PROXY: 'http://bob:pr0xy-Pa55@proxy:8080'},
+			write: (line) => lines.push(line),
+		});
 		registerSecret('short-but-registered-secret');
 		debug('test', 'values', {
 			key: TEST_KEYS.AWS_ACCESS_KEY_ID,
@@ -93,7 +103,8 @@ describe('redactSecrets', () => {
 			proxyPassword: 'pr0xy-Pa55',
 		});
 		expect(lines).toHaveLength(1);
-		for (const value of [...Object.values(TEST_KEYS), 'short-but-registered-secret', 'pr0xy-Pa55']) expect(lines[0]).not.toContain(value);
+		for (const value of [...Object.values(TEST_KEYS), 'short-but-registered-secret', 'pr0xy-Pa55'])
+			expect(lines[0]).not.toContain(value);
 		expect(lines[0]).toContain('test: values');
 	});
 

@@ -23,7 +23,17 @@ import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js
 import {ARROW_DOWN, ENTER} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../steps/step-harness.js';
 import {world} from '../steps/wizard-fixtures.js';
-import {ACCOUNT, authorizationToken, awsEnv, ecrPassword, type Endpoint, report, startAwsEndpoint, stsIdentity, TEST_KEYS} from '../faults/aws-endpoint.js';
+import {
+	ACCOUNT,
+	authorizationToken,
+	awsEnv,
+	ecrPassword,
+	type Endpoint,
+	report,
+	startAwsEndpoint,
+	stsIdentity,
+	TEST_KEYS,
+} from '../faults/aws-endpoint.js';
 
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 const PASSWORD = ecrPassword(Math.floor(Date.parse('2026-11-28T00:00:00Z') / 1000), 'login');
@@ -74,7 +84,9 @@ function expectNoSecrets(where: string, text: string): number {
 	return checks;
 }
 
-function dockerRunner(loginResult: {exitCode: number; stdout?: string; stderr?: string} = {exitCode: 0, stdout: 'Login Succeeded'}): FakeRunner {
+function dockerRunner(
+	loginResult: {exitCode: number; stdout?: string; stderr?: string} = {exitCode: 0, stdout: 'Login Succeeded'},
+): FakeRunner {
 	return createFakeRunner([
 		{
 			file: 'docker',
@@ -106,7 +118,16 @@ describe('login keeps the token and the keys out of argv, output and logs', () =
 		const context = {
 			services,
 			io,
-			options: {profile: undefined, region: 'eu-west-1', config: dir, json: false, yes: false, dryRun: false, color: false, verbose: true},
+			options: {
+				profile: undefined,
+				region: 'eu-west-1',
+				config: dir,
+				json: false,
+				yes: false,
+				dryRun: false,
+				color: false,
+				verbose: true,
+			},
 			flags: {},
 			positionals: [],
 			signal: new AbortController().signal,
@@ -123,19 +144,33 @@ describe('login keeps the token and the keys out of argv, output and logs', () =
 
 		let checks = 0;
 		checks += expectNoSecrets('argv', argvText(runner));
-		checks += expectNoSecrets('the docker environment', JSON.stringify(call!.options.env ?? {}).replace(/AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)":"[^"]*"/g, ''));
+		checks += expectNoSecrets(
+			'the docker environment',
+			JSON.stringify(call!.options.env ?? {}).replace(
+				/AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)":"[^"]*"/g,
+				'',
+			),
+		);
 		checks += expectNoSecrets('stdout', io.stdout.join('\n'));
 		checks += expectNoSecrets('stderr', io.stderr.join('\n'));
 		checks += expectNoSecrets('the --verbose log', log.join('\n'));
 		checks += expectNoSecrets('the JSON result', JSON.stringify(result));
-		report('secrets: login', {'process runs recorded': runner.calls.length, 'log lines': log.length, 'absence checks': checks, 'secrets found': 0});
+		report('secrets: login', {
+			'process runs recorded': runner.calls.length,
+			'log lines': log.length,
+			'absence checks': checks,
+			'secrets found': 0,
+		});
 	});
 
 	it('a docker that echoes the password in its failure: the thrown error and the log are clean', async () => {
 		const log: string[] = [];
 		enableDebugLog({env: process.env, write: (line) => log.push(line)});
 		const env = awsEnv(endpoint.url);
-		const runner = dockerRunner({exitCode: 1, stderr: `Error response from daemon: Get "https://${HOST}/v2/": unauthorized: bad password ${PASSWORD}`});
+		const runner = dockerRunner({
+			exitCode: 1,
+			stderr: `Error response from daemon: Get "https://${HOST}/v2/": unauthorized: bad password ${PASSWORD}`,
+		});
 		const services: Services = {
 			...createFakeServices({env}),
 			aws: createAwsService({env}),
@@ -147,12 +182,24 @@ describe('login keeps the token and the keys out of argv, output and logs', () =
 		const context = {
 			services,
 			io,
-			options: {profile: undefined, region: 'eu-west-1', config: dir, json: false, yes: false, dryRun: false, color: false, verbose: true},
+			options: {
+				profile: undefined,
+				region: 'eu-west-1',
+				config: dir,
+				json: false,
+				yes: false,
+				dryRun: false,
+				color: false,
+				verbose: true,
+			},
 			flags: {},
 			positionals: [],
 			signal: new AbortController().signal,
 		} as CommandContext;
-		const error = (await loginCommand.run(context).catch((caught: unknown) => caught)) as Error & {hint?: string; nextSteps?: string[]};
+		const error = (await loginCommand.run(context).catch((caught: unknown) => caught)) as Error & {
+			hint?: string;
+			nextSteps?: string[];
+		};
 		expect(error).toBeInstanceOf(Error);
 		expect(error.message).toContain('rejected the login');
 		expectNoSecrets('the error', [error.message, error.hint, ...(error.nextSteps ?? [])].join('\n'));
@@ -185,7 +232,12 @@ describe('login keeps the token and the keys out of argv, output and logs', () =
 		checks += expectNoSecrets('the screen', step.app.allFrames());
 		checks += expectNoSecrets('the wizard state', JSON.stringify(step.complete.mock.calls));
 		checks += expectNoSecrets('the --verbose log', log.join('\n'));
-		report('secrets: wizard login', {'process runs recorded': runner.calls.length, 'frames checked': 'all', 'absence checks': checks, 'secrets found': 0});
+		report('secrets: wizard login', {
+			'process runs recorded': runner.calls.length,
+			'frames checked': 'all',
+			'absence checks': checks,
+			'secrets found': 0,
+		});
 	});
 });
 
@@ -217,14 +269,26 @@ describe('login through main() with a fake docker executable', () => {
 		disableDebugLog();
 		const calls = await readFile(record, 'utf8');
 		expect(code, err).toBe(0);
-		expect(calls).toContain(`ARGV [--config] [${join(dir, 'docker')}] [login] [--username] [AWS] [--password-stdin] [${HOST}]`);
+		expect(calls).toContain(
+			`ARGV [--config] [${join(dir, 'docker')}] [login] [--username] [AWS] [--password-stdin] [${HOST}]`,
+		);
 		expect(calls).toContain(`STDIN ${PASSWORD}`);
 		expect(err).toContain('process: run docker');
 		expect(err).toMatch(/stdin=\d+ bytes \(not shown\)/);
 		let checks = 0;
-		checks += expectNoSecrets('docker argv', calls.split('\n').filter((line) => line.startsWith('ARGV')).join('\n'));
+		checks += expectNoSecrets(
+			'docker argv',
+			calls
+				.split('\n')
+				.filter((line) => line.startsWith('ARGV'))
+				.join('\n'),
+		);
 		checks += expectNoSecrets('stdout', out);
 		checks += expectNoSecrets('stderr (with the --verbose log)', err);
-		report('secrets: login via main()', {'docker runs': calls.split('\n').filter((line) => line.startsWith('ARGV')).length, 'absence checks': checks, 'secrets found': 0});
+		report('secrets: login via main()', {
+			'docker runs': calls.split('\n').filter((line) => line.startsWith('ARGV')).length,
+			'absence checks': checks,
+			'secrets found': 0,
+		});
 	});
 });

@@ -112,7 +112,11 @@ describe('docker config writes', () => {
 		const config = await service.read();
 		await service.apply(config, service.plan(config, [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]));
 		const fresh = await expectNarrow(before);
-		expect(fresh.map((entry) => relative(root, entry.path)).sort()).toEqual(['home', 'home/.docker', 'home/.docker/config.json']);
+		expect(fresh.map((entry) => relative(root, entry.path)).sort()).toEqual([
+			'home',
+			'home/.docker',
+			'home/.docker/config.json',
+		]);
 		expect(seen.length).toBeGreaterThan(0);
 		for (const temp of seen) expect(temp.mode.toString(8), temp.path).toBe('600');
 		figures['temp files seen'] += seen.length;
@@ -126,7 +130,10 @@ describe('docker config writes', () => {
 		const service = createDockerConfigService({dir, env: {}, fs: recordingFs(seen)});
 		let before = await walk(root);
 		const config = await service.read();
-		const applied = await service.apply(config, service.plan(config, [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]));
+		const applied = await service.apply(
+			config,
+			service.plan(config, [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]),
+		);
 		const fresh = await expectNarrow(before);
 		expect(fresh.map((entry) => entry.path)).toEqual([applied.backupPath]);
 		expect(((await stat(join(dir, 'config.json'))).mode & 0o777).toString(8)).toBe('644');
@@ -145,12 +152,21 @@ describe('docker config writes', () => {
 describe('ci --output', () => {
 	it('a new pipeline file in new directories: file 0600, directories 0700', async () => {
 		const io = createRecordingIo({yes: true});
-		const context = {services: createFakeServices(), io, options: {json: false, yes: true, dryRun: false}} as unknown as CommandContext;
+		const context = {
+			services: createFakeServices(),
+			io,
+			options: {json: false, yes: true, dryRun: false},
+		} as unknown as CommandContext;
 		const output = join(root, 'repo', '.github', 'workflows', 'ecr.yml');
 		const before = await walk(root);
 		await writeFileWithConsent(context, output, '.github/workflows/ecr.yml', 'name: ecr\non: push\n');
 		const fresh = await expectNarrow(before);
-		expect(fresh.map((entry) => relative(root, entry.path)).sort()).toEqual(['repo', 'repo/.github', 'repo/.github/workflows', 'repo/.github/workflows/ecr.yml']);
+		expect(fresh.map((entry) => relative(root, entry.path)).sort()).toEqual([
+			'repo',
+			'repo/.github',
+			'repo/.github/workflows',
+			'repo/.github/workflows/ecr.yml',
+		]);
 		expect(await readFile(output, 'utf8')).toBe('name: ecr\non: push\n');
 	});
 
@@ -158,7 +174,11 @@ describe('ci --output', () => {
 		const output = join(root, 'bitbucket-pipelines.yml');
 		await writeFile(output, 'old\n', {mode: 0o664});
 		const io = createRecordingIo({yes: true});
-		const context = {services: createFakeServices(), io, options: {json: false, yes: true, dryRun: false}} as unknown as CommandContext;
+		const context = {
+			services: createFakeServices(),
+			io,
+			options: {json: false, yes: true, dryRun: false},
+		} as unknown as CommandContext;
 		const before = await walk(root);
 		await writeFileWithConsent(context, output, 'bitbucket-pipelines.yml', 'new\n');
 		await expectNarrow(before);
@@ -196,7 +216,9 @@ describe('helper binary install', () => {
 			return new Response(body);
 		}) as typeof fetch;
 		const helper = createCredentialHelperService({
-			runner: createFakeRunner([{file: join(bin, 'docker-credential-ecr-login'), args: ['version'], result: {stdout: '0.12.0'}, repeat: true}]),
+			runner: createFakeRunner([
+				{file: join(bin, 'docker-credential-ecr-login'), args: ['version'], result: {stdout: '0.12.0'}, repeat: true},
+			]),
 			env: {PATH: bin, AWS_ECR_CACHE_DIR: cache},
 			platform: 'linux',
 			arch: 'x64',

@@ -75,11 +75,13 @@ export function findSecrets(file: string, text: string): {findings: Finding[]; e
 	const findings: Finding[] = [];
 	let examples = 0;
 	const lineOf = (index: number) => text.slice(0, index).split('\n').length;
-	const add = (kind: string, index: number, value: string) => findings.push({file, line: lineOf(index), kind, sample: `${value.slice(0, 12)}…`});
+	const add = (kind: string, index: number, value: string) =>
+		findings.push({file, line: lineOf(index), kind, sample: `${value.slice(0, 12)}…`});
 	for (const match of text.matchAll(/[A-Za-z0-9+/_-]{24,}={0,2}/g)) {
 		const run = match[0];
 		const decoded = decodeBase64(run);
-		if (decoded?.startsWith('AWS:') && isEcrPassword(decoded.slice(4))) add('ECR authorization token', match.index, run);
+		if (decoded?.startsWith('AWS:') && isEcrPassword(decoded.slice(4)))
+			add('ECR authorization token', match.index, run);
 		else if (isEcrPassword(run)) add('ECR registry password', match.index, run);
 	}
 
@@ -88,19 +90,30 @@ export function findSecrets(file: string, text: string): {findings: Finding[]; e
 		else add('AWS access key id', match.index, match[0]);
 	}
 
-	for (const match of text.matchAll(/(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g)) {
+	for (const match of text.matchAll(
+		/(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g,
+	)) {
 		if (isDocumentedExample(match[1]!)) examples++;
 		else add('AWS secret access key', match.index, match[1]!);
 	}
 
 	// Real session tokens start with these prefixes and run for hundreds of characters.
-	for (const match of text.matchAll(/\b(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9+/]{100,}/g)) add('AWS session token', match.index, match[0]);
+	for (const match of text.matchAll(/\b(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9+/]{100,}/g))
+		add('AWS session token', match.index, match[0]);
 	return {findings, examples};
 }
 
 describe('no secrets in tests, snapshots, fixtures or sources', () => {
 	it('the scanner itself finds each shape (built at run time, so this file holds none)', () => {
-		const password = Buffer.from(JSON.stringify({payload: 'p'.repeat(40), datakey: 'd', version: '2', type: 'DATA_KEY', expiration: 1_800_000_000})).toString('base64');
+		const password = Buffer.from(
+			JSON.stringify({
+				payload: 'p'.repeat(40),
+				datakey: 'd',
+				version: '2',
+				type: 'DATA_KEY',
+				expiration: 1_800_000_000,
+			}),
+		).toString('base64');
 		const token = Buffer.from(`AWS:${password}`).toString('base64');
 		const key = ['AKIA', 'ZZZZ2222QQQQ7777'].join('');
 		const secret = ['aws_secret_access_key = ', 'abcdEFGH1234/abcdEFGH1234+abcdEFGH1234xy'].join('');

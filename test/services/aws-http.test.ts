@@ -76,7 +76,25 @@ beforeAll(async () => {
 	caPath = path.join(dir, 'ca.pem');
 	const result = await createProcessRunner().run(
 		'openssl',
-		['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', caPath, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:prime256v1',
+			'-nodes',
+			'-keyout',
+			keyPath,
+			'-out',
+			caPath,
+			'-days',
+			'2',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-addext',
+			'subjectAltName=IP:127.0.0.1,DNS:localhost',
+		],
 		{timeoutMs: 30_000},
 	);
 	expect(result.exitCode, result.stderr).toBe(0);
@@ -88,7 +106,12 @@ beforeAll(async () => {
 			body += chunk;
 		});
 		request.on('end', () => {
-			serverRequests.push({method: request.method ?? '', url: request.url ?? '', body, authorization: request.headers.authorization});
+			serverRequests.push({
+				method: request.method ?? '',
+				url: request.url ?? '',
+				body,
+				authorization: request.headers.authorization,
+			});
 			response.setHeader('Date', SERVER_DATE);
 			if (request.method === 'POST' && body.includes('Action=GetCallerIdentity')) {
 				response.writeHead(200, {'content-type': 'text/xml'});
@@ -110,7 +133,9 @@ beforeAll(async () => {
 	proxy.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
 		proxyLog.push({target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization']});
 		if (proxyRequires && request.headers['proxy-authorization'] !== proxyRequires) {
-			client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n');
+			client.end(
+				'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n',
+			);
 			return;
 		}
 
@@ -149,7 +174,10 @@ afterEach(() => {
 	vi.unstubAllEnvs();
 });
 
-async function handlerFor(env: Record<string, string>, options: {requestTimeoutMs?: number} = {}): Promise<NodeHttpHandler> {
+async function handlerFor(
+	env: Record<string, string>,
+	options: {requestTimeoutMs?: number} = {},
+): Promise<NodeHttpHandler> {
 	const handler = await createAwsHttpHandler({env, ...options});
 	handlers.push(handler);
 	return handler;
@@ -219,7 +247,23 @@ describe('the AWS HTTP handler', () => {
 		const unrelated = path.join(dir, 'unrelated.pem');
 		const result = await createProcessRunner().run(
 			'openssl',
-			['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'unrelated.key'), '-out', unrelated, '-days', '2', '-subj', '/CN=other'],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-keyout',
+				path.join(dir, 'unrelated.key'),
+				'-out',
+				unrelated,
+				'-days',
+				'2',
+				'-subj',
+				'/CN=other',
+			],
 			{timeoutMs: 30_000},
 		);
 		expect(result.exitCode).toBe(0);
@@ -228,7 +272,9 @@ describe('the AWS HTTP handler', () => {
 	});
 
 	it('fails with a clear error when AWS_CA_BUNDLE cannot be read', async () => {
-		const error = await createAwsHttpHandler({env: {AWS_CA_BUNDLE: path.join(dir, 'missing.pem')}}).catch((error_: unknown) => error_);
+		const error = await createAwsHttpHandler({env: {AWS_CA_BUNDLE: path.join(dir, 'missing.pem')}}).catch(
+			(error_: unknown) => error_,
+		);
 		expect(isUserError(error)).toBe(true);
 		expect((error as Error).message).toContain('missing.pem');
 		expect((error as {code: string}).code).toBe('aws.ca-bundle');
@@ -259,10 +305,17 @@ describe('the AWS service over the real stack', () => {
 			env: {...baseEnv(), AWS_ENDPOINT_URL_STS: serverUrl, HTTPS_PROXY: proxyUrl, AWS_CA_BUNDLE: caPath},
 		});
 		const identity = await aws.getCallerIdentity({region: 'eu-west-1'});
-		expect(identity).toEqual({account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice', userId: 'AIDAEXAMPLEUSERID1234', kind: 'iam-user'});
+		expect(identity).toEqual({
+			account: '123456789012',
+			arn: 'arn:aws:iam::123456789012:user/alice',
+			userId: 'AIDAEXAMPLEUSERID1234',
+			kind: 'iam-user',
+		});
 		expect(proxyLog.map((entry) => entry.target)).toEqual([`127.0.0.1:${port(serverUrl)}`]);
 		expect(serverRequests[0]!.body).toContain('Action=GetCallerIdentity');
-		expect(serverRequests[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request/);
+		expect(serverRequests[0]!.authorization).toMatch(
+			/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request/,
+		);
 	});
 
 	it('refreshes an expired IAM Identity Center (sso_session) token through the proxy too', async () => {
@@ -299,11 +352,15 @@ describe('the AWS service over the real stack', () => {
 				startUrl: 'https://corp.awsapps.com/start',
 			}),
 		);
-		for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) vi.stubEnv(name, '');
+		for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+			vi.stubEnv(name, '');
 		vi.stubEnv('HOME', home);
 		vi.stubEnv('AWS_CONFIG_FILE', config);
 		vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(home, '.aws', 'credentials'));
-		const aws = createAwsService({profile: 'dev', env: {...baseEnv(), HOME: home, AWS_CONFIG_FILE: config, HTTPS_PROXY: proxyUrl, AWS_CA_BUNDLE: caPath}});
+		const aws = createAwsService({
+			profile: 'dev',
+			env: {...baseEnv(), HOME: home, AWS_CONFIG_FILE: config, HTTPS_PROXY: proxyUrl, AWS_CA_BUNDLE: caPath},
+		});
 		// Nothing on the other side of the proxy answers for AWS: the call fails, after the refresh was sent through it.
 		await expect(aws.getCallerIdentity({region: 'us-east-1'})).rejects.toThrow();
 		expect(proxyLog.map((entry) => entry.target)).toContain('oidc.us-east-1.amazonaws.com:443');
@@ -333,7 +390,10 @@ describe('the AWS service over the real stack', () => {
 				const pending = start(controller.signal).catch((error: unknown) => error);
 				await vi.waitFor(() => expect(connections).toBeGreaterThan(index), {timeout: 5000});
 				controller.abort();
-				const outcome = await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000))]);
+				const outcome = await Promise.race([
+					pending,
+					new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000)),
+				]);
 				expect(outcome, `call ${index}`).toBeInstanceOf(CancelledError);
 			}
 		} finally {
@@ -360,7 +420,12 @@ describe('the AWS service over the real stack', () => {
 		const deadPort = await listen(deadProxy);
 		await close(deadProxy);
 		const aws = createAwsService({
-			env: {...baseEnv(), AWS_ENDPOINT_URL_ECR: serverUrl, HTTPS_PROXY: `http://u:topsecret@127.0.0.1:${deadPort}`, AWS_CA_BUNDLE: caPath},
+			env: {
+				...baseEnv(),
+				AWS_ENDPOINT_URL_ECR: serverUrl,
+				HTTPS_PROXY: `http://u:topsecret@127.0.0.1:${deadPort}`,
+				AWS_CA_BUNDLE: caPath,
+			},
 		});
 		const error = (await aws.getServerClock('eu-west-1').catch((error_: unknown) => error_)) as AwsError;
 		expect(error).toBeInstanceOf(AwsError);
@@ -386,8 +451,14 @@ describe('a proxy that wants credentials', () => {
 		vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
 		vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
 		vi.stubEnv('AWS_PROFILE', '');
-		const aws = createAwsService({env: {...env(), HTTPS_PROXY: proxyUrl.replace('http://', 'http://ci:wrong@')}, maxAttempts: 1});
-		for (const attempt of [async () => aws.getCallerIdentity({region: 'eu-west-1'}), async () => aws.getServerClock('eu-west-1')]) {
+		const aws = createAwsService({
+			env: {...env(), HTTPS_PROXY: proxyUrl.replace('http://', 'http://ci:wrong@')},
+			maxAttempts: 1,
+		});
+		for (const attempt of [
+			async () => aws.getCallerIdentity({region: 'eu-west-1'}),
+			async () => aws.getServerClock('eu-west-1'),
+		]) {
 			const error = (await attempt().catch((error_: unknown) => error_)) as AwsError;
 			expect(error).toBeInstanceOf(AwsError);
 			expect(error.kind).toBe('network');
@@ -416,15 +487,23 @@ describe('proxy and endpoint settings', () => {
 
 	it('proxyForUrl follows the given env, not process.env', () => {
 		vi.stubEnv('HTTPS_PROXY', 'http://from-process:1');
-		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'http://given:2'})).toBe('http://given:2');
+		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'http://given:2'})).toBe(
+			'http://given:2',
+		);
 		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {})).toBe('');
 		expect(process.env['HTTPS_PROXY']).toBe('http://from-process:1');
-		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'http://p:3', NO_PROXY: '.amazonaws.com'})).toBe('');
+		expect(
+			proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'http://p:3', NO_PROXY: '.amazonaws.com'}),
+		).toBe('');
 	});
 
 	it('reads a proxy without a scheme as http://, as curl and the AWS CLI do', () => {
-		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'proxy.corp:3128'})).toBe('http://proxy.corp:3128');
-		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'https://tls-proxy.corp:443'})).toBe('https://tls-proxy.corp:443');
+		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'proxy.corp:3128'})).toBe(
+			'http://proxy.corp:3128',
+		);
+		expect(proxyForUrl('https://api.ecr.eu-west-1.amazonaws.com', {HTTPS_PROXY: 'https://tls-proxy.corp:443'})).toBe(
+			'https://tls-proxy.corp:443',
+		);
 	});
 
 	it('tunnels through a scheme-less HTTPS_PROXY', async () => {
@@ -438,21 +517,50 @@ describe('proxy and endpoint settings', () => {
 		expect(endpointUrl('sts', 'cn-north-1', {})).toBe('https://sts.cn-north-1.amazonaws.com.cn');
 		expect(endpointUrl('ecr-public', 'eu-west-1', {})).toBe('https://api.ecr-public.us-east-1.amazonaws.com');
 		expect(endpointUrl('ecr', 'eu-west-1', {AWS_ENDPOINT_URL: 'http://localhost:4566'})).toBe('http://localhost:4566');
-		expect(endpointUrl('ecr', 'eu-west-1', {AWS_ENDPOINT_URL: 'http://a', AWS_ENDPOINT_URL_ECR: 'http://b'})).toBe('http://b');
-		expect(configuredEndpoint('ecr', {AWS_ENDPOINT_URL: 'http://a', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true'})).toBeUndefined();
+		expect(endpointUrl('ecr', 'eu-west-1', {AWS_ENDPOINT_URL: 'http://a', AWS_ENDPOINT_URL_ECR: 'http://b'})).toBe(
+			'http://b',
+		);
+		expect(
+			configuredEndpoint('ecr', {AWS_ENDPOINT_URL: 'http://a', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true'}),
+		).toBeUndefined();
 	});
 });
 
 describe('describeNetworkSettings', () => {
 	it('says which proxy applies to which endpoint, masked, and which are exempt', () => {
 		const settings = describeNetworkSettings(
-			{HTTPS_PROXY: 'http://alice:pa55@proxy.corp:3128', NO_PROXY: 'sts.eu-west-1.amazonaws.com', AWS_ENDPOINT_URL_ECR_PUBLIC: 'https://public.local'},
+			{
+				HTTPS_PROXY: 'http://alice:pa55@proxy.corp:3128',
+				NO_PROXY: 'sts.eu-west-1.amazonaws.com',
+				AWS_ENDPOINT_URL_ECR_PUBLIC: 'https://public.local',
+			},
 			{region: 'eu-west-1'},
 		);
 		expect(settings.routes).toEqual([
-			{service: 'sts', url: 'https://sts.eu-west-1.amazonaws.com', proxy: undefined, proxyVariable: undefined, bypassed: true, endpointVariable: undefined},
-			{service: 'ecr', url: 'https://api.ecr.eu-west-1.amazonaws.com', proxy: 'http://****@proxy.corp:3128', proxyVariable: 'HTTPS_PROXY', bypassed: false, endpointVariable: undefined},
-			{service: 'ecr-public', url: 'https://public.local', proxy: 'http://****@proxy.corp:3128', proxyVariable: 'HTTPS_PROXY', bypassed: false, endpointVariable: 'AWS_ENDPOINT_URL_ECR_PUBLIC'},
+			{
+				service: 'sts',
+				url: 'https://sts.eu-west-1.amazonaws.com',
+				proxy: undefined,
+				proxyVariable: undefined,
+				bypassed: true,
+				endpointVariable: undefined,
+			},
+			{
+				service: 'ecr',
+				url: 'https://api.ecr.eu-west-1.amazonaws.com',
+				proxy: 'http://****@proxy.corp:3128',
+				proxyVariable: 'HTTPS_PROXY',
+				bypassed: false,
+				endpointVariable: undefined,
+			},
+			{
+				service: 'ecr-public',
+				url: 'https://public.local',
+				proxy: 'http://****@proxy.corp:3128',
+				proxyVariable: 'HTTPS_PROXY',
+				bypassed: false,
+				endpointVariable: 'AWS_ENDPOINT_URL_ECR_PUBLIC',
+			},
 		]);
 		expect(settings.proxyVariables).toEqual([{variable: 'HTTPS_PROXY', value: 'http://****@proxy.corp:3128'}]);
 		expect(settings.noProxy).toEqual({variable: 'NO_PROXY', value: 'sts.eu-west-1.amazonaws.com'});
@@ -460,8 +568,16 @@ describe('describeNetworkSettings', () => {
 	});
 
 	it('reports the CA bundle in use and whether it is readable', () => {
-		expect(describeNetworkSettings({AWS_CA_BUNDLE: caPath}).caBundle).toEqual({path: caPath, source: 'AWS_CA_BUNDLE', readable: true});
-		expect(describeNetworkSettings({}, {profileCaBundle: caPath}).caBundle).toEqual({path: caPath, source: 'profile', readable: true});
+		expect(describeNetworkSettings({AWS_CA_BUNDLE: caPath}).caBundle).toEqual({
+			path: caPath,
+			source: 'AWS_CA_BUNDLE',
+			readable: true,
+		});
+		expect(describeNetworkSettings({}, {profileCaBundle: caPath}).caBundle).toEqual({
+			path: caPath,
+			source: 'profile',
+			readable: true,
+		});
 		const missing = describeNetworkSettings({AWS_CA_BUNDLE: path.join(dir, 'nope.pem'), NODE_EXTRA_CA_CERTS: caPath});
 		expect(missing.caBundle?.readable).toBe(false);
 		expect(missing.nodeExtraCaCerts).toEqual({path: caPath, readable: true});
@@ -477,7 +593,14 @@ describe('describeNetworkSettings', () => {
 	it('describes given URLs, e.g. a plain-http stand-in through HTTP_PROXY', () => {
 		const settings = describeNetworkSettings({HTTP_PROXY: 'proxy.corp:3128'}, {urls: ['http://localhost:4566']});
 		expect(settings.routes).toEqual([
-			{service: 'custom', url: 'http://localhost:4566', proxy: 'http://proxy.corp:3128', proxyVariable: 'HTTP_PROXY', bypassed: false, endpointVariable: undefined},
+			{
+				service: 'custom',
+				url: 'http://localhost:4566',
+				proxy: 'http://proxy.corp:3128',
+				proxyVariable: 'HTTP_PROXY',
+				bypassed: false,
+				endpointVariable: undefined,
+			},
 		]);
 	});
 });

@@ -58,7 +58,11 @@ aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY
 
 beforeEach(async () => {
 	dir = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-profiles-'));
-	env = {HOME: dir, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials')};
+	env = {
+		HOME: dir,
+		AWS_CONFIG_FILE: path.join(dir, 'config'),
+		AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+	};
 	await writeFile(env['AWS_CONFIG_FILE']!, CONFIG);
 	await writeFile(env['AWS_SHARED_CREDENTIALS_FILE']!, CREDENTIALS);
 });
@@ -86,17 +90,28 @@ describe('listProfiles', () => {
 	});
 
 	it('is empty when neither file exists', async () => {
-		expect(await listProfiles({HOME: dir, AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none2')})).toEqual([]);
+		expect(
+			await listProfiles({
+				HOME: dir,
+				AWS_CONFIG_FILE: path.join(dir, 'none'),
+				AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none2'),
+			}),
+		).toEqual([]);
 	});
 
 	it('reads ~/.aws/config and ~/.aws/credentials when the variables are unset', async () => {
 		const home = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-home-'));
 		try {
-			expect(awsConfigFiles({HOME: home})).toEqual({configPath: path.join(home, '.aws', 'config'), credentialsPath: path.join(home, '.aws', 'credentials')});
+			expect(awsConfigFiles({HOME: home})).toEqual({
+				configPath: path.join(home, '.aws', 'config'),
+				credentialsPath: path.join(home, '.aws', 'credentials'),
+			});
 			expect(await listProfiles({HOME: home})).toEqual([]);
 			await mkdir(path.join(home, '.aws'));
 			await writeFile(path.join(home, '.aws', 'config'), '[profile only]\nregion = eu-north-1\n');
-			expect(await listProfiles({HOME: home})).toEqual([{name: 'only', region: 'eu-north-1', sso: false, mfa: false, source: 'config'}]);
+			expect(await listProfiles({HOME: home})).toEqual([
+				{name: 'only', region: 'eu-north-1', sso: false, mfa: false, source: 'config'},
+			]);
 		} finally {
 			await rm(home, {recursive: true, force: true});
 		}
@@ -115,11 +130,27 @@ describe('listProfiles', () => {
 
 describe('resolveRegion', () => {
 	it.each([
-		['the flag wins over everything', {flag: 'ca-central-1', AWS_REGION: 'us-west-1', AWS_DEFAULT_REGION: 'us-west-2'}, {region: 'ca-central-1', source: 'flag'}],
-		['AWS_REGION over AWS_DEFAULT_REGION and the profile', {AWS_REGION: 'us-west-1', AWS_DEFAULT_REGION: 'us-west-2'}, {region: 'us-west-1', source: 'AWS_REGION'}],
-		['AWS_DEFAULT_REGION over the profile', {AWS_DEFAULT_REGION: 'us-west-2'}, {region: 'us-west-2', source: 'AWS_DEFAULT_REGION'}],
+		[
+			'the flag wins over everything',
+			{flag: 'ca-central-1', AWS_REGION: 'us-west-1', AWS_DEFAULT_REGION: 'us-west-2'},
+			{region: 'ca-central-1', source: 'flag'},
+		],
+		[
+			'AWS_REGION over AWS_DEFAULT_REGION and the profile',
+			{AWS_REGION: 'us-west-1', AWS_DEFAULT_REGION: 'us-west-2'},
+			{region: 'us-west-1', source: 'AWS_REGION'},
+		],
+		[
+			'AWS_DEFAULT_REGION over the profile',
+			{AWS_DEFAULT_REGION: 'us-west-2'},
+			{region: 'us-west-2', source: 'AWS_DEFAULT_REGION'},
+		],
 		['the default profile’s region last', {}, {region: 'eu-west-1', source: 'profile'}],
-		['an empty variable does not count', {AWS_REGION: '', AWS_DEFAULT_REGION: ' '}, {region: 'eu-west-1', source: 'profile'}],
+		[
+			'an empty variable does not count',
+			{AWS_REGION: '', AWS_DEFAULT_REGION: ' '},
+			{region: 'eu-west-1', source: 'profile'},
+		],
 	] as const)('%s', async (_label, given, expected) => {
 		const {flag, ...variables} = given as {flag?: string} & Record<string, string>;
 		expect(await resolveRegion({flag, env: {...env, ...variables}})).toEqual(expected);
@@ -127,12 +158,21 @@ describe('resolveRegion', () => {
 
 	it('uses the selected profile’s region (flag, then AWS_PROFILE)', async () => {
 		expect(await resolveRegion({profile: 'dev', env})).toEqual({region: 'us-east-2', source: 'profile'});
-		expect(await createAwsService({env: {...env, AWS_PROFILE: 'dev'}}).resolveRegion()).toEqual({region: 'us-east-2', source: 'profile'});
-		expect(await createAwsService({profile: 'both', env: {...env, AWS_PROFILE: 'dev'}}).resolveRegion()).toEqual({region: 'ap-south-1', source: 'profile'});
+		expect(await createAwsService({env: {...env, AWS_PROFILE: 'dev'}}).resolveRegion()).toEqual({
+			region: 'us-east-2',
+			source: 'profile',
+		});
+		expect(await createAwsService({profile: 'both', env: {...env, AWS_PROFILE: 'dev'}}).resolveRegion()).toEqual({
+			region: 'ap-south-1',
+			source: 'profile',
+		});
 	});
 
 	it('takes the --region flag of the service', async () => {
-		expect(await createAwsService({region: 'il-central-1', env}).resolveRegion()).toEqual({region: 'il-central-1', source: 'flag'});
+		expect(await createAwsService({region: 'il-central-1', env}).resolveRegion()).toEqual({
+			region: 'il-central-1',
+			source: 'flag',
+		});
 	});
 
 	it('says none when nothing sets a region', async () => {

@@ -10,7 +10,10 @@ import {
 	RepositoryPolicyNotFoundException,
 	type Repository,
 } from '@aws-sdk/client-ecr';
-import {ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand} from '@aws-sdk/client-ecr-public';
+import {
+	ECRPUBLICClient,
+	GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
+} from '@aws-sdk/client-ecr-public';
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {mockClient} from 'aws-sdk-client-mock';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
@@ -67,7 +70,10 @@ describe('identityKindFromArn', () => {
 		['arn:aws:iam::123456789012:user/alice', 'iam-user'],
 		['arn:aws:iam::123456789012:user/division/alice', 'iam-user'],
 		['arn:aws:iam::123456789012:root', 'root'],
-		['arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com', 'sso'],
+		[
+			'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com',
+			'sso',
+		],
 		['arn:aws:sts::123456789012:assumed-role/deploy-role/ci-session', 'assumed-role'],
 		['arn:aws:sts::123456789012:federated-user/bob', 'federated'],
 		['arn:aws-cn:iam::123456789012:user/li', 'iam-user'],
@@ -98,7 +104,9 @@ describe('getCallerIdentity', () => {
 
 	it('refuses an answer without Account/Arn/UserId', async () => {
 		sts.on(GetCallerIdentityCommand).resolves({Account: ACCOUNT});
-		await expect(service().getCallerIdentity({region: 'us-east-1'})).rejects.toThrow(/Account, Arn or UserId is missing/);
+		await expect(service().getCallerIdentity({region: 'us-east-1'})).rejects.toThrow(
+			/Account, Arn or UserId is missing/,
+		);
 	});
 
 	it('turns an SDK failure into an AwsError naming the kind', async () => {
@@ -108,14 +116,18 @@ describe('getCallerIdentity', () => {
 				$metadata: {httpStatusCode: 403},
 			}),
 		);
-		const error = await service().getCallerIdentity({region: 'us-east-1'}).catch((error_: unknown) => error_);
+		const error = await service()
+			.getCallerIdentity({region: 'us-east-1'})
+			.catch((error_: unknown) => error_);
 		expect(error).toBeInstanceOf(AwsError);
 		expect((error as AwsError).code).toBe('aws.invalid-credentials');
 		expect((error as AwsError).message).toContain('sts:GetCallerIdentity');
 	});
 
 	it('passes the profile and the bounded retry settings to the client', async () => {
-		sts.on(GetCallerIdentityCommand).resolves({Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/a`, UserId: 'AIDA'});
+		sts
+			.on(GetCallerIdentityCommand)
+			.resolves({Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/a`, UserId: 'AIDA'});
 		const aws = createAwsService({profile: 'dev', env: isolatedEnv()});
 		expect(aws.profile).toBe('dev');
 		await aws.getCallerIdentity({region: 'us-west-2'});
@@ -127,7 +139,10 @@ describe('getCallerIdentity', () => {
 	});
 
 	it('says so when the selected profile is not defined anywhere', async () => {
-		const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError', tryNextLink: false});
+		const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+			name: 'CredentialsProviderError',
+			tryNextLink: false,
+		});
 		sts.on(GetCallerIdentityCommand).rejects(noCredentials);
 		const error = (await createAwsService({profile: 'typo', env: isolatedEnv()})
 			.getCallerIdentity({region: 'us-east-1'})
@@ -167,21 +182,31 @@ describe('the Node 20 warning of the SDK', () => {
 describe('endpoints', () => {
 	it('sends ECR calls to AWS_ENDPOINT_URL_ECR and STS calls to AWS_ENDPOINT_URL (service variable wins)', async () => {
 		ecr.on(DescribeRepositoriesCommand).resolves({repositories: []});
-		sts.on(GetCallerIdentityCommand).resolves({Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/a`, UserId: 'AIDA'});
-		const aws = service({AWS_ENDPOINT_URL: 'http://localhost:4566', AWS_ENDPOINT_URL_ECR: 'https://ecr.internal.example:8443'});
+		sts
+			.on(GetCallerIdentityCommand)
+			.resolves({Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/a`, UserId: 'AIDA'});
+		const aws = service({
+			AWS_ENDPOINT_URL: 'http://localhost:4566',
+			AWS_ENDPOINT_URL_ECR: 'https://ecr.internal.example:8443',
+		});
 		await aws.listRepositories('eu-west-1');
 		await aws.getCallerIdentity({region: 'eu-west-1'});
 		const ecrClient = ecr.commandCalls(DescribeRepositoriesCommand)[0]!.thisValue as ECRClient;
 		const stsClient = sts.commandCalls(GetCallerIdentityCommand)[0]!.thisValue as STSClient;
 		const ecrEndpoint = await ecrClient.config.endpoint!();
 		const stsEndpoint = await stsClient.config.endpoint!();
-		expect(`${ecrEndpoint.protocol}//${ecrEndpoint.hostname}:${ecrEndpoint.port}`).toBe('https://ecr.internal.example:8443');
+		expect(`${ecrEndpoint.protocol}//${ecrEndpoint.hostname}:${ecrEndpoint.port}`).toBe(
+			'https://ecr.internal.example:8443',
+		);
 		expect(`${stsEndpoint.protocol}//${stsEndpoint.hostname}:${stsEndpoint.port}`).toBe('http://localhost:4566');
 	});
 
 	it('uses AWS_ENDPOINT_URL_ECR_PUBLIC for ECR Public, in us-east-1', async () => {
 		ecrPublic.on(GetPublicAuthorizationTokenCommand).resolves({
-			authorizationData: {authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString('base64'), expiresAt: new Date('2026-11-28T00:00:00Z')},
+			authorizationData: {
+				authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString('base64'),
+				expiresAt: new Date('2026-11-28T00:00:00Z'),
+			},
 		});
 		await service({AWS_ENDPOINT_URL_ECR_PUBLIC: 'https://public.local:9443'}).getPublicAuthorizationToken();
 		const client = ecrPublic.commandCalls(GetPublicAuthorizationTokenCommand)[0]!.thisValue as ECRPUBLICClient;
@@ -264,24 +289,28 @@ describe('listRepositories', () => {
 			controller.abort();
 			return {repositories: [repository('a')], nextToken: 'more'};
 		});
-		await expect(service().listRepositories('eu-west-1', {signal: controller.signal, registryId: '999999999999'})).rejects.toBeInstanceOf(
-			CancelledError,
-		);
+		await expect(
+			service().listRepositories('eu-west-1', {signal: controller.signal, registryId: '999999999999'}),
+		).rejects.toBeInstanceOf(CancelledError);
 		const calls = ecr.commandCalls(DescribeRepositoriesCommand);
 		expect(calls).toHaveLength(1);
 		expect(calls[0]!.args[0].input.registryId).toBe('999999999999');
 	});
 
 	it('classifies access denied, quoting the action', async () => {
-		ecr.on(DescribeRepositoriesCommand).rejects(
-			Object.assign(
-				new Error(
-					`User: arn:aws:iam::${ACCOUNT}:user/alice is not authorized to perform: ecr:DescribeRepositories on resource: arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/* because no identity-based policy allows the ecr:DescribeRepositories action`,
+		ecr
+			.on(DescribeRepositoriesCommand)
+			.rejects(
+				Object.assign(
+					new Error(
+						`User: arn:aws:iam::${ACCOUNT}:user/alice is not authorized to perform: ecr:DescribeRepositories on resource: arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/* because no identity-based policy allows the ecr:DescribeRepositories action`,
+					),
+					{name: 'AccessDeniedException', $metadata: {httpStatusCode: 400}},
 				),
-				{name: 'AccessDeniedException', $metadata: {httpStatusCode: 400}},
-			),
-		);
-		const error = (await service().listRepositories('eu-west-1').catch((error_: unknown) => error_)) as AwsError;
+			);
+		const error = (await service()
+			.listRepositories('eu-west-1')
+			.catch((error_: unknown) => error_)) as AwsError;
 		expect(error.code).toBe('aws.access-denied');
 		expect(error.message).toContain('ecr:DescribeRepositories');
 	});
@@ -300,9 +329,14 @@ describe('describeRepository', () => {
 	});
 
 	it('asks another registry when given its id', async () => {
-		ecr.on(DescribeRepositoriesCommand).resolves({repositories: [repository('shared', 'eu-west-1', {registryId: '210987654321'})]});
+		ecr
+			.on(DescribeRepositoriesCommand)
+			.resolves({repositories: [repository('shared', 'eu-west-1', {registryId: '210987654321'})]});
 		await service().describeRepository('eu-west-1', 'shared', '210987654321');
-		expect(ecr.commandCalls(DescribeRepositoriesCommand)[0]!.args[0].input).toEqual({repositoryNames: ['shared'], registryId: '210987654321'});
+		expect(ecr.commandCalls(DescribeRepositoriesCommand)[0]!.args[0].input).toEqual({
+			repositoryNames: ['shared'],
+			registryId: '210987654321',
+		});
 	});
 });
 
@@ -327,7 +361,13 @@ describe('createRepository', () => {
 			imageScanningConfiguration: {scanOnPush: true},
 			encryptionConfiguration: {encryptionType: 'KMS', kmsKey: 'alias/ecr'},
 		});
-		expect(info).toMatchObject({name: 'svc/api', region: 'us-east-2', imageTagMutability: 'IMMUTABLE', scanOnPush: true, encryptionType: 'KMS'});
+		expect(info).toMatchObject({
+			name: 'svc/api',
+			region: 'us-east-2',
+			imageTagMutability: 'IMMUTABLE',
+			scanOnPush: true,
+			encryptionType: 'KMS',
+		});
 	});
 
 	it('sends AES256 without a key, and only what was asked', async () => {
@@ -346,7 +386,9 @@ describe('createRepository', () => {
 				$metadata: {httpStatusCode: 400},
 			}),
 		);
-		const error = (await service().createRepository('eu-west-1', {name: 'plain'}).catch((error_: unknown) => error_)) as AwsError;
+		const error = (await service()
+			.createRepository('eu-west-1', {name: 'plain'})
+			.catch((error_: unknown) => error_)) as AwsError;
 		expect(error.kind).toBe('repository-exists');
 		expect(error.message).toContain("'plain'");
 	});
@@ -373,10 +415,12 @@ describe('describeImageTag', () => {
 	});
 
 	it('returns null on ImageNotFoundException and on an empty answer', async () => {
-		ecr.on(DescribeImagesCommand, {imageIds: [{imageTag: 'gone'}]})
+		ecr
+			.on(DescribeImagesCommand, {imageIds: [{imageTag: 'gone'}]})
 			.rejects(
 				new ImageNotFoundException({
-					message: "The image with imageId {imageDigest:'null', imageTag:'gone'} does not exist within the repository with name 'web' in the registry with id '123456789012'",
+					message:
+						"The image with imageId {imageDigest:'null', imageTag:'gone'} does not exist within the repository with name 'web' in the registry with id '123456789012'",
 					$metadata: {httpStatusCode: 400},
 				}),
 			)
@@ -388,7 +432,9 @@ describe('describeImageTag', () => {
 
 	it('still fails when the repository itself is missing', async () => {
 		ecr.on(DescribeImagesCommand).rejects(notFound('web'));
-		const error = (await service().describeImageTag('eu-west-1', 'web', 'v1').catch((error_: unknown) => error_)) as AwsError;
+		const error = (await service()
+			.describeImageTag('eu-west-1', 'web', 'v1')
+			.catch((error_: unknown) => error_)) as AwsError;
 		expect(error.kind).toBe('repository-not-found');
 		expect(error.message).toContain("'web'");
 		expect(error.message).toContain('eu-west-1');
@@ -398,12 +444,14 @@ describe('describeImageTag', () => {
 describe('getRepositoryPolicy', () => {
 	it('returns the policy text, or null without a policy', async () => {
 		const policy = JSON.stringify({Version: '2012-10-17', Statement: []});
-		ecr.on(GetRepositoryPolicyCommand, {repositoryName: 'with'})
+		ecr
+			.on(GetRepositoryPolicyCommand, {repositoryName: 'with'})
 			.resolves({policyText: policy})
 			.on(GetRepositoryPolicyCommand, {repositoryName: 'without'})
 			.rejects(
 				new RepositoryPolicyNotFoundException({
-					message: "Repository policy does not exist for the repository with name 'without' in the registry with id '123456789012'",
+					message:
+						"Repository policy does not exist for the repository with name 'without' in the registry with id '123456789012'",
 					$metadata: {httpStatusCode: 400},
 				}),
 			);
@@ -418,7 +466,11 @@ describe('getAuthorizationToken', () => {
 	it('decodes AWS:password into an AuthToken', async () => {
 		ecr.on(GetAuthorizationTokenCommand).resolves({
 			authorizationData: [
-				{authorizationToken: token, expiresAt: new Date('2026-11-28T00:00:00Z'), proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`},
+				{
+					authorizationToken: token,
+					expiresAt: new Date('2026-11-28T00:00:00Z'),
+					proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+				},
 			],
 		});
 		expect(await service().getAuthorizationToken('eu-west-1')).toEqual({
@@ -433,7 +485,13 @@ describe('getAuthorizationToken', () => {
 
 	it('asks for another account’s registry by id', async () => {
 		ecr.on(GetAuthorizationTokenCommand).resolves({
-			authorizationData: [{authorizationToken: token, expiresAt: NOW, proxyEndpoint: 'https://210987654321.dkr.ecr.eu-west-1.amazonaws.com'}],
+			authorizationData: [
+				{
+					authorizationToken: token,
+					expiresAt: NOW,
+					proxyEndpoint: 'https://210987654321.dkr.ecr.eu-west-1.amazonaws.com',
+				},
+			],
 		});
 		const result = await service().getAuthorizationToken('eu-west-1', '210987654321');
 		expect(result.registry).toBe('210987654321.dkr.ecr.eu-west-1.amazonaws.com');
@@ -444,12 +502,24 @@ describe('getAuthorizationToken', () => {
 		[{}, /no authorizationData/],
 		[{authorizationData: []}, /no authorizationData/],
 		[{authorizationData: [{proxyEndpoint: 'https://x'}]}, /authorization token is missing/],
-		[{authorizationData: [{authorizationToken: Buffer.from('no-colon').toString('base64'), proxyEndpoint: 'https://x'}]}, /not base64 of "user:password"/],
-		[{authorizationData: [{authorizationToken: Buffer.from('AWS:').toString('base64'), proxyEndpoint: 'https://x'}]}, /empty password/],
+		[
+			{
+				authorizationData: [
+					{authorizationToken: Buffer.from('no-colon').toString('base64'), proxyEndpoint: 'https://x'},
+				],
+			},
+			/not base64 of "user:password"/,
+		],
+		[
+			{authorizationData: [{authorizationToken: Buffer.from('AWS:').toString('base64'), proxyEndpoint: 'https://x'}]},
+			/empty password/,
+		],
 		[{authorizationData: [{authorizationToken: token}]}, /proxyEndpoint\) is missing/],
 	])('refuses a malformed answer %#', async (answer, message) => {
 		ecr.on(GetAuthorizationTokenCommand).resolves(answer);
-		const error = (await service().getAuthorizationToken('eu-west-1').catch((error_: unknown) => error_)) as AwsError;
+		const error = (await service()
+			.getAuthorizationToken('eu-west-1')
+			.catch((error_: unknown) => error_)) as AwsError;
 		expect(error).toBeInstanceOf(AwsError);
 		expect(error.message).toMatch(message);
 		expect(error.message).not.toContain(PASSWORD);
@@ -465,10 +535,14 @@ describe('getAuthorizationToken', () => {
 	});
 
 	it('reports throttling as throttled without the token in the message', async () => {
-		ecr.on(GetAuthorizationTokenCommand).rejects(
-			Object.assign(new Error('Rate exceeded'), {name: 'ThrottlingException', $metadata: {httpStatusCode: 400}}),
-		);
-		const error = (await service().getAuthorizationToken('eu-west-1').catch((error_: unknown) => error_)) as AwsError;
+		ecr
+			.on(GetAuthorizationTokenCommand)
+			.rejects(
+				Object.assign(new Error('Rate exceeded'), {name: 'ThrottlingException', $metadata: {httpStatusCode: 400}}),
+			);
+		const error = (await service()
+			.getAuthorizationToken('eu-west-1')
+			.catch((error_: unknown) => error_)) as AwsError;
 		expect(error.code).toBe('aws.throttled');
 	});
 });
@@ -476,7 +550,10 @@ describe('getAuthorizationToken', () => {
 describe('getPublicAuthorizationToken', () => {
 	it('asks ECR Public in us-east-1 and returns a token for public.ecr.aws', async () => {
 		ecrPublic.on(GetPublicAuthorizationTokenCommand).resolves({
-			authorizationData: {authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString('base64'), expiresAt: new Date('2026-11-28T00:00:00Z')},
+			authorizationData: {
+				authorizationToken: Buffer.from(`AWS:${PASSWORD}`).toString('base64'),
+				expiresAt: new Date('2026-11-28T00:00:00Z'),
+			},
 		});
 		const result = await createAwsService({region: 'eu-west-1', env: isolatedEnv()}).getPublicAuthorizationToken();
 		expect(result).toEqual({
@@ -521,7 +598,8 @@ describe('findRepository', () => {
 			const region = await (getClient() as ECRClient).config.region();
 			await new Promise((resolve) => setTimeout(resolve, 5));
 			active--;
-			if (region === 'eu-west-1' || region === 'ap-south-1') return {repositories: [repository(input.repositoryNames[0], region)]};
+			if (region === 'eu-west-1' || region === 'ap-south-1')
+				return {repositories: [repository(input.repositoryNames[0], region)]};
 			if (region === 'me-south-1') {
 				throw Object.assign(new Error('The security token included in the request is invalid'), {
 					name: 'UnrecognizedClientException',
@@ -566,7 +644,11 @@ describe('findRepository', () => {
 	it('throws CancelledError when the caller aborts', async () => {
 		ecr.on(DescribeRepositoriesCommand).callsFake(async () => hang());
 		const controller = new AbortController();
-		const search = service().findRepository('web', {regions: ['us-east-1', 'eu-west-1'], timeoutMs: 10_000, signal: controller.signal});
+		const search = service().findRepository('web', {
+			regions: ['us-east-1', 'eu-west-1'],
+			timeoutMs: 10_000,
+			signal: controller.signal,
+		});
 		setTimeout(() => controller.abort(), 20);
 		await expect(search).rejects.toBeInstanceOf(CancelledError);
 	});

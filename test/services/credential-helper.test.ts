@@ -10,7 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CancelledError, UserError} from '../../source/lib/errors.js';
-import {createCredentialHelperService, ecrLoginLogPath, redactTokenLike} from '../../source/services/credential-helper.js';
+import {
+	createCredentialHelperService,
+	ecrLoginLogPath,
+	redactTokenLike,
+} from '../../source/services/credential-helper.js';
 import {createProcessRunner} from '../../source/services/process-runner.js';
 import type {InstallPlan, PlatformInfo} from '../../source/services/types.js';
 
@@ -64,9 +68,15 @@ describe('find', () => {
 	});
 
 	it('reads the version line of helpers that print more', async () => {
-		await script('docker-credential-pass', 'echo "docker-credential-pass (github.com/docker/docker-credential-helpers) v0.8.2"');
+		await script(
+			'docker-credential-pass',
+			'echo "docker-credential-pass (github.com/docker/docker-credential-helpers) v0.8.2"',
+		);
 		expect((await service().find('pass'))?.version).toBe('0.8.2');
-		await script('docker-credential-ecr-login', 'printf "amazon-ecr-credential-helper\\nVersion:    0.12.0\\nGit commit: abc\\n"');
+		await script(
+			'docker-credential-ecr-login',
+			'printf "amazon-ecr-credential-helper\\nVersion:    0.12.0\\nGit commit: abc\\n"',
+		);
 		expect((await service().find())?.version).toBe('0.12.0');
 	});
 
@@ -102,7 +112,9 @@ printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
 		const controller = new AbortController();
 		const started = Date.now();
 		const pending = service().get(HOST, 'ecr-login', {signal: controller.signal});
-		await vi.waitFor(async () => expect((await readFile(pidFile, 'utf8').catch(() => '')).trim()).not.toBe(''), {timeout: 5000});
+		await vi.waitFor(async () => expect((await readFile(pidFile, 'utf8').catch(() => '')).trim()).not.toBe(''), {
+			timeout: 5000,
+		});
 		controller.abort();
 		await expect(pending).rejects.toBeInstanceOf(CancelledError);
 		expect(Date.now() - started).toBeLessThan(5000);
@@ -157,16 +169,31 @@ exit 1`,
 			`echo 'level=error msg="Error retrieving credentials" error="NoCredentialProviders"' >> "${home}/.ecr/log/ecr-login.log"
 echo "credentials not found in native keychain"; exit 1`,
 		);
-		const helper = createCredentialHelperService({runner: createProcessRunner(), env: {PATH: bin}, platform: 'linux', home});
+		const helper = createCredentialHelperService({
+			runner: createProcessRunner(),
+			env: {PATH: bin},
+			platform: 'linux',
+			home,
+		});
 		const result = await helper.get(HOST);
-		expect(result).toEqual({ok: false, message: 'credentials not found in native keychain', logExcerpt: expect.stringContaining('NoCredentialProviders')});
+		expect(result).toEqual({
+			ok: false,
+			message: 'credentials not found in native keychain',
+			logExcerpt: expect.stringContaining('NoCredentialProviders'),
+		});
 		expect(ecrLoginLogPath({}, home)).toBe(path.join(home, '.ecr', 'log', 'ecr-login.log'));
 		expect(ecrLoginLogPath({AWS_ECR_CACHE_DIR: '/var/cache/ecr'}, home)).toBe('/var/cache/ecr/log/ecr-login.log');
 	});
 
 	it('no log, other helpers: just the message', async () => {
-		await script('docker-credential-pass', 'echo "pass not initialized: exit status 1: Error: password store is empty. Try \\"pass init\\"."; exit 1');
-		expect(await service().get(HOST, 'pass')).toEqual({ok: false, message: 'pass not initialized: exit status 1: Error: password store is empty. Try "pass init".'});
+		await script(
+			'docker-credential-pass',
+			'echo "pass not initialized: exit status 1: Error: password store is empty. Try \\"pass init\\"."; exit 1',
+		);
+		expect(await service().get(HOST, 'pass')).toEqual({
+			ok: false,
+			message: 'pass not initialized: exit status 1: Error: password store is empty. Try "pass init".',
+		});
 		await script('docker-credential-ecr-login', 'echo "credentials not found in native keychain"; exit 1');
 		expect(await service().get(HOST)).toEqual({ok: false, message: 'credentials not found in native keychain'});
 	});
@@ -186,7 +213,10 @@ echo "credentials not found in native keychain"; exit 1`,
 	});
 
 	it('a helper that is not on PATH', async () => {
-		expect(await service().get(HOST, 'desktop.exe')).toEqual({ok: false, message: 'docker-credential-desktop.exe is not on PATH.'});
+		expect(await service().get(HOST, 'desktop.exe')).toEqual({
+			ok: false,
+			message: 'docker-credential-desktop.exe is not on PATH.',
+		});
 	});
 
 	it('a helper that hangs is stopped', async () => {
@@ -224,7 +254,10 @@ describe('install with a package manager (real processes)', () => {
 
 	it('runs `before`, then the command, streaming lines, then finds the helper', async () => {
 		const marker = path.join(root, 'updated');
-		const update = await script('fake-update', `echo "Hit:1 http://deb.debian.org/debian bookworm InRelease"\n: > "${marker}"`);
+		const update = await script(
+			'fake-update',
+			`echo "Hit:1 http://deb.debian.org/debian bookworm InRelease"\n: > "${marker}"`,
+		);
 		const installer = await script(
 			'fake-install',
 			`[ -e "${marker}" ] || { echo "update did not run first" >&2; exit 1; }
@@ -233,9 +266,12 @@ printf '#!/bin/sh\\necho 0.6.4\\n' > "${bin}/docker-credential-ecr-login"
 /bin/chmod 755 "${bin}/docker-credential-ecr-login"`,
 		);
 		const lines: string[] = [];
-		const info = await service().install(plan({method: 'apt', before: [[update]], command: [installer, 'install', '-y', 'amazon-ecr-credential-helper']}), {
-			onLine: (line) => lines.push(line),
-		});
+		const info = await service().install(
+			plan({method: 'apt', before: [[update]], command: [installer, 'install', '-y', 'amazon-ecr-credential-helper']}),
+			{
+				onLine: (line) => lines.push(line),
+			},
+		);
 		expect(info).toEqual({name: 'ecr-login', path: path.join(bin, 'docker-credential-ecr-login'), version: '0.6.4'});
 		expect(lines).toEqual([
 			`$ ${update}`,
@@ -246,7 +282,10 @@ printf '#!/bin/sh\\necho 0.6.4\\n' > "${bin}/docker-credential-ecr-login"
 	});
 
 	it('a failing step stops the install and says which command failed', async () => {
-		const update = await script('fake-update', 'echo "E: Could not open lock file /var/lib/apt/lists/lock - open (13: Permission denied)" >&2; exit 100');
+		const update = await script(
+			'fake-update',
+			'echo "E: Could not open lock file /var/lib/apt/lists/lock - open (13: Permission denied)" >&2; exit 100',
+		);
 		const installer = await script('fake-install', `: > "${root}/should-not-run"`);
 		const error = (await service()
 			.install(plan({method: 'apt', before: [[update]], command: [installer]}))
@@ -262,7 +301,10 @@ printf '#!/bin/sh\\necho 0.6.4\\n' > "${bin}/docker-credential-ecr-login"
 		const prefix = path.join(root, 'homebrew', 'bin');
 		await mkdir(prefix, {recursive: true});
 		const brew = path.join(prefix, 'brew');
-		await writeFile(brew, `#!/bin/sh\nprintf '#!/bin/sh\\necho 0.12.0\\n' > "${prefix}/docker-credential-ecr-login"\n/bin/chmod 755 "${prefix}/docker-credential-ecr-login"\n`);
+		await writeFile(
+			brew,
+			`#!/bin/sh\nprintf '#!/bin/sh\\necho 0.12.0\\n' > "${prefix}/docker-credential-ecr-login"\n/bin/chmod 755 "${prefix}/docker-credential-ecr-login"\n`,
+		);
 		await chmod(brew, 0o755);
 		const error = (await service()
 			.install(plan({command: [brew, 'install', 'docker-credential-helper-ecr']}))
@@ -336,7 +378,10 @@ describe('install the release binary (real HTTP server on 127.0.0.1)', () => {
 		expect(await readFile(target(), 'utf8')).toBe(BINARY);
 		expect((await stat(target())).mode & 0o777).toBe(0o755);
 		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
-		expect(requests).toEqual(['/0.12.0/linux-amd64/docker-credential-ecr-login.sha256', '/0.12.0/linux-amd64/docker-credential-ecr-login']);
+		expect(requests).toEqual([
+			'/0.12.0/linux-amd64/docker-credential-ecr-login.sha256',
+			'/0.12.0/linux-amd64/docker-credential-ecr-login',
+		]);
 		expect(lines).toContain(`SHA-256 ${GOOD_SUM} matches (${BINARY.length} bytes)`);
 	});
 
@@ -346,7 +391,9 @@ describe('install the release binary (real HTTP server on 127.0.0.1)', () => {
 		const lines: string[] = [];
 		const info = await helper.install(plan, {onLine: (line) => lines.push(line)});
 		expect(info).toEqual({name: 'ecr-login', path: target(), version: '0.12.0'});
-		expect(lines.at(-1)).toBe(`${userBin()} is not on PATH yet: echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.bashrc — then open a new terminal.`);
+		expect(lines.at(-1)).toBe(
+			`${userBin()} is not on PATH yet: echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.bashrc — then open a new terminal.`,
+		);
 	});
 
 	it('replaces an older helper in place', async () => {
@@ -387,7 +434,10 @@ describe('install the release binary (real HTTP server on 127.0.0.1)', () => {
 		checksumBody = `${GOOD_SUM}\n`;
 		binaryStatus = 404;
 		const second = binaryPlan({PATH: userBin()});
-		await expect(second.helper.install(second.plan)).rejects.toMatchObject({code: 'helper.download-failed', message: expect.stringContaining('HTTP 404')});
+		await expect(second.helper.install(second.plan)).rejects.toMatchObject({
+			code: 'helper.download-failed',
+			message: expect.stringContaining('HTTP 404'),
+		});
 		// Nothing was created: not the file, not even the directory.
 		await expect(stat(userBin())).rejects.toMatchObject({code: 'ENOENT'});
 	});

@@ -9,7 +9,8 @@ import type {ConfigChange, DockerConfigService} from '../../source/services/type
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SET_HELPER: ConfigChange = {type: 'set-cred-helper', host: HOST, helper: 'ecr-login'};
-const DOCKER_FILE = '{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"currentContext": "desktop-linux",\n\t"x-unknown": {"keep": [1, 2.50]}\n}';
+const DOCKER_FILE =
+	'{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"currentContext": "desktop-linux",\n\t"x-unknown": {"keep": [1, 2.50]}\n}';
 
 let root: string;
 let dir: string;
@@ -47,7 +48,15 @@ afterEach(async () => {
 describe('read', () => {
 	it('treats a missing file as an empty config', async () => {
 		const loaded = await service().read();
-		expect(loaded).toEqual({dir, path: join(dir, 'config.json'), realPath: join(dir, 'config.json'), exists: false, text: '', data: {}, mode: undefined});
+		expect(loaded).toEqual({
+			dir,
+			path: join(dir, 'config.json'),
+			realPath: join(dir, 'config.json'),
+			exists: false,
+			text: '',
+			data: {},
+			mode: undefined,
+		});
 	});
 
 	it('records the exact text, the data and the mode', async () => {
@@ -122,11 +131,19 @@ describe('resolveStore', () => {
 		await fs.mkdir(dir);
 		await fs.writeFile(join(dir, 'config.json'), JSON.stringify({credHelpers: {[HOST]: 'ecr-login'}}));
 		const config = service({env: {DOCKER_AUTH_CONFIG: JSON.stringify({auths: {[HOST]: {}}})}});
-		expect(config.resolveStore(await config.read(), HOST)).toEqual({kind: 'env', variable: 'DOCKER_AUTH_CONFIG', authKey: HOST});
+		expect(config.resolveStore(await config.read(), HOST)).toEqual({
+			kind: 'env',
+			variable: 'DOCKER_AUTH_CONFIG',
+			authKey: HOST,
+		});
 		const plain = service();
 		expect(plain.resolveStore(await plain.read(), HOST)).toMatchObject({kind: 'helper', helper: 'ecr-login'});
 		const empty = service({platformDefault: 'pass', dir: join(root, 'nothing')});
-		expect(empty.resolveStore(await empty.read(), HOST)).toMatchObject({kind: 'helper', helper: 'pass', source: 'platform-default'});
+		expect(empty.resolveStore(await empty.read(), HOST)).toMatchObject({
+			kind: 'helper',
+			helper: 'pass',
+			source: 'platform-default',
+		});
 	});
 });
 
@@ -139,23 +156,40 @@ describe('platform default store', () => {
 	}
 
 	it('applies docker’s fallback only when the file configures no store and the helper is on PATH', async () => {
-		const empty = async (env: Record<string, string>, extra: Partial<Parameters<typeof createDockerConfigService>[0]> = {}) => {
+		const empty = async (
+			env: Record<string, string>,
+			extra: Partial<Parameters<typeof createDockerConfigService>[0]> = {},
+		) => {
 			const config = createDockerConfigService({dir: join(root, 'none'), env, platform: 'linux', ...extra});
 			return config.resolveStore(await config.read(), HOST);
 		};
 
-		expect(await empty({PATH: await binWith('pass', 'docker-credential-pass')})).toEqual({kind: 'helper', helper: 'pass', source: 'platform-default'});
-		expect(await empty({PATH: await binWith('docker-credential-secretservice')})).toMatchObject({helper: 'secretservice'});
+		expect(await empty({PATH: await binWith('pass', 'docker-credential-pass')})).toEqual({
+			kind: 'helper',
+			helper: 'pass',
+			source: 'platform-default',
+		});
+		expect(await empty({PATH: await binWith('docker-credential-secretservice')})).toMatchObject({
+			helper: 'secretservice',
+		});
 		// pass exists, so docker wants docker-credential-pass; secretservice is not tried.
 		expect(await empty({PATH: await binWith('pass', 'docker-credential-secretservice')})).toMatchObject({kind: 'file'});
-		expect(await empty({PATH: await binWith('docker-credential-osxkeychain')}, {platform: 'darwin'})).toMatchObject({helper: 'osxkeychain'});
+		expect(await empty({PATH: await binWith('docker-credential-osxkeychain')}, {platform: 'darwin'})).toMatchObject({
+			helper: 'osxkeychain',
+		});
 		expect(await empty({PATH: await binWith()})).toMatchObject({kind: 'file'});
-		expect(await empty({PATH: await binWith('pass', 'docker-credential-pass')}, {platformDefault: null})).toMatchObject({kind: 'file'});
+		expect(await empty({PATH: await binWith('pass', 'docker-credential-pass')}, {platformDefault: null})).toMatchObject(
+			{kind: 'file'},
+		);
 		expect(await empty({}, {platformDefault: 'wincred'})).toMatchObject({helper: 'wincred'});
 
 		await fs.mkdir(dir);
 		await fs.writeFile(join(dir, 'config.json'), '{"auths": {"x.example": {}}}');
-		const configured = createDockerConfigService({dir, env: {PATH: await binWith('pass', 'docker-credential-pass')}, platform: 'linux'});
+		const configured = createDockerConfigService({
+			dir,
+			env: {PATH: await binWith('pass', 'docker-credential-pass')},
+			platform: 'linux',
+		});
 		expect(configured.resolveStore(await configured.read(), HOST)).toMatchObject({kind: 'file'});
 	});
 
@@ -173,7 +207,9 @@ describe('apply', () => {
 		dir = join(root, 'deep', 'er', '.docker');
 		const {result} = await configure(service());
 		expect(result).toEqual({path: join(dir, 'config.json'), backupPath: undefined});
-		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe(`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}\n`);
+		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe(
+			`{\n\t"credHelpers": {\n\t\t"${HOST}": "ecr-login"\n\t}\n}\n`,
+		);
 		expect(await modeOf(join(dir, 'config.json'))).toBe(0o600);
 		expect(await modeOf(dir)).toBe(0o700);
 		expect(await fs.readdir(dir)).toEqual(['config.json']);
@@ -220,7 +256,9 @@ describe('apply', () => {
 		expect(await modeOf(join(dotfiles, 'docker.json'))).toBe(0o644);
 		expect(result.backupPath).toMatch(new RegExp(`^${dotfiles}/docker\\.json\\.ecr-setup-backup-`));
 		expect(await fs.readFile(result.backupPath!, 'utf8')).toBe(DOCKER_FILE);
-		expect(await service().listBackups()).toEqual([{path: result.backupPath, createdAt: new Date('2026-11-27T12:00:00.000Z')}]);
+		expect(await service().listBackups()).toEqual([
+			{path: result.backupPath, createdAt: new Date('2026-11-27T12:00:00.000Z')},
+		]);
 	});
 
 	it('writes through a relative symlink', async () => {
@@ -228,7 +266,9 @@ describe('apply', () => {
 		await fs.writeFile(join(dir, 'nested', 'real.json'), '{}');
 		await fs.symlink('nested/real.json', join(dir, 'config.json'));
 		await configure(service());
-		expect(JSON.parse(await fs.readFile(join(dir, 'nested', 'real.json'), 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+		expect(JSON.parse(await fs.readFile(join(dir, 'nested', 'real.json'), 'utf8'))).toEqual({
+			credHelpers: {[HOST]: 'ecr-login'},
+		});
 		expect((await fs.lstat(join(dir, 'config.json'))).isSymbolicLink()).toBe(true);
 	});
 
@@ -250,7 +290,10 @@ describe('apply', () => {
 		const config = service();
 		const loaded = await config.read();
 		const plan = config.plan(loaded, [SET_HELPER]);
-		const byDocker = DOCKER_FILE.replace('"https://index.docker.io/v1/": {}', `"https://index.docker.io/v1/": {},\n\t\t"${HOST}": {}`);
+		const byDocker = DOCKER_FILE.replace(
+			'"https://index.docker.io/v1/": {}',
+			`"https://index.docker.io/v1/": {},\n\t\t"${HOST}": {}`,
+		);
 		await fs.writeFile(file, byDocker);
 		const error = await config.apply(loaded, plan).catch((error: unknown) => error);
 		expect(error).toBeInstanceOf(ConfigChangedError);
@@ -302,14 +345,18 @@ describe('apply', () => {
 		await fs.mkdir(dir);
 		await fs.writeFile(join(dir, 'config.json'), '{}');
 		let dead = 4_000_000;
-		while (dead > 1000 && (() => {
-			try {
-				process.kill(dead, 0);
-				return true;
-			} catch (error) {
-				return (error as NodeJS.ErrnoException).code === 'EPERM';
-			}
-		})()) dead--;
+		while (
+			dead > 1000 &&
+			(() => {
+				try {
+					process.kill(dead, 0);
+					return true;
+				} catch (error) {
+					return (error as NodeJS.ErrnoException).code === 'EPERM';
+				}
+			})()
+		)
+			dead--;
 		const old = new Date(Date.now() - 3_600_000);
 		const names = {
 			staleTemp: `config.json.ecr-setup-tmp-${dead}-0a1b2c3d`,
@@ -405,7 +452,9 @@ describe('backups and restore', () => {
 		]);
 		clock = Date.parse('2026-11-27T12:00:05.000Z');
 		await configure(service(), [{type: 'set-cred-helper', host: 'public.ecr.aws', helper: 'ecr-login'}]);
-		expect(relative(dir, (await service().listBackups())[0]!.path)).toBe('config.json.ecr-setup-backup-2026-11-27T12-00-05-000Z');
+		expect(relative(dir, (await service().listBackups())[0]!.path)).toBe(
+			'config.json.ecr-setup-backup-2026-11-27T12-00-05-000Z',
+		);
 	});
 
 	it('restores the newest backup byte for byte, backing up the current file first', async () => {
@@ -441,8 +490,15 @@ describe('backups and restore', () => {
 		const backup = join(dir, 'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z');
 		await fs.writeFile(backup, '{}');
 		await fs.writeFile(join(dir, 'config.json'), '{}');
-		expect(await service().restore()).toEqual({path: join(dir, 'config.json'), backupPath: undefined, restoredFrom: backup});
-		expect((await fs.readdir(dir)).sort()).toEqual(['config.json', 'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z']);
+		expect(await service().restore()).toEqual({
+			path: join(dir, 'config.json'),
+			backupPath: undefined,
+			restoredFrom: backup,
+		});
+		expect((await fs.readdir(dir)).sort()).toEqual([
+			'config.json',
+			'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z',
+		]);
 	});
 
 	it('with the text the person was shown, restores only over that text', async () => {
@@ -453,7 +509,10 @@ describe('backups and restore', () => {
 		// Edited while the question waited: nothing is written, and no backup is left behind.
 		await expect(service().restore(backup, {shown: '{}'})).rejects.toBeInstanceOf(ConfigChangedError);
 		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe('{"auths": {}}');
-		expect((await fs.readdir(dir)).sort()).toEqual(['config.json', 'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z']);
+		expect((await fs.readdir(dir)).sort()).toEqual([
+			'config.json',
+			'config.json.ecr-setup-backup-2026-01-01T00-00-00-000Z',
+		]);
 		const restored = await service().restore(backup, {shown: '{"auths": {}}'});
 		expect(restored.restoredFrom).toBe(backup);
 		expect(await fs.readFile(join(dir, 'config.json'), 'utf8')).toBe('{"credsStore": "desktop"}');
@@ -463,7 +522,9 @@ describe('backups and restore', () => {
 		await fs.mkdir(dir);
 		await expect(service().restore()).rejects.toMatchObject({code: 'docker.config.no-backup'});
 		await expect(service().restore(join(dir, 'nope'))).rejects.toMatchObject({code: 'docker.config.backup-unreadable'});
-		await expect(service().readBackup(join(dir, 'nope'))).rejects.toMatchObject({code: 'docker.config.backup-unreadable'});
+		await expect(service().readBackup(join(dir, 'nope'))).rejects.toMatchObject({
+			code: 'docker.config.backup-unreadable',
+		});
 		await fs.writeFile(join(dir, 'broken'), '{,}');
 		await fs.writeFile(join(dir, 'config.json'), '{}');
 		// Its text can still be shown (restore-config diffs it), but it is never put back.

@@ -2,7 +2,12 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/lib/errors.js';
 import {PushError} from '../../source/lib/push-errors.js';
-import {classifyDaemonError, createDockerService, parseDockerTime, parseImageList} from '../../source/services/docker.js';
+import {
+	classifyDaemonError,
+	createDockerService,
+	parseDockerTime,
+	parseImageList,
+} from '../../source/services/docker.js';
 import type {PushEvent} from '../../source/services/types.js';
 import {createFakeRunner, type ScriptedCommand} from '../helpers/fake-runner.js';
 
@@ -34,11 +39,17 @@ function service(script: ScriptedCommand[], options: {configDir?: string; path?:
 	return {runner, docker};
 }
 
-const versionCommand = (result: ScriptedCommand['result']): ScriptedCommand => ({file: 'docker', args: ['version', '--format', 'json'], result});
+const versionCommand = (result: ScriptedCommand['result']): ScriptedCommand => ({
+	file: 'docker',
+	args: ['version', '--format', 'json'],
+	result,
+});
 
 describe('cliVersion', () => {
 	it('reads the client part even when the daemon is down (exit 1)', async () => {
-		const {docker, runner} = service([versionCommand({exitCode: 1, stdout: fixture('version-no-daemon'), stderr: fixture('daemon-not-running')})]);
+		const {docker, runner} = service([
+			versionCommand({exitCode: 1, stdout: fixture('version-no-daemon'), stderr: fixture('daemon-not-running')}),
+		]);
 		expect(await docker.cliVersion()).toBe('28.2.2');
 		expect(runner.remaining()).toEqual([]);
 	});
@@ -57,9 +68,18 @@ describe('cliVersion', () => {
 	});
 
 	it('passes --config DIR first when a config dir is given', async () => {
-		const {docker, runner} = service([{file: 'docker', args: ['--config', '/tmp/my config', 'version', '--format', 'json'], result: {stdout: fixture('version-ok')}}], {
-			configDir: '/tmp/my config',
-		});
+		const {docker, runner} = service(
+			[
+				{
+					file: 'docker',
+					args: ['--config', '/tmp/my config', 'version', '--format', 'json'],
+					result: {stdout: fixture('version-ok')},
+				},
+			],
+			{
+				configDir: '/tmp/my config',
+			},
+		);
 		expect(await docker.cliVersion()).toBe('28.2.2');
 		expect(runner.calls[0]!.args.slice(0, 2)).toEqual(['--config', '/tmp/my config']);
 	});
@@ -67,8 +87,14 @@ describe('cliVersion', () => {
 
 describe('daemonStatus', () => {
 	it('asked together with cliVersion (welcome screen, doctor), one `docker version` answers both; a later check asks again', async () => {
-		const {docker, runner} = service([versionCommand({stdout: fixture('version-ok')}), versionCommand({stdout: fixture('version-ok')})]);
-		expect(await Promise.all([docker.cliVersion(), docker.daemonStatus()])).toEqual(['28.2.2', {ok: true, serverVersion: '28.2.2'}]);
+		const {docker, runner} = service([
+			versionCommand({stdout: fixture('version-ok')}),
+			versionCommand({stdout: fixture('version-ok')}),
+		]);
+		expect(await Promise.all([docker.cliVersion(), docker.daemonStatus()])).toEqual([
+			'28.2.2',
+			{ok: true, serverVersion: '28.2.2'},
+		]);
 		expect(runner.calls).toHaveLength(1);
 		expect(await docker.daemonStatus()).toEqual({ok: true, serverVersion: '28.2.2'});
 		expect(runner.calls).toHaveLength(2);
@@ -84,7 +110,9 @@ describe('daemonStatus', () => {
 		['daemon-not-running', 'not-running'],
 		['daemon-permission', 'permission'],
 	] as const)('%s (real docker message) → %s', async (name, reason) => {
-		const {docker} = service([versionCommand({exitCode: 1, stdout: fixture('version-no-daemon'), stderr: fixture(name)})]);
+		const {docker} = service([
+			versionCommand({exitCode: 1, stdout: fixture('version-no-daemon'), stderr: fixture(name)}),
+		]);
 		const status = await docker.daemonStatus();
 		expect(status).toEqual({ok: false, reason, message: fixture(name).trim()});
 	});
@@ -95,7 +123,13 @@ describe('daemonStatus', () => {
 	});
 
 	it('unknown for anything else, with docker’s message', async () => {
-		const {docker} = service([versionCommand({exitCode: 1, stdout: fixture('version-no-daemon'), stderr: 'Error response from daemon: client version 1.52 is too new. Maximum supported API version is 1.47'})]);
+		const {docker} = service([
+			versionCommand({
+				exitCode: 1,
+				stdout: fixture('version-no-daemon'),
+				stderr: 'Error response from daemon: client version 1.52 is too new. Maximum supported API version is 1.47',
+			}),
+		]);
 		expect(await docker.daemonStatus()).toEqual({
 			ok: false,
 			reason: 'unknown',
@@ -108,8 +142,14 @@ describe('daemonStatus', () => {
 			'error during connect: this error may indicate that the docker daemon is not running: Get "http://%2F%2F.%2Fpipe%2FdockerDesktopLinuxEngine/v1.47/version": open //./pipe/dockerDesktopLinuxEngine: The system cannot find the file specified.',
 			'not-running',
 		],
-		['Cannot connect to the Docker daemon at unix:///Users/dev/.docker/run/docker.sock. Is the docker daemon running?', 'not-running'],
-		['Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock', 'permission'],
+		[
+			'Cannot connect to the Docker daemon at unix:///Users/dev/.docker/run/docker.sock. Is the docker daemon running?',
+			'not-running',
+		],
+		[
+			'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
+			'permission',
+		],
 		['Error response from daemon: something else', undefined],
 	])('classifyDaemonError(%j) → %s', (text, reason) => {
 		expect(classifyDaemonError(text)).toBe(reason);
@@ -118,22 +158,47 @@ describe('daemonStatus', () => {
 
 describe('listImages', () => {
 	it('parses docker’s JSON lines and skips <none>', async () => {
-		const {docker, runner} = service([{file: 'docker', args: ['image', 'ls', '--format', 'json'], result: {stdout: fixture('image-ls')}}]);
+		const {docker, runner} = service([
+			{file: 'docker', args: ['image', 'ls', '--format', 'json'], result: {stdout: fixture('image-ls')}},
+		]);
 		const images = await docker.listImages();
 		expect(images).toEqual([
-			{repository: 'my-app', tag: 'latest', id: '4b4b4b4b4b4b', size: '188MB', createdAt: new Date('2026-11-20T10:00:00Z')},
-			{repository: `${HOST}/my-app`, tag: 'v1', id: '4b4b4b4b4b4b', size: '188MB', createdAt: new Date('2026-11-20T10:00:00Z')},
+			{
+				repository: 'my-app',
+				tag: 'latest',
+				id: '4b4b4b4b4b4b',
+				size: '188MB',
+				createdAt: new Date('2026-11-20T10:00:00Z'),
+			},
+			{
+				repository: `${HOST}/my-app`,
+				tag: 'v1',
+				id: '4b4b4b4b4b4b',
+				size: '188MB',
+				createdAt: new Date('2026-11-20T10:00:00Z'),
+			},
 		]);
 		expect(runner.calls).toHaveLength(1);
 	});
 
 	it('throws a classified UserError when the daemon is down', async () => {
-		const {docker} = service([{file: 'docker', args: ['image', 'ls', '--format', 'json'], result: {exitCode: 1, stderr: fixture('daemon-not-running')}}]);
-		await expect(docker.listImages()).rejects.toMatchObject({code: 'docker.not-running', hint: expect.stringMatching(/Start Docker/)});
+		const {docker} = service([
+			{
+				file: 'docker',
+				args: ['image', 'ls', '--format', 'json'],
+				result: {exitCode: 1, stderr: fixture('daemon-not-running')},
+			},
+		]);
+		await expect(docker.listImages()).rejects.toMatchObject({
+			code: 'docker.not-running',
+			hint: expect.stringMatching(/Start Docker/),
+		});
 	});
 
 	it('parseImageList ignores blank and broken lines; parseDockerTime reads Go time strings', () => {
-		expect(parseImageList('\nnot json\n{"Repository":"a","Tag":"1","ID":"x"}\n{broken\n')).toEqual([{repository: 'a', tag: '1', id: 'x'}]);
+		expect(parseImageList('\nnot json\n{"Repository":"a","Tag":"1","ID":"x"}\n{broken\n')).toEqual([
+			{repository: 'a', tag: '1', id: 'x'},
+		]);
 		expect(parseDockerTime('2026-11-20 10:00:00.123456789 -0500 EST')).toEqual(new Date('2026-11-20T15:00:00.123Z'));
 		expect(parseDockerTime('yesterday')).toBeUndefined();
 	});
@@ -141,9 +206,17 @@ describe('listImages', () => {
 
 describe('inspectImage', () => {
 	it('returns id, tags and digests', async () => {
-		const stdout = JSON.stringify([{Id: `sha256:${'4b'.repeat(32)}`, RepoTags: ['my-app:latest'], RepoDigests: [], Size: 1}]);
-		const {docker} = service([{file: 'docker', args: ['image', 'inspect', '--format', 'json', 'my-app:latest'], result: {stdout}}]);
-		expect(await docker.inspectImage('my-app:latest')).toEqual({id: `sha256:${'4b'.repeat(32)}`, repoTags: ['my-app:latest'], repoDigests: []});
+		const stdout = JSON.stringify([
+			{Id: `sha256:${'4b'.repeat(32)}`, RepoTags: ['my-app:latest'], RepoDigests: [], Size: 1},
+		]);
+		const {docker} = service([
+			{file: 'docker', args: ['image', 'inspect', '--format', 'json', 'my-app:latest'], result: {stdout}},
+		]);
+		expect(await docker.inspectImage('my-app:latest')).toEqual({
+			id: `sha256:${'4b'.repeat(32)}`,
+			repoTags: ['my-app:latest'],
+			repoDigests: [],
+		});
 	});
 
 	it('is null for "No such image" (docker 28 prints [] and an error)', async () => {
@@ -159,7 +232,11 @@ describe('inspectImage', () => {
 
 	it('throws when the daemon is unreachable instead of saying the image is missing', async () => {
 		const {docker} = service([
-			{file: 'docker', args: ['image', 'inspect', '--format', 'json', 'my-app'], result: {exitCode: 1, stdout: '[]', stderr: fixture('daemon-not-running')}},
+			{
+				file: 'docker',
+				args: ['image', 'inspect', '--format', 'json', 'my-app'],
+				result: {exitCode: 1, stdout: '[]', stderr: fixture('daemon-not-running')},
+			},
 		]);
 		await expect(docker.inspectImage('my-app')).rejects.toMatchObject({
 			code: 'docker.not-running',
@@ -176,12 +253,27 @@ describe('tag and logout', () => {
 	});
 
 	it('tag of a missing image says so', async () => {
-		const {docker} = service([{file: 'docker', args: ['tag', 'nope', REF], result: {exitCode: 1, stderr: 'Error response from daemon: No such image: nope:latest'}}]);
+		const {docker} = service([
+			{
+				file: 'docker',
+				args: ['tag', 'nope', REF],
+				result: {exitCode: 1, stderr: 'Error response from daemon: No such image: nope:latest'},
+			},
+		]);
 		await expect(docker.tag('nope', REF)).rejects.toMatchObject({code: 'docker.image-missing'});
 	});
 
 	it('logout runs docker logout HOST, with --config when given', async () => {
-		const {docker, runner} = service([{file: 'docker', args: ['--config', '/cfg', 'logout', HOST], result: {stdout: `Removing login credentials for ${HOST}`}}], {configDir: '/cfg'});
+		const {docker, runner} = service(
+			[
+				{
+					file: 'docker',
+					args: ['--config', '/cfg', 'logout', HOST],
+					result: {stdout: `Removing login credentials for ${HOST}`},
+				},
+			],
+			{configDir: '/cfg'},
+		);
 		await docker.logout(HOST);
 		expect(runner.remaining()).toEqual([]);
 	});
@@ -195,8 +287,17 @@ describe('tag and logout', () => {
 describe('withEnv', () => {
 	it('runs docker with the extra environment on top of the service’s own (the credential helper inherits it)', async () => {
 		const runner = createFakeRunner([
-			{file: 'docker', args: ['push', REF], lines: pushLines('success', false), check: (options) => expect(options.env).toEqual({DOCKER_HOST: 'unix:///d.sock', AWS_PROFILE: 'prod'})},
-			{file: 'docker', args: ['tag', 'a', 'b'], check: (options) => expect(options.env).toEqual({DOCKER_HOST: 'unix:///d.sock'})},
+			{
+				file: 'docker',
+				args: ['push', REF],
+				lines: pushLines('success', false),
+				check: (options) => expect(options.env).toEqual({DOCKER_HOST: 'unix:///d.sock', AWS_PROFILE: 'prod'}),
+			},
+			{
+				file: 'docker',
+				args: ['tag', 'a', 'b'],
+				check: (options) => expect(options.env).toEqual({DOCKER_HOST: 'unix:///d.sock'}),
+			},
 		]);
 		const docker = createDockerService({runner, env: {DOCKER_HOST: 'unix:///d.sock'}});
 		await docker.withEnv!({AWS_PROFILE: 'prod'}).push(REF);
@@ -225,7 +326,13 @@ describe('push', () => {
 		const events: PushEvent[] = [];
 		const {docker} = service([{file: 'docker', args: ['push', REF], lines: linesOf(fixture('success-tty'))}]);
 		await docker.push(REF, {onEvent: (event) => events.push(event)});
-		expect(events).toContainEqual({type: 'layer', id: '9c3e1a7b2f41', status: 'pushing', current: 12_580_000, total: 31_460_000});
+		expect(events).toContainEqual({
+			type: 'layer',
+			id: '9c3e1a7b2f41',
+			status: 'pushing',
+			current: 12_580_000,
+			total: 31_460_000,
+		});
 	});
 
 	it('a throwing progress callback does not break the push', async () => {
@@ -251,7 +358,9 @@ describe('push', () => {
 		['image-missing', REF, 'image-missing'],
 	])('%s → rejects with PushError %s, after streaming the error event', async (name, ref, kind) => {
 		const events: PushEvent[] = [];
-		const {docker} = service([{file: 'docker', args: ['push', ref], lines: pushLines(name, true), result: {exitCode: 1}}]);
+		const {docker} = service([
+			{file: 'docker', args: ['push', ref], lines: pushLines(name, true), result: {exitCode: 1}},
+		]);
 		const error = await docker.push(ref, {onEvent: (event) => events.push(event)}).catch((error_: unknown) => error_);
 		expect(error).toBeInstanceOf(PushError);
 		expect((error as PushError).kind).toBe(kind);
@@ -292,12 +401,20 @@ describe('login', () => {
 			{
 				file: 'docker',
 				args: loginArgs,
-				result: {exitCode: 1, stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`'},
+				result: {
+					exitCode: 1,
+					stderr:
+						'Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`',
+				},
 			},
 			{
 				file: 'docker',
 				args: loginArgs,
-				result: {exitCode: 1, stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `User interaction is not allowed. (-25308)`'},
+				result: {
+					exitCode: 1,
+					stderr:
+						'Error saving credentials: error storing credentials - err: exit status 1, out: `User interaction is not allowed. (-25308)`',
+				},
 			},
 		]);
 		const wincred: UserError = await docker.login(HOST, 'AWS', PASSWORD).then(
@@ -338,7 +455,10 @@ describe('login', () => {
 	});
 
 	it('keeps --config before the subcommand and the password off argv', async () => {
-		const {docker, runner} = service([{file: 'docker', args: ['--config', '/cfg', ...loginArgs], result: {stdout: 'Login Succeeded'}}], {configDir: '/cfg'});
+		const {docker, runner} = service(
+			[{file: 'docker', args: ['--config', '/cfg', ...loginArgs], result: {stdout: 'Login Succeeded'}}],
+			{configDir: '/cfg'},
+		);
 		await docker.login(HOST, 'AWS', PASSWORD);
 		expect(JSON.stringify(runner.calls.map((call) => call.args))).not.toContain(PASSWORD);
 		expect(runner.calls[0]!.options.input).toBe(PASSWORD);
@@ -369,7 +489,9 @@ describe('login', () => {
 	});
 
 	it('never repeats the password in an error, even if docker echoes it', async () => {
-		const {docker} = service([{file: 'docker', args: loginArgs, result: {exitCode: 1, stderr: `weird failure with ${PASSWORD} in it`}}]);
+		const {docker} = service([
+			{file: 'docker', args: loginArgs, result: {exitCode: 1, stderr: `weird failure with ${PASSWORD} in it`}},
+		]);
 		const error = (await docker.login(HOST, 'AWS', PASSWORD).catch((error_: unknown) => error_)) as UserError;
 		expect(error.message).toContain('weird failure');
 		expect(JSON.stringify({message: error.message, hint: error.hint, next: error.nextSteps})).not.toContain(PASSWORD);
@@ -385,13 +507,22 @@ describe('push with podman (it prints no digest line; --digestfile gives it)', (
 			{
 				file: 'podman',
 				args: (args) => {
-					if (args[0] !== 'push' || args[1] !== '--digestfile' || args[3] !== '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1') return false;
+					if (
+						args[0] !== 'push' ||
+						args[1] !== '--digestfile' ||
+						args[3] !== '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'
+					)
+						return false;
 					digestFile = args[2]!;
 					// What podman does on success: write the manifest digest to that file.
 					writeFileSync(digestFile, `${digest}\n`);
 					return true;
 				},
-				lines: ['Getting image source signatures', 'Copying blob sha256:aa11 done', 'Writing manifest to image destination'],
+				lines: [
+					'Getting image source signatures',
+					'Copying blob sha256:aa11 done',
+					'Writing manifest to image destination',
+				],
 			},
 		]);
 		const podman = createDockerService({runner, binary: 'podman'});
@@ -402,8 +533,12 @@ describe('push with podman (it prints no digest line; --digestfile gives it)', (
 	});
 
 	it('still says "no digest" when podman wrote none', async () => {
-		const runner = createFakeRunner([{file: 'podman', args: (args) => args[0] === 'push', lines: ['Writing manifest to image destination']}]);
+		const runner = createFakeRunner([
+			{file: 'podman', args: (args) => args[0] === 'push', lines: ['Writing manifest to image destination']},
+		]);
 		const podman = createDockerService({runner, binary: 'podman'});
-		await expect(podman.push('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')).rejects.toMatchObject({code: 'push.no-digest'});
+		await expect(podman.push('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')).rejects.toMatchObject({
+			code: 'push.no-digest',
+		});
 	});
 });

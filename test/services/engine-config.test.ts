@@ -6,7 +6,12 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import type {CommandContext} from '../../source/commands/types.js';
 import {ConfigChangedError, ConfigError} from '../../source/lib/docker-config.js';
-import {createEngineConfigService, createEngineDockerService, planFinchYaml, resolveWritePath} from '../../source/services/engine-config.js';
+import {
+	createEngineConfigService,
+	createEngineDockerService,
+	planFinchYaml,
+	resolveWritePath,
+} from '../../source/services/engine-config.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
@@ -30,9 +35,20 @@ async function backupsIn(dir: string): Promise<string[]> {
 
 describe('podman auth file', () => {
 	it('targets ~/.config/containers/auth.json on Linux (the runtime one is emptied at reboot) and creates it 0600', async () => {
-		const service = createEngineConfigService({os: 'linux', env: {XDG_RUNTIME_DIR: path.join(home, 'run')}, home, uid: 1000, now: () => NOW});
+		const service = createEngineConfigService({
+			os: 'linux',
+			env: {XDG_RUNTIME_DIR: path.join(home, 'run')},
+			home,
+			uid: 1000,
+			now: () => NOW,
+		});
 		const [target] = service.targets('podman');
-		expect(target).toMatchObject({engine: 'podman', role: 'podman-auth', format: 'json', path: path.join(home, '.config', 'containers', 'auth.json')});
+		expect(target).toMatchObject({
+			engine: 'podman',
+			role: 'podman-auth',
+			format: 'json',
+			path: path.join(home, '.config', 'containers', 'auth.json'),
+		});
 		expect(target!.why).toMatch(/reboot/);
 
 		const config = await service.read(target!);
@@ -55,9 +71,16 @@ describe('podman auth file', () => {
 
 	it('keeps podman login entries and unknown keys, writes a backup, keeps the mode', async () => {
 		const file = path.join(home, 'auth file with spaces.json');
-		const original = '{\n  "auths": {\n    "quay.io": {\n      "auth": "dXNlcjpwYXNz"\n    }\n  },\n  "x-podman-note": true\n}\n';
+		const original =
+			'{\n  "auths": {\n    "quay.io": {\n      "auth": "dXNlcjpwYXNz"\n    }\n  },\n  "x-podman-note": true\n}\n';
 		await writeFile(file, original, {mode: 0o640});
-		const service = createEngineConfigService({os: 'linux', env: {REGISTRY_AUTH_FILE: file}, home, uid: 1000, now: () => NOW});
+		const service = createEngineConfigService({
+			os: 'linux',
+			env: {REGISTRY_AUTH_FILE: file},
+			home,
+			uid: 1000,
+			now: () => NOW,
+		});
 		const [target] = service.targets('podman');
 		expect(target!.path).toBe(file);
 		const config = await service.read(target!);
@@ -156,12 +179,21 @@ describe('Finch', () => {
 		// Everything that was there is still there, byte for byte, and only creds_helpers was added.
 		expect(written.startsWith(FINCH_YAML)).toBe(true);
 		expect(written.slice(FINCH_YAML.length)).toBe('creds_helpers:\n  - ecr-login\n');
-		expect(parseYaml(written)).toMatchObject({cpus: 4, memory: '4GiB', vmType: 'vz', rosetta: true, creds_helpers: ['ecr-login']});
+		expect(parseYaml(written)).toMatchObject({
+			cpus: 4,
+			memory: '4GiB',
+			vmType: 'vz',
+			rosetta: true,
+			creds_helpers: ['ecr-login'],
+		});
 		expect(await readFile(yamlApplied.backupPath!, 'utf8')).toBe(FINCH_YAML);
 
 		const jsonConfig = await service.read(jsonTarget!);
 		await service.apply(jsonConfig, await service.planHelper(jsonTarget!, jsonConfig, [HOST]));
-		expect(JSON.parse(await readFile(jsonTarget!.path, 'utf8'))).toEqual({credsStore: 'ecr-login', credHelpers: {[HOST]: 'ecr-login'}});
+		expect(JSON.parse(await readFile(jsonTarget!.path, 'utf8'))).toEqual({
+			credsStore: 'ecr-login',
+			credHelpers: {[HOST]: 'ecr-login'},
+		});
 
 		// Both already done: no change, no new backup.
 		expect((await service.planHelper(yamlTarget!, await service.read(yamlTarget!), [HOST])).changed).toBe(false);
@@ -180,21 +212,36 @@ describe('Finch', () => {
 	});
 
 	it('refuses a finch.yaml that is not YAML or whose creds_helpers is not a list', async () => {
-		const bad = await planFinchYaml({path: '/x/finch.yaml', text: 'cpus: 4\nmemory: [4GiB\n'}).catch((error: unknown) => error);
+		const bad = await planFinchYaml({path: '/x/finch.yaml', text: 'cpus: 4\nmemory: [4GiB\n'}).catch(
+			(error: unknown) => error,
+		);
 		expect(bad).toBeInstanceOf(ConfigError);
 		expect((bad as ConfigError).message).toMatch(/\/x\/finch\.yaml/);
-		await expect(planFinchYaml({path: '/x/finch.yaml', text: 'creds_helpers: ecr-login\n'})).rejects.toThrow(/must be a list/);
+		await expect(planFinchYaml({path: '/x/finch.yaml', text: 'creds_helpers: ecr-login\n'})).rejects.toThrow(
+			/must be a list/,
+		);
 		await expect(planFinchYaml({path: '/x/finch.yaml', text: '- a\n- b\n'})).rejects.toThrow(/mapping/);
 	});
 
 	it('Windows keeps Finch under %LOCALAPPDATA%', () => {
-		const service = createEngineConfigService({os: 'win32', env: {LOCALAPPDATA: 'C:\\Users\\Jane Doe\\AppData\\Local'}, home: 'C:\\Users\\Jane Doe'});
+		const service = createEngineConfigService({
+			os: 'win32',
+			env: {LOCALAPPDATA: 'C:\\Users\\Jane Doe\\AppData\\Local'},
+			home: 'C:\\Users\\Jane Doe',
+		});
 		expect(service.targets('finch')[0]!.path).toBe('C:\\Users\\Jane Doe\\AppData\\Local\\.finch\\finch.yaml');
 	});
 });
 
 describe('configure-helper --engine podman|finch (real files, fake processes)', () => {
-	function context(options: {flags?: Record<string, unknown>; env?: Record<string, string>; found?: Record<string, string | null>; dryRun?: boolean} = {}) {
+	function context(
+		options: {
+			flags?: Record<string, unknown>;
+			env?: Record<string, string>;
+			found?: Record<string, string | null>;
+			dryRun?: boolean;
+		} = {},
+	) {
 		const which = async (command: string) => options.found?.[command] ?? null;
 		const env = {HOME: home, XDG_RUNTIME_DIR: path.join(home, 'run'), ...options.env};
 		const services = createFakeServices({
@@ -208,7 +255,16 @@ describe('configure-helper --engine podman|finch (real files, fake processes)', 
 		const ctx = {
 			services,
 			io,
-			options: {profile: undefined, region: undefined, config: undefined, json: false, yes: true, dryRun: options.dryRun ?? false, color: false, verbose: false},
+			options: {
+				profile: undefined,
+				region: undefined,
+				config: undefined,
+				json: false,
+				yes: true,
+				dryRun: options.dryRun ?? false,
+				color: false,
+				verbose: false,
+			},
 			flags: {registry: [HOST], ...options.flags},
 			positionals: [],
 			signal: new AbortController().signal,
@@ -218,12 +274,21 @@ describe('configure-helper --engine podman|finch (real files, fake processes)', 
 
 	it('--engine podman writes credHelpers to ~/.config/containers/auth.json and names a podman login that would win', async () => {
 		await mkdir(path.join(home, 'run', 'containers'), {recursive: true});
-		await writeFile(path.join(home, 'run', 'containers', 'auth.json'), JSON.stringify({auths: {[HOST]: {auth: 'QVdTOnRva2Vu'}}}));
+		await writeFile(
+			path.join(home, 'run', 'containers', 'auth.json'),
+			JSON.stringify({auths: {[HOST]: {auth: 'QVdTOnRva2Vu'}}}),
+		);
 		const {ctx, io} = context({flags: {engine: 'podman'}, found: {podman: '/usr/bin/podman'}});
 		const result = await configureHelperCommand.run(ctx);
 		const file = path.join(home, '.config', 'containers', 'auth.json');
 		expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
-		expect(result.json).toMatchObject({engine: 'podman', hosts: [HOST], changed: true, written: true, files: [{path: file, changed: true, written: true}]});
+		expect(result.json).toMatchObject({
+			engine: 'podman',
+			hosts: [HOST],
+			changed: true,
+			written: true,
+			files: [{path: file, changed: true, written: true}],
+		});
 		const out = io.stdout.join('\n');
 		expect(out).toContain(`+\t\t"${HOST}": "ecr-login"`);
 		expect(out).toContain(`holds a podman login for ${HOST}`);
@@ -254,8 +319,12 @@ describe('configure-helper --engine podman|finch (real files, fake processes)', 
 	it('--engine finch writes finch.yaml and config.json and says to restart the VM', async () => {
 		const {ctx, io} = context({flags: {engine: 'finch'}, found: {finch: '/usr/local/bin/finch'}});
 		await configureHelperCommand.run(ctx);
-		expect(parseYaml(await readFile(path.join(home, '.finch', 'finch.yaml'), 'utf8'))).toEqual({creds_helpers: ['ecr-login']});
-		expect(JSON.parse(await readFile(path.join(home, '.finch', 'config.json'), 'utf8'))).toEqual({credHelpers: {[HOST]: 'ecr-login'}});
+		expect(parseYaml(await readFile(path.join(home, '.finch', 'finch.yaml'), 'utf8'))).toEqual({
+			creds_helpers: ['ecr-login'],
+		});
+		expect(JSON.parse(await readFile(path.join(home, '.finch', 'config.json'), 'utf8'))).toEqual({
+			credHelpers: {[HOST]: 'ecr-login'},
+		});
 		expect(io.stdout.join('\n')).toContain('finch vm stop && finch vm start');
 	});
 
@@ -269,7 +338,12 @@ describe('the engine’s CLI runs images (createEngineDockerService)', () => {
 	// `podman image ls --format json` as podman 4/5 prints it: one array, full ids, Unix times, sizes in bytes.
 	const PODMAN_IMAGES = JSON.stringify(
 		[
-			{Id: 'a'.repeat(64), Names: ['localhost/my-app:1.2', 'localhost/my-app:latest'], Created: 1764270000, Size: 7801289},
+			{
+				Id: 'a'.repeat(64),
+				Names: ['localhost/my-app:1.2', 'localhost/my-app:latest'],
+				Created: 1764270000,
+				Size: 7801289,
+			},
 			{Id: 'b'.repeat(64), Names: ['docker.io/library/alpine:3.20'], Created: 1764200000, Size: 8_830_000},
 			{Id: 'c'.repeat(64), Names: null, Created: 1764100000, Size: 1000},
 		],
@@ -278,14 +352,35 @@ describe('the engine’s CLI runs images (createEngineDockerService)', () => {
 	);
 
 	it('without --engine it runs podman when docker is not on PATH, and reads podman’s image list', async () => {
-		const runner = createFakeRunner([{file: 'podman', args: ['image', 'ls', '--format', 'json'], result: {stdout: PODMAN_IMAGES}}], {
-			path: {docker: null, podman: '/usr/bin/podman'},
-		});
+		const runner = createFakeRunner(
+			[{file: 'podman', args: ['image', 'ls', '--format', 'json'], result: {stdout: PODMAN_IMAGES}}],
+			{
+				path: {docker: null, podman: '/usr/bin/podman'},
+			},
+		);
 		const docker = createEngineDockerService({runner, env: {}, configDir: '/ignored/for/podman'});
 		expect(await docker.listImages()).toEqual([
-			{repository: 'localhost/my-app', tag: '1.2', id: 'aaaaaaaaaaaa', createdAt: new Date(1764270000 * 1000), size: '7.8MB'},
-			{repository: 'localhost/my-app', tag: 'latest', id: 'aaaaaaaaaaaa', createdAt: new Date(1764270000 * 1000), size: '7.8MB'},
-			{repository: 'docker.io/library/alpine', tag: '3.20', id: 'bbbbbbbbbbbb', createdAt: new Date(1764200000 * 1000), size: '8.83MB'},
+			{
+				repository: 'localhost/my-app',
+				tag: '1.2',
+				id: 'aaaaaaaaaaaa',
+				createdAt: new Date(1764270000 * 1000),
+				size: '7.8MB',
+			},
+			{
+				repository: 'localhost/my-app',
+				tag: 'latest',
+				id: 'aaaaaaaaaaaa',
+				createdAt: new Date(1764270000 * 1000),
+				size: '7.8MB',
+			},
+			{
+				repository: 'docker.io/library/alpine',
+				tag: '3.20',
+				id: 'bbbbbbbbbbbb',
+				createdAt: new Date(1764200000 * 1000),
+				size: '8.83MB',
+			},
 		]);
 		expect(runner.remaining()).toEqual([]);
 	});
@@ -324,13 +419,27 @@ describe('the engine’s CLI runs images (createEngineDockerService)', () => {
 
 describe('podman has no daemon', () => {
 	it('daemonStatus is ok when podman’s version JSON has only a Client (as podman 4.3 prints it)', async () => {
-		const stdout = '{"Client":{"APIVersion":"4.3.1","Version":"4.3.1","GoVersion":"go1.19.8","OsArch":"linux/amd64","Os":"linux"}}\n';
+		const stdout =
+			'{"Client":{"APIVersion":"4.3.1","Version":"4.3.1","GoVersion":"go1.19.8","OsArch":"linux/amd64","Os":"linux"}}\n';
 		const runner = createFakeRunner([{file: 'podman', args: ['version', '--format', 'json'], result: {stdout}}]);
-		expect(await createEngineDockerService({runner, env: {}, engine: 'podman'}).daemonStatus()).toEqual({ok: true, serverVersion: '4.3.1'});
+		expect(await createEngineDockerService({runner, env: {}, engine: 'podman'}).daemonStatus()).toEqual({
+			ok: true,
+			serverVersion: '4.3.1',
+		});
 		// docker without a Server section is still a daemon problem.
 		const dockerRunner = createFakeRunner([
-			{file: 'docker', args: ['version', '--format', 'json'], result: {exitCode: 1, stdout: '{"Client":{"Version":"28.2.2"},"Server":null}', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'}},
+			{
+				file: 'docker',
+				args: ['version', '--format', 'json'],
+				result: {
+					exitCode: 1,
+					stdout: '{"Client":{"Version":"28.2.2"},"Server":null}',
+					stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+				},
+			},
 		]);
-		expect(await createEngineDockerService({runner: dockerRunner, env: {}, engine: 'docker'}).daemonStatus()).toMatchObject({ok: false, reason: 'not-running'});
+		expect(
+			await createEngineDockerService({runner: dockerRunner, env: {}, engine: 'docker'}).daemonStatus(),
+		).toMatchObject({ok: false, reason: 'not-running'});
 	});
 });

@@ -182,7 +182,9 @@ describe('install-helper --method binary behind a proxy', () => {
 			releaseBaseUrl: originUrl,
 			releaseVersion: '0.12.0',
 		});
-		const plan = helper.installPlans({os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home}).find((candidate) => candidate.method === 'binary')!;
+		const plan = helper
+			.installPlans({os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home})
+			.find((candidate) => candidate.method === 'binary')!;
 		const info = await helper.install(plan);
 		expect(info.path).toBe(path.join(home, '.local', 'bin', 'docker-credential-ecr-login'));
 		expect(await readFile(info.path, 'utf8')).toBe(BINARY);

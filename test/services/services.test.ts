@@ -20,8 +20,14 @@ beforeEach(async () => {
 	bin = path.join(root, 'bin');
 	await mkdir(bin);
 	// Both print the profile they see where a version belongs.
-	await writeFile(path.join(bin, 'docker'), '#!/bin/sh\nprintf \'{"Client":{"Version":"1.0.0-%s"}}\\n\' "${AWS_PROFILE:-none}"\n');
-	await writeFile(path.join(bin, 'docker-credential-ecr-login'), '#!/bin/sh\necho "Version: 0.9.0-${AWS_PROFILE:-none}"\n');
+	await writeFile(
+		path.join(bin, 'docker'),
+		'#!/bin/sh\nprintf \'{"Client":{"Version":"1.0.0-%s"}}\\n\' "${AWS_PROFILE:-none}"\n',
+	);
+	await writeFile(
+		path.join(bin, 'docker-credential-ecr-login'),
+		'#!/bin/sh\necho "Version: 0.9.0-${AWS_PROFILE:-none}"\n',
+	);
 	await chmod(path.join(bin, 'docker'), 0o755);
 	await chmod(path.join(bin, 'docker-credential-ecr-login'), 0o755);
 });

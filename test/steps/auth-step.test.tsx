@@ -12,7 +12,15 @@ afterEach(() => {
 	cleanup();
 });
 
-const platform: PlatformInfo = {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, distro: 'ubuntu', packageManagers: ['apt'], home: '/home/dev'};
+const platform: PlatformInfo = {
+	os: 'linux',
+	arch: 'x64',
+	isRoot: false,
+	isWsl: false,
+	distro: 'ubuntu',
+	packageManagers: ['apt'],
+	home: '/home/dev',
+};
 const aptPlan: InstallPlan = {
 	method: 'apt',
 	command: ['sudo', 'apt-get', 'install', '-y', 'amazon-ecr-credential-helper'],
@@ -22,7 +30,9 @@ const aptPlan: InstallPlan = {
 };
 
 function ecrPassword(expiresAt: Date): string {
-	return Buffer.from(JSON.stringify({payload: 'x', expiration: Math.floor(expiresAt.getTime() / 1000)})).toString('base64');
+	return Buffer.from(JSON.stringify({payload: 'x', expiration: Math.floor(expiresAt.getTime() / 1000)})).toString(
+		'base64',
+	);
 }
 
 describe('authentication step: what docker does today', () => {
@@ -40,10 +50,15 @@ describe('authentication step: what docker does today', () => {
 
 	it('an expired stored login', async () => {
 		const auth = encodeBasicAuth('AWS', ecrPassword(new Date('2026-11-26T15:30:00Z')));
-		const w = world({dockerConfig: {read: vi.fn(async () => loadedConfig({auths: {[HOST]: {auth}}}))}}, {resolution: {kind: 'file', authKey: HOST, hasAuth: true}});
+		const w = world(
+			{dockerConfig: {read: vi.fn(async () => loadedConfig({auths: {[HOST]: {auth}}}))}},
+			{resolution: {kind: 'file', authKey: HOST, hasAuth: true}},
+		);
 		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
 		const frame = flat(await step.app.waitFor('How should docker authenticate'));
-		expect(frame).toContain('⚠ The stored login expired 20 h 30 min ago: a push now fails with "authorization token has expired".');
+		expect(frame).toContain(
+			'⚠ The stored login expired 20 h 30 min ago: a push now fails with "authorization token has expired".',
+		);
 	});
 
 	it('a credsStore that would take over', async () => {
@@ -61,7 +76,9 @@ describe('authentication step: what docker does today', () => {
 		await step.app.press(ENTER);
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith(
-				expect.objectContaining({patch: expect.objectContaining({auth: {method: 'unchanged', verified: true}}) as unknown}),
+				expect.objectContaining({
+					patch: expect.objectContaining({auth: {method: 'unchanged', verified: true}}) as unknown,
+				}),
 			);
 		});
 		expect(w.dockerConfig.apply).not.toHaveBeenCalled();
@@ -75,7 +92,9 @@ describe('authentication step: the credential helper', () => {
 		await step.app.waitFor('How should docker authenticate');
 		await step.app.press(ENTER);
 		const diff = await step.app.waitFor('Write this change?');
-		expect(w.dockerConfig.plan).toHaveBeenCalledWith(expect.anything(), [{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'}]);
+		expect(w.dockerConfig.plan).toHaveBeenCalledWith(expect.anything(), [
+			{type: 'set-cred-helper', host: HOST, helper: 'ecr-login'},
+		]);
 		expect(diff).toContain(`--- ${CONFIG_PATH}`);
 		expect(diff).toMatch(/\+\s+"credHelpers": \{/);
 		expect(w.dockerConfig.apply).not.toHaveBeenCalled();
@@ -86,7 +105,10 @@ describe('authentication step: the credential helper', () => {
 		expect(step.guardWrite).toHaveBeenCalledTimes(1);
 		expect(flat(step.app.frame())).toContain(`Wrote ${CONFIG_PATH}; backup at ${BACKUP_PATH}`);
 		expect(step.complete.mock.calls[0]![0]).toMatchObject({
-			patch: {auth: {method: 'helper', verified: true}, changes: [{path: CONFIG_PATH, backupPath: BACKUP_PATH, description: `credHelpers["${HOST}"] = "ecr-login"`}]},
+			patch: {
+				auth: {method: 'helper', verified: true},
+				changes: [{path: CONFIG_PATH, backupPath: BACKUP_PATH, description: `credHelpers["${HOST}"] = "ecr-login"`}],
+			},
 			interactive: true,
 		});
 	});
@@ -103,7 +125,9 @@ describe('authentication step: the credential helper', () => {
 	});
 
 	it('nothing to change: says so and only verifies', async () => {
-		const w = world({dockerConfig: {plan: vi.fn(() => ({changed: false, newText: '', diff: '', changes: [], baseText: ''}))}});
+		const w = world({
+			dockerConfig: {plan: vi.fn(() => ({changed: false, newText: '', diff: '', changes: [], baseText: ''}))},
+		});
 		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
 		await step.app.waitFor('How should docker authenticate');
 		await step.app.press(ENTER);
@@ -119,7 +143,11 @@ describe('authentication step: the credential helper', () => {
 			helper: {
 				get: vi
 					.fn()
-					.mockResolvedValueOnce({ok: false, message: 'credentials not found in native keychain', logExcerpt: 'time=… level=error msg="Error retrieving credentials" error="NoCredentialProviders"'})
+					.mockResolvedValueOnce({
+						ok: false,
+						message: 'credentials not found in native keychain',
+						logExcerpt: 'time=… level=error msg="Error retrieving credentials" error="NoCredentialProviders"',
+					})
 					.mockResolvedValueOnce({ok: true, username: 'AWS'}),
 			},
 		});
@@ -134,13 +162,21 @@ describe('authentication step: the credential helper', () => {
 		expect(frame).toContain('r retry · l log in once instead · Enter continue anyway');
 		await step.app.press('r');
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({patch: expect.objectContaining({auth: {method: 'helper', verified: true}}) as unknown}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({
+					patch: expect.objectContaining({auth: {method: 'helper', verified: true}}) as unknown,
+				}),
+			);
 		});
 	});
 
 	it('a sudo install plan shows the exact commands and hands the terminal over', async () => {
 		const w = world({
-			helper: {find: vi.fn(async () => null), platform: vi.fn(async () => platform), installPlans: vi.fn(() => [aptPlan])},
+			helper: {
+				find: vi.fn(async () => null),
+				platform: vi.fn(async () => platform),
+				installPlans: vi.fn(() => [aptPlan]),
+			},
 		});
 		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
 		await step.app.waitFor('How should docker authenticate');
@@ -151,10 +187,14 @@ describe('authentication step: the credential helper', () => {
 		expect(consent).toContain('sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper');
 		expect(consent).toContain('sudo will ask for your password: the wizard steps aside');
 		await step.app.press('y');
-		expect(step.handOver).toHaveBeenCalledWith('sh', ['-c', 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper'], {
-			kind: 'install-helper',
-			command: 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper',
-		});
+		expect(step.handOver).toHaveBeenCalledWith(
+			'sh',
+			['-c', 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper'],
+			{
+				kind: 'install-helper',
+				command: 'sudo apt-get update && sudo apt-get install -y amazon-ecr-credential-helper',
+			},
+		);
 	});
 
 	it('after the sudo install (resume), finds the helper and goes on to the config change', async () => {
@@ -169,7 +209,13 @@ describe('authentication step: the credential helper', () => {
 	});
 
 	it('a failed sudo install (resume with exit 1) is explained; Enter chooses again', async () => {
-		const w = world({helper: {find: vi.fn(async () => null), platform: vi.fn(async () => platform), installPlans: vi.fn(() => [aptPlan])}});
+		const w = world({
+			helper: {
+				find: vi.fn(async () => null),
+				platform: vi.fn(async () => platform),
+				installPlans: vi.fn(() => [aptPlan]),
+			},
+		});
 		const step = renderStep(AuthStep, {
 			services: w.services,
 			state: stateAfterRepository(),
@@ -182,7 +228,13 @@ describe('authentication step: the credential helper', () => {
 
 	it('shows the install output live, a line at a time', async () => {
 		let finish!: () => void;
-		const plan: InstallPlan = {method: 'brew', command: ['brew', 'install', 'docker-credential-helper-ecr'], before: [], needsSudo: false, description: 'Install with Homebrew'};
+		const plan: InstallPlan = {
+			method: 'brew',
+			command: ['brew', 'install', 'docker-credential-helper-ecr'],
+			before: [],
+			needsSudo: false,
+			description: 'Install with Homebrew',
+		};
 		const w = world({
 			helper: {
 				find: vi.fn(async () => null),
@@ -194,7 +246,11 @@ describe('authentication step: the credential helper', () => {
 					await new Promise<void>((resolve) => {
 						finish = resolve;
 					});
-					return {name: 'docker-credential-ecr-login', path: '/opt/homebrew/bin/docker-credential-ecr-login', version: '0.9.1'};
+					return {
+						name: 'docker-credential-ecr-login',
+						path: '/opt/homebrew/bin/docker-credential-ecr-login',
+						version: '0.9.1',
+					};
 				}),
 			},
 		});
@@ -221,13 +277,25 @@ describe('authentication step: the credential helper', () => {
 			target: {path: '/home/dev/.local/bin/docker-credential-ecr-login', onPath: false},
 			download: {
 				url: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.1/linux-amd64/docker-credential-ecr-login',
-				checksumUrl: 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.1/linux-amd64/docker-credential-ecr-login.sha256',
+				checksumUrl:
+					'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com/0.9.1/linux-amd64/docker-credential-ecr-login.sha256',
 				version: '0.9.1',
 				pathAdvice: 'Add ~/.local/bin to PATH in ~/.profile',
 			},
 		};
-		const install = vi.fn(async () => ({name: 'docker-credential-ecr-login', path: binary.target!.path, version: '0.9.1'}));
-		const w = world({helper: {find: vi.fn(async () => null), platform: vi.fn(async () => platform), installPlans: vi.fn(() => [binary]), install}});
+		const install = vi.fn(async () => ({
+			name: 'docker-credential-ecr-login',
+			path: binary.target!.path,
+			version: '0.9.1',
+		}));
+		const w = world({
+			helper: {
+				find: vi.fn(async () => null),
+				platform: vi.fn(async () => platform),
+				installPlans: vi.fn(() => [binary]),
+				install,
+			},
+		});
 		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
 		await step.app.waitFor('How should docker authenticate');
 		await step.app.press(ENTER);
@@ -245,7 +313,10 @@ describe('authentication step: the credential helper', () => {
 	});
 
 	it('installHandOver runs a single command directly', () => {
-		expect(installHandOver({...aptPlan, before: []})).toEqual({file: 'sudo', args: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper']});
+		expect(installHandOver({...aptPlan, before: []})).toEqual({
+			file: 'sudo',
+			args: ['apt-get', 'install', '-y', 'amazon-ecr-credential-helper'],
+		});
 	});
 });
 
@@ -260,14 +331,18 @@ describe('authentication step: one-time login', () => {
 			expect(step.complete).toHaveBeenCalledTimes(1);
 		});
 		expect(w.docker.login).toHaveBeenCalledWith(HOST, 'AWS', PASSWORD);
-		expect(step.complete.mock.calls[0]![0]).toMatchObject({patch: {auth: {method: 'login', verified: true, expiresAt: '2026-11-28T00:00:00.000Z'}}});
+		expect(step.complete.mock.calls[0]![0]).toMatchObject({
+			patch: {auth: {method: 'login', verified: true, expiresAt: '2026-11-28T00:00:00.000Z'}},
+		});
 		expect(JSON.stringify(step.complete.mock.calls)).not.toContain(PASSWORD);
 		expect(step.app.allFrames()).not.toContain(PASSWORD);
 	});
 
 	it('a docker login failure is shown (without the password) and can be retried', async () => {
 		const w = world();
-		vi.mocked(w.docker.login).mockRejectedValueOnce(new Error('Error saving credentials: error storing credentials - err: exit status 1, out: `not implemented`'));
+		vi.mocked(w.docker.login).mockRejectedValueOnce(
+			new Error('Error saving credentials: error storing credentials - err: exit status 1, out: `not implemented`'),
+		);
 		const step = renderStep(AuthStep, {services: w.services, state: stateAfterRepository()});
 		await step.app.waitFor('How should docker authenticate');
 		await step.app.press(ARROW_DOWN);

@@ -62,7 +62,9 @@ describe('done step: CI pipeline offer', () => {
 		const raw = await chooseGithubOidc(step);
 		const frame = flat(raw);
 		expect(frame).toContain(`A new file, ${WORKFLOW}, in ${directory}:`);
-		expect(raw).toMatch(/│ --- \/dev\/null +│\n *│ \+\+\+ \.github\/workflows\/ecr-push\.yml +│\n *│ @@ -0,0 \+1,\d+ @@/);
+		expect(raw).toMatch(
+			/│ --- \/dev\/null +│\n *│ \+\+\+ \.github\/workflows\/ecr-push\.yml +│\n *│ @@ -0,0 \+1,\d+ @@/,
+		);
 		expect(raw).toMatch(/│ \+name: Push to Amazon ECR +│/);
 		expect(raw).not.toMatch(/│ -(?!--)/);
 		const below = Number(/↓ (\d+) more lines/.exec(raw)?.[1]);
@@ -81,7 +83,9 @@ describe('done step: CI pipeline offer', () => {
 		const workflow = parse(await readFile(join(directory, WORKFLOW), 'utf8')) as Workflow;
 		expect(workflow.env['ECR_REPOSITORY']).toBe('web');
 		expect(workflow.permissions['id-token']).toBe('write');
-		const credentials = workflow.jobs.push.steps.find((item) => item.uses?.startsWith('aws-actions/configure-aws-credentials'));
+		const credentials = workflow.jobs.push.steps.find((item) =>
+			item.uses?.startsWith('aws-actions/configure-aws-credentials'),
+		);
 		expect(credentials?.with?.['aws-region']).toBe(REGION);
 		expect(credentials?.with?.['role-to-assume']).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/`));
 		const login = workflow.jobs.push.steps.find((item) => item.uses?.startsWith('aws-actions/amazon-ecr-login'));
@@ -106,7 +110,9 @@ describe('done step: CI pipeline offer', () => {
 		const raw = await chooseGithubOidc(step);
 		const frame = flat(raw);
 		expect(frame).toContain(`${WORKFLOW} exists in ${directory}; these are the changes:`);
-		expect(raw).toMatch(/│ --- \.github\/workflows\/ecr-push\.yml +│\n *│ \+\+\+ \.github\/workflows\/ecr-push\.yml +│\n *│ @@ -1,2 \+1,\d+ @@/);
+		expect(raw).toMatch(
+			/│ --- \.github\/workflows\/ecr-push\.yml +│\n *│ \+\+\+ \.github\/workflows\/ecr-push\.yml +│\n *│ @@ -1,2 \+1,\d+ @@/,
+		);
 		expect(raw).toMatch(/│ -name: old pipeline +│\n *│ -on: push +│/);
 		expect(frame).toContain(`Overwrite ${WORKFLOW} with these changes? (y/N)`);
 		expect(await readFile(join(directory, WORKFLOW), 'utf8')).toBe(old);
@@ -211,14 +217,24 @@ describe('done step: IAM policy offer', () => {
 		const frame = await step.app.waitFor('put-user-policy');
 		const start = frame.indexOf('{');
 		const end = frame.lastIndexOf('}');
-		const policy = JSON.parse(frame.slice(start, end + 1)) as {Version: string; Statement: Array<{Action: string[]; Resource: string}>};
+		const policy = JSON.parse(frame.slice(start, end + 1)) as {
+			Version: string;
+			Statement: Array<{Action: string[]; Resource: string}>;
+		};
 		expect(policy.Version).toBe('2012-10-17');
 		expect(policy.Statement[0]).toMatchObject({Action: [...AUTH_ACTIONS], Resource: '*'});
-		expect(policy.Statement[1]).toMatchObject({Action: [...PUSH_ACTIONS], Resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web`});
+		expect(policy.Statement[1]).toMatchObject({
+			Action: [...PUSH_ACTIONS],
+			Resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web`,
+		});
 		const text = flat(frame);
 		expect(text).toContain('$ ecr-setup policy --repository web --push --region eu-west-1 > policy.json');
-		expect(text).toContain('$ aws iam put-role-policy --role-name ROLE --policy-name ecr-push-web --policy-document file://policy.json');
-		expect(text).toContain('$ aws iam put-user-policy --user-name USER --policy-name ecr-push-web --policy-document file://policy.json');
+		expect(text).toContain(
+			'$ aws iam put-role-policy --role-name ROLE --policy-name ecr-push-web --policy-document file://policy.json',
+		);
+		expect(text).toContain(
+			'$ aws iam put-user-policy --user-name USER --policy-name ecr-push-web --policy-document file://policy.json',
+		);
 		await step.app.press(ESCAPE);
 		await step.app.waitFor('Files changed');
 		expect(step.exit).not.toHaveBeenCalled();
@@ -238,11 +254,20 @@ describe('done step: IAM policy offer', () => {
 
 describe('compactJson', () => {
 	it('is the same document in fewer rows, each within the width', () => {
-		const {policy, json} = policyOffer({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:role/ci`, region: REGION, repository: 'web', registry: HOST});
+		const {policy, json} = policyOffer({
+			account: ACCOUNT,
+			arn: `arn:aws:iam::${ACCOUNT}:role/ci`,
+			region: REGION,
+			repository: 'web',
+			registry: HOST,
+		});
 		expect(JSON.parse(json)).toEqual(policy);
 		expect(json.split('\n').length).toBeLessThan(JSON.stringify(policy, null, 2).split('\n').length);
 		for (const line of json.split('\n')) expect(line.length).toBeLessThanOrEqual(78);
-		const nested = {a: ['x'.repeat(30), 'y'.repeat(30), 'z'.repeat(30)], b: {c: [1, 2], d: null, e: 'a "quoted" [ value ]'}};
+		const nested = {
+			a: ['x'.repeat(30), 'y'.repeat(30), 'z'.repeat(30)],
+			b: {c: [1, 2], d: null, e: 'a "quoted" [ value ]'},
+		};
 		for (const width of [20, 40, 78]) {
 			const text = compactJson(nested, width);
 			expect(JSON.parse(text)).toEqual(nested);

@@ -3,7 +3,12 @@ import {describe, expect, it, vi} from 'vitest';
 import {startIdentityPrefetch} from '../../source/steps/identity-prefetch.js';
 import type {AwsProfile, AwsService, CallerIdentity} from '../../source/services/types.js';
 
-const IDENTITY: CallerIdentity = {account: '123456789012', arn: 'arn:aws:iam::123456789012:user/dev', userId: 'AID', kind: 'iam-user'};
+const IDENTITY: CallerIdentity = {
+	account: '123456789012',
+	arn: 'arn:aws:iam::123456789012:user/dev',
+	userId: 'AID',
+	kind: 'iam-user',
+};
 
 function aws(options: {profiles?: AwsProfile[]; identity?: () => Promise<CallerIdentity>} = {}) {
 	const calls: Array<string | undefined> = [];

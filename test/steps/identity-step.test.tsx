@@ -11,7 +11,13 @@ afterEach(() => {
 	cleanup();
 });
 
-const profile = (name: string, extra: Partial<AwsProfile> = {}): AwsProfile => ({name, sso: false, mfa: false, source: 'config', ...extra});
+const profile = (name: string, extra: Partial<AwsProfile> = {}): AwsProfile => ({
+	name,
+	sso: false,
+	mfa: false,
+	source: 'config',
+	...extra,
+});
 
 describe('identity step', () => {
 	it('shows account, ARN and kind, and completes without a key when nothing needs choosing', async () => {
@@ -27,7 +33,14 @@ describe('identity step', () => {
 			expect(step.complete).toHaveBeenCalledTimes(1);
 		});
 		expect(step.complete.mock.calls[0]![0]).toEqual({
-			patch: {identity: {account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Dev_abc/dev@example.com`, kind: 'sso'}, profile: undefined},
+			patch: {
+				identity: {
+					account: ACCOUNT,
+					arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Dev_abc/dev@example.com`,
+					kind: 'sso',
+				},
+				profile: undefined,
+			},
 			summary: `Identity: arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Dev_abc/dev@example.com (SSO (IAM Identity Center), account ${ACCOUNT})`,
 			interactive: false,
 		});
@@ -35,12 +48,21 @@ describe('identity step', () => {
 
 	it('several profiles and none chosen: pick one, default first, and use it', async () => {
 		const devAws = {...world().services.aws, profile: 'dev'} as AwsService;
-		const devIdentity = vi.fn(async () => ({account: '210987654321', arn: 'arn:aws:iam::210987654321:user/dev', userId: 'X', kind: 'iam-user' as const}));
+		const devIdentity = vi.fn(async () => ({
+			account: '210987654321',
+			arn: 'arn:aws:iam::210987654321:user/dev',
+			userId: 'X',
+			kind: 'iam-user' as const,
+		}));
 		const withProfile = vi.fn(() => ({...devAws, getCallerIdentity: devIdentity}) as AwsService);
 		const w = world({
 			aws: {
 				withProfile,
-				listProfiles: vi.fn(async () => [profile('dev', {sso: true, region: 'eu-central-1'}), profile('default'), profile('prod', {mfa: true})]),
+				listProfiles: vi.fn(async () => [
+					profile('dev', {sso: true, region: 'eu-central-1'}),
+					profile('default'),
+					profile('prod', {mfa: true}),
+				]),
 			},
 		});
 		const step = renderStep(IdentityStep, {services: w.services});
@@ -54,11 +76,18 @@ describe('identity step', () => {
 		expect(withProfile).toHaveBeenCalledWith('dev');
 		expect(devIdentity).toHaveBeenCalled();
 		expect(w.aws.getCallerIdentity).not.toHaveBeenCalled();
-		expect(step.complete.mock.calls[0]![0]).toMatchObject({patch: {profile: 'dev', identity: {account: '210987654321'}}, interactive: true});
+		expect(step.complete.mock.calls[0]![0]).toMatchObject({
+			patch: {profile: 'dev', identity: {account: '210987654321'}},
+			interactive: true,
+		});
 	});
 
 	it('orders the default profile first', () => {
-		expect(orderProfiles([profile('a'), profile('default'), profile('b')]).map((item) => item.name)).toEqual(['default', 'a', 'b']);
+		expect(orderProfiles([profile('a'), profile('default'), profile('b')]).map((item) => item.name)).toEqual([
+			'default',
+			'a',
+			'b',
+		]);
 	});
 
 	it.each([
@@ -84,7 +113,9 @@ describe('identity step', () => {
 
 	it('classifies raw SDK errors too (no credentials from the provider chain)', async () => {
 		const w = world();
-		const error = Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'});
+		const error = Object.assign(new Error('Could not load credentials from any providers'), {
+			name: 'CredentialsProviderError',
+		});
 		vi.mocked(w.aws.getCallerIdentity).mockRejectedValueOnce(error);
 		const step = renderStep(IdentityStep, {services: w.services});
 		const frame = flat(await step.app.waitFor('No AWS credentials found'));
@@ -97,12 +128,18 @@ describe('identity step', () => {
 		const step = renderStep(IdentityStep, {services: w.services});
 		await step.app.waitFor('Press Enter to run "aws sso login --profile team"');
 		await step.app.press(ENTER);
-		expect(step.handOver).toHaveBeenCalledWith('aws', ['sso', 'login', '--profile', 'team'], {kind: 'sso-login', profile: 'team'});
+		expect(step.handOver).toHaveBeenCalledWith('aws', ['sso', 'login', '--profile', 'team'], {
+			kind: 'sso-login',
+			profile: 'team',
+		});
 	});
 
 	it('on resume after a successful sso login, asks AWS again', async () => {
 		const w = world({aws: {profile: 'team'}});
-		const step = renderStep(IdentityStep, {services: w.services, resumed: {pending: {kind: 'sso-login', profile: 'team'}, exitCode: 0}});
+		const step = renderStep(IdentityStep, {
+			services: w.services,
+			resumed: {pending: {kind: 'sso-login', profile: 'team'}, exitCode: 0},
+		});
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledTimes(1);
 		});

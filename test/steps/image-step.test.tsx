@@ -12,7 +12,14 @@ afterEach(() => {
 
 const immutable = () =>
 	stateAfterRepository({
-		repository: {name: 'web', uri: `${HOST}/web`, registryId: ACCOUNT, region: REGION, imageTagMutability: 'IMMUTABLE', created: false},
+		repository: {
+			name: 'web',
+			uri: `${HOST}/web`,
+			registryId: ACCOUNT,
+			region: REGION,
+			imageTagMutability: 'IMMUTABLE',
+			created: false,
+		},
 	});
 
 describe('image step', () => {
@@ -23,7 +30,9 @@ describe('image step', () => {
 		expect(list).toMatch(/› my-app:dev {2}1 h ago · 120MB[\s\S]*old-thing:v1 {2}58 days ago · 80MB/);
 		await step.app.press(ENTER);
 		const tags = await step.app.waitFor('which tag?');
-		expect(tags).toMatch(/› dev {2}\(the image's tag\)[\s\S]*a1b2c3d {2}\(git HEAD, short SHA\)[\s\S]*latest[\s\S]*Type another tag…/);
+		expect(tags).toMatch(
+			/› dev {2}\(the image's tag\)[\s\S]*a1b2c3d {2}\(git HEAD, short SHA\)[\s\S]*latest[\s\S]*Type another tag…/,
+		);
 		expect(w.runner.run).toHaveBeenCalledWith('git', ['rev-parse', '--short', 'HEAD'], expect.anything());
 		await step.app.press(ARROW_DOWN);
 		await step.app.press(ENTER);
@@ -37,7 +46,17 @@ describe('image step', () => {
 	});
 
 	it('outside a git repository no SHA is offered', async () => {
-		const w = world({runner: {run: vi.fn(async () => ({exitCode: 128, stdout: '', stderr: 'fatal: not a git repository', notFound: false, timedOut: false}))}});
+		const w = world({
+			runner: {
+				run: vi.fn(async () => ({
+					exitCode: 128,
+					stdout: '',
+					stderr: 'fatal: not a git repository',
+					notFound: false,
+					timedOut: false,
+				})),
+			},
+		});
 		const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository()});
 		await step.app.waitFor('Which local image?');
 		await step.app.press(ENTER);
@@ -75,7 +94,9 @@ describe('image step', () => {
 		await step.app.waitFor(`✔ ${HOST}/web:v1.0`);
 		await step.app.press(ENTER);
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'v1.0'}}}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'v1.0'}}}),
+			);
 		});
 	});
 
@@ -83,7 +104,9 @@ describe('image step', () => {
 		const w = world({
 			aws: {
 				describeImageTag: vi.fn(async (_region: string, _repository: string, tag: string) =>
-					tag === 'dev' ? {digest: 'sha256:abcdef0123456789abcdef', tags: ['dev'], pushedAt: new Date('2026-11-26T12:00:00Z')} : null,
+					tag === 'dev'
+						? {digest: 'sha256:abcdef0123456789abcdef', tags: ['dev'], pushedAt: new Date('2026-11-26T12:00:00Z')}
+						: null,
 				),
 			},
 		});
@@ -103,15 +126,23 @@ describe('image step', () => {
 		await step.app.press(ARROW_DOWN);
 		await step.app.press(ENTER);
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'a1b2c3d'}}}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'a1b2c3d'}}}),
+			);
 		});
 	});
 
 	it('does not look the tag up in a mutable repository', async () => {
 		const w = world();
-		const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository(), options: {image: 'my-app:dev'}});
+		const step = renderStep(ImageStep, {
+			services: w.services,
+			state: stateAfterRepository(),
+			options: {image: 'my-app:dev'},
+		});
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'dev'}}, interactive: false}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'dev'}}, interactive: false}),
+			);
 		});
 		expect(w.aws.describeImageTag).not.toHaveBeenCalled();
 		expect(w.docker.listImages).not.toHaveBeenCalled();
@@ -119,9 +150,15 @@ describe('image step', () => {
 
 	it('--image and --tag skip the step', async () => {
 		const w = world();
-		const step = renderStep(ImageStep, {services: w.services, state: immutable(), options: {image: 'my-app:dev', tag: 'v9'}});
+		const step = renderStep(ImageStep, {
+			services: w.services,
+			state: immutable(),
+			options: {image: 'my-app:dev', tag: 'v9'},
+		});
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'v9'}}}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'v9'}}}),
+			);
 		});
 	});
 

@@ -51,7 +51,10 @@ describe('push step', () => {
 
 	it('does not tag when the source already is the target', async () => {
 		const w = world();
-		const step = renderStep(PushStep, {services: w.services, state: stateAfterRepository({image: {source: `${HOST}/web:dev`, tag: 'dev'}})});
+		const step = renderStep(PushStep, {
+			services: w.services,
+			state: stateAfterRepository({image: {source: `${HOST}/web:dev`, tag: 'dev'}}),
+		});
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalled();
 		});
@@ -60,9 +63,24 @@ describe('push step', () => {
 
 	it.each([
 		['no-basic-auth' as const, 'no basic auth credentials', 'Fix authentication', 'auth'],
-		['token-expired' as const, 'denied: Your authorization token has expired. Reauthenticate and try again.', 'Fix authentication', 'auth'],
-		['repository-missing' as const, "name unknown: The repository with name 'web' does not exist in the registry with id '123456789012'", 'Choose or create the repository', 'repository'],
-		['tag-immutable' as const, "tag invalid: The image tag 'dev' already exists in the 'web' repository and cannot be overwritten because the repository is immutable.", 'Choose another tag', 'image'],
+		[
+			'token-expired' as const,
+			'denied: Your authorization token has expired. Reauthenticate and try again.',
+			'Fix authentication',
+			'auth',
+		],
+		[
+			'repository-missing' as const,
+			"name unknown: The repository with name 'web' does not exist in the registry with id '123456789012'",
+			'Choose or create the repository',
+			'repository',
+		],
+		[
+			'tag-immutable' as const,
+			"tag invalid: The image tag 'dev' already exists in the 'web' repository and cannot be overwritten because the repository is immutable.",
+			'Choose another tag',
+			'image',
+		],
 	])('classifies %s and offers its fix first', async (kind, message, label, step) => {
 		const w = world();
 		vi.mocked(w.docker.push).mockRejectedValueOnce(new PushError({kind, message, registry: HOST}));
@@ -71,7 +89,11 @@ describe('push step', () => {
 		expect(frame).toContain(`docker said: ${message}`);
 		expect(frame).toContain(`› ${label}`);
 		await rendered.app.press(ENTER);
-		expect(rendered.goto).toHaveBeenCalledWith(step, {pushFailure: {kind, message}}, expect.stringContaining('Push failed'));
+		expect(rendered.goto).toHaveBeenCalledWith(
+			step,
+			{pushFailure: {kind, message}},
+			expect.stringContaining('Push failed'),
+		);
 	});
 
 	it('denied by IAM: explains the actions and offers the troubleshooter', async () => {
@@ -85,12 +107,18 @@ describe('push step', () => {
 		expect(frame).toContain('› Retry the push');
 		await step.app.press(ARROW_DOWN);
 		await step.app.press(ENTER);
-		expect(step.goto).toHaveBeenCalledWith('troubleshoot', {pushFailure: {kind: 'denied-iam', message: expect.stringContaining('ecr:InitiateLayerUpload') as unknown}}, 'Push failed: running the troubleshooter');
+		expect(step.goto).toHaveBeenCalledWith(
+			'troubleshoot',
+			{pushFailure: {kind: 'denied-iam', message: expect.stringContaining('ecr:InitiateLayerUpload') as unknown}},
+			'Push failed: running the troubleshooter',
+		);
 	});
 
 	it('retry pushes again', async () => {
 		const w = world();
-		vi.mocked(w.docker.push).mockRejectedValueOnce(new Error('dial tcp: lookup 123456789012.dkr.ecr.eu-west-1.amazonaws.com: i/o timeout'));
+		vi.mocked(w.docker.push).mockRejectedValueOnce(
+			new Error('dial tcp: lookup 123456789012.dkr.ecr.eu-west-1.amazonaws.com: i/o timeout'),
+		);
 		const step = renderStep(PushStep, {services: w.services, state: ready()});
 		await step.app.waitFor('What now?');
 		await step.app.press(ENTER);
@@ -124,7 +152,12 @@ describe('push step', () => {
 	});
 
 	it('offers "create the repository" only where the flow has a repository step', () => {
-		expect(fixesFor('repository-missing', 'push').map((fix) => fix.key)).toEqual(['repository', 'retry', 'doctor', 'quit']);
+		expect(fixesFor('repository-missing', 'push').map((fix) => fix.key)).toEqual([
+			'repository',
+			'retry',
+			'doctor',
+			'quit',
+		]);
 		expect(fixesFor('helper-missing', 'push')[0]!.key).toBe('auth');
 	});
 });

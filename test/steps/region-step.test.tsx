@@ -41,7 +41,11 @@ describe('region step', () => {
 
 	it('--region skips the step', async () => {
 		const w = world();
-		const step = renderStep(RegionStep, {services: w.services, state: stateAfterRepository(), options: {region: 'us-west-2'}});
+		const step = renderStep(RegionStep, {
+			services: w.services,
+			state: stateAfterRepository(),
+			options: {region: 'us-west-2'},
+		});
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith({
 				patch: {region: 'us-west-2', registry: `${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com`},
@@ -80,7 +84,10 @@ describe('scanRegions', () => {
 		}).services.aws;
 		const results: string[] = [];
 		const regions = Array.from({length: 10}, (_, index) => `r-${index}`);
-		await scanRegions(aws, regions, {concurrency: 3, onResult: (region, result) => results.push(`${region}:${result.state}`)});
+		await scanRegions(aws, regions, {
+			concurrency: 3,
+			onResult: (region, result) => results.push(`${region}:${result.state}`),
+		});
 		expect(peak).toBe(3);
 		expect(results.sort()).toEqual(regions.map((region) => `${region}:empty`).sort());
 	});
@@ -88,11 +95,13 @@ describe('scanRegions', () => {
 	it('stops at the first page: "has repositories" needs no full listing', async () => {
 		const aws = world({
 			aws: {
-				listRepositories: vi.fn(async (_region: string, options?: {signal?: AbortSignal; onPage?: (soFar: RepositoryInfo[]) => void}) => {
-					options?.onPage?.([repository('a')]);
-					if (options?.signal?.aborted) throw new Error('aborted');
-					return [repository('a'), repository('b')];
-				}),
+				listRepositories: vi.fn(
+					async (_region: string, options?: {signal?: AbortSignal; onPage?: (soFar: RepositoryInfo[]) => void}) => {
+						options?.onPage?.([repository('a')]);
+						if (options?.signal?.aborted) throw new Error('aborted');
+						return [repository('a'), repository('b')];
+					},
+				),
 			},
 		}).services.aws;
 		const results: unknown[] = [];

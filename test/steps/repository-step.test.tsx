@@ -40,7 +40,14 @@ describe('repository step', () => {
 		await step.app.press(ENTER);
 		expect(step.complete).toHaveBeenCalledWith({
 			patch: {
-				repository: {name: 'svc-2400', uri: `${HOST}/svc-2400`, registryId: '123456789012', region: 'eu-west-1', imageTagMutability: 'MUTABLE', created: false},
+				repository: {
+					name: 'svc-2400',
+					uri: `${HOST}/svc-2400`,
+					registryId: '123456789012',
+					region: 'eu-west-1',
+					imageTagMutability: 'MUTABLE',
+					created: false,
+				},
 				registry: HOST,
 			},
 			summary: `Repository: ${HOST}/svc-2400`,
@@ -70,7 +77,9 @@ describe('repository step', () => {
 		const w = world();
 		const step = renderStep(RepositoryStep, {services: w.services, state: before(), options: {repository: 'api'}});
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({summary: `Repository: ${HOST}/api`, interactive: false}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({summary: `Repository: ${HOST}/api`, interactive: false}),
+			);
 		});
 		expect(w.aws.listRepositories).not.toHaveBeenCalled();
 	});
@@ -85,7 +94,11 @@ describe('repository step', () => {
 		await step.app.waitFor('Create this repository?');
 		await step.app.press('y');
 		await vi.waitFor(() => {
-			expect(w.aws.createRepository).toHaveBeenCalledWith('eu-west-1', {name: 'fresh', imageTagMutability: 'MUTABLE', scanOnPush: true});
+			expect(w.aws.createRepository).toHaveBeenCalledWith('eu-west-1', {
+				name: 'fresh',
+				imageTagMutability: 'MUTABLE',
+				scanOnPush: true,
+			});
 		});
 	});
 
@@ -98,7 +111,11 @@ describe('repository step', () => {
 			},
 		});
 		vi.mocked(w.aws.describeRepository).mockResolvedValueOnce(repository('api'));
-		const step = renderStep(RepositoryStep, {services: w.services, state: before(), options: {repository: 'api', createRepository: true}});
+		const step = renderStep(RepositoryStep, {
+			services: w.services,
+			state: before(),
+			options: {repository: 'api', createRepository: true},
+		});
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({summary: `Repository: ${HOST}/api`}));
 		});
@@ -106,7 +123,9 @@ describe('repository step', () => {
 
 	it('explains a failed listing and retries on Enter', async () => {
 		const w = world();
-		vi.mocked(w.aws.listRepositories).mockRejectedValueOnce(new AwsError('User is not authorized to perform: ecr:DescribeRepositories', {kind: 'access-denied'}));
+		vi.mocked(w.aws.listRepositories).mockRejectedValueOnce(
+			new AwsError('User is not authorized to perform: ecr:DescribeRepositories', {kind: 'access-denied'}),
+		);
 		const step = renderStep(RepositoryStep, {services: w.services, state: before()});
 		const frame = flat(await step.app.waitFor('Access denied'));
 		expect(frame).toContain('ecr:DescribeRepositories');
@@ -116,7 +135,9 @@ describe('repository step', () => {
 
 	it('Esc after a failed listing leaves the step (to choose another region)', async () => {
 		const w = world();
-		vi.mocked(w.aws.listRepositories).mockRejectedValueOnce(new AwsError('The security token included in the request is invalid', {kind: 'invalid-credentials'}));
+		vi.mocked(w.aws.listRepositories).mockRejectedValueOnce(
+			new AwsError('The security token included in the request is invalid', {kind: 'invalid-credentials'}),
+		);
 		const step = renderStep(RepositoryStep, {services: w.services, state: before()});
 		await step.app.waitFor('AWS rejected the credentials');
 		await step.app.press(ESCAPE);

@@ -16,7 +16,14 @@ export function stateAfterRepository(overrides: Partial<WizardState> = {}): Wiza
 		identity: {account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, kind: 'iam-user'},
 		region: REGION,
 		registry: HOST,
-		repository: {name: 'web', uri: `${HOST}/web`, registryId: ACCOUNT, region: REGION, imageTagMutability: 'MUTABLE', created: false},
+		repository: {
+			name: 'web',
+			uri: `${HOST}/web`,
+			registryId: ACCOUNT,
+			region: REGION,
+			imageTagMutability: 'MUTABLE',
+			created: false,
+		},
 		...overrides,
 	};
 }
@@ -31,7 +38,13 @@ export function renderStep(
 		options = {},
 		resumed,
 		color = false,
-	}: {services: Services; state?: WizardState; options?: Partial<WizardOptions>; resumed?: {pending: Pending; exitCode: number}; color?: boolean},
+	}: {
+		services: Services;
+		state?: WizardState;
+		options?: Partial<WizardOptions>;
+		resumed?: {pending: Pending; exitCode: number};
+		color?: boolean;
+	},
 ) {
 	const controller = new AbortController();
 	const spies = {

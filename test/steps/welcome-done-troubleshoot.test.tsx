@@ -35,7 +35,9 @@ describe('welcome step', () => {
 		const w = world();
 		const step = renderStep(WelcomeStep, {services: w.services, options: {mode: 'helper'}});
 		await vi.waitFor(() => {
-			expect(step.complete).toHaveBeenCalledWith(expect.objectContaining({patch: expect.objectContaining({mode: 'helper'}) as unknown, interactive: false}));
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: expect.objectContaining({mode: 'helper'}) as unknown, interactive: false}),
+			);
 		});
 	});
 
@@ -48,8 +50,15 @@ describe('welcome step', () => {
 	});
 
 	it('reads the daemon state', () => {
-		expect(dockerFacts(null, {ok: false, reason: 'cli-missing', message: ''})).toEqual({cli: null, daemon: 'cli-missing'});
-		expect(dockerFacts('28.1', {ok: false, reason: 'permission', message: 'denied'})).toEqual({cli: '28.1', daemon: 'permission', message: 'denied'});
+		expect(dockerFacts(null, {ok: false, reason: 'cli-missing', message: ''})).toEqual({
+			cli: null,
+			daemon: 'cli-missing',
+		});
+		expect(dockerFacts('28.1', {ok: false, reason: 'permission', message: 'denied'})).toEqual({
+			cli: '28.1',
+			daemon: 'permission',
+			message: 'denied',
+		});
 	});
 });
 
@@ -70,7 +79,9 @@ describe('done step', () => {
 		expect(step.app.frame()).toContain(`\n    ${DIGEST}\n`);
 		expect(frame).toContain(`${CONFIG_PATH}: credHelpers["${HOST}"] = "ecr-login" (backup: ${BACKUP_PATH})`);
 		expect(frame).toContain(`$ ecr-setup configure-helper --registry ${HOST} --yes`);
-		expect(frame).toContain('$ ecr-setup push my-app:dev --repository web --tag a1b2c3d --profile dev --region eu-west-1');
+		expect(frame).toContain(
+			'$ ecr-setup push my-app:dev --repository web --tag a1b2c3d --profile dev --region eu-west-1',
+		);
 		expect(frame).toContain("The helper uses your shell's AWS credentials: export AWS_PROFILE=dev");
 		expect(frame).toContain('ecr-setup ci github');
 		expect(frame).toContain('ecr-setup policy');
@@ -80,7 +91,10 @@ describe('done step', () => {
 
 	it('says when no file changed', async () => {
 		const w = world();
-		const step = renderStep(DoneStep, {services: w.services, state: stateAfterRepository({auth: {method: 'login', verified: true, expiresAt: '2026-11-28T00:00:00.000Z'}})});
+		const step = renderStep(DoneStep, {
+			services: w.services,
+			state: stateAfterRepository({auth: {method: 'login', verified: true, expiresAt: '2026-11-28T00:00:00.000Z'}}),
+		});
 		const frame = flat(await step.app.waitFor('Files changed'));
 		expect(frame).toContain('Files changed none');
 		expect(frame).toContain(`Logged in to ${HOST} until 00:00 UTC`);
@@ -91,14 +105,23 @@ describe('troubleshoot step', () => {
 	const report = {
 		target: {registry: HOST, region: 'eu-west-1', account: ACCOUNT, repository: 'web', image: null},
 		checks: [
-			{id: 'docker.helper-works' as const, status: 'fail' as const, title: 'Credential helper', detail: 'get failed: NoCredentialProviders', fix: {description: 'Give the helper AWS credentials'}},
+			{
+				id: 'docker.helper-works' as const,
+				status: 'fail' as const,
+				title: 'Credential helper',
+				detail: 'get failed: NoCredentialProviders',
+				fix: {description: 'Give the helper AWS credentials'},
+			},
 			{id: 'aws.clock' as const, status: 'warn' as const, title: 'Clock', detail: '2 min off', fix: null},
 			{id: 'docker.cli' as const, status: 'pass' as const, title: 'docker CLI', detail: '28.1.1', fix: null},
 		],
 		summary: {pass: 1, warn: 1, fail: 1, skip: 0},
 	};
 
-	function renderTroubleshoot(troubleshooter: Parameters<typeof TroubleshooterProvider>[0]['value'], state = stateAfterRepository({pushFailure: {kind: 'no-basic-auth', message: 'no basic auth credentials'}})) {
+	function renderTroubleshoot(
+		troubleshooter: Parameters<typeof TroubleshooterProvider>[0]['value'],
+		state = stateAfterRepository({pushFailure: {kind: 'no-basic-auth', message: 'no basic auth credentials'}}),
+	) {
 		const Wrapped = (props: StepProps) => (
 			<TroubleshooterProvider value={troubleshooter}>
 				<TroubleshootStep {...props} />
@@ -119,12 +142,17 @@ describe('troubleshoot step', () => {
 		const troubleshooter = vi.fn(async () => report);
 		const step = renderTroubleshoot(troubleshooter);
 		const frame = flat(await step.app.waitFor('1 passed'));
-		expect(troubleshooter).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({registry: HOST, repository: 'web'}), expect.anything(), {
-			kind: 'no-basic-auth',
-			message: 'no basic auth credentials',
-			registry: HOST,
-			repository: `${HOST}/web`,
-		});
+		expect(troubleshooter).toHaveBeenCalledWith(
+			expect.anything(),
+			expect.objectContaining({registry: HOST, repository: 'web'}),
+			expect.anything(),
+			{
+				kind: 'no-basic-auth',
+				message: 'no basic auth credentials',
+				registry: HOST,
+				repository: `${HOST}/web`,
+			},
+		);
 		expect(frame).toContain('1 passed · 1 warnings · 1 failed · 0 skipped');
 		expect(frame).toContain('✖ Credential helper: get failed: NoCredentialProviders');
 		expect(frame).toContain('→ Give the helper AWS credentials');
@@ -133,7 +161,12 @@ describe('troubleshoot step', () => {
 		expect(frame).toMatch(/› Set up authentication now[\s\S]*Retry the push[\s\S]*Stop here/);
 		await step.app.press(ARROW_DOWN);
 		await step.app.press(ENTER);
-		expect(step.complete).toHaveBeenCalledWith({patch: {}, summary: 'Troubleshooter: 1 failed, 1 warnings', interactive: true, next: 'push'});
+		expect(step.complete).toHaveBeenCalledWith({
+			patch: {},
+			summary: 'Troubleshooter: 1 failed, 1 warnings',
+			interactive: true,
+			next: 'push',
+		});
 	});
 
 	it('a troubleshooter that throws is shown and can be retried', async () => {

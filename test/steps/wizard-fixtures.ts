@@ -40,7 +40,15 @@ export function repository(name: string, overrides: Partial<RepositoryInfo> = {}
 
 export function loadedConfig(data: DockerConfigData = {}, exists = true): LoadedConfig {
 	const text = exists ? JSON.stringify(data, null, '\t') : '';
-	return {dir: '/home/dev/.docker', path: CONFIG_PATH, realPath: CONFIG_PATH, exists, text, data, mode: exists ? 0o600 : undefined};
+	return {
+		dir: '/home/dev/.docker',
+		path: CONFIG_PATH,
+		realPath: CONFIG_PATH,
+		exists,
+		text,
+		data,
+		mode: exists ? 0o600 : undefined,
+	};
 }
 
 export const HELPER_DIFF = [
@@ -91,23 +99,40 @@ export function token(): AuthToken {
 }
 
 /** The usual world; `parts` replaces whole methods. */
-export function world(parts: FakeServiceParts = {}, options: {repositories?: RepositoryInfo[]; resolution?: StoreResolution} = {}) {
+export function world(
+	parts: FakeServiceParts = {},
+	options: {repositories?: RepositoryInfo[]; resolution?: StoreResolution} = {},
+) {
 	const repositories = options.repositories ?? [repository('api'), repository('web')];
 	const config = loadedConfig({auths: {}});
 	const aws = {
 		profile: undefined,
 		resolveRegion: vi.fn(async () => ({region: REGION, source: 'AWS_REGION' as const})),
 		listProfiles: vi.fn(async () => []),
-		getCallerIdentity: vi.fn(async () => ({account: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/dev`, userId: 'AIDEXAMPLE', kind: 'iam-user' as const})),
+		getCallerIdentity: vi.fn(async () => ({
+			account: ACCOUNT,
+			arn: `arn:aws:iam::${ACCOUNT}:user/dev`,
+			userId: 'AIDEXAMPLE',
+			kind: 'iam-user' as const,
+		})),
 		listRegions: vi.fn(() => ['eu-west-1', 'us-east-1', 'us-west-2']),
 		listRepositories: vi.fn(async (region: string, listOptions?: {onPage?: (soFar: RepositoryInfo[]) => void}) => {
 			const found = region === REGION ? repositories : [];
 			if (found.length > 0) listOptions?.onPage?.(found);
 			return found;
 		}),
-		describeRepository: vi.fn(async (_region: string, name: string) => repositories.find((item) => item.name === name) ?? null),
-		createRepository: vi.fn(async (_region: string, input: {name: string; imageTagMutability?: RepositoryInfo['imageTagMutability']; scanOnPush?: boolean}) =>
-			repository(input.name, {imageTagMutability: input.imageTagMutability ?? 'MUTABLE', scanOnPush: input.scanOnPush ?? false}),
+		describeRepository: vi.fn(
+			async (_region: string, name: string) => repositories.find((item) => item.name === name) ?? null,
+		),
+		createRepository: vi.fn(
+			async (
+				_region: string,
+				input: {name: string; imageTagMutability?: RepositoryInfo['imageTagMutability']; scanOnPush?: boolean},
+			) =>
+				repository(input.name, {
+					imageTagMutability: input.imageTagMutability ?? 'MUTABLE',
+					scanOnPush: input.scanOnPush ?? false,
+				}),
 		),
 		describeImageTag: vi.fn(async () => null),
 		getAuthorizationToken: vi.fn(async () => token()),
@@ -128,13 +153,19 @@ export function world(parts: FakeServiceParts = {}, options: {repositories?: Rep
 	const dockerConfig = {
 		dir: '/home/dev/.docker',
 		read: vi.fn(async () => config),
-		resolveStore: vi.fn((): StoreResolution => options.resolution ?? {kind: 'file', authKey: undefined, hasAuth: false}),
+		resolveStore: vi.fn(
+			(): StoreResolution => options.resolution ?? {kind: 'file', authKey: undefined, hasAuth: false},
+		),
 		plan: vi.fn((loaded: LoadedConfig) => helperPlan(loaded)),
 		apply: vi.fn(async () => ({path: CONFIG_PATH, backupPath: BACKUP_PATH})),
 		...parts.dockerConfig,
 	};
 	const helper = {
-		find: vi.fn(async () => ({name: 'docker-credential-ecr-login', path: '/usr/bin/docker-credential-ecr-login', version: '0.9.1'})),
+		find: vi.fn(async () => ({
+			name: 'docker-credential-ecr-login',
+			path: '/usr/bin/docker-credential-ecr-login',
+			version: '0.9.1',
+		})),
 		get: vi.fn(async () => ({ok: true as const, username: 'AWS'})),
 		...parts.helper,
 	};

@@ -15,7 +15,12 @@ import {HOST, loadedConfig} from '../steps/wizard-fixtures.js';
 describe('filterByQuery', () => {
 	const names = ['payments', 'team/payments-api', 'legacy-pay', 'web', 'repay'];
 	it('ranks exact, then prefix or word start, then inside', () => {
-		expect(filterByQuery(names, 'pay', (name) => name)).toEqual(['payments', 'team/payments-api', 'legacy-pay', 'repay']);
+		expect(filterByQuery(names, 'pay', (name) => name)).toEqual([
+			'payments',
+			'team/payments-api',
+			'legacy-pay',
+			'repay',
+		]);
 		expect(filterByQuery(names, 'WEB', (name) => name)).toEqual(['web']);
 		expect(filterByQuery(names, '  ', (name) => name)).toEqual(names);
 	});
@@ -33,23 +38,31 @@ describe('filterByQuery', () => {
 
 	it('windowAround keeps the cursor visible', () => {
 		fc.assert(
-			fc.property(fc.nat(500), fc.nat(500), fc.integer({min: 1, max: 500}), fc.integer({min: 1, max: 30}), (cursor, offset, total, size) => {
-				const at = Math.min(cursor, total - 1);
-				const start = windowAround(at, offset, total, size);
-				expect(start).toBeGreaterThanOrEqual(0);
-				if (total > size) {
-					expect(at).toBeGreaterThanOrEqual(start);
-					expect(at).toBeLessThan(start + size);
-					expect(start + size).toBeLessThanOrEqual(total);
-				} else expect(start).toBe(0);
-			}),
+			fc.property(
+				fc.nat(500),
+				fc.nat(500),
+				fc.integer({min: 1, max: 500}),
+				fc.integer({min: 1, max: 30}),
+				(cursor, offset, total, size) => {
+					const at = Math.min(cursor, total - 1);
+					const start = windowAround(at, offset, total, size);
+					expect(start).toBeGreaterThanOrEqual(0);
+					if (total > size) {
+						expect(at).toBeGreaterThanOrEqual(start);
+						expect(at).toBeLessThan(start + size);
+						expect(start + size).toBeLessThanOrEqual(total);
+					} else expect(start).toBe(0);
+				},
+			),
 		);
 	});
 });
 
 describe('shell quoting', () => {
 	it('quotes only what needs it', () => {
-		expect(commandLine(['aws', 'sso', 'login', '--profile', 'my profile'])).toBe("aws sso login --profile 'my profile'");
+		expect(commandLine(['aws', 'sso', 'login', '--profile', 'my profile'])).toBe(
+			"aws sso login --profile 'my profile'",
+		);
 		expect(shellQuote("it's")).toBe(`'it'"'"'s'`);
 		expect(shellQuote('')).toBe("''");
 	});
@@ -59,10 +72,16 @@ describe('describeAuth', () => {
 	const now = new Date('2026-11-27T12:00:00Z');
 	it('names each way docker can get credentials', () => {
 		const config = loadedConfig({});
-		expect(describeAuth(config, {kind: 'helper', helper: 'ecr-login', source: 'credHelpers', key: HOST}, HOST, now).kind).toBe('ecr-helper');
-		expect(describeAuth(config, {kind: 'env', variable: 'DOCKER_AUTH_CONFIG', authKey: HOST}, HOST, now).text).toContain('DOCKER_AUTH_CONFIG');
+		expect(
+			describeAuth(config, {kind: 'helper', helper: 'ecr-login', source: 'credHelpers', key: HOST}, HOST, now).kind,
+		).toBe('ecr-helper');
+		expect(
+			describeAuth(config, {kind: 'env', variable: 'DOCKER_AUTH_CONFIG', authKey: HOST}, HOST, now).text,
+		).toContain('DOCKER_AUTH_CONFIG');
 		expect(describeAuth(config, {kind: 'file', authKey: undefined, hasAuth: false}, HOST, now).kind).toBe('none');
-		expect(describeAuth(config, {kind: 'helper', helper: 'osxkeychain', source: 'platform-default'}, HOST, now).text).toContain('the platform default');
+		expect(
+			describeAuth(config, {kind: 'helper', helper: 'osxkeychain', source: 'platform-default'}, HOST, now).text,
+		).toContain('the platform default');
 	});
 
 	it('reads a non-ECR or undecodable stored login as "expiry unknown", never as valid', () => {
@@ -75,7 +94,12 @@ describe('describeAuth', () => {
 
 describe('equivalent commands and next steps', () => {
 	it('a helper-only run', () => {
-		const state = {...initialState('helper'), region: 'eu-west-1', registry: HOST, auth: {method: 'helper' as const, verified: true}};
+		const state = {
+			...initialState('helper'),
+			region: 'eu-west-1',
+			registry: HOST,
+			auth: {method: 'helper' as const, verified: true},
+		};
 		expect(equivalentCommands(state)).toEqual([`ecr-setup configure-helper --registry ${HOST} --yes`]);
 		expect(nextStepsFor(state).some((line) => line.includes('ecr-setup ci github'))).toBe(true);
 	});
@@ -85,10 +109,20 @@ describe('equivalent commands and next steps', () => {
 			...initialState('push'),
 			region: 'eu-west-1',
 			auth: {method: 'login' as const, verified: true},
-			repository: {name: 'web', uri: `${HOST}/web`, registryId: '1', region: 'eu-west-1', imageTagMutability: 'MUTABLE' as const, created: false},
+			repository: {
+				name: 'web',
+				uri: `${HOST}/web`,
+				registryId: '1',
+				region: 'eu-west-1',
+				imageTagMutability: 'MUTABLE' as const,
+				created: false,
+			},
 			image: {source: 'my app:dev', tag: 'v1'},
 		};
-		expect(equivalentCommands(state)).toEqual(['ecr-setup login --region eu-west-1', "ecr-setup push 'my app:dev' --repository web --tag v1 --region eu-west-1"]);
+		expect(equivalentCommands(state)).toEqual([
+			'ecr-setup login --region eu-west-1',
+			"ecr-setup push 'my app:dev' --repository web --tag v1 --region eu-west-1",
+		]);
 	});
 });
 
@@ -107,7 +141,13 @@ describe('push progress', () => {
 
 describe('errors', () => {
 	it('uses the service classification', () => {
-		expect(awsErrorKind(Object.assign(new Error('The security token included in the request is expired'), {name: 'ExpiredTokenException'}))).toBe('expired-credentials');
+		expect(
+			awsErrorKind(
+				Object.assign(new Error('The security token included in the request is expired'), {
+					name: 'ExpiredTokenException',
+				}),
+			),
+		).toBe('expired-credentials');
 		expect(explainAwsError('sso-expired', new Error('x'), 'dev')).toEqual({
 			title: 'The SSO session of profile dev has expired',
 			detail: 'x',
@@ -126,11 +166,21 @@ describe('errors', () => {
 
 describe('gitShortSha', () => {
 	it('reads HEAD, and is undefined outside a repository', async () => {
-		const inside = createFakeRunner([{file: 'git', args: ['rev-parse', '--short', 'HEAD'], result: {stdout: 'a1b2c3d\n'}}]);
+		const inside = createFakeRunner([
+			{file: 'git', args: ['rev-parse', '--short', 'HEAD'], result: {stdout: 'a1b2c3d\n'}},
+		]);
 		expect(await gitShortSha(inside)).toBe('a1b2c3d');
-		const outside = createFakeRunner([{file: 'git', args: ['rev-parse', '--short', 'HEAD'], result: {exitCode: 128, stderr: 'fatal: not a git repository'}}]);
+		const outside = createFakeRunner([
+			{
+				file: 'git',
+				args: ['rev-parse', '--short', 'HEAD'],
+				result: {exitCode: 128, stderr: 'fatal: not a git repository'},
+			},
+		]);
 		expect(await gitShortSha(outside)).toBeUndefined();
-		const noGit = createFakeRunner([{file: 'git', args: ['rev-parse', '--short', 'HEAD'], result: {exitCode: 127, notFound: true}}]);
+		const noGit = createFakeRunner([
+			{file: 'git', args: ['rev-parse', '--short', 'HEAD'], result: {exitCode: 127, notFound: true}},
+		]);
 		expect(await gitShortSha(noGit)).toBeUndefined();
 	});
 });

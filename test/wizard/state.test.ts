@@ -45,7 +45,12 @@ describe('wizard state machine', () => {
 	});
 
 	it('goto jumps with a note; pending is kept for a hand-over', () => {
-		let state = wizardReducer(initialState(), {type: 'goto', step: 'auth', patch: {region: 'eu-west-1'}, note: 'detour'});
+		let state = wizardReducer(initialState(), {
+			type: 'goto',
+			step: 'auth',
+			patch: {region: 'eu-west-1'},
+			note: 'detour',
+		});
 		expect(state).toMatchObject({step: 'auth', region: 'eu-west-1', log: [{text: 'detour', tone: 'note'}]});
 		state = wizardReducer(state, {type: 'pending', pending: {kind: 'sso-login', profile: 'p'}});
 		expect(JSON.parse(JSON.stringify(state))).toEqual(state);

@@ -14,7 +14,10 @@ function profileLabel(facts: DoctorFacts): string {
 
 function ssoLogin(facts: DoctorFacts): CheckFix {
 	const name = facts.aws.profile?.name ?? facts.aws.profileName ?? 'default';
-	return {description: `Sign in to AWS IAM Identity Center again for ${profileLabel(facts)}.`, command: `aws sso login --profile ${shellQuote(name)}`};
+	return {
+		description: `Sign in to AWS IAM Identity Center again for ${profileLabel(facts)}.`,
+		command: `aws sso login --profile ${shellQuote(name)}`,
+	};
 }
 
 export const awsCredentials: Check = (facts) => {
@@ -24,10 +27,12 @@ export const awsCredentials: Check = (facts) => {
 	const store = facts.store;
 	if (identity.state === 'error' && CREDENTIAL_KINDS.has(identity.error.kind)) {
 		const {kind, message} = identity.error;
-		if (kind === 'sso-expired') return result(id, 'fail', `The SSO session of ${profileLabel(facts)} has expired: ${message}`, ssoLogin(facts));
+		if (kind === 'sso-expired')
+			return result(id, 'fail', `The SSO session of ${profileLabel(facts)} has expired: ${message}`, ssoLogin(facts));
 		if (kind === 'mfa-required') {
 			return result(id, 'fail', `${profileLabel(facts)} needs an MFA code: ${message}`, {
-				description: 'Run an AWS CLI command with this profile once to enter the MFA code and cache the session, then run ecr-setup again.',
+				description:
+					'Run an AWS CLI command with this profile once to enter the MFA code and cache the session, then run ecr-setup again.',
 				command: `aws sts get-caller-identity${profileFlag(facts.aws.profileName)}`,
 			});
 		}
@@ -37,7 +42,9 @@ export const awsCredentials: Check = (facts) => {
 				id,
 				'fail',
 				`The AWS credentials of ${profileLabel(facts)} have expired: ${message}`,
-				profile?.sso ? ssoLogin(facts) : {description: 'Get fresh temporary credentials (the session token has expired) and export them again.'},
+				profile?.sso
+					? ssoLogin(facts)
+					: {description: 'Get fresh temporary credentials (the session token has expired) and export them again.'},
 			);
 		}
 
@@ -45,24 +52,36 @@ export const awsCredentials: Check = (facts) => {
 			id,
 			'fail',
 			`No AWS credentials found (${profileLabel(facts)}: environment, profiles, SSO, instance or container role): ${message}`,
-			profile?.sso ? ssoLogin(facts) : {description: 'Configure credentials: an access key, an SSO profile, or a role.', command: `aws configure${profileFlag(facts.aws.profileName)}`},
+			profile?.sso
+				? ssoLogin(facts)
+				: {
+						description: 'Configure credentials: an access key, an SSO profile, or a role.',
+						command: `aws configure${profileFlag(facts.aws.profileName)}`,
+					},
 		);
 	}
 
-	if (identity.state === 'error' && identity.error.kind === 'no-region') return skip(id, 'skipped: no region to ask AWS in (see aws.region)');
-	if (identity.state === 'timeout') return skip(id, `skipped: the credential check (sts:GetCallerIdentity) ${describeOutcomeProblem(identity)} (see network.endpoint)`);
+	if (identity.state === 'error' && identity.error.kind === 'no-region')
+		return skip(id, 'skipped: no region to ask AWS in (see aws.region)');
+	if (identity.state === 'timeout')
+		return skip(
+			id,
+			`skipped: the credential check (sts:GetCallerIdentity) ${describeOutcomeProblem(identity)} (see network.endpoint)`,
+		);
 	if (profile?.mfa && store?.kind === 'helper' && store.helper === 'ecr-login') {
 		return result(
 			id,
 			'warn',
 			`${profileLabel(facts)} has mfa_serial and ecr-login serves ${facts.target.host}: the helper cannot prompt for an MFA code, so it fails silently.`,
 			{
-				description: 'Give the helper credentials that need no prompt (AWS_PROFILE pointing at a profile without mfa_serial, or cached role credentials).',
+				description:
+					'Give the helper credentials that need no prompt (AWS_PROFILE pointing at a profile without mfa_serial, or cached role credentials).',
 			},
 		);
 	}
 
-	if (identity.state === 'ok' || identity.state === 'error') return pass(id, `credentials found (${profileLabel(facts)})`);
+	if (identity.state === 'ok' || identity.state === 'error')
+		return pass(id, `credentials found (${profileLabel(facts)})`);
 	return skip(id, `skipped: ${describeOutcomeProblem(identity)}`);
 };
 
@@ -82,10 +101,17 @@ export const awsIdentity: Check = (facts, prior) => {
 	const label = name && !message.includes(name) ? `${name}: ${message}` : message;
 	if (kind === 'region-disabled') {
 		const region = facts.target.region ?? facts.aws.region.region;
-		return result(id, 'fail', `Region ${region ?? '(unknown)'} is not enabled for this account (an opt-in region): ${label}`, {
-			description: 'Enable the region for the account (AWS console → Account → AWS Regions), or use another region.',
-			...(region ? {command: `aws account enable-region --region-name ${region}${profileFlag(facts.aws.profileName)}`} : {}),
-		});
+		return result(
+			id,
+			'fail',
+			`Region ${region ?? '(unknown)'} is not enabled for this account (an opt-in region): ${label}`,
+			{
+				description: 'Enable the region for the account (AWS console → Account → AWS Regions), or use another region.',
+				...(region
+					? {command: `aws account enable-region --region-name ${region}${profileFlag(facts.aws.profileName)}`}
+					: {}),
+			},
+		);
 	}
 
 	if (kind === 'invalid-credentials') {
@@ -96,17 +122,23 @@ export const awsIdentity: Check = (facts, prior) => {
 		});
 	}
 
-	if (kind === 'clock-skew') return result(id, 'fail', `AWS refused the request signature because of the clock: ${label} (see aws.clock)`, null);
-	if (kind === 'network') return result(id, 'fail', `sts:GetCallerIdentity could not reach AWS: ${label} (see network.endpoint)`, null);
+	if (kind === 'clock-skew')
+		return result(id, 'fail', `AWS refused the request signature because of the clock: ${label} (see aws.clock)`, null);
+	if (kind === 'network')
+		return result(id, 'fail', `sts:GetCallerIdentity could not reach AWS: ${label} (see network.endpoint)`, null);
 	if (kind === 'no-region') {
-		return result(id, 'fail', `No region to call AWS in: ${label}`, {description: 'Set a region (see aws.region).', command: `export AWS_REGION=us-east-1`});
+		return result(id, 'fail', `No region to call AWS in: ${label}`, {
+			description: 'Set a region (see aws.region).',
+			command: `export AWS_REGION=us-east-1`,
+		});
 	}
 
 	return result(id, 'fail', `sts:GetCallerIdentity failed: ${label}`, null);
 };
 
 function clockFix(facts: DoctorFacts): CheckFix {
-	if (facts.platform === 'darwin') return {description: 'Sync the clock with a time server.', command: 'sudo sntp -sS time.apple.com'};
+	if (facts.platform === 'darwin')
+		return {description: 'Sync the clock with a time server.', command: 'sudo sntp -sS time.apple.com'};
 	if (facts.platform === 'win32') return {description: 'Sync the clock with a time server.', command: 'w32tm /resync'};
 	return {description: 'Turn on network time sync (NTP).', command: 'sudo timedatectl set-ntp true'};
 }
@@ -134,7 +166,8 @@ export const awsClock: Check = (facts) => {
 		return result(id, 'fail', `AWS says the request time is off: ${identity.error.message}`, clockFix(facts));
 	}
 
-	if (clock.state === 'timeout') return result(id, 'warn', `Could not compare clocks: the call ${describeOutcomeProblem(clock)}.`, null);
+	if (clock.state === 'timeout')
+		return result(id, 'warn', `Could not compare clocks: the call ${describeOutcomeProblem(clock)}.`, null);
 	if (clock.state === 'error') return result(id, 'warn', `Could not read AWS's clock: ${clock.error.message}`, null);
 	return skip(id, `skipped: ${clock.reason}`);
 };
@@ -143,13 +176,23 @@ export const awsRegion: Check = (facts) => {
 	const id = 'aws.region';
 	const {region: configured, source} = facts.aws.region;
 	const registry = facts.target.registry;
-	const sourceLabel = source === 'flag' ? '--region' : source === 'profile' ? `the profile ${facts.aws.profileName ?? 'default'}` : source;
+	const sourceLabel =
+		source === 'flag'
+			? '--region'
+			: source === 'profile'
+				? `the profile ${facts.aws.profileName ?? 'default'}`
+				: source;
 	if (registry?.kind === 'public') return pass(id, 'ECR Public: tokens always come from us-east-1');
 	if (!configured && !registry) {
-		return result(id, 'fail', 'No AWS region: none of --region, AWS_REGION, AWS_DEFAULT_REGION or the profile sets one ("Region is missing").', {
-			description: 'Pass --region, or set a region for the profile.',
-			command: `aws configure set region us-east-1${profileFlag(facts.aws.profileName)}`,
-		});
+		return result(
+			id,
+			'fail',
+			'No AWS region: none of --region, AWS_REGION, AWS_DEFAULT_REGION or the profile sets one ("Region is missing").',
+			{
+				description: 'Pass --region, or set a region for the profile.',
+				command: `aws configure set region us-east-1${profileFlag(facts.aws.profileName)}`,
+			},
+		);
 	}
 
 	if (registry?.kind === 'private') {
@@ -159,7 +202,10 @@ export const awsRegion: Check = (facts) => {
 				id,
 				'warn',
 				`The region in force is ${configured} (from ${sourceLabel}) but ${registry.host} is in ${registry.region}: a token fetched in ${configured} is refused there ("400 Bad Request"). ecr-setup uses ${registry.region} for this registry.`,
-				{description: `Use ${registry.region} for this registry (scripts that run \`aws ecr get-login-password\` need --region ${registry.region}).`, command: `export AWS_REGION=${registry.region}`},
+				{
+					description: `Use ${registry.region} for this registry (scripts that run \`aws ecr get-login-password\` need --region ${registry.region}).`,
+					command: `export AWS_REGION=${registry.region}`,
+				},
 			);
 		}
 

@@ -45,12 +45,19 @@ export function skip(id: CheckId, detail: string): CheckResult {
 }
 
 /** A skip naming the first prerequisite that did not pass, or undefined when all passed (or warned). */
-export function blockedBy(id: CheckId, prior: ReadonlyMap<CheckId, CheckResult>, needs: CheckId[]): CheckResult | undefined {
+export function blockedBy(
+	id: CheckId,
+	prior: ReadonlyMap<CheckId, CheckResult>,
+	needs: CheckId[],
+): CheckResult | undefined {
 	for (const need of needs) {
 		const before = prior.get(need);
 		if (before?.status === 'skip' && before.detail.startsWith('skipped: ')) return skip(id, before.detail);
 		if (before && (before.status === 'fail' || before.status === 'skip')) {
-			return skip(id, `skipped: ${need} ${before.status === 'fail' ? 'failed' : 'was skipped'} (${firstSentence(before.detail)})`);
+			return skip(
+				id,
+				`skipped: ${need} ${before.status === 'fail' ? 'failed' : 'was skipped'} (${firstSentence(before.detail)})`,
+			);
 		}
 	}
 

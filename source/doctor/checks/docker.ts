@@ -32,14 +32,22 @@ export function installCommand(facts: DoctorFacts): string {
 }
 
 /** Point the host at ecr-login: the fix for most store problems (credHelpers beats credsStore for this host only). */
-export function useEcrLoginFix(facts: DoctorFacts, host: string, why: string, extra: ConfigChange[] = [], consent?: string): CheckFix {
+export function useEcrLoginFix(
+	facts: DoctorFacts,
+	host: string,
+	why: string,
+	extra: ConfigChange[] = [],
+	consent?: string,
+): CheckFix {
 	const installed = Boolean(facts.binaries[binaryOf(ECR_LOGIN)]);
 	const changes: ConfigChange[] = [...extra, {type: 'set-cred-helper', host, helper: ECR_LOGIN}];
 	return {
 		description: `${why} Set credHelpers["${host}"] to "ecr-login" so docker asks docker-credential-ecr-login for this registry${
 			installed ? '' : ' (install it first)'
 		}.`,
-		command: installed ? `ecr-setup configure-helper --registry ${host}` : `${installCommand(facts)} && ecr-setup configure-helper --registry ${host}`,
+		command: installed
+			? `ecr-setup configure-helper --registry ${host}`
+			: `${installCommand(facts)} && ecr-setup configure-helper --registry ${host}`,
 		action: {type: 'config', changes, ...(consent ? {consent} : {})},
 	};
 }
@@ -61,7 +69,8 @@ export const dockerCli: Check = (facts) => {
 	if (cli.state === 'ok' && cli.value) return pass(id, `docker ${cli.value}`);
 	if (cli.state === 'ok') {
 		return result(id, 'fail', 'The docker CLI is not installed: no `docker` on PATH.', {
-			description: 'Install Docker Engine (Linux) or Docker Desktop (macOS, Windows): https://docs.docker.com/get-docker/',
+			description:
+				'Install Docker Engine (Linux) or Docker Desktop (macOS, Windows): https://docs.docker.com/get-docker/',
 		});
 	}
 
@@ -95,8 +104,15 @@ export const dockerDaemon: Check = (facts, prior) => {
 
 	if (status.reason === 'not-running') {
 		return result(id, 'fail', `The docker daemon is not running: ${status.message}`, {
-			description: facts.platform === 'linux' ? 'Start the docker service.' : 'Start Docker Desktop (or your docker engine) and wait until it is ready.',
-			...(facts.platform === 'linux' ? {command: 'sudo systemctl start docker'} : facts.platform === 'darwin' ? {command: 'open -a Docker'} : {}),
+			description:
+				facts.platform === 'linux'
+					? 'Start the docker service.'
+					: 'Start Docker Desktop (or your docker engine) and wait until it is ready.',
+			...(facts.platform === 'linux'
+				? {command: 'sudo systemctl start docker'}
+				: facts.platform === 'darwin'
+					? {command: 'open -a Docker'}
+					: {}),
 		});
 	}
 
@@ -110,7 +126,8 @@ export const dockerConfig: Check = (facts) => {
 	const id = 'docker.config';
 	const config = facts.config;
 	if (config.state === 'error') {
-		const where = config.line === undefined ? config.file : `${config.file}, line ${config.line}, column ${config.column ?? 1}`;
+		const where =
+			config.line === undefined ? config.file : `${config.file}, line ${config.line}, column ${config.column ?? 1}`;
 		return result(id, 'fail', config.message, {
 			description: `Fix ${where} (strict JSON: no comments, no trailing commas). Until then docker only warns and ignores the whole file, so no credential store is used.`,
 		});
@@ -119,16 +136,25 @@ export const dockerConfig: Check = (facts) => {
 	const dir = facts.configDir;
 	if (!dir.writable) {
 		const permission = /EACCES|EPERM|not writable/.test(dir.problem ?? '');
-		return result(id, 'fail', `docker cannot save credentials in ${dir.path}: ${dir.problem} (\`docker login\` fails with "permission denied").`, {
-			description: permission
-				? `Give ${dir.path} back to your user (it was probably created by \`sudo docker login\`).`
-				: `Point DOCKER_CONFIG at a directory you own, or remove what is in the way of ${dir.path}.`,
-			...(permission ? {command: `sudo chown -R ${userName(facts)} ${shellQuote(dir.path)}`} : {}),
-		});
+		return result(
+			id,
+			'fail',
+			`docker cannot save credentials in ${dir.path}: ${dir.problem} (\`docker login\` fails with "permission denied").`,
+			{
+				description: permission
+					? `Give ${dir.path} back to your user (it was probably created by \`sudo docker login\`).`
+					: `Point DOCKER_CONFIG at a directory you own, or remove what is in the way of ${dir.path}.`,
+				...(permission ? {command: `sudo chown -R ${userName(facts)} ${shellQuote(dir.path)}`} : {}),
+			},
+		);
 	}
 
 	const loaded = config.config;
-	if (!loaded.exists) return pass(id, `${loaded.path} does not exist yet (docker treats that as an empty config); ${dir.path} is writable`);
+	if (!loaded.exists)
+		return pass(
+			id,
+			`${loaded.path} does not exist yet (docker treats that as an empty config); ${dir.path} is writable`,
+		);
 	const via = loaded.realPath !== loaded.path ? ` (a link to ${loaded.realPath})` : '';
 	return pass(id, `${loaded.path}${via} is valid JSON and its directory is writable`);
 };
@@ -138,7 +164,10 @@ export const dockerAuthConfigEnv: Check = (facts) => {
 	const value = facts.env['DOCKER_AUTH_CONFIG'];
 	if (!value) return pass(id, 'DOCKER_AUTH_CONFIG is not set');
 	const host = facts.target.host;
-	const unset = {description: 'Unset DOCKER_AUTH_CONFIG in this shell (and wherever it is exported) so docker uses config.json.', command: 'unset DOCKER_AUTH_CONFIG'};
+	const unset = {
+		description: 'Unset DOCKER_AUTH_CONFIG in this shell (and wherever it is exported) so docker uses config.json.',
+		command: 'unset DOCKER_AUTH_CONFIG',
+	};
 	const version = valueOf(facts.docker.cli);
 	if (dockerVersionAtLeast(version, 28, 2) === false) {
 		return pass(id, `DOCKER_AUTH_CONFIG is set, but docker ${version} ignores it (only docker 28.2 and later read it)`);
@@ -146,7 +175,12 @@ export const dockerAuthConfigEnv: Check = (facts) => {
 
 	const auths = envAuthConfigs(facts.env);
 	if (!auths) {
-		return result(id, 'warn', 'DOCKER_AUTH_CONFIG is set but is not a valid {"auths": {…}} JSON document: docker ignores it.', unset);
+		return result(
+			id,
+			'warn',
+			'DOCKER_AUTH_CONFIG is set but is not a valid {"auths": {…}} JSON document: docker ignores it.',
+			unset,
+		);
 	}
 
 	if (!host) return skip(id, 'DOCKER_AUTH_CONFIG is set; no registry host to compare it with');
@@ -163,12 +197,20 @@ export const dockerAuthConfigEnv: Check = (facts) => {
 			);
 		}
 
-		return result(id, 'warn', `DOCKER_AUTH_CONFIG names ${host}: docker uses it for this host and ignores config.json (credHelpers, credsStore, auths).`, unset);
+		return result(
+			id,
+			'warn',
+			`DOCKER_AUTH_CONFIG names ${host}: docker uses it for this host and ignores config.json (credHelpers, credsStore, auths).`,
+			unset,
+		);
 	}
 
 	const near = Object.keys(auths).filter((key) => key !== host && hostOfRegistryString(key) === host);
 	if (near.length > 0) {
-		return pass(id, `DOCKER_AUTH_CONFIG is set; its key "${near[0]}" is not exactly ${host}, so docker does not use it for this host`);
+		return pass(
+			id,
+			`DOCKER_AUTH_CONFIG is set; its key "${near[0]}" is not exactly ${host}, so docker does not use it for this host`,
+		);
 	}
 
 	return pass(id, `DOCKER_AUTH_CONFIG is set but does not name ${host}`);
@@ -188,8 +230,15 @@ export const dockerStore: Check = (facts) => {
 	const ignored = facts.config.state === 'error' ? ' (config.json is invalid, so docker ignores it)' : '';
 	if (store.kind === 'env') return pass(id, `DOCKER_AUTH_CONFIG serves ${host} (see docker.auth-config-env)`);
 	if (store.kind === 'file') {
-		if (store.hasAuth) return pass(id, `config.json serves ${host} from auths["${store.authKey ?? host}"] (plain text; see docker.stored-token)`);
-		const what = store.authKey === undefined ? 'no auths entry' : `an empty auths["${store.authKey}"] entry (left by a store that is gone)`;
+		if (store.hasAuth)
+			return pass(
+				id,
+				`config.json serves ${host} from auths["${store.authKey ?? host}"] (plain text; see docker.stored-token)`,
+			);
+		const what =
+			store.authKey === undefined
+				? 'no auths entry'
+				: `an empty auths["${store.authKey}"] entry (left by a store that is gone)`;
 		return result(
 			id,
 			'fail',
@@ -204,11 +253,16 @@ export const dockerStore: Check = (facts) => {
 	if (!found) {
 		const execError = `exec: "${binary}": executable file not found in $PATH`;
 		if (store.source === 'credHelpers' && store.helper === ECR_LOGIN) {
-			return result(id, 'fail', `${source} serves ${host}, but ${binary} is not on PATH: docker fails with ${execError}.`, {
-				description: 'Install the Amazon ECR credential helper.',
-				command: installCommand(facts),
-				action: {type: 'install-helper'},
-			});
+			return result(
+				id,
+				'fail',
+				`${source} serves ${host}, but ${binary} is not on PATH: docker fails with ${execError}.`,
+				{
+					description: 'Install the Amazon ECR credential helper.',
+					command: installCommand(facts),
+					action: {type: 'install-helper'},
+				},
+			);
 		}
 
 		if (store.source === 'credsStore' && /^desktop(?:\.exe)?$/.test(store.helper)) {
@@ -216,7 +270,13 @@ export const dockerStore: Check = (facts) => {
 				id,
 				'fail',
 				`${source} is left over from Docker Desktop or Rancher Desktop${facts.platform === 'linux' && store.helper === 'desktop.exe' ? ' (WSL)' : ''}, and ${binary} is not on PATH: every registry fails with ${execError}.`,
-				useEcrLoginFix(facts, host, 'Remove the stale credsStore.', [{type: 'remove-creds-store'}], `Remove credsStore "${store.helper}" (it applies to every registry)?`),
+				useEcrLoginFix(
+					facts,
+					host,
+					'Remove the stale credsStore.',
+					[{type: 'remove-creds-store'}],
+					`Remove credsStore "${store.helper}" (it applies to every registry)?`,
+				),
 			);
 		}
 
@@ -228,7 +288,9 @@ export const dockerStore: Check = (facts) => {
 			useEcrLoginFix(
 				facts,
 				host,
-				store.source === 'credsStore' ? `Install ${binary}, or remove credsStore.` : `Install ${binary}, or use ecr-login for this host.`,
+				store.source === 'credsStore'
+					? `Install ${binary}, or remove credsStore.`
+					: `Install ${binary}, or use ecr-login for this host.`,
 				extra,
 				extra.length > 0 ? `Remove credsStore "${store.helper}" (it applies to every registry)?` : undefined,
 			),
@@ -246,7 +308,12 @@ export const dockerStore: Check = (facts) => {
 
 	if (store.helper === 'pass') {
 		if (!facts.binaries['pass']) {
-			return result(id, 'fail', `${source} serves ${host}, but the \`pass\` program is not on PATH: ${binary} cannot work.`, useEcrLoginFix(facts, host, 'Install pass, or'));
+			return result(
+				id,
+				'fail',
+				`${source} serves ${host}, but the \`pass\` program is not on PATH: ${binary} cannot work.`,
+				useEcrLoginFix(facts, host, 'Install pass, or'),
+			);
 		}
 
 		if (facts.passStore && !facts.passStore.initialised) {
@@ -263,7 +330,13 @@ export const dockerStore: Check = (facts) => {
 };
 
 /** Keys meant for this host that docker will not match, and why; keys docker does match are left out. */
-export function nearMissKeys(facts: DoctorFacts, host: string): {credHelpers: Array<{key: string; helper: string; why: string; certain: boolean}>; auths: Array<{key: string; why: string}>} {
+export function nearMissKeys(
+	facts: DoctorFacts,
+	host: string,
+): {
+	credHelpers: Array<{key: string; helper: string; why: string; certain: boolean}>;
+	auths: Array<{key: string; why: string}>;
+} {
 	const data = configData(facts);
 	const target = parseRegistryHost(host);
 	const candidates = new Set<string>([facts.target.rawRegistry ?? ''].filter(Boolean));
@@ -307,7 +380,10 @@ export const dockerHelperKey: Check = (facts, prior) => {
 	const rawNote = raw && raw !== host ? ` (you typed "${raw}"; docker looks up "${host}")` : '';
 	if (exact) {
 		const extra = near.credHelpers.filter((entry) => entry.certain).map((entry) => `"${entry.key}"`);
-		return pass(id, `credHelpers["${host}"] matches exactly${extra.length > 0 ? `; ${extra.join(', ')} is unused` : ''}${rawNote}`);
+		return pass(
+			id,
+			`credHelpers["${host}"] matches exactly${extra.length > 0 ? `; ${extra.join(', ')} is unused` : ''}${rawNote}`,
+		);
 	}
 
 	const certain = near.credHelpers.filter((entry) => entry.certain);
@@ -331,11 +407,19 @@ export const dockerHelperKey: Check = (facts, prior) => {
 
 	if (near.auths.length > 0 && facts.store?.kind === 'file') {
 		const first = near.auths[0]!;
-		return result(id, 'fail', `auths key "${first.key}" was meant for ${host} but ${first.why}: docker does not use it for this host.`, {
-			description: `Remove it and log in again for ${host}.`,
-			command: `ecr-setup login --registry ${host}`,
-			action: {type: 'config', changes: near.auths.map((entry): ConfigChange => ({type: 'remove-auth', key: entry.key}))},
-		});
+		return result(
+			id,
+			'fail',
+			`auths key "${first.key}" was meant for ${host} but ${first.why}: docker does not use it for this host.`,
+			{
+				description: `Remove it and log in again for ${host}.`,
+				command: `ecr-setup login --registry ${host}`,
+				action: {
+					type: 'config',
+					changes: near.auths.map((entry): ConfigChange => ({type: 'remove-auth', key: entry.key})),
+				},
+			},
+		);
 	}
 
 	const likely = near.credHelpers.filter((entry) => !entry.certain);
@@ -356,7 +440,11 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 	const host = facts.target.host;
 	const store = facts.store;
 	if (!host || !store) return skip(id, 'skipped: no registry host');
-	if (store.kind !== 'helper') return skip(id, `skipped: ${host} is served by ${store.kind === 'env' ? 'DOCKER_AUTH_CONFIG' : 'config.json auths'}, not a credential helper`);
+	if (store.kind !== 'helper')
+		return skip(
+			id,
+			`skipped: ${host} is served by ${store.kind === 'env' ? 'DOCKER_AUTH_CONFIG' : 'config.json auths'}, not a credential helper`,
+		);
 	const blocked = blockedBy(id, prior, ['docker.store']);
 	if (blocked) return blocked;
 	const binary = binaryOf(store.helper);
@@ -367,14 +455,17 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 		});
 	}
 
-	if (outcome.state !== 'ok') return result(id, 'fail', `\`${binary} get\` could not run: ${describeOutcomeProblem(outcome)}.`, null);
+	if (outcome.state !== 'ok')
+		return result(id, 'fail', `\`${binary} get\` could not run: ${describeOutcomeProblem(outcome)}.`, null);
 	const answer = outcome.value;
 	if (answer.ok) return pass(id, `\`${binary} get\` returned credentials for ${host} (user ${answer.username})`);
 	const reason = helperLogReason(answer.logExcerpt);
 	const detail = `\`${binary} get\` failed for ${host}: ${answer.message.trim()}${reason ? `; its log says: ${reason}` : ''}`;
 	if (store.helper === ECR_LOGIN) {
 		const profile = facts.aws.profile;
-		const network = /dial tcp|no such host|i\/o timeout|connection refused|TLS handshake|x509:/i.test(answer.logExcerpt ?? '');
+		const network = /dial tcp|no such host|i\/o timeout|connection refused|TLS handshake|x509:/i.test(
+			answer.logExcerpt ?? '',
+		);
 		return result(id, 'fail', `${detail}${network ? ' (a network problem: see network.endpoint)' : ''}.`, {
 			description: `The helper uses the same AWS credentials as the AWS CLI (AWS_PROFILE, env keys, SSO); make them work for ${host}${
 				reason ? '' : `; the real reason is in ${logPath(facts)}`
@@ -410,22 +501,35 @@ export const dockerStoredToken: Check = (facts, prior) => {
 	const id = 'docker.stored-token';
 	const host = facts.target.host;
 	if (!host) return skip(id, 'skipped: no registry host');
-	if (facts.config.state === 'error') return blockedBy(id, prior, ['docker.config']) ?? skip(id, 'skipped: config.json is invalid');
+	if (facts.config.state === 'error')
+		return blockedBy(id, prior, ['docker.config']) ?? skip(id, 'skipped: config.json is invalid');
 	const auths = configData(facts).auths ?? {};
 	const entries: StoredEntry[] = Object.entries(auths)
 		.filter(([key]) => key === host || hostnameOfAuthKey(key) === host)
 		.map(([key, value]) => {
 			const auth = value && typeof value.auth === 'string' ? value.auth : '';
-			return {key, username: auth ? decodeBasicAuth(auth)?.username : undefined, expiry: auth ? storedAuthExpiry(auth) : undefined, hasAuth: auth !== ''};
+			return {
+				key,
+				username: auth ? decodeBasicAuth(auth)?.username : undefined,
+				expiry: auth ? storedAuthExpiry(auth) : undefined,
+				hasAuth: auth !== '',
+			};
 		});
 	const withAuth = entries.filter((entry) => entry.hasAuth);
 	if (withAuth.length === 0) return pass(id, `no token for ${host} is stored in config.json auths`);
 	const store = facts.store;
 	const usedKey = store?.kind === 'file' ? store.authKey : undefined;
-	const servedBy = store?.kind === 'helper' ? `docker-credential-${store.helper}` : store?.kind === 'env' ? 'DOCKER_AUTH_CONFIG' : undefined;
+	const servedBy =
+		store?.kind === 'helper'
+			? `docker-credential-${store.helper}`
+			: store?.kind === 'env'
+				? 'DOCKER_AUTH_CONFIG'
+				: undefined;
 	const now = facts.now.getTime();
 	const expired = withAuth.filter((entry) => entry.expiry && entry.expiry.getTime() <= now);
-	const soon = withAuth.filter((entry) => entry.expiry && entry.expiry.getTime() > now && entry.expiry.getTime() - now < ONE_HOUR_MS);
+	const soon = withAuth.filter(
+		(entry) => entry.expiry && entry.expiry.getTime() > now && entry.expiry.getTime() - now < ONE_HOUR_MS,
+	);
 	const duplicates = entries.length > 1;
 	const remove = (keys: string[]): CheckFix => {
 		const simple = keys.every((key) => [host, `http://${host}`, `https://${host}`].includes(key));
@@ -437,32 +541,53 @@ export const dockerStoredToken: Check = (facts, prior) => {
 		};
 	};
 
-	const describe = (entry: StoredEntry) => `auths["${entry.key}"] expired ${relativeTo(entry.expiry!, facts.now)} (${entry.expiry!.toISOString()})`;
+	const describe = (entry: StoredEntry) =>
+		`auths["${entry.key}"] expired ${relativeTo(entry.expiry!, facts.now)} (${entry.expiry!.toISOString()})`;
 	// Keep the freshest valid entry (the exact key on a tie); everything else for this host is stale or shadowed.
 	const valid = withAuth
 		.filter((entry) => !expired.includes(entry))
-		.sort((a, b) => (b.expiry?.getTime() ?? 0) - (a.expiry?.getTime() ?? 0) || Number(b.key === host) - Number(a.key === host));
+		.sort(
+			(a, b) =>
+				(b.expiry?.getTime() ?? 0) - (a.expiry?.getTime() ?? 0) || Number(b.key === host) - Number(a.key === host),
+		);
 	const keep = valid[0];
 	const stale = entries.filter((entry) => entry !== keep && (entry.hasAuth || duplicates)).map((entry) => entry.key);
 	const used = usedKey === undefined ? undefined : withAuth.find((entry) => entry.key === usedKey);
 	if (used && expired.includes(used)) {
-		const others = duplicates ? `; ${entries.length} keys name this host (${entries.map((entry) => `"${entry.key}"`).join(', ')}) and docker uses "${used.key}"` : '';
-		return result(id, 'fail', `${describe(used)}: docker sends it and ECR answers "denied: Your authorization token has expired"${others}.`, remove(stale));
+		const others = duplicates
+			? `; ${entries.length} keys name this host (${entries.map((entry) => `"${entry.key}"`).join(', ')}) and docker uses "${used.key}"`
+			: '';
+		return result(
+			id,
+			'fail',
+			`${describe(used)}: docker sends it and ECR answers "denied: Your authorization token has expired"${others}.`,
+			remove(stale),
+		);
 	}
 
 	if (used && soon.includes(used)) {
-		return result(id, 'warn', `auths["${used.key}"] expires ${relativeTo(used.expiry!, facts.now)}: a long push may outlive it.`, {
-			description: `Log in again for ${host}, or use ecr-login so tokens are refreshed for you.`,
-			command: `ecr-setup login --registry ${host}`,
-			action: {type: 'login', registry: host},
-		});
+		return result(
+			id,
+			'warn',
+			`auths["${used.key}"] expires ${relativeTo(used.expiry!, facts.now)}: a long push may outlive it.`,
+			{
+				description: `Log in again for ${host}, or use ecr-login so tokens are refreshed for you.`,
+				command: `ecr-setup login --registry ${host}`,
+				action: {type: 'login', registry: host},
+			},
+		);
 	}
 
 	if (duplicates) {
 		const chosen = usedKey
 			? `docker uses "${usedKey}" (${usedKey === host ? 'the exact key comes first' : 'the first whose hostname matches'}) and ignores the rest, so a token refreshed under another key changes nothing`
 			: `${servedBy ?? 'another store'} serves ${host}, so none of them is used`;
-		return result(id, 'warn', `${entries.length} auths keys name ${host} (${entries.map((entry) => `"${entry.key}"`).join(', ')}): ${chosen}.`, remove(stale));
+		return result(
+			id,
+			'warn',
+			`${entries.length} auths keys name ${host} (${entries.map((entry) => `"${entry.key}"`).join(', ')}): ${chosen}.`,
+			remove(stale),
+		);
 	}
 
 	if (expired.length > 0) {
@@ -476,11 +601,20 @@ export const dockerStoredToken: Check = (facts, prior) => {
 
 	const entry = withAuth[0]!;
 	if (entry.username !== undefined && entry.username !== 'AWS' && parseRegistryHost(host)) {
-		return result(id, 'warn', `auths["${entry.key}"] holds user "${entry.username}": ECR only accepts the user "AWS" with a token.`, remove([entry.key]));
+		return result(
+			id,
+			'warn',
+			`auths["${entry.key}"] holds user "${entry.username}": ECR only accepts the user "AWS" with a token.`,
+			remove([entry.key]),
+		);
 	}
 
-	if (!entry.expiry) return pass(id, `auths["${entry.key}"] holds a token whose expiry cannot be read (ECR tokens last 12 h)`);
-	return pass(id, `auths["${entry.key}"] holds a token valid ${relativeTo(entry.expiry, facts.now)}${usedKey === entry.key ? '' : ` (not used: ${servedBy ?? 'another store'} serves ${host})`}`);
+	if (!entry.expiry)
+		return pass(id, `auths["${entry.key}"] holds a token whose expiry cannot be read (ECR tokens last 12 h)`);
+	return pass(
+		id,
+		`auths["${entry.key}"] holds a token valid ${relativeTo(entry.expiry, facts.now)}${usedKey === entry.key ? '' : ` (not used: ${servedBy ?? 'another store'} serves ${host})`}`,
+	);
 };
 
 export const dockerLoginConflict: Check = (facts) => {
@@ -488,8 +622,10 @@ export const dockerLoginConflict: Check = (facts) => {
 	const host = facts.target.host;
 	const store = facts.store;
 	if (!host || !store) return skip(id, 'skipped: no registry host');
-	if (store.kind !== 'helper' || store.helper !== ECR_LOGIN) return pass(id, `${host} is not served by ecr-login, so \`docker login\` can store credentials`);
-	if (facts.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true') return pass(id, 'AWS_ECR_IGNORE_CREDS_STORAGE=true: `docker login` and `docker logout` are no-ops for ecr-login');
+	if (store.kind !== 'helper' || store.helper !== ECR_LOGIN)
+		return pass(id, `${host} is not served by ecr-login, so \`docker login\` can store credentials`);
+	if (facts.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true')
+		return pass(id, 'AWS_ECR_IGNORE_CREDS_STORAGE=true: `docker login` and `docker logout` are no-ops for ecr-login');
 	return result(
 		id,
 		'warn',
@@ -519,10 +655,15 @@ export const dockerSudo: Check = (facts) => {
 
 	const daemon = valueOf(facts.docker.daemon);
 	if (daemon && !daemon.ok && daemon.reason === 'permission') {
-		return result(id, 'warn', `The docker socket needs root: \`sudo docker push\` reads /root/.docker/config.json, not ${dir}, so nothing configured here applies.`, {
-			description: 'Add yourself to the docker group (then log out and back in) so docker runs without sudo.',
-			command: `sudo usermod -aG docker ${userName(facts)}`,
-		});
+		return result(
+			id,
+			'warn',
+			`The docker socket needs root: \`sudo docker push\` reads /root/.docker/config.json, not ${dir}, so nothing configured here applies.`,
+			{
+				description: 'Add yourself to the docker group (then log out and back in) so docker runs without sudo.',
+				command: `sudo usermod -aG docker ${userName(facts)}`,
+			},
+		);
 	}
 
 	return pass(id, `not running under sudo; docker reads ${dir}`);

@@ -16,13 +16,18 @@ export const ecrAuthToken: Check = (facts, prior) => {
 	if (blocked) return blocked;
 	const token = facts.aws.token;
 	const host = facts.target.host;
-	const api = facts.target.registry?.kind === 'public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
+	const api =
+		facts.target.registry?.kind === 'public' ? 'ecr-public:GetAuthorizationToken' : 'ecr:GetAuthorizationToken';
 	if (token.state === 'ok') {
-		return pass(id, `${api} works in ${facts.target.region}; a token for ${host} would be valid until ${token.value.expiresAt.toISOString()} (${relativeTo(token.value.expiresAt, facts.now)})`);
+		return pass(
+			id,
+			`${api} works in ${facts.target.region}; a token for ${host} would be valid until ${token.value.expiresAt.toISOString()} (${relativeTo(token.value.expiresAt, facts.now)})`,
+		);
 	}
 
 	if (token.state === 'not-run') return skip(id, `skipped: ${token.reason}`);
-	if (token.state === 'timeout') return result(id, 'fail', `${api} ${describeOutcomeProblem(token)} (see network.endpoint).`, null);
+	if (token.state === 'timeout')
+		return result(id, 'fail', `${api} ${describeOutcomeProblem(token)} (see network.endpoint).`, null);
 	const {kind, message, name} = token.error;
 	const label = name ? `${name}: ${message}` : message;
 	if (kind === 'access-denied') {
@@ -34,7 +39,8 @@ export const ecrAuthToken: Check = (facts, prior) => {
 
 	if (kind === 'throttled') {
 		return result(id, 'warn', `ECR is throttling token requests: ${label}`, {
-			description: 'Something is fetching tokens in a loop (20 per second per account and region): cache them (ecr-login does) and retry in a minute.',
+			description:
+				'Something is fetching tokens in a loop (20 per second per account and region): cache them (ecr-login does) and retry in a minute.',
 		});
 	}
 
@@ -56,12 +62,15 @@ export const ecrCrossAccount: Check = (facts, prior) => {
 	const blocked = blockedBy(id, prior, ['aws.identity']);
 	if (blocked) return blocked;
 	const caller = valueOf(facts.aws.identity)!;
-	if (caller.account === registry.account) return pass(id, `${registry.host} belongs to your account ${caller.account}`);
+	if (caller.account === registry.account)
+		return pass(id, `${registry.host} belongs to your account ${caller.account}`);
 	return result(
 		id,
 		'warn',
 		`${registry.host} belongs to account ${registry.account}, but you are ${caller.arn} in ${caller.account}: account ${registry.account}'s repository policy must allow you (see ecr.repository-policy).`,
-		{description: `Make sure you meant account ${registry.account}; if so, its owner must allow your push actions in the repository policy.`},
+		{
+			description: `Make sure you meant account ${registry.account}; if so, its owner must allow your push actions in the repository policy.`,
+		},
 	);
 };
 
@@ -71,8 +80,12 @@ export const ecrRepository: Check = (facts, prior) => {
 	if (target.repositoryProblem) {
 		const suggestion = target.repositorySuggestion;
 		return result(id, 'fail', target.repositoryProblem, {
-			description: suggestion ? `Pass only the repository name: --repository ${suggestion}.` : 'Pass only the repository name (the part after the registry host and "/").',
-			...(suggestion && target.host ? {command: `ecr-setup doctor --registry ${target.host} --repository ${shellQuote(suggestion)}`} : {}),
+			description: suggestion
+				? `Pass only the repository name: --repository ${suggestion}.`
+				: 'Pass only the repository name (the part after the registry host and "/").',
+			...(suggestion && target.host
+				? {command: `ecr-setup doctor --registry ${target.host} --repository ${shellQuote(suggestion)}`}
+				: {}),
 		});
 	}
 
@@ -84,7 +97,10 @@ export const ecrRepository: Check = (facts, prior) => {
 	const name = target.repository;
 	if (outcome.state === 'ok' && outcome.value) {
 		const info = outcome.value;
-		return pass(id, `${info.uri} exists (${info.imageTagMutability.toLowerCase().replaceAll('_', ' ')}, ${info.encryptionType} encryption)`);
+		return pass(
+			id,
+			`${info.uri} exists (${info.imageTagMutability.toLowerCase().replaceAll('_', ' ')}, ${info.encryptionType} encryption)`,
+		);
 	}
 
 	if (outcome.state === 'ok' || (outcome.state === 'error' && outcome.error.kind === 'repository-not-found')) {
@@ -95,11 +111,20 @@ export const ecrRepository: Check = (facts, prior) => {
 			const regions = search.found.map((repo) => repo.region);
 			const first = search.found[0]!;
 			const source = target.image && !target.imageIsEcr ? target.image : undefined;
-			const otherUri = formatImageRef({registry: privateRegistryHost(first.registryId, first.region), repository: name, tag: target.tag ?? 'latest'});
-			return result(id, 'fail', `${here}; it exists in ${regions.join(', ')} (${first.uri}). docker push answers "name unknown".`, {
-				description: `Push to ${first.region} instead (${first.uri}), or create the repository in ${target.region}.`,
-				command: source ? `docker tag ${shellQuote(source)} ${otherUri}` : createCommand,
+			const otherUri = formatImageRef({
+				registry: privateRegistryHost(first.registryId, first.region),
+				repository: name,
+				tag: target.tag ?? 'latest',
 			});
+			return result(
+				id,
+				'fail',
+				`${here}; it exists in ${regions.join(', ')} (${first.uri}). docker push answers "name unknown".`,
+				{
+					description: `Push to ${first.region} instead (${first.uri}), or create the repository in ${target.region}.`,
+					command: source ? `docker tag ${shellQuote(source)} ${otherUri}` : createCommand,
+				},
+			);
 		}
 
 		const unsearched = search ? [...search.failed.map((entry) => entry.region), ...search.timedOut] : [];
@@ -111,19 +136,35 @@ export const ecrRepository: Check = (facts, prior) => {
 					: identityAccount(facts) === target.account
 						? ''
 						: `(it belongs to account ${target.account}; only your own account's regions can be searched)`;
-		return result(id, 'fail', `${here}${where ? ` ${where}` : ''}. docker push answers "name unknown"; ECR never creates a repository on push.`, {
-			description: `Create the repository in ${target.region}.`,
-			command: createCommand,
-		});
+		return result(
+			id,
+			'fail',
+			`${here}${where ? ` ${where}` : ''}. docker push answers "name unknown"; ECR never creates a repository on push.`,
+			{
+				description: `Create the repository in ${target.region}.`,
+				command: createCommand,
+			},
+		);
 	}
 
-	if (outcome.state === 'timeout') return result(id, 'fail', `ecr:DescribeRepositories ${describeOutcomeProblem(outcome)} (see network.endpoint).`, null);
+	if (outcome.state === 'timeout')
+		return result(
+			id,
+			'fail',
+			`ecr:DescribeRepositories ${describeOutcomeProblem(outcome)} (see network.endpoint).`,
+			null,
+		);
 	if (outcome.state === 'not-run') return skip(id, `skipped: ${outcome.reason}`);
 	const {kind, message, name: errorName} = outcome.error;
 	if (kind === 'access-denied') {
-		return result(id, 'warn', `Cannot tell whether "${name}" exists: ${errorName ? `${errorName}: ` : ''}${message} (pushing may still work).`, {
-			description: 'Allow ecr:DescribeRepositories on the repository to let ecr-setup check it.',
-		});
+		return result(
+			id,
+			'warn',
+			`Cannot tell whether "${name}" exists: ${errorName ? `${errorName}: ` : ''}${message} (pushing may still work).`,
+			{
+				description: 'Allow ecr:DescribeRepositories on the repository to let ecr-setup check it.',
+			},
+		);
 	}
 
 	return result(id, 'fail', `ecr:DescribeRepositories failed: ${errorName ? `${errorName}: ` : ''}${message}`, null);
@@ -142,7 +183,8 @@ export const ecrRepositoryPolicy: Check = (facts, prior) => {
 	const viewCommand = `aws ecr get-repository-policy --repository-name ${shellQuote(repository)} --region ${facts.target.region}${
 		crossAccount ? ` --registry-id ${facts.target.account}` : ''
 	}${profileFlag(facts.aws.profileName)}`;
-	if (outcome.state === 'timeout') return result(id, 'warn', `ecr:GetRepositoryPolicy ${describeOutcomeProblem(outcome)}.`, null);
+	if (outcome.state === 'timeout')
+		return result(id, 'warn', `ecr:GetRepositoryPolicy ${describeOutcomeProblem(outcome)}.`, null);
 	if (outcome.state === 'not-run') return skip(id, `skipped: ${outcome.reason}`);
 	if (outcome.state === 'error') {
 		const {message, name, kind} = outcome.error;
@@ -167,12 +209,18 @@ export const ecrRepositoryPolicy: Check = (facts, prior) => {
 			id,
 			'fail',
 			`"${repository}" in account ${facts.target.account} has no repository policy, so nobody in your account ${caller.account} may push to it ("no resource-based policy allows").`,
-			{description: `The owner of account ${facts.target.account} must add a statement like ${allowStatement} to the repository policy.`},
+			{
+				description: `The owner of account ${facts.target.account} must add a statement like ${allowStatement} to the repository policy.`,
+			},
 		);
 	}
 
 	const verdict = evaluatePushPolicy(outcome.value, caller);
-	if (!verdict.ok) return result(id, 'warn', `Cannot read the repository policy: ${verdict.error}.`, {description: 'Look at the policy.', command: viewCommand});
+	if (!verdict.ok)
+		return result(id, 'warn', `Cannot read the repository policy: ${verdict.error}.`, {
+			description: 'Look at the policy.',
+			command: viewCommand,
+		});
 	const hardDeny = verdict.denies.find((hit) => !hit.conditional);
 	if (hardDeny) {
 		return result(
@@ -191,19 +239,32 @@ export const ecrRepositoryPolicy: Check = (facts, prior) => {
 			id,
 			'fail',
 			`Account ${facts.target.account}'s repository policy does not allow you ${verdict.notAllowed.join(', ')} (you are ${caller.arn}); cross-account pushes need it.`,
-			{description: `The owner of account ${facts.target.account} must add a statement like ${allowStatement}.`, command: viewCommand},
+			{
+				description: `The owner of account ${facts.target.account} must add a statement like ${allowStatement}.`,
+				command: viewCommand,
+			},
 		);
 	}
 
 	const maybe = verdict.denies[0];
 	if (maybe) {
-		return result(id, 'warn', `A conditional Deny may apply to you (${maybe.actions.join(', ')}): ${showStatement(maybe.statement)}`, {
-			description: 'Check whether its Condition matches your requests.',
-			command: viewCommand,
-		});
+		return result(
+			id,
+			'warn',
+			`A conditional Deny may apply to you (${maybe.actions.join(', ')}): ${showStatement(maybe.statement)}`,
+			{
+				description: 'Check whether its Condition matches your requests.',
+				command: viewCommand,
+			},
+		);
 	}
 
-	return pass(id, crossAccount ? `the repository policy allows you every push action` : 'the repository policy does not deny you any push action');
+	return pass(
+		id,
+		crossAccount
+			? `the repository policy allows you every push action`
+			: 'the repository policy does not deny you any push action',
+	);
 };
 
 export const ecrTagImmutable: Check = (facts, prior) => {
@@ -216,28 +277,54 @@ export const ecrTagImmutable: Check = (facts, prior) => {
 	if (!repository) return skip(id, 'skipped: the repository could not be checked');
 	const mutability = repository.imageTagMutability;
 	const outcome = facts.aws.tagImage;
-	if (outcome.state === 'timeout') return result(id, 'warn', `ecr:DescribeImages ${describeOutcomeProblem(outcome)}.`, null);
+	if (outcome.state === 'timeout')
+		return result(id, 'warn', `ecr:DescribeImages ${describeOutcomeProblem(outcome)}.`, null);
 	if (outcome.state === 'not-run') return skip(id, `skipped: ${outcome.reason}`);
 	if (outcome.state === 'error') {
-		if (mutability === 'MUTABLE') return pass(id, `"${repository.name}" is mutable: the tag ${tag} can be pushed (overwritten if it exists)`);
-		return result(id, 'warn', `"${repository.name}" is ${mutability} and the tag could not be looked up: ${outcome.error.message}`, null);
+		if (mutability === 'MUTABLE')
+			return pass(id, `"${repository.name}" is mutable: the tag ${tag} can be pushed (overwritten if it exists)`);
+		return result(
+			id,
+			'warn',
+			`"${repository.name}" is ${mutability} and the tag could not be looked up: ${outcome.error.message}`,
+			null,
+		);
 	}
 
 	const existing = outcome.value;
-	if (!existing) return pass(id, `${tag} is not in "${repository.name}" yet (${mutability.toLowerCase().replaceAll('_', ' ')})`);
+	if (!existing)
+		return pass(id, `${tag} is not in "${repository.name}" yet (${mutability.toLowerCase().replaceAll('_', ' ')})`);
 	const when = existing.pushedAt ? `, pushed ${relativeTo(existing.pushedAt, facts.now)}` : '';
 	const what = `The tag ${tag} already exists in "${repository.name}" (${existing.digest.slice(0, 19)}…${when})`;
-	const newTag = {description: 'Push under a new tag (a version or the git commit), or delete the old image first if you really mean to replace it.'};
+	const newTag = {
+		description:
+			'Push under a new tag (a version or the git commit), or delete the old image first if you really mean to replace it.',
+	};
 	if (mutability === 'IMMUTABLE') {
-		return result(id, 'fail', `${what} and the repository is IMMUTABLE: docker push fails with "tag invalid: … already exists".`, newTag);
+		return result(
+			id,
+			'fail',
+			`${what} and the repository is IMMUTABLE: docker push fails with "tag invalid: … already exists".`,
+			newTag,
+		);
 	}
 
 	if (mutability === 'IMMUTABLE_WITH_EXCLUSION') {
-		return result(id, 'warn', `${what}; the repository is immutable except for tags matching its exclusion filters: the push fails unless ${tag} matches one.`, newTag);
+		return result(
+			id,
+			'warn',
+			`${what}; the repository is immutable except for tags matching its exclusion filters: the push fails unless ${tag} matches one.`,
+			newTag,
+		);
 	}
 
 	if (mutability === 'MUTABLE_WITH_EXCLUSION') {
-		return result(id, 'warn', `${what}; the repository is mutable except for tags matching its exclusion filters: the push fails if ${tag} matches one.`, newTag);
+		return result(
+			id,
+			'warn',
+			`${what}; the repository is mutable except for tags matching its exclusion filters: the push fails if ${tag} matches one.`,
+			newTag,
+		);
 	}
 
 	return pass(id, `${what}; the repository is mutable, so the push moves the tag`);

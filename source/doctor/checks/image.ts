@@ -9,7 +9,8 @@ export const imageLocal: Check = (facts, prior) => {
 	const blocked = blockedBy(id, prior, ['docker.daemon']);
 	if (blocked) return blocked;
 	const outcome = facts.image.local;
-	if (outcome.state === 'ok' && outcome.value) return pass(id, `${image} exists locally (${outcome.value.id.replace(/^sha256:/, '').slice(0, 12)})`);
+	if (outcome.state === 'ok' && outcome.value)
+		return pass(id, `${image} exists locally (${outcome.value.id.replace(/^sha256:/, '').slice(0, 12)})`);
 	if (outcome.state === 'ok') {
 		return result(id, 'fail', `An image does not exist locally with the tag: ${image}`, {
 			description: 'Build the image with this name (or pull it) first.',
@@ -26,14 +27,20 @@ export const imageTagged: Check = (facts, prior) => {
 	const target = facts.target;
 	const image = target.image;
 	if (!image) return skip(id, 'skipped: no --image given');
-	if (!target.uri || !target.host) return skip(id, 'skipped: no target repository to compare with (see ecr.repository)');
+	if (!target.uri || !target.host)
+		return skip(id, 'skipped: no target repository to compare with (see ecr.repository)');
 	if (target.imageIsEcr) {
 		if (target.imageRef?.registry !== target.host) {
-			return result(id, 'fail', `${image} points at ${target.imageRef?.registry}, not ${target.host}: docker pushes it there.`, {
-				description: `Tag the image for ${target.host}.`,
-				command: `docker tag ${shellQuote(image)} ${target.uri}`,
-				action: {type: 'tag', source: image, target: target.uri},
-			});
+			return result(
+				id,
+				'fail',
+				`${image} points at ${target.imageRef?.registry}, not ${target.host}: docker pushes it there.`,
+				{
+					description: `Tag the image for ${target.host}.`,
+					command: `docker tag ${shellQuote(image)} ${target.uri}`,
+					action: {type: 'tag', source: image, target: target.uri},
+				},
+			);
 		}
 
 		return pass(id, `${image} is a full ECR URI: docker pushes it to ${target.host}`);

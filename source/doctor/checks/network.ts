@@ -22,7 +22,11 @@ export function describeRoutes(facts: DoctorFacts): string {
 			// Keep the URL as it is.
 		}
 
-		const how = route.proxy ? `via proxy ${route.proxy}${route.proxyVariable ? ` (${route.proxyVariable})` : ''}` : route.bypassed ? 'direct (NO_PROXY matches)' : 'direct';
+		const how = route.proxy
+			? `via proxy ${route.proxy}${route.proxyVariable ? ` (${route.proxyVariable})` : ''}`
+			: route.bypassed
+				? 'direct (NO_PROXY matches)'
+				: 'direct';
 		const line = `${host} ${how}${route.endpointVariable ? ` [${route.endpointVariable}]` : ''}`;
 		if (seen.has(line)) continue;
 		seen.add(line);
@@ -48,7 +52,9 @@ export const networkEndpoint: Check = (facts) => {
 		return problem ? [`${name} ${problem.startsWith('timed out') ? problem : `failed: ${problem}`}`] : [];
 	});
 	const dns = Object.entries(facts.network.lookups).map(([host, outcome]) =>
-		outcome.state === 'ok' ? `${host} resolves to ${outcome.value.slice(0, 2).join(', ')}` : `${host} does not resolve (${describeOutcomeProblem(outcome)})`,
+		outcome.state === 'ok'
+			? `${host} resolves to ${outcome.value.slice(0, 2).join(', ')}`
+			: `${host} does not resolve (${describeOutcomeProblem(outcome)})`,
 	);
 	const routes = describeRoutes(facts);
 	const notes = facts.network.settings.notes;
@@ -58,7 +64,9 @@ export const networkEndpoint: Check = (facts) => {
 		const proxied = facts.network.settings.routes.some((route) => route.proxy);
 		return result(id, 'fail', [failures.join('; '), ...dns, `routes: ${routes}`, ...notes].join('. '), {
 			description: `Check the network, VPN and proxy (HTTPS_PROXY, NO_PROXY${proxied ? '' : ': none is set'}). Note that \`docker push\` goes through the docker daemon's own proxy settings, not this shell's.`,
-			...(facts.network.apiUrl ? {command: `curl -sS -o /dev/null -w '%{http_code}\\n' ${facts.network.apiUrl.replace(/\/*$/, '/')}`} : {}),
+			...(facts.network.apiUrl
+				? {command: `curl -sS -o /dev/null -w '%{http_code}\\n' ${facts.network.apiUrl.replace(/\/*$/, '/')}`}
+				: {}),
 		});
 	}
 
