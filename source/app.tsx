@@ -2,7 +2,8 @@
  * The guided wizard: a step machine over plain state, finished steps as one-line log entries in <Static>, the live step
  * below. cli.tsx is the one render site; the wizard leaves only through `onOutcome` (exit, or hand the terminal over).
  */
-import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import type React from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {Box, Static, Text, useInput, useStdin, useStdout, type Key} from 'ink';
 import {ServicesProvider, colorEnabled, servicesForProfile} from './services/context.js';
 import type {Services} from './services/types.js';

@@ -1,7 +1,6 @@
 import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {App, type WizardOutcome, type WizardState} from '../source/app.js';
@@ -35,10 +34,10 @@ function start(
 	return {app, outcomes, onOutcome};
 }
 
-type App = ReturnType<typeof start>['app'];
+type Running = ReturnType<typeof start>['app'];
 
 /** Welcome → push mode, identity, default region. */
-async function throughRegion(app: App): Promise<void> {
+async function throughRegion(app: Running): Promise<void> {
 	await app.waitFor('What would you like to do?');
 	await app.press(ENTER);
 	await app.waitFor('Filter regions');
@@ -46,13 +45,13 @@ async function throughRegion(app: App): Promise<void> {
 	await app.press(ENTER);
 }
 
-async function pickRepository(app: App, name: string): Promise<void> {
+async function pickRepository(app: Running, name: string): Promise<void> {
 	await app.waitFor('2 in eu-west-1');
 	await app.type(name);
 	await app.press(ENTER);
 }
 
-async function pickImageAndTag(app: App): Promise<void> {
+async function pickImageAndTag(app: Running): Promise<void> {
 	await app.waitFor('Which local image?');
 	await app.press(ENTER);
 	await app.waitFor('which tag?');

@@ -3,7 +3,7 @@ import {UsageError, UserError} from '../lib/errors.js';
 import {humanSize} from '../lib/format.js';
 import {ImageRefError, ecrImageUri, parseImageRef} from '../lib/image-ref.js';
 import {validateRepositoryName, validateTag} from '../lib/validation.js';
-import type {PushEvent, RepositoryInfo} from '../services/types.js';
+import type {PushEvent, PushResult, RepositoryInfo} from '../services/types.js';
 import {requireRegion} from './shared.js';
 import type {CommandDefinition, CommandIo} from './types.js';
 
@@ -80,7 +80,7 @@ export const pushCommand: CommandDefinition = {
 				hint: 'ecr-setup push IMAGE --repository NAME',
 			});
 		if (positionals.length > 1) throw new UsageError(`One image at a time (got ${positionals.join(', ')}).`);
-		let source;
+		let source: ReturnType<typeof parseImageRef>;
 		try {
 			source = parseImageRef(image);
 		} catch (error) {
@@ -169,7 +169,7 @@ export const pushCommand: CommandDefinition = {
 		await services.docker.tag(image, target);
 		io.err(`Tagged ${image} as ${target}`);
 		const reporter = createPushReporter(io, io.interactive && Boolean(process.stderr.isTTY));
-		let result;
+		let result: PushResult;
 		try {
 			result = await services.docker.push(target, {onEvent: reporter.onEvent, signal});
 		} finally {

@@ -1,5 +1,5 @@
 /** A yes/no question: y or n, Enter takes the default, Esc goes back. */
-import React from 'react';
+import type React from 'react';
 import {Text} from 'ink';
 import {useKeys} from './ui-context.js';
 

@@ -1,5 +1,5 @@
 /** A unified diff, line by line: the +/- prefix says what changes, colour (unless NO_COLOR) only repeats it. */
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {useUi} from './ui-context.js';
 

@@ -1,5 +1,5 @@
 /** An expected failure, explained: what happened, why, and what to do next. No stack: that is for bugs. */
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {Status} from './tone.js';
 

@@ -1,5 +1,5 @@
 /** The dim line under the live step naming the keys that work right now. Ctrl-C always does. */
-import React from 'react';
+import type React from 'react';
 import {Box} from 'ink';
 import {Dim} from './tone.js';
 

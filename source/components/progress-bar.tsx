@@ -1,5 +1,5 @@
 /** A text progress bar: filled and empty cells differ in shape, not only colour, so NO_COLOR loses nothing. */
-import React from 'react';
+import type React from 'react';
 import {Text} from 'ink';
 import {useUi} from './ui-context.js';
 

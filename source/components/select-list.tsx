@@ -2,7 +2,8 @@
  * A list to choose from with ↑↓ and Enter; when searchable, typing filters it (so `q` is text there, not quit).
  * Only a window of rows is drawn, so thousands of items cost one filter pass per key, not thousands of rows.
  */
-import React, {useEffect, useMemo, useReducer} from 'react';
+import type React from 'react';
+import {useEffect, useMemo, useReducer} from 'react';
 import {Box, Text, type Key} from 'ink';
 import {filterByQuery} from '../wizard/filter.js';
 import {listReducer} from './select-list-state.js';

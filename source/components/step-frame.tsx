@@ -1,5 +1,5 @@
 /** Where you are: "Step 3 of 8 · Region", the live content, then the key hints. */
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {KeyHints, type Hint} from './key-hints.js';
 import {useUi} from './ui-context.js';

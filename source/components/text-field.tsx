@@ -1,5 +1,5 @@
 /** A one-line text field (controlled). It has the keys while focused, so `q` types a q and Esc is "back". */
-import React from 'react';
+import type React from 'react';
 import {Text, type Key} from 'ink';
 import {useKeyInput, useUi} from './ui-context.js';
 

@@ -1,5 +1,5 @@
 /** Status text: a symbol always carries the meaning, colour only repeats it (NO_COLOR drops the colour, nothing else). */
-import React from 'react';
+import type React from 'react';
 import {Text} from 'ink';
 import {useUi} from './ui-context.js';
 

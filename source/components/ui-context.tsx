@@ -1,5 +1,6 @@
 /** What every view piece needs from the wizard: whether to colour, and how to quit (the `q` key). */
-import React, {createContext, useCallback, useContext, useRef} from 'react';
+import type React from 'react';
+import {createContext, useCallback, useContext, useRef} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
 
 export type Ui = {color: boolean; quit: () => void};

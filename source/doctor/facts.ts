@@ -26,7 +26,7 @@ import type {
 	Services,
 	StoreResolution,
 } from '../services/types.js';
-import {Deadline, gather, notRun, valueOf, type Outcome} from './outcome.js';
+import {Deadline, gather, notRun, outcomeValue, type Outcome} from './outcome.js';
 import {parseTargetInput, resolveTarget, type ResolvedTarget} from './target.js';
 import {describeNetworkSettings, endpointUrl, type NetworkSettings} from '../services/aws-http.js';
 import type {DoctorOptions, DoctorTargetInput} from './types.js';
@@ -222,7 +222,7 @@ export async function gatherFacts(
 		),
 	]);
 
-	const target = resolveTarget(parsed, region.region, valueOf(identity)?.account);
+	const target = resolveTarget(parsed, region.region, outcomeValue(identity)?.account);
 	const host = target.host;
 	const configDirPath = config.state === 'ok' ? config.config.dir : services.dockerConfig.dir;
 	const platform = options.platform ?? process.platform;
@@ -298,7 +298,7 @@ export async function gatherFacts(
 					services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId, {signal}),
 				)
 			: Promise.resolve(notRun<RemoteImage | null>(awsReason || 'no tag to look up')),
-		target.image && valueOf(daemon)?.ok
+		target.image && outcomeValue(daemon)?.ok
 			? gather(deadline, async () => services.docker.inspectImage(target.image!))
 			: Promise.resolve(
 					notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given'),
@@ -307,7 +307,7 @@ export async function gatherFacts(
 
 	// Phase 3: the repository is missing here — where does it exist? Only in the caller's own account.
 	let search: Outcome<RepositorySearchResult> = notRun('the repository was not looked for elsewhere');
-	const caller = valueOf(identity);
+	const caller = outcomeValue(identity);
 	if (
 		repository.state === 'ok' &&
 		repository.value === null &&

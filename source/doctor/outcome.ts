@@ -23,7 +23,7 @@ export function notRun<T>(reason: string): Outcome<T> {
 	return {state: 'not-run', reason};
 }
 
-export function valueOf<T>(outcome: Outcome<T>): T | undefined {
+export function outcomeValue<T>(outcome: Outcome<T>): T | undefined {
 	return outcome.state === 'ok' ? outcome.value : undefined;
 }
 

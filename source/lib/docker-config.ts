@@ -625,12 +625,12 @@ export function resolveStore(
 	options: ResolveStoreOptions = {},
 ): StoreResolution {
 	const envAuths = envAuthConfigs(env);
-	if (envAuths && Object.prototype.hasOwnProperty.call(envAuths, host)) {
+	if (envAuths && Object.hasOwn(envAuths, host)) {
 		return {kind: 'env', variable: 'DOCKER_AUTH_CONFIG', authKey: host};
 	}
 
 	const helpers = data.credHelpers;
-	if (helpers && host !== '' && Object.prototype.hasOwnProperty.call(helpers, host)) {
+	if (helpers && host !== '' && Object.hasOwn(helpers, host)) {
 		const helper = helpers[host] ?? '';
 		if (helper !== '') return {kind: 'helper', helper, source: 'credHelpers', key: host};
 		return fileStore(data, host);
@@ -650,7 +650,7 @@ export function resolveStore(
 function fileStore(data: DockerConfigData, host: string): StoreResolution {
 	const auths = data.auths ?? {};
 	let authKey: string | undefined;
-	if (Object.prototype.hasOwnProperty.call(auths, host)) authKey = host;
+	if (Object.hasOwn(auths, host)) authKey = host;
 	else authKey = Object.keys(auths).find((key) => hostnameOfAuthKey(key) === host);
 	const entry = authKey === undefined ? undefined : auths[authKey];
 	const hasAuth = Boolean(
@@ -760,7 +760,7 @@ function lineTextBefore(text: string, offset: number): string {
 }
 
 /** Edits removing one property of `object`, with its comma, leaving the neighbours' layout alone. */
-function removeProperty(text: string, object: Node, property: Node): Edit[] {
+function removeProperty(_text: string, object: Node, property: Node): Edit[] {
 	const children = object.children ?? [];
 	const index = children.indexOf(property);
 	if (children.length === 1) {
@@ -821,7 +821,7 @@ function applyChange(text: string, change: ConfigChange): string {
 	};
 
 	const removeIn = (field: 'credHelpers' | 'auths', key: string): string => {
-		const object = findField(top, field)?.children![1];
+		const object = findField(top, field)?.children?.[1];
 		const entry = object?.type === 'object' ? object.children?.find((item) => keyOf(item) === key) : undefined;
 		if (!object || !entry) return text;
 		return applyEdits(text, removeProperty(text, object, entry));
@@ -829,10 +829,10 @@ function applyChange(text: string, change: ConfigChange): string {
 
 	switch (change.type) {
 		case 'set-cred-helper': {
-			const current = findField(top, 'credHelpers')?.children![1]?.children?.find(
+			const current = findField(top, 'credHelpers')?.children?.[1]?.children?.find(
 				(entry) => keyOf(entry) === change.host,
 			);
-			if (current?.children![1]!.value === change.helper) return text;
+			if (current?.children?.[1]?.value === change.helper) return text;
 			return setIn('credHelpers', change.host, change.helper);
 		}
 

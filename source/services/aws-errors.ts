@@ -319,8 +319,8 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 					? `${context.region} is an opt-in region: if it is not enabled for this account, every key is "unrecognised" there. Otherwise the access key is wrong, deleted or deactivated, or a session token is missing.`
 					: 'The access key is wrong, deleted or deactivated, temporary keys are missing their AWS_SESSION_TOKEN, or the region is an opt-in region not enabled for this account.',
 				[
-					'aws configure list' + profileFlag(profile),
-					'aws sts get-caller-identity' + profileFlag(profile),
+					`aws configure list${profileFlag(profile)}`,
+					`aws sts get-caller-identity${profileFlag(profile)}`,
 					...(optIn
 						? [`Enable ${context.region} (AWS console → Account → AWS Regions), or use another region with --region`]
 						: []),
@@ -332,7 +332,7 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 			return make(
 				`The AWS credentials have expired${where(context)}.`,
 				'Temporary credentials only last a while: get fresh ones (and unset a stale AWS_SESSION_TOKEN if you exported one).',
-				[`aws sso login${profileFlag(profile)}  (SSO profiles)`, 'aws sts get-caller-identity' + profileFlag(profile)],
+				[`aws sso login${profileFlag(profile)}  (SSO profiles)`, `aws sts get-caller-identity${profileFlag(profile)}`],
 			);
 		}
 
@@ -359,7 +359,7 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 					? 'The repository belongs to another account: its repository policy must allow your identity (ask the owning account).'
 					: `Ask an administrator to allow ${action ?? 'this action'} for your identity (for pushing: ecr:GetAuthorizationToken on "*" and the push actions on the repository).`,
 				[
-					'aws sts get-caller-identity' + profileFlag(profile),
+					`aws sts get-caller-identity${profileFlag(profile)}`,
 					...(crossAccount && context.repository
 						? [`aws ecr get-repository-policy --repository-name ${context.repository}`]
 						: []),

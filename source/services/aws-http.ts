@@ -10,7 +10,7 @@ import type {Agent as HttpAgent, ClientRequest} from 'node:http';
 import type {Agent as HttpsAgent} from 'node:https';
 import type {Socket} from 'node:net';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
-// @ts-ignore -- proxy-from-env ships no type declarations (ts-ignore, not expect-error, in case some are added).
+// @ts-expect-error -- proxy-from-env ships no type declarations (ts-ignore, not expect-error, in case some are added).
 import {getProxyForUrl as untypedGetProxyForUrl} from 'proxy-from-env';
 import {partitionOfRegion} from '../lib/regions.js';
 import {UserError} from '../lib/errors.js';

@@ -1,5 +1,6 @@
 /** The service layer as React context: wizard steps take their side effects from here, never from imports. */
-import React, {createContext, useContext, useMemo} from 'react';
+import type React from 'react';
+import {createContext, useContext, useMemo} from 'react';
 import type {AwsService, Services} from './types.js';
 
 const ServicesContext = createContext<Services | undefined>(undefined);

@@ -2,7 +2,7 @@
  * Step 5: how docker gets credentials for this registry today, then either the credential helper (install if missing,
  * config change shown as a diff, confirmed, written with a backup, verified) or a one-time 12-hour login.
  */
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {StepFrame} from '../components/step-frame.js';
 import {SelectList, type ListItem} from '../components/select-list.js';

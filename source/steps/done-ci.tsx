@@ -2,7 +2,8 @@
  * The Done step's "write a CI pipeline": pick the platform and how it gets AWS credentials, see the file as a diff
  * (against nothing for a new file, against the file for an existing one), and write it only on a yes.
  */
-import React, {createContext, useContext, useEffect, useRef, useState} from 'react';
+import type React from 'react';
+import {createContext, useContext, useEffect, useRef, useState} from 'react';
 import {Box, Text, useStdout, type Key} from 'ink';
 import {StepFrame} from '../components/step-frame.js';
 import {SelectList, type ListItem} from '../components/select-list.js';

@@ -1,5 +1,5 @@
 /** The Done step's "IAM policy": the least-privilege push policy for the repository, and how to save and attach it. */
-import React from 'react';
+import type React from 'react';
 import {Box, Text} from 'ink';
 import {StepFrame} from '../components/step-frame.js';
 import {Strong} from '../components/tone.js';

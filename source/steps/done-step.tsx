@@ -3,7 +3,8 @@
  * Once the repository is known it also offers, by key, a CI pipeline (c) and the push policy (p): each a sub-view
  * that Esc leaves for this summary.
  */
-import React, {useMemo, useState} from 'react';
+import type React from 'react';
+import {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import {StepFrame} from '../components/step-frame.js';
 import {Status, Strong} from '../components/tone.js';

@@ -5,7 +5,8 @@
  * and only for the profile the identity step would check first; that step takes the answer once (a retry, or another
  * profile, asks AWS again).
  */
-import React, {createContext, useContext} from 'react';
+import type React from 'react';
+import {createContext, useContext} from 'react';
 import {awsForProfile} from '../services/context.js';
 import type {AwsService, CallerIdentity} from '../services/types.js';
 

@@ -1,5 +1,6 @@
 /** Step 2: who AWS thinks you are (GetCallerIdentity), with a profile picker and explained failures. */
-import React, {useEffect, useRef, useState} from 'react';
+import type React from 'react';
+import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {awsForProfile, useServices} from '../services/context.js';
 import type {AwsErrorKind, AwsProfile, CallerIdentity, IdentityKind} from '../services/types.js';

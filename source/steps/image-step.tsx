@@ -1,5 +1,6 @@
 /** Step 6: which local image, under which tag (image tag, git short SHA, or typed), checked against immutable tags. */
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import type React from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useAws, useServices} from '../services/context.js';
 import type {LocalImage, RemoteImage} from '../services/types.js';
@@ -46,7 +47,7 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	async function accept(image: string, tag: string): Promise<void> {
 		setPhase({name: 'checking', tag});
 		setCheckError(undefined);
-		if (repository && repository.imageTagMutability.startsWith('IMMUTABLE')) {
+		if (repository?.imageTagMutability.startsWith('IMMUTABLE')) {
 			try {
 				const remote = await aws.describeImageTag(repository.region, repository.name, tag, repository.registryId);
 				if (!alive()) return;

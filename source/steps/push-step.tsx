@@ -1,5 +1,6 @@
 /** Step 7: tag and push, with a bar per layer and one overall; a failure is classified and the fix is offered. */
-import React, {useEffect, useReducer, useState} from 'react';
+import type React from 'react';
+import {useEffect, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useServices} from '../services/context.js';
 import type {PushEvent} from '../services/types.js';

@@ -1,5 +1,6 @@
 /** Step 3: the region, defaulting to flag/env/profile, with a background scan marking regions that hold repositories. */
-import React, {useEffect, useMemo, useState} from 'react';
+import type React from 'react';
+import {useEffect, useMemo, useState} from 'react';
 import {Text} from 'ink';
 import {useAws} from '../services/context.js';
 import type {ResolvedRegion} from '../services/types.js';

@@ -1,5 +1,6 @@
 /** Step 4: pick one of the region's repositories (filter as you type, thousands are fine) or create one. */
-import React, {useEffect, useMemo, useRef, useState} from 'react';
+import type React from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useAws} from '../services/context.js';
 import type {RepositoryInfo, TagMutability} from '../services/types.js';

@@ -1,5 +1,6 @@
 /** "My push failed": run the doctor on what the wizard knows, show what is wrong, and offer the way to fix it. */
-import React, {createContext, useContext, useEffect, useRef, useState} from 'react';
+import type React from 'react';
+import {createContext, useContext, useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useServices} from '../services/context.js';
 import type {Services} from '../services/types.js';
@@ -87,15 +88,7 @@ const AUTH_CHECKS = new Set([
 	'ecr.auth-token',
 ]);
 
-export function TroubleshootStep({
-	state,
-	active,
-	signal,
-	position,
-	complete,
-	goto,
-	back,
-}: StepProps): React.JSX.Element {
+export function TroubleshootStep({state, active, signal, position, complete, back}: StepProps): React.JSX.Element {
 	const services = useServices();
 	const troubleshooter = useContext(TroubleshooterContext) ?? loadDoctor;
 	const [report, setReport] = useState<DoctorReport | undefined>();

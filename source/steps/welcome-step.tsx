@@ -1,5 +1,6 @@
 /** Step 1: what will happen, what docker looks like here, and what the person came for. */
-import React, {useEffect, useState} from 'react';
+import type React from 'react';
+import {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useServices} from '../services/context.js';
 import type {DaemonStatus} from '../services/types.js';

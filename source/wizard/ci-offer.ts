@@ -8,7 +8,7 @@ import {UserError} from '../lib/errors.js';
 import {partitionOfArn} from '../lib/regions.js';
 import {privateRegistryHost} from '../lib/registry.js';
 // The generator, its YAML library and the file helpers load when a pipeline is planned, not before the first frame.
-import {CI_KINDS, OIDC_CAPABLE, type CiAuth, type CiKind} from '../generators/ci-kinds.js';
+import {OIDC_CAPABLE, type CiAuth, type CiKind} from '../generators/ci-kinds.js';
 import {generateIdentityPolicy, type PolicyDocument} from '../generators/policy.js';
 import {commandLine} from '../lib/shell.js';
 import type {FileChange, WizardState} from './state.js';
@@ -183,7 +183,7 @@ export function policyOffer(target: OfferTarget): PolicyOffer {
 		// The wizard's frame leaves 78 columns for content.
 		json: compactJson(policy, 78),
 		commands: [
-			commandLine([
+			`${commandLine([
 				'ecr-setup',
 				'policy',
 				'--repository',
@@ -192,7 +192,7 @@ export function policyOffer(target: OfferTarget): PolicyOffer {
 				'--region',
 				target.region,
 				...(target.profile ? ['--profile', target.profile] : []),
-			]) + ' > policy.json',
+			])} > policy.json`,
 			`aws iam put-role-policy --role-name ROLE --policy-name ${name} --policy-document file://policy.json`,
 			`aws iam put-user-policy --user-name USER --policy-name ${name} --policy-document file://policy.json`,
 		],

@@ -1,5 +1,3 @@
-/** Colour on and off: FORCE_COLOR makes chalk emit codes here, so NO_COLOR has something to remove. */
-import React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 
 vi.hoisted(() => {

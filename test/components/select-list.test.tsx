@@ -1,4 +1,4 @@
-import React from 'react';
+import type React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {SelectList, type ListItem} from '../../source/components/select-list.js';

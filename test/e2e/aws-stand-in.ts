@@ -479,7 +479,7 @@ async function handleApi(request: http.IncomingMessage, response: http.ServerRes
 	const body = await readBody(request);
 	const target = request.headers['x-amz-target'];
 	const scope = credentialScope(request.headers.authorization);
-	const contentType = String(request.headers['content-type'] ?? '');
+	const _contentType = String(request.headers['content-type'] ?? '');
 	const isJson = typeof target === 'string';
 	const service = isJson
 		? target.startsWith('SpencerFrontendService.')

@@ -66,7 +66,7 @@ export function hostsFile(): string {
 	for (const registry of REGISTRIES) lines.push(`${registry.address} ${registry.host}`);
 	for (const host of apiHosts()) lines.push(`${API_ADDRESS} ${host}`);
 	lines.push(`${BLACKHOLE_ADDRESS} public.ecr.aws`);
-	return lines.join('\n') + '\n';
+	return `${lines.join('\n')}\n`;
 }
 
 /** Every name the server certificate must carry. */

@@ -33,7 +33,7 @@ let log: string[];
 let endpoints: Array<{close(): Promise<void>}>;
 const figures = {scenarios: 0, 'faults injected': 0, 'requests seen': 0, hangs: 0};
 
-function useEnv(url: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+function endpointEnv(url: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
 	const env = awsEnv(url, extra);
 	// The SDK's credential chain and endpoint settings read process.env itself.
 	for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
@@ -81,7 +81,7 @@ async function serve(...args: Parameters<typeof startAwsEndpoint>): Promise<Endp
 describe('unreachable endpoints', () => {
 	it('offline (connection refused on a loopback port): network error naming the endpoint after 3 attempts', async () => {
 		const url = `http://127.0.0.1:${await closedPort()}`;
-		const aws = createAwsService({env: useEnv(url)});
+		const aws = createAwsService({env: endpointEnv(url)});
 		const identity = await failure(aws.getCallerIdentity());
 		expect(identity.kind).toBe('network');
 		expect(identity.awsCode).toBe('ECONNREFUSED');
@@ -102,7 +102,7 @@ describe('unreachable endpoints', () => {
 
 	it('DNS failure (AWS_ENDPOINT_URL at a .invalid host): network error, bounded attempts', async () => {
 		const url = 'http://api.ecr-setup-test.invalid';
-		const aws = createAwsService({env: useEnv(url)});
+		const aws = createAwsService({env: endpointEnv(url)});
 		const error = await failure(aws.getAuthorizationToken('eu-west-1'));
 		expect(error.kind).toBe('network');
 		expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(error.awsCode);
@@ -119,7 +119,7 @@ describe('unreachable endpoints', () => {
 		const hole = await startBlackHole();
 		endpoints.push(hole);
 		// The real service with its request timeout shortened so the test is quick; the default (15 s) bounds it the same way.
-		const aws = createAwsService({env: useEnv(hole.url), requestTimeoutMs: 800});
+		const aws = createAwsService({env: endpointEnv(hole.url), requestTimeoutMs: 800});
 		const error = await failure(aws.getCallerIdentity());
 		expect(error.kind).toBe('network');
 		expect(['TimeoutError', 'ETIMEDOUT']).toContain(error.awsCode);
@@ -137,7 +137,7 @@ describe('unreachable endpoints', () => {
 	it('a black hole during the multi-region repository search: bounded by its own limit, every region reported timed out', async () => {
 		const hole = await startBlackHole();
 		endpoints.push(hole);
-		const aws = createAwsService({env: useEnv(hole.url)});
+		const aws = createAwsService({env: endpointEnv(hole.url)});
 		const regions = ['eu-west-1', 'us-east-1', 'ap-south-1', 'sa-east-1'];
 		const result = await aws.findRepository('web', {regions, timeoutMs: 1000, concurrency: 2});
 		expect(result.found).toEqual([]);
@@ -156,10 +156,10 @@ describe('unreachable endpoints', () => {
 
 describe('throttling and server errors', () => {
 	it('ThrottlingException (400, JSON 1.1) twice, then success: the call succeeds on the 3rd attempt', async () => {
-		const endpoint = await serve((request, attempt) =>
+		const endpoint = await serve((_request, attempt) =>
 			attempt <= 2 ? jsonError(400, 'ThrottlingException', 'Rate exceeded') : authorizationToken(PASSWORD),
 		);
-		const aws = createAwsService({env: useEnv(endpoint.url)});
+		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		const token = await aws.getAuthorizationToken('eu-west-1');
 		expect(token.password).toBe(PASSWORD);
 		expect(endpoint.count('GetAuthorizationToken')).toBe(3);
@@ -171,7 +171,7 @@ describe('throttling and server errors', () => {
 
 	it('throttled on every attempt: a "throttled" error after exactly 3 attempts', async () => {
 		const endpoint = await serve(() => jsonError(400, 'ThrottlingException', 'Rate exceeded'));
-		const aws = createAwsService({env: useEnv(endpoint.url)});
+		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		const error = await failure(aws.getAuthorizationToken('eu-west-1'));
 		expect(error.kind).toBe('throttled');
 		expect(error.awsCode).toBe('ThrottlingException');
@@ -185,10 +185,10 @@ describe('throttling and server errors', () => {
 	});
 
 	it('STS Throttling (query protocol XML) once, then success', async () => {
-		const endpoint = await serve((request, attempt) =>
+		const endpoint = await serve((_request, attempt) =>
 			attempt === 1 ? stsError(400, 'Throttling', 'Rate exceeded') : stsIdentity(),
 		);
-		const aws = createAwsService({env: useEnv(endpoint.url)});
+		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		const identity = await aws.getCallerIdentity();
 		expect(identity.account).toBe('123456789012');
 		expect(endpoint.count('GetCallerIdentity')).toBe(2);
@@ -203,10 +203,10 @@ describe('throttling and server errors', () => {
 		[503, 'ServiceUnavailableException'],
 		[504, 'GatewayTimeout'],
 	])('%i %s twice, then success', async (status, type) => {
-		const endpoint = await serve((request, attempt) =>
+		const endpoint = await serve((_request, attempt) =>
 			attempt <= 2 ? jsonError(status, type, 'try later') : authorizationToken(PASSWORD),
 		);
-		const aws = createAwsService({env: useEnv(endpoint.url)});
+		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		expect((await aws.getAuthorizationToken('eu-west-1')).password).toBe(PASSWORD);
 		expect(endpoint.count('GetAuthorizationToken')).toBe(3);
 		figures.scenarios++;
@@ -226,7 +226,7 @@ describe('throttling and server errors', () => {
 				() => jsonError(503, 'ServiceUnavailableException', 'Service unavailable, try again'),
 				{tls},
 			);
-			const aws = createAwsService({env: useEnv(endpoint.url, {AWS_CA_BUNDLE: join(dir, 'ca.pem')})});
+			const aws = createAwsService({env: endpointEnv(endpoint.url, {AWS_CA_BUNDLE: join(dir, 'ca.pem')})});
 			const error = await failure(aws.getAuthorizationToken('eu-west-1'));
 			expect(error.code).toMatch(/^aws\./);
 			expect(error.httpStatus).toBe(503);
@@ -244,7 +244,7 @@ describe('throttling and server errors', () => {
 
 			// The same endpoint without the CA bundle: a TLS error that says what to do, and no retry storm.
 			vi.stubEnv('AWS_CA_BUNDLE', '');
-			const untrusted = createAwsService({env: {...useEnv(endpoint.url), AWS_CA_BUNDLE: undefined}});
+			const untrusted = createAwsService({env: {...endpointEnv(endpoint.url), AWS_CA_BUNDLE: undefined}});
 			const before = endpoint.requests.length;
 			const tlsError = await failure(untrusted.getAuthorizationToken('eu-west-1'));
 			expect(tlsError.kind).toBe('network');
@@ -260,7 +260,7 @@ describe('throttling and server errors', () => {
 
 	it('a connection reset on every attempt: network error after 3 attempts', async () => {
 		const endpoint = await serve(() => 'reset');
-		const aws = createAwsService({env: useEnv(endpoint.url)});
+		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		const error = await failure(aws.getCallerIdentity());
 		expect(error.kind).toBe('network');
 		expect(endpoint.count('GetCallerIdentity')).toBe(3);

@@ -3,7 +3,7 @@ import {chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {cacheFileName, compileCacheDir, loadCommonJs, runKind} from '../../source/lib/compile-cache.js';
+import {cacheFileName, compileCacheDir, runKind} from '../../source/lib/compile-cache.js';
 
 describe('compileCacheDir', () => {
 	it('follows each platform’s cache convention', () => {

@@ -420,8 +420,7 @@ describe('a docker login between our read and our write', () => {
 	it('is detected right before the rename; docker’s bytes stay', async () => {
 		const dir = await freshDir();
 		const file = join(dir, 'config.json');
-		const byDockerLogin =
-			'{\n\t"auths": {\n\t\t"other.example": {},\n\t\t"' + HOST + '": {\n\t\t\t"auth": "QVdTOnRva2Vu"\n\t\t}\n\t}\n}';
+		const byDockerLogin = `{\n\t"auths": {\n\t\t"other.example": {},\n\t\t"${HOST}": {\n\t\t\t"auth": "QVdTOnRva2Vu"\n\t\t}\n\t}\n}`;
 		let raced = false;
 		const racing: ConfigFileSystem = {
 			...fs,

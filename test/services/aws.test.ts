@@ -53,7 +53,7 @@ function repository(name: string, region = 'eu-west-1', extra: Partial<Repositor
 	};
 }
 
-const notFound = (name: string, region = 'eu-west-1') =>
+const notFound = (name: string, _region = 'eu-west-1') =>
 	new RepositoryNotFoundException({
 		message: `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`,
 		$metadata: {httpStatusCode: 400, requestId: 'req-1'},

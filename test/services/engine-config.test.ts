@@ -408,7 +408,13 @@ describe('the engine’s CLI runs images (createEngineDockerService)', () => {
 			{path: {docker: '/usr/bin/docker', podman: '/usr/bin/podman'}},
 		);
 		let lookups = 0;
-		const counting = {...runner, which: async (command: string) => (lookups++, runner.which(command))};
+		const counting = {
+			...runner,
+			which: async (command: string) => {
+				lookups++;
+				return runner.which(command);
+			},
+		};
 		const docker = createEngineDockerService({runner: counting, env: {}, configDir: '/cfg'});
 		await docker.logout(HOST);
 		await docker.tag('a', 'b');

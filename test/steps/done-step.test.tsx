@@ -3,7 +3,6 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import React from 'react';
 import {Box} from 'ink';
 import {parse} from 'yaml';
 import {CiFilesProvider, DoneStep} from '../../source/steps/done-step.js';

@@ -1,5 +1,5 @@
 /** Render one wizard step on its own, with spies for every way it can finish or leave. */
-import React from 'react';
+import type React from 'react';
 import {vi} from 'vitest';
 import {ServicesProvider} from '../../source/services/context.js';
 import type {Services} from '../../source/services/types.js';

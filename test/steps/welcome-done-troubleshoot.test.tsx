@@ -1,6 +1,5 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import React from 'react';
 import {WelcomeStep, dockerFacts} from '../../source/steps/welcome-step.js';
 import {DoneStep} from '../../source/steps/done-step.js';
 import {TroubleshootStep, TroubleshooterProvider, doctorTarget} from '../../source/steps/troubleshoot-step.js';

@@ -6,7 +6,7 @@ import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../.
 import {decodeBasicAuth, storedAuthExpiry} from '../../lib/token.js';
 import type {ConfigChange, DockerConfigData, StoreResolution} from '../../services/types.js';
 import type {DoctorFacts} from '../facts.js';
-import {describeOutcomeProblem, valueOf} from '../outcome.js';
+import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
 import type {CheckFix, CheckResult} from '../types.js';
 import {blockedBy, pass, relativeTo, result, shellQuote, skip, type Check} from './common.js';
 
@@ -32,7 +32,7 @@ export function installCommand(facts: DoctorFacts): string {
 }
 
 /** Point the host at ecr-login: the fix for most store problems (credHelpers beats credsStore for this host only). */
-export function useEcrLoginFix(
+export function ecrLoginFix(
 	facts: DoctorFacts,
 	host: string,
 	why: string,
@@ -168,7 +168,7 @@ export const dockerAuthConfigEnv: Check = (facts) => {
 		description: 'Unset DOCKER_AUTH_CONFIG in this shell (and wherever it is exported) so docker uses config.json.',
 		command: 'unset DOCKER_AUTH_CONFIG',
 	};
-	const version = valueOf(facts.docker.cli);
+	const version = outcomeValue(facts.docker.cli);
 	if (dockerVersionAtLeast(version, 28, 2) === false) {
 		return pass(id, `DOCKER_AUTH_CONFIG is set, but docker ${version} ignores it (only docker 28.2 and later read it)`);
 	}
@@ -243,7 +243,7 @@ export const dockerStore: Check = (facts) => {
 			id,
 			'fail',
 			`No credential store serves ${host}${ignored}: no credHelpers key, no credsStore, ${what}. docker sends no credentials → "no basic auth credentials".`,
-			useEcrLoginFix(facts, host, 'Give docker a way to get ECR tokens.'),
+			ecrLoginFix(facts, host, 'Give docker a way to get ECR tokens.'),
 		);
 	}
 
@@ -270,7 +270,7 @@ export const dockerStore: Check = (facts) => {
 				id,
 				'fail',
 				`${source} is left over from Docker Desktop or Rancher Desktop${facts.platform === 'linux' && store.helper === 'desktop.exe' ? ' (WSL)' : ''}, and ${binary} is not on PATH: every registry fails with ${execError}.`,
-				useEcrLoginFix(
+				ecrLoginFix(
 					facts,
 					host,
 					'Remove the stale credsStore.',
@@ -285,7 +285,7 @@ export const dockerStore: Check = (facts) => {
 			id,
 			'fail',
 			`${source} serves ${host}, but ${binary} is not on PATH: docker fails with ${execError}.`,
-			useEcrLoginFix(
+			ecrLoginFix(
 				facts,
 				host,
 				store.source === 'credsStore'
@@ -302,7 +302,7 @@ export const dockerStore: Check = (facts) => {
 			id,
 			'fail',
 			`${source} serves ${host}, but there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS and DISPLAY are unset): ${binary} fails with "Cannot autolaunch D-Bus without X11 $DISPLAY".`,
-			useEcrLoginFix(facts, host, 'A headless machine has no keyring to unlock.'),
+			ecrLoginFix(facts, host, 'A headless machine has no keyring to unlock.'),
 		);
 	}
 
@@ -312,7 +312,7 @@ export const dockerStore: Check = (facts) => {
 				id,
 				'fail',
 				`${source} serves ${host}, but the \`pass\` program is not on PATH: ${binary} cannot work.`,
-				useEcrLoginFix(facts, host, 'Install pass, or'),
+				ecrLoginFix(facts, host, 'Install pass, or'),
 			);
 		}
 
@@ -321,7 +321,7 @@ export const dockerStore: Check = (facts) => {
 				id,
 				'fail',
 				`${source} serves ${host}, but pass is not initialised (${facts.passStore.dir}/.gpg-id is missing): ${binary} fails with "pass not initialized".`,
-				useEcrLoginFix(facts, host, 'Run `pass init <your GPG key id>` to use pass, or'),
+				ecrLoginFix(facts, host, 'Run `pass init <your GPG key id>` to use pass, or'),
 			);
 		}
 	}
@@ -374,7 +374,7 @@ export const dockerHelperKey: Check = (facts, prior) => {
 	const blocked = blockedBy(id, prior, ['docker.config']);
 	if (blocked && facts.config.state === 'error') return blocked;
 	const data = configData(facts);
-	const exact = Object.prototype.hasOwnProperty.call(data.credHelpers ?? {}, host);
+	const exact = Object.hasOwn(data.credHelpers ?? {}, host);
 	const near = nearMissKeys(facts, host);
 	const raw = facts.target.rawRegistry;
 	const rawNote = raw && raw !== host ? ` (you typed "${raw}"; docker looks up "${host}")` : '';
@@ -653,7 +653,7 @@ export const dockerSudo: Check = (facts) => {
 		);
 	}
 
-	const daemon = valueOf(facts.docker.daemon);
+	const daemon = outcomeValue(facts.docker.daemon);
 	if (daemon && !daemon.ok && daemon.reason === 'permission') {
 		return result(
 			id,

@@ -2,12 +2,12 @@
 import {formatImageRef} from '../../lib/image-ref.js';
 import {privateRegistryHost} from '../../lib/registry.js';
 import type {DoctorFacts} from '../facts.js';
-import {describeOutcomeProblem, valueOf} from '../outcome.js';
+import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
 import {PUSH_ACTIONS, evaluatePushPolicy, showStatement} from '../policy.js';
 import {blockedBy, pass, profileFlag, relativeTo, result, shellQuote, skip, type Check} from './common.js';
 
 function identityAccount(facts: DoctorFacts): string | undefined {
-	return valueOf(facts.aws.identity)?.account;
+	return outcomeValue(facts.aws.identity)?.account;
 }
 
 export const ecrAuthToken: Check = (facts, prior) => {
@@ -32,7 +32,7 @@ export const ecrAuthToken: Check = (facts, prior) => {
 	const label = name ? `${name}: ${message}` : message;
 	if (kind === 'access-denied') {
 		return result(id, 'fail', `You may not get an ECR token: ${label}`, {
-			description: `Attach an IAM policy allowing "${api}" on "*" (plus the push actions on the repository) to ${valueOf(facts.aws.identity)?.arn ?? 'your identity'}.`,
+			description: `Attach an IAM policy allowing "${api}" on "*" (plus the push actions on the repository) to ${outcomeValue(facts.aws.identity)?.arn ?? 'your identity'}.`,
 			command: `ecr-setup policy${facts.target.repository ? ` --repository ${shellQuote(facts.target.repository)}` : ''}`,
 		});
 	}
@@ -61,7 +61,7 @@ export const ecrCrossAccount: Check = (facts, prior) => {
 	if (registry.kind === 'public') return skip(id, 'skipped: ECR Public has no account in its host');
 	const blocked = blockedBy(id, prior, ['aws.identity']);
 	if (blocked) return blocked;
-	const caller = valueOf(facts.aws.identity)!;
+	const caller = outcomeValue(facts.aws.identity)!;
 	if (caller.account === registry.account)
 		return pass(id, `${registry.host} belongs to your account ${caller.account}`);
 	return result(
@@ -105,7 +105,7 @@ export const ecrRepository: Check = (facts, prior) => {
 
 	if (outcome.state === 'ok' || (outcome.state === 'error' && outcome.error.kind === 'repository-not-found')) {
 		const here = `"${name}" does not exist in ${target.region} (account ${target.account})`;
-		const search = valueOf(facts.aws.search);
+		const search = outcomeValue(facts.aws.search);
 		const createCommand = `aws ecr create-repository --repository-name ${shellQuote(name)} --region ${target.region}${profileFlag(facts.aws.profileName)}`;
 		if (search && search.found.length > 0) {
 			const regions = search.found.map((repo) => repo.region);
@@ -175,7 +175,7 @@ export const ecrRepositoryPolicy: Check = (facts, prior) => {
 	const blocked = blockedBy(id, prior, ['ecr.repository']);
 	if (blocked) return blocked;
 	if (prior.get('ecr.repository')?.status === 'warn') return skip(id, 'skipped: the repository could not be checked');
-	const caller = valueOf(facts.aws.identity);
+	const caller = outcomeValue(facts.aws.identity);
 	if (!caller) return skip(id, 'skipped: no AWS identity');
 	const crossAccount = caller.account !== facts.target.account;
 	const outcome = facts.aws.policy;
@@ -198,7 +198,7 @@ export const ecrRepositoryPolicy: Check = (facts, prior) => {
 	}
 
 	const allowStatement = JSON.stringify({
-		Sid: 'AllowPushFrom' + caller.account,
+		Sid: `AllowPushFrom${caller.account}`,
 		Effect: 'Allow',
 		Principal: {AWS: `arn:${caller.arn.split(':')[1] ?? 'aws'}:iam::${caller.account}:root`},
 		Action: [...PUSH_ACTIONS],
@@ -273,7 +273,7 @@ export const ecrTagImmutable: Check = (facts, prior) => {
 	if (!tag) return skip(id, 'skipped: no tag (give --image)');
 	const blocked = blockedBy(id, prior, ['ecr.repository']);
 	if (blocked) return blocked;
-	const repository = valueOf(facts.aws.repository);
+	const repository = outcomeValue(facts.aws.repository);
 	if (!repository) return skip(id, 'skipped: the repository could not be checked');
 	const mutability = repository.imageTagMutability;
 	const outcome = facts.aws.tagImage;
