@@ -162,7 +162,7 @@ function cleanEnv(endpoint, extra = {}) {
 		AWS_EC2_METADATA_DISABLED: 'true',
 		AWS_PAGER: '',
 		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-		// ecr-setup's V8 code cache (source/lib/compile-cache.ts): filled by the warm-up runs, as by a user's first run.
+		// ecr-setup's V8 code cache (source/runtime/compile-cache.ts): filled by the warm-up runs, as by a user's first run.
 		ECR_SETUP_COMPILE_CACHE: compileCache,
 		...(endpoint
 			? {AWS_ENDPOINT_URL_ECR: endpoint, AWS_ENDPOINT_URL_STS: endpoint, AWS_ENDPOINT_URL_ECR_PUBLIC: endpoint}
@@ -528,7 +528,7 @@ if (only.has('list')) {
 	row('5', '  filterByQuery alone (slowest key)', milliseconds(filterMs));
 	notes.push(
 		`5: through createAwsService (AWS_ENDPOINT_URL_ECR → stand-in, pages of 1,000); typing "${first.query}" into the wizard's ` +
-			`SelectList (source/components/select-list.tsx, filter from source/wizard/filter.ts) rendered by ink-testing-library, which draws every ` +
+			`SelectList (source/wizard/components/select-list.tsx, filter from source/wizard/components/filter.ts) rendered by ink-testing-library, which draws every ` +
 			`update (a real terminal also waits for Ink's frame-rate throttle); ${first.matches} matches, count line ${first.frameShowsCount ? 'shown' : 'NOT shown'}.`,
 	);
 }
@@ -536,7 +536,7 @@ if (only.has('list')) {
 // ───────────────────────────── report ─────────────────────────────
 
 notes.push(
-	"ecr-setup keeps V8's compiled code of its bundles per user (source/lib/compile-cache.ts): the warm-up runs fill that cache, " +
+	"ecr-setup keeps V8's compiled code of its bundles per user (source/runtime/compile-cache.ts): the warm-up runs fill that cache, " +
 		'as a user\'s first run does; the rows "without the code cache" are that first run (ECR_SETUP_COMPILE_CACHE=0).',
 );
 notes.push(

@@ -5,7 +5,7 @@
 //   dist/cli.js            ESM entry: answers --version by itself, otherwise runs the application bundle
 //   dist/app-<hash>.cjs    the application (source/cli.tsx and all it reaches); import() stays lazy inside it
 //   dist/vendor/*.cjs      Ink + React, the AWS SDK, execa, yaml: read only when something first uses them
-// The .cjs files run through source/lib/compile-cache.ts, which keeps V8's compiled code per user, so that from the
+// The .cjs files run through source/runtime/compile-cache.ts, which keeps V8's compiled code per user, so that from the
 // second run on Node skips parsing and compiling them. test/package/package.test.ts checks the layout and what each
 // command reads.
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
@@ -167,7 +167,7 @@ export default function stringWidth(input, options = {}) {
 
 /**
  * Vendor bundles: the heavy third-party code (Ink and React, the AWS SDK, execa, yaml) goes into CommonJS files in
- * dist/vendor/, which source/lib/compile-cache.ts runs with a V8 code cache — Node 20's ESM loader cannot use one, and
+ * dist/vendor/, which source/runtime/compile-cache.ts runs with a V8 code cache — Node 20's ESM loader cannot use one, and
  * compiling these is most of what the first frame and `login` wait for (issue 7). Each file exports one lazy getter per
  * package, so a package's code only runs when something asks for it. In the ESM bundle, every import of such a package
  * is replaced by a small shim module that takes the package's exports from its vendor file.
@@ -176,9 +176,9 @@ export const VENDORS = {
 	ink: ['ink', 'react', 'react/jsx-runtime'],
 	aws: [
 		// The clients through source modules that name what aws.ts uses, so that the rest of each client is left out.
-		'./source/services/sdk-ecr.ts',
-		'./source/services/sdk-sts.ts',
-		'./source/services/sdk-ecr-public.ts',
+		'./source/aws/sdk-ecr.ts',
+		'./source/aws/sdk-sts.ts',
+		'./source/aws/sdk-ecr-public.ts',
 		'@aws-sdk/credential-provider-node',
 		'@smithy/node-http-handler',
 		'@smithy/shared-ini-file-loader',

@@ -7,8 +7,8 @@ import process from 'node:process';
 import {COMMANDS, findCommand} from './commands/index.js';
 import type {CommandDefinition, GlobalOptions} from './commands/types.js';
 import {GLOBAL_FLAGS} from './commands/types.js';
-import {formatFlags, parseCommandLine, stringFlag} from './lib/args.js';
-import {CancelledError, UsageError, errorMessage, errorToJson, isUserError} from './lib/errors.js';
+import {formatFlags, parseCommandLine, stringFlag} from './commands/args.js';
+import {CancelledError, UsageError, errorMessage, errorToJson, isUserError} from './errors/user-errors.js';
 import {debug, enableDebugLog, redirectDebugLog} from './lib/log.js';
 
 declare const __ECR_SETUP_VERSION__: string | undefined;
@@ -180,7 +180,7 @@ export async function main(argv: string[], streams: Streams = process, env = pro
 		process.on('SIGTERM', onTerm);
 		const [{createServices}, {createTerminalIo}] = await Promise.all([
 			import('./services/index.js'),
-			import('./cli-io.js'),
+			import('./commands/io.js'),
 		]);
 		const services = createServices({
 			profile: parsed.global.profile,
@@ -232,7 +232,7 @@ async function runWizard(
 	streams: Streams,
 	env: NodeJS.ProcessEnv,
 ): Promise<number> {
-	const {isInteractive} = await import('./cli-io.js');
+	const {isInteractive} = await import('./commands/io.js');
 	if (!isInteractive(env, streams.stdin, streams.stdout) || options.json) {
 		throw new UsageError('The wizard needs an interactive terminal (no TTY, CI is set, or --json was given).', {
 			hint: 'Use the subcommands instead, for example:',
@@ -249,7 +249,7 @@ async function runWizard(
 		import('ink'),
 		// The default export: in the esbuild bundle, react (CommonJS) behind import() has no named exports.
 		import('react').then((module) => module.default),
-		import('./app.js'),
+		import('./wizard/app.js'),
 		import('./services/index.js'),
 	]);
 	const services = createServices({

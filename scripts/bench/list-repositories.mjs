@@ -3,10 +3,10 @@
 // searchable SelectList one key at a time. Prints one JSON line with the timings (milliseconds).
 import React from 'react';
 import {render} from 'ink-testing-library';
-import {createAwsService} from '../../source/services/aws.ts';
-import {filterByQuery} from '../../source/wizard/filter.ts';
-import {SelectList} from '../../source/components/select-list.tsx';
-import {UiProvider} from '../../source/components/ui-context.tsx';
+import {createAwsService} from '../../source/aws/service.ts';
+import {filterByQuery} from '../../source/wizard/components/filter.ts';
+import {SelectList} from '../../source/wizard/components/select-list.tsx';
+import {UiProvider} from '../../source/wizard/components/ui-context.tsx';
 
 const QUERY = process.env.BENCH_QUERY ?? 'payments-ml';
 const region = 'us-east-1';

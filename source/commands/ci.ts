@@ -2,15 +2,15 @@
  * `ecr-setup ci <system>`: write a pipeline that builds the image and pushes it to the user's repository.
  * The file is written only with consent, after a unified diff against what is there; `--dry-run` prints it instead.
  */
-import {randomBytes} from 'node:crypto';
-import {chmod, lstat, mkdir, readFile, realpath, rename, rm, stat, writeFile} from 'node:fs/promises';
-import {basename, dirname, isAbsolute, join, resolve} from 'node:path';
-import {createTwoFilesPatch} from 'diff';
-import {stringFlag} from '../lib/args.js';
-import {UsageError, UserError, errorMessage} from '../lib/errors.js';
+import {stat} from 'node:fs/promises';
+import {dirname, isAbsolute, resolve} from 'node:path';
+import {fileDiff} from '../lib/diff.js';
+import {stringFlag} from './args.js';
+import {readTextFile, writeTextFile} from '../files/atomic-file.js';
+import {UsageError, UserError} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
-import {privateRegistryHost} from '../lib/registry.js';
-import {validateRepositoryName} from '../lib/validation.js';
+import {privateRegistryHost} from '../ecr/hosts.js';
+import {validateRepositoryName} from '../ecr/names.js';
 import {
 	CI_KINDS,
 	defaultAuth,
@@ -67,7 +67,7 @@ export async function writeFileWithConsent(
 ): Promise<WriteOutcome> {
 	const {io, options} = context;
 	const show = (text: string) => (options.json ? io.err(text) : io.out(text));
-	const before = await readIfExists(path);
+	const before = await readTextFile(path);
 	if (before === content) {
 		show(`${displayPath} already has this content. Nothing to change.`);
 		return {written: false, unchanged: true};
@@ -80,68 +80,22 @@ export async function writeFileWithConsent(
 		return {written: false, unchanged: false};
 	}
 
-	if ((await readIfExists(path)) !== before) {
+	if ((await readTextFile(path)) !== before) {
 		throw new UserError(`${displayPath} changed while ecr-setup was waiting for an answer; nothing was written.`, {
 			code: 'ci.file-changed',
 			hint: 'Run the command again to see the difference against the file as it is now.',
 		});
 	}
 
-	await writeAtomically(path, content);
+	await writeTextFile(
+		path,
+		content,
+		'Check that the directory is writable, or pass --output with another path (or --dry-run to print the file).',
+	);
 	return {written: true, unchanged: false};
 }
 
 /** A unified diff from what is there (`undefined`: no file, shown as /dev/null) to `content`. */
-export function fileDiff(displayPath: string, before: string | undefined, content: string): string {
-	return createTwoFilesPatch(
-		before === undefined ? '/dev/null' : displayPath,
-		displayPath,
-		before ?? '',
-		content,
-		undefined,
-		undefined,
-		{context: 3},
-	)
-		.replace(/^=+\n/, '')
-		.trimEnd();
-}
-
-export async function readIfExists(path: string): Promise<string | undefined> {
-	try {
-		return await readFile(path, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-		throw new UserError(`Cannot read ${path}: ${errorMessage(error)}`, {code: 'ci.read', cause: error});
-	}
-}
-
-export async function writeAtomically(path: string, content: string): Promise<void> {
-	let target = path;
-	// A new file (and any directory made for it) is private, like everything ecr-setup creates; an existing file keeps its mode.
-	let mode = 0o600;
-	try {
-		if ((await lstat(path)).isSymbolicLink()) target = await realpath(path);
-		mode = (await stat(target)).mode & 0o777;
-	} catch {
-		// A new file (or a dangling link, written as a new file at its own path).
-	}
-
-	const directory = dirname(target);
-	const temp = join(directory, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-	try {
-		await mkdir(directory, {recursive: true, mode: 0o700});
-		await writeFile(temp, content, {flag: 'wx', mode});
-		await chmod(temp, mode);
-		await rename(temp, target);
-	} catch (error) {
-		await rm(temp, {force: true}).catch(() => undefined);
-		throw new UserError(`Cannot write ${path}: ${errorMessage(error)}`, {
-			code: 'ci.write',
-			hint: 'Check that the directory is writable, or pass --output with another path (or --dry-run to print the file).',
-			cause: error,
-		});
-	}
-}
 
 /** OWNER/REPO of the `origin` remote when it is on GitHub. Best effort: no git, no repository, another host → undefined. */
 async function githubRepositoryAt(context: CommandContext, directory: string): Promise<string | undefined> {

@@ -1,13 +1,13 @@
 import os from 'node:os';
-import {stringFlag} from '../lib/args.js';
-import {hostnameOfAuthKey} from '../lib/docker-config.js';
-import {detectEngine, type EngineName} from '../lib/engines.js';
-import {errorMessage} from '../lib/errors.js';
+import {stringFlag} from './args.js';
+import {hostnameOfAuthKey} from '../docker-config/rules.js';
+import {detectEngine, type EngineName} from '../engines/engines.js';
+import {errorMessage} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
-import {analyseSudo} from '../lib/sudo.js';
-import {helperLogReason} from '../lib/store-errors.js';
-import {findEngines} from '../services/engine-config.js';
-import type {ConfigChange} from '../services/types.js';
+import {analyseSudo} from '../docker-config/sudo.js';
+import {helperLogReason} from '../credential-helper/store-errors.js';
+import {findEngines} from '../engines/service.js';
+import type {ConfigChange} from '../docker-config/types.js';
 import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 

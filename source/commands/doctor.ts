@@ -1,5 +1,5 @@
 /** `ecr-setup doctor`: find out why a push to ECR fails, and (with --fix) fix what is safe to fix. */
-import {booleanFlag, stringFlag} from '../lib/args.js';
+import {booleanFlag, stringFlag} from './args.js';
 import {formatReport} from '../doctor/format.js';
 import {applyFixes, planFixes, type FixPlan, type FixStepResult} from '../doctor/fixes.js';
 import {diagnose, exitCodeOf, reportToJson} from '../doctor/run-doctor.js';

@@ -1,7 +1,7 @@
-import {stringFlag} from '../lib/args.js';
-import {UsageError, UserError} from '../lib/errors.js';
+import {stringFlag} from './args.js';
+import {UsageError, UserError} from '../errors/user-errors.js';
 import {commandLine} from '../lib/shell.js';
-import type {InstallMethod} from '../services/types.js';
+import type {InstallMethod} from '../credential-helper/types.js';
 import type {CommandDefinition} from './types.js';
 
 const METHODS: InstallMethod[] = ['brew', 'apt', 'dnf', 'yum', 'apk', 'go', 'binary'];

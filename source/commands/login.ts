@@ -1,6 +1,6 @@
-import {booleanFlag} from '../lib/args.js';
+import {booleanFlag} from './args.js';
 import {relativeTime} from '../lib/format.js';
-import type {AuthToken} from '../services/types.js';
+import type {AuthToken} from '../aws/types.js';
 import {resolveTargetRegistries} from './shared.js';
 import type {CommandDefinition} from './types.js';
 

@@ -2,10 +2,10 @@
  * `ecr-setup policy`: the least-privilege identity policy for pushing to (or pulling from) one repository, or with
  * `--github-oidc OWNER/REPO` the trust policy of a role GitHub Actions may assume.
  */
-import {stringFlag} from '../lib/args.js';
-import {UsageError} from '../lib/errors.js';
-import {partitionOfArn} from '../lib/regions.js';
-import {validateRepositoryName} from '../lib/validation.js';
+import {stringFlag} from './args.js';
+import {UsageError} from '../errors/user-errors.js';
+import {partitionOfArn} from '../ecr/regions.js';
+import {validateRepositoryName} from '../ecr/names.js';
 import {
 	GITHUB_OIDC_HOST,
 	STS_AUDIENCE,

@@ -1,9 +1,10 @@
-import {booleanFlag, stringFlag} from '../lib/args.js';
-import {UsageError, UserError} from '../lib/errors.js';
+import {booleanFlag, stringFlag} from './args.js';
+import {UsageError, UserError} from '../errors/user-errors.js';
 import {humanSize} from '../lib/format.js';
-import {ImageRefError, ecrImageUri, parseImageRef} from '../lib/image-ref.js';
-import {validateRepositoryName, validateTag} from '../lib/validation.js';
-import type {PushEvent, PushResult, RepositoryInfo} from '../services/types.js';
+import {ImageRefError, ecrImageUri, parseImageRef} from '../ecr/image-ref.js';
+import {validateRepositoryName, validateTag} from '../ecr/names.js';
+import type {RepositoryInfo} from '../aws/types.js';
+import type {PushEvent, PushResult} from '../docker/types.js';
 import {requireRegion} from './shared.js';
 import type {CommandDefinition, CommandIo} from './types.js';
 

@@ -1,5 +1,5 @@
-import {createTwoFilesPatch} from 'diff';
-import {UserError} from '../lib/errors.js';
+import {editDiff} from '../lib/diff.js';
+import {UserError} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
 import type {CommandDefinition} from './types.js';
 
@@ -39,7 +39,7 @@ export const restoreConfigCommand: CommandDefinition = {
 
 		const path = current?.path ?? `${services.dockerConfig.dir}/config.json`;
 		io.out(
-			colorDiff(createTwoFilesPatch(path, path, currentText, backupText, 'current', 'backup').trimEnd(), io.color),
+			colorDiff(editDiff(path, currentText, backupText, {before: 'current', after: 'backup'}).trimEnd(), io.color),
 		);
 		if (context.options.dryRun) {
 			io.out('Dry run: nothing was written.');

@@ -1,16 +1,16 @@
 /** What several subcommands need: the region in force, the target registries, a consented config edit. */
 import {colorDiff} from '../lib/format.js';
-import {UsageError} from '../lib/errors.js';
-import {stringListFlag} from '../lib/args.js';
+import {UsageError} from '../errors/user-errors.js';
+import {stringListFlag} from './args.js';
 import {
 	PUBLIC_REGISTRY_HOST,
 	hostOfRegistryString,
 	parseRegistryHost,
 	privateRegistryHost,
 	type EcrRegistry,
-} from '../lib/registry.js';
-import {isRegionShaped} from '../lib/regions.js';
-import type {ApplyResult, EditPlan, LoadedConfig} from '../services/types.js';
+} from '../ecr/hosts.js';
+import {isRegionShaped} from '../ecr/regions.js';
+import type {ApplyResult, EditPlan, LoadedConfig} from '../docker-config/types.js';
 import type {CommandContext} from './types.js';
 
 /** The region from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile; a usage error naming the flag when none. */

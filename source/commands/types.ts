@@ -1,5 +1,8 @@
 /** The contract every scriptable subcommand follows: flags → services → output. */
+import type {CommandIo} from '../lib/io.js';
 import type {Services} from '../services/types.js';
+
+export type {CommandIo, ConfirmOptions} from '../lib/io.js';
 
 export type GlobalOptions = {
 	profile: string | undefined;
@@ -25,27 +28,6 @@ export type FlagSpec = {
 	/** Placeholder in help, e.g. HOST. */
 	value?: string;
 };
-
-export type ConfirmOptions = {
-	/** What Enter means. */
-	defaultYes?: boolean;
-	/** The flag that answers this without a prompt, named in the error when there is no TTY. */
-	flag?: string;
-};
-
-export interface CommandIo {
-	/** Human output (stdout). Suppressed in --json mode so stdout holds one JSON document. */
-	out(text: string): void;
-	/** Progress, warnings and notes (stderr). Kept in --json mode. */
-	err(text: string): void;
-	/** A TTY on stdin and stdout, and CI unset. */
-	readonly interactive: boolean;
-	readonly color: boolean;
-	/**
-	 * Ask y/n. `--yes` answers yes. Without a TTY (or with CI set) it throws a UsageError naming `flag` (default --yes).
-	 */
-	confirm(question: string, options?: ConfirmOptions): Promise<boolean>;
-}
 
 export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
 

@@ -1,4 +1,4 @@
-import {privateRegistryHost} from '../lib/registry.js';
+import {privateRegistryHost} from '../ecr/hosts.js';
 import type {CommandDefinition} from './types.js';
 
 const KIND_LABEL: Record<string, string> = {

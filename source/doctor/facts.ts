@@ -8,27 +8,24 @@ import {access, stat} from 'node:fs/promises';
 import {lookup as dnsLookup} from 'node:dns/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../lib/regions.js';
-import {errorMessage} from '../lib/errors.js';
-import {containsAuth, platformDefaultStore, resolveStore} from '../lib/docker-config.js';
+import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
+import {errorMessage} from '../errors/user-errors.js';
+import {containsAuth, platformDefaultStore, resolveStore} from '../docker-config/rules.js';
 import type {
 	AwsProfile,
 	CallerIdentity,
-	DaemonStatus,
-	HelperGetResult,
-	ImageInspect,
-	InstallPlan,
-	LoadedConfig,
 	RemoteImage,
 	RepositoryInfo,
 	RepositorySearchResult,
 	ResolvedRegion,
-	Services,
-	StoreResolution,
-} from '../services/types.js';
+} from '../aws/types.js';
+import type {HelperGetResult, InstallPlan} from '../credential-helper/types.js';
+import type {LoadedConfig, StoreResolution} from '../docker-config/types.js';
+import type {DaemonStatus, ImageInspect} from '../docker/types.js';
+import type {Services} from '../services/types.js';
 import {Deadline, gather, notRun, outcomeValue, type Outcome} from './outcome.js';
 import {parseTargetInput, resolveTarget, type ResolvedTarget} from './target.js';
-import {describeNetworkSettings, endpointUrl, type NetworkSettings} from '../services/aws-http.js';
+import {describeNetworkSettings, endpointUrl, type NetworkSettings} from '../aws/http.js';
 import type {DoctorOptions, DoctorTargetInput} from './types.js';
 
 export const DEFAULT_TOTAL_TIMEOUT_MS = 15_000;

@@ -4,10 +4,12 @@
  * repository or a backup, and nothing touches a store other registries rely on without its own yes.
  */
 import {colorDiff} from '../lib/format.js';
-import {errorMessage, isUserError} from '../lib/errors.js';
-import {parseDockerConfig} from '../lib/docker-config.js';
-import type {ConfigChange, EditPlan, InstallPlan, LoadedConfig, Services, StoreResolution} from '../services/types.js';
-import type {CommandIo} from '../commands/types.js';
+import {errorMessage, isUserError} from '../errors/user-errors.js';
+import {parseDockerConfig} from '../docker-config/rules.js';
+import type {InstallPlan} from '../credential-helper/types.js';
+import type {ConfigChange, EditPlan, LoadedConfig, StoreResolution} from '../docker-config/types.js';
+import type {Services} from '../services/types.js';
+import type {CommandIo} from '../lib/io.js';
 import type {DoctorFacts} from './facts.js';
 import {installCommand} from './checks/docker.js';
 import type {CheckId, DoctorReport, FixAction} from './types.js';

@@ -1,13 +1,4 @@
-/** A fact the doctor gathered: its value, the error it produced, or the time limit it ran into. */
-import type {AwsErrorKind} from '../services/types.js';
-import {classifyError} from './classify.js';
-
-export type FactError = {
-	kind: AwsErrorKind;
-	/** The SDK's error name (e.g. AccessDeniedException) when there is one. */
-	name: string | undefined;
-	message: string;
-};
+import {classifyError, type FactError} from './classify.js';
 
 export type Outcome<T> =
 	| {state: 'ok'; value: T}

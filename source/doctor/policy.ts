@@ -3,10 +3,10 @@
  * and across accounts an Allow naming the caller (or the caller's account) is needed for every action.
  * Conditions are not evaluated: a statement with a Condition is reported as "may apply".
  */
-import {PUSH_ACTIONS} from '../lib/ecr-actions.js';
-import type {CallerIdentity} from '../services/types.js';
+import {PUSH_ACTIONS} from '../ecr/actions.js';
+import type {CallerIdentity} from '../aws/types.js';
 
-export {PUSH_ACTIONS} from '../lib/ecr-actions.js';
+export {PUSH_ACTIONS} from '../ecr/actions.js';
 
 export type PolicyStatement = {
 	Sid?: string;

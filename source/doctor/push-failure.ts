@@ -2,7 +2,7 @@
  * The wizard's "my push failed" path: run the doctor on the registry, repository and image a failed push named, and put
  * the checks that explain that kind of failure first.
  */
-import type {PushErrorKind, PushFailure} from '../lib/push-errors.js';
+import type {PushErrorKind, PushFailure} from '../docker/push-errors.js';
 import type {Services} from '../services/types.js';
 import {runDoctor} from './run-doctor.js';
 import type {CheckId, CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from './types.js';

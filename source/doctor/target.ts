@@ -2,10 +2,10 @@
  * Which registry, repository and image the doctor examines: `--registry`, else `--image` when it is an ECR reference,
  * else the caller's own registry in the region in force.
  */
-import {UsageError} from '../lib/errors.js';
-import {ImageRefError, ecrRegistryOf, formatImageRef, parseImageRef, type ImageRef} from '../lib/image-ref.js';
-import {hostOfRegistryString, parseRegistryHost, privateRegistryHost, type EcrRegistry} from '../lib/registry.js';
-import {validateRepositoryName} from '../lib/validation.js';
+import {UsageError} from '../errors/user-errors.js';
+import {ImageRefError, ecrRegistryOf, formatImageRef, parseImageRef, type ImageRef} from '../ecr/image-ref.js';
+import {hostOfRegistryString, parseRegistryHost, privateRegistryHost, type EcrRegistry} from '../ecr/hosts.js';
+import {validateRepositoryName} from '../ecr/names.js';
 import type {DoctorTargetInput} from './types.js';
 
 export type ParsedInput = {

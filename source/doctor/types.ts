@@ -1,5 +1,5 @@
 /** The doctor's report: stable check ids, each with a status, a one-line reason and, when something is wrong, a fix. */
-import type {ConfigChange} from '../services/types.js';
+import type {ConfigChange} from '../docker-config/types.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 

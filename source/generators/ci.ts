@@ -8,9 +8,9 @@
  *   escaped); the scripts only reference those variables, so no value is ever spliced into shell code unquoted.
  */
 import {Document} from 'yaml';
-import {UsageError} from '../lib/errors.js';
-import {parseRegistryHost} from '../lib/registry.js';
-import {partitionOfRegion} from '../lib/regions.js';
+import {UsageError} from '../errors/user-errors.js';
+import {parseRegistryHost} from '../ecr/hosts.js';
+import {partitionOfRegion} from '../ecr/regions.js';
 import {assertAccount, assertBranch, assertOwnerRepo, assertRegion, assertRepository, assertRoleArn} from './policy.js';
 
 import {CI_KINDS, OIDC_CAPABLE, isCiKind, type CiAuth, type CiKind} from './ci-kinds.js';

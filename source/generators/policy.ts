@@ -2,14 +2,14 @@
  * Least-privilege IAM documents for one ECR repository (ECR-FACTS §3), and the trust policy that lets GitHub Actions
  * assume a role through OIDC. Pure: inputs in, policy objects out; every rejected input says which rule it broke.
  */
-import {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../lib/ecr-actions.js';
-import {UsageError} from '../lib/errors.js';
-import {isRegionShaped, partitionOfRegion} from '../lib/regions.js';
-import {validateRepositoryName} from '../lib/validation.js';
+import {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../ecr/actions.js';
+import {UsageError} from '../errors/user-errors.js';
+import {isRegionShaped, partitionOfRegion} from '../ecr/regions.js';
+import {validateRepositoryName} from '../ecr/names.js';
 
 export const POLICY_VERSION = '2012-10-17';
 
-export {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../lib/ecr-actions.js';
+export {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../ecr/actions.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const STS_AUDIENCE = 'sts.amazonaws.com';

@@ -1,7 +1,8 @@
 /** The service layer as React context: wizard steps take their side effects from here, never from imports. */
 import type React from 'react';
 import {createContext, useContext, useMemo} from 'react';
-import type {AwsService, Services} from './types.js';
+import type {AwsService} from '../aws/types.js';
+import type {Services} from './types.js';
 
 const ServicesContext = createContext<Services | undefined>(undefined);
 

@@ -1,13 +1,13 @@
 /** Builds the real service layer from the global options. Tests build fakes instead (test/helpers/fake-services.ts). */
 import os from 'node:os';
-import {locateConfigDir} from '../lib/docker-config.js';
-import {parseEngine} from '../lib/engines.js';
-import {createAwsService} from './aws.js';
-import {createCredentialHelperService} from './credential-helper.js';
-import {createDockerConfigService} from './docker-config.js';
-import {createEngineConfigService, createEngineDockerService} from './engine-config.js';
-import {createProcessRunner} from './process-runner.js';
-import {createProxyFetch} from './proxy-fetch.js';
+import {locateConfigDir} from '../docker-config/rules.js';
+import {parseEngine} from '../engines/engines.js';
+import {createAwsService} from '../aws/service.js';
+import {createCredentialHelperService} from '../credential-helper/service.js';
+import {createDockerConfigService} from '../docker-config/service.js';
+import {createEngineConfigService, createEngineDockerService} from '../engines/service.js';
+import {createProcessRunner} from '../process/runner.js';
+import {createProxyFetch} from '../aws/proxy-fetch.js';
 import type {Services} from './types.js';
 
 export type ServiceOptions = {

@@ -2,10 +2,10 @@
  * What the wizard tells a person when an AWS call or a push fails. Classification belongs to the service layer
  * (`classifyAwsError`, `PushError`); this file only chooses the words and the way out the wizard offers.
  */
-import type {AwsErrorKind} from '../services/types.js';
-import {classifyAwsError} from '../services/aws-errors.js';
-import {errorMessage, isUserError} from '../lib/errors.js';
-import {PushError, classifyPushFailure, explainPushFailure, type PushFailure} from '../lib/push-errors.js';
+import type {AwsErrorKind} from '../aws/types.js';
+import {classifyAwsError} from '../aws/errors.js';
+import {errorMessage, isUserError} from '../errors/user-errors.js';
+import {PushError, classifyPushFailure, explainPushFailure, type PushFailure} from '../docker/push-errors.js';
 import {commandLine} from '../lib/shell.js';
 
 export function awsErrorKind(error: unknown): AwsErrorKind {

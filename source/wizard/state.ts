@@ -2,7 +2,7 @@
  * The wizard's whole state: plain, serialisable data (no Dates, no functions), so cli.tsx can carry it across a
  * hand-over of the terminal (aws sso login, sudo) and render the wizard again where it was.
  */
-import type {IdentityKind, TagMutability} from '../services/types.js';
+import type {IdentityKind, TagMutability} from '../aws/types.js';
 
 export type WizardMode = 'push' | 'troubleshoot' | 'helper';
 

@@ -5,9 +5,10 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {parse} from 'yaml';
 import {createCiCommand} from '../../source/commands/ci.js';
 import type {CommandContext, GlobalOptions} from '../../source/commands/types.js';
-import {UsageError} from '../../source/lib/errors.js';
+import {UsageError} from '../../source/errors/user-errors.js';
 import {generatePipeline} from '../../source/generators/ci.js';
-import type {AwsService, ProcessRunner, RepositoryInfo} from '../../source/services/types.js';
+import type {AwsService, RepositoryInfo} from '../../source/aws/types.js';
+import type {ProcessRunner} from '../../source/process/types.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo, type RecordingIo} from '../helpers/fake-services.js';
 

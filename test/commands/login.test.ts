@@ -1,7 +1,7 @@
 import {describe, expect, it, vi} from 'vitest';
 import {loginCommand} from '../../source/commands/login.js';
 import type {CommandContext} from '../../source/commands/types.js';
-import type {LoadedConfig, StoreResolution} from '../../source/services/types.js';
+import type {LoadedConfig, StoreResolution} from '../../source/docker-config/types.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

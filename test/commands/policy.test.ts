@@ -1,8 +1,8 @@
 import {describe, expect, it, vi} from 'vitest';
 import {policyCommand} from '../../source/commands/policy.js';
 import type {CommandContext, GlobalOptions} from '../../source/commands/types.js';
-import {UsageError} from '../../source/lib/errors.js';
-import type {AwsService} from '../../source/services/types.js';
+import {UsageError} from '../../source/errors/user-errors.js';
+import type {AwsService} from '../../source/aws/types.js';
 import {createFakeServices, createRecordingIo, type RecordingIo} from '../helpers/fake-services.js';
 
 const ACCOUNT = '123456789012';

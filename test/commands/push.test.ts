@@ -1,7 +1,7 @@
 import {describe, expect, it, vi} from 'vitest';
 import {pushCommand} from '../../source/commands/push.js';
 import type {CommandContext} from '../../source/commands/types.js';
-import type {RepositoryInfo} from '../../source/services/types.js';
+import type {RepositoryInfo} from '../../source/aws/types.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';

@@ -5,9 +5,9 @@ vi.hoisted(() => {
 });
 
 const {cleanup} = await import('ink-testing-library');
-const {DiffView} = await import('../../source/components/diff-view.js');
-const {UiProvider} = await import('../../source/components/ui-context.js');
-const {App} = await import('../../source/app.js');
+const {DiffView} = await import('../../source/wizard/components/diff-view.js');
+const {UiProvider} = await import('../../source/wizard/components/ui-context.js');
+const {App} = await import('../../source/wizard/app.js');
 const {renderInk} = await import('../helpers/render.js');
 const {world} = await import('../steps/wizard-fixtures.js');
 

@@ -1,9 +1,9 @@
 import type React from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {SelectList, type ListItem} from '../../source/components/select-list.js';
-import {listReducer} from '../../source/components/select-list-state.js';
-import {UiProvider} from '../../source/components/ui-context.js';
+import {SelectList, type ListItem} from '../../source/wizard/components/select-list.js';
+import {listReducer} from '../../source/wizard/components/select-list-state.js';
+import {UiProvider} from '../../source/wizard/components/ui-context.js';
 import {ARROW_DOWN, ARROW_UP, BACKSPACE, ENTER, ESCAPE, PAGE_DOWN, renderInk} from '../helpers/render.js';
 
 afterEach(() => {

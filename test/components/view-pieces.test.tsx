@@ -1,12 +1,12 @@
 import {useState} from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {TextField} from '../../source/components/text-field.js';
-import {Confirm} from '../../source/components/confirm.js';
-import {KeyHints} from '../../source/components/key-hints.js';
-import {ErrorPanel} from '../../source/components/error-panel.js';
-import {progressCells} from '../../source/components/progress-bar.js';
-import {UiProvider} from '../../source/components/ui-context.js';
+import {TextField} from '../../source/wizard/components/text-field.js';
+import {Confirm} from '../../source/wizard/components/confirm.js';
+import {KeyHints} from '../../source/wizard/components/key-hints.js';
+import {ErrorPanel} from '../../source/wizard/components/error-panel.js';
+import {progressCells} from '../../source/wizard/components/progress-bar.js';
+import {UiProvider} from '../../source/wizard/components/ui-context.js';
 import {BACKSPACE, ENTER, ESCAPE, renderInk} from '../helpers/render.js';
 
 afterEach(() => {

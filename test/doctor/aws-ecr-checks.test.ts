@@ -2,7 +2,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {runDoctor} from '../../source/doctor/run-doctor.js';
 import type {CheckId, CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from '../../source/doctor/types.js';
-import {UsageError} from '../../source/lib/errors.js';
+import {UsageError} from '../../source/errors/user-errors.js';
 import {
 	ACCOUNT,
 	HOST,

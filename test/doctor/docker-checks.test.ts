@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {runDoctor} from '../../source/doctor/run-doctor.js';
 import type {CheckId, CheckResult, DoctorReport} from '../../source/doctor/types.js';
-import type {InstallPlan} from '../../source/services/types.js';
+import type {InstallPlan} from '../../source/credential-helper/types.js';
 import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine, type MachineOptions} from './machine.js';
 
 let machine: Machine | undefined;
@@ -97,7 +97,7 @@ describe('docker.config', () => {
 	it('fails when the config directory cannot be written (a file stands where a directory must be)', async () => {
 		machine = await makeMachine({binaries: ecrLogin});
 		await writeFile(path.join(machine.home, 'blocker'), 'not a directory');
-		const {createDockerConfigService} = await import('../../source/services/docker-config.js');
+		const {createDockerConfigService} = await import('../../source/docker-config/service.js');
 		const services = {
 			...machine.services,
 			dockerConfig: createDockerConfigService({dir: path.join(machine.home, 'blocker', 'docker'), env: machine.env}),

@@ -6,17 +6,13 @@
 import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {createCredentialHelperService} from '../../source/services/credential-helper.js';
-import {createDockerConfigService} from '../../source/services/docker-config.js';
-import {createProcessRunner} from '../../source/services/process-runner.js';
-import type {
-	AuthToken,
-	AwsService,
-	CredentialHelperService,
-	DockerService,
-	RepositoryInfo,
-	Services,
-} from '../../source/services/types.js';
+import {createCredentialHelperService} from '../../source/credential-helper/service.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import {createProcessRunner} from '../../source/process/runner.js';
+import type {AuthToken, AwsService, RepositoryInfo} from '../../source/aws/types.js';
+import type {CredentialHelperService} from '../../source/credential-helper/types.js';
+import type {DockerService} from '../../source/docker/types.js';
+import type {Services} from '../../source/services/types.js';
 import {createFakeServices} from '../helpers/fake-services.js';
 
 export const ACCOUNT = '123456789012';

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {PUSH_ACTIONS, callerArns, evaluatePushPolicy, globMatch} from '../../source/doctor/policy.js';
-import type {CallerIdentity} from '../../source/services/types.js';
+import type {CallerIdentity} from '../../source/aws/types.js';
 
 const role: CallerIdentity = {
 	account: '111122223333',

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {diagnosePushFailure, targetOfPushFailure} from '../../source/doctor/push-failure.js';
-import {classifyPushFailure} from '../../source/lib/push-errors.js';
+import {classifyPushFailure} from '../../source/docker/push-errors.js';
 import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine} from './machine.js';
 
 let machine: Machine | undefined;

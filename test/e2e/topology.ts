@@ -3,7 +3,7 @@
  * the hosts file and the certificate from them) and the scenarios (which talk to them).
  */
 
-import {COMMERCIAL_ECR_REGIONS} from '../../source/lib/regions.js';
+import {COMMERCIAL_ECR_REGIONS} from '../../source/ecr/regions.js';
 
 export const ACCOUNT = '123456789012';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;

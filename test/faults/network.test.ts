@@ -10,9 +10,9 @@
  */
 import {afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {disableDebugLog, enableDebugLog} from '../../source/lib/log.js';
-import type {AwsError} from '../../source/services/aws-errors.js';
-import {createAwsService} from '../../source/services/aws.js';
-import {DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS} from '../../source/services/aws-http.js';
+import type {AwsError} from '../../source/aws/errors.js';
+import {createAwsService} from '../../source/aws/service.js';
+import {DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS} from '../../source/aws/http.js';
 import {
 	authorizationToken,
 	awsEnv,

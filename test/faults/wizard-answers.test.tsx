@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {validateRepositoryName, validateTag} from '../../source/lib/validation.js';
-import {ImageStep} from '../../source/steps/image-step.js';
-import {RepositoryStep} from '../../source/steps/repository-step.js';
+import {validateRepositoryName, validateTag} from '../../source/ecr/names.js';
+import {ImageStep} from '../../source/wizard/steps/image/image-step.js';
+import {RepositoryStep} from '../../source/wizard/steps/repository/repository-step.js';
 import {ARROW_DOWN, BACKSPACE, ENTER, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../steps/step-harness.js';
 import {world} from '../steps/wizard-fixtures.js';

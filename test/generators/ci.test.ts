@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import {parseDocument} from 'yaml';
-import {UsageError} from '../../source/lib/errors.js';
+import {UsageError} from '../../source/errors/user-errors.js';
 import {
 	CI_KINDS,
 	generatePipeline,

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {UsageError} from '../../source/lib/errors.js';
+import {UsageError} from '../../source/errors/user-errors.js';
 import {
 	assertBranch,
 	assertOwnerRepo,

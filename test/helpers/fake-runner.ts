@@ -2,7 +2,7 @@
  * A table-driven ProcessRunner: each expected command is scripted with its result; anything unscripted throws,
  * so a test notices every process the code under test tries to start.
  */
-import type {ProcessRunner, RunOptions, RunResult} from '../../source/services/types.js';
+import type {ProcessRunner, RunOptions, RunResult} from '../../source/process/types.js';
 
 export type ScriptedCommand = {
 	file: string;

@@ -2,17 +2,15 @@
  * Fake services for command, doctor and wizard tests. Every method throws "not faked: …" unless the test gives it,
  * so a test states exactly which side effects it expects.
  */
-import type {
-	AwsService,
-	CredentialHelperService,
-	DockerConfigService,
-	DockerService,
-	ProcessRunner,
-	Services,
-} from '../../source/services/types.js';
-import type {EngineConfigService} from '../../source/services/engine-config.js';
+import type {AwsService} from '../../source/aws/types.js';
+import type {CredentialHelperService} from '../../source/credential-helper/types.js';
+import type {DockerConfigService} from '../../source/docker-config/types.js';
+import type {DockerService} from '../../source/docker/types.js';
+import type {ProcessRunner} from '../../source/process/types.js';
+import type {Services} from '../../source/services/types.js';
+import type {EngineConfigService} from '../../source/engines/service.js';
 import type {CommandIo, ConfirmOptions} from '../../source/commands/types.js';
-import {UsageError} from '../../source/lib/errors.js';
+import {UsageError} from '../../source/errors/user-errors.js';
 
 function strict<T extends object>(name: string, given: Partial<T>): T {
 	return new Proxy(given as T, {

@@ -3,7 +3,7 @@ import {chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {cacheFileName, compileCacheDir, runKind} from '../../source/lib/compile-cache.js';
+import {cacheFileName, compileCacheDir, runKind} from '../../source/runtime/compile-cache.js';
 
 describe('compileCacheDir', () => {
 	it('follows each platform’s cache convention', () => {
@@ -62,7 +62,7 @@ describe('loadCommonJs', () => {
 		writeFileSync(
 			entry,
 			[
-				`import {loadCommonJs} from ${JSON.stringify(path.resolve('source/lib/compile-cache.ts'))};`,
+				`import {loadCommonJs} from ${JSON.stringify(path.resolve('source/runtime/compile-cache.ts'))};`,
 				'const [file, cacheDir, n, kind] = process.argv.slice(2);',
 				"const {exports, cache} = loadCommonJs(file, {cacheDir: cacheDir === '-' ? null : cacheDir, ...(kind ? {kind} : {})});",
 				'console.log(JSON.stringify({cache, work: exports.work(Number(n)), where: exports.where}));',

@@ -15,9 +15,9 @@ import {
 	planEdit,
 	platformDefaultStore,
 	resolveStore,
-} from '../../source/lib/docker-config.js';
-import {UserError} from '../../source/lib/errors.js';
-import type {ConfigChange, LoadedConfig} from '../../source/services/types.js';
+} from '../../source/docker-config/rules.js';
+import {UserError} from '../../source/errors/user-errors.js';
+import type {ConfigChange, LoadedConfig} from '../../source/docker-config/types.js';
 
 const FILE = '/home/dev/.docker/config.json';
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

@@ -11,9 +11,9 @@ import {
 	windowsQuotePath,
 	wslDockerClient,
 	wslPathToWindows,
-} from '../../source/lib/engines.js';
-import {UsageError} from '../../source/lib/errors.js';
-import {explainStoreError} from '../../source/lib/store-errors.js';
+} from '../../source/engines/engines.js';
+import {UsageError} from '../../source/errors/user-errors.js';
+import {explainStoreError} from '../../source/credential-helper/store-errors.js';
 
 describe('parseEngine', () => {
 	it('accepts the three engines in any case and rejects others with the choices', () => {

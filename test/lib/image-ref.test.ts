@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {ImageRefError, ecrRegistryOf, formatImageRef, parseImageRef} from '../../source/lib/image-ref.js';
+import {ImageRefError, ecrRegistryOf, formatImageRef, parseImageRef} from '../../source/ecr/image-ref.js';
 
 describe('parseImageRef', () => {
 	it.each([

@@ -14,9 +14,9 @@ import {
 	releaseAssetUrl,
 	resolveExecutable,
 	userBinDir,
-} from '../../source/lib/platform.js';
-import {createCredentialHelperService} from '../../source/services/credential-helper.js';
-import type {InstallMethod, PlatformInfo} from '../../source/services/types.js';
+} from '../../source/credential-helper/platform.js';
+import {createCredentialHelperService} from '../../source/credential-helper/service.js';
+import type {InstallMethod, PlatformInfo} from '../../source/credential-helper/types.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 
 const WSL2 =

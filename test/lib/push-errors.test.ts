@@ -1,7 +1,12 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/lib/errors.js';
-import {classifyPushFailure, PushError, pushErrorFromOutput, type PushErrorKind} from '../../source/lib/push-errors.js';
+import {UserError} from '../../source/errors/user-errors.js';
+import {
+	classifyPushFailure,
+	PushError,
+	pushErrorFromOutput,
+	type PushErrorKind,
+} from '../../source/docker/push-errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/docker-push/${name}.txt`, import.meta.url), 'utf8');
 

@@ -17,8 +17,8 @@ import {
 	reducePushState,
 	splitPushOutput,
 	stripAnsi,
-} from '../../source/lib/push-progress.js';
-import type {PushEvent} from '../../source/services/types.js';
+} from '../../source/docker/push-progress.js';
+import type {PushEvent} from '../../source/docker/types.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/docker-push/${name}.txt`, import.meta.url), 'utf8');
 

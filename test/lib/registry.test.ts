@@ -5,8 +5,8 @@ import {
 	hostOfRegistryString,
 	parseRegistryHost,
 	privateRegistryHost,
-} from '../../source/lib/registry.js';
-import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS} from '../../source/lib/regions.js';
+} from '../../source/ecr/hosts.js';
+import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS} from '../../source/ecr/regions.js';
 
 describe('parseRegistryHost', () => {
 	it.each([

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {analyseSudo, canOpenSocket, defaultHomeOf, dockerSocketPath} from '../../source/lib/sudo.js';
+import {analyseSudo, canOpenSocket, defaultHomeOf, dockerSocketPath} from '../../source/docker-config/sudo.js';
 
 describe('canOpenSocket', () => {
 	const dockerSocket = {mode: 0o140660, uid: 0, gid: 999};

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {decodeBasicAuth, ecrPasswordExpiry, encodeBasicAuth, redact, storedAuthExpiry} from '../../source/lib/token.js';
+import {decodeBasicAuth, ecrPasswordExpiry, encodeBasicAuth, redact, storedAuthExpiry} from '../../source/ecr/token.js';
 
 function ecrPassword(expiration: number | string): string {
 	return Buffer.from(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {validateRepositoryName, validateTag} from '../../source/lib/validation.js';
+import {validateRepositoryName, validateTag} from '../../source/ecr/names.js';
 
 // The rules as ECR-FACTS §3 states them, used as the oracle for generated input.
 const ECR_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;

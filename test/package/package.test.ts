@@ -395,11 +395,11 @@ describe('the bundle layout', () => {
 			inputsOf([entry()])
 				.filter((input) => !input.startsWith('ecr-setup:'))
 				.sort(),
-		).toEqual(['source/lib/compile-cache.ts', 'source/lib/log.ts']);
+		).toEqual(['source/runtime/compile-cache.ts', 'source/lib/log.ts']);
 		// The application bundle holds none of the heavy packages itself: it reads them from dist/vendor/.
 		expect(inputsOf([app()]).filter((input) => HEAVY.test(input))).toEqual([]);
 		expect(inputsOf([app()])).toEqual(
-			expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:./source/services/sdk-ecr.ts', 'vendor-shim:execa']),
+			expect.arrayContaining(['vendor-shim:ink', 'vendor-shim:./source/aws/sdk-ecr.ts', 'vendor-shim:execa']),
 		);
 	});
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import type {CommandContext} from '../../source/commands/types.js';
-import {createDockerConfigService} from '../../source/services/docker-config.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

@@ -4,9 +4,10 @@
  * platform inputs, on this Linux machine.
  */
 import {describe, expect, it} from 'vitest';
-import {locateConfigDir, platformDefaultStore, resolveStore} from '../../source/lib/docker-config.js';
-import {helperExecutableName, planInstalls, resolveExecutable} from '../../source/lib/platform.js';
-import type {DockerConfigData, InstallMethod, PlatformInfo, StoreResolution} from '../../source/services/types.js';
+import {locateConfigDir, platformDefaultStore, resolveStore} from '../../source/docker-config/rules.js';
+import {helperExecutableName, planInstalls, resolveExecutable} from '../../source/credential-helper/platform.js';
+import type {InstallMethod, PlatformInfo} from '../../source/credential-helper/types.js';
+import type {DockerConfigData, StoreResolution} from '../../source/docker-config/types.js';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 type Env = Record<string, string | undefined>;

@@ -8,10 +8,10 @@ import {spawnSync} from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ConfigChangedError} from '../../source/lib/docker-config.js';
-import {UserError} from '../../source/lib/errors.js';
-import {createDockerConfigService, type ConfigFileSystem} from '../../source/services/docker-config.js';
-import type {ConfigChange, DockerConfigService} from '../../source/services/types.js';
+import {ConfigChangedError} from '../../source/docker-config/rules.js';
+import {UserError} from '../../source/errors/user-errors.js';
+import {createDockerConfigService, type ConfigFileSystem} from '../../source/docker-config/service.js';
+import type {ConfigChange, DockerConfigService} from '../../source/docker-config/types.js';
 import {
 	bundleConfigService,
 	canDropPrivileges,

@@ -12,7 +12,7 @@ import {build} from 'esbuild';
 
 const SOURCE = fileURLToPath(new URL('../../source/', import.meta.url));
 
-/** Bundle source/services/docker-config.ts (+ the lib) into `<dir>/config-service.mjs`; returns its path. */
+/** Bundle source/docker-config/service.ts (+ the lib) into `<dir>/config-service.mjs`; returns its path. */
 export async function bundleConfigService(dir: string): Promise<string> {
 	const entry = join(dir, 'entry.ts');
 	await fs.writeFile(

@@ -7,8 +7,8 @@ import * as fs from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {main} from '../../source/cli.js';
-import {ConfigError} from '../../source/lib/docker-config.js';
-import {createDockerConfigService} from '../../source/services/docker-config.js';
+import {ConfigError} from '../../source/docker-config/rules.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
 import {dockerCli, dockerRejects, makeTempRoot, report} from './helpers.js';
 import {ACCEPTED_ODDITIES, MALFORMED_CONFIGS, type MalformedConfig} from './malformed-corpus.js';
 

@@ -8,8 +8,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {diffChars} from 'diff';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createDockerConfigService} from '../../source/services/docker-config.js';
-import type {ConfigChange} from '../../source/services/types.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import type {ConfigChange} from '../../source/docker-config/types.js';
 import {dockerCli, dockerRejects, makeTempRoot, report} from './helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/docker-config/roundtrip/', import.meta.url));

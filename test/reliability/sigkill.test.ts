@@ -8,9 +8,9 @@ import {existsSync} from 'node:fs';
 import * as fs from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {parseDockerConfig, planEdit} from '../../source/lib/docker-config.js';
-import {createDockerConfigService} from '../../source/services/docker-config.js';
-import type {LoadedConfig} from '../../source/services/types.js';
+import {parseDockerConfig, planEdit} from '../../source/docker-config/rules.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import type {LoadedConfig} from '../../source/docker-config/types.js';
 import {bundleConfigService, makeTempRoot, report} from './helpers.js';
 
 /** Writer processes killed. */

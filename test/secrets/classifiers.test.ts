@@ -4,11 +4,11 @@
  * The explained error (message, hint, next steps, JSON form) must never carry the secret.
  */
 import {describe, expect, it} from 'vitest';
-import {errorToJson, type UserError} from '../../source/lib/errors.js';
-import {classifyPushFailure, pushErrorFromOutput} from '../../source/lib/push-errors.js';
-import {classifyAwsError, toUserError} from '../../source/services/aws-errors.js';
-import {createDockerService} from '../../source/services/docker.js';
-import type {ProcessRunner, RunResult} from '../../source/services/types.js';
+import {errorToJson, type UserError} from '../../source/errors/user-errors.js';
+import {classifyPushFailure, pushErrorFromOutput} from '../../source/docker/push-errors.js';
+import {classifyAwsError, toUserError} from '../../source/aws/errors.js';
+import {createDockerService} from '../../source/docker/service.js';
+import type {ProcessRunner, RunResult} from '../../source/process/types.js';
 import {ecrPassword, report, TEST_KEYS} from '../faults/aws-endpoint.js';
 
 const PASSWORD = ecrPassword(1_800_000_000, 'classifier');

@@ -13,11 +13,11 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} fr
 import {loginCommand} from '../../source/commands/login.js';
 import type {CommandContext} from '../../source/commands/types.js';
 import {disableDebugLog, enableDebugLog} from '../../source/lib/log.js';
-import {createAwsService} from '../../source/services/aws.js';
-import {createDockerConfigService} from '../../source/services/docker-config.js';
-import {createDockerService} from '../../source/services/docker.js';
+import {createAwsService} from '../../source/aws/service.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import {createDockerService} from '../../source/docker/service.js';
 import type {Services} from '../../source/services/types.js';
-import {AuthStep} from '../../source/steps/auth-step.js';
+import {AuthStep} from '../../source/wizard/steps/auth/auth-step.js';
 import {createFakeRunner, type FakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 import {ARROW_DOWN, ENTER} from '../helpers/render.js';

@@ -1,7 +1,7 @@
 import {RepositoryNotFoundException, RepositoryAlreadyExistsException, KmsException} from '@aws-sdk/client-ecr';
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/lib/errors.js';
-import {AwsError, classifyAwsError, sanitizeAwsMessage, toUserError} from '../../source/services/aws-errors.js';
+import {UserError} from '../../source/errors/user-errors.js';
+import {AwsError, classifyAwsError, sanitizeAwsMessage, toUserError} from '../../source/aws/errors.js';
 
 /** An error shaped as the SDK raises a service exception: name, $metadata, AWS's own message. */
 function serviceError(name: string, message: string, status = 400): Error {

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {CancelledError, isUserError} from '../../source/lib/errors.js';
-import {AwsError, classifyAwsError} from '../../source/services/aws-errors.js';
+import {CancelledError, isUserError} from '../../source/errors/user-errors.js';
+import {AwsError, classifyAwsError} from '../../source/aws/errors.js';
 import {
 	configuredEndpoint,
 	createAwsHttpHandler,
@@ -21,9 +21,9 @@ import {
 	endpointUrl,
 	maskProxyUrl,
 	proxyForUrl,
-} from '../../source/services/aws-http.js';
-import {createAwsService} from '../../source/services/aws.js';
-import {createProcessRunner} from '../../source/services/process-runner.js';
+} from '../../source/aws/http.js';
+import {createAwsService} from '../../source/aws/service.js';
+import {createProcessRunner} from '../../source/process/runner.js';
 
 const SERVER_DATE = 'Wed, 25 Nov 2026 10:00:00 GMT';
 const CALLER_XML = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">

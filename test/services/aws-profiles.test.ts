@@ -2,8 +2,8 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {createAwsService} from '../../source/services/aws.js';
-import {awsConfigFiles, listProfiles, resolveRegion} from '../../source/services/aws-profiles.js';
+import {createAwsService} from '../../source/aws/service.js';
+import {awsConfigFiles, listProfiles, resolveRegion} from '../../source/aws/profiles.js';
 
 let dir: string;
 let env: Record<string, string>;

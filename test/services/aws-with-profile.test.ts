@@ -2,7 +2,7 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {createAwsService} from '../../source/services/aws.js';
+import {createAwsService} from '../../source/aws/service.js';
 
 describe('AwsService.withProfile (the wizard’s profile picker)', () => {
 	it('returns a service for the other profile, with that profile’s region, leaving the first one as it was', async () => {

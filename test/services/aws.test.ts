@@ -17,10 +17,10 @@ import {
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {mockClient} from 'aws-sdk-client-mock';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {CancelledError} from '../../source/lib/errors.js';
-import {COMMERCIAL_ECR_REGIONS} from '../../source/lib/regions.js';
-import {AwsError} from '../../source/services/aws-errors.js';
-import {createAwsService, decodeAuthorizationData, identityKindFromArn} from '../../source/services/aws.js';
+import {CancelledError} from '../../source/errors/user-errors.js';
+import {COMMERCIAL_ECR_REGIONS} from '../../source/ecr/regions.js';
+import {AwsError} from '../../source/aws/errors.js';
+import {createAwsService, decodeAuthorizationData, identityKindFromArn} from '../../source/aws/service.js';
 
 const ACCOUNT = '123456789012';
 const PASSWORD = 'eyJwYXlsb2FkIjoic2VjcmV0LXBheWxvYWQiLCJleHBpcmF0aW9uIjoxNzk1NzY2NDAwfQ==';

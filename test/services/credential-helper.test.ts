@@ -9,14 +9,14 @@ import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {CancelledError, UserError} from '../../source/lib/errors.js';
+import {CancelledError, UserError} from '../../source/errors/user-errors.js';
 import {
 	createCredentialHelperService,
 	ecrLoginLogPath,
 	redactTokenLike,
-} from '../../source/services/credential-helper.js';
-import {createProcessRunner} from '../../source/services/process-runner.js';
-import type {InstallPlan, PlatformInfo} from '../../source/services/types.js';
+} from '../../source/credential-helper/service.js';
+import {createProcessRunner} from '../../source/process/runner.js';
+import type {InstallPlan, PlatformInfo} from '../../source/credential-helper/types.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 // Looks like an ECR password; must never come back out of the service.

@@ -2,10 +2,10 @@ import * as fs from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {ConfigChangedError, ConfigError} from '../../source/lib/docker-config.js';
-import {UserError} from '../../source/lib/errors.js';
-import {createDockerConfigService, type ConfigFileSystem} from '../../source/services/docker-config.js';
-import type {ConfigChange, DockerConfigService} from '../../source/services/types.js';
+import {ConfigChangedError, ConfigError} from '../../source/docker-config/rules.js';
+import {UserError} from '../../source/errors/user-errors.js';
+import {createDockerConfigService, type ConfigFileSystem} from '../../source/docker-config/service.js';
+import type {ConfigChange, DockerConfigService} from '../../source/docker-config/types.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SET_HELPER: ConfigChange = {type: 'set-cred-helper', host: HOST, helper: 'ecr-login'};

@@ -1,14 +1,14 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/lib/errors.js';
-import {PushError} from '../../source/lib/push-errors.js';
+import {UserError} from '../../source/errors/user-errors.js';
+import {PushError} from '../../source/docker/push-errors.js';
 import {
 	classifyDaemonError,
 	createDockerService,
 	parseDockerTime,
 	parseImageList,
-} from '../../source/services/docker.js';
-import type {PushEvent} from '../../source/services/types.js';
+} from '../../source/docker/service.js';
+import type {PushEvent} from '../../source/docker/types.js';
 import {createFakeRunner, type ScriptedCommand} from '../helpers/fake-runner.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/docker-push/${name}.txt`, import.meta.url), 'utf8');

@@ -5,13 +5,13 @@ import {parse as parseYaml} from 'yaml';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import type {CommandContext} from '../../source/commands/types.js';
-import {ConfigChangedError, ConfigError} from '../../source/lib/docker-config.js';
+import {ConfigChangedError, ConfigError} from '../../source/docker-config/rules.js';
 import {
 	createEngineConfigService,
 	createEngineDockerService,
 	planFinchYaml,
 	resolveWritePath,
-} from '../../source/services/engine-config.js';
+} from '../../source/engines/service.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 

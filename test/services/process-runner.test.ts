@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {createProcessRunner} from '../../source/services/process-runner.js';
+import {createProcessRunner} from '../../source/process/runner.js';
 
 describe('process runner warm()', () => {
 	it('returns at once, may be called repeatedly, and the runs that follow work', async () => {

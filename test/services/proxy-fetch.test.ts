@@ -6,9 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {createCredentialHelperService} from '../../source/services/credential-helper.js';
-import {createProcessRunner} from '../../source/services/process-runner.js';
-import {createProxyFetch} from '../../source/services/proxy-fetch.js';
+import {createCredentialHelperService} from '../../source/credential-helper/service.js';
+import {createProcessRunner} from '../../source/process/runner.js';
+import {createProxyFetch} from '../../source/aws/proxy-fetch.js';
 
 /** A real CONNECT proxy on loopback that records each tunnel, and can be told to refuse. */
 let proxy: http.Server;

@@ -9,7 +9,9 @@ import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {servicesForProfile} from '../../source/services/context.js';
 import {createServices} from '../../source/services/index.js';
-import type {AwsService, CredentialHelperService, DockerService} from '../../source/services/types.js';
+import type {AwsService} from '../../source/aws/types.js';
+import type {CredentialHelperService} from '../../source/credential-helper/types.js';
+import type {DockerService} from '../../source/docker/types.js';
 import {createFakeServices} from '../helpers/fake-services.js';
 
 let root: string;

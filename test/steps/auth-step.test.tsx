@@ -1,9 +1,9 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {AuthStep, installCommandText, installHandOver} from '../../source/steps/auth-step.js';
-import type {InstallPlan, PlatformInfo} from '../../source/services/types.js';
-import {encodeBasicAuth} from '../../source/lib/token.js';
-import {UserError} from '../../source/lib/errors.js';
+import {AuthStep, installCommandText, installHandOver} from '../../source/wizard/steps/auth/auth-step.js';
+import type {InstallPlan, PlatformInfo} from '../../source/credential-helper/types.js';
+import {encodeBasicAuth} from '../../source/ecr/token.js';
+import {UserError} from '../../source/errors/user-errors.js';
 import {ARROW_DOWN, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {BACKUP_PATH, CONFIG_PATH, HOST, PASSWORD, loadedConfig, world} from './wizard-fixtures.js';

@@ -1,7 +1,7 @@
 import {setImmediate as nextTurn} from 'node:timers/promises';
 import {describe, expect, it, vi} from 'vitest';
-import {startIdentityPrefetch} from '../../source/steps/identity-prefetch.js';
-import type {AwsProfile, AwsService, CallerIdentity} from '../../source/services/types.js';
+import {startIdentityPrefetch} from '../../source/wizard/steps/identity/identity-prefetch.js';
+import type {AwsProfile, AwsService, CallerIdentity} from '../../source/aws/types.js';
 
 const IDENTITY: CallerIdentity = {
 	account: '123456789012',

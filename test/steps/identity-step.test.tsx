@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {IdentityStep, orderProfiles} from '../../source/steps/identity-step.js';
-import {AwsError} from '../../source/services/aws-errors.js';
-import type {AwsProfile, AwsService} from '../../source/services/types.js';
+import {IdentityStep, orderProfiles} from '../../source/wizard/steps/identity/identity-step.js';
+import {AwsError} from '../../source/aws/errors.js';
+import type {AwsProfile, AwsService} from '../../source/aws/types.js';
 import {ARROW_DOWN, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep} from './step-harness.js';
 import {ACCOUNT, world} from './wizard-fixtures.js';

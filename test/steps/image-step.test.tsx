@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {ImageStep} from '../../source/steps/image-step.js';
-import {ageText, sortImagesNewestFirst, tagChoices, tagOfReference} from '../../source/wizard/images.js';
+import {ImageStep} from '../../source/wizard/steps/image/image-step.js';
+import {ageText, sortImagesNewestFirst, tagChoices, tagOfReference} from '../../source/wizard/steps/image/images.js';
 import {ARROW_DOWN, BACKSPACE, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {ACCOUNT, HOST, REGION, world} from './wizard-fixtures.js';

@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {PushStep, fixesFor} from '../../source/steps/push-step.js';
-import {PushError} from '../../source/lib/push-errors.js';
-import type {PushEvent, PushResult} from '../../source/services/types.js';
+import {PushStep, fixesFor} from '../../source/wizard/steps/push/push-step.js';
+import {PushError} from '../../source/docker/push-errors.js';
+import type {PushEvent, PushResult} from '../../source/docker/types.js';
 import {ARROW_DOWN, ENTER, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {DIGEST, HOST, world} from './wizard-fixtures.js';

@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {RegionStep} from '../../source/steps/region-step.js';
-import type {RepositoryInfo} from '../../source/services/types.js';
-import {scanRegions} from '../../source/wizard/scan.js';
+import {RegionStep} from '../../source/wizard/steps/region/region-step.js';
+import type {RepositoryInfo} from '../../source/aws/types.js';
+import {scanRegions} from '../../source/wizard/steps/region/scan.js';
 import {ENTER, ESCAPE} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {ACCOUNT, repository, world} from './wizard-fixtures.js';

@@ -1,8 +1,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {RepositoryStep} from '../../source/steps/repository-step.js';
-import {AwsError} from '../../source/services/aws-errors.js';
-import type {RepositoryInfo} from '../../source/services/types.js';
+import {RepositoryStep} from '../../source/wizard/steps/repository/repository-step.js';
+import {AwsError} from '../../source/aws/errors.js';
+import type {RepositoryInfo} from '../../source/aws/types.js';
 import {BACKSPACE, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {HOST, repository, world} from './wizard-fixtures.js';

@@ -3,9 +3,9 @@ import type React from 'react';
 import {vi} from 'vitest';
 import {ServicesProvider} from '../../source/services/context.js';
 import type {Services} from '../../source/services/types.js';
-import {UiProvider} from '../../source/components/ui-context.js';
+import {UiProvider} from '../../source/wizard/components/ui-context.js';
 import {initialState, type Pending, type WizardState} from '../../source/wizard/state.js';
-import type {StepProps, WizardOptions} from '../../source/steps/types.js';
+import type {StepProps, WizardOptions} from '../../source/wizard/steps/types.js';
 import {renderInk} from '../helpers/render.js';
 import {ACCOUNT, HOST, REGION, repository} from './wizard-fixtures.js';
 

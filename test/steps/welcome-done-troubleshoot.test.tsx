@@ -1,9 +1,13 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import {WelcomeStep, dockerFacts} from '../../source/steps/welcome-step.js';
-import {DoneStep} from '../../source/steps/done-step.js';
-import {TroubleshootStep, TroubleshooterProvider, doctorTarget} from '../../source/steps/troubleshoot-step.js';
-import type {StepProps} from '../../source/steps/types.js';
+import {WelcomeStep, dockerFacts} from '../../source/wizard/steps/welcome/welcome-step.js';
+import {DoneStep} from '../../source/wizard/steps/done/done-step.js';
+import {
+	TroubleshootStep,
+	TroubleshooterProvider,
+	doctorTarget,
+} from '../../source/wizard/steps/troubleshoot/troubleshoot-step.js';
+import type {StepProps} from '../../source/wizard/steps/types.js';
 import {ARROW_DOWN, ENTER, ESCAPE, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from './step-harness.js';
 import {ACCOUNT, BACKUP_PATH, CONFIG_PATH, DIGEST, HOST, world} from './wizard-fixtures.js';

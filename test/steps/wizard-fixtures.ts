@@ -3,17 +3,10 @@
  * service boundary (createFakeServices). Each test overrides what its story needs; every call is recorded by vi.fn.
  */
 import {vi} from 'vitest';
-import type {
-	AuthToken,
-	DockerConfigData,
-	EditPlan,
-	LoadedConfig,
-	LocalImage,
-	PushEvent,
-	RepositoryInfo,
-	Services,
-	StoreResolution,
-} from '../../source/services/types.js';
+import type {AuthToken, RepositoryInfo} from '../../source/aws/types.js';
+import type {DockerConfigData, EditPlan, LoadedConfig, StoreResolution} from '../../source/docker-config/types.js';
+import type {LocalImage, PushEvent} from '../../source/docker/types.js';
+import type {Services} from '../../source/services/types.js';
 import {createFakeServices, type FakeServiceParts} from '../helpers/fake-services.js';
 
 export const ACCOUNT = '123456789012';

@@ -1,14 +1,14 @@
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import {filterByQuery, windowAround} from '../../source/wizard/filter.js';
+import {filterByQuery, windowAround} from '../../source/wizard/components/filter.js';
 import {commandLine, shellQuote} from '../../source/lib/shell.js';
-import {describeAuth} from '../../source/wizard/auth-status.js';
-import {equivalentCommands, nextStepsFor} from '../../source/wizard/commands.js';
-import {applyPushEvent, overallProgress, type PushProgress} from '../../source/wizard/push-progress.js';
+import {describeAuth} from '../../source/wizard/steps/auth/auth-status.js';
+import {equivalentCommands, nextStepsFor} from '../../source/wizard/steps/done/commands.js';
+import {applyPushEvent, overallProgress, type PushProgress} from '../../source/wizard/steps/push/push-progress.js';
 import {awsErrorKind, explainAwsError, pushFailureOf, ssoLoginCommand} from '../../source/wizard/errors.js';
-import {gitShortSha} from '../../source/wizard/git.js';
+import {gitShortSha} from '../../source/wizard/steps/image/git.js';
 import {initialState} from '../../source/wizard/state.js';
-import {encodeBasicAuth} from '../../source/lib/token.js';
+import {encodeBasicAuth} from '../../source/ecr/token.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 import {HOST, loadedConfig} from '../steps/wizard-fixtures.js';
 

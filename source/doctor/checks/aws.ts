@@ -1,5 +1,5 @@
 /** Checks on the AWS side: credentials, identity, clock and region. */
-import {PARTITION_REGIONS, partitionOfRegion} from '../../lib/regions.js';
+import {PARTITION_REGIONS, partitionOfRegion} from '../../ecr/regions.js';
 import type {DoctorFacts} from '../facts.js';
 import {describeOutcomeProblem, formatSeconds} from '../outcome.js';
 import type {CheckFix} from '../types.js';

@@ -1,10 +1,10 @@
 /** Checks on the docker side: CLI, daemon, config.json, and the credential store docker will use for the registry. */
-import {explainStoreError, helperLogReason} from '../../lib/store-errors.js';
-import {installCommandText} from '../../lib/shell.js';
-import {envAuthConfigs, hostnameOfAuthKey} from '../../lib/docker-config.js';
-import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../lib/registry.js';
-import {decodeBasicAuth, storedAuthExpiry} from '../../lib/token.js';
-import type {ConfigChange, DockerConfigData, StoreResolution} from '../../services/types.js';
+import {explainStoreError, helperLogReason} from '../../credential-helper/store-errors.js';
+import {installCommandText} from '../../credential-helper/platform.js';
+import {envAuthConfigs, hostnameOfAuthKey} from '../../docker-config/rules.js';
+import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../ecr/hosts.js';
+import {decodeBasicAuth, storedAuthExpiry} from '../../ecr/token.js';
+import type {ConfigChange, DockerConfigData, StoreResolution} from '../../docker-config/types.js';
 import type {DoctorFacts} from '../facts.js';
 import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
 import type {CheckFix, CheckResult} from '../types.js';

@@ -1,6 +1,6 @@
 /** Checks on ECR: the token, the account, the repository, its policy and its tag mutability. */
-import {formatImageRef} from '../../lib/image-ref.js';
-import {privateRegistryHost} from '../../lib/registry.js';
+import {formatImageRef} from '../../ecr/image-ref.js';
+import {privateRegistryHost} from '../../ecr/hosts.js';
 import type {DoctorFacts} from '../facts.js';
 import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
 import {PUSH_ACTIONS, evaluatePushPolicy, showStatement} from '../policy.js';

@@ -1,0 +1,150 @@
+/** What ecr-setup asks of AWS (STS, ECR, ECR Public), and the shapes it gets back. */
+export type IdentityKind = 'iam-user' | 'assumed-role' | 'sso' | 'root' | 'federated' | 'unknown';
+
+export type CallerIdentity = {
+	account: string;
+	arn: string;
+	userId: string;
+	kind: IdentityKind;
+};
+
+export type AwsProfile = {
+	name: string;
+	region?: string;
+	/** sso_session or sso_start_url present. */
+	sso: boolean;
+	ssoSession?: string;
+	/** mfa_serial present: the credential helper cannot prompt for it. */
+	mfa: boolean;
+	/** Where it is defined. */
+	source: 'config' | 'credentials' | 'both';
+	/** ca_bundle from the profile, if any. */
+	caBundle?: string;
+};
+
+export type RegionSource = 'flag' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profile' | 'none';
+
+export type ResolvedRegion = {region: string | undefined; source: RegionSource};
+
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
+
+export type RepositoryInfo = {
+	name: string;
+	/** <acct>.dkr.ecr.<region>.amazonaws.com/<name> */
+	uri: string;
+	arn: string;
+	registryId: string;
+	region: string;
+	createdAt?: Date;
+	imageTagMutability: TagMutability;
+	scanOnPush: boolean;
+	encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE' | string;
+};
+
+export type CreateRepositoryInput = {
+	name: string;
+	imageTagMutability?: TagMutability;
+	scanOnPush?: boolean;
+	encryption?: {type: 'AES256'} | {type: 'KMS'; kmsKey?: string};
+};
+
+export type RemoteImage = {
+	digest: string;
+	tags: string[];
+	pushedAt?: Date;
+	sizeBytes?: number;
+};
+
+export type AuthToken = {
+	username: string;
+	/** Secret: never log, print or put on argv. */
+	password: string;
+	expiresAt: Date;
+	/** https://<acct>.dkr.ecr.<region>.amazonaws.com, or https://public.ecr.aws */
+	proxyEndpoint: string;
+	/** proxyEndpoint without scheme: the docker registry host. */
+	registry: string;
+};
+
+export type RepositorySearchResult = {
+	found: RepositoryInfo[];
+	/** Regions whose call failed, with the reason (e.g. opt-in region disabled, access denied). */
+	failed: Array<{region: string; message: string}>;
+	/** Regions not answered before the overall time limit. */
+	timedOut: string[];
+};
+
+export type ListRepositoriesOptions = {
+	signal?: AbortSignal;
+	/** Called after each page with everything fetched so far. */
+	onPage?: (soFar: RepositoryInfo[]) => void;
+	registryId?: string;
+};
+
+/** An abort stops the request on the wire (the doctor's per-call limit, Ctrl-C), not only the wait for it. */
+export type CallOptions = {signal?: AbortSignal};
+
+export interface AwsService {
+	/** The profile in use (flag > AWS_PROFILE > undefined = default chain). */
+	readonly profile: string | undefined;
+	/** The same service bound to another profile (the wizard's profile picker). Optional: without it the picker is not offered. */
+	withProfile?(profile: string): AwsService;
+	/** --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
+	resolveRegion(): Promise<ResolvedRegion>;
+	listProfiles(): Promise<AwsProfile[]>;
+	getCallerIdentity(options?: {region?: string; signal?: AbortSignal}): Promise<CallerIdentity>;
+	/** ECR regions for a partition ('aws' = the 34 commercial regions). */
+	listRegions(partition?: string): string[];
+	listRepositories(region: string, options?: ListRepositoriesOptions): Promise<RepositoryInfo[]>;
+	/** null when the repository does not exist. */
+	describeRepository(
+		region: string,
+		name: string,
+		registryId?: string,
+		options?: CallOptions,
+	): Promise<RepositoryInfo | null>;
+	createRepository(region: string, input: CreateRepositoryInput): Promise<RepositoryInfo>;
+	/** The image carrying this tag, or null. */
+	describeImageTag(
+		region: string,
+		repository: string,
+		tag: string,
+		registryId?: string,
+		options?: CallOptions,
+	): Promise<RemoteImage | null>;
+	/** Policy JSON text, or null when the repository has none. */
+	getRepositoryPolicy(
+		region: string,
+		repository: string,
+		registryId?: string,
+		options?: CallOptions,
+	): Promise<string | null>;
+	getAuthorizationToken(region: string, registryId?: string, options?: CallOptions): Promise<AuthToken>;
+	/** ECR Public: always us-east-1. */
+	getPublicAuthorizationToken(): Promise<AuthToken>;
+	/** Look for a repository by name in many regions at once, bounded concurrency and time. */
+	findRepository(
+		name: string,
+		options?: {regions?: string[]; concurrency?: number; timeoutMs?: number; signal?: AbortSignal},
+	): Promise<RepositorySearchResult>;
+	/** The server's clock (from the HTTP Date header of a cheap call) next to ours, for skew checks. */
+	getServerClock(region: string, options?: CallOptions): Promise<{server: Date; local: Date}>;
+}
+
+/** What went wrong with an AWS call, classified for explanations and doctor checks. */
+export type AwsErrorKind =
+	| 'no-credentials'
+	| 'sso-expired'
+	| 'invalid-credentials'
+	| 'expired-credentials'
+	| 'clock-skew'
+	| 'access-denied'
+	| 'repository-not-found'
+	| 'repository-exists'
+	| 'throttled'
+	| 'network'
+	| 'no-region'
+	| 'region-disabled'
+	| 'mfa-required'
+	| 'kms'
+	| 'unknown';

@@ -1,0 +1,450 @@
+/**
+ * DockerService over the docker CLI, spawned through the ProcessRunner. Outputs are parsed the way docker 28 prints them
+ * (see test/fixtures/docker-push/ for real captures).
+ */
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {UserError} from '../errors/user-errors.js';
+import {explainStoreError} from '../credential-helper/store-errors.js';
+import {PushError, classifyPushFailure} from './push-errors.js';
+import {createPushTracker} from './push-progress.js';
+import {redactSecrets} from '../lib/log.js';
+import {redact as redactKnown} from '../ecr/token.js';
+
+import type {DaemonStatus, DockerService, ImageInspect, LocalImage, PushEvent, PushResult} from './types.js';
+import type {ProcessRunner, RunResult} from '../process/types.js';
+
+/** The given secrets, and anything secret-shaped (a wrapper or helper can echo tokens and keys), masked. */
+function redact(text: string, secrets: string[]): string {
+	return redactSecrets(redactKnown(text, secrets));
+}
+
+export type DockerServiceOptions = {
+	runner: ProcessRunner;
+	/** Environment for docker (DOCKER_HOST, DOCKER_CONFIG, PATH, …), on top of process.env. */
+	env?: Record<string, string | undefined>;
+	/** `--config DIR`: passed to every docker command when given. */
+	configDir?: string;
+	/** The docker executable (default `docker`; `docker.exe` is found through PATHEXT on Windows). */
+	binary?: string;
+	/** Limit for quick commands (version, ls, inspect, tag, login, logout). Pushes have none. */
+	timeoutMs?: number;
+};
+
+type DaemonReason = Exclude<DaemonStatus, {ok: true}>['reason'];
+
+/** Why docker could not talk to its daemon, from what it printed. */
+export function classifyDaemonError(text: string): DaemonReason | undefined {
+	if (
+		/permission denied while trying to connect to the Docker daemon|connect: permission denied|Access is denied/i.test(
+			text,
+		)
+	)
+		return 'permission';
+	if (
+		/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|daemon is not running|The system cannot find the file specified|connect: no such file or directory|connect: connection refused/i.test(
+			text,
+		)
+	) {
+		return 'not-running';
+	}
+
+	return undefined;
+}
+
+const DAEMON_HINTS: Record<DaemonReason, {hint: string; nextSteps: string[]}> = {
+	'cli-missing': {
+		hint: 'Install Docker (Docker Desktop on macOS and Windows, docker-ce or docker.io on Linux) and make sure `docker` is on PATH.',
+		nextSteps: ['https://docs.docker.com/get-docker/'],
+	},
+	'not-running': {
+		hint: 'Start Docker: open Docker Desktop, or run `sudo systemctl start docker` on Linux.',
+		nextSteps: ['docker version'],
+	},
+	permission: {
+		hint: 'You may not open the docker socket. Join the docker group (`sudo usermod -aG docker $USER`, then log in again), or run docker with sudo, which reads /root/.docker/config.json.',
+		nextSteps: ['ecr-setup doctor'],
+	},
+	unknown: {hint: 'Run `docker version` to see what docker says.', nextSteps: ['docker version']},
+};
+
+/** The last meaningful line docker printed: skips blank lines and logrus `level=info` chatter. */
+function lastLine(text: string): string {
+	const lines = text
+		.split(/\r?\n/)
+		.map((line) => line.trim())
+		.filter((line) => line.length > 0 && !/^time="[^"]*" level=(?:debug|info)/.test(line));
+	return lines.at(-1) ?? '';
+}
+
+function outputOf(result: RunResult): string {
+	return [result.stderr, result.stdout].filter((text) => text.trim().length > 0).join('\n');
+}
+
+/** A failed docker command as a UserError, classified when it is about the daemon. */
+function commandFailure(what: string, result: RunResult, secrets: string[] = []): UserError {
+	if (result.notFound) {
+		return new UserError('The docker CLI is not installed (no `docker` on PATH).', {
+			code: 'docker.cli-missing',
+			...DAEMON_HINTS['cli-missing'],
+		});
+	}
+
+	const text = redact(outputOf(result), secrets);
+	if (result.timedOut)
+		return new UserError(`${what} did not finish in time.`, {
+			code: 'docker.timeout',
+			hint: 'Is the docker daemon responding? Try `docker version`.',
+		});
+	// Docker puts its reason on stderr; stdout may still hold a placeholder such as `[]` from --format json.
+	const line = lastLine(redact(result.stderr, secrets)) || lastLine(text);
+	const reason = classifyDaemonError(text);
+	if (reason) return new UserError(line, {code: `docker.${reason}`, ...DAEMON_HINTS[reason]});
+	return new UserError(`${what} failed: ${line || `exit code ${result.exitCode}`}`, {code: 'docker.failed'});
+}
+
+type VersionJson = {Client?: {Version?: string} | null; Server?: {Version?: string} | null};
+
+function parseVersionJson(stdout: string): VersionJson | undefined {
+	const start = stdout.indexOf('{');
+	if (start === -1) return undefined;
+	try {
+		const value = JSON.parse(stdout.slice(start)) as unknown;
+		return value && typeof value === 'object' ? (value as VersionJson) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** `docker image ls --format json`: one JSON object per line. Untagged (`<none>`) images cannot be pushed by name. */
+export function parseImageList(stdout: string): LocalImage[] {
+	if (stdout.trimStart().startsWith('[')) return parsePodmanImageList(stdout);
+	const images: LocalImage[] = [];
+	for (const line of stdout.split(/\r?\n/)) {
+		const text = line.trim();
+		if (!text.startsWith('{')) continue;
+		let row: Record<string, unknown>;
+		try {
+			row = JSON.parse(text) as Record<string, unknown>;
+		} catch {
+			continue;
+		}
+
+		const repository = typeof row['Repository'] === 'string' ? row['Repository'] : '';
+		const tag = typeof row['Tag'] === 'string' ? row['Tag'] : '';
+		if (!repository || !tag || repository === '<none>' || tag === '<none>') continue;
+		const image: LocalImage = {repository, tag, id: typeof row['ID'] === 'string' ? row['ID'] : ''};
+		const created = typeof row['CreatedAt'] === 'string' ? parseDockerTime(row['CreatedAt']) : undefined;
+		if (created) image.createdAt = created;
+		if (typeof row['Size'] === 'string') image.size = row['Size'];
+		images.push(image);
+	}
+
+	return images;
+}
+
+/** Bytes as docker prints them (decimal units, three significant digits): 7801289 → "7.8MB". */
+function humanSize(bytes: number): string {
+	const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+
+	return `${Number(value.toPrecision(3))}${units[unit]}`;
+}
+
+/**
+ * `podman image ls --format json` (and nerdctl's array form): one JSON array; each image lists its `Names`
+ * (`registry/repo:tag`, e.g. `localhost/app:1`), `Id` in full, `Created` in Unix seconds, `Size` in bytes.
+ */
+export function parsePodmanImageList(stdout: string): LocalImage[] {
+	let rows: unknown;
+	try {
+		rows = JSON.parse(stdout);
+	} catch {
+		return [];
+	}
+
+	if (!Array.isArray(rows)) return [];
+	const images: LocalImage[] = [];
+	for (const row of rows as Array<Record<string, unknown>>) {
+		if (!row || typeof row !== 'object') continue;
+		const names = Array.isArray(row['Names']) ? row['Names'] : Array.isArray(row['RepoTags']) ? row['RepoTags'] : [];
+		const id = typeof row['Id'] === 'string' ? row['Id'].replace(/^sha256:/, '').slice(0, 12) : '';
+		for (const name of names) {
+			if (typeof name !== 'string') continue;
+			const colon = name.lastIndexOf(':');
+			if (colon <= name.lastIndexOf('/') || name.includes('<none>')) continue;
+			const image: LocalImage = {repository: name.slice(0, colon), tag: name.slice(colon + 1), id};
+			if (typeof row['Created'] === 'number') image.createdAt = new Date(row['Created'] * 1000);
+			if (typeof row['Size'] === 'number') image.size = humanSize(row['Size']);
+			images.push(image);
+		}
+	}
+
+	return images;
+}
+
+/** Go's time.Time String(): `2026-11-20 10:00:00 +0000 UTC` (optionally with fractional seconds). */
+export function parseDockerTime(text: string): Date | undefined {
+	const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-])(\d{2})(\d{2})/.exec(text.trim());
+	if (!match) return undefined;
+	const [, day, time, sign, hours, minutes] = match;
+	const date = new Date(`${day}T${time!.replace(/(\.\d{3})\d+/, '$1')}${sign}${hours}:${minutes}`);
+	return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function createDockerService(options: DockerServiceOptions): DockerService {
+	const {runner} = options;
+	const binary = options.binary ?? 'docker';
+	const isPodman = path.basename(binary).replace(/\.exe$/i, '') === 'podman';
+	const timeoutMs = options.timeoutMs ?? 30_000;
+	const prefix = options.configDir === undefined ? [] : ['--config', options.configDir];
+	const base = options.env ? {env: options.env} : {};
+
+	function run(args: string[], extra: {input?: string; timeoutMs?: number} = {}): Promise<RunResult> {
+		return runner.run(binary, [...prefix, ...args], {...base, timeoutMs, ...extra});
+	}
+
+	// cliVersion() and daemonStatus() are asked together (welcome screen, doctor): one `docker version` answers both.
+	// Shared only while it runs, so a later check (a retry) asks docker again.
+	let versionInFlight: Promise<{result: RunResult; json: VersionJson | undefined}> | undefined;
+	async function version(): Promise<{result: RunResult; json: VersionJson | undefined}> {
+		versionInFlight ??= run(['version', '--format', 'json'], {timeoutMs: Math.min(timeoutMs, 15_000)})
+			.then((result) => ({result, json: result.notFound ? undefined : parseVersionJson(result.stdout)}))
+			.finally(() => {
+				versionInFlight = undefined;
+			});
+		return versionInFlight;
+	}
+
+	return {
+		async cliVersion() {
+			const {result, json} = await version();
+			if (result.notFound) return null;
+			if (json?.Client?.Version) return json.Client.Version;
+			// Before `--format json` existed the template printed "json"; `docker --version` works everywhere.
+			const fallback = await runner.run(binary, ['--version'], {...base, timeoutMs});
+			if (fallback.notFound) return null;
+			return /version ([^\s,]+)/i.exec(fallback.stdout)?.[1] ?? null;
+		},
+
+		async daemonStatus(): Promise<DaemonStatus> {
+			const {result, json} = await version();
+			if (result.notFound)
+				return {ok: false, reason: 'cli-missing', message: 'The docker CLI is not installed (no `docker` on PATH).'};
+			if (result.exitCode === 0 && json?.Server?.Version) return {ok: true, serverVersion: json.Server.Version};
+			// Local podman has no daemon: its `version --format json` has only Client, and every command works without one.
+			if (result.exitCode === 0 && binary === 'podman' && json?.Client?.Version)
+				return {ok: true, serverVersion: json.Client.Version};
+			if (result.timedOut)
+				return {
+					ok: false,
+					reason: 'unknown',
+					message: 'docker version did not answer in time: the daemon may be hung.',
+				};
+			const text = outputOf(result);
+			const message = lastLine(result.stderr) || lastLine(text) || `docker version exited with code ${result.exitCode}`;
+			return {ok: false, reason: classifyDaemonError(text) ?? 'unknown', message};
+		},
+
+		async listImages() {
+			const result = await run(['image', 'ls', '--format', 'json']);
+			if (result.exitCode !== 0) throw commandFailure('docker image ls', result);
+			return parseImageList(result.stdout);
+		},
+
+		async inspectImage(ref: string): Promise<ImageInspect | null> {
+			const result = await run(['image', 'inspect', '--format', 'json', ref]);
+			if (result.exitCode !== 0) {
+				if (/No such image|No such object/i.test(result.stderr)) return null;
+				throw commandFailure(`docker image inspect ${ref}`, result);
+			}
+
+			let parsed: unknown;
+			try {
+				parsed = JSON.parse(result.stdout);
+			} catch (error) {
+				throw new UserError(`docker image inspect ${ref} printed something that is not JSON.`, {
+					code: 'docker.unexpected-output',
+					cause: error,
+				});
+			}
+
+			const first = (Array.isArray(parsed) ? parsed[0] : parsed) as
+				| {Id?: unknown; RepoTags?: unknown; RepoDigests?: unknown}
+				| undefined;
+			if (!first || typeof first.Id !== 'string') return null;
+			const strings = (value: unknown) =>
+				Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+			return {id: first.Id, repoTags: strings(first.RepoTags), repoDigests: strings(first.RepoDigests)};
+		},
+
+		async tag(source: string, target: string) {
+			const result = await run(['tag', source, target]);
+			if (result.exitCode === 0) return;
+			if (/No such image/i.test(result.stderr)) {
+				throw new UserError(`There is no local image "${source}" to tag.`, {
+					code: 'docker.image-missing',
+					hint: 'Build or pull it first, or pick one from `docker image ls`.',
+				});
+			}
+
+			throw commandFailure(`docker tag ${source} ${target}`, result);
+		},
+
+		async push(
+			ref: string,
+			pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {},
+		): Promise<PushResult> {
+			const tracker = createPushTracker();
+			const lines: string[] = [];
+			// podman prints no `<tag>: digest: …` line; it writes the digest to a file when asked.
+			const digestDir = isPodman ? await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-digest-')) : undefined;
+			const digestArgs = digestDir ? ['--digestfile', path.join(digestDir, 'digest')] : [];
+			try {
+				const result = await runner.stream(binary, [...prefix, 'push', ...digestArgs, ref], {
+					...base,
+					...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
+					onLine(line) {
+						lines.push(line);
+						for (const event of tracker.feed(line)) {
+							try {
+								pushOptions.onEvent?.(event);
+							} catch {
+								// A failing progress view must not break the push.
+							}
+						}
+					},
+				});
+				if (result.notFound) throw commandFailure('docker push', result);
+				const {state} = tracker;
+				if (result.exitCode === 0 && state.digest) {
+					return {
+						digest: state.digest.digest,
+						size: state.digest.size,
+						tag: state.digest.tag,
+						layers: state.layers.length,
+					};
+				}
+
+				if (result.exitCode === 0 && digestDir) {
+					const digest = (await readFile(path.join(digestDir, 'digest'), 'utf8').catch(() => '')).trim();
+					if (/^sha256:[a-f0-9]{64}$/.test(digest)) {
+						const tag = ref.slice(ref.lastIndexOf('/') + 1).split(':')[1] ?? 'latest';
+						return {digest, size: 0, tag, layers: state.layers.length};
+					}
+				}
+
+				// Lines already streamed; stdout/stderr in the result are the same text when the runner buffers too.
+				const output = lines.length > 0 ? lines : outputOf(result).split(/\r?\n/);
+				if (result.exitCode === 0) {
+					throw new UserError(`docker push ${ref} finished but printed no digest.`, {
+						code: 'push.no-digest',
+						hint: 'Check the image in the registry; docker may be a wrapper that prints something else.',
+					});
+				}
+
+				throw new PushError(
+					classifyPushFailure(output, {ref, ...(state.repository ? {repository: state.repository} : {})}),
+				);
+			} finally {
+				if (digestDir) await rm(digestDir, {recursive: true, force: true});
+			}
+		},
+
+		async login(registry: string, username: string, password: string) {
+			if (password.length === 0) {
+				throw new UserError('The registry password is empty, so docker login was not run.', {
+					code: 'docker.login-empty-password',
+					hint: 'Fetching the ECR token failed earlier; fix that first (ecr-setup whoami).',
+				});
+			}
+
+			// The password goes to stdin only: never on argv, where `ps` would show it.
+			const result = await run(['login', '--username', username, '--password-stdin', registry], {input: password});
+			const secrets = [password];
+			if (result.exitCode !== 0) throw loginFailure(registry, result, secrets);
+			const message = redact(
+				[result.stdout, result.stderr]
+					.join('\n')
+					.split(/\r?\n/)
+					.map((line) => line.trimEnd())
+					.filter((line) => line.trim().length > 0 && !/^time="[^"]*" level=(?:debug|info)/.test(line))
+					.join('\n'),
+				secrets,
+			);
+			return {message};
+		},
+
+		async logout(registry: string) {
+			const result = await run(['logout', registry]);
+			if (result.exitCode !== 0) throw commandFailure(`docker logout ${registry}`, result);
+		},
+
+		withEnv: (env) => createDockerService({...options, env: {...options.env, ...env}}),
+	};
+}
+
+function loginFailure(registry: string, result: RunResult, secrets: string[]): UserError {
+	const text = redact(outputOf(result), secrets);
+	const line = lastLine(text);
+	const helperMissing = /exec: "docker-credential-([^"]+?)(?:\.exe)?": executable file not found/.exec(text);
+	if (helperMissing) {
+		return new UserError(
+			`docker login could not save the credentials: docker-credential-${helperMissing[1]} is not on PATH.`,
+			{
+				code: 'docker.login-helper-missing',
+				hint: `The docker config sends credentials to the "${helperMissing[1]}" helper. Install it, or remove the stale credsStore/credHelpers entry.`,
+				nextSteps: ['ecr-setup doctor'],
+			},
+		);
+	}
+
+	if (/error storing credentials.*not implemented/is.test(text)) {
+		return new UserError(
+			`docker login for ${registry} is not needed: the ecr-login helper serves this registry and does not store logins.`,
+			{
+				code: 'docker.login-not-implemented',
+				hint: 'Nothing to do: docker fetches tokens through the helper. Set AWS_ECR_IGNORE_CREDS_STORAGE=true to make docker login a no-op.',
+			},
+		);
+	}
+
+	if (/failed with status: 400 Bad Request/.test(text)) {
+		return new UserError(`The registry ${registry} rejected the login (400 Bad Request).`, {
+			code: 'docker.login-wrong-region',
+			hint: 'The token was fetched for another region than the registry host names; fetch it in the host’s region.',
+		});
+	}
+
+	if (/failed with status: 401|unauthorized/i.test(text)) {
+		return new UserError(`The registry ${registry} rejected the login: ${line}`, {
+			code: 'docker.login-unauthorized',
+			hint: 'The token belongs to another account or partition, or has expired; fetch a fresh one.',
+		});
+	}
+
+	if (/Error saving credentials/i.test(text)) {
+		// A locked keychain, wincred's size limit, an empty pass store…: the same explanations the doctor gives.
+		const known = explainStoreError(text, {host: registry});
+		return new UserError(`docker logged in but could not save the credentials: ${known?.explanation ?? line}`, {
+			code: 'docker.login-store-failed',
+			hint: known?.fix ?? 'The credential store in the docker config failed; the doctor explains the common causes.',
+			nextSteps: known?.command ? [known.command, 'ecr-setup doctor'] : ['ecr-setup doctor'],
+		});
+	}
+
+	if (/dial tcp|no such host|i\/o timeout|TLS handshake|x509:|proxyconnect/i.test(text)) {
+		return new UserError(`docker could not reach ${registry}: ${line}`, {
+			code: 'docker.login-network',
+			hint: 'Check the network and the proxy settings docker uses (HTTPS_PROXY, NO_PROXY).',
+		});
+	}
+
+	return commandFailure(`docker login ${registry}`, result, secrets);
+}
