@@ -331,7 +331,7 @@ async function buildVendors(dist, options) {
  */
 function vendorShims(vendors) {
 	const owner = new Map(Object.entries(VENDORS).flatMap(([name, packages]) => packages.map((pkg) => [pkg, name])));
-	const loader = path.join(root, 'source', 'lib', 'compile-cache.ts');
+	const loader = path.join(root, 'source', 'runtime', 'compile-cache.ts');
 	return {
 		name: 'vendor-shims',
 		setup(build) {
@@ -394,7 +394,7 @@ async function buildApp(dist, options, vendors) {
  * The version is the one the build defines, as in cli.tsx.
  */
 function entryPlugin(app) {
-	const loader = path.join(root, 'source', 'lib', 'compile-cache.ts');
+	const loader = path.join(root, 'source', 'runtime', 'compile-cache.ts');
 	return {
 		name: 'ecr-setup-entry',
 		setup(build) {
