@@ -395,7 +395,7 @@ describe('the bundle layout', () => {
 			inputsOf([entry()])
 				.filter((input) => !input.startsWith('ecr-setup:'))
 				.sort(),
-		).toEqual(['source/runtime/compile-cache.ts', 'source/lib/log.ts']);
+		).toEqual(['source/lib/log.ts', 'source/runtime/compile-cache.ts']);
 		// The application bundle holds none of the heavy packages itself: it reads them from dist/vendor/.
 		expect(inputsOf([app()]).filter((input) => HEAVY.test(input))).toEqual([]);
 		expect(inputsOf([app()])).toEqual(

@@ -17,8 +17,8 @@ export async function bundleConfigService(dir: string): Promise<string> {
 	const entry = join(dir, 'entry.ts');
 	await fs.writeFile(
 		entry,
-		`export * from ${JSON.stringify(join(SOURCE, 'services/docker-config.ts'))};\n` +
-			`export * from ${JSON.stringify(join(SOURCE, 'lib/docker-config.ts'))};\n`,
+		`export * from ${JSON.stringify(join(SOURCE, 'docker-config/service.ts'))};\n` +
+			`export * from ${JSON.stringify(join(SOURCE, 'docker-config/rules.ts'))};\n`,
 	);
 	const outfile = join(dir, 'config-service.mjs');
 	await build({
