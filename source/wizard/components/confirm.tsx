@@ -1,4 +1,7 @@
-/** A yes/no question: y or n, Enter takes the default, Esc goes back. */
+/**
+ * A yes/no question: y or n, Enter takes the default, Esc goes back.
+ * Hand-made: @inkjs/ui's ConfirmInput has no way back (Esc), which every wizard question offers.
+ */
 import type React from 'react';
 import {Text} from 'ink';
 import {useKeys} from './ui-context.js';

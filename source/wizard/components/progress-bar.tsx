@@ -1,4 +1,7 @@
-/** A text progress bar: filled and empty cells differ in shape, not only colour, so NO_COLOR loses nothing. */
+/**
+ * A text progress bar: filled and empty cells differ in shape, not only colour, so NO_COLOR loses nothing.
+ * Hand-made: @inkjs/ui's ProgressBar stretches to its box, and the push view needs a fixed width beside each layer.
+ */
 import type React from 'react';
 import {Text} from 'ink';
 import {useUi} from './ui-context.js';

@@ -1,6 +1,7 @@
 /**
  * A list to choose from with ↑↓ and Enter; when searchable, typing filters it (so `q` is text there, not quit).
  * Only a window of rows is drawn, so thousands of items cost one filter pass per key, not thousands of rows.
+ * Hand-made: @inkjs/ui's Select has no filter, and draws every option (10,000 repositories must stay fast).
  */
 import type React from 'react';
 import {useEffect, useMemo, useReducer} from 'react';

@@ -1,4 +1,7 @@
-/** A one-line text field (controlled). It has the keys while focused, so `q` types a q and Esc is "back". */
+/**
+ * A one-line text field (controlled). It has the keys while focused, so `q` types a q and Esc is "back".
+ * Hand-made: @inkjs/ui's TextInput is uncontrolled and has no cancel, and the wizard's steps own their values.
+ */
 import type React from 'react';
 import {Text, type Key} from 'ink';
 import {useKeyInput, useUi} from './ui-context.js';
