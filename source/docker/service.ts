@@ -9,6 +9,7 @@ import {UserError} from '../errors/user-errors.js';
 import {explainStoreError} from '../credential-helper/store-errors.js';
 import {PushError, classifyPushFailure} from './push-errors.js';
 import {createPushTracker} from './push-progress.js';
+import {humanSize} from '../lib/format.js';
 import {redactSecrets} from '../lib/log.js';
 import {redact as redactKnown} from '../ecr/token.js';
 
@@ -144,19 +145,6 @@ export function parseImageList(stdout: string): LocalImage[] {
 	return images;
 }
 
-/** Bytes as docker prints them (decimal units, three significant digits): 7801289 → "7.8MB". */
-function humanSize(bytes: number): string {
-	const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1000 && unit < units.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-
-	return `${Number(value.toPrecision(3))}${units[unit]}`;
-}
-
 /**
  * `podman image ls --format json` (and nerdctl's array form): one JSON array; each image lists its `Names`
  * (`registry/repo:tag`, e.g. `localhost/app:1`), `Id` in full, `Created` in Unix seconds, `Size` in bytes.
@@ -181,7 +169,7 @@ export function parsePodmanImageList(stdout: string): LocalImage[] {
 			if (colon <= name.lastIndexOf('/') || name.includes('<none>')) continue;
 			const image: LocalImage = {repository: name.slice(0, colon), tag: name.slice(colon + 1), id};
 			if (typeof row['Created'] === 'number') image.createdAt = new Date(row['Created'] * 1000);
-			if (typeof row['Size'] === 'number') image.size = humanSize(row['Size']);
+			if (typeof row['Size'] === 'number') image.size = humanSize(row['Size'], {trimZeros: true});
 			images.push(image);
 		}
 	}

@@ -42,9 +42,13 @@ export function colorDiff(diff: string, color: boolean): string {
 		.join('\n');
 }
 
-/** Decimal units as docker prints them (docker's units.HumanSize). */
-export function humanSize(bytes: number): string {
-	const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+/**
+ * The one byte formatter: decimal units as docker prints them (go-units HumanSize, three significant digits).
+ * `trimZeros` drops trailing zeros as docker's image list does ("7.8MB"); without it the width holds still while a
+ * number grows, as a progress line needs ("7.80MB").
+ */
+export function humanSize(bytes: number, options: {trimZeros?: boolean} = {}): string {
+	const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 	let value = bytes;
 	let unit = 0;
 	while (value >= 1000 && unit < units.length - 1) {
@@ -52,7 +56,8 @@ export function humanSize(bytes: number): string {
 		unit++;
 	}
 
-	return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(value >= 10 ? 1 : 2)}${units[unit]}`;
+	const text = unit === 0 || value >= 100 ? String(Math.round(value)) : value.toPrecision(3);
+	return `${options.trimZeros ? String(Number(text)) : text}${units[unit]}`;
 }
 
 /** "in 11 h 42 min", "3 min ago". */
