@@ -26,6 +26,7 @@ import type {
 	PlatformInfo,
 } from './types.js';
 import type {ProcessRunner} from '../process/types.js';
+import {redact} from '../lib/redact.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -50,33 +51,6 @@ export type CredentialHelperServiceOptions = {
 	timeoutMs?: number;
 };
 
-/** Strings that look like credentials, for text that came from a helper or its log. */
-const TOKEN_PATTERNS: Array<[RegExp, string]> = [
-	[/\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b/g, '$1****************'],
-	[
-		/("(?:secret|password|token|authorizationToken|sessionToken|secretAccessKey|identitytoken|auth)"\s*:\s*")[^"]*/gi,
-		'$1[redacted]',
-	],
-	[
-		/\b((?:secret|password|token|aws_secret_access_key|aws_session_token|x-amz-security-token)=)[^\s,"&]+/gi,
-		'$1[redacted]',
-	],
-	[/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
-	[/\beyJ[A-Za-z0-9_+/-]{10,}(?:\.[A-Za-z0-9_+/-]+){0,2}={0,2}/g, '[redacted]'],
-];
-
-// Long base64 runs (tokens, secret keys). Mixed case plus a digit tells them from paths and from hex digests.
-const LONG_RUN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{40,}={0,2}(?![A-Za-z0-9+/=_-])/g;
-
-/** Redact token-like strings: AWS key ids, key=value secrets, bearer/basic values, JWTs, long base64 runs. */
-export function redactTokenLike(text: string): string {
-	let out = text;
-	for (const [pattern, replacement] of TOKEN_PATTERNS) out = out.replace(pattern, replacement);
-	return out.replace(LONG_RUN, (run) =>
-		/[a-z]/.test(run) && /[A-Z]/.test(run) && /\d/.test(run) ? '[redacted]' : run,
-	);
-}
-
 /** Tail of the ecr-login log: `${AWS_ECR_CACHE_DIR:-~/.ecr}/log/ecr-login.log`. */
 export function ecrLoginLogPath(env: Env, home: string): string {
 	const dir = env['AWS_ECR_CACHE_DIR'] || path.join(home, '.ecr');
@@ -99,7 +73,7 @@ async function readLogFrom(file: string, offset: number): Promise<string | undef
 	const source = appended.trim().length > 0 ? appended : text;
 	const lines = source.split(/\r?\n/).filter((line) => line.trim().length > 0);
 	if (lines.length === 0) return undefined;
-	return redactTokenLike(lines.slice(-LOG_TAIL_LINES).join('\n'));
+	return redact(lines.slice(-LOG_TAIL_LINES).join('\n'));
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -411,7 +385,7 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		}
 
 		// Helpers print their error on stdout (docker-credential-helpers protocol), some on stderr.
-		const said = redactTokenLike((result.stdout.trim() || result.stderr.trim()).split(/\r?\n/).slice(-5).join('\n'));
+		const said = redact((result.stdout.trim() || result.stderr.trim()).split(/\r?\n/).slice(-5).join('\n'));
 		const message = result.timedOut
 			? `${command} get did not answer in time.`
 			: said || `${command} get failed with exit code ${result.exitCode}.`;

@@ -10,16 +10,10 @@ import {explainStoreError} from '../credential-helper/store-errors.js';
 import {PushError, classifyPushFailure} from './push-errors.js';
 import {createPushTracker} from './push-progress.js';
 import {humanSize} from '../lib/format.js';
-import {redactSecrets} from '../lib/log.js';
-import {redact as redactKnown} from '../ecr/token.js';
+import {redact} from '../lib/redact.js';
 
 import type {DaemonStatus, DockerService, ImageInspect, LocalImage, PushEvent, PushResult} from './types.js';
 import type {ProcessRunner, RunResult} from '../process/types.js';
-
-/** The given secrets, and anything secret-shaped (a wrapper or helper can echo tokens and keys), masked. */
-function redact(text: string, secrets: string[]): string {
-	return redactSecrets(redactKnown(text, secrets));
-}
 
 export type DockerServiceOptions = {
 	runner: ProcessRunner;

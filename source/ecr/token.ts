@@ -47,13 +47,3 @@ export function storedAuthExpiry(auth: string): Date | undefined {
 	if (decoded?.username !== 'AWS') return undefined;
 	return ecrPasswordExpiry(decoded.password);
 }
-
-/** Replace every occurrence of each secret in text with a mask; for logs and error messages. */
-export function redact(text: string, secrets: Iterable<string | undefined>): string {
-	let out = text;
-	for (const secret of secrets) {
-		if (secret && secret.length >= 4) out = out.split(secret).join('****');
-	}
-
-	return out;
-}

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {decodeBasicAuth, ecrPasswordExpiry, encodeBasicAuth, redact, storedAuthExpiry} from '../../source/ecr/token.js';
+import {decodeBasicAuth, ecrPasswordExpiry, encodeBasicAuth, storedAuthExpiry} from '../../source/ecr/token.js';
+import {redact} from '../../source/lib/redact.js';
 
 function ecrPassword(expiration: number | string): string {
 	return Buffer.from(

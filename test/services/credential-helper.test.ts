@@ -10,13 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CancelledError, UserError} from '../../source/errors/user-errors.js';
-import {
-	createCredentialHelperService,
-	ecrLoginLogPath,
-	redactTokenLike,
-} from '../../source/credential-helper/service.js';
+import {createCredentialHelperService, ecrLoginLogPath} from '../../source/credential-helper/service.js';
 import {createProcessRunner} from '../../source/process/runner.js';
 import type {InstallPlan, PlatformInfo} from '../../source/credential-helper/types.js';
+import {redact} from '../../source/lib/redact.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 // Looks like an ECR password; must never come back out of the service.
@@ -159,7 +156,7 @@ exit 1`,
 		expect(result.logExcerpt).not.toContain('an old run');
 		expect(result.logExcerpt).not.toContain(SECRET);
 		expect(result.logExcerpt).not.toContain(ACCESS_KEY);
-		expect(result.logExcerpt).toContain('AKIA****************');
+		expect(result.logExcerpt).toContain('AKIA****');
 	});
 
 	it('reads ~/.ecr/log/ecr-login.log when AWS_ECR_CACHE_DIR is unset', async () => {
@@ -209,7 +206,7 @@ echo "credentials not found in native keychain"; exit 1`,
 		await script('docker-credential-ecr-login', `echo "token=${SECRET} rejected"; exit 1`);
 		const result = await service().get(HOST);
 		expect(JSON.stringify(result)).not.toContain(SECRET);
-		expect(result).toMatchObject({ok: false, message: 'token=[redacted] rejected'});
+		expect(result).toMatchObject({ok: false, message: 'token=**** rejected'});
 	});
 
 	it('a helper that is not on PATH', async () => {
@@ -226,15 +223,15 @@ echo "credentials not found in native keychain"; exit 1`,
 	});
 });
 
-describe('redactTokenLike', () => {
+describe('redact, on what a helper or its log says', () => {
 	it.each([
-		[`{"Username":"AWS","Secret":"${SECRET}"}`, '{"Username":"AWS","Secret":"[redacted]"}'],
-		[`key ${ACCESS_KEY} used`, 'key AKIA**************** used'],
-		['Authorization: Bearer abcdefghijklmnop.qrs', 'Authorization: Bearer [redacted]'],
-		[`password=hunter2hunter2 next`, 'password=[redacted] next'],
-		[`raw ${SECRET} here`, 'raw [redacted] here'],
+		[`{"Username":"AWS","Secret":"${SECRET}"}`, '{"Username":"AWS","Secret":"****"}'],
+		[`key ${ACCESS_KEY} used`, 'key AKIA**** used'],
+		['Authorization: Bearer abcdefghijklmnop.qrs', 'Authorization: ****'],
+		[`password=hunter2hunter2 next`, 'password=**** next'],
+		[`raw ${SECRET} here`, 'raw **** here'],
 	])('%s', (input, output) => {
-		expect(redactTokenLike(input)).toBe(output);
+		expect(redact(input)).toBe(output);
 	});
 
 	it.each([
@@ -243,7 +240,7 @@ describe('redactTokenLike', () => {
 		'arn:aws:iam::123456789012:role/MyVeryLongRoleNameForContinuousIntegrationJobs',
 		'error="ecr: Failed to get authorization token: operation error ECR: GetAuthorizationToken"',
 	])('leaves %s alone', (input) => {
-		expect(redactTokenLike(input)).toBe(input);
+		expect(redact(input)).toBe(input);
 	});
 });
 
