@@ -1,6 +1,6 @@
 // `npm run bench`: builds, then measures start-up, the first wizard frame, `login` against the AWS CLI, installing the
 // packed tarball, and listing/filtering 10,000 repositories — whole-process runs, medians after a warm-up, printed in one
-// table with the targets of issue 7. It reports; it never fails on a missed target (exit 0 unless it cannot measure).
+// table with the start-up targets. It reports; it never fails on a missed target (exit 0 unless it cannot measure).
 //
 //   npm run bench [-- --runs 7] [-- --only version,frame,login,install,list] [-- --no-build]
 import {execFileSync, spawn, spawnSync} from 'node:child_process';

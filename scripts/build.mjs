@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild, no runtime dependencies, and dist/THIRD_PARTY_NOTICES.md for the packages
 // inlined. `node scripts/build.mjs [--verbose] [--outdir DIR] [--metafile FILE]`.
 //
-// Start-up is the point of the layout (issue 7):
+// Start-up is the point of the layout:
 //   dist/cli.js            ESM entry: answers --version by itself, otherwise runs the application bundle
 //   dist/app-<hash>.cjs    the application (source/cli.tsx and all it reaches); import() stays lazy inside it
 //   dist/vendor/*.cjs      Ink + React, the AWS SDK, execa, yaml: read only when something first uses them
@@ -168,7 +168,7 @@ export default function stringWidth(input, options = {}) {
 /**
  * Vendor bundles: the heavy third-party code (Ink and React, the AWS SDK, execa, yaml) goes into CommonJS files in
  * dist/vendor/, which source/runtime/compile-cache.ts runs with a V8 code cache — Node 20's ESM loader cannot use one, and
- * compiling these is most of what the first frame and `login` wait for (issue 7). Each file exports one lazy getter per
+ * compiling these is most of what the first frame and `login` wait for. Each file exports one lazy getter per
  * package, so a package's code only runs when something asks for it. In the ESM bundle, every import of such a package
  * is replaced by a small shim module that takes the package's exports from its vendor file.
  */

@@ -1,7 +1,7 @@
 /**
  * Platform facts as pure functions of their inputs (OS, arch, environment, file texts), so every platform is tested on
  * Linux: WSL detection, /etc/os-release, helper executable names and PATH lookup order, and the install plans of
- * ECR-FACTS §2 for a given machine.
+ * the package managers that carry it, for a given machine.
  */
 import path from 'node:path';
 import type {InstallMethod, InstallPlan, PlatformInfo} from './types.js';
@@ -202,7 +202,7 @@ const DEBIAN_DERIVATIVES = new Set([
 	'mx',
 ]);
 
-/** Whether the distribution's own repositories carry the helper (ECR-FACTS §2). */
+/** Whether the distribution's own repositories carry the helper (Debian ≥ 11, Ubuntu ≥ 19.04, Amazon Linux, Alpine). */
 export function distroPackageFit(
 	platform: Pick<PlatformInfo, 'distro' | 'distroVersion'>,
 ): {method: 'apt' | 'dnf' | 'yum' | 'apk'; certain: boolean} | undefined {
@@ -279,7 +279,7 @@ function systemPlan(platform: PlatformInfo, method: 'apt' | 'dnf' | 'yum' | 'apk
 	}
 }
 
-/** Install options for a machine, best first (ECR-FACTS §2). Only methods whose tool is present are offered. */
+/** Install options for a machine, best first. Only methods whose tool is present are offered. */
 export function planInstalls(platform: PlatformInfo, options: PlanOptions): InstallPlan[] {
 	const has = (method: InstallMethod) =>
 		platform.packageManagers.includes(method) || Boolean(platform.commandPaths?.[method]);

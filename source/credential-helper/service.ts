@@ -1,6 +1,6 @@
 /**
  * CredentialHelperService: find `docker-credential-<name>` on PATH, detect the platform, plan and run an install of
- * amazon-ecr-credential-helper (ECR-FACTS §2), and run the helper's `get` the way docker does (§1 helper protocol).
+ * amazon-ecr-credential-helper, and run the helper's `get` the way docker does (the URL on stdin, JSON or an error on stdout).
  */
 import {createHash, randomBytes} from 'node:crypto';
 import {constants as fsConstants} from 'node:fs';

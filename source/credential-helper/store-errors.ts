@@ -1,5 +1,5 @@
 /**
- * What a credential store's error text means, and what to do about it (ECR-FACTS §4, items 3–9). Docker passes a
+ * What a credential store's error text means, and what to do about it (a missing helper, a stale Docker Desktop store, D-Bus without X11, pass, keychain and wincred errors). Docker passes a
  * helper's message through in `error getting credentials - err: exit status 1, out: \`…\`` and
  * `error storing credentials - err: …`; the doctor and the login/push commands hand that text here.
  */

@@ -1,5 +1,5 @@
 /**
- * Why a `docker push` failed, read from what docker printed (ECR-FACTS §4 failure catalogue, §6 push output),
+ * Why a `docker push` failed, read from what docker printed (the registry's message at the end of its output),
  * and what to do about it.
  */
 import {PUSH_ACTIONS} from '../ecr/actions.js';
@@ -179,7 +179,7 @@ export function classifyPushFailure(output: string | readonly string[], context:
 		for (const line of lines) {
 			const match = rule.pattern.exec(line);
 			if (!match) continue;
-			// Docker Hub refusing us means the image was not tagged for ECR (ECR-FACTS §4 #23).
+			// Docker Hub refusing us means the image was not tagged for ECR.
 			const kind = rule.kind === 'no-basic-auth' && isDockerHub(where.registry) ? 'not-ecr' : rule.kind;
 			return {...base, ...rule.extract?.(match), kind, message: line};
 		}

@@ -1,5 +1,5 @@
 /**
- * Parse what `docker push` prints (ECR-FACTS §6) into structured events.
+ * Parse what `docker push` prints (status lines, and byte counts when it has a terminal) into structured events.
  *
  * Without a TTY docker prints status lines only; with one it redraws lines in place with ANSI cursor moves
  * (`ESC[3A ESC[2K \r … \r ESC[3B`) and adds byte counts formatted by go-units `HumanSize` (decimal: kB, MB, GB).

@@ -1,4 +1,4 @@
-/** The IAM actions ECR checks (ECR-FACTS §3): one list, used by the policy generator, the doctor and push-error hints. */
+/** The IAM actions ECR checks for a push and a pull: one list, used by the policy generator, the doctor and push-error hints. */
 
 /** `ecr:GetAuthorizationToken` has no resource-level permissions: it is granted on `*`. */
 export const AUTH_ACTIONS = ['ecr:GetAuthorizationToken'] as const;

@@ -1,5 +1,5 @@
 /**
- * ECR registry hosts (ECR-FACTS §3): private `<12 digits>.dkr.ecr.<region>.amazonaws.com`, China `.amazonaws.com.cn`,
+ * ECR registry hosts: private `<12 digits>.dkr.ecr.<region>.amazonaws.com`, China `.amazonaws.com.cn`,
  * FIPS `dkr.ecr-fips`, dual-stack `<id>.dkr-ecr.<region>.on.aws`, and ECR Public `public.ecr.aws`.
  */
 import {partitionOfRegion} from './regions.js';

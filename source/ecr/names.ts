@@ -1,4 +1,4 @@
-/** Names and tags, checked against the ECR and docker rules (ECR-FACTS §3). Every rejection says which rule failed. */
+/** Names and tags, checked against the ECR and docker rules. Every rejection says which rule failed. */
 
 export type Validation = {ok: true} | {ok: false; reason: string};
 

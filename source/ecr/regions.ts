@@ -1,4 +1,4 @@
-/** Commercial AWS regions where ECR runs (ECR-FACTS §3). */
+/** Commercial AWS regions where ECR runs. */
 export const COMMERCIAL_ECR_REGIONS = [
 	'af-south-1',
 	'ap-east-1',

@@ -1,4 +1,4 @@
-/** `ecr-setup doctor`: JSON shape, exit codes, the checklist, and --fix on the broken machine of issue 4. */
+/** `ecr-setup doctor`: JSON shape, exit codes, the checklist, and --fix on a broken machine. */
 import {readdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * Scenario 7: the wizard in a real terminal (tmux, 100×30 and 80×24). Keystrokes from the first screen to an image pushed and
- * verified in the registry. The wizard (issue 3) owns its screens; these tests only rely on what issue 3 fixes: the welcome
+ * verified in the registry. The wizard's screens may change; these tests only rely on what stays fixed: the welcome
  * choices, the keys (↑↓ Enter, y/n, q, Ctrl-C), the flags that skip steps, and the outcome.
  */
 import {existsSync} from 'node:fs';

@@ -1,4 +1,4 @@
-/** The shape of `ecr-setup doctor --json` (issue 4), as the scenarios read it. */
+/** The shape of `ecr-setup doctor --json`, as the scenarios read it. */
 export type DoctorCheck = {
 	id: string;
 	status: 'pass' | 'warn' | 'fail' | 'skip';

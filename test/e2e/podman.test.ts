@@ -25,7 +25,7 @@ const PODMAN = '/usr/bin/podman';
 const REPOSITORY = 'podman-app';
 const IMAGE = `${REGISTRY_US.host}/${REPOSITORY}:v1`;
 
-describe('issue 9: podman pushes through the real ecr-login helper after configure-helper --engine podman', () => {
+describe('podman pushes through the real ecr-login helper after configure-helper --engine podman', () => {
 	const {home, env: baseEnv} = makeHome('podman');
 	const runtimeDir = path.join(home, 'run');
 	const env: Env = {...baseEnv, XDG_RUNTIME_DIR: runtimeDir};

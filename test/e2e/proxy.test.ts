@@ -58,7 +58,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 	throw new Error(`tinyproxy did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
-describe('issue 9: whoami, login and doctor through a real proxy (tinyproxy)', () => {
+describe('whoami, login and doctor through a real proxy (tinyproxy)', () => {
 	const {env, dockerConfig} = makeHome('proxy');
 	let proxy: ChildProcess | undefined;
 	let proxyUrl = '';

@@ -9,7 +9,7 @@ import {
 	type PolicyDocument,
 } from '../../source/generators/policy.js';
 
-// The action lists of ECR-FACTS §3, written out here rather than imported, so a change to the generator shows up.
+// ECR's documented action lists for push and pull, written out here rather than imported, so a change to the generator shows up.
 const EXPECTED_PUSH = [
 	'ecr:BatchCheckLayerAvailability',
 	'ecr:InitiateLayerUpload',

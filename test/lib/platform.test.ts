@@ -234,7 +234,7 @@ type PlanRow = {
 const HOMEBREW_ARM = '/opt/homebrew/bin/brew';
 const HOMEBREW_INTEL = '/usr/local/bin/brew';
 
-describe('planInstalls (ECR-FACTS §2)', () => {
+describe('planInstalls', () => {
 	const rows: PlanRow[] = [
 		{
 			name: 'Debian 12, not root: sudo apt-get',

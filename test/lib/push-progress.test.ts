@@ -3,7 +3,7 @@
  * (`docker push` with stdout a pipe, and inside `script` for a TTY at 100 and 120 columns) against a scripted
  * Engine API on a unix socket that streamed the daemon's JSON messages (status, progressDetail, errorDetail).
  * So the line formats, ANSI redraws and HumanSize byte counts are docker's own; the registry messages are the ones
- * ECR and Docker Hub send (ECR-FACTS §4). helper-missing.txt is the message of docker-credential-helpers' client
+ * ECR and Docker Hub send. helper-missing.txt is the message of docker-credential-helpers' client
  * (`docker login` on this machine prints the same error for a store); docker 28's push does not print it.
  */
 import {readFileSync} from 'node:fs';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {validateRepositoryName, validateTag} from '../../source/ecr/names.js';
 
-// The rules as ECR-FACTS §3 states them, used as the oracle for generated input.
+// The rules as ECR documents them (repository names) and docker's tag grammar, used as the oracle for generated input.
 const ECR_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 let inputsTried = 0;

@@ -1,5 +1,5 @@
 /**
- * One row per kind of machine developers really use (issue 9): where docker's config is, how the helper is found, how
+ * One row per kind of machine developers really use: where docker's config is, how the helper is found, how
  * it is installed, and which credential store docker picks — each answered by the existing functions, from the same
  * platform inputs, on this Linux machine.
  */

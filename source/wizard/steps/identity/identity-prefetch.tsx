@@ -1,6 +1,6 @@
 /**
- * The identity check, started as the wizard starts, beside the welcome screen's docker checks (issue 7: identity and
- * docker checks at start run in parallel). By the time the person has read the welcome screen and pressed Enter, STS
+ * The identity check, started as the wizard starts, beside the welcome screen's docker checks, so that the
+ * two run in parallel. By the time the person has read the welcome screen and pressed Enter, STS
  * has usually answered, and the identity step shows the result at once. It starts only after the first frame is drawn,
  * and only for the profile the identity step would check first; that step takes the answer once (a retry, or another
  * profile, asks AWS again).
