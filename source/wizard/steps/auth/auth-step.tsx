@@ -11,7 +11,7 @@ import {DiffView} from '../../components/diff-view.js';
 import {ErrorPanel} from '../../components/error-panel.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
-import type {Hint} from '../../components/key-hints.js';
+import {HINTS, type Hint} from '../../components/key-hints.js';
 import {installCommandText} from './install.js';
 import type {StepProps} from '../types.js';
 import {useAuthFlow, type Method} from './use-auth-flow.js';
@@ -46,24 +46,10 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 		{key: 'login', value: 'login', label: 'Log in once (docker login)', note: 'valid 12 hours'},
 	];
 
-	let hints: Hint[] = [['Esc', 'back']];
-	if (phase.name === 'choose' || phase.name === 'install-choose')
-		hints = [
-			['↑↓', 'move'],
-			['Enter', 'choose'],
-			['Esc', 'back'],
-		];
-	if (phase.name === 'install-consent' || phase.name === 'confirm-write')
-		hints = [
-			['y/n', 'answer'],
-			['Enter', 'yes'],
-			['Esc', 'back'],
-		];
-	if (failed)
-		hints = [
-			['Enter', 'retry'],
-			['Esc', 'back'],
-		];
+	let hints: Hint[] = HINTS.back;
+	if (phase.name === 'choose' || phase.name === 'install-choose') hints = HINTS.chooseOrBack;
+	if (phase.name === 'install-consent' || phase.name === 'confirm-write') hints = HINTS.answer;
+	if (failed) hints = HINTS.retry;
 	if (verifyFailed)
 		hints = [
 			['r', 'retry'],

@@ -5,6 +5,7 @@
 import type React from 'react';
 import {createContext, useContext, useEffect, useRef, useState} from 'react';
 import {Box, Text, useStdout, type Key} from 'ink';
+import type {Hint} from '../../components/key-hints.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {Confirm} from '../../components/confirm.js';
@@ -32,6 +33,12 @@ import type {StepProps} from '../types.js';
 const CiFilesContext = createContext<CiFiles | undefined>(undefined);
 
 /** Where the pipeline is written; without a provider, the working directory. */
+
+const PICK_HINTS: Hint[] = [
+	['↑↓ Enter', 'choose'],
+	['Esc', 'back'],
+];
+
 export function CiFilesProvider({value, children}: {value: CiFiles; children: React.ReactNode}): React.JSX.Element {
 	return <CiFilesContext.Provider value={value}>{children}</CiFilesContext.Provider>;
 }
@@ -111,13 +118,7 @@ export function DoneCi({
 	if (phase.kind === 'platform') {
 		const items: Array<ListItem<CiKind>> = CI_KINDS.map((ci) => ({key: ci, label: CI_LABELS[ci], value: ci, note: ci}));
 		return (
-			<StepFrame
-				title={title}
-				hints={[
-					['↑↓ Enter', 'choose'],
-					['Esc', 'back'],
-				]}
-			>
+			<StepFrame title={title} hints={PICK_HINTS}>
 				<Text>{`Which CI system should build and push to ${target.repository}?`}</Text>
 				<SelectList
 					items={items}
@@ -141,13 +142,7 @@ export function DoneCi({
 			...AUTH_LABELS[auth],
 		}));
 		return (
-			<StepFrame
-				title={title}
-				hints={[
-					['↑↓ Enter', 'choose'],
-					['Esc', 'back'],
-				]}
-			>
+			<StepFrame title={title} hints={PICK_HINTS}>
 				<Text>{`How does ${CI_LABELS[phase.ci]} get AWS credentials?`}</Text>
 				<SelectList items={items} isActive={active} onSelect={(item) => plan(phase.ci, item.value)} onCancel={onBack} />
 			</StepFrame>

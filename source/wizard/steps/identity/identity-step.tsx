@@ -9,7 +9,7 @@ import {SelectList, type ListItem} from '../../components/select-list.js';
 import {ErrorPanel} from '../../components/error-panel.js';
 import {Busy, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
-import type {Hint} from '../../components/key-hints.js';
+import {HINTS, type Hint} from '../../components/key-hints.js';
 import {awsErrorKind, explainAwsError, ssoLoginCommand, type Explanation} from '../../errors.js';
 import type {StepProps} from '../types.js';
 import {useMounted} from '../../components/use-mounted.js';
@@ -146,7 +146,7 @@ export function IdentityStep({
 		active && phase.name === 'failed',
 	);
 
-	let hints: Hint[] = [['Esc', 'back']];
+	let hints: Hint[] = HINTS.back;
 	if (phase.name === 'pick')
 		hints = [
 			['↑↓', 'move'],

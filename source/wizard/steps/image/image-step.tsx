@@ -13,7 +13,7 @@ import {SelectList, type ListItem} from '../../components/select-list.js';
 import {TextField} from '../../components/text-field.js';
 import {Busy, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
-import type {Hint} from '../../components/key-hints.js';
+import {HINTS, type Hint} from '../../components/key-hints.js';
 import {gitShortSha} from './git.js';
 import {ageText, imageName, sortImagesNewestFirst, tagChoices, tagOfReference} from './images.js';
 import type {StepProps} from '../types.js';
@@ -134,24 +134,14 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	const exists = phase.name === 'tag-exists' ? phase : undefined;
 	useKeys({enter: () => setPhase({name: 'tag'}), escape: () => setPhase({name: 'tag'})}, active && Boolean(exists));
 
-	let hints: Hint[] = [['Esc', 'back']];
+	let hints: Hint[] = HINTS.back;
 	let quit = true;
 	if (phase.name === 'pick') {
-		hints = [
-			['type', 'filter or name'],
-			['↑↓', 'move'],
-			['Enter', 'choose'],
-			['Esc', 'clear/back'],
-		];
+		hints = HINTS.filter('filter or name');
 		quit = false;
 	}
 
-	if (phase.name === 'tag')
-		hints = [
-			['↑↓', 'move'],
-			['Enter', 'choose'],
-			['Esc', 'back'],
-		];
+	if (phase.name === 'tag') hints = HINTS.chooseOrBack;
 	if (phase.name === 'tag-input') {
 		hints = [
 			['Enter', 'use this tag'],

@@ -10,7 +10,7 @@ import {SelectList, type ListItem} from '../../components/select-list.js';
 import {ErrorPanel} from '../../components/error-panel.js';
 import {ProgressBar} from '../../components/progress-bar.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
-import type {Hint} from '../../components/key-hints.js';
+import {HINTS, type Hint} from '../../components/key-hints.js';
 import type {PushErrorKind, PushFailure} from '../../../docker/push-errors.js';
 import {explainPush, pushFailureOf} from '../../errors.js';
 import {applyPushEvent, layerDone, layerFraction, overallProgress, type PushProgress} from './push-progress.js';
@@ -121,12 +121,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 	const shown = [...running, ...progress.layers.filter((layer) => layerDone(layer))].slice(0, VISIBLE_LAYERS);
 	const failed = phase.name === 'failed' ? phase : undefined;
 	const explanation = failed ? explainPush(failed.failure) : undefined;
-	const hints: Hint[] = failed
-		? [
-				['↑↓', 'move'],
-				['Enter', 'choose'],
-			]
-		: [];
+	const hints: Hint[] = failed ? HINTS.choose : [];
 
 	return (
 		<StepFrame title={`Push ${image.source}`} position={position} hints={hints} quit={Boolean(failed)}>

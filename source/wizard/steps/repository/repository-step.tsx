@@ -13,7 +13,7 @@ import {Confirm} from '../../components/confirm.js';
 import {ErrorPanel} from '../../components/error-panel.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
-import type {Hint} from '../../components/key-hints.js';
+import {HINTS, type Hint} from '../../components/key-hints.js';
 import {awsErrorKind, explainAwsError, type Explanation} from '../../errors.js';
 import type {ChosenRepository} from '../../state.js';
 import type {StepProps} from '../types.js';
@@ -198,15 +198,10 @@ export function RepositoryStep({
 
 	const backFromCreate = () => (options.repository ? back() : setPhase({name: 'list'}));
 
-	let hints: Hint[] = [['Esc', 'back']];
+	let hints: Hint[] = HINTS.back;
 	let quit = true;
 	if (phase.name === 'list' || phase.name === 'loading') {
-		hints = [
-			['type', 'filter'],
-			['↑↓', 'move'],
-			['Enter', 'choose'],
-			['Esc', 'clear/back'],
-		];
+		hints = HINTS.filter();
 		quit = false;
 	}
 
@@ -218,23 +213,9 @@ export function RepositoryStep({
 		quit = false;
 	}
 
-	if (phase.name === 'create-mutability')
-		hints = [
-			['↑↓', 'move'],
-			['Enter', 'choose'],
-			['Esc', 'back'],
-		];
-	if (phase.name === 'create-scan' || phase.name === 'create-confirm')
-		hints = [
-			['y/n', 'answer'],
-			['Enter', 'yes'],
-			['Esc', 'back'],
-		];
-	if (failed)
-		hints = [
-			['Enter', 'retry'],
-			['Esc', 'back'],
-		];
+	if (phase.name === 'create-mutability') hints = HINTS.chooseOrBack;
+	if (phase.name === 'create-scan' || phase.name === 'create-confirm') hints = HINTS.answer;
+	if (failed) hints = HINTS.retry;
 
 	return (
 		<StepFrame title={`Repository in ${region}`} position={position} hints={hints} quit={quit}>

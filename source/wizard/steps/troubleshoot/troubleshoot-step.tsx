@@ -7,6 +7,7 @@ import type {Services} from '../../../services/types.js';
 import type {CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from '../../../doctor/types.js';
 import {errorMessage} from '../../../errors/user-errors.js';
 import type {PushErrorKind, PushFailure} from '../../../docker/push-errors.js';
+import {HINTS} from '../../components/key-hints.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {ErrorPanel} from '../../components/error-panel.js';
@@ -147,23 +148,7 @@ export function TroubleshootStep({state, active, signal, position, complete, bac
 	];
 
 	return (
-		<StepFrame
-			title="Troubleshooter"
-			position={position}
-			hints={
-				report
-					? [
-							['↑↓', 'move'],
-							['Enter', 'choose'],
-						]
-					: error
-						? [
-								['Enter', 'retry'],
-								['Esc', 'back'],
-							]
-						: []
-			}
-		>
+		<StepFrame title="Troubleshooter" position={position} hints={report ? HINTS.choose : error ? HINTS.retry : []}>
 			{!report && !error ? (
 				<Busy>{`Checking docker, the docker config, AWS and ${state.registry ?? 'the registry'}…`}</Busy>
 			) : null}

@@ -5,6 +5,7 @@ import {Box, Text} from 'ink';
 import {useServices} from '../../../services/context.js';
 import type {DaemonStatus} from '../../../docker/types.js';
 import {errorMessage} from '../../../errors/user-errors.js';
+import {HINTS} from '../../components/key-hints.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {Busy, Status} from '../../components/tone.js';
@@ -108,13 +109,7 @@ export function WelcomeStep({options, active, complete, signal}: StepProps): Rea
 	];
 
 	return (
-		<StepFrame
-			title="Welcome to ecr-setup"
-			hints={[
-				['↑↓', 'move'],
-				['Enter', 'choose'],
-			]}
-		>
+		<StepFrame title="Welcome to ecr-setup" hints={HINTS.choose}>
 			<Text wrap="wrap">
 				This gets a local Docker image into Amazon ECR and makes every later push authenticate by itself. Nothing
 				changes without asking you first.
