@@ -1,7 +1,7 @@
 import {stringFlag} from './args.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {commandLine} from '../lib/shell.js';
-import type {InstallMethod} from '../credential-helper/types.js';
+import type {HelperInfo, InstallMethod} from '../credential-helper/types.js';
 import type {CommandDefinition} from './types.js';
 
 const METHODS: InstallMethod[] = ['brew', 'apt', 'dnf', 'yum', 'apk', 'go', 'binary'];
@@ -28,18 +28,8 @@ export const installHelperCommand: CommandDefinition = {
 
 		const existing = await services.helper.find('ecr-login');
 		if (existing && method === undefined) {
-			io.out(
-				`docker-credential-ecr-login is already installed: ${existing.path}${existing.version ? ` (${existing.version})` : ''}.`,
-			);
-			return {
-				json: {
-					installed: true,
-					alreadyInstalled: true,
-					path: existing.path,
-					version: existing.version ?? null,
-					method: null,
-				},
-			};
+			io.out(`docker-credential-ecr-login is already installed: ${describeHelper(existing)}.`);
+			return {json: installedJson(existing, null)};
 		}
 
 		const platform = await services.helper.platform();
@@ -80,18 +70,23 @@ export const installHelperCommand: CommandDefinition = {
 			onLine: (line) => io.err(`  ${line}`),
 			signal: context.signal,
 		});
-		io.out(
-			`Installed docker-credential-ecr-login: ${installed.path}${installed.version ? ` (${installed.version})` : ''}.`,
-		);
+		io.out(`Installed docker-credential-ecr-login: ${describeHelper(installed)}.`);
 		io.out('Next: `ecr-setup configure-helper` makes docker use it for your registry.');
-		return {
-			json: {
-				installed: true,
-				alreadyInstalled: false,
-				path: installed.path,
-				version: installed.version ?? null,
-				method: plan.method,
-			},
-		};
+		return {json: installedJson(installed, plan.method)};
 	},
 };
+
+function describeHelper(helper: HelperInfo): string {
+	return `${helper.path}${helper.version ? ` (${helper.version})` : ''}`;
+}
+
+/** `method` null: it was there already. */
+function installedJson(helper: HelperInfo, method: InstallMethod | null) {
+	return {
+		installed: true,
+		alreadyInstalled: method === null,
+		path: helper.path,
+		version: helper.version ?? null,
+		method,
+	};
+}
