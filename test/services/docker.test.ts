@@ -2,12 +2,8 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/errors/user-errors.js';
 import {PushError} from '../../source/docker/push-errors.js';
-import {
-	classifyDaemonError,
-	createDockerService,
-	parseDockerTime,
-	parseImageList,
-} from '../../source/docker/service.js';
+import {classifyDaemonError, parseDockerTime, parseImageList} from '../../source/docker/output.js';
+import {createDockerService} from '../../source/docker/service.js';
 import type {PushEvent} from '../../source/docker/types.js';
 import {createFakeRunner, type ScriptedCommand} from '../helpers/fake-runner.js';
 
