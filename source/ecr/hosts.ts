@@ -1,10 +1,14 @@
 /**
- * ECR registry hosts: private `<12 digits>.dkr.ecr.<region>.amazonaws.com`, China `.amazonaws.com.cn`,
- * FIPS `dkr.ecr-fips`, dual-stack `<id>.dkr-ecr.<region>.on.aws`, and ECR Public `public.ecr.aws`.
+ * ECR registry hosts, in every partition (see partitions.ts): `<12 digits>.dkr.ecr.<region>.<suffix>` (amazonaws.com,
+ * amazonaws.com.cn, amazonaws.eu for the European Sovereign Cloud, the ISO partitions' own domains), FIPS `dkr.ecr-fips`,
+ * dual-stack `<id>.dkr-ecr.<region>.on.aws` (and each partition's `on.` suffix), and ECR Public: `public.ecr.aws`, or
+ * `ecr-public.aws.com` over dual-stack.
  */
-import {partitionOfRegion} from './regions.js';
+import {PARTITIONS, dualStackRegistrySuffix, partitionOf} from './partitions.js';
 
 export const PUBLIC_REGISTRY_HOST = 'public.ecr.aws';
+/** ECR Public's dual-stack host. */
+export const PUBLIC_DUAL_STACK_HOST = 'ecr-public.aws.com';
 
 export type PrivateRegistry = {
 	kind: 'private';
@@ -16,32 +20,44 @@ export type PrivateRegistry = {
 	dualStack: boolean;
 };
 
-export type PublicRegistry = {kind: 'public'; host: typeof PUBLIC_REGISTRY_HOST};
+export type PublicRegistry = {kind: 'public'; host: typeof PUBLIC_REGISTRY_HOST | typeof PUBLIC_DUAL_STACK_HOST};
 
 export type EcrRegistry = PrivateRegistry | PublicRegistry;
 
-const PRIVATE_HOST =
-	/^(?<account>\d{12})\.dkr\.(?<fips>ecr|ecr-fips)\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?<suffix>amazonaws\.com|amazonaws\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)$/;
-const DUAL_STACK_HOST =
-	/^(?<account>\d{12})\.dkr-(?<fips>ecr|ecr-fips)\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?<suffix>on\.aws|api\.aws|on\.amazonwebservices\.com\.cn)$/;
+const escape = (text: string) => text.replaceAll('.', '\\.');
+const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
+/** Every partition's suffixes, each tied to its partition so a host's suffix must fit its region. */
+const HOST_FORMS = PARTITIONS.flatMap((partition) => [
+	{partition, dualStack: false, suffix: partition.dnsSuffix},
+	{partition, dualStack: true, suffix: dualStackRegistrySuffix(partition)},
+]);
+const PRIVATE_HOST = new RegExp(
+	`^(?<account>\\d{12})\\.dkr(?<separator>[.-])(?<service>ecr|ecr-fips)\\.(?<region>${REGION})\\.(?<suffix>${[
+		...new Set(HOST_FORMS.map((form) => escape(form.suffix))),
+	].join('|')})$`,
+);
 
 /**
- * Parse a registry host. Accepts exactly a host (lower case, no scheme, no path, no port):
- * anything else is not what docker will look up, so it is not treated as an ECR host.
+ * Parse a registry host. Accepts exactly a host (lower case, no scheme, no path, no port): anything else is not what
+ * docker will look up, so it is not treated as an ECR host. The suffix must be the one of the region's partition.
  */
 export function parseRegistryHost(host: string): EcrRegistry | undefined {
-	if (host === PUBLIC_REGISTRY_HOST) return {kind: 'public', host: PUBLIC_REGISTRY_HOST};
-	const match = PRIVATE_HOST.exec(host) ?? DUAL_STACK_HOST.exec(host);
-	if (!match?.groups) return undefined;
-	const {account, region, fips} = match.groups as {account: string; region: string; fips: string};
+	if (host === PUBLIC_REGISTRY_HOST || host === PUBLIC_DUAL_STACK_HOST) return {kind: 'public', host};
+	const groups = PRIVATE_HOST.exec(host)?.groups;
+	if (!groups) return undefined;
+	const {account, separator, service, region, suffix} = groups as Record<string, string>;
+	const dualStack = separator === '-';
+	const partition = partitionOf(region!);
+	const expected = dualStack ? dualStackRegistrySuffix(partition) : partition.dnsSuffix;
+	if (suffix !== expected) return undefined;
 	return {
 		kind: 'private',
 		host,
-		account,
-		region,
-		partition: partitionOfRegion(region),
-		fips: fips === 'ecr-fips',
-		dualStack: host.includes('.dkr-ecr'),
+		account: account!,
+		region: region!,
+		partition: partition.id,
+		fips: service === 'ecr-fips',
+		dualStack,
 	};
 }
 
@@ -51,21 +67,10 @@ export function privateRegistryHost(
 	options: {fips?: boolean; dualStack?: boolean} = {},
 ): string {
 	const service = options.fips ? 'ecr-fips' : 'ecr';
-	const partition = partitionOfRegion(region);
-	if (options.dualStack) {
-		const suffix = partition === 'aws-cn' ? 'on.amazonwebservices.com.cn' : 'on.aws';
-		return `${account}.dkr-${service}.${region}.${suffix}`;
-	}
-
-	const suffix =
-		partition === 'aws-cn'
-			? 'amazonaws.com.cn'
-			: partition === 'aws-iso'
-				? 'c2s.ic.gov'
-				: partition === 'aws-iso-b'
-					? 'sc2s.sgov.gov'
-					: 'amazonaws.com';
-	return `${account}.dkr.${service}.${region}.${suffix}`;
+	const partition = partitionOf(region);
+	return options.dualStack
+		? `${account}.dkr-${service}.${region}.${dualStackRegistrySuffix(partition)}`
+		: `${account}.dkr.${service}.${region}.${partition.dnsSuffix}`;
 }
 
 /**

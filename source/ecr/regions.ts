@@ -1,3 +1,5 @@
+import {PARTITIONS, partitionOf} from './partitions.js';
+
 /** Commercial AWS regions where ECR runs. */
 export const COMMERCIAL_ECR_REGIONS = [
 	'af-south-1',
@@ -36,13 +38,10 @@ export const COMMERCIAL_ECR_REGIONS = [
 	'us-west-2',
 ] as const;
 
-export const PARTITION_REGIONS: Record<string, readonly string[]> = {
-	aws: COMMERCIAL_ECR_REGIONS,
-	'aws-cn': ['cn-north-1', 'cn-northwest-1'],
-	'aws-us-gov': ['us-gov-east-1', 'us-gov-west-1'],
-	'aws-iso': ['us-iso-east-1', 'us-iso-west-1'],
-	'aws-iso-b': ['us-isob-east-1'],
-};
+/** The regions where ECR runs, by partition. */
+export const PARTITION_REGIONS: Record<string, readonly string[]> = Object.fromEntries(
+	PARTITIONS.map((partition) => [partition.id, partition.id === 'aws' ? COMMERCIAL_ECR_REGIONS : partition.regions]),
+);
 
 /** Regions that are disabled until an account opts in. */
 export const OPT_IN_REGIONS = new Set([
@@ -66,11 +65,7 @@ export const OPT_IN_REGIONS = new Set([
 ]);
 
 export function partitionOfRegion(region: string): string {
-	if (region.startsWith('cn-')) return 'aws-cn';
-	if (region.startsWith('us-gov-')) return 'aws-us-gov';
-	if (region.startsWith('us-isob-')) return 'aws-iso-b';
-	if (region.startsWith('us-iso-')) return 'aws-iso';
-	return 'aws';
+	return partitionOf(region).id;
 }
 
 /** The partition named in an ARN (arn:<partition>:…). */
@@ -78,7 +73,8 @@ export function partitionOfArn(arn: string): string {
 	return arn.split(':')[1] || 'aws';
 }
 
-const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+// Two letters for most partitions; eusc-de-east-1 has four.
+const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 export function isRegionShaped(value: string): boolean {
 	return REGION_SHAPE.test(value);
