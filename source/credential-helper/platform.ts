@@ -218,8 +218,6 @@ export function distroPackageFit(
 		case 'amzn':
 			if (distroVersion === '2') return {method: 'yum', certain: true};
 			return versionAtLeast(distroVersion, [2023]) ? {method: 'dnf', certain: true} : undefined;
-		case 'fedora':
-			return {method: 'dnf', certain: true};
 		case 'alpine':
 			return {method: 'apk', certain: true};
 		default:
