@@ -24,7 +24,7 @@ export type PublicRegistry = {kind: 'public'; host: typeof PUBLIC_REGISTRY_HOST 
 
 export type EcrRegistry = PrivateRegistry | PublicRegistry;
 
-const escape = (text: string) => text.replaceAll('.', '\\.');
+const escapeDots = (text: string) => text.replaceAll('.', '\\.');
 const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
 /** Every partition's suffixes, each tied to its partition so a host's suffix must fit its region. */
 const HOST_FORMS = PARTITIONS.flatMap((partition) => [
@@ -33,7 +33,7 @@ const HOST_FORMS = PARTITIONS.flatMap((partition) => [
 ]);
 const PRIVATE_HOST = new RegExp(
 	`^(?<account>\\d{12})\\.dkr(?<separator>[.-])(?<service>ecr|ecr-fips)\\.(?<region>${REGION})\\.(?<suffix>${[
-		...new Set(HOST_FORMS.map((form) => escape(form.suffix))),
+		...new Set(HOST_FORMS.map((form) => escapeDots(form.suffix))),
 	].join('|')})$`,
 );
 
