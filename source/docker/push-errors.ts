@@ -230,8 +230,8 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 			};
 		case 'repository-missing':
 			return {
-				message: `The repository ${repoName ? `"${repoName}" ` : ''}does not exist${failure.registryId ? ` in registry ${failure.registryId}` : ''}${failure.region ? ` (${failure.region})` : ''}. ECR never creates one on push.`,
-				hint: 'Create it, or check the account and region in the image URI.',
+				message: `The repository ${repoName ? `"${repoName}" ` : ''}does not exist${failure.registryId ? ` in registry ${failure.registryId}` : ''}${failure.region ? ` (${failure.region})` : ''}, and no repository creation template created it on push.`,
+				hint: 'Create it (or a create-on-push template that covers the name), or check the account and region in the image URI.',
 				nextSteps: [
 					`ecr-setup push IMAGE --repository ${repoName ?? 'NAME'}${failure.region ? ` --region ${failure.region}` : ''} --create-repository`,
 					`ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`,
