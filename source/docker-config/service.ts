@@ -7,18 +7,12 @@ import {randomBytes} from 'node:crypto';
 import {accessSync, constants as fsConstants, statSync} from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import {basename, delimiter, dirname, join, resolve} from 'node:path';
-import {
-	BACKUP_INFIX,
-	CONFIG_FILE_NAME,
-	ConfigChangedError,
-	backupFileName,
-	backupTimeOf,
-	decodeConfigBytes,
-	parseDockerConfig,
-	planEdit,
-	platformDefaultStore,
-	resolveStore,
-} from './rules.js';
+import {BACKUP_INFIX, backupFileName, backupTimeOf} from './backups.js';
+import {planEdit} from './edit.js';
+import {ConfigChangedError} from './errors.js';
+import {CONFIG_FILE_NAME} from './location.js';
+import {decodeConfigBytes, parseDockerConfig} from './parse.js';
+import {platformDefaultStore, resolveStore} from './stores.js';
 import {UserError} from '../errors/user-errors.js';
 import type {ApplyResult, ConfigChange, DockerConfigService, EditPlan, LoadedConfig, StoreResolution} from './types.js';
 

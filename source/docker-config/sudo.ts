@@ -10,7 +10,7 @@
  *   runs `sudo docker`, so the same applies without any sudo in this run.
  */
 import path from 'node:path';
-import {locateConfigDir} from './rules.js';
+import {locateConfigDir} from './location.js';
 import {shellQuotePath as shellQuote} from '../engines/engines.js';
 
 type Env = Record<string, string | undefined>;

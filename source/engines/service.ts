@@ -10,7 +10,9 @@ import os from 'node:os';
 import {basename, dirname, join, resolve} from 'node:path';
 import {editDiff} from '../lib/diff.js';
 // yaml is imported on first use: loading it costs about 0.3 s unbundled, and only finch.yaml needs it (issue 7).
-import {decodeConfigBytes, parseDockerConfig, planEdit, ConfigError} from '../docker-config/rules.js';
+import {decodeConfigBytes, parseDockerConfig} from '../docker-config/parse.js';
+import {planEdit} from '../docker-config/edit.js';
+import {ConfigError} from '../docker-config/errors.js';
 import {
 	ENGINE_NAMES,
 	detectEngine,

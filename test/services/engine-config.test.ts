@@ -5,7 +5,7 @@ import {parse as parseYaml} from 'yaml';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import type {CommandContext} from '../../source/commands/types.js';
-import {ConfigChangedError, ConfigError} from '../../source/docker-config/rules.js';
+import {ConfigChangedError, ConfigError} from '../../source/docker-config/errors.js';
 import {
 	createEngineConfigService,
 	createEngineDockerService,
