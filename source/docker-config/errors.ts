@@ -1,8 +1,10 @@
 /**
- * Why config.json cannot be used, and where in it: the errors the docker-config rules throw, each a UserError that names
+ * Why config.json cannot be used, and where in it, or why it cannot be read or written: each a UserError that names
  * the file (and line and column when there is one) and says how to fix it.
  */
+import {dirname} from 'node:path';
 import {UserError} from '../errors/user-errors.js';
+import {errorCode} from '../files/errors.js';
 
 export type ConfigErrorReason = 'syntax' | 'encoding' | 'type' | 'invalid-auth' | 'duplicate-key' | 'too-deep';
 
@@ -86,4 +88,79 @@ export function lineColumnAt(text: string, offset: number): {line: number; colum
 	}
 
 	return {line, column: [...text.slice(lineStart, end)].length + 1};
+}
+
+/** Turn an fs failure into a UserError that says what to do; the config file itself is untouched at this point. */
+export function fileSystemError(error: unknown, target: string, action: 'read' | 'write'): UserError {
+	if (error instanceof UserError) return error;
+	const code = errorCode(error);
+	const directory = dirname(target);
+	const untouched = action === 'write' ? ' The config file was not changed.' : '';
+	switch (code) {
+		case 'EACCES':
+		case 'EPERM': {
+			return new UserError(
+				`Permission denied: ecr-setup cannot ${action} ${action === 'write' ? `in ${directory}` : target}.${untouched}`,
+				{
+					code: 'docker.config.permission',
+					hint: `Check who owns it (ls -ld ${directory} ${target}). If an earlier \`sudo docker …\` left it owned by root, give it back with \`sudo chown -R "$(id -un)" ${directory}\`, or use another directory with --config DIR.`,
+					nextSteps: [`ls -ld ${directory} ${target}`, `sudo chown -R "$(id -un)" ${directory}`],
+					cause: error,
+				},
+			);
+		}
+
+		case 'EROFS': {
+			return new UserError(
+				`${directory} is on a read-only file system, so ecr-setup cannot ${action} there.${untouched}`,
+				{
+					code: 'docker.config.read-only',
+					hint: 'Point docker and ecr-setup at a writable directory: --config DIR, or export DOCKER_CONFIG=DIR.',
+					cause: error,
+				},
+			);
+		}
+
+		case 'ENOSPC':
+		case 'EDQUOT': {
+			return new UserError(`No space left on the device holding ${directory} (${code}).${untouched}`, {
+				code: 'docker.config.disk-full',
+				hint: `Free some space on that file system (df -h ${directory}), then run the command again.`,
+				cause: error,
+			});
+		}
+
+		case 'EISDIR': {
+			return new UserError(`${target} is a directory, not a file.`, {
+				code: 'docker.config.not-a-file',
+				hint: `Move it away (docker expects a JSON file there), then run the command again.`,
+				cause: error,
+			});
+		}
+
+		case 'ENOTDIR': {
+			return new UserError(`A part of ${directory} is a file, not a directory.${untouched}`, {
+				code: 'docker.config.not-a-directory',
+				hint: 'Check the --config / DOCKER_CONFIG path.',
+				cause: error,
+			});
+		}
+
+		case 'ELOOP': {
+			return new UserError(`${target} is a symbolic link loop.`, {
+				code: 'docker.config.symlink-loop',
+				hint: `Point the link at a real file (ls -l ${target}).`,
+				cause: error,
+			});
+		}
+
+		default: {
+			const message = error instanceof Error ? error.message : String(error);
+			return new UserError(`Could not ${action} ${target}: ${message}.${untouched}`, {
+				code: 'docker.config.io',
+				hint: 'Check the file and its directory, then run the command again.',
+				cause: error,
+			});
+		}
+	}
 }

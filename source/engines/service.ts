@@ -5,14 +5,13 @@
  * are docker's format); the write is docker-config's `apply`, pointed at these files. Finch's `finch.yaml` is edited
  * through the `yaml` Document API so its comments and other keys stay.
  */
-import * as nodeFs from 'node:fs/promises';
 import os from 'node:os';
-import {basename, dirname, join, resolve} from 'node:path';
+import {dirname, resolve} from 'node:path';
 import {editDiff} from '../lib/diff.js';
-// yaml is imported on first use: loading it costs about 0.3 s unbundled, and only finch.yaml needs it (issue 7).
 import {decodeConfigBytes, parseDockerConfig} from '../docker-config/parse.js';
 import {planEdit} from '../docker-config/edit.js';
-import {ConfigError} from '../docker-config/errors.js';
+import {ConfigError, fileSystemError} from '../docker-config/errors.js';
+import {atomicFiles} from '../files/atomic-file.js';
 import {
 	ENGINE_NAMES,
 	detectEngine,
@@ -22,7 +21,7 @@ import {
 	type EngineName,
 	type PodmanAuthFiles,
 } from './engines.js';
-import {createDockerConfigService, fileSystemError} from '../docker-config/service.js';
+import {createDockerConfigService} from '../docker-config/service.js';
 import {createDockerService} from '../docker/service.js';
 import type {ApplyResult, ConfigChange, EditPlan, LoadedConfig} from '../docker-config/types.js';
 import type {DockerService} from '../docker/types.js';
@@ -60,41 +59,12 @@ export interface EngineConfigService {
 	podmanFiles(): PodmanAuthFiles;
 }
 
-const MAX_SYMLINK_HOPS = 40;
-
-/**
- * Where a write to `file` lands: symlinks followed (dangling ones too), missing names joined to their parent's real
- * directory — the same answer docker-config's apply computes, so its "file changed" check agrees with ours.
- */
-export async function resolveWritePath(file: string, depth = 0): Promise<string> {
-	let current = resolve(file);
-	for (let hops = 0; hops <= MAX_SYMLINK_HOPS; hops++) {
-		let isLink: boolean;
-		try {
-			isLink = (await nodeFs.lstat(current)).isSymbolicLink();
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileSystemError(error, current, 'read');
-			const parent = dirname(current);
-			if (parent === current || depth > MAX_SYMLINK_HOPS) return current;
-			return join(await resolveWritePath(parent, depth + 1), basename(current));
-		}
-
-		if (!isLink)
-			return nodeFs
-				.realpath(current)
-				.catch((error: unknown) => Promise.reject(fileSystemError(error, current, 'read')));
-		current = resolve(dirname(current), await nodeFs.readlink(current));
-	}
-
-	throw fileSystemError(Object.assign(new Error('too many symbolic links'), {code: 'ELOOP'}), file, 'read');
-}
-
 /** creds_helpers in finch.yaml lists helper names; Finch installs each into its VM on `finch vm start`. */
 export async function planFinchYaml(
 	config: Pick<LoadedConfig, 'path' | 'text'>,
 	helper = 'ecr-login',
 ): Promise<EditPlan> {
+	// Imported on first use: loading yaml costs about 0.3 s unbundled, and only finch.yaml needs it.
 	const {isMap, isScalar, isSeq, parseDocument} = await import('yaml');
 	const baseText = config.text;
 	const document = parseDocument(baseText);
@@ -150,6 +120,7 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 	const env = options.env ?? process.env;
 	const home = options.home ?? homeFrom(env, osName);
 	const uid = 'uid' in options ? options.uid : process.getuid?.();
+	const files = atomicFiles({explain: fileSystemError});
 
 	return {
 		targets(engine) {
@@ -179,22 +150,20 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 
 		async read(target) {
 			const path = resolve(target.path);
-			const realPath = await resolveWritePath(path);
-			let bytes: Buffer;
-			let mode: number;
-			try {
-				const stats = await nodeFs.stat(realPath);
-				if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'});
-				bytes = await nodeFs.readFile(realPath);
-				mode = stats.mode & 0o7777;
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-					return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
-				throw fileSystemError(error, realPath, 'read');
-			}
-
-			const text = decodeConfigBytes(bytes, path);
-			const config: LoadedConfig = {dir: dirname(path), path, realPath, exists: true, text, data: {}, mode};
+			const realPath = await files.resolveWritePath(path);
+			const current = await files.readCurrent(realPath);
+			if (!current.exists)
+				return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
+			const text = decodeConfigBytes(current.bytes, path);
+			const config: LoadedConfig = {
+				dir: dirname(path),
+				path,
+				realPath,
+				exists: true,
+				text,
+				data: {},
+				mode: current.mode,
+			};
 			if (target.format === 'json') config.data = parseDockerConfig(text, path);
 			else await planFinchYaml(config); // validates; the plan itself is made later
 			return config;

@@ -10,7 +10,8 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ConfigChangedError} from '../../source/docker-config/errors.js';
 import {UserError} from '../../source/errors/user-errors.js';
-import {createDockerConfigService, type ConfigFileSystem} from '../../source/docker-config/service.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import type {FileSystem as ConfigFileSystem} from '../../source/files/atomic-file.js';
 import type {ConfigChange, DockerConfigService} from '../../source/docker-config/types.js';
 import {
 	bundleConfigService,
