@@ -17,3 +17,17 @@ export function backupTimeOf(fileName: string): Date | undefined {
 	const date = new Date(`${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z`);
 	return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+export type Backup = {path: string; createdAt: Date};
+
+/** Newest first; of two made in the same millisecond, the one with the higher `-N` suffix (made later) first. */
+export function newestFirst(a: Backup, b: Backup): number {
+	return (
+		b.createdAt.getTime() - a.createdAt.getTime() || attemptOf(b.path) - attemptOf(a.path) || (a.path < b.path ? 1 : -1)
+	);
+}
+
+function attemptOf(path: string): number {
+	const match = /Z-(\d+)$/.exec(path);
+	return match ? Number(match[1]) : 0;
+}

@@ -2,13 +2,13 @@
  * The registry-credential files of podman and Finch, read, planned and written with the same safety as docker's
  * config.json: a unified diff first, a timestamped backup, an atomic write that keeps mode and owner and refuses when the
  * file changed since it was read. The JSON edit is docker-config's `planEdit` (podman's auth.json and Finch's config.json
- * are docker's format); the write is docker-config's `apply`, pointed at these files. Finch's `finch.yaml` is edited
+ * are docker's format); the read and the write are docker-config's, pointed at these files. Finch's `finch.yaml` is edited
  * through the `yaml` Document API so its comments and other keys stay.
  */
 import os from 'node:os';
-import {dirname, resolve} from 'node:path';
+import {resolve} from 'node:path';
 import {editDiff} from '../lib/diff.js';
-import {decodeConfigBytes, parseDockerConfig} from '../docker-config/parse.js';
+import {parseDockerConfig} from '../docker-config/parse.js';
 import {planEdit} from '../docker-config/edit.js';
 import {ConfigError, fileSystemError} from '../docker-config/errors.js';
 import {atomicFiles} from '../files/atomic-file.js';
@@ -21,7 +21,8 @@ import {
 	type EngineName,
 	type PodmanAuthFiles,
 } from './engines.js';
-import {createDockerConfigService} from '../docker-config/service.js';
+import {readConfigFile} from '../docker-config/service.js';
+import {applyPlan, type ConfigWriter} from '../docker-config/write.js';
 import {createDockerService} from '../docker/service.js';
 import type {ApplyResult, ConfigChange, EditPlan, LoadedConfig} from '../docker-config/types.js';
 import type {DockerService} from '../docker/types.js';
@@ -121,6 +122,7 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 	const home = options.home ?? homeFrom(env, osName);
 	const uid = 'uid' in options ? options.uid : process.getuid?.();
 	const files = atomicFiles({explain: fileSystemError});
+	const writer: ConfigWriter = {files, now: options.now ?? (() => new Date())};
 
 	return {
 		targets(engine) {
@@ -149,23 +151,9 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 		},
 
 		async read(target) {
-			const path = resolve(target.path);
-			const realPath = await files.resolveWritePath(path);
-			const current = await files.readCurrent(realPath);
-			if (!current.exists)
-				return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
-			const text = decodeConfigBytes(current.bytes, path);
-			const config: LoadedConfig = {
-				dir: dirname(path),
-				path,
-				realPath,
-				exists: true,
-				text,
-				data: {},
-				mode: current.mode,
-			};
-			if (target.format === 'json') config.data = parseDockerConfig(text, path);
-			else await planFinchYaml(config); // validates; the plan itself is made later
+			const json = target.format === 'json';
+			const config = await readConfigFile(files, resolve(target.path), json ? parseDockerConfig : () => ({}));
+			if (!json && config.exists) await planFinchYaml(config); // validates; the plan itself is made later
 			return config;
 		},
 
@@ -176,11 +164,7 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 		},
 
 		apply(config, plan) {
-			// docker-config's writer works on the file the LoadedConfig names: same backup, atomic rename and checks.
-			return createDockerConfigService({dir: config.dir, ...(options.now ? {now: options.now} : {})}).apply(
-				config,
-				plan,
-			);
+			return applyPlan(writer, config, plan);
 		},
 
 		podmanFiles() {
