@@ -1,6 +1,6 @@
 import os from 'node:os';
 import {stringFlag} from './args.js';
-import {hostnameOfAuthKey} from '../docker-config/rules.js';
+import {hostnameOfAuthKey} from '../docker-config/stores.js';
 import {detectEngine, type EngineName} from '../engines/engines.js';
 import {errorMessage} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';

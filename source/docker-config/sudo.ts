@@ -1,5 +1,5 @@
 /**
- * Who runs docker, and so which config.json it reads (ECR-FACTS §4 item 28), as pure functions.
+ * Who runs docker, and so which config.json it reads, as pure functions.
  *
  * - `sudo docker …` runs the CLI as root with sudo's reset environment: HOME=/root and no DOCKER_CONFIG (env_reset drops
  *   it unless sudoers keeps it), so docker reads `/root/.docker/config.json`, and the credential helper it starts reads
@@ -10,8 +10,8 @@
  *   runs `sudo docker`, so the same applies without any sudo in this run.
  */
 import path from 'node:path';
-import {locateConfigDir} from './rules.js';
-import {shellQuotePath as shellQuote} from '../engines/engines.js';
+import {locateConfigDir} from './location.js';
+import {shellQuote} from '../lib/shell.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
 import {errorMessage} from '../errors/user-errors.js';
-import {containsAuth, platformDefaultStore, resolveStore} from '../docker-config/rules.js';
+import {containsAuth, platformDefaultStore, resolveStore} from '../docker-config/stores.js';
 import type {
 	AwsProfile,
 	CallerIdentity,

@@ -5,7 +5,7 @@
  */
 import {colorDiff} from '../lib/format.js';
 import {errorMessage, isUserError} from '../errors/user-errors.js';
-import {parseDockerConfig} from '../docker-config/rules.js';
+import {parseDockerConfig} from '../docker-config/parse.js';
 import type {InstallPlan} from '../credential-helper/types.js';
 import type {ConfigChange, EditPlan, LoadedConfig, StoreResolution} from '../docker-config/types.js';
 import type {Services} from '../services/types.js';

@@ -3,7 +3,7 @@
  * engine a run is for, and which files each engine reads its registry credentials from. Nothing here touches the disk
  * (see `source/engines/service.ts`).
  *
- * - docker: `config.json` (see `docker-config.ts`); `credHelpers`, `credsStore`, `auths`.
+ * - docker: `config.json` (see `source/docker-config/`); `credHelpers`, `credsStore`, `auths`.
  * - podman (containers/image, `containers-auth.json(5)`): the primary read/write file is `$REGISTRY_AUTH_FILE`, else
  *   `${XDG_RUNTIME_DIR}/containers/auth.json` on Linux (`/run/containers/<uid>/auth.json` when XDG_RUNTIME_DIR is unset),
  *   `~/.config/containers/auth.json` on macOS and Windows. Lookups go on, for a host the primary file does not name, to
@@ -248,14 +248,4 @@ export function wslDockerClient(input: {
 		helper: 'docker-credential-ecr-login.exe',
 		notes,
 	};
-}
-
-/** Quote a path for a POSIX shell command shown to the user (paths with spaces, quotes). */
-export function shellQuotePath(value: string): string {
-	return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Quote a path for PowerShell / cmd (double quotes; Windows paths cannot contain them). */
-export function windowsQuotePath(value: string): string {
-	return /[\s&()[\]{}^=;!'+,`~]/.test(value) ? `"${value}"` : value;
 }

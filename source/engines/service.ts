@@ -2,15 +2,16 @@
  * The registry-credential files of podman and Finch, read, planned and written with the same safety as docker's
  * config.json: a unified diff first, a timestamped backup, an atomic write that keeps mode and owner and refuses when the
  * file changed since it was read. The JSON edit is docker-config's `planEdit` (podman's auth.json and Finch's config.json
- * are docker's format); the write is docker-config's `apply`, pointed at these files. Finch's `finch.yaml` is edited
+ * are docker's format); the read and the write are docker-config's, pointed at these files. Finch's `finch.yaml` is edited
  * through the `yaml` Document API so its comments and other keys stay.
  */
-import * as nodeFs from 'node:fs/promises';
 import os from 'node:os';
-import {basename, dirname, join, resolve} from 'node:path';
+import {resolve} from 'node:path';
 import {editDiff} from '../lib/diff.js';
-// yaml is imported on first use: loading it costs about 0.3 s unbundled, and only finch.yaml needs it (issue 7).
-import {decodeConfigBytes, parseDockerConfig, planEdit, ConfigError} from '../docker-config/rules.js';
+import {parseDockerConfig} from '../docker-config/parse.js';
+import {planEdit} from '../docker-config/edit.js';
+import {ConfigError, fileSystemError} from '../docker-config/errors.js';
+import {atomicFiles} from '../files/atomic-file.js';
 import {
 	ENGINE_NAMES,
 	detectEngine,
@@ -20,7 +21,8 @@ import {
 	type EngineName,
 	type PodmanAuthFiles,
 } from './engines.js';
-import {createDockerConfigService, fileSystemError} from '../docker-config/service.js';
+import {readConfigFile} from '../docker-config/service.js';
+import {applyPlan, type ConfigWriter} from '../docker-config/write.js';
 import {createDockerService} from '../docker/service.js';
 import type {ApplyResult, ConfigChange, EditPlan, LoadedConfig} from '../docker-config/types.js';
 import type {DockerService} from '../docker/types.js';
@@ -58,41 +60,12 @@ export interface EngineConfigService {
 	podmanFiles(): PodmanAuthFiles;
 }
 
-const MAX_SYMLINK_HOPS = 40;
-
-/**
- * Where a write to `file` lands: symlinks followed (dangling ones too), missing names joined to their parent's real
- * directory — the same answer docker-config's apply computes, so its "file changed" check agrees with ours.
- */
-export async function resolveWritePath(file: string, depth = 0): Promise<string> {
-	let current = resolve(file);
-	for (let hops = 0; hops <= MAX_SYMLINK_HOPS; hops++) {
-		let isLink: boolean;
-		try {
-			isLink = (await nodeFs.lstat(current)).isSymbolicLink();
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileSystemError(error, current, 'read');
-			const parent = dirname(current);
-			if (parent === current || depth > MAX_SYMLINK_HOPS) return current;
-			return join(await resolveWritePath(parent, depth + 1), basename(current));
-		}
-
-		if (!isLink)
-			return nodeFs
-				.realpath(current)
-				.catch((error: unknown) => Promise.reject(fileSystemError(error, current, 'read')));
-		current = resolve(dirname(current), await nodeFs.readlink(current));
-	}
-
-	throw fileSystemError(Object.assign(new Error('too many symbolic links'), {code: 'ELOOP'}), file, 'read');
-}
-
 /** creds_helpers in finch.yaml lists helper names; Finch installs each into its VM on `finch vm start`. */
 export async function planFinchYaml(
 	config: Pick<LoadedConfig, 'path' | 'text'>,
 	helper = 'ecr-login',
 ): Promise<EditPlan> {
+	// Imported on first use: loading yaml costs about 0.3 s unbundled, and only finch.yaml needs it.
 	const {isMap, isScalar, isSeq, parseDocument} = await import('yaml');
 	const baseText = config.text;
 	const document = parseDocument(baseText);
@@ -148,6 +121,8 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 	const env = options.env ?? process.env;
 	const home = options.home ?? homeFrom(env, osName);
 	const uid = 'uid' in options ? options.uid : process.getuid?.();
+	const files = atomicFiles({explain: fileSystemError});
+	const writer: ConfigWriter = {files, now: options.now ?? (() => new Date())};
 
 	return {
 		targets(engine) {
@@ -176,25 +151,9 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 		},
 
 		async read(target) {
-			const path = resolve(target.path);
-			const realPath = await resolveWritePath(path);
-			let bytes: Buffer;
-			let mode: number;
-			try {
-				const stats = await nodeFs.stat(realPath);
-				if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'});
-				bytes = await nodeFs.readFile(realPath);
-				mode = stats.mode & 0o7777;
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-					return {dir: dirname(path), path, realPath, exists: false, text: '', data: {}, mode: undefined};
-				throw fileSystemError(error, realPath, 'read');
-			}
-
-			const text = decodeConfigBytes(bytes, path);
-			const config: LoadedConfig = {dir: dirname(path), path, realPath, exists: true, text, data: {}, mode};
-			if (target.format === 'json') config.data = parseDockerConfig(text, path);
-			else await planFinchYaml(config); // validates; the plan itself is made later
+			const json = target.format === 'json';
+			const config = await readConfigFile(files, resolve(target.path), json ? parseDockerConfig : () => ({}));
+			if (!json && config.exists) await planFinchYaml(config); // validates; the plan itself is made later
 			return config;
 		},
 
@@ -205,11 +164,7 @@ export function createEngineConfigService(options: EngineConfigServiceOptions = 
 		},
 
 		apply(config, plan) {
-			// docker-config's writer works on the file the LoadedConfig names: same backup, atomic rename and checks.
-			return createDockerConfigService({dir: config.dir, ...(options.now ? {now: options.now} : {})}).apply(
-				config,
-				plan,
-			);
+			return applyPlan(writer, config, plan);
 		},
 
 		podmanFiles() {

@@ -1,6 +1,6 @@
 /** Builds the real service layer from the global options. Tests build fakes instead (test/helpers/fake-services.ts). */
 import os from 'node:os';
-import {locateConfigDir} from '../docker-config/rules.js';
+import {locateConfigDir} from '../docker-config/location.js';
 import {parseEngine} from '../engines/engines.js';
 import {createAwsService} from '../aws/service.js';
 import {createCredentialHelperService} from '../credential-helper/service.js';

@@ -1,4 +1,4 @@
-import {chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises';
+import {chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
@@ -200,6 +200,25 @@ describe('ecr-setup ci', () => {
 		expect(await readFile(output, 'utf8')).toBe(expected('gitlab').content);
 		expect((await stat(output)).mode & 0o777).toBe(0o640);
 		expect(await readdir(dir)).toEqual(['.gitlab-ci.yml']);
+	});
+
+	it('writes through a symlink, a dangling one too, to the file it names, as docker writes config.json', async () => {
+		await mkdir(join(dir, 'shared'));
+		const output = join(dir, 'Jenkinsfile');
+		await symlink(join('shared', 'Jenkinsfile'), output);
+		const {context, command} = setup({
+			positionals: ['jenkins'],
+			flags: {repository: 'web-app', output},
+			options: {yes: true},
+			io: createRecordingIo({yes: true}),
+		});
+		await command.run(context);
+		expect((await lstat(output)).isSymbolicLink()).toBe(true);
+		expect(await readFile(join(dir, 'shared', 'Jenkinsfile'), 'utf8')).toBe(
+			expected('jenkins', {auth: 'keys'}).content,
+		);
+		expect((await stat(join(dir, 'shared', 'Jenkinsfile'))).mode & 0o777).toBe(0o600);
+		expect(await readdir(join(dir, 'shared'))).toEqual(['Jenkinsfile']);
 	});
 
 	it('never overwrites an existing file in a non-interactive run without --yes, even after showing the diff', async () => {

@@ -5,7 +5,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {doctorCommand} from '../../source/commands/doctor.js';
 import type {CommandContext, GlobalOptions, ParsedFlags} from '../../source/commands/types.js';
 import {CHECK_IDS, type DoctorJson} from '../../source/doctor/types.js';
-import {parseDockerConfig, resolveStore} from '../../source/docker-config/rules.js';
+import {parseDockerConfig} from '../../source/docker-config/parse.js';
+import {resolveStore} from '../../source/docker-config/stores.js';
 import {UsageError} from '../../source/errors/user-errors.js';
 import {createRecordingIo, type RecordingIo} from '../helpers/fake-services.js';
 import {

@@ -1,21 +1,16 @@
 import {describe, expect, it} from 'vitest';
+import {ConfigChangedError, ConfigError, lineColumnAt} from '../../source/docker-config/errors.js';
+import {backupFileName, backupTimeOf} from '../../source/docker-config/backups.js';
 import {
-	ConfigChangedError,
-	ConfigError,
-	backupFileName,
-	backupTimeOf,
 	containsAuth,
-	decodeConfigBytes,
-	detectLayout,
 	envAuthConfigs,
 	hostnameOfAuthKey,
-	lineColumnAt,
-	locateConfigDir,
-	parseDockerConfig,
-	planEdit,
 	platformDefaultStore,
 	resolveStore,
-} from '../../source/docker-config/rules.js';
+} from '../../source/docker-config/stores.js';
+import {decodeConfigBytes, parseDockerConfig} from '../../source/docker-config/parse.js';
+import {detectLayout, planEdit} from '../../source/docker-config/edit.js';
+import {locateConfigDir} from '../../source/docker-config/location.js';
 import {UserError} from '../../source/errors/user-errors.js';
 import type {ConfigChange, LoadedConfig} from '../../source/docker-config/types.js';
 

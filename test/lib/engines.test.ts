@@ -6,13 +6,12 @@ import {
 	parseEngine,
 	podmanAuthFiles,
 	podmanHelperFile,
-	shellQuotePath,
 	windowsPathToWsl,
-	windowsQuotePath,
 	wslDockerClient,
 	wslPathToWindows,
 } from '../../source/engines/engines.js';
 import {UsageError} from '../../source/errors/user-errors.js';
+import {shellQuote as shellQuotePath, windowsQuotePath} from '../../source/lib/shell.js';
 import {explainStoreError} from '../../source/credential-helper/store-errors.js';
 
 describe('parseEngine', () => {
@@ -225,7 +224,7 @@ describe('WSL paths and the docker CLI that runs', () => {
 	it('quotes paths with spaces for both shells', () => {
 		expect(shellQuotePath('/home/jane/.docker')).toBe('/home/jane/.docker');
 		expect(shellQuotePath('/Users/Jane Doe/.docker')).toBe("'/Users/Jane Doe/.docker'");
-		expect(shellQuotePath("/tmp/it's")).toBe("'/tmp/it'\\''s'");
+		expect(shellQuotePath("/tmp/it's")).toBe(`'/tmp/it'"'"'s'`);
 		expect(windowsQuotePath('C:\\Users\\Jane Doe\\bin')).toBe('"C:\\Users\\Jane Doe\\bin"');
 		expect(windowsQuotePath('C:\\tools')).toBe('C:\\tools');
 	});

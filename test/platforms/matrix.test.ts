@@ -4,7 +4,8 @@
  * platform inputs, on this Linux machine.
  */
 import {describe, expect, it} from 'vitest';
-import {locateConfigDir, platformDefaultStore, resolveStore} from '../../source/docker-config/rules.js';
+import {locateConfigDir} from '../../source/docker-config/location.js';
+import {platformDefaultStore, resolveStore} from '../../source/docker-config/stores.js';
 import {helperExecutableName, planInstalls, resolveExecutable} from '../../source/credential-helper/platform.js';
 import type {InstallMethod, PlatformInfo} from '../../source/credential-helper/types.js';
 import type {DockerConfigData, StoreResolution} from '../../source/docker-config/types.js';

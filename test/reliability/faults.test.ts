@@ -8,9 +8,10 @@ import {spawnSync} from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ConfigChangedError} from '../../source/docker-config/rules.js';
+import {ConfigChangedError} from '../../source/docker-config/errors.js';
 import {UserError} from '../../source/errors/user-errors.js';
-import {createDockerConfigService, type ConfigFileSystem} from '../../source/docker-config/service.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import type {FileSystem as ConfigFileSystem} from '../../source/files/atomic-file.js';
 import type {ConfigChange, DockerConfigService} from '../../source/docker-config/types.js';
 import {
 	bundleConfigService,

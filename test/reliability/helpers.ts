@@ -12,13 +12,15 @@ import {build} from 'esbuild';
 
 const SOURCE = fileURLToPath(new URL('../../source/', import.meta.url));
 
-/** Bundle source/docker-config/service.ts (+ the lib) into `<dir>/config-service.mjs`; returns its path. */
+/** The config service and the pure docker-config modules it builds on, as one bundle exports them. */
+const BUNDLED = ['service', 'errors', 'location', 'parse', 'stores', 'edit', 'backups'];
+
+/** Bundle source/docker-config/service.ts (+ the rules and lib it uses) into `<dir>/config-service.mjs`; returns its path. */
 export async function bundleConfigService(dir: string): Promise<string> {
 	const entry = join(dir, 'entry.ts');
 	await fs.writeFile(
 		entry,
-		`export * from ${JSON.stringify(join(SOURCE, 'docker-config/service.ts'))};\n` +
-			`export * from ${JSON.stringify(join(SOURCE, 'docker-config/rules.ts'))};\n`,
+		BUNDLED.map((name) => `export * from ${JSON.stringify(join(SOURCE, `docker-config/${name}.ts`))};\n`).join(''),
 	);
 	const outfile = join(dir, 'config-service.mjs');
 	await build({

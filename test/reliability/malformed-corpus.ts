@@ -3,7 +3,7 @@
  * does with it (checked against the real docker CLI by the suite when one is installed). `docker: 'accepts'` marks the
  * few files docker reads but ecr-setup refuses to edit, because an edit would be ambiguous or lose data.
  */
-import type {ConfigErrorReason} from '../../source/docker-config/rules.js';
+import type {ConfigErrorReason} from '../../source/docker-config/errors.js';
 
 export type MalformedConfig = {
 	name: string;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {main} from '../../source/cli.js';
-import {ConfigError} from '../../source/docker-config/rules.js';
+import {ConfigError} from '../../source/docker-config/errors.js';
 import {createDockerConfigService} from '../../source/docker-config/service.js';
 import {dockerCli, dockerRejects, makeTempRoot, report} from './helpers.js';
 import {ACCEPTED_ODDITIES, MALFORMED_CONFIGS, type MalformedConfig} from './malformed-corpus.js';

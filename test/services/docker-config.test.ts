@@ -2,9 +2,10 @@ import * as fs from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {ConfigChangedError, ConfigError} from '../../source/docker-config/rules.js';
+import {ConfigChangedError, ConfigError} from '../../source/docker-config/errors.js';
 import {UserError} from '../../source/errors/user-errors.js';
-import {createDockerConfigService, type ConfigFileSystem} from '../../source/docker-config/service.js';
+import {createDockerConfigService} from '../../source/docker-config/service.js';
+import type {FileSystem as ConfigFileSystem} from '../../source/files/atomic-file.js';
 import type {ConfigChange, DockerConfigService} from '../../source/docker-config/types.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

@@ -5,13 +5,9 @@ import {parse as parseYaml} from 'yaml';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import type {CommandContext} from '../../source/commands/types.js';
-import {ConfigChangedError, ConfigError} from '../../source/docker-config/rules.js';
-import {
-	createEngineConfigService,
-	createEngineDockerService,
-	planFinchYaml,
-	resolveWritePath,
-} from '../../source/engines/service.js';
+import {ConfigChangedError, ConfigError} from '../../source/docker-config/errors.js';
+import {createEngineConfigService, createEngineDockerService, planFinchYaml} from '../../source/engines/service.js';
+import {resolveWritePath} from '../../source/files/atomic-file.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 

@@ -1,7 +1,7 @@
 /** Checks on the docker side: CLI, daemon, config.json, and the credential store docker will use for the registry. */
 import {explainStoreError, helperLogReason} from '../../credential-helper/store-errors.js';
 import {installCommandText} from '../../credential-helper/platform.js';
-import {envAuthConfigs, hostnameOfAuthKey} from '../../docker-config/rules.js';
+import {envAuthConfigs, hostnameOfAuthKey} from '../../docker-config/stores.js';
 import {explainHostMismatch, hostOfRegistryString, parseRegistryHost} from '../../ecr/hosts.js';
 import {decodeBasicAuth, storedAuthExpiry} from '../../ecr/token.js';
 import type {ConfigChange, DockerConfigData, StoreResolution} from '../../docker-config/types.js';
