@@ -13,7 +13,8 @@ import {debug, debugEnabled, registerSecret} from '../lib/log.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
 import {PUBLIC_REGISTRY_HOST, privateRegistryHost} from '../ecr/hosts.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../ecr/token.js';
-import {AwsError, type AwsErrorContext, toUserError} from './errors.js';
+import {AwsError} from './errors.js';
+import {type AwsErrorContext, toUserError} from './explain-error.js';
 import {type AwsServiceName, configuredEndpoint, createAwsHttpHandler, describeProxyFor, endpointUrl} from './http.js';
 import {awsConfigFiles, listProfiles, readProfile, resolveRegion, selectedProfile} from './profiles.js';
 import type {
