@@ -16,7 +16,8 @@ import {decodeBasicAuth, ecrPasswordExpiry} from '../ecr/token.js';
 import {AwsError} from './errors.js';
 import {type AwsErrorContext, toUserError} from './explain-error.js';
 import {type AwsServiceName, configuredEndpoint, createAwsHttpHandler, describeProxyFor, endpointUrl} from './http.js';
-import {awsConfigFiles, listProfiles, readProfile, resolveRegion, selectedProfile} from './profiles.js';
+import {awsConfigFiles, listProfiles, readProfile, selectedProfile} from './profiles.js';
+import {resolveRegion} from './region.js';
 import type {
 	AuthToken,
 	AwsService,
