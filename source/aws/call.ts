@@ -8,8 +8,7 @@ import {AwsError} from './errors.js';
 import {type AwsErrorContext, toUserError} from './explain-error.js';
 import {type AwsServiceName, describeProxyFor, endpointUrl} from './http.js';
 import {awsConfigFiles, listProfiles} from './profiles.js';
-
-type Env = Record<string, string | undefined>;
+import type {Env} from './types.js';
 
 export type AwsCaller = {
 	/** Run one call; `context` says what it was, for the error. */

@@ -8,8 +8,8 @@ import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {debug, debugEnabled} from '../lib/log.js';
 import {type AwsServiceName, configuredEndpoint, createAwsHttpHandler} from './http.js';
 import {readProfile} from './profiles.js';
+import type {Env} from './types.js';
 
-type Env = Record<string, string | undefined>;
 type EcrSdk = typeof import('./sdk-ecr.js');
 type EcrPublicSdk = typeof import('./sdk-ecr-public.js');
 type StsSdk = typeof import('./sdk-sts.js');

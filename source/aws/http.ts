@@ -14,8 +14,7 @@ import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {getProxyForUrl as untypedGetProxyForUrl} from 'proxy-from-env';
 import {partitionOfRegion} from '../ecr/regions.js';
 import {UserError} from '../errors/user-errors.js';
-
-type Env = Record<string, string | undefined>;
+import type {Env} from './types.js';
 
 const getProxyForUrl = untypedGetProxyForUrl as (url: string) => string;
 

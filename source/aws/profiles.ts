@@ -5,9 +5,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type {AwsProfile} from './types.js';
+import type {AwsProfile, Env} from './types.js';
 
-type Env = Record<string, string | undefined>;
 type Section = Record<string, string | undefined>;
 
 export type AwsConfigFiles = {configPath: string; credentialsPath: string};

@@ -3,9 +3,7 @@
  * AWS CLI uses). A blank flag or variable does not count.
  */
 import {readProfile} from './profiles.js';
-import type {RegionSource, ResolvedRegion} from './types.js';
-
-type Env = Record<string, string | undefined>;
+import type {RegionSource, ResolvedRegion, Env} from './types.js';
 
 /** Where an AWS call goes when no region is set: STS answers there for the commercial partition. */
 export const FALLBACK_REGION = 'us-east-1';

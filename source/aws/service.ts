@@ -14,9 +14,14 @@ import {endpointUrl} from './http.js';
 import {listProfiles, selectedProfile} from './profiles.js';
 import {FALLBACK_REGION, resolveRegion} from './region.js';
 import {searchRegions} from './repository-search.js';
-import type {AwsService, CreateRepositoryInput, ListRepositoriesOptions, RemoteImage, RepositoryInfo} from './types.js';
-
-type Env = Record<string, string | undefined>;
+import type {
+	AwsService,
+	CreateRepositoryInput,
+	ListRepositoriesOptions,
+	RemoteImage,
+	RepositoryInfo,
+	Env,
+} from './types.js';
 
 export type AwsServiceOptions = {
 	/** --profile (AWS_PROFILE when absent). */

@@ -1,4 +1,8 @@
 /** What ecr-setup asks of AWS (STS, ECR, ECR Public), and the shapes it gets back. */
+
+/** Environment variables: process.env, or a map given in its place (a test's, a child process's). */
+export type Env = Record<string, string | undefined>;
+
 export type IdentityKind = 'iam-user' | 'assumed-role' | 'sso' | 'root' | 'federated' | 'unknown';
 
 export type CallerIdentity = {
