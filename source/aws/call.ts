@@ -28,10 +28,15 @@ export function abortWith(signal: AbortSignal | undefined): {abortSignal?: Abort
 	return signal ? {abortSignal: signal} : {};
 }
 
-/** An SDK error by its exception name, e.g. RepositoryNotFoundException. */
-export function hasName(error: unknown, ...names: string[]): boolean {
-	const name = typeof error === 'object' && error !== null ? (error as {name?: unknown}).name : undefined;
-	return typeof name === 'string' && names.includes(name);
+/** The answer, or null when AWS says that what was asked for does not exist (`missing`, e.g. ImageNotFoundException). */
+export async function nullWhenMissing<T>(missing: string, run: () => Promise<T>): Promise<T | null> {
+	try {
+		return await run();
+	} catch (error) {
+		const name = typeof error === 'object' && error !== null ? (error as {name?: unknown}).name : undefined;
+		if (name === missing) return null;
+		throw error;
+	}
 }
 
 export function createAwsCaller({env, profile}: {env: Env; profile: string | undefined}): AwsCaller {

@@ -7,7 +7,7 @@ import {CancelledError} from '../errors/user-errors.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
 import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
 import {authorizationDataFor, decodeAuthorizationData, toCallerIdentity, toRepositoryInfo} from './answers.js';
-import {abortWith, createAwsCaller, hasName} from './call.js';
+import {abortWith, createAwsCaller, nullWhenMissing} from './call.js';
 import {createAwsClients, ECR_PUBLIC_REGION} from './clients.js';
 import {AwsError} from './errors.js';
 import {endpointUrl} from './http.js';
@@ -59,17 +59,14 @@ export function createAwsService(
 		signal: AbortSignal | undefined,
 	): Promise<RepositoryInfo | null> {
 		const {sdk, client} = await clients.ecr(region);
-		try {
-			const output = await client.send(
+		const output = await nullWhenMissing('RepositoryNotFoundException', async () =>
+			client.send(
 				new sdk.DescribeRepositoriesCommand({repositoryNames: [name], ...(registryId ? {registryId} : {})}),
 				abortWith(signal),
-			);
-			const repository = output.repositories?.[0];
-			return repository ? (toRepositoryInfo(repository, region) ?? null) : null;
-		} catch (error) {
-			if (hasName(error, 'RepositoryNotFoundException')) return null;
-			throw error;
-		}
+			),
+		);
+		const repository = output?.repositories?.[0];
+		return repository ? (toRepositoryInfo(repository, region) ?? null) : null;
 	}
 
 	const service: AwsService = {
@@ -180,27 +177,24 @@ export function createAwsService(
 			const context = {operation: 'ecr:DescribeImages', repository, ...(registryId ? {registryId} : {})};
 			return call('ecr', region, context, callOptions.signal, async () => {
 				const {sdk, client} = await clients.ecr(region);
-				try {
-					const output = await client.send(
+				const output = await nullWhenMissing('ImageNotFoundException', async () =>
+					client.send(
 						new sdk.DescribeImagesCommand({
 							repositoryName: repository,
 							imageIds: [{imageTag: tag}],
 							...(registryId ? {registryId} : {}),
 						}),
 						abortWith(callOptions.signal),
-					);
-					const detail = output.imageDetails?.find((image) => image.imageDigest);
-					if (!detail?.imageDigest) return null;
-					return {
-						digest: detail.imageDigest,
-						tags: detail.imageTags ?? [],
-						...(detail.imagePushedAt ? {pushedAt: detail.imagePushedAt} : {}),
-						...(detail.imageSizeInBytes === undefined ? {} : {sizeBytes: detail.imageSizeInBytes}),
-					};
-				} catch (error) {
-					if (hasName(error, 'ImageNotFoundException')) return null;
-					throw error;
-				}
+					),
+				);
+				const detail = output?.imageDetails?.find((image) => image.imageDigest);
+				if (!detail?.imageDigest) return null;
+				return {
+					digest: detail.imageDigest,
+					tags: detail.imageTags ?? [],
+					...(detail.imagePushedAt ? {pushedAt: detail.imagePushedAt} : {}),
+					...(detail.imageSizeInBytes === undefined ? {} : {sizeBytes: detail.imageSizeInBytes}),
+				};
 			});
 		},
 
@@ -208,16 +202,13 @@ export function createAwsService(
 			const context = {operation: 'ecr:GetRepositoryPolicy', repository, ...(registryId ? {registryId} : {})};
 			return call('ecr', region, context, callOptions.signal, async () => {
 				const {sdk, client} = await clients.ecr(region);
-				try {
-					const output = await client.send(
+				const output = await nullWhenMissing('RepositoryPolicyNotFoundException', async () =>
+					client.send(
 						new sdk.GetRepositoryPolicyCommand({repositoryName: repository, ...(registryId ? {registryId} : {})}),
 						abortWith(callOptions.signal),
-					);
-					return output.policyText ?? null;
-				} catch (error) {
-					if (hasName(error, 'RepositoryPolicyNotFoundException')) return null;
-					throw error;
-				}
+					),
+				);
+				return output?.policyText ?? null;
 			});
 		},
 
