@@ -175,7 +175,7 @@ export default function stringWidth(input, options = {}) {
 export const VENDORS = {
 	ink: ['ink', 'react', 'react/jsx-runtime'],
 	aws: [
-		// The clients through source modules that name what aws.ts uses, so that the rest of each client is left out.
+		// The clients through source modules that name what source/aws/service.ts uses, so the rest of each is left out.
 		'./source/aws/sdk-ecr.ts',
 		'./source/aws/sdk-sts.ts',
 		'./source/aws/sdk-ecr-public.ts',

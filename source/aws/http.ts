@@ -1,11 +1,11 @@
 /**
  * The HTTP layer under every AWS call: proxies (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, either case) and extra CAs
- * (AWS_CA_BUNDLE or a profile's ca_bundle), which the JS SDK does not apply by itself on Node 20 (issue 9).
+ * (AWS_CA_BUNDLE or a profile's ca_bundle), which the JS SDK does not apply by itself on Node 20.
  * Heavy modules are imported on first use so the first frame does not pay for them.
  */
 import {accessSync, constants as fsConstants, readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
-// http, https and tls are imported where used: loading them costs tens of milliseconds at start-up (issue 7).
+// http, https and tls are imported where used: loading them costs tens of milliseconds at start-up.
 import type {Agent as HttpAgent, ClientRequest} from 'node:http';
 import type {Agent as HttpsAgent} from 'node:https';
 import type {Socket} from 'node:net';
@@ -14,8 +14,7 @@ import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {getProxyForUrl as untypedGetProxyForUrl} from 'proxy-from-env';
 import {partitionOfRegion} from '../ecr/regions.js';
 import {UserError} from '../errors/user-errors.js';
-
-type Env = Record<string, string | undefined>;
+import type {Env} from './types.js';
 
 const getProxyForUrl = untypedGetProxyForUrl as (url: string) => string;
 

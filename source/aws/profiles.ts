@@ -1,12 +1,12 @@
 /**
- * AWS profiles and the region they carry, read from AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE (or ~/.aws/…)
- * with the SDK's own INI loader, so ecr-setup sees the files exactly as the SDK's credential chain will.
+ * AWS profiles and what they carry (region, SSO, MFA, CA bundle), read from AWS_CONFIG_FILE /
+ * AWS_SHARED_CREDENTIALS_FILE (or ~/.aws/…) with the SDK's own INI loader, so ecr-setup sees the files exactly as the
+ * SDK's credential chain will.
  */
 import os from 'node:os';
 import path from 'node:path';
-import type {AwsProfile, RegionSource, ResolvedRegion} from './types.js';
+import type {AwsProfile, Env} from './types.js';
 
-type Env = Record<string, string | undefined>;
 type Section = Record<string, string | undefined>;
 
 export type AwsConfigFiles = {configPath: string; credentialsPath: string};
@@ -90,26 +90,4 @@ export async function listProfiles(env: Env): Promise<AwsProfile[]> {
 export async function readProfile(name: string | undefined, env: Env): Promise<AwsProfile | undefined> {
 	const wanted = name ?? 'default';
 	return (await listProfiles(env)).find((profile) => profile.name === wanted);
-}
-
-/** --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
-export async function resolveRegion(options: {
-	flag?: string | undefined;
-	profile?: string | undefined;
-	env: Env;
-}): Promise<ResolvedRegion> {
-	const {env} = options;
-	const candidates: Array<[RegionSource, string | undefined]> = [
-		['flag', options.flag],
-		['AWS_REGION', env['AWS_REGION']],
-		['AWS_DEFAULT_REGION', env['AWS_DEFAULT_REGION']],
-	];
-	for (const [source, value] of candidates) {
-		const region = value?.trim();
-		if (region) return {region, source};
-	}
-
-	const profile = await readProfile(options.profile, env);
-	if (profile?.region) return {region: profile.region, source: 'profile'};
-	return {region: undefined, source: 'none'};
 }

@@ -7,8 +7,7 @@
 import type {IncomingMessage} from 'node:http';
 import {UserError} from '../errors/user-errors.js';
 import {createAgents} from './http.js';
-
-type Env = Record<string, string | undefined>;
+import type {Env} from './types.js';
 
 export type ProxyFetchOptions = {
 	env: Env;

@@ -1,35 +1,27 @@
 /**
- * The real AwsService: SDK v3 clients for STS, ECR and ECR Public, loaded on first use (start-up speed, issue 7)
- * and cached per region. Every client shares one HTTP handler (proxy, CA bundle, timeouts) and one credential
- * provider (the SDK's default chain for the selected profile), so a credential_process or SSO refresh runs once
- * however many regions are asked.
+ * The real AwsService: each method is one call (or one paged series of calls) to STS, ECR or ECR Public, through the
+ * clients of clients.ts and the wrapper of call.ts. One service per profile for the whole run.
  */
-import type {ECRClient} from '@aws-sdk/client-ecr';
-import type {ECRPUBLICClient} from '@aws-sdk/client-ecr-public';
-import type {STSClient} from '@aws-sdk/client-sts';
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
-import {CancelledError, isUserError} from '../errors/user-errors.js';
-import {debug, debugEnabled, registerSecret} from '../lib/log.js';
+import {CancelledError} from '../errors/user-errors.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
-import {PUBLIC_REGISTRY_HOST, privateRegistryHost} from '../ecr/hosts.js';
-import {decodeBasicAuth, ecrPasswordExpiry} from '../ecr/token.js';
-import {AwsError, type AwsErrorContext, toUserError} from './errors.js';
-import {type AwsServiceName, configuredEndpoint, createAwsHttpHandler, describeProxyFor, endpointUrl} from './http.js';
-import {awsConfigFiles, listProfiles, readProfile, resolveRegion, selectedProfile} from './profiles.js';
+import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
+import {authorizationDataFor, decodeAuthorizationData, toCallerIdentity, toRepositoryInfo} from './answers.js';
+import {abortWith, createAwsCaller, nullWhenMissing} from './call.js';
+import {createAwsClients, ECR_PUBLIC_REGION} from './clients.js';
+import {AwsError} from './errors.js';
+import {endpointUrl} from './http.js';
+import {listProfiles, selectedProfile} from './profiles.js';
+import {FALLBACK_REGION, resolveRegion} from './region.js';
+import {searchRegions} from './repository-search.js';
 import type {
-	AuthToken,
 	AwsService,
-	CallerIdentity,
 	CreateRepositoryInput,
-	IdentityKind,
 	ListRepositoriesOptions,
 	RemoteImage,
 	RepositoryInfo,
-	RepositorySearchResult,
-	TagMutability,
+	Env,
 } from './types.js';
-
-type Env = Record<string, string | undefined>;
 
 export type AwsServiceOptions = {
 	/** --profile (AWS_PROFILE when absent). */
@@ -44,171 +36,6 @@ export type AwsServiceOptions = {
 	requestTimeoutMs?: number;
 };
 
-export const DEFAULT_FIND_CONCURRENCY = 6;
-export const DEFAULT_FIND_TIMEOUT_MS = 8000;
-
-/** What an ARN from GetCallerIdentity says about who is calling. */
-export function identityKindFromArn(arn: string): IdentityKind {
-	const resource = arn.split(':').slice(5).join(':');
-	if (resource === 'root') return 'root';
-	if (resource.startsWith('user/')) return 'iam-user';
-	if (resource.startsWith('federated-user/')) return 'federated';
-	if (resource.startsWith('assumed-role/')) {
-		// IAM Identity Center roles are named AWSReservedSSO_<permission set>_<hash>, possibly under a path.
-		const role = resource.split('/')[1] ?? '';
-		return role.startsWith('AWSReservedSSO_') ? 'sso' : 'assumed-role';
-	}
-
-	return 'unknown';
-}
-
-const QUIET_LOGGER = {
-	debug() {},
-	info() {},
-	warn() {},
-	error() {},
-};
-
-function disableNodeVersionWarning(): void {
-	// The SDK prints a multi-line warning on Node 20 that garbles an Ink screen; it must be off before the SDK loads.
-	process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-}
-
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-	let promise: Promise<T> | undefined;
-	return () => {
-		promise ??= load().catch((error: unknown) => {
-			promise = undefined;
-			throw error;
-		});
-		return promise;
-	};
-}
-
-const loadSts = once(async () => {
-	disableNodeVersionWarning();
-	return import('./sdk-sts.js');
-});
-const loadEcr = once(async () => {
-	disableNodeVersionWarning();
-	return import('./sdk-ecr.js');
-});
-const loadEcrPublic = once(async () => {
-	disableNodeVersionWarning();
-	return import('./sdk-ecr-public.js');
-});
-
-/** The SDK's send/handle option for a signal, when there is one. */
-function abortWith(signal: AbortSignal | undefined): {abortSignal?: AbortSignal} {
-	return signal ? {abortSignal: signal} : {};
-}
-
-function hasName(error: unknown, ...names: string[]): boolean {
-	const name = typeof error === 'object' && error !== null ? (error as {name?: unknown}).name : undefined;
-	return typeof name === 'string' && names.includes(name);
-}
-
-type SdkRepository = {
-	repositoryArn?: string;
-	registryId?: string;
-	repositoryName?: string;
-	repositoryUri?: string;
-	createdAt?: Date;
-	imageTagMutability?: string;
-	imageScanningConfiguration?: {scanOnPush?: boolean};
-	encryptionConfiguration?: {encryptionType?: string};
-};
-
-export function toRepositoryInfo(repository: SdkRepository, region: string): RepositoryInfo | undefined {
-	const name = repository.repositoryName;
-	if (!name) return undefined;
-	const registryId = repository.registryId ?? repository.repositoryArn?.split(':')[4] ?? '';
-	return {
-		name,
-		uri: repository.repositoryUri ?? `${privateRegistryHost(registryId, region)}/${name}`,
-		arn: repository.repositoryArn ?? '',
-		registryId,
-		region,
-		...(repository.createdAt ? {createdAt: repository.createdAt} : {}),
-		imageTagMutability: (repository.imageTagMutability ?? 'MUTABLE') as TagMutability,
-		scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
-		encryptionType: repository.encryptionConfiguration?.encryptionType ?? 'AES256',
-	};
-}
-
-/** An ECR authorizationData entry → AuthToken, checked the way aws-actions/amazon-ecr-login checks it. */
-export function decodeAuthorizationData(
-	data: {authorizationToken?: string; expiresAt?: Date; proxyEndpoint?: string} | undefined,
-	options: {proxyEndpoint?: string; now: Date; operation: string},
-): AuthToken {
-	const invalid = (detail: string) =>
-		new AwsError(`${options.operation} returned an unusable answer: ${detail}.`, {
-			kind: 'unknown',
-			hint: 'Try again; if it keeps happening, check that AWS_ENDPOINT_URL* (if set) points at a real ECR endpoint.',
-		});
-	if (!data) throw invalid('no authorizationData');
-	if (!data.authorizationToken) throw invalid('the authorization token is missing');
-	const decoded = decodeBasicAuth(data.authorizationToken);
-	if (!decoded) throw invalid('the authorization token is not base64 of "user:password"');
-	if (!decoded.password) throw invalid('the authorization token has an empty password');
-	registerSecret(decoded.password);
-	registerSecret(data.authorizationToken);
-	const proxyEndpoint = (data.proxyEndpoint ?? options.proxyEndpoint)?.replace(/\/+$/, '');
-	if (!proxyEndpoint) throw invalid('the registry endpoint (proxyEndpoint) is missing');
-	// ECR always sends expiresAt (12 hours); without it, read the password's own expiry, else assume the documented 12 h.
-	const expiresAt =
-		data.expiresAt ?? ecrPasswordExpiry(decoded.password) ?? new Date(options.now.getTime() + 12 * 60 * 60 * 1000);
-	return {
-		username: decoded.username,
-		password: decoded.password,
-		expiresAt,
-		proxyEndpoint: proxyEndpoint.includes('://') ? proxyEndpoint : `https://${proxyEndpoint}`,
-		registry: proxyEndpoint.replace(/^[a-z]+:\/\//i, ''),
-	};
-}
-
-type DebuggableClient = {
-	middlewareStack: {
-		add(
-			middleware: (
-				next: (args: unknown) => Promise<unknown>,
-				context: {commandName?: string; clientName?: string},
-			) => (args: unknown) => Promise<unknown>,
-			options: {step: 'deserialize'; name: string; priority: 'high'},
-		): void;
-	};
-};
-
-/**
- * `--verbose`: one line per request attempt (inside the SDK's retry loop): operation, region, HTTP status, duration.
- * Only names and numbers are logged, never inputs or outputs (a GetAuthorizationToken answer is a secret).
- */
-function addDebugLog<T>(client: T, service: AwsServiceName, region: string): T {
-	if (!debugEnabled()) return client;
-	(client as unknown as DebuggableClient).middlewareStack.add(
-		(next, context) => async (args) => {
-			const start = Date.now();
-			const operation = `${service}:${(context.commandName ?? 'call').replace(/Command$/, '')}`;
-			try {
-				const result = (await next(args)) as {response?: {statusCode?: number}};
-				debug('aws', operation, {region, status: result.response?.statusCode, durationMs: Date.now() - start});
-				return result;
-			} catch (error) {
-				const failure = error as {name?: string; code?: string; $metadata?: {httpStatusCode?: number}};
-				debug('aws', operation, {
-					region,
-					status: failure.$metadata?.httpStatusCode ?? 'no response',
-					error: failure.name === 'Error' ? (failure.code ?? failure.name) : failure.name,
-					durationMs: Date.now() - start,
-				});
-				throw error;
-			}
-		},
-		{step: 'deserialize', name: 'ecrSetupDebugLog', priority: 'high'},
-	);
-	return client;
-}
-
 export function createAwsService(
 	options: AwsServiceOptions = {},
 	family: Map<string, AwsService> = new Map(),
@@ -216,136 +43,14 @@ export function createAwsService(
 	const env = options.env ?? process.env;
 	const now = options.now ?? (() => new Date());
 	const profile = selectedProfile(options.profile, env);
-	const maxAttempts = options.maxAttempts ?? 3;
-
-	const runtime = once(async () => {
-		disableNodeVersionWarning();
-		// The profile's ca_bundle applies like AWS_CA_BUNDLE (which wins); only read the files when it can matter.
-		const profileCaBundle = env['AWS_CA_BUNDLE'] ? undefined : (await readProfile(profile, env))?.caBundle;
-		const handler = await createAwsHttpHandler({
-			env,
-			...(profileCaBundle ? {profileCaBundle} : {}),
-			...(options.connectionTimeoutMs === undefined ? {} : {connectionTimeoutMs: options.connectionTimeoutMs}),
-			...(options.requestTimeoutMs === undefined ? {} : {requestTimeoutMs: options.requestTimeoutMs}),
-		});
-		const {defaultProvider} = await import('@aws-sdk/credential-provider-node');
-		// One provider for every client; clientConfig gives the SSO and STS clients inside the chain the same
-		// handler, so credential calls go through the proxy and trust the CA bundle too.
-		const credentials = defaultProvider({
-			...(profile ? {profile} : {}),
-			clientConfig: {requestHandler: handler},
-			logger: QUIET_LOGGER,
-		});
-		return {handler, credentials};
+	const clients = createAwsClients({
+		env,
+		profile,
+		maxAttempts: options.maxAttempts ?? 3,
+		connectionTimeoutMs: options.connectionTimeoutMs,
+		requestTimeoutMs: options.requestTimeoutMs,
 	});
-
-	async function clientConfig(service: AwsServiceName, region: string) {
-		const {handler, credentials} = await runtime();
-		const endpoint = configuredEndpoint(service, env);
-		return {
-			region,
-			...(profile ? {profile} : {}),
-			credentials,
-			requestHandler: handler,
-			maxAttempts,
-			retryMode: 'standard',
-			// The SDK reads AWS_ENDPOINT_URL* from process.env itself; passing them keeps an injected env authoritative.
-			...(endpoint ? {endpoint: endpoint.url} : {}),
-		};
-	}
-
-	const ecrClients = new Map<string, Promise<ECRClient>>();
-	const stsClients = new Map<string, Promise<STSClient>>();
-	let publicClient: Promise<ECRPUBLICClient> | undefined;
-
-	function ecr(region: string): Promise<ECRClient> {
-		let client = ecrClients.get(region);
-		if (!client) {
-			client = (async () =>
-				addDebugLog(new (await loadEcr()).ECRClient(await clientConfig('ecr', region)), 'ecr', region))();
-			ecrClients.set(region, client);
-			client.catch(() => ecrClients.delete(region));
-		}
-
-		return client;
-	}
-
-	function sts(region: string): Promise<STSClient> {
-		let client = stsClients.get(region);
-		if (!client) {
-			client = (async () =>
-				addDebugLog(new (await loadSts()).STSClient(await clientConfig('sts', region)), 'sts', region))();
-			stsClients.set(region, client);
-			client.catch(() => stsClients.delete(region));
-		}
-
-		return client;
-	}
-
-	function ecrPublic(): Promise<ECRPUBLICClient> {
-		publicClient ??= (async () =>
-			addDebugLog(
-				new (await loadEcrPublic()).ECRPUBLICClient(await clientConfig('ecr-public', 'us-east-1')),
-				'ecr-public',
-				'us-east-1',
-			))();
-		publicClient.catch(() => {
-			publicClient = undefined;
-		});
-		return publicClient;
-	}
-
-	function errorContext(service: AwsServiceName, region: string, extra: AwsErrorContext): AwsErrorContext {
-		const endpoint = endpointUrl(service, region, env);
-		const proxy = describeProxyFor(endpoint, env);
-		return {region, endpoint, ...(proxy ? {proxy} : {}), ...(profile ? {profile} : {}), ...extra};
-	}
-
-	/** Run one AWS call: cancellation becomes CancelledError, anything else an AwsError with context. */
-	async function call<T>(
-		service: AwsServiceName,
-		region: string,
-		context: AwsErrorContext,
-		signal: AbortSignal | undefined,
-		run: () => Promise<T>,
-	): Promise<T> {
-		if (signal?.aborted) throw new CancelledError();
-		try {
-			return await run();
-		} catch (error) {
-			// Whatever an aborted call fails with (AbortError, a socket reset), the user cancelled it.
-			if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
-			// Already explained (a CA bundle that cannot be read, an unusable answer): keep its code and hint.
-			if (isUserError(error)) throw error;
-			const explained = toUserError(error, errorContext(service, region, context));
-			debug('aws', `${context.operation ?? 'call'} failed`, {region, kind: explained.kind, code: explained.awsCode});
-			if (explained.kind === 'no-credentials' && profile) throw (await missingProfileError(explained)) ?? explained;
-			throw explained;
-		}
-	}
-
-	/** "Could not load credentials" for a profile that is not defined anywhere is really a typo or a missing file. */
-	async function missingProfileError(original: AwsError): Promise<AwsError | undefined> {
-		if (!profile) return undefined;
-		const known = await listProfiles(env).catch(() => undefined);
-		if (!known || known.some((item) => item.name === profile)) return undefined;
-		const files = awsConfigFiles(env);
-		const names = known.map((item) => item.name);
-		return new AwsError(`Profile ${profile} is not defined in ${files.configPath} or ${files.credentialsPath}.`, {
-			kind: 'no-credentials',
-			hint:
-				names.length > 0
-					? `Known profiles: ${names.join(', ')}. Pass one of them with --profile (or AWS_PROFILE), or create ${profile}.`
-					: `No profiles are defined yet: create ${profile} with \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`.`,
-			nextSteps: [
-				`aws configure --profile ${profile}`,
-				`aws configure sso --profile ${profile}`,
-				'aws configure list-profiles',
-			],
-			cause: original.cause,
-			...(original.awsCode ? {awsCode: original.awsCode} : {}),
-		});
-	}
+	const {call, explain} = createAwsCaller({env, profile});
 
 	async function describeRepositoryRaw(
 		region: string,
@@ -353,19 +58,15 @@ export function createAwsService(
 		registryId: string | undefined,
 		signal: AbortSignal | undefined,
 	): Promise<RepositoryInfo | null> {
-		const {DescribeRepositoriesCommand} = await loadEcr();
-		const client = await ecr(region);
-		try {
-			const output = await client.send(
-				new DescribeRepositoriesCommand({repositoryNames: [name], ...(registryId ? {registryId} : {})}),
-				signal ? {abortSignal: signal} : {},
-			);
-			const repository = output.repositories?.[0];
-			return repository ? (toRepositoryInfo(repository, region) ?? null) : null;
-		} catch (error) {
-			if (hasName(error, 'RepositoryNotFoundException')) return null;
-			throw error;
-		}
+		const {sdk, client} = await clients.ecr(region);
+		const output = await nullWhenMissing('RepositoryNotFoundException', async () =>
+			client.send(
+				new sdk.DescribeRepositoriesCommand({repositoryNames: [name], ...(registryId ? {registryId} : {})}),
+				abortWith(signal),
+			),
+		);
+		const repository = output?.repositories?.[0];
+		return repository ? (toRepositoryInfo(repository, region) ?? null) : null;
 	}
 
 	const service: AwsService = {
@@ -393,28 +94,10 @@ export function createAwsService(
 		},
 
 		async getCallerIdentity(callOptions = {}) {
-			const region = callOptions.region ?? (await service.resolveRegion()).region ?? 'us-east-1';
+			const region = callOptions.region ?? (await service.resolveRegion()).region ?? FALLBACK_REGION;
 			return call('sts', region, {operation: 'sts:GetCallerIdentity'}, callOptions.signal, async () => {
-				const {GetCallerIdentityCommand} = await loadSts();
-				const client = await sts(region);
-				const output = await client.send(
-					new GetCallerIdentityCommand({}),
-					callOptions.signal ? {abortSignal: callOptions.signal} : {},
-				);
-				if (!output.Account || !output.Arn || !output.UserId) {
-					throw new AwsError('sts:GetCallerIdentity returned an unusable answer: Account, Arn or UserId is missing.', {
-						kind: 'unknown',
-						hint: 'If AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_STS is set, check that it points at a real STS endpoint.',
-					});
-				}
-
-				const identity: CallerIdentity = {
-					account: output.Account,
-					arn: output.Arn,
-					userId: output.UserId,
-					kind: identityKindFromArn(output.Arn),
-				};
-				return identity;
+				const {sdk, client} = await clients.sts(region);
+				return toCallerIdentity(await client.send(new sdk.GetCallerIdentityCommand({}), abortWith(callOptions.signal)));
 			});
 		},
 
@@ -424,57 +107,47 @@ export function createAwsService(
 
 		async listRepositories(region, listOptions: ListRepositoriesOptions = {}) {
 			const {signal, onPage, registryId} = listOptions;
-			return call(
-				'ecr',
-				region,
-				{operation: 'ecr:DescribeRepositories', ...(registryId ? {registryId} : {})},
-				signal,
-				async () => {
-					const {DescribeRepositoriesCommand} = await loadEcr();
-					const client = await ecr(region);
-					const repositories: RepositoryInfo[] = [];
-					let nextToken: string | undefined;
-					do {
-						if (signal?.aborted) throw new CancelledError();
-						const output = await client.send(
-							new DescribeRepositoriesCommand({
-								maxResults: 1000,
-								...(registryId ? {registryId} : {}),
-								...(nextToken ? {nextToken} : {}),
-							}),
-							signal ? {abortSignal: signal} : {},
-						);
-						for (const repository of output.repositories ?? []) {
-							const info = toRepositoryInfo(repository, region);
-							if (info) repositories.push(info);
-						}
+			const context = {operation: 'ecr:DescribeRepositories', ...(registryId ? {registryId} : {})};
+			return call('ecr', region, context, signal, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				const repositories: RepositoryInfo[] = [];
+				let nextToken: string | undefined;
+				do {
+					if (signal?.aborted) throw new CancelledError();
+					const output = await client.send(
+						new sdk.DescribeRepositoriesCommand({
+							maxResults: 1000,
+							...(registryId ? {registryId} : {}),
+							...(nextToken ? {nextToken} : {}),
+						}),
+						abortWith(signal),
+					);
+					for (const repository of output.repositories ?? []) {
+						const info = toRepositoryInfo(repository, region);
+						if (info) repositories.push(info);
+					}
 
-						onPage?.([...repositories]);
-						nextToken = output.nextToken || undefined;
-					} while (nextToken);
+					onPage?.([...repositories]);
+					nextToken = output.nextToken || undefined;
+				} while (nextToken);
 
-					return repositories;
-				},
-			);
+				return repositories;
+			});
 		},
 
 		async describeRepository(region, name, registryId, callOptions = {}) {
-			return call(
-				'ecr',
-				region,
-				{operation: 'ecr:DescribeRepositories', repository: name, ...(registryId ? {registryId} : {})},
-				callOptions.signal,
-				async () => describeRepositoryRaw(region, name, registryId, callOptions.signal),
+			const context = {operation: 'ecr:DescribeRepositories', repository: name, ...(registryId ? {registryId} : {})};
+			return call('ecr', region, context, callOptions.signal, async () =>
+				describeRepositoryRaw(region, name, registryId, callOptions.signal),
 			);
 		},
 
 		async createRepository(region, input: CreateRepositoryInput) {
 			return call('ecr', region, {operation: 'ecr:CreateRepository', repository: input.name}, undefined, async () => {
-				const {CreateRepositoryCommand} = await loadEcr();
-				const client = await ecr(region);
+				const {sdk, client} = await clients.ecr(region);
 				const encryption = input.encryption;
 				const output = await client.send(
-					new CreateRepositoryCommand({
+					new sdk.CreateRepositoryCommand({
 						repositoryName: input.name,
 						...(input.imageTagMutability ? {imageTagMutability: input.imageTagMutability} : {}),
 						...(input.scanOnPush === undefined ? {} : {imageScanningConfiguration: {scanOnPush: input.scanOnPush}}),
@@ -501,100 +174,65 @@ export function createAwsService(
 		},
 
 		async describeImageTag(region, repository, tag, registryId, callOptions = {}): Promise<RemoteImage | null> {
-			return call(
-				'ecr',
-				region,
-				{operation: 'ecr:DescribeImages', repository, ...(registryId ? {registryId} : {})},
-				callOptions.signal,
-				async () => {
-					const {DescribeImagesCommand} = await loadEcr();
-					const client = await ecr(region);
-					try {
-						const output = await client.send(
-							new DescribeImagesCommand({
-								repositoryName: repository,
-								imageIds: [{imageTag: tag}],
-								...(registryId ? {registryId} : {}),
-							}),
-							abortWith(callOptions.signal),
-						);
-						const detail = output.imageDetails?.find((image) => image.imageDigest);
-						if (!detail?.imageDigest) return null;
-						return {
-							digest: detail.imageDigest,
-							tags: detail.imageTags ?? [],
-							...(detail.imagePushedAt ? {pushedAt: detail.imagePushedAt} : {}),
-							...(detail.imageSizeInBytes === undefined ? {} : {sizeBytes: detail.imageSizeInBytes}),
-						};
-					} catch (error) {
-						if (hasName(error, 'ImageNotFoundException')) return null;
-						throw error;
-					}
-				},
-			);
+			const context = {operation: 'ecr:DescribeImages', repository, ...(registryId ? {registryId} : {})};
+			return call('ecr', region, context, callOptions.signal, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				const output = await nullWhenMissing('ImageNotFoundException', async () =>
+					client.send(
+						new sdk.DescribeImagesCommand({
+							repositoryName: repository,
+							imageIds: [{imageTag: tag}],
+							...(registryId ? {registryId} : {}),
+						}),
+						abortWith(callOptions.signal),
+					),
+				);
+				const detail = output?.imageDetails?.find((image) => image.imageDigest);
+				if (!detail?.imageDigest) return null;
+				return {
+					digest: detail.imageDigest,
+					tags: detail.imageTags ?? [],
+					...(detail.imagePushedAt ? {pushedAt: detail.imagePushedAt} : {}),
+					...(detail.imageSizeInBytes === undefined ? {} : {sizeBytes: detail.imageSizeInBytes}),
+				};
+			});
 		},
 
 		async getRepositoryPolicy(region, repository, registryId, callOptions = {}) {
-			return call(
-				'ecr',
-				region,
-				{operation: 'ecr:GetRepositoryPolicy', repository, ...(registryId ? {registryId} : {})},
-				callOptions.signal,
-				async () => {
-					const {GetRepositoryPolicyCommand} = await loadEcr();
-					const client = await ecr(region);
-					try {
-						const output = await client.send(
-							new GetRepositoryPolicyCommand({repositoryName: repository, ...(registryId ? {registryId} : {})}),
-							abortWith(callOptions.signal),
-						);
-						return output.policyText ?? null;
-					} catch (error) {
-						if (hasName(error, 'RepositoryPolicyNotFoundException')) return null;
-						throw error;
-					}
-				},
-			);
+			const context = {operation: 'ecr:GetRepositoryPolicy', repository, ...(registryId ? {registryId} : {})};
+			return call('ecr', region, context, callOptions.signal, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				const output = await nullWhenMissing('RepositoryPolicyNotFoundException', async () =>
+					client.send(
+						new sdk.GetRepositoryPolicyCommand({repositoryName: repository, ...(registryId ? {registryId} : {})}),
+						abortWith(callOptions.signal),
+					),
+				);
+				return output?.policyText ?? null;
+			});
 		},
 
 		async getAuthorizationToken(region, registryId, callOptions = {}) {
-			return call(
-				'ecr',
-				region,
-				{operation: 'ecr:GetAuthorizationToken', ...(registryId ? {registryId} : {})},
-				callOptions.signal,
-				async () => {
-					const {GetAuthorizationTokenCommand} = await loadEcr();
-					const client = await ecr(region);
-					// registryIds is deprecated but still the only way to ask for another account's registry endpoint.
-					const output = await client.send(
-						new GetAuthorizationTokenCommand(registryId ? {registryIds: [registryId]} : {}),
-						abortWith(callOptions.signal),
-					);
-					if (!Array.isArray(output.authorizationData) || output.authorizationData.length === 0) {
-						throw new AwsError(
-							'ecr:GetAuthorizationToken returned no authorizationData: could not retrieve an authorization token from Amazon ECR.',
-							{
-								kind: 'unknown',
-								hint: 'Try again; if it keeps happening, check that AWS_ENDPOINT_URL* (if set) points at a real ECR endpoint.',
-							},
-						);
-					}
-
-					const data = registryId
-						? (output.authorizationData.find((entry) => entry.proxyEndpoint?.includes(`${registryId}.`)) ??
-							output.authorizationData[0])
-						: output.authorizationData[0];
-					return decodeAuthorizationData(data, {now: now(), operation: 'ecr:GetAuthorizationToken'});
-				},
-			);
+			const context = {operation: 'ecr:GetAuthorizationToken', ...(registryId ? {registryId} : {})};
+			return call('ecr', region, context, callOptions.signal, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				// registryIds is deprecated but still the only way to ask for another account's registry endpoint.
+				const output = await client.send(
+					new sdk.GetAuthorizationTokenCommand(registryId ? {registryIds: [registryId]} : {}),
+					abortWith(callOptions.signal),
+				);
+				return decodeAuthorizationData(authorizationDataFor(output.authorizationData, registryId), {
+					now: now(),
+					operation: 'ecr:GetAuthorizationToken',
+				});
+			});
 		},
 
 		async getPublicAuthorizationToken() {
-			return call('ecr-public', 'us-east-1', {operation: 'ecr-public:GetAuthorizationToken'}, undefined, async () => {
-				const {GetAuthorizationTokenCommand} = await loadEcrPublic();
-				const client = await ecrPublic();
-				const output = await client.send(new GetAuthorizationTokenCommand({}));
+			const context = {operation: 'ecr-public:GetAuthorizationToken'};
+			return call('ecr-public', ECR_PUBLIC_REGION, context, undefined, async () => {
+				const {sdk, client} = await clients.ecrPublic();
+				const output = await client.send(new sdk.GetAuthorizationTokenCommand({}));
 				return decodeAuthorizationData(output.authorizationData, {
 					proxyEndpoint: `https://${PUBLIC_REGISTRY_HOST}`,
 					now: now(),
@@ -603,82 +241,25 @@ export function createAwsService(
 			});
 		},
 
-		async findRepository(name, findOptions = {}): Promise<RepositorySearchResult> {
+		async findRepository(name, findOptions = {}) {
 			const regions =
 				findOptions.regions ??
-				service.listRegions(partitionOfRegion((await service.resolveRegion()).region ?? 'us-east-1'));
-			const concurrency = Math.max(1, findOptions.concurrency ?? DEFAULT_FIND_CONCURRENCY);
-			const timeoutMs = findOptions.timeoutMs ?? DEFAULT_FIND_TIMEOUT_MS;
-			const outer = findOptions.signal;
-			if (outer?.aborted) throw new CancelledError();
-
-			const controller = new AbortController();
-			const onOuterAbort = () => controller.abort();
-			outer?.addEventListener('abort', onOuterAbort, {once: true});
-			const found = new Map<string, RepositoryInfo>();
-			const failed = new Map<string, string>();
-			const answered = new Set<string>();
-			let next = 0;
-			let closed = false;
-
-			const worker = async () => {
-				while (!closed && next < regions.length) {
-					const region = regions[next++]!;
-					try {
-						const repository = await describeRepositoryRaw(region, name, undefined, controller.signal);
-						if (closed) return;
-						if (repository) found.set(region, repository);
-					} catch (error) {
-						if (closed) return;
-						failed.set(
-							region,
-							toUserError(error, errorContext('ecr', region, {operation: 'ecr:DescribeRepositories', repository: name}))
-								.message,
-						);
-					}
-
-					answered.add(region);
-				}
-			};
-
-			let timer: NodeJS.Timeout | undefined;
-			const deadline = new Promise<void>((resolve) => {
-				timer = setTimeout(resolve, timeoutMs);
-				// The limit must not keep the process alive on its own.
-				timer.unref?.();
-			});
-			const cancelled = new Promise<void>((resolve) => {
-				controller.signal.addEventListener('abort', () => resolve(), {once: true});
-			});
-			const workers = Array.from({length: Math.min(concurrency, regions.length)}, async () => worker());
-			try {
-				await Promise.race([Promise.all(workers), deadline, cancelled]);
-			} finally {
-				closed = true;
-				clearTimeout(timer);
-				outer?.removeEventListener('abort', onOuterAbort);
-				// Calls still running past the limit are abandoned; aborting frees their sockets.
-				controller.abort();
-			}
-
-			if (outer?.aborted) throw new CancelledError();
-			return {
-				found: regions.flatMap((region) => {
-					const repository = found.get(region);
-					return repository ? [repository] : [];
-				}),
-				failed: regions.flatMap((region) => {
-					const message = failed.get(region);
-					return message === undefined ? [] : [{region, message}];
-				}),
-				timedOut: regions.filter((region) => !answered.has(region)),
-			};
+				service.listRegions(partitionOfRegion((await service.resolveRegion()).region ?? FALLBACK_REGION));
+			const context = {operation: 'ecr:DescribeRepositories', repository: name};
+			return searchRegions(
+				regions,
+				{
+					describe: async (region, signal) => describeRepositoryRaw(region, name, undefined, signal),
+					explain: (error, region) => explain(error, 'ecr', region, context).message,
+				},
+				findOptions,
+			);
 		},
 
 		async getServerClock(region, callOptions = {}) {
 			const url = new URL(endpointUrl('ecr', region, env));
 			return call('ecr', region, {operation: 'clock check'}, callOptions.signal, async () => {
-				const {handler} = await runtime();
+				const handler = await clients.handler();
 				type Request = Parameters<NodeHttpHandler['handle']>[0];
 				// An unsigned GET: any answer (even an error status) carries the server's Date, and no credentials are needed.
 				const request = {

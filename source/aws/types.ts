@@ -1,4 +1,8 @@
 /** What ecr-setup asks of AWS (STS, ECR, ECR Public), and the shapes it gets back. */
+
+/** Environment variables: process.env, or a map given in its place (a test's, a child process's). */
+export type Env = Record<string, string | undefined>;
+
 export type IdentityKind = 'iam-user' | 'assumed-role' | 'sso' | 'root' | 'federated' | 'unknown';
 
 export type CallerIdentity = {
@@ -89,7 +93,7 @@ export interface AwsService {
 	readonly profile: string | undefined;
 	/** The same service bound to another profile (the wizard's profile picker). Optional: without it the picker is not offered. */
 	withProfile?(profile: string): AwsService;
-	/** --region > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
+	/** The region in force for this service's --region, environment and profile (the rule of region.ts). */
 	resolveRegion(): Promise<ResolvedRegion>;
 	listProfiles(): Promise<AwsProfile[]>;
 	getCallerIdentity(options?: {region?: string; signal?: AbortSignal}): Promise<CallerIdentity>;

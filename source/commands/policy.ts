@@ -5,6 +5,7 @@
 import {stringFlag} from './args.js';
 import {UsageError} from '../errors/user-errors.js';
 import {partitionOfArn} from '../ecr/regions.js';
+import {FALLBACK_REGION} from '../aws/region.js';
 import {validateRepositoryName} from '../ecr/names.js';
 import {
 	GITHUB_OIDC_HOST,
@@ -16,7 +17,7 @@ import {
 	type PolicyDocument,
 } from '../generators/policy.js';
 import {resolveRepository} from './ci.js';
-import {requireRegion} from './shared.js';
+import {regionInForce, requireRegion} from './shared.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
 function printPolicy(context: CommandContext, policy: PolicyDocument, notes: string[]): void {
@@ -38,11 +39,9 @@ async function trustPolicy(context: CommandContext, ownerRepo: string): Promise<
 	assertOwnerRepo(ownerRepo);
 	const branch = stringFlag(flags, 'branch');
 	if (branch !== undefined) assertBranch(branch, {allowWildcard: true});
-	const resolved = await services.aws.resolveRegion();
-	const identity = await services.aws.getCallerIdentity({
-		...(resolved.region ? {region: resolved.region} : {}),
-		signal,
-	});
+	const {region} = await regionInForce(context);
+	// The trust policy names no region: STS is asked wherever the region in force says, else in the default.
+	const identity = await services.aws.getCallerIdentity({region: region ?? FALLBACK_REGION, signal});
 	const policy = generateGithubOidcTrustPolicy({
 		account: identity.account,
 		ownerRepo,

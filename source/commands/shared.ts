@@ -11,11 +11,20 @@ import {
 } from '../ecr/hosts.js';
 import {isRegionShaped} from '../ecr/regions.js';
 import type {ApplyResult, EditPlan, LoadedConfig} from '../docker-config/types.js';
+import type {ResolvedRegion} from '../aws/types.js';
 import type {CommandContext} from './types.js';
 
-/** The region from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile; a usage error naming the flag when none. */
+/**
+ * The region in force (--region, AWS_REGION, AWS_DEFAULT_REGION, else the profile's), asked once where a command starts;
+ * the command passes it to every AWS call it makes.
+ */
+export async function regionInForce(context: CommandContext): Promise<ResolvedRegion> {
+	return context.services.aws.resolveRegion();
+}
+
+/** The region in force; a usage error naming the flag when there is none. */
 export async function requireRegion(context: CommandContext, flagHint = '--region'): Promise<string> {
-	const resolved = await context.services.aws.resolveRegion();
+	const resolved = await regionInForce(context);
 	if (resolved.region) {
 		if (!isRegionShaped(resolved.region)) {
 			throw new UsageError(`"${resolved.region}" (from ${resolved.source}) is not an AWS region name.`, {

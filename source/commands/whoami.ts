@@ -1,4 +1,6 @@
 import {privateRegistryHost} from '../ecr/hosts.js';
+import {FALLBACK_REGION} from '../aws/region.js';
+import {regionInForce} from './shared.js';
 import type {CommandDefinition} from './types.js';
 
 const KIND_LABEL: Record<string, string> = {
@@ -15,12 +17,10 @@ export const whoamiCommand: CommandDefinition = {
 	summary: 'Show the AWS identity, account and region in use',
 	usage: 'ecr-setup whoami [--profile P] [--region R] [--json]',
 	flags: [],
-	async run({services, io, signal}) {
-		const resolved = await services.aws.resolveRegion();
-		const identity = await services.aws.getCallerIdentity({
-			...(resolved.region ? {region: resolved.region} : {}),
-			signal,
-		});
+	async run(context) {
+		const {services, io, signal} = context;
+		const resolved = await regionInForce(context);
+		const identity = await services.aws.getCallerIdentity({region: resolved.region ?? FALLBACK_REGION, signal});
 		const registry = resolved.region ? privateRegistryHost(identity.account, resolved.region) : undefined;
 		io.out(`Account   ${identity.account}`);
 		io.out(`Identity  ${identity.arn} (${KIND_LABEL[identity.kind] ?? identity.kind})`);

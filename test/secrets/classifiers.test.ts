@@ -6,7 +6,8 @@
 import {describe, expect, it} from 'vitest';
 import {errorToJson, type UserError} from '../../source/errors/user-errors.js';
 import {classifyPushFailure, pushErrorFromOutput} from '../../source/docker/push-errors.js';
-import {classifyAwsError, toUserError} from '../../source/aws/errors.js';
+import {classifyAwsError} from '../../source/aws/errors.js';
+import {toUserError} from '../../source/aws/explain-error.js';
 import {createDockerService} from '../../source/docker/service.js';
 import type {ProcessRunner, RunResult} from '../../source/process/types.js';
 import {ecrPassword, report, TEST_KEYS} from '../faults/aws-endpoint.js';

@@ -1,7 +1,8 @@
 import {RepositoryNotFoundException, RepositoryAlreadyExistsException, KmsException} from '@aws-sdk/client-ecr';
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/errors/user-errors.js';
-import {AwsError, classifyAwsError, sanitizeAwsMessage, toUserError} from '../../source/aws/errors.js';
+import {AwsError, classifyAwsError, sanitizeAwsMessage} from '../../source/aws/errors.js';
+import {toUserError} from '../../source/aws/explain-error.js';
 
 /** An error shaped as the SDK raises a service exception: name, $metadata, AWS's own message. */
 function serviceError(name: string, message: string, status = 400): Error {

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createAwsService} from '../../source/aws/service.js';
-import {awsConfigFiles, listProfiles, resolveRegion} from '../../source/aws/profiles.js';
+import {awsConfigFiles, listProfiles} from '../../source/aws/profiles.js';
+import {resolveRegion} from '../../source/aws/region.js';
 
 let dir: string;
 let env: Record<string, string>;

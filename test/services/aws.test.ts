@@ -20,7 +20,8 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CancelledError} from '../../source/errors/user-errors.js';
 import {COMMERCIAL_ECR_REGIONS} from '../../source/ecr/regions.js';
 import {AwsError} from '../../source/aws/errors.js';
-import {createAwsService, decodeAuthorizationData, identityKindFromArn} from '../../source/aws/service.js';
+import {decodeAuthorizationData, identityKindFromArn} from '../../source/aws/answers.js';
+import {createAwsService} from '../../source/aws/service.js';
 
 const ACCOUNT = '123456789012';
 const PASSWORD = 'eyJwYXlsb2FkIjoic2VjcmV0LXBheWxvYWQiLCJleHBpcmF0aW9uIjoxNzk1NzY2NDAwfQ==';

@@ -1,0 +1,224 @@
+/**
+ * An AWS failure in the user's terms: what happened, where (operation, region, endpoint, proxy), a hint and the commands
+ * that help, for each kind `classifyAwsError` tells apart.
+ */
+import {redactSecrets} from '../lib/log.js';
+import {OPT_IN_REGIONS} from '../ecr/regions.js';
+import {AwsError, classifyAwsError, isTlsErrorCode} from './errors.js';
+
+export type AwsErrorContext = {
+	/** e.g. `ecr:DescribeRepositories`. */
+	operation?: string;
+	region?: string;
+	profile?: string;
+	/** The URL the call went to. */
+	endpoint?: string;
+	/** The proxy in effect for that URL, already masked. */
+	proxy?: string;
+	repository?: string;
+	registryId?: string;
+};
+
+function profileFlag(profile: string | undefined): string {
+	return profile ? ` --profile ${profile}` : '';
+}
+
+function where(context: AwsErrorContext): string {
+	const parts = [context.operation, context.region ? `in ${context.region}` : undefined].filter(Boolean);
+	return parts.length > 0 ? ` (${parts.join(' ')})` : '';
+}
+
+/** Turn any error from an AWS call into an AwsError a user can act on. */
+export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsError {
+	if (error instanceof AwsError) return error;
+	const classified = classifyAwsError(error);
+	const {kind, message, code} = classified;
+	const profile = context.profile;
+	const profileName = profile ?? 'default';
+	// The context (endpoint URL, profile) can carry credentials too, e.g. AWS_ENDPOINT_URL=https://user:password@host.
+	const make = (text: string, hint: string, nextSteps: string[] = []) =>
+		new AwsError(redactSecrets(text), {
+			kind,
+			hint,
+			nextSteps,
+			cause: error,
+			...(code ? {awsCode: code} : {}),
+			...(classified.httpStatus ? {httpStatus: classified.httpStatus} : {}),
+		});
+
+	switch (kind) {
+		case 'no-credentials': {
+			return make(
+				// The SDK's "Could not load credentials from any providers" says the same again.
+				`No AWS credentials were found${profile ? ` for profile ${profile}` : ''}${/could not load credentials from any providers/i.test(message) ? '.' : `: ${message}`}`,
+				'Give ecr-setup credentials: access keys with `aws configure`, IAM Identity Center with `aws configure sso`, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.',
+				[
+					`aws configure${profileFlag(profile)}`,
+					`aws configure sso${profileFlag(profile)}`,
+					'aws configure list-profiles',
+				],
+			);
+		}
+
+		case 'sso-expired': {
+			return make(
+				`The SSO session for profile ${profileName} has expired or is not signed in.`,
+				`Sign in again with \`aws sso login${profileFlag(profile)}\`, then re-run ecr-setup.`,
+				[`aws sso login${profileFlag(profile)}`],
+			);
+		}
+
+		case 'mfa-required': {
+			return make(
+				`Profile ${profileName} needs an MFA code, and neither ecr-setup nor the ECR credential helper can prompt for one.`,
+				'Get temporary credentials first (they work without a prompt), or use a profile without mfa_serial.',
+				[
+					'aws sts get-session-token --serial-number <mfa-arn> --token-code <code>',
+					'export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… AWS_SESSION_TOKEN=… (from its output)',
+				],
+			);
+		}
+
+		case 'invalid-credentials': {
+			const optIn = context.region !== undefined && OPT_IN_REGIONS.has(context.region);
+			return make(
+				`AWS did not recognise the credentials${where(context)}: ${message}`,
+				optIn
+					? `${context.region} is an opt-in region: if it is not enabled for this account, every key is "unrecognised" there. Otherwise the access key is wrong, deleted or deactivated, or a session token is missing.`
+					: 'The access key is wrong, deleted or deactivated, temporary keys are missing their AWS_SESSION_TOKEN, or the region is an opt-in region not enabled for this account.',
+				[
+					`aws configure list${profileFlag(profile)}`,
+					`aws sts get-caller-identity${profileFlag(profile)}`,
+					...(optIn
+						? [`Enable ${context.region} (AWS console → Account → AWS Regions), or use another region with --region`]
+						: []),
+				],
+			);
+		}
+
+		case 'expired-credentials': {
+			return make(
+				`The AWS credentials have expired${where(context)}.`,
+				'Temporary credentials only last a while: get fresh ones (and unset a stale AWS_SESSION_TOKEN if you exported one).',
+				[`aws sso login${profileFlag(profile)}  (SSO profiles)`, `aws sts get-caller-identity${profileFlag(profile)}`],
+			);
+		}
+
+		case 'clock-skew': {
+			return make(
+				`AWS rejected the request because this machine's clock is off: ${message}`,
+				'Signed requests are only valid for a few minutes around AWS time. Sync the clock (NTP) and try again.',
+				[
+					'sudo timedatectl set-ntp true  (Linux)',
+					'sudo sntp -sS time.apple.com  (macOS)',
+					'w32tm /resync  (Windows, as administrator)',
+				],
+			);
+		}
+
+		case 'access-denied': {
+			const action = classified.action;
+			const crossAccount = /no resource-based policy allows/i.test(message);
+			return make(
+				action
+					? `Access denied: your identity is not allowed to perform ${action}${context.region ? ` in ${context.region}` : ''}. AWS said: ${message}`
+					: `Access denied${where(context)}: ${message}`,
+				crossAccount
+					? 'The repository belongs to another account: its repository policy must allow your identity (ask the owning account).'
+					: `Ask an administrator to allow ${action ?? 'this action'} for your identity (for pushing: ecr:GetAuthorizationToken on "*" and the push actions on the repository).`,
+				[
+					`aws sts get-caller-identity${profileFlag(profile)}`,
+					...(crossAccount && context.repository
+						? [`aws ecr get-repository-policy --repository-name ${context.repository}`]
+						: []),
+				],
+			);
+		}
+
+		case 'repository-not-found': {
+			const name = context.repository ?? 'the repository';
+			return make(
+				`Repository ${context.repository ? `'${name}'` : name} does not exist${context.region ? ` in ${context.region}` : ''}${context.registryId ? ` (registry ${context.registryId})` : ''}.`,
+				'Check the name and region, or create it (ecr-setup push … --create-repository).',
+				context.repository
+					? [
+							`aws ecr create-repository --repository-name ${context.repository}${context.region ? ` --region ${context.region}` : ''}`,
+						]
+					: [],
+			);
+		}
+
+		case 'repository-exists': {
+			return make(
+				`Repository ${context.repository ? `'${context.repository}' ` : ''}already exists${context.region ? ` in ${context.region}` : ''}.`,
+				'Use the existing repository, or pick another name.',
+			);
+		}
+
+		case 'throttled': {
+			return make(
+				`AWS is throttling requests${where(context)}: ${message}`,
+				'Wait a few seconds and try again; other tools calling ECR at the same time count against the same limit.',
+			);
+		}
+
+		case 'network': {
+			const target = context.endpoint ?? 'the AWS endpoint';
+			const via = context.proxy ? ` through proxy ${context.proxy}` : '';
+			if (isTlsErrorCode(code)) {
+				return make(
+					`Could not verify the TLS certificate of ${target}${via} (${code}).`,
+					"A TLS-inspecting proxy or private CA is in the way: point AWS_CA_BUNDLE (or the profile's ca_bundle) at your organisation's CA bundle.",
+					['export AWS_CA_BUNDLE=/path/to/corporate-ca.pem', 'ecr-setup doctor'],
+				);
+			}
+
+			if (code === 'ProxyAuthenticationRequired') {
+				return make(
+					`The proxy${context.proxy ? ` ${context.proxy}` : ''} asked for authentication when connecting to ${target}.`,
+					'Put the proxy credentials in HTTPS_PROXY (http://user:password@proxy:port) or ask for the endpoint to be allowed.',
+				);
+			}
+
+			return make(
+				// Node's own message usually names the code already ("connect ECONNREFUSED 127.0.0.1:9").
+				`Could not reach ${target}${via}: ${code && !message.includes(code) ? `${code} — ` : ''}${message}`,
+				context.proxy
+					? 'Check that the proxy is up and allows this host, or exempt the host with NO_PROXY.'
+					: 'Check the network and DNS. If your network needs a proxy, set HTTPS_PROXY (and NO_PROXY for exceptions).',
+				['ecr-setup doctor'],
+			);
+		}
+
+		case 'no-region': {
+			return make('No AWS region is set.', 'Pass --region, set AWS_REGION, or give the profile a region.', [
+				'ecr-setup … --region us-east-1',
+				`aws configure set region us-east-1${profileFlag(profile)}`,
+			]);
+		}
+
+		case 'region-disabled': {
+			return make(
+				`${context.region ?? 'This region'} is not enabled for this account${where(context)}: ${message}`,
+				'Enable the region for the account (AWS console → Account → AWS Regions), or use another region.',
+			);
+		}
+
+		case 'kms': {
+			return make(
+				`KMS refused the repository's encryption key${where(context)}: ${message}`,
+				'The KMS key policy must allow your identity to use the key (kms:GenerateDataKey, kms:Decrypt); or use AES256 encryption.',
+			);
+		}
+
+		default: {
+			const status = classified.httpStatus;
+			return make(
+				`AWS call failed${where(context)}: ${code && !message.startsWith(code) ? `${code}: ` : ''}${message}`,
+				status !== undefined && status >= 500
+					? `AWS (or a proxy on the way) answered HTTP ${status} on every attempt: a temporary problem on that side. Try again in a minute; if it persists, check https://health.aws.amazon.com and the proxy.`
+					: 'Run `ecr-setup doctor` for a full check of credentials, region and network.',
+			);
+		}
+	}
+}
