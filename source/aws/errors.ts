@@ -3,7 +3,7 @@
  * `$metadata.httpStatusCode`, `message`, Node's `code` for network failures). explain-error.ts puts it in the user's terms.
  */
 import {UserError} from '../errors/user-errors.js';
-import {redactSecrets} from '../lib/log.js';
+import {redact} from '../lib/redact.js';
 import type {AwsErrorKind} from './types.js';
 
 export type AwsErrorClassification = {
@@ -111,14 +111,8 @@ function text(value: unknown): string | undefined {
 
 /** Remove anything secret-shaped an AWS message may echo back (access key ids, signatures, session tokens). */
 export function sanitizeAwsMessage(message: string): string {
-	const masked = message
-		.replace(/\b((?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, '$1************')
-		.replace(/(X-Amz-Security-Token=)[^&\s]+/gi, '$1****')
-		.replace(/(X-Amz-Signature=|Signature=)[0-9a-f]{16,}/gi, '$1****')
-		.replace(/(Credential=)[^/\s,]+/g, '$1****')
-		.replace(/(\/\/)[^/@\s:]+:[^/@\s]+@/g, '$1****@');
-	// Secret keys, session tokens, ECR tokens and labelled secrets (a credential_process or proxy can echo them).
-	return redactSecrets(masked);
+	// Secret keys, session tokens, ECR tokens, signatures and labelled secrets (a credential_process or proxy can echo them).
+	return redact(message);
 }
 
 // ───────────────────────────── classification ─────────────────────────────

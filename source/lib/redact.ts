@@ -11,6 +11,8 @@ export function redact(text: string, secrets: Iterable<string | undefined> = [])
 	for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join(MASK);
 	return (
 		out
+			// A presigned URL's session token stops at the next parameter.
+			.replace(/(X-Amz-Security-Token=)[^&\s]+/gi, `$1${MASK}`)
 			// Authorization / Proxy-Authorization / X-Registry-Auth headers, in header or JSON form.
 			.replace(
 				/((?:proxy-)?authorization|x-registry-auth|x-amz-security-token)("?\s*[:=]\s*"?)(?:(?:Basic|Bearer|AWS4-HMAC-SHA256)\s+)?[^"\r\n]+/gi,
@@ -31,8 +33,8 @@ export function redact(text: string, secrets: Iterable<string | undefined> = [])
 			// Signed-request pieces an SDK message can echo.
 			.replace(/(X-Amz-Signature=|Signature=)[0-9a-f]{16,}/gi, `$1${MASK}`)
 			.replace(/(Credential=)[^/\s,]+/g, `$1${MASK}`)
-			// Access key ids: the prefix says which kind it was; the rest is gone.
-			.replace(/\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b/g, `$1${MASK}`)
+			// IAM ids: the kind (AKIA, ASIA, AROA…) and four more characters stay, enough to tell which key it was.
+			.replace(/\b((?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{4})[A-Z0-9]{12}\b/g, `$1${MASK}`)
 			// ECR tokens and passwords: base64 of "AWS:…" and of JSON ({"payload"…, "expiration"…}).
 			.replace(/\b(?:QVdTO|eyJ)[A-Za-z0-9+/_-]{12,}={0,2}/g, MASK)
 			// Any other long base64 run (session tokens are hundreds of characters), unless it is plain hex.

@@ -226,7 +226,7 @@ describe('classifyAwsError', () => {
 		);
 		expect(message).not.toContain('AKIAIOSFODNN7EXAMPLE');
 		expect(message).not.toContain('0123456789abcdef0123456789abcdef');
-		expect(message).toContain('AKIAIOSF************');
+		expect(message).toContain('AKIAIOSF****');
 		const proxied = classifyAwsError(
 			networkError('ECONNREFUSED', 'connect to http://user:hunter22@proxy.corp:3128 refused'),
 		);

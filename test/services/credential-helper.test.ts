@@ -156,7 +156,7 @@ exit 1`,
 		expect(result.logExcerpt).not.toContain('an old run');
 		expect(result.logExcerpt).not.toContain(SECRET);
 		expect(result.logExcerpt).not.toContain(ACCESS_KEY);
-		expect(result.logExcerpt).toContain('AKIA****');
+		expect(result.logExcerpt).toContain('AKIAIOSF****');
 	});
 
 	it('reads ~/.ecr/log/ecr-login.log when AWS_ECR_CACHE_DIR is unset', async () => {
@@ -226,7 +226,7 @@ echo "credentials not found in native keychain"; exit 1`,
 describe('redact, on what a helper or its log says', () => {
 	it.each([
 		[`{"Username":"AWS","Secret":"${SECRET}"}`, '{"Username":"AWS","Secret":"****"}'],
-		[`key ${ACCESS_KEY} used`, 'key AKIA**** used'],
+		[`key ${ACCESS_KEY} used`, 'key AKIAIOSF**** used'],
 		['Authorization: Bearer abcdefghijklmnop.qrs', 'Authorization: ****'],
 		[`password=hunter2hunter2 next`, 'password=**** next'],
 		[`raw ${SECRET} here`, 'raw **** here'],
