@@ -3,7 +3,7 @@
  * and what to do about it.
  */
 import {PUSH_ACTIONS} from '../ecr/actions.js';
-import {UserError} from '../errors/user-errors.js';
+import {UserError, errorMessage, type Explanation} from '../errors/user-errors.js';
 import {parseImageRef} from '../ecr/image-ref.js';
 import {parseRegistryHost} from '../ecr/hosts.js';
 import {stripAnsi} from './push-progress.js';
@@ -320,4 +320,19 @@ export class PushError extends UserError {
 
 export function pushErrorFromOutput(output: string | readonly string[], context: PushContext = {}): PushError {
 	return new PushError(classifyPushFailure(output, context));
+}
+
+/** The classified failure behind a rejected push (a PushError from the docker service, or docker's words). */
+export function pushFailureOf(error: unknown, ref: string): PushFailure {
+	if (error instanceof PushError) return error.failure;
+	const kind = typeof error === 'object' && error !== null ? (error as {kind?: unknown}).kind : undefined;
+	const failure = classifyPushFailure(errorMessage(error), {ref});
+	return typeof kind === 'string' && failure.kind === 'unknown'
+		? {...failure, kind: kind as PushFailure['kind']}
+		: failure;
+}
+
+export function explainPush(failure: PushFailure): Explanation {
+	const {message, hint, nextSteps} = explainPushFailure(failure);
+	return {title: message, detail: '', hint, nextSteps};
 }

@@ -75,3 +75,6 @@ export function errorToJson(error: unknown): {
 
 	return {error: {code: 'internal', message: errorMessage(error)}};
 }
+
+/** What happened, why (`detail`), what to do about it (`hint`), and the concrete next steps. */
+export type Explanation = {title: string; detail: string; hint?: string; nextSteps: string[]};

@@ -10,7 +10,7 @@ import type {EditPlan, LoadedConfig} from '../../../docker-config/types.js';
 import {errorMessage, isUserError} from '../../../errors/user-errors.js';
 import {privateRegistryHost} from '../../../ecr/hosts.js';
 import {describeAuth, type AuthStatus} from './auth-status.js';
-import {awsErrorKind, explainAwsError} from '../../errors.js';
+import {awsErrorKind, explainAwsError} from '../../../aws/explain-error.js';
 import {installCommandText, installHandOver} from './install.js';
 import type {FileChange} from '../../state.js';
 import type {StepProps} from '../types.js';
