@@ -9,7 +9,8 @@ import {classifyPushFailure, pushErrorFromOutput} from '../../source/docker/push
 import {classifyAwsError, toUserError} from '../../source/aws/errors.js';
 import {createDockerService} from '../../source/docker/service.js';
 import type {ProcessRunner, RunResult} from '../../source/process/types.js';
-import {ecrPassword, report, TEST_KEYS} from '../faults/aws-endpoint.js';
+import {ecrPassword, TEST_KEYS} from '../helpers/aws-stand-in/index.js';
+import {report} from '../faults/report.js';
 
 const PASSWORD = ecrPassword(1_800_000_000, 'classifier');
 const TOKEN = Buffer.from(`AWS:${PASSWORD}`).toString('base64');
