@@ -69,7 +69,9 @@ async function serve(config: ServeConfig): Promise<void> {
 	}
 	const control = await startControl({...config.control, model, api, registryRequests});
 	process.stdout.write(`${JSON.stringify({api: api.url, control: control.url})}\n`);
-	log(`stand-in ready: api ${api.url}, control ${control.url}, registries ${registries.map((r) => r.host).join(', ')}`);
+	const fronting =
+		registries.length > 0 ? `, registries ${registries.map((registry) => registry.host).join(', ')}` : '';
+	log(`stand-in ready: api ${api.url}, control ${control.url}${fronting}`);
 
 	const stop = () => {
 		log('stand-in stopping');
