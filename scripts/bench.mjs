@@ -3,14 +3,13 @@
 // table with the start-up targets. It reports; it never fails on a missed target (exit 0 unless it cannot measure).
 //
 //   npm run bench [-- --runs 7] [-- --only version,frame,login,install,list] [-- --no-build]
-import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import {createInterface} from 'node:readline';
 import {build} from 'esbuild';
 import {bundleOptions, buildCli, root} from './build.mjs';
+import {bundleStandIn, startStandIn} from './bench/aws.mjs';
 import {makeCertificates} from './bench/tls.mjs';
 import {median, series, timeRun, timeToFirstText} from './bench/measure.mjs';
 
@@ -102,40 +101,24 @@ const compileCache = path.join(work, 'compile-cache');
 /** The same environment without the code cache: what the very first run after installing costs. */
 const cold = (env) => ({...env, ECR_SETUP_COMPILE_CACHE: '0'});
 
-/** Starts the loopback AWS stand-in; resolves with its URL once it listens. */
-async function startStandIn(settings) {
-	const child = spawn(node, [path.join(root, 'scripts', 'bench', 'stand-in.mjs'), work], {
-		env: {...process.env, ...settings},
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	children.push(child);
-	const line = await new Promise((resolve, reject) => {
-		child.on('error', reject);
-		child.on('exit', (code) => reject(new Error(`the stand-in exited (${code})`)));
-		createInterface({input: child.stdout}).once('line', resolve);
-	});
-	const url = `https://127.0.0.1:${JSON.parse(line).port}`;
-	return {
-		url,
-		stats: () =>
-			new Promise((resolve, reject) => {
-				https
-					.get(`${url}/__stats`, {ca: readFileSync(certificates.ca)}, (response) => {
-						let body = '';
-						response.on('data', (chunk) => {
-							body += chunk;
-						});
-						response.on('end', () => resolve(JSON.parse(body)));
-					})
-					.on('error', reject);
-			}),
-	};
-}
-
-const fast = await startStandIn({BENCH_REPOSITORIES: '10000', BENCH_PAGE: '1000', BENCH_DELAY_MS: '0'});
+const standIn = await bundleStandIn(root, work);
+const standInOptions = {work, certificates, children};
+const fast = await startStandIn(standIn, {
+	...standInOptions,
+	name: 'fast',
+	repositories: 10_000,
+	pageLimit: 1000,
+	delayMs: 0,
+});
 // Answers only after 10 s: every first frame measured against it came before any network answer.
 const SLOW_MS = 10_000;
-const slow = await startStandIn({BENCH_REPOSITORIES: '10', BENCH_DELAY_MS: String(SLOW_MS)});
+const slow = await startStandIn(standIn, {
+	...standInOptions,
+	name: 'slow',
+	repositories: 10,
+	pageLimit: 1000,
+	delayMs: SLOW_MS,
+});
 
 /**
  * A clean environment: no real AWS or docker settings of the person running the bench leak in. The stand-in's CA reaches
@@ -402,7 +385,7 @@ if (only.has('login')) {
 	}
 
 	notes.push(
-		'3: AWS is scripts/bench/stand-in.mjs (loopback HTTPS, GetAuthorizationToken + GetCallerIdentity), and docker is a shell ' +
+		"3: AWS is the project's AWS stand-in (test/helpers/aws-stand-in/, bundled; loopback HTTPS), and docker is a shell " +
 			'script that reads the password from stdin — the end-to-end stack (test/e2e: dockerd + docker-registry) is not used, so ' +
 			'the real `docker login` round trip to a registry is not in these figures, on either side.',
 	);

@@ -7,7 +7,10 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'n
 import https from 'node:https';
 import http from 'node:http';
 import path from 'node:path';
+import type {StandInState} from '../helpers/aws-stand-in/control.js';
 import {CONTROL_URL, REGISTRY_US, type RegistryEndpoint} from './topology.js';
+
+export type {StandInState};
 
 function required(name: string): string {
 	const value = process.env[name];
@@ -174,20 +177,6 @@ export async function control<T = unknown>(method: 'GET' | 'POST', route: string
 		request.end(text);
 	});
 }
-
-export type StandInImage = {digest: string; tags: string[]};
-export type StandInRepository = {
-	repositoryName: string;
-	region: string;
-	registryId: string;
-	imageTagMutability: string;
-	images: StandInImage[];
-};
-export type StandInState = {
-	repositories: StandInRepository[];
-	calls: Array<{service: string; operation: string; region: string; status: number; error?: string}>;
-	registryRequests: Array<{host: string; method: string; path: string; status: number}>;
-};
 
 export async function resetStandIn(): Promise<void> {
 	await control('POST', '/_control/reset');

@@ -64,9 +64,9 @@ wait_for() {
 	done
 }
 
-# ── the AWS stand-in, bundled (Node 20 does not run TypeScript) ──
-node_modules/.bin/esbuild test/e2e/aws-stand-in.ts --bundle --platform=node --target=node20 --format=esm \
-	--outfile="$work/aws-stand-in.mjs" --log-level=warning
+# ── the AWS stand-in and the topology's command line, bundled (Node 20 does not run TypeScript) ──
+node_modules/.bin/esbuild aws-stand-in=test/helpers/aws-stand-in/cli.ts topology=test/e2e/topology-cli.ts \
+	--bundle --platform=node --target=node20 --format=esm --outdir="$work/bin" --out-extension:.js=.mjs --log-level=warning
 
 # ── a throwaway CA and one server certificate for every name of the stack ──
 pki=$work/pki
@@ -76,7 +76,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -subj "/CN=ecr-setup e
 openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=ecr-setup e2e stand-in" \
 	-keyout "$pki/server.key" -out "$pki/server.csr" 2>>"$logs/openssl.log"
 {
-	node "$work/aws-stand-in.mjs" san
+	node "$work/bin/topology.mjs" san
 	echo "basicConstraints=CA:FALSE"
 	echo "keyUsage=digitalSignature,keyEncipherment"
 	echo "extendedKeyUsage=serverAuth"
@@ -85,7 +85,7 @@ openssl x509 -req -sha256 -days 2 -in "$pki/server.csr" -CA "$pki/ca.crt" -CAkey
 	-extfile "$pki/server.ext" -out "$pki/server.crt" 2>>"$logs/openssl.log"
 
 # ── names → loopback, and a private /etc/docker, in this namespace only ──
-node "$work/aws-stand-in.mjs" hosts >"$work/hosts"
+node "$work/bin/topology.mjs" hosts >"$work/hosts"
 mount --bind "$work/hosts" /etc/hosts
 mkdir -p "$work/etc-docker" /etc/docker
 mount --bind "$work/etc-docker" /etc/docker
@@ -104,7 +104,8 @@ start_background dockerd dockerd --config-file /etc/docker/daemon.json \
 	-H "$DOCKER_HOST"
 
 # ── the stand-in (writes each registry's first htpasswd), then one docker-registry per ECR host ──
-start_background stand-in node "$work/aws-stand-in.mjs" serve "$work"
+node "$work/bin/topology.mjs" stand-in-config "$work" >"$work/stand-in.json"
+start_background stand-in node "$work/bin/aws-stand-in.mjs" "$work/stand-in.json"
 wait_for stand-in 20 curl -sf http://127.0.0.2:8480/_control/health
 for host in $registry_hosts; do
 	address=$(awk -v host="$host" '$2 == host {print $1}' "$work/hosts")

@@ -1,9 +1,12 @@
 /**
- * Names and addresses of the end-to-end stack. Shared by the AWS stand-in (which serves them), the stack script (which writes
- * the hosts file and the certificate from them) and the scenarios (which talk to them).
+ * Names and addresses of the end-to-end stack. Shared by the stack script (which writes the hosts file, the certificate
+ * and the AWS stand-in's configuration from them, through topology-cli.ts) and the scenarios (which talk to them).
  */
 
 import {COMMERCIAL_ECR_REGIONS} from '../../source/ecr/regions.js';
+import type {RegistryEndpoint} from '../helpers/aws-stand-in/registry-front.js';
+
+export type {RegistryEndpoint};
 
 export const ACCOUNT = '123456789012';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;
@@ -18,23 +21,18 @@ export const CONTROL_URL = `http://${API_ADDRESS}:${CONTROL_PORT}`;
 /** Every ECR region. The SDK and the CLI may search them all: each name must resolve to the stand-in, never to the outside. */
 export const ECR_REGIONS = COMMERCIAL_ECR_REGIONS;
 
-export type RegistryEndpoint = {
-	host: string;
-	account: string;
-	region: string;
-	/** The ECR-like front (TLS, :443) that docker talks to. */
-	address: string;
-	/** docker-registry itself (TLS, htpasswd) listens on address:backendPort behind the front. */
-	backendPort: number;
-};
-
-/** One real registry per ECR host, so a token or a repository of one region is not valid in another (as in ECR). */
+/**
+ * One real registry per ECR host, so a token or a repository of one region is not valid in another (as in ECR). docker
+ * talks to the stand-in's ECR-like front on address:443; docker-registry itself (TLS, htpasswd) listens behind it on
+ * address:backendPort.
+ */
 export const REGISTRIES: RegistryEndpoint[] = [
 	{
 		host: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
 		account: ACCOUNT,
 		region: 'us-east-1',
 		address: '127.0.0.3',
+		port: 443,
 		backendPort: 5000,
 	},
 	{
@@ -42,6 +40,7 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		account: ACCOUNT,
 		region: 'eu-west-1',
 		address: '127.0.0.4',
+		port: 443,
 		backendPort: 5000,
 	},
 ];

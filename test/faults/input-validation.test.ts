@@ -13,7 +13,8 @@ import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {main} from '../../source/cli.js';
 import {disableDebugLog} from '../../source/lib/log.js';
-import {awsEnv, type Endpoint, json, report, startAwsEndpoint, stsIdentity} from './aws-endpoint.js';
+import {awsEnv, jsonError, type StandIn, startAwsStandIn} from '../helpers/aws-stand-in/index.js';
+import {report} from './report.js';
 import {fakeExecutable} from './cli-process.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -26,7 +27,7 @@ const MUTATING =
 	/^(CreateRepository|DeleteRepository|PutImage|SetRepositoryPolicy|PutImageTagMutability|InitiateLayerUpload|BatchDeleteImage)$/;
 
 let root: string;
-let endpoint: Endpoint;
+let endpoint: StandIn;
 let tripwires: string;
 let dockerConfig: string;
 let outputs: string;
@@ -69,10 +70,12 @@ beforeAll(async () => {
 		await fs.mkdir(outputs);
 	});
 	await writeFile(join(dockerConfig, 'config.json'), CONFIG);
-	endpoint = await startAwsEndpoint((request) => {
-		if (request.operation === 'GetCallerIdentity') return stsIdentity();
-		if (request.operation === 'DescribeRepositories') return json(200, {repositories: []});
-		return json(400, {__type: 'ValidationException', message: 'not expected in this test'});
+	// Reads are answered by the model (no repositories); any other call is refused, and counted below.
+	endpoint = await startAwsStandIn({
+		answer: (request) =>
+			['GetCallerIdentity', 'DescribeRepositories'].includes(request.operation)
+				? undefined
+				: jsonError(400, 'ValidationException', 'not expected in this test'),
 	});
 	for (const [name, value] of Object.entries(
 		awsEnv(endpoint.url, {PATH: `${bin}:/usr/bin:/bin`, DOCKER_CONFIG: dockerConfig, HOME: root}),

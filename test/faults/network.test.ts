@@ -14,21 +14,19 @@ import type {AwsError} from '../../source/aws/errors.js';
 import {createAwsService} from '../../source/aws/service.js';
 import {DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS} from '../../source/aws/http.js';
 import {
-	authorizationToken,
+	type Answer,
 	awsEnv,
 	closedPort,
-	ecrPassword,
-	type Endpoint,
 	jsonError,
-	report,
+	type StandIn,
+	type StandInOptions,
 	selfSignedCertificate,
-	startAwsEndpoint,
+	startAwsStandIn,
 	startBlackHole,
 	stsError,
-	stsIdentity,
-} from './aws-endpoint.js';
+} from '../helpers/aws-stand-in/index.js';
+import {report} from './report.js';
 
-const PASSWORD = ecrPassword(1_800_000_000, 'network');
 let log: string[];
 let endpoints: Array<{close(): Promise<void>}>;
 const figures = {scenarios: 0, 'faults injected': 0, 'requests seen': 0, hangs: 0};
@@ -72,8 +70,9 @@ afterEach(async () => {
 	await Promise.all(endpoints.map(async (endpoint) => endpoint.close()));
 });
 
-async function serve(...args: Parameters<typeof startAwsEndpoint>): Promise<Endpoint> {
-	const endpoint = await startAwsEndpoint(...args);
+/** The stand-in with a fault in front; what the fault leaves, its model answers. */
+async function serve(answer: Answer, options: StandInOptions = {}): Promise<StandIn> {
+	const endpoint = await startAwsStandIn({...options, answer});
 	endpoints.push(endpoint);
 	return endpoint;
 }
@@ -157,11 +156,11 @@ describe('unreachable endpoints', () => {
 describe('throttling and server errors', () => {
 	it('ThrottlingException (400, JSON 1.1) twice, then success: the call succeeds on the 3rd attempt', async () => {
 		const endpoint = await serve((_request, attempt) =>
-			attempt <= 2 ? jsonError(400, 'ThrottlingException', 'Rate exceeded') : authorizationToken(PASSWORD),
+			attempt <= 2 ? jsonError(400, 'ThrottlingException', 'Rate exceeded') : undefined,
 		);
 		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		const token = await aws.getAuthorizationToken('eu-west-1');
-		expect(token.password).toBe(PASSWORD);
+		expect(token.password).toBe((await endpoint.model.currentToken('eu-west-1')).password);
 		expect(endpoint.count('GetAuthorizationToken')).toBe(3);
 		figures.scenarios++;
 		figures['faults injected'] += 2;
@@ -186,7 +185,7 @@ describe('throttling and server errors', () => {
 
 	it('STS Throttling (query protocol XML) once, then success', async () => {
 		const endpoint = await serve((_request, attempt) =>
-			attempt === 1 ? stsError(400, 'Throttling', 'Rate exceeded') : stsIdentity(),
+			attempt === 1 ? stsError(400, 'Throttling', 'Rate exceeded') : undefined,
 		);
 		const aws = createAwsService({env: endpointEnv(endpoint.url)});
 		const identity = await aws.getCallerIdentity();
@@ -204,10 +203,11 @@ describe('throttling and server errors', () => {
 		[504, 'GatewayTimeout'],
 	])('%i %s twice, then success', async (status, type) => {
 		const endpoint = await serve((_request, attempt) =>
-			attempt <= 2 ? jsonError(status, type, 'try later') : authorizationToken(PASSWORD),
+			attempt <= 2 ? jsonError(status, type, 'try later') : undefined,
 		);
 		const aws = createAwsService({env: endpointEnv(endpoint.url)});
-		expect((await aws.getAuthorizationToken('eu-west-1')).password).toBe(PASSWORD);
+		const token = await aws.getAuthorizationToken('eu-west-1');
+		expect(token.password).toBe((await endpoint.model.currentToken('eu-west-1')).password);
 		expect(endpoint.count('GetAuthorizationToken')).toBe(3);
 		figures.scenarios++;
 		figures['faults injected'] += 2;

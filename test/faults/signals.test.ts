@@ -9,18 +9,17 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {
-	ACCOUNT,
-	json,
-	report,
-	startAwsEndpoint,
+	DEFAULT_IDENTITY,
+	jsonError,
+	type StandIn,
+	startAwsStandIn,
 	startBlackHole,
-	stsIdentity,
 	TEST_KEYS,
-	type Endpoint,
-} from './aws-endpoint.js';
+} from '../helpers/aws-stand-in/index.js';
 import {buildCli, fakeExecutable, gone, startCli, waitUntil} from './cli-process.js';
+import {report} from './report.js';
 
-const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
+const HOST = `${DEFAULT_IDENTITY.account}.dkr.ecr.eu-west-1.amazonaws.com`;
 const CONFIG =
 	'{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {}\n\t},\n\t"credsStore": "desktop",\n\t"x-keep": [1, 2, 3]\n}\n';
 const EXPECTED: Record<'SIGINT' | 'SIGTERM', number> = {SIGINT: 130, SIGTERM: 143};
@@ -75,6 +74,19 @@ async function world(endpointUrl: string): Promise<World> {
 	return {dir, bin, dockerConfig, calls: join(dir, 'calls.txt'), env};
 }
 
+/** The stand-in with repository `web` in eu-west-1, answering only `operations`: any other call is refused as unknown. */
+async function standIn(...operations: string[]): Promise<StandIn> {
+	const endpoint = await startAwsStandIn({
+		repositories: [{name: 'web', region: 'eu-west-1'}],
+		answer: (request) =>
+			operations.includes(request.operation)
+				? undefined
+				: jsonError(400, 'UnknownOperationException', request.operation),
+	});
+	cleanups.push(async () => endpoint.close());
+	return endpoint;
+}
+
 /** The docker config directory holds exactly what it held before: the same file names, config.json byte-equal. */
 async function expectConfigUntouched(w: World): Promise<void> {
 	const after = await readFile(join(w.dockerConfig, 'config.json'), 'utf8');
@@ -125,25 +137,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
 	}, 60_000);
 
 	it('during push (a fake docker streaming push lines slowly)', async () => {
-		const endpoint: Endpoint = await startAwsEndpoint((request) => {
-			if (request.operation === 'DescribeRepositories') {
-				return json(200, {
-					repositories: [
-						{
-							repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`,
-							registryId: ACCOUNT,
-							repositoryName: 'web',
-							repositoryUri: `${HOST}/web`,
-							imageTagMutability: 'MUTABLE',
-						},
-					],
-				});
-			}
-
-			if (request.operation === 'GetCallerIdentity') return stsIdentity();
-			return json(400, {__type: 'UnknownOperationException', message: request.operation});
-		});
-		cleanups.push(async () => endpoint.close());
+		const endpoint = await standIn('DescribeRepositories', 'GetCallerIdentity');
 		const w = await world(endpoint.url);
 		await fakeExecutable(
 			w.bin,
@@ -222,22 +216,7 @@ while [ $i -lt 3000 ]; do echo "Unpacking amazon-ecr-credential-helper ($i) ..."
 
 describe('a second signal', () => {
 	it('exits at once with 130 even when the first is still winding the push down', async () => {
-		const endpoint: Endpoint = await startAwsEndpoint((request) =>
-			request.operation === 'DescribeRepositories'
-				? json(200, {
-						repositories: [
-							{
-								repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`,
-								registryId: ACCOUNT,
-								repositoryName: 'web',
-								repositoryUri: `${HOST}/web`,
-								imageTagMutability: 'MUTABLE',
-							},
-						],
-					})
-				: json(400, {__type: 'UnknownOperationException', message: request.operation}),
-		);
-		cleanups.push(async () => endpoint.close());
+		const endpoint = await standIn('DescribeRepositories');
 		const w = await world(endpoint.url);
 		// A docker that takes a second to stop after SIGTERM: the first Ctrl-C would wait for it; the second does not.
 		await fakeExecutable(

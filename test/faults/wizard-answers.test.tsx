@@ -12,7 +12,7 @@ import {RepositoryStep} from '../../source/wizard/steps/repository/repository-st
 import {ARROW_DOWN, BACKSPACE, ENTER, flat} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../steps/step-harness.js';
 import {world} from '../steps/wizard-fixtures.js';
-import {report} from './aws-endpoint.js';
+import {report} from './report.js';
 
 afterEach(() => {
 	cleanup();

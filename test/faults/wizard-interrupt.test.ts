@@ -11,25 +11,14 @@ import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {
-	ACCOUNT,
-	authorizationToken,
-	ecrPassword,
-	json,
-	report,
-	startAwsEndpoint,
-	startBlackHole,
-	stsIdentity,
-	TEST_KEYS,
-	type Endpoint,
-} from './aws-endpoint.js';
+import {type StandIn, startAwsStandIn, startBlackHole, TEST_KEYS} from '../helpers/aws-stand-in/index.js';
 import {buildCli, fakeExecutable, gone, waitUntil} from './cli-process.js';
+import {report} from './report.js';
 
-const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 const CONFIG = '{\n\t"auths": {},\n\t"x-unknown": true\n}\n';
 let root: string;
 let cli: string;
-let endpoint: Endpoint;
+let endpoint: StandIn;
 let hole: Awaited<ReturnType<typeof startBlackHole>>;
 const figures = {
 	'wizard runs': 0,
@@ -62,25 +51,7 @@ beforeAll(async () => {
 	// A session that lives for the whole suite: killing a test's last session would stop the tmux server while the
 	// next test is starting one ("server exited unexpectedly").
 	tmux('new-session', '-d', '-s', 'keepalive', 'sleep 3600');
-	endpoint = await startAwsEndpoint((request) => {
-		if (request.operation === 'GetCallerIdentity') return stsIdentity();
-		if (request.operation === 'GetAuthorizationToken') return authorizationToken(ecrPassword(1_900_000_000, 'wizard'));
-		if (request.operation === 'DescribeRepositories') {
-			return json(200, {
-				repositories: [
-					{
-						repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/web`,
-						registryId: ACCOUNT,
-						repositoryName: 'web',
-						repositoryUri: `${HOST}/web`,
-						imageTagMutability: 'MUTABLE',
-					},
-				],
-			});
-		}
-
-		return json(200, {});
-	});
+	endpoint = await startAwsStandIn({repositories: [{name: 'web', region: 'eu-west-1'}]});
 	hole = await startBlackHole();
 }, 180_000);
 

@@ -10,7 +10,8 @@ import {classifyAwsError} from '../../source/aws/errors.js';
 import {toUserError} from '../../source/aws/explain-error.js';
 import {createDockerService} from '../../source/docker/service.js';
 import type {ProcessRunner, RunResult} from '../../source/process/types.js';
-import {ecrPassword, report, TEST_KEYS} from '../faults/aws-endpoint.js';
+import {ecrPassword, TEST_KEYS} from '../helpers/aws-stand-in/index.js';
+import {report} from '../faults/report.js';
 
 const PASSWORD = ecrPassword(1_800_000_000, 'classifier');
 const TOKEN = Buffer.from(`AWS:${PASSWORD}`).toString('base64');

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import {afterEach, describe, expect, it} from 'vitest';
 import {debug, disableDebugLog, enableDebugLog, redactSecrets, registerSecret} from '../../source/lib/log.js';
-import {ecrPassword, report, TEST_KEYS} from '../faults/aws-endpoint.js';
+import {ecrPassword, TEST_KEYS} from '../helpers/aws-stand-in/index.js';
+import {report} from '../faults/report.js';
 
 afterEach(() => {
 	disableDebugLog();

@@ -24,30 +24,28 @@ import {ARROW_DOWN, ENTER} from '../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../steps/step-harness.js';
 import {world} from '../steps/wizard-fixtures.js';
 import {
-	ACCOUNT,
 	authorizationToken,
 	awsEnv,
+	DEFAULT_IDENTITY,
 	ecrPassword,
-	type Endpoint,
-	report,
-	startAwsEndpoint,
-	stsIdentity,
+	type StandIn,
+	startAwsStandIn,
 	TEST_KEYS,
-} from '../faults/aws-endpoint.js';
+} from '../helpers/aws-stand-in/index.js';
+import {report} from '../faults/report.js';
 
-const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
+const HOST = `${DEFAULT_IDENTITY.account}.dkr.ecr.eu-west-1.amazonaws.com`;
 const PASSWORD = ecrPassword(Math.floor(Date.parse('2026-11-28T00:00:00Z') / 1000), 'login');
 const TOKEN = Buffer.from(`AWS:${PASSWORD}`).toString('base64');
 const SECRETS = {password: PASSWORD, token: TOKEN, ...TEST_KEYS};
 
-let endpoint: Endpoint;
+let endpoint: StandIn;
 let dir: string;
 
 beforeAll(async () => {
-	endpoint = await startAwsEndpoint((request) => {
-		if (request.operation === 'GetCallerIdentity') return stsIdentity();
-		if (request.operation === 'GetAuthorizationToken') return authorizationToken(PASSWORD);
-		return {status: 400, body: '{}'};
+	// A token the test knows, so it can look for it; everything else comes from the model.
+	endpoint = await startAwsStandIn({
+		answer: (request) => (request.operation === 'GetAuthorizationToken' ? authorizationToken(PASSWORD) : undefined),
 	});
 });
 

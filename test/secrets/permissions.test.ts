@@ -19,7 +19,7 @@ import {createDockerConfigService} from '../../source/docker-config/service.js';
 import type {PlatformInfo} from '../../source/credential-helper/types.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
-import {report} from '../faults/aws-endpoint.js';
+import {report} from '../faults/report.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 let root: string;

@@ -9,7 +9,7 @@ import {readdir, readFile} from 'node:fs/promises';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import {report} from '../faults/aws-endpoint.js';
+import {report} from '../faults/report.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLACES = ['test', 'source', 'readme.md'];

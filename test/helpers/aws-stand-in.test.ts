@@ -1,0 +1,223 @@
+/**
+ * The AWS stand-in as the real SDK clients see it: STS over the query protocol, ECR and ECR Public over JSON 1.1, their
+ * error shapes, paging, the checks made before any operation, and the fault layer in front of the model.
+ */
+import {
+	CreateRepositoryCommand,
+	DescribeRepositoriesCommand,
+	ECRClient,
+	GetAuthorizationTokenCommand,
+	paginateDescribeRepositories,
+} from '@aws-sdk/client-ecr';
+import {ECRPUBLICClient, GetAuthorizationTokenCommand as PublicTokenCommand} from '@aws-sdk/client-ecr-public';
+import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {DEFAULT_IDENTITY, type StandIn, type StandInOptions, startAwsStandIn, stsError} from './aws-stand-in/index.js';
+
+const credentials = {accessKeyId: 'AKIASTANDINTEST00001', secretAccessKey: 'stand-in-test-secret-not-real'};
+let standIns: StandIn[];
+
+beforeEach(() => {
+	standIns = [];
+	vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+});
+
+afterEach(async () => {
+	vi.unstubAllEnvs();
+	await Promise.all(standIns.map(async (standIn) => standIn.close()));
+});
+
+async function start(options: StandInOptions = {}): Promise<StandIn> {
+	const standIn = await startAwsStandIn(options);
+	standIns.push(standIn);
+	return standIn;
+}
+
+const clientOptions = (standIn: StandIn, region = 'eu-west-1') => ({
+	region,
+	endpoint: standIn.url,
+	credentials,
+	maxAttempts: 1,
+});
+
+async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
+	const error = await promise.then(
+		() => undefined,
+		(thrown: unknown) => thrown as Error,
+	);
+	if (!error) throw new Error('expected the call to fail');
+	return error;
+}
+
+describe('the model, through the real SDK clients', () => {
+	it('STS GetCallerIdentity (query protocol, XML) answers the configured identity', async () => {
+		const standIn = await start({identity: {arn: 'arn:aws:iam::123456789012:user/someone'}});
+		const sts = new STSClient(clientOptions(standIn));
+		const identity = await sts.send(new GetCallerIdentityCommand({}));
+		expect(identity).toMatchObject({
+			Account: DEFAULT_IDENTITY.account,
+			Arn: 'arn:aws:iam::123456789012:user/someone',
+			UserId: DEFAULT_IDENTITY.userId,
+		});
+		expect(standIn.requests).toMatchObject([
+			{service: 'sts', operation: 'GetCallerIdentity', region: 'eu-west-1', status: 200},
+		]);
+	});
+
+	it('DescribeRepositories pages through the signed region only, in name order, at most pageLimit a page', async () => {
+		const names = Array.from({length: 250}, (_, index) => `team/app-${String(index).padStart(3, '0')}`);
+		const standIn = await start({
+			pageLimit: 100,
+			repositories: [
+				...[...names].reverse().map((name) => ({name, region: 'eu-west-1'})),
+				{name: 'elsewhere', region: 'us-east-1'},
+			],
+		});
+		const ecr = new ECRClient(clientOptions(standIn));
+		const seen: string[] = [];
+		let pages = 0;
+		for await (const page of paginateDescribeRepositories({client: ecr}, {maxResults: 1000})) {
+			pages++;
+			seen.push(...(page.repositories ?? []).map((repository) => repository.repositoryName!));
+		}
+		expect(pages).toBe(3);
+		expect(seen).toEqual(names);
+		const [first] = (await ecr.send(new DescribeRepositoriesCommand({repositoryNames: ['team/app-007']})))
+			.repositories!;
+		expect(first).toMatchObject({
+			repositoryUri: `${DEFAULT_IDENTITY.account}.dkr.ecr.eu-west-1.amazonaws.com/team/app-007`,
+			repositoryArn: `arn:aws:ecr:eu-west-1:${DEFAULT_IDENTITY.account}:repository/team/app-007`,
+			imageTagMutability: 'MUTABLE',
+		});
+	});
+
+	it("answers ECR's errors by name (JSON 1.1 __type), and a repository once created is there", async () => {
+		const standIn = await start();
+		const ecr = new ECRClient(clientOptions(standIn));
+		const missing = await failure(ecr.send(new DescribeRepositoriesCommand({repositoryNames: ['nope']})));
+		expect(missing.name).toBe('RepositoryNotFoundException');
+		expect(missing.message).toBe(
+			`The repository with name 'nope' does not exist in the registry with id '${DEFAULT_IDENTITY.account}'`,
+		);
+		await ecr.send(new CreateRepositoryCommand({repositoryName: 'web', imageTagMutability: 'IMMUTABLE'}));
+		const again = await failure(ecr.send(new CreateRepositoryCommand({repositoryName: 'web'})));
+		expect(again.name).toBe('RepositoryAlreadyExistsException');
+		const invalid = await failure(ecr.send(new CreateRepositoryCommand({repositoryName: 'Web'})));
+		expect(invalid.name).toBe('InvalidParameterException');
+		expect(standIn.model.findRepository('eu-west-1', DEFAULT_IDENTITY.account, 'web')?.imageTagMutability).toBe(
+			'IMMUTABLE',
+		);
+	});
+
+	it('a denied action is AccessDeniedException in IAM wording; expired credentials are ExpiredToken', async () => {
+		const standIn = await start();
+		const ecr = new ECRClient(clientOptions(standIn));
+		standIn.model.denied.add('ecr:GetAuthorizationToken');
+		const denied = await failure(ecr.send(new GetAuthorizationTokenCommand({})));
+		expect(denied.name).toBe('AccessDeniedException');
+		expect(denied.message).toBe(
+			`User: ${DEFAULT_IDENTITY.arn} is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action`,
+		);
+		standIn.model.denied.clear();
+		const {authorizationData} = await ecr.send(new GetAuthorizationTokenCommand({}));
+		const password = Buffer.from(authorizationData![0]!.authorizationToken!, 'base64').toString().slice('AWS:'.length);
+		expect(password).toBe((await standIn.model.currentToken('eu-west-1')).password);
+		expect(JSON.parse(Buffer.from(password, 'base64').toString()).expiration).toBeGreaterThan(Date.now() / 1000);
+
+		standIn.model.expiredCredentials = true;
+		const expired = await failure(new STSClient(clientOptions(standIn)).send(new GetCallerIdentityCommand({})));
+		expect(expired.name).toBe('ExpiredToken');
+		expect((await failure(ecr.send(new DescribeRepositoriesCommand({})))).name).toBe('ExpiredTokenException');
+	});
+
+	it('ECR Public hands out tokens in us-east-1 only', async () => {
+		const standIn = await start();
+		const east = new ECRPUBLICClient(clientOptions(standIn, 'us-east-1'));
+		const {authorizationData} = await east.send(new PublicTokenCommand({}));
+		expect(authorizationData?.authorizationToken).toMatch(/^[A-Za-z0-9+/]+=*$/);
+		const west = new ECRPUBLICClient(clientOptions(standIn, 'us-west-2'));
+		const error = await failure(west.send(new PublicTokenCommand({})));
+		expect(error.name).toBe('InvalidParameterException');
+		expect(error.message).toBe('GetAuthorizationToken command is only supported in us-east-1.');
+	});
+
+	it('a region the stand-in does not know is refused, as AWS refuses a disabled one', async () => {
+		const standIn = await start({regions: ['eu-west-1']});
+		const error = await failure(
+			new STSClient(clientOptions(standIn, 'ap-east-2')).send(new GetCallerIdentityCommand({})),
+		);
+		expect(error.name).toBe('UnrecognizedClientException');
+	});
+});
+
+describe('what the SDK never sends', () => {
+	it('an unsigned request: MissingAuthenticationToken (STS XML) or ...Exception (JSON 1.1)', async () => {
+		const standIn = await start();
+		const sts = await fetch(standIn.url, {
+			method: 'POST',
+			headers: {'content-type': 'application/x-www-form-urlencoded'},
+			body: 'Action=GetCallerIdentity&Version=2011-06-15',
+		});
+		expect(sts.status).toBe(403);
+		expect(await sts.text()).toMatch(/<ErrorResponse [^>]*>[\s\S]*<Code>MissingAuthenticationToken<\/Code>/);
+		const ecr = await fetch(standIn.url, {
+			method: 'POST',
+			headers: {'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories'},
+			body: '{}',
+		});
+		expect(ecr.status).toBe(403);
+		expect(await ecr.json()).toMatchObject({__type: 'MissingAuthenticationTokenException'});
+	});
+
+	it('an operation no table holds (even one named like an Object method) is UnknownOperationException', async () => {
+		const standIn = await start();
+		const signature = `AWS4-HMAC-SHA256 Credential=AKIASTANDINTEST00001/20261127/eu-west-1/ecr/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`;
+		for (const operation of ['toString', 'NoSuchOperation']) {
+			const response = await fetch(standIn.url, {
+				method: 'POST',
+				headers: {'x-amz-target': `AmazonEC2ContainerRegistry_V20150921.${operation}`, authorization: signature},
+				body: '{}',
+			});
+			expect(response.status).toBe(400);
+			expect(await response.json()).toEqual({
+				__type: 'UnknownOperationException',
+				message: `Unknown operation ${operation}`,
+			});
+		}
+	});
+
+	it('listens on loopback only', async () => {
+		await expect(startAwsStandIn({host: '0.0.0.0'})).rejects.toThrow(/loopback only/);
+	});
+});
+
+describe('the fault layer', () => {
+	it('answers what it chooses and leaves the rest to the model', async () => {
+		const standIn = await start({
+			answer: (request, attempt) =>
+				request.operation === 'GetCallerIdentity' && attempt === 1
+					? stsError(400, 'Throttling', 'Rate exceeded')
+					: undefined,
+		});
+		const sts = new STSClient({...clientOptions(standIn), maxAttempts: 2});
+		expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe(DEFAULT_IDENTITY.account);
+		expect(standIn.requests.map((request) => request.status)).toEqual([400, 200]);
+		expect(standIn.count('GetCallerIdentity')).toBe(2);
+	});
+
+	it("'reset' drops the connection and 'hang' never answers", async () => {
+		const standIn = await start({
+			answer: (request) => (request.operation === 'GetCallerIdentity' ? 'reset' : 'hang'),
+		});
+		const reset = await failure(new STSClient(clientOptions(standIn)).send(new GetCallerIdentityCommand({})));
+		expect(reset.$metadata?.httpStatusCode).toBeUndefined();
+		const held = new ECRClient(clientOptions(standIn)).send(new DescribeRepositoriesCommand({}), {
+			abortSignal: AbortSignal.timeout(500),
+		});
+		expect((await failure(held)).name).toMatch(/Abort/);
+		expect(standIn.requests.map((request) => [request.operation, request.status])).toEqual([
+			['GetCallerIdentity', undefined],
+			['DescribeRepositories', undefined],
+		]);
+	});
+});

@@ -1,0 +1,238 @@
+/**
+ * What the stand-in knows, as ECR keeps it: one caller identity, the regions it answers for, repositories (with their
+ * images) per region and registry account, one current registry token per region, the IAM actions the caller is denied,
+ * and whether the caller's own credentials have expired. Operations and the registry front read and change it.
+ */
+import {AwsError} from './protocol.js';
+import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
+
+export type Identity = {account: string; arn: string; userId: string};
+
+export const DEFAULT_IDENTITY: Identity = {
+	account: '123456789012',
+	arn: 'arn:aws:iam::123456789012:user/dev',
+	userId: 'AIDAEXAMPLEUSERID1234',
+};
+
+export type Image = {digest: string; tags: string[]; pushedAt: number; size: number; mediaType: string};
+
+export type Repository = {
+	name: string;
+	registryId: string;
+	region: string;
+	createdAt: number;
+	imageTagMutability: string;
+	scanOnPush: boolean;
+	encryptionType: string;
+	policy: string | undefined;
+	images: Image[];
+};
+
+export type RepositorySeed = {name: string; region: string; registryId?: string; imageTagMutability?: string};
+
+export type Token = {password: string; expiresAt: number};
+
+export type ModelOptions = {
+	identity?: Partial<Identity>;
+	/** The regions that exist; a request signed for another is refused as AWS refuses a disabled opt-in region. */
+	regions?: readonly string[];
+	/** There at the start and again after every reset. */
+	repositories?: readonly RepositorySeed[];
+	/** The largest DescribeRepositories page (ECR's limit is 1000). */
+	pageLimit?: number;
+	/** Called before a new token is handed out: the registries must accept it by then. */
+	onTokenRotated?: (region: string, token: Token) => Promise<void>;
+};
+
+/** ECR's repository name grammar, 2 to 256 characters. */
+const REPOSITORY_NAME =
+	/^(?=.{2,256}$)[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+
+const REGION_SHAPE = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+export class StandInModel {
+	readonly identity: Identity;
+	readonly pageLimit: number;
+	readonly repositories = new Map<string, Repository>();
+	/** IAM actions the caller is denied (`ecr:GetAuthorizationToken`, `ecr:InitiateLayerUpload`, `*`…). */
+	readonly denied = new Set<string>();
+	/** Every API call answers ExpiredToken(Exception), as with stale session credentials. */
+	expiredCredentials = false;
+	readonly tokens = new Map<string, Token>();
+	private readonly regions: ReadonlySet<string> | undefined;
+	private readonly seeds: readonly RepositorySeed[];
+	private readonly onTokenRotated: ModelOptions['onTokenRotated'];
+
+	constructor(options: ModelOptions = {}) {
+		this.identity = {...DEFAULT_IDENTITY, ...options.identity};
+		this.regions = options.regions ? new Set(options.regions) : undefined;
+		this.pageLimit = options.pageLimit ?? 1000;
+		this.seeds = options.repositories ?? [];
+		this.onTokenRotated = options.onTokenRotated;
+		this.reset();
+	}
+
+	/** Back to the start: the seeded repositories only, nothing denied, valid credentials. Tokens stay valid. */
+	reset(): void {
+		this.repositories.clear();
+		this.denied.clear();
+		this.expiredCredentials = false;
+		for (const seed of this.seeds) this.createRepository(seed);
+	}
+
+	knowsRegion(region: string): boolean {
+		return this.regions ? this.regions.has(region) : REGION_SHAPE.test(region);
+	}
+
+	// ───────────── repositories ─────────────
+
+	findRepository(region: string, registryId: string, name: string): Repository | undefined {
+		return this.repositories.get(repositoryKey(region, registryId, name));
+	}
+
+	requireRepository(region: string, registryId: string, name: string): Repository {
+		const repository = this.findRepository(region, registryId, name);
+		if (!repository) throw repositoryNotFound(name, registryId);
+		return repository;
+	}
+
+	/** One region's repositories of one registry, in name order. */
+	repositoriesOf(region: string, registryId: string): Repository[] {
+		return [...this.repositories.values()]
+			.filter((repository) => repository.region === region && repository.registryId === registryId)
+			.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	}
+
+	createRepository(input: {
+		region: string;
+		registryId?: string | undefined;
+		name: string;
+		imageTagMutability?: string | undefined;
+		scanOnPush?: boolean | undefined;
+		encryptionType?: string | undefined;
+	}): Repository {
+		const registryId = input.registryId ?? this.identity.account;
+		if (!REPOSITORY_NAME.test(input.name)) {
+			throw new AwsError(
+				'InvalidParameterException',
+				`Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`,
+			);
+		}
+		if (this.findRepository(input.region, registryId, input.name)) {
+			throw new AwsError(
+				'RepositoryAlreadyExistsException',
+				`The repository with name '${input.name}' already exists in the registry with id '${registryId}'`,
+			);
+		}
+		const repository: Repository = {
+			name: input.name,
+			registryId,
+			region: input.region,
+			createdAt: Date.now() / 1000,
+			imageTagMutability: input.imageTagMutability ?? 'MUTABLE',
+			scanOnPush: input.scanOnPush ?? false,
+			encryptionType: input.encryptionType ?? 'AES256',
+			policy: undefined,
+			images: [],
+		};
+		this.repositories.set(repositoryKey(input.region, registryId, input.name), repository);
+		return repository;
+	}
+
+	deleteRepository(repository: Repository): void {
+		this.repositories.delete(repositoryKey(repository.region, repository.registryId, repository.name));
+	}
+
+	/** A pushed manifest, as the registry front saw it: a tag moves to the image it now names. */
+	learnImage(
+		repository: Repository,
+		image: {reference: string; digest: string; size: number; mediaType: string},
+	): void {
+		let known = repository.images.find((candidate) => candidate.digest === image.digest);
+		if (!known) {
+			known = {
+				digest: image.digest,
+				tags: [],
+				pushedAt: Date.now() / 1000,
+				size: image.size,
+				mediaType: image.mediaType,
+			};
+			repository.images.push(known);
+		}
+		if (!image.reference.startsWith('sha256:')) {
+			for (const other of repository.images) other.tags = other.tags.filter((tag) => tag !== image.reference);
+			known.tags.push(image.reference);
+		}
+	}
+
+	// ───────────── tokens ─────────────
+
+	/** One password per region, as one ECR token serves every registry of its region; reused until its last hour. */
+	async currentToken(region: string): Promise<Token> {
+		const existing = this.tokens.get(region);
+		if (existing && existing.expiresAt - Date.now() / 1000 > 60 * 60) return existing;
+		return this.rotateToken(region);
+	}
+
+	async rotateToken(region: string): Promise<Token> {
+		const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_S;
+		const token = {password: randomPassword(expiresAt), expiresAt};
+		await this.onTokenRotated?.(region, token);
+		this.tokens.set(region, token);
+		return token;
+	}
+
+	// ───────────── IAM ─────────────
+
+	checkAllowed(action: string, resource: string): void {
+		if (this.denied.has(action) || this.denied.has('*')) throw this.accessDenied(action, resource);
+	}
+
+	/** Another account's repository is readable only when its policy names the caller's account. */
+	checkCrossAccount(action: string, repository: Repository): void {
+		if (repository.registryId === this.identity.account) return;
+		if (!repository.policy?.includes(this.identity.account)) {
+			throw this.accessDenied(action, repositoryArn(repository), 'resource');
+		}
+	}
+
+	accessDenied(action: string, resource: string, kind: 'identity' | 'resource' = 'identity'): AwsError {
+		return new AwsError(
+			'AccessDeniedException',
+			`User: ${this.identity.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${kind}-based policy allows the ${action} action`,
+		);
+	}
+}
+
+function repositoryKey(region: string, registryId: string, name: string): string {
+	return `${region}/${registryId}/${name}`;
+}
+
+export function repositoryNotFound(name: string, registryId: string): AwsError {
+	return new AwsError(
+		'RepositoryNotFoundException',
+		`The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
+	);
+}
+
+export function repositoryArn(repository: Repository): string {
+	return `arn:aws:ecr:${repository.region}:${repository.registryId}:repository/${repository.name}`;
+}
+
+export function repositoryUri(repository: Repository): string {
+	return `${repository.registryId}.dkr.ecr.${repository.region}.amazonaws.com/${repository.name}`;
+}
+
+/** A repository as ECR's API describes it. */
+export function repositoryJson(repository: Repository) {
+	return {
+		repositoryArn: repositoryArn(repository),
+		registryId: repository.registryId,
+		repositoryName: repository.name,
+		repositoryUri: repositoryUri(repository),
+		createdAt: repository.createdAt,
+		imageTagMutability: repository.imageTagMutability,
+		imageScanningConfiguration: {scanOnPush: repository.scanOnPush},
+		encryptionConfiguration: {encryptionType: repository.encryptionType},
+	};
+}

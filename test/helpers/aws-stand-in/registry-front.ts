@@ -1,0 +1,188 @@
+/**
+ * An ECR-like front (TLS) before a real docker-registry: it refuses what ECR refuses and distribution would allow, with
+ * ECR's messages. A push to a repository that does not exist (ECR never creates one on push without a template), an
+ * existing tag in an immutable repository, an expired token, a denied push action. It learns each pushed tag from the
+ * manifest PUT, so DescribeImages knows it. A request without the current password goes straight to the registry,
+ * whose 401 makes docker print exactly `no basic auth credentials`.
+ */
+import type http from 'node:http';
+import https from 'node:https';
+import type {Socket} from 'node:net';
+import {repositoryArn, type StandInModel} from './model.js';
+import {assertLoopback} from './server.js';
+import {passwordExpiry} from './tokens.js';
+
+export type RegistryEndpoint = {
+	host: string;
+	account: string;
+	region: string;
+	/** The front listens on address:port; docker-registry itself on address:backendPort. */
+	address: string;
+	port: number;
+	backendPort: number;
+};
+
+/** What docker asked a front (method, path, status): lets a scenario prove a push was never attempted. */
+export type RegistryRequest = {host: string; method: string; path: string; status: number; note?: string};
+
+export type RegistryFrontOptions = {
+	registry: RegistryEndpoint;
+	model: StandInModel;
+	tls: {key: string | Buffer; cert: string | Buffer};
+	/** The CA that signed docker-registry's certificate. */
+	ca: string | Buffer;
+	/** Shared by every front, in the order requests arrive. */
+	requests: RegistryRequest[];
+	log?: (line: string) => void;
+};
+
+type Route = {name: string; kind: 'manifests' | 'blobs' | 'tags'; reference: string};
+
+function basicPassword(authorization: string | undefined): string | undefined {
+	if (!authorization?.startsWith('Basic ')) return undefined;
+	const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	return colon === -1 ? undefined : decoded.slice(colon + 1);
+}
+
+function parseRoute(url: string): Route | undefined {
+	const match = /^\/v2\/(.+?)\/(manifests|blobs|tags)\/([^?]*)/.exec(url);
+	return match ? {name: match[1]!, kind: match[2] as Route['kind'], reference: match[3]!} : undefined;
+}
+
+function registryError(response: http.ServerResponse, status: number, code: string, message: string): void {
+	const body = JSON.stringify({errors: [{code, message, detail: null}]});
+	response.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(body),
+		'Docker-Distribution-Api-Version': 'registry/2.0',
+	});
+	response.end(response.req?.method === 'HEAD' ? undefined : body);
+}
+
+export async function startRegistryFront(options: RegistryFrontOptions): Promise<{close(): Promise<void>}> {
+	const {registry, model, requests} = options;
+	assertLoopback(registry.address);
+	const log = options.log ?? (() => undefined);
+	const note = (method: string, url: string, status: number, remark?: string) => {
+		const path = url.split('?')[0] ?? url;
+		requests.push({host: registry.host, method, path, status, ...(remark ? {note: remark} : {})});
+		log(`registry ${registry.host} ${method} ${path} -> ${status}${remark ? ` ${remark}` : ''}`);
+	};
+
+	/** true when the front answered itself; false to pass the request on. */
+	const refuse = (request: http.IncomingMessage, response: http.ServerResponse, route: Route): boolean => {
+		const url = request.url ?? '/';
+		const method = request.method ?? 'GET';
+		const password = basicPassword(request.headers.authorization);
+		if (password === undefined) return false;
+		const expiration = passwordExpiry(password);
+		if (expiration !== undefined && expiration < Date.now() / 1000) {
+			note(method, url, 403, 'expired token');
+			registryError(response, 403, 'DENIED', 'Your authorization token has expired. Reauthenticate and try again.');
+			return true;
+		}
+		if (model.tokens.get(registry.region)?.password !== password) return false;
+		const repository = model.findRepository(registry.region, registry.account, route.name);
+		if (!repository) {
+			note(method, url, 404, 'name unknown');
+			if (route.kind === 'blobs' && method === 'HEAD') {
+				response.writeHead(404, {'Content-Length': 0});
+				response.end();
+				return true;
+			}
+			registryError(
+				response,
+				404,
+				'NAME_UNKNOWN',
+				`The repository with name '${route.name}' does not exist in the registry with id '${registry.account}'`,
+			);
+			return true;
+		}
+		const writing =
+			(route.kind === 'blobs' && (method === 'POST' || method === 'PUT' || method === 'PATCH')) ||
+			(route.kind === 'manifests' && method === 'PUT');
+		const action = route.kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
+		if (writing && (model.denied.has(action) || model.denied.has('ecr:push'))) {
+			note(method, url, 403, `denied ${action}`);
+			registryError(response, 403, 'DENIED', model.accessDenied(action, repositoryArn(repository)).message);
+			return true;
+		}
+		if (route.kind === 'manifests' && method === 'PUT' && !route.reference.startsWith('sha256:')) {
+			const tag = decodeURIComponent(route.reference);
+			const mutable =
+				repository.imageTagMutability === 'MUTABLE' || repository.imageTagMutability === 'MUTABLE_WITH_EXCLUSION';
+			if (!mutable && repository.images.some((image) => image.tags.includes(tag))) {
+				note(method, url, 400, 'tag invalid');
+				registryError(
+					response,
+					400,
+					'TAG_INVALID',
+					`The image tag '${tag}' already exists in the '${repository.name}' repository and cannot be overwritten because the repository is immutable.`,
+				);
+				return true;
+			}
+		}
+		return false;
+	};
+
+	const forward = (request: http.IncomingMessage, response: http.ServerResponse, route: Route | undefined) => {
+		const method = request.method ?? 'GET';
+		let size = 0;
+		const upstream = https.request(
+			{
+				host: registry.address,
+				port: registry.backendPort,
+				servername: registry.host,
+				method,
+				path: request.url,
+				headers: request.headers,
+				ca: options.ca,
+			},
+			(upstreamResponse) => {
+				const status = upstreamResponse.statusCode ?? 502;
+				note(method, request.url ?? '', status);
+				const repository = route && model.findRepository(registry.region, registry.account, route.name);
+				const digest = String(upstreamResponse.headers['docker-content-digest'] ?? '');
+				if (repository && route.kind === 'manifests' && method === 'PUT' && status === 201 && digest) {
+					model.learnImage(repository, {
+						reference: decodeURIComponent(route.reference),
+						digest,
+						size,
+						mediaType: String(request.headers['content-type'] ?? ''),
+					});
+				}
+				response.writeHead(status, upstreamResponse.headers);
+				upstreamResponse.pipe(response);
+			},
+		);
+		upstream.on('error', (error) => {
+			log(`registry ${registry.host} ${method} ${request.url} -> upstream error ${error.message}`);
+			if (!response.headersSent) registryError(response, 502, 'UNAVAILABLE', 'registry backend unavailable');
+			else response.destroy();
+		});
+		request.on('data', (chunk: Buffer) => (size += chunk.length));
+		request.pipe(upstream);
+	};
+
+	const server = https.createServer(options.tls, (request, response) => {
+		const route = parseRoute(request.url ?? '/');
+		if (route && refuse(request, response, route)) return;
+		forward(request, response, route);
+	});
+	const sockets = new Set<Socket>();
+	server.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(registry.port, registry.address, () => resolve());
+	});
+	return {
+		async close() {
+			for (const socket of sockets) socket.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
