@@ -387,7 +387,7 @@ describe('the bundle layout', () => {
 		return (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
 	}
 
-	it('dist/cli.js imports only Node built-ins, and holds only the entry and the code-cache loader (with its debug log)', () => {
+	it('dist/cli.js imports only Node built-ins, and holds only the entry and the code-cache loader (with its debug log and its redactor)', () => {
 		expect(entry()).toBeDefined();
 		expect(app()).toBeDefined();
 		expect(metafile.outputs[entry()]!.imports.filter((entry) => !entry.path.startsWith('node:'))).toEqual([]);
@@ -395,7 +395,7 @@ describe('the bundle layout', () => {
 			inputsOf([entry()])
 				.filter((input) => !input.startsWith('ecr-setup:'))
 				.sort(),
-		).toEqual(['source/lib/log.ts', 'source/runtime/compile-cache.ts']);
+		).toEqual(['source/lib/log.ts', 'source/lib/redact.ts', 'source/runtime/compile-cache.ts']);
 		// The application bundle holds none of the heavy packages itself: it reads them from dist/vendor/.
 		expect(inputsOf([app()]).filter((input) => HEAVY.test(input))).toEqual([]);
 		expect(inputsOf([app()])).toEqual(
