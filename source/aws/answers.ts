@@ -3,6 +3,7 @@ import {registerSecret} from '../lib/log.js';
 import {privateRegistryHost} from '../ecr/hosts.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../ecr/token.js';
 import {AwsError} from './errors.js';
+import type {CreationTemplate, TemplateUse} from '../ecr/creation-templates.js';
 import type {AuthToken, CallerIdentity, IdentityKind, RepositoryInfo, TagMutability} from './types.js';
 
 /** What an ARN from GetCallerIdentity says about who is calling. */
@@ -114,4 +115,43 @@ export function authorizationDataFor(
 	return registryId
 		? (entries.find((entry) => entry.proxyEndpoint?.includes(`${registryId}.`)) ?? entries[0])
 		: entries[0];
+}
+
+/** A template as DescribeRepositoryCreationTemplates answers it; undefined when it has no prefix. */
+export function toCreationTemplate(template: {
+	prefix?: string | undefined;
+	description?: string | undefined;
+	appliedFor?: string[] | undefined;
+	imageTagMutability?: string | undefined;
+	imageTagMutabilityExclusionFilters?: Array<{filterType?: string | undefined; filter?: string | undefined}> | undefined;
+	encryptionConfiguration?: {encryptionType?: string | undefined; kmsKey?: string | undefined} | undefined;
+	lifecyclePolicy?: string | undefined;
+	repositoryPolicy?: string | undefined;
+	resourceTags?: unknown[] | undefined;
+	customRoleArn?: string | undefined;
+}): CreationTemplate | undefined {
+	if (!template.prefix) return undefined;
+	const filters = (template.imageTagMutabilityExclusionFilters ?? []).flatMap((filter) =>
+		filter.filter ? [{filterType: 'WILDCARD' as const, filter: filter.filter}] : [],
+	);
+	const encryption = template.encryptionConfiguration?.encryptionType;
+	return {
+		prefix: template.prefix,
+		appliedFor: (template.appliedFor ?? []) as TemplateUse[],
+		...(template.description ? {description: template.description} : {}),
+		...(template.imageTagMutability ? {imageTagMutability: template.imageTagMutability as TagMutability} : {}),
+		...(filters.length > 0 ? {exclusionFilters: filters} : {}),
+		...(encryption
+			? {
+					encryption: {
+						type: encryption,
+						...(template.encryptionConfiguration?.kmsKey ? {kmsKey: template.encryptionConfiguration.kmsKey} : {}),
+					},
+				}
+			: {}),
+		...(template.lifecyclePolicy ? {lifecyclePolicy: template.lifecyclePolicy} : {}),
+		...(template.repositoryPolicy ? {repositoryPolicy: template.repositoryPolicy} : {}),
+		resourceTagCount: template.resourceTags?.length ?? 0,
+		...(template.customRoleArn ? {customRoleArn: template.customRoleArn} : {}),
+	};
 }

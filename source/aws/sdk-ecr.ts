@@ -5,9 +5,13 @@
  */
 export {
 	CreateRepositoryCommand,
+	CreateRepositoryCreationTemplateCommand,
 	DescribeImagesCommand,
+	DescribeRepositoryCreationTemplatesCommand,
 	DescribeRepositoriesCommand,
 	ECRClient,
 	GetAuthorizationTokenCommand,
 	GetRepositoryPolicyCommand,
+	PutLifecyclePolicyCommand,
+	SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';

@@ -6,7 +6,15 @@ import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {CancelledError} from '../errors/user-errors.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
 import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
-import {authorizationDataFor, decodeAuthorizationData, toCallerIdentity, toRepositoryInfo} from './answers.js';
+import {
+	authorizationDataFor,
+	decodeAuthorizationData,
+	toCallerIdentity,
+	toCreationTemplate,
+	toRepositoryInfo,
+} from './answers.js';
+import type {CreationTemplate} from '../ecr/creation-templates.js';
+import type {Encryption} from '../ecr/repository-settings.js';
 import {abortWith, createAwsCaller, nullWhenMissing} from './call.js';
 import {createAwsClients, ECR_PUBLIC_REGION} from './clients.js';
 import {AwsError} from './errors.js';
@@ -150,17 +158,18 @@ export function createAwsService(
 					new sdk.CreateRepositoryCommand({
 						repositoryName: input.name,
 						...(input.imageTagMutability ? {imageTagMutability: input.imageTagMutability} : {}),
+						...(input.exclusionFilters?.length ? {imageTagMutabilityExclusionFilters: input.exclusionFilters} : {}),
 						...(input.scanOnPush === undefined ? {} : {imageScanningConfiguration: {scanOnPush: input.scanOnPush}}),
-						...(encryption
-							? {
-									encryptionConfiguration: {
-										encryptionType: encryption.type,
-										...(encryption.type === 'KMS' && encryption.kmsKey ? {kmsKey: encryption.kmsKey} : {}),
-									},
-								}
-							: {}),
+						...(encryption ? {encryptionConfiguration: encryptionConfiguration(encryption)} : {}),
 					}),
 				);
+				if (input.lifecyclePolicy) {
+					// A separate call: CreateRepository takes no lifecycle policy.
+					await client.send(
+						new sdk.PutLifecyclePolicyCommand({repositoryName: input.name, lifecyclePolicyText: input.lifecyclePolicy}),
+					);
+				}
+
 				const info = output.repository ? toRepositoryInfo(output.repository, region) : undefined;
 				if (!info) {
 					throw new AwsError(`ecr:CreateRepository returned no repository for '${input.name}'.`, {
@@ -195,6 +204,71 @@ export function createAwsService(
 					...(detail.imagePushedAt ? {pushedAt: detail.imagePushedAt} : {}),
 					...(detail.imageSizeInBytes === undefined ? {} : {sizeBytes: detail.imageSizeInBytes}),
 				};
+			});
+		},
+
+		async describeCreationTemplates(region, registryId, callOptions = {}) {
+			return call('ecr', region, {operation: 'ecr:DescribeRepositoryCreationTemplates'}, callOptions.signal, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				const templates: CreationTemplate[] = [];
+				let nextToken: string | undefined;
+				do {
+					const output = await client.send(
+						new sdk.DescribeRepositoryCreationTemplatesCommand({
+							...(nextToken ? {nextToken} : {}),
+							...(registryId ? {registryId} : {}),
+						}),
+						abortWith(callOptions.signal),
+					);
+					for (const template of output.repositoryCreationTemplates ?? []) {
+						const read = toCreationTemplate(template);
+						if (read) templates.push(read);
+					}
+
+					nextToken = output.nextToken;
+				} while (nextToken);
+				return templates;
+			});
+		},
+
+		async createCreationTemplate(region, input) {
+			const context = {operation: 'ecr:CreateRepositoryCreationTemplate'};
+			return call('ecr', region, context, undefined, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				const output = await client.send(
+					new sdk.CreateRepositoryCreationTemplateCommand({
+						prefix: input.prefix,
+						appliedFor: input.appliedFor,
+						...(input.description ? {description: input.description} : {}),
+						...(input.imageTagMutability ? {imageTagMutability: input.imageTagMutability} : {}),
+						...(input.exclusionFilters?.length ? {imageTagMutabilityExclusionFilters: input.exclusionFilters} : {}),
+						...(input.encryption ? {encryptionConfiguration: encryptionConfiguration(input.encryption)} : {}),
+						...(input.lifecyclePolicy ? {lifecyclePolicy: input.lifecyclePolicy} : {}),
+					}),
+				);
+				const created = output.repositoryCreationTemplate && toCreationTemplate(output.repositoryCreationTemplate);
+				if (!created) {
+					throw new AwsError(`ecr:CreateRepositoryCreationTemplate returned no template for '${input.prefix}'.`, {
+						kind: 'unknown',
+						hint: 'Check with `aws ecr describe-repository-creation-templates` whether it was created.',
+					});
+				}
+
+				return created;
+			});
+		},
+
+		async setRepositoryPolicy(region, repository, policyText, registryId) {
+			const context = {operation: 'ecr:SetRepositoryPolicy', repository, ...(registryId ? {registryId} : {})};
+			await call('ecr', region, context, undefined, async () => {
+				const {sdk, client} = await clients.ecr(region);
+				await client.send(
+					new sdk.SetRepositoryPolicyCommand({
+						repositoryName: repository,
+						policyText,
+						...(registryId ? {registryId} : {}),
+					}),
+				);
 			});
 		},
 
@@ -299,4 +373,10 @@ export function createAwsService(
 
 	if (profile !== undefined && !family.has(profile)) family.set(profile, service);
 	return service;
+}
+
+function encryptionConfiguration(encryption: Encryption): {encryptionType: 'AES256' | 'KMS'; kmsKey?: string} {
+	return encryption.type === 'KMS' && encryption.kmsKey
+		? {encryptionType: 'KMS', kmsKey: encryption.kmsKey}
+		: {encryptionType: encryption.type};
 }

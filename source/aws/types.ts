@@ -30,7 +30,9 @@ export type RegionSource = 'flag' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profi
 
 export type ResolvedRegion = {region: string | undefined; source: RegionSource};
 
-export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
+import type {CreationTemplate, TemplateUse} from '../ecr/creation-templates.js';
+import type {Encryption, TagMutability, TagMutabilityFilter} from '../ecr/repository-settings.js';
+export type {TagMutability} from '../ecr/repository-settings.js';
 
 export type RepositoryInfo = {
 	name: string;
@@ -48,8 +50,23 @@ export type RepositoryInfo = {
 export type CreateRepositoryInput = {
 	name: string;
 	imageTagMutability?: TagMutability;
+	/** With the *_WITH_EXCLUSION mutabilities: the tags that behave the other way. */
+	exclusionFilters?: TagMutabilityFilter[];
 	scanOnPush?: boolean;
-	encryption?: {type: 'AES256'} | {type: 'KMS'; kmsKey?: string};
+	encryption?: Encryption;
+	/** Lifecycle policy JSON, put on the repository right after it is created. */
+	lifecyclePolicy?: string;
+};
+
+/** A repository creation template to create: the prefix, what it applies to, and the settings new repositories get. */
+export type CreationTemplateInput = {
+	prefix: string;
+	appliedFor: TemplateUse[];
+	description?: string;
+	imageTagMutability?: TagMutability;
+	exclusionFilters?: TagMutabilityFilter[];
+	encryption?: Encryption;
+	lifecyclePolicy?: string;
 };
 
 export type RemoteImage = {
@@ -116,6 +133,11 @@ export interface AwsService {
 		registryId?: string,
 		options?: CallOptions,
 	): Promise<RemoteImage | null>;
+	/** The registry's repository creation templates (all of them; ECR pages them by 50). */
+	describeCreationTemplates(region: string, registryId?: string, options?: CallOptions): Promise<CreationTemplate[]>;
+	createCreationTemplate(region: string, input: CreationTemplateInput): Promise<CreationTemplate>;
+	/** Replace the repository's policy (SetRepositoryPolicy). */
+	setRepositoryPolicy(region: string, repository: string, policyText: string, registryId?: string): Promise<void>;
 	/** Policy JSON text, or null when the repository has none. */
 	getRepositoryPolicy(
 		region: string,

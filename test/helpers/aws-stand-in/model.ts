@@ -25,7 +25,25 @@ export type Repository = {
 	scanOnPush: boolean;
 	encryptionType: string;
 	policy: string | undefined;
+	lifecyclePolicy: string | undefined;
+	exclusionFilters: Array<{filterType: string; filter: string}>;
+	/** The creation template that made it on push, if one did. */
+	createdBy?: string;
 	images: Image[];
+};
+
+/** A repository creation template as ECR keeps it (the fields ecr-setup reads and writes). */
+export type CreationTemplate = {
+	prefix: string;
+	appliedFor: string[];
+	description?: string;
+	imageTagMutability?: string;
+	imageTagMutabilityExclusionFilters?: Array<{filterType: string; filter: string}>;
+	encryptionConfiguration?: {encryptionType: string; kmsKey?: string};
+	lifecyclePolicy?: string;
+	resourceTags?: Array<{Key: string; Value: string}>;
+	createdAt: number;
+	updatedAt: number;
 };
 
 export type RepositorySeed = {name: string; region: string; registryId?: string; imageTagMutability?: string};
@@ -59,6 +77,8 @@ export class StandInModel {
 	/** Every API call answers ExpiredToken(Exception), as with stale session credentials. */
 	expiredCredentials = false;
 	readonly tokens = new Map<string, Token>();
+	/** Repository creation templates per region and registry. */
+	readonly templates = new Map<string, CreationTemplate[]>();
 	private readonly regions: ReadonlySet<string> | undefined;
 	private readonly seeds: readonly RepositorySeed[];
 	private readonly onTokenRotated: ModelOptions['onTokenRotated'];
@@ -75,6 +95,7 @@ export class StandInModel {
 	/** Back to the start: the seeded repositories only, nothing denied, valid credentials. Tokens stay valid. */
 	reset(): void {
 		this.repositories.clear();
+		this.templates.clear();
 		this.denied.clear();
 		this.expiredCredentials = false;
 		for (const seed of this.seeds) this.createRepository(seed);
@@ -108,8 +129,11 @@ export class StandInModel {
 		registryId?: string | undefined;
 		name: string;
 		imageTagMutability?: string | undefined;
+		exclusionFilters?: Array<{filterType: string; filter: string}> | undefined;
 		scanOnPush?: boolean | undefined;
 		encryptionType?: string | undefined;
+		lifecyclePolicy?: string | undefined;
+		createdBy?: string | undefined;
 	}): Repository {
 		const registryId = input.registryId ?? this.identity.account;
 		if (!REPOSITORY_NAME.test(input.name)) {
@@ -133,10 +157,48 @@ export class StandInModel {
 			scanOnPush: input.scanOnPush ?? false,
 			encryptionType: input.encryptionType ?? 'AES256',
 			policy: undefined,
+			lifecyclePolicy: input.lifecyclePolicy,
+			exclusionFilters: input.exclusionFilters ?? [],
+			...(input.createdBy ? {createdBy: input.createdBy} : {}),
 			images: [],
 		};
 		this.repositories.set(repositoryKey(input.region, registryId, input.name), repository);
 		return repository;
+	}
+
+	// ───────────── repository creation templates ─────────────
+
+	templatesOf(region: string, registryId: string): CreationTemplate[] {
+		const key = `${region}/${registryId}`;
+		let list = this.templates.get(key);
+		if (!list) {
+			list = [];
+			this.templates.set(key, list);
+		}
+		return list;
+	}
+
+	/**
+	 * What ECR does when a push names a repository that does not exist: the most specific template applied for
+	 * CREATE_ON_PUSH whose prefix covers the name (`team` covers `team/…`; `ROOT` covers every name) creates it.
+	 */
+	createOnPush(region: string, registryId: string, name: string): Repository | undefined {
+		const covering = this.templatesOf(region, registryId)
+			.filter((template) => template.appliedFor.includes('CREATE_ON_PUSH'))
+			.filter((template) => template.prefix === 'ROOT' || name.startsWith(`${template.prefix}/`))
+			.sort((a, b) => (b.prefix === 'ROOT' ? 0 : b.prefix.length) - (a.prefix === 'ROOT' ? 0 : a.prefix.length));
+		const template = covering[0];
+		if (!template) return undefined;
+		return this.createRepository({
+			region,
+			registryId,
+			name,
+			imageTagMutability: template.imageTagMutability,
+			exclusionFilters: template.imageTagMutabilityExclusionFilters,
+			encryptionType: template.encryptionConfiguration?.encryptionType,
+			lifecyclePolicy: template.lifecyclePolicy,
+			createdBy: template.prefix,
+		});
 	}
 
 	deleteRepository(repository: Repository): void {
@@ -232,6 +294,9 @@ export function repositoryJson(repository: Repository) {
 		repositoryUri: repositoryUri(repository),
 		createdAt: repository.createdAt,
 		imageTagMutability: repository.imageTagMutability,
+		...(repository.exclusionFilters.length > 0
+			? {imageTagMutabilityExclusionFilters: repository.exclusionFilters}
+			: {}),
 		imageScanningConfiguration: {scanOnPush: repository.scanOnPush},
 		encryptionConfiguration: {encryptionType: repository.encryptionType},
 	};

@@ -1,6 +1,6 @@
 /**
  * An ECR-like front (TLS) before a real docker-registry: it refuses what ECR refuses and distribution would allow, with
- * ECR's messages. A push to a repository that does not exist (ECR never creates one on push without a template), an
+ * ECR's messages. A push to a repository that does not exist (ECR creates one on push only when a create-on-push template covers the name), an
  * existing tag in an immutable repository, an expired token, a denied push action. It learns each pushed tag from the
  * manifest PUT, so DescribeImages knows it. A request without the current password goes straight to the registry,
  * whose 401 makes docker print exactly `no basic auth credentials`.
@@ -83,7 +83,28 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			return true;
 		}
 		if (model.tokens.get(registry.region)?.password !== password) return false;
-		const repository = model.findRepository(registry.region, registry.account, route.name);
+		let repository = model.findRepository(registry.region, registry.account, route.name);
+		const writing =
+			(route.kind === 'blobs' && (method === 'POST' || method === 'PUT' || method === 'PATCH')) ||
+			(route.kind === 'manifests' && method === 'PUT');
+		if (!repository && writing) {
+			// Create on push: a covering template makes ECR create the repository, if the pusher may create one.
+			const covered = model
+				.templatesOf(registry.region, registry.account)
+				.some(
+					(template) =>
+						template.appliedFor.includes('CREATE_ON_PUSH') &&
+						(template.prefix === 'ROOT' || route.name.startsWith(`${template.prefix}/`)),
+				);
+			if (covered && (model.denied.has('ecr:CreateRepository') || model.denied.has('*'))) {
+				note(method, url, 403, 'denied ecr:CreateRepository');
+				const arn = `arn:aws:ecr:${registry.region}:${registry.account}:repository/${route.name}`;
+				registryError(response, 403, 'DENIED', model.accessDenied('ecr:CreateRepository', arn).message);
+				return true;
+			}
+			repository = covered ? model.createOnPush(registry.region, registry.account, route.name) : undefined;
+			if (repository) note(method, url, 201, `created on push by template ${repository.createdBy}`);
+		}
 		if (!repository) {
 			note(method, url, 404, 'name unknown');
 			if (route.kind === 'blobs' && method === 'HEAD') {
@@ -99,9 +120,6 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			);
 			return true;
 		}
-		const writing =
-			(route.kind === 'blobs' && (method === 'POST' || method === 'PUT' || method === 'PATCH')) ||
-			(route.kind === 'manifests' && method === 'PUT');
 		const action = route.kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
 		if (writing && (model.denied.has(action) || model.denied.has('ecr:push'))) {
 			note(method, url, 403, `denied ${action}`);

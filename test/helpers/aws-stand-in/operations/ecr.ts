@@ -55,6 +55,46 @@ function imageIds(input: Json): ImageId[] | undefined {
 	return Array.isArray(input.imageIds) ? (input.imageIds as ImageId[]) : undefined;
 }
 
+const MUTABILITIES = ['MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'];
+
+/** imageTagMutabilityExclusionFilters as ECR checks them: at most 5 WILDCARD filters of [0-9a-zA-Z._*-]{1,128}. */
+function checkedExclusionFilters(input: Json): Array<{filterType: string; filter: string}> {
+	const filters = Array.isArray(input.imageTagMutabilityExclusionFilters)
+		? (input.imageTagMutabilityExclusionFilters as Array<{filterType?: string; filter?: string}>)
+		: [];
+	if (filters.length > 5) {
+		throw new AwsError(
+			'InvalidParameterException',
+			"Invalid parameter at 'imageTagMutabilityExclusionFilters' failed to satisfy constraint: 'Member must have length less than or equal to 5'",
+		);
+	}
+	return filters.map((filter) => {
+		if (filter.filterType !== 'WILDCARD' || !/^[0-9a-zA-Z._*-]{1,128}$/.test(filter.filter ?? '')) {
+			throw new AwsError(
+				'InvalidParameterException',
+				`Invalid parameter at 'imageTagMutabilityExclusionFilters.filter': '${filter.filter ?? ''}'`,
+			);
+		}
+		return {filterType: 'WILDCARD', filter: filter.filter!};
+	});
+}
+
+function checkedMutability(input: Json, filters: readonly unknown[]): string {
+	const mutability = text(input.imageTagMutability) ?? 'MUTABLE';
+	if (!MUTABILITIES.includes(mutability))
+		throw new AwsError('InvalidParameterException', `Invalid parameter at 'imageTagMutability': '${mutability}'`);
+	const withExclusion = mutability.endsWith('_WITH_EXCLUSION');
+	if (withExclusion !== filters.length > 0) {
+		throw new AwsError(
+			'InvalidParameterException',
+			withExclusion
+				? `${mutability} needs imageTagMutabilityExclusionFilters`
+				: 'imageTagMutabilityExclusionFilters need a *_WITH_EXCLUSION imageTagMutability',
+		);
+	}
+	return mutability;
+}
+
 export const ECR: Operations = {
 	GetAuthorizationToken: async (input, {model, region}) => {
 		model.checkAllowed('ecr:GetAuthorizationToken', '*');
@@ -100,11 +140,13 @@ export const ECR: Operations = {
 		);
 		const scanning = input.imageScanningConfiguration as {scanOnPush?: boolean} | undefined;
 		const encryption = input.encryptionConfiguration as {encryptionType?: string} | undefined;
+		const exclusionFilters = checkedExclusionFilters(input);
 		const repository = model.createRepository({
 			region,
 			registryId,
 			name,
-			imageTagMutability: text(input.imageTagMutability),
+			imageTagMutability: checkedMutability(input, exclusionFilters),
+			exclusionFilters,
 			scanOnPush: scanning?.scanOnPush,
 			encryptionType: encryption?.encryptionType,
 		});
@@ -188,6 +230,103 @@ export const ECR: Operations = {
 		const repository = namedRepository('SetRepositoryPolicy', input, context);
 		repository.policy = String(input.policyText ?? '');
 		return {registryId: repository.registryId, repositoryName: repository.name, policyText: repository.policy};
+	},
+
+	PutLifecyclePolicy: (input, context) => {
+		const repository = namedRepository('PutLifecyclePolicy', input, context);
+		const text = String(input.lifecyclePolicyText ?? '');
+		try {
+			JSON.parse(text);
+		} catch {
+			throw new AwsError('InvalidParameterException', 'Invalid parameter at LifecyclePolicyText');
+		}
+		repository.lifecyclePolicy = text;
+		return {registryId: repository.registryId, repositoryName: repository.name, lifecyclePolicyText: text};
+	},
+
+	GetLifecyclePolicy: (input, context) => {
+		const repository = namedRepository('GetLifecyclePolicy', input, context);
+		if (!repository.lifecyclePolicy) {
+			throw new AwsError(
+				'LifecyclePolicyNotFoundException',
+				`Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`,
+			);
+		}
+		return {
+			registryId: repository.registryId,
+			repositoryName: repository.name,
+			lifecyclePolicyText: repository.lifecyclePolicy,
+		};
+	},
+
+	DescribeRepositoryCreationTemplates: (input, context) => {
+		const {model, region} = context;
+		const registryId = registryIdOf(input, context);
+		model.checkAllowed('ecr:DescribeRepositoryCreationTemplates', '*');
+		const wanted = Array.isArray(input.prefixes) ? input.prefixes.map(String) : undefined;
+		const all = model.templatesOf(region, registryId).filter((template) => !wanted || wanted.includes(template.prefix));
+		// Pages of 2 here (ECR's default is 50), so that callers' paging is exercised.
+		const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64').toString()) : 0;
+		const end = start + 2;
+		return {
+			registryId,
+			repositoryCreationTemplates: all.slice(start, end),
+			...(end < all.length ? {nextToken: Buffer.from(String(end)).toString('base64')} : {}),
+		};
+	},
+
+	CreateRepositoryCreationTemplate: (input, context) => {
+		const {model, region} = context;
+		const registryId = model.identity.account;
+		model.checkAllowed('ecr:CreateRepositoryCreationTemplate', '*');
+		const prefix = String(input.prefix ?? '');
+		const templates = model.templatesOf(region, registryId);
+		if (templates.some((template) => template.prefix === prefix)) {
+			throw new AwsError(
+				'TemplateAlreadyExistsException',
+				`The repository creation template with prefix '${prefix}' already exists in the registry with id '${registryId}'`,
+			);
+		}
+		const appliedFor = Array.isArray(input.appliedFor) ? input.appliedFor.map(String) : [];
+		if (
+			appliedFor.length === 0 ||
+			appliedFor.some((use) => !['CREATE_ON_PUSH', 'PULL_THROUGH_CACHE', 'REPLICATION'].includes(use))
+		) {
+			throw new AwsError('InvalidParameterException', "Invalid parameter at 'appliedFor'");
+		}
+		const exclusionFilters = checkedExclusionFilters(input);
+		const now = Date.now() / 1000;
+		const template = {
+			prefix,
+			appliedFor,
+			...(text(input.description) ? {description: text(input.description)} : {}),
+			imageTagMutability: checkedMutability(input, exclusionFilters),
+			...(exclusionFilters.length > 0 ? {imageTagMutabilityExclusionFilters: exclusionFilters} : {}),
+			encryptionConfiguration: (input.encryptionConfiguration as {encryptionType: string; kmsKey?: string}) ?? {
+				encryptionType: 'AES256',
+			},
+			...(text(input.lifecyclePolicy) ? {lifecyclePolicy: text(input.lifecyclePolicy)} : {}),
+			...(Array.isArray(input.resourceTags)
+				? {resourceTags: input.resourceTags as Array<{Key: string; Value: string}>}
+				: {}),
+			createdAt: now,
+			updatedAt: now,
+		};
+		templates.push(template);
+		return {registryId, repositoryCreationTemplate: template};
+	},
+
+	DeleteRepositoryCreationTemplate: (input, context) => {
+		const {model, region} = context;
+		const templates = model.templatesOf(region, model.identity.account);
+		const index = templates.findIndex((template) => template.prefix === String(input.prefix ?? ''));
+		if (index === -1)
+			throw new AwsError(
+				'TemplateNotFoundException',
+				`The specified repository creation template with prefix '${String(input.prefix)}' doesn't exist`,
+			);
+		const [template] = templates.splice(index, 1);
+		return {registryId: model.identity.account, repositoryCreationTemplate: template};
 	},
 
 	PutImageTagMutability: (input, context) => {
