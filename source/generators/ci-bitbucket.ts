@@ -1,4 +1,5 @@
 /** Bitbucket Pipelines: one step on the aws-cli image with the docker service; the variables are shell exports. */
+import {shellQuote} from '../lib/shell.js';
 import type {ResolvedInput} from './ci-input.js';
 import {
 	DEFAULT_PATHS,
@@ -15,11 +16,6 @@ import {
 } from './ci-parts.js';
 
 export const BITBUCKET_IMAGE = 'amazon/aws-cli:latest';
-
-/** A POSIX shell word that stands for exactly `value`. */
-export function shellQuote(value: string): string {
-	return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
-}
 
 export function bitbucket(input: ResolvedInput): GeneratedPipeline {
 	const oidc = input.auth === 'oidc';

@@ -17,7 +17,6 @@ import {jenkins} from './ci-jenkins.js';
 import {CI_KINDS, isCiKind, type CiKind} from './ci-kinds.js';
 import type {GeneratedPipeline} from './ci-parts.js';
 
-export {shellQuote} from './ci-bitbucket.js';
 export {githubRepositoryOfRemote} from './ci-github.js';
 export type {PipelineInput} from './ci-input.js';
 export {groovyString} from './ci-jenkins.js';
