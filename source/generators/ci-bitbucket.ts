@@ -2,17 +2,15 @@
 import {shellQuote} from '../lib/shell.js';
 import type {ResolvedInput} from './ci-input.js';
 import {
-	DEFAULT_PATHS,
 	LOGIN_COMMAND,
 	buildTagPushScript,
-	header,
 	keyNotes,
 	pipelineVariables,
 	roleNotes,
 	webIdentityVariables,
 	writeWebIdentityToken,
-	yamlText,
 	type GeneratedPipeline,
+	yamlPipeline,
 } from './ci-parts.js';
 
 export const BITBUCKET_IMAGE = 'amazon/aws-cli:latest';
@@ -45,10 +43,5 @@ export function bitbucket(input: ResolvedInput): GeneratedPipeline {
 	notes.push(
 		`The docker service mounts the Docker CLI into ${BITBUCKET_IMAGE} on the default runtime; on Runtime v3 it does not, so use an image with both the docker and aws CLIs there.`,
 	);
-	return {
-		path: DEFAULT_PATHS.bitbucket,
-		content: yamlText(pipeline, header('Bitbucket Pipelines', input)),
-		notes,
-		placeholderRole: input.placeholderRole,
-	};
+	return yamlPipeline('bitbucket', 'Bitbucket Pipelines', pipeline, input, notes);
 }

@@ -1,17 +1,15 @@
 /** CircleCI: a machine job in a context (CircleCI issues OIDC tokens only to jobs that use one). */
 import type {ResolvedInput} from './ci-input.js';
 import {
-	DEFAULT_PATHS,
 	LOGIN_COMMAND,
 	buildTagPushScript,
-	header,
 	keyNotes,
 	pipelineVariables,
 	roleNotes,
 	webIdentityVariables,
 	writeWebIdentityToken,
-	yamlText,
 	type GeneratedPipeline,
+	yamlPipeline,
 } from './ci-parts.js';
 
 export const CIRCLECI_MACHINE_IMAGE = 'ubuntu-2404:current';
@@ -55,10 +53,5 @@ export function circleci(input: ResolvedInput): GeneratedPipeline {
 				),
 			]
 		: keyNotes(`Create the context "${CIRCLECI_CONTEXT}" (Organization Settings → Contexts) with the variables`, input);
-	return {
-		path: DEFAULT_PATHS.circleci,
-		content: yamlText(config, header('CircleCI', input)),
-		notes,
-		placeholderRole: input.placeholderRole,
-	};
+	return yamlPipeline('circleci', 'CircleCI', config, input, notes);
 }

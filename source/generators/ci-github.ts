@@ -1,15 +1,7 @@
 /** GitHub Actions: configure-aws-credentials (OIDC or keys), amazon-ecr-login, then build, tag and push. */
 import {parseRegistryHost} from '../ecr/hosts.js';
 import type {ResolvedInput} from './ci-input.js';
-import {
-	DEFAULT_PATHS,
-	buildTagPushScript,
-	header,
-	keyNotes,
-	roleNotes,
-	yamlText,
-	type GeneratedPipeline,
-} from './ci-parts.js';
+import {buildTagPushScript, keyNotes, roleNotes, type GeneratedPipeline, yamlPipeline} from './ci-parts.js';
 
 /** Pinned action majors (their `action.yml` inputs are what the GitHub test checks against). */
 export const GITHUB_ACTIONS = {
@@ -72,12 +64,7 @@ export function github(input: ResolvedInput): GeneratedPipeline {
 							`The keys are used to assume ${input.roleArn}: that user needs sts:AssumeRole on it, the role must trust the user, and the push policy belongs on the role.`,
 						]),
 			];
-	return {
-		path: DEFAULT_PATHS.github,
-		content: yamlText(workflow, header('GitHub Actions', input)),
-		notes,
-		placeholderRole: input.placeholderRole,
-	};
+	return yamlPipeline('github', 'GitHub Actions', workflow, input, notes);
 }
 
 /** OWNER/REPO of a GitHub remote URL (https, ssh or scp-like), or undefined for anything else. */

@@ -1,17 +1,15 @@
 /** GitLab CI: a docker-in-docker job; OIDC through an id_token the AWS CLI exchanges for the role. */
 import type {ResolvedInput} from './ci-input.js';
 import {
-	DEFAULT_PATHS,
 	LOGIN_COMMAND,
 	buildTagPushScript,
-	header,
 	keyNotes,
 	pipelineVariables,
 	roleNotes,
 	webIdentityVariables,
 	writeWebIdentityToken,
-	yamlText,
 	type GeneratedPipeline,
+	yamlPipeline,
 } from './ci-parts.js';
 
 export const GITLAB_DOCKER_IMAGE = 'docker:28';
@@ -42,10 +40,5 @@ export function gitlab(input: ResolvedInput): GeneratedPipeline {
 					'`.',
 			)
 		: keyNotes('Add masked, protected CI/CD variables (Settings → CI/CD → Variables)', input);
-	return {
-		path: DEFAULT_PATHS.gitlab,
-		content: yamlText(pipeline, header('GitLab CI', input)),
-		notes,
-		placeholderRole: input.placeholderRole,
-	};
+	return yamlPipeline('gitlab', 'GitLab CI', pipeline, input, notes);
 }

@@ -63,10 +63,26 @@ export function buildTagPushScript(tagVariable: string, registryVariable = 'ECR_
 	].join('\n');
 }
 
-export function yamlText(value: unknown, header: string[]): string {
+function yamlText(value: unknown, header: string[]): string {
 	const document = new Document(value);
 	document.commentBefore = header.map((line) => (line === '' ? '' : ` ${line}`)).join('\n');
 	return document.toString({lineWidth: 0, blockQuote: 'literal'});
+}
+
+/** A YAML pipeline at the CI system's usual path, headed by what it does. */
+export function yamlPipeline(
+	kind: CiKind,
+	title: string,
+	pipeline: unknown,
+	input: ResolvedInput,
+	notes: string[],
+): GeneratedPipeline {
+	return {
+		path: DEFAULT_PATHS[kind],
+		content: yamlText(pipeline, header(title, input)),
+		notes,
+		placeholderRole: input.placeholderRole,
+	};
 }
 
 export function header(kind: string, input: ResolvedInput): string[] {
