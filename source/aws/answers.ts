@@ -123,7 +123,9 @@ export function toCreationTemplate(template: {
 	description?: string | undefined;
 	appliedFor?: string[] | undefined;
 	imageTagMutability?: string | undefined;
-	imageTagMutabilityExclusionFilters?: Array<{filterType?: string | undefined; filter?: string | undefined}> | undefined;
+	imageTagMutabilityExclusionFilters?:
+		| Array<{filterType?: string | undefined; filter?: string | undefined}>
+		| undefined;
 	encryptionConfiguration?: {encryptionType?: string | undefined; kmsKey?: string | undefined} | undefined;
 	lifecyclePolicy?: string | undefined;
 	repositoryPolicy?: string | undefined;

@@ -208,27 +208,33 @@ export function createAwsService(
 		},
 
 		async describeCreationTemplates(region, registryId, callOptions = {}) {
-			return call('ecr', region, {operation: 'ecr:DescribeRepositoryCreationTemplates'}, callOptions.signal, async () => {
-				const {sdk, client} = await clients.ecr(region);
-				const templates: CreationTemplate[] = [];
-				let nextToken: string | undefined;
-				do {
-					const output = await client.send(
-						new sdk.DescribeRepositoryCreationTemplatesCommand({
-							...(nextToken ? {nextToken} : {}),
-							...(registryId ? {registryId} : {}),
-						}),
-						abortWith(callOptions.signal),
-					);
-					for (const template of output.repositoryCreationTemplates ?? []) {
-						const read = toCreationTemplate(template);
-						if (read) templates.push(read);
-					}
+			return call(
+				'ecr',
+				region,
+				{operation: 'ecr:DescribeRepositoryCreationTemplates'},
+				callOptions.signal,
+				async () => {
+					const {sdk, client} = await clients.ecr(region);
+					const templates: CreationTemplate[] = [];
+					let nextToken: string | undefined;
+					do {
+						const output = await client.send(
+							new sdk.DescribeRepositoryCreationTemplatesCommand({
+								...(nextToken ? {nextToken} : {}),
+								...(registryId ? {registryId} : {}),
+							}),
+							abortWith(callOptions.signal),
+						);
+						for (const template of output.repositoryCreationTemplates ?? []) {
+							const read = toCreationTemplate(template);
+							if (read) templates.push(read);
+						}
 
-					nextToken = output.nextToken;
-				} while (nextToken);
-				return templates;
-			});
+						nextToken = output.nextToken;
+					} while (nextToken);
+					return templates;
+				},
+			);
 		},
 
 		async createCreationTemplate(region, input) {

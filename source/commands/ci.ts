@@ -10,7 +10,6 @@ import {readTextFile, writeTextFile} from '../files/atomic-file.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
 import {privateRegistryHost} from '../ecr/hosts.js';
-import {validateRepositoryName} from '../ecr/names.js';
 import {
 	CI_KINDS,
 	defaultAuth,
@@ -19,39 +18,10 @@ import {
 	isCiKind,
 	type CiAuth,
 } from '../generators/ci.js';
+import {assertCiAuth} from '../generators/ci-kinds.js';
 import {assertOwnerRepo} from '../generators/policy.js';
-import {requireRegion} from './shared.js';
+import {resolveRepositoryTarget} from './targets.js';
 import type {CommandContext, CommandDefinition} from './types.js';
-
-/**
- * The repository name from --repository. Without it: a usage error naming the flag when nobody can be asked; in a
- * terminal, the region's only repository is offered.
- */
-export async function resolveRepository(context: CommandContext, region: string | undefined): Promise<string> {
-	const given = stringFlag(context.flags, 'repository');
-	if (given !== undefined) return given;
-	const missing = (found?: string[]) =>
-		new UsageError('Which repository? Pass --repository NAME.', {
-			code: 'usage.repository',
-			hint: 'Give the ECR repository name only, e.g. --repository my-team/my-app.',
-			...(found && found.length > 0 ? {nextSteps: found.slice(0, 10).map((name) => `--repository ${name}`)} : {}),
-		});
-	if (!context.io.interactive || region === undefined) throw missing();
-	const repositories = await context.services.aws.listRepositories(region, {signal: context.signal});
-	if (repositories.length === 1) {
-		const only = repositories[0]!.name;
-		if (
-			await context.io.confirm(`Use the repository ${only} (the only one in ${region})?`, {
-				defaultYes: true,
-				flag: '--repository',
-			})
-		) {
-			return only;
-		}
-	}
-
-	throw missing(repositories.map((repository) => repository.name));
-}
 
 export type WriteOutcome = {written: boolean; unchanged: boolean};
 
@@ -94,8 +64,6 @@ export async function writeFileWithConsent(
 	);
 	return {written: true, unchanged: false};
 }
-
-/** A unified diff from what is there (`undefined`: no file, shown as /dev/null) to `content`. */
 
 /** OWNER/REPO of the `origin` remote when it is on GitHub. Best effort: no git, no repository, another host → undefined. */
 async function githubRepositoryAt(context: CommandContext, directory: string): Promise<string | undefined> {
@@ -175,7 +143,7 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			'  ecr-setup ci github --repository my-app --role-arn arn:aws:iam::123456789012:role/ecr-push\n' +
 			'  ecr-setup ci gitlab --repository my-app --dry-run > .gitlab-ci.yml',
 		async run(context) {
-			const {services, io, options, flags, positionals, signal} = context;
+			const {io, options, flags, positionals} = context;
 			const kind = positionals[0];
 			if (kind === undefined || !isCiKind(kind)) {
 				throw new UsageError(
@@ -191,24 +159,9 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			}
 
 			const authFlag = stringFlag(flags, 'auth');
-			if (authFlag !== undefined && authFlag !== 'oidc' && authFlag !== 'keys') {
-				throw new UsageError(`--auth must be "oidc" or "keys", not "${authFlag}".`, {code: 'usage.auth'});
-			}
-
+			if (authFlag !== undefined) assertCiAuth(authFlag);
 			const auth: CiAuth = authFlag ?? defaultAuth(kind);
-			// Check the name before any AWS call, so a typo costs nothing.
-			const repositoryFlag = stringFlag(flags, 'repository');
-			if (repositoryFlag !== undefined) {
-				const valid = validateRepositoryName(repositoryFlag);
-				if (!valid.ok)
-					throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
-			} else if (!io.interactive) {
-				await resolveRepository(context, undefined);
-			}
-
-			const region = await requireRegion(context);
-			const identity = await services.aws.getCallerIdentity({region, signal});
-			const repository = await resolveRepository(context, region);
+			const {region, identity, repository} = await resolveRepositoryTarget(context);
 			const roleArn = stringFlag(flags, 'role-arn');
 			const branch = stringFlag(flags, 'branch');
 			const dockerfile = stringFlag(flags, 'dockerfile');

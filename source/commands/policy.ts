@@ -6,7 +6,6 @@ import {stringFlag} from './args.js';
 import {UsageError} from '../errors/user-errors.js';
 import {partitionOfArn} from '../ecr/regions.js';
 import {FALLBACK_REGION} from '../aws/region.js';
-import {validateRepositoryName} from '../ecr/names.js';
 import {
 	GITHUB_OIDC_HOST,
 	STS_AUDIENCE,
@@ -16,8 +15,8 @@ import {
 	generateIdentityPolicy,
 	type PolicyDocument,
 } from '../generators/policy.js';
-import {resolveRepository} from './ci.js';
-import {regionInForce, requireRegion} from './shared.js';
+import {regionInForce} from './shared.js';
+import {resolveRepositoryTarget} from './targets.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
 function printPolicy(context: CommandContext, policy: PolicyDocument, notes: string[]): void {
@@ -58,7 +57,7 @@ async function trustPolicy(context: CommandContext, ownerRepo: string): Promise<
 }
 
 async function identityPolicy(context: CommandContext): Promise<PolicyDocument> {
-	const {flags, services, signal} = context;
+	const {flags} = context;
 	if (flags['push'] === true && flags['pull'] === true) {
 		throw new UsageError('Choose one of --push and --pull.', {
 			code: 'usage.policy-access',
@@ -71,18 +70,7 @@ async function identityPolicy(context: CommandContext): Promise<PolicyDocument> 
 	}
 
 	const access = flags['pull'] === true ? 'pull' : 'push';
-	const repositoryFlag = stringFlag(flags, 'repository');
-	if (repositoryFlag !== undefined) {
-		const valid = validateRepositoryName(repositoryFlag);
-		if (!valid.ok)
-			throw new UsageError(`--repository "${repositoryFlag}": ${valid.reason}`, {code: 'usage.repository'});
-	} else if (!context.io.interactive) {
-		await resolveRepository(context, undefined);
-	}
-
-	const region = await requireRegion(context);
-	const identity = await services.aws.getCallerIdentity({region, signal});
-	const repository = await resolveRepository(context, region);
+	const {region, identity, repository} = await resolveRepositoryTarget(context);
 	const policy = generateIdentityPolicy({
 		account: identity.account,
 		region,

@@ -3,11 +3,11 @@
  * amazon-ecr-credential-helper, and run the helper's `get` the way docker does (the URL on stdin, JSON or an error on stdout).
  */
 import {createHash, randomBytes} from 'node:crypto';
-import {constants as fsConstants} from 'node:fs';
-import {access, chmod, mkdir, open, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
+import {chmod, mkdir, open, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {CancelledError, errorMessage, UserError} from '../errors/user-errors.js';
+import {pathExists} from '../files/exists.js';
 import {
 	BREW_LOCATIONS,
 	PACKAGE_MANAGER_COMMANDS,
@@ -100,15 +100,6 @@ async function removeEmptyDirs(dir: string, top: string): Promise<void> {
 
 		if (current === top || path.dirname(current) === current) return;
 		current = path.dirname(current);
-	}
-}
-
-async function exists(file: string): Promise<boolean> {
-	try {
-		await access(file, fsConstants.F_OK);
-		return true;
-	} catch {
-		return false;
 	}
 }
 
@@ -349,7 +340,7 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		if (plan.target) candidates.push(plan.target.path);
 		if (plan.method === 'brew' && plan.command[0]?.includes('/'))
 			candidates.push(path.join(path.dirname(plan.command[0]), helperExecutableName('ecr-login', osName)));
-		for (const candidate of candidates) if (await exists(candidate)) return candidate;
+		for (const candidate of candidates) if (await pathExists(candidate)) return candidate;
 		return undefined;
 	}
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
 import {errorMessage} from '../errors/user-errors.js';
+import {pathExists} from '../files/exists.js';
 import {containsAuth, platformDefaultStore, resolveStore} from '../docker-config/stores.js';
 import type {
 	AwsProfile,
@@ -134,15 +135,6 @@ async function writableDir(dir: string): Promise<{writable: boolean; problem: st
 	}
 }
 
-async function exists(file: string): Promise<boolean> {
-	try {
-		await access(file, fsConstants.F_OK);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 /** The URLs the doctor's calls go to: STS, the ECR API (honouring AWS_ENDPOINT_URL*), and the registry itself. */
 export function endpointsOf(
 	region: string | undefined,
@@ -244,7 +236,7 @@ export async function gatherFacts(
 	let passStore: DoctorFacts['passStore'];
 	if (store?.kind === 'helper' && store.helper === 'pass') {
 		const dir = env['PASSWORD_STORE_DIR'] || path.join(env['HOME'] || os.homedir(), '.password-store');
-		passStore = {dir, initialised: await exists(path.join(dir, '.gpg-id'))};
+		passStore = {dir, initialised: await pathExists(path.join(dir, '.gpg-id'))};
 	}
 
 	const identityOk = identity.state === 'ok';

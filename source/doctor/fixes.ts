@@ -11,7 +11,7 @@ import type {ConfigChange, EditPlan, LoadedConfig, StoreResolution} from '../doc
 import type {Services} from '../services/types.js';
 import type {CommandIo} from '../lib/io.js';
 import type {DoctorFacts} from './facts.js';
-import {installCommand} from './checks/docker.js';
+import {installCommand} from './checks/ecr-login-fix.js';
 import type {CheckId, DoctorReport, FixAction} from './types.js';
 
 export type FixStepKind = 'install-helper' | 'config' | 'login' | 'tag';

@@ -7,7 +7,7 @@ import type {Services} from '../services/types.js';
 import {runDoctor} from './run-doctor.js';
 import type {CheckId, CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from './types.js';
 
-/** Which checks can explain each kind of push failure (ECR-FACTS §4), most likely first. */
+/** Which checks can explain each kind of push failure, most likely first. */
 export const CHECKS_FOR_PUSH_FAILURE: Record<PushErrorKind, CheckId[]> = {
 	'no-basic-auth': [
 		'docker.store',

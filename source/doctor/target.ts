@@ -114,7 +114,7 @@ export type ResolvedTarget = Omit<ParsedInput, 'registrySource'> & {
 	/** The registry host docker will look credentials up for. */
 	host: string | undefined;
 	registrySource: 'flag' | 'image' | 'identity' | undefined;
-	/** The region the AWS calls go to: the host's region when there is a host (ECR-FACTS §3). */
+	/** The region the AWS calls go to: the host's own region when there is a host (a private host names its region). */
 	region: string | undefined;
 	/** The account that owns the registry. */
 	account: string | undefined;

@@ -1,6 +1,7 @@
 /**
- * Least-privilege IAM documents for one ECR repository (ECR-FACTS §3), and the trust policy that lets GitHub Actions
- * assume a role through OIDC. Pure: inputs in, policy objects out; every rejected input says which rule it broke.
+ * Least-privilege IAM documents for one ECR repository (ecr:GetAuthorizationToken on *, the rest on its ARN only), and
+ * the trust policy that lets GitHub Actions assume a role through OIDC. Pure: inputs in, policy objects out; every
+ * rejected input says which rule it broke.
  */
 import {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../ecr/actions.js';
 import {UsageError} from '../errors/user-errors.js';

@@ -338,6 +338,29 @@ describe('ecr.tag-immutable', () => {
 		);
 		expect(check(report, 'ecr.tag-immutable')).toMatchObject({status: 'pass'});
 	});
+
+	it.each([
+		['IMMUTABLE_WITH_EXCLUSION', 'immutable except for tags matching its exclusion filters: the push fails unless 1.0'],
+		['MUTABLE_WITH_EXCLUSION', 'mutable except for tags matching its exclusion filters: the push fails if 1.0'],
+	] as const)('warns on an existing tag in a %s repository', async (mutability, expected) => {
+		const report = await doctor(
+			{
+				aws: {
+					describeRepository: async (region: string, name: string) =>
+						repositoryInfo(name, region, {imageTagMutability: mutability}),
+					describeImageTag: async () => ({
+						digest: 'sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',
+						tags: ['1.0'],
+					}),
+				},
+			},
+			{registry: HOST, image: `${HOST}/my-app:1.0`},
+		);
+		const tag = check(report, 'ecr.tag-immutable');
+		expect(tag.status).toBe('warn');
+		expect(tag.detail).toMatch(/^The tag 1\.0 already exists in "my-app" \(sha256:cccccccccccc…\); the repository is /);
+		expect(tag.detail).toContain(`the repository is ${expected} matches one.`);
+	});
 });
 
 describe('image.local and image.tagged', () => {

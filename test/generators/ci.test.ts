@@ -7,10 +7,10 @@ import {
 	generatePipeline,
 	githubRepositoryOfRemote,
 	groovyString,
-	shellQuote,
 	type CiKind,
 	type PipelineInput,
 } from '../../source/generators/ci.js';
+import {shellQuote} from '../../source/lib/shell.js';
 
 // A leading zero in the account catches unquoted numbers in YAML (they would lose it).
 const ACCOUNT = '012345678901';

@@ -1,6 +1,7 @@
-/** What every check family shares: the check signature, titles, and the "a prerequisite failed" skip. */
+/** What every check family shares: the check signature, titles, the "a prerequisite failed" skip, and bits of fix text. */
 import {relativeTime} from '../../lib/format.js';
 import {shellQuote} from '../../lib/shell.js';
+import type {DockerConfigData} from '../../docker-config/types.js';
 import type {DoctorFacts} from '../facts.js';
 import type {CheckFix, CheckId, CheckResult, CheckStatus} from '../types.js';
 
@@ -83,4 +84,14 @@ export function relativeTo(target: Date, now: Date): string {
 	const days = Math.floor(Math.abs(ms) / 86_400_000);
 	if (days < 2) return relativeTime(target, now);
 	return ms >= 0 ? `in ${days} days` : `${days} days ago`;
+}
+
+/** config.json as docker reads it: an invalid file counts as empty. */
+export function configData(facts: DoctorFacts): DockerConfigData {
+	return facts.config.state === 'ok' ? facts.config.config.data : {};
+}
+
+/** The user a fix command names (the one who ran sudo, when sudo is in play). */
+export function userName(facts: DoctorFacts): string {
+	return facts.env['SUDO_USER'] || facts.env['USER'] || facts.env['LOGNAME'] || '$USER';
 }

@@ -309,20 +309,18 @@ export const ecrTagImmutable: Check = (facts, prior) => {
 		);
 	}
 
-	if (mutability === 'IMMUTABLE_WITH_EXCLUSION') {
+	// Exclusion filters turn the rule round for the tags they match; which tags those are, the doctor does not read.
+	const exclusion =
+		mutability === 'IMMUTABLE_WITH_EXCLUSION'
+			? {rule: 'immutable', fails: `unless ${tag} matches one`}
+			: mutability === 'MUTABLE_WITH_EXCLUSION'
+				? {rule: 'mutable', fails: `if ${tag} matches one`}
+				: undefined;
+	if (exclusion) {
 		return result(
 			id,
 			'warn',
-			`${what}; the repository is immutable except for tags matching its exclusion filters: the push fails unless ${tag} matches one.`,
-			newTag,
-		);
-	}
-
-	if (mutability === 'MUTABLE_WITH_EXCLUSION') {
-		return result(
-			id,
-			'warn',
-			`${what}; the repository is mutable except for tags matching its exclusion filters: the push fails if ${tag} matches one.`,
+			`${what}; the repository is ${exclusion.rule} except for tags matching its exclusion filters: the push fails ${exclusion.fails}.`,
 			newTag,
 		);
 	}
