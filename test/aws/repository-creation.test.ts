@@ -2,7 +2,7 @@
  * Repository creation through the real AWS service against the AWS stand-in: creation templates (create, page through,
  * read back), repository settings at creation (tag mutability exclusions, a lifecycle policy) and repository policies.
  */
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {createAwsService} from '../../source/aws/service.js';
 import {keepTaggedLifecyclePolicy} from '../../source/ecr/repository-settings.js';
 import {awsEnv, type StandIn, startAwsStandIn} from '../helpers/aws-stand-in/index.js';
@@ -11,9 +11,18 @@ let standIn: StandIn;
 beforeEach(async () => {
 	standIn = await startAwsStandIn();
 });
-afterEach(async () => standIn.close());
+afterEach(async () => {
+	vi.unstubAllEnvs();
+	await standIn.close();
+});
 
-const service = () => createAwsService({env: awsEnv(standIn.url)});
+function service() {
+	const env = awsEnv(standIn.url);
+	// The SDK's credential chain and endpoint settings read process.env itself.
+	for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+	vi.stubEnv('AWS_PROFILE', '');
+	return createAwsService({env, maxAttempts: 1});
+}
 
 describe('repository creation templates', () => {
 	it('creates templates and reads every one back, across pages', async () => {
