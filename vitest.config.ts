@@ -3,7 +3,7 @@ import {defineConfig} from 'vitest/config';
 export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
-		exclude: ['test/e2e/**', 'node_modules/**'],
+		exclude: ['test/suites/e2e/**', 'node_modules/**'],
 		environment: 'node',
 		testTimeout: 20_000,
 		env: {

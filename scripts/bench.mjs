@@ -386,7 +386,7 @@ if (only.has('login')) {
 
 	notes.push(
 		"3: AWS is the project's AWS stand-in (test/helpers/aws-stand-in/, bundled; loopback HTTPS), and docker is a shell " +
-			'script that reads the password from stdin — the end-to-end stack (test/e2e: dockerd + docker-registry) is not used, so ' +
+			'script that reads the password from stdin — the end-to-end stack (test/suites/e2e: dockerd + docker-registry) is not used, so ' +
 			'the real `docker login` round trip to a registry is not in these figures, on either side.',
 	);
 }

@@ -6,7 +6,7 @@
 //   dist/app-<hash>.cjs    the application (source/cli.tsx and all it reaches); import() stays lazy inside it
 //   dist/vendor/*.cjs      Ink + React, the AWS SDK, execa, yaml: read only when something first uses them
 // The .cjs files run through source/runtime/compile-cache.ts, which keeps V8's compiled code per user, so that from the
-// second run on Node skips parsing and compiling them. test/package/package.test.ts checks the layout and what each
+// second run on Node skips parsing and compiling them. test/suites/package/package.test.ts checks the layout and what each
 // command reads.
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';

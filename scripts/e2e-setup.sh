@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end suite (test/e2e) needs, from Debian's packages. Idempotent: a second run
+# Installs what the end-to-end suite (test/suites/e2e) needs, from Debian's packages. Idempotent: a second run
 # installs nothing and takes well under a second. Needs root (as CI runs).
 #
 #   docker.io                     dockerd (and a docker CLI; see the note on PATH below)
@@ -10,8 +10,8 @@
 #   openssl                       the throwaway CA and server certificate
 #   apache2-utils                 htpasswd with bcrypt (-B), for the registry's Basic auth
 #   procps, util-linux            ps (scenario 2 samples argv) and unshare
-#   podman                        the second container engine (test/e2e/podman.test.ts), vfs storage
-#   tinyproxy                     a real HTTP CONNECT proxy on loopback (test/e2e/proxy.test.ts)
+#   podman                        the second container engine (test/suites/e2e/podman.test.ts), vfs storage
+#   tinyproxy                     a real HTTP CONNECT proxy on loopback (test/suites/e2e/proxy.test.ts)
 set -euo pipefail
 
 packages=(docker.io docker-registry amazon-ecr-credential-helper awscli tmux openssl apache2-utils procps util-linux podman tinyproxy)

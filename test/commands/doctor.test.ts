@@ -20,7 +20,7 @@ import {
 	repositoryInfo,
 	type Machine,
 	type MachineOptions,
-} from '../doctor/machine.js';
+} from '../helpers/doctor-machine.js';
 
 let machine: Machine | undefined;
 afterEach(async () => {

@@ -15,7 +15,7 @@ import {
 	repositoryInfo,
 	type Machine,
 	type MachineOptions,
-} from './machine.js';
+} from '../helpers/doctor-machine.js';
 
 let machine: Machine | undefined;
 afterEach(async () => machine?.cleanup());

@@ -5,7 +5,15 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {runDoctor} from '../../source/doctor/run-doctor.js';
 import type {CheckId, CheckResult, DoctorReport} from '../../source/doctor/types.js';
 import type {InstallPlan} from '../../source/credential-helper/types.js';
-import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine, type MachineOptions} from './machine.js';
+import {
+	HOST,
+	NOW,
+	WORKING_ECR_LOGIN,
+	ecrAuth,
+	makeMachine,
+	type Machine,
+	type MachineOptions,
+} from '../helpers/doctor-machine.js';
 
 let machine: Machine | undefined;
 afterEach(async () => machine?.cleanup());

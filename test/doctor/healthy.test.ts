@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {runDoctor} from '../../source/doctor/run-doctor.js';
 import {CHECK_IDS} from '../../source/doctor/types.js';
-import {HOST, WORKING_ECR_LOGIN, makeMachine, type Machine} from './machine.js';
+import {HOST, WORKING_ECR_LOGIN, makeMachine, type Machine} from '../helpers/doctor-machine.js';
 
 let machine: Machine | undefined;
 afterEach(async () => machine?.cleanup());

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {diagnosePushFailure, targetOfPushFailure} from '../../source/doctor/push-failure.js';
 import {classifyPushFailure} from '../../source/docker/push-errors.js';
-import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine} from './machine.js';
+import {HOST, NOW, WORKING_ECR_LOGIN, ecrAuth, makeMachine, type Machine} from '../helpers/doctor-machine.js';
 
 let machine: Machine | undefined;
 afterEach(async () => machine?.cleanup());

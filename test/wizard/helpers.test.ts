@@ -11,7 +11,7 @@ import {gitShortSha} from '../../source/wizard/steps/image/git.js';
 import {initialState} from '../../source/wizard/state.js';
 import {encodeBasicAuth} from '../../source/ecr/token.js';
 import {createFakeRunner} from '../helpers/fake-runner.js';
-import {HOST, loadedConfig} from '../steps/wizard-fixtures.js';
+import {HOST, loadedConfig} from '../helpers/wizard-fixtures.js';
 
 describe('filterByQuery', () => {
 	const names = ['payments', 'team/payments-api', 'legacy-pay', 'web', 'repay'];

@@ -1,0 +1,53 @@
+/**
+ * The topology in the forms stack.sh needs, bundled with esbuild next to the stand-in (Node 20 does not run TypeScript):
+ *   node topology.mjs hosts                     the hosts file bind-mounted over /etc/hosts
+ *   node topology.mjs san                       the server certificate's subjectAltName extension line
+ *   node topology.mjs stand-in-config WORKDIR   the AWS stand-in's ServeConfig (WORKDIR holds pki/ and registry/<host>/)
+ */
+import path from 'node:path';
+import type {ServeConfig} from '../../helpers/aws-stand-in/cli.js';
+import {
+	ACCOUNT,
+	API_ADDRESS,
+	CALLER_ARN,
+	CALLER_USER_ID,
+	CONTROL_PORT,
+	certificateNames,
+	ECR_REGIONS,
+	hostsFile,
+	REGISTRIES,
+} from './topology.js';
+
+function standInConfig(work: string): ServeConfig {
+	const pki = path.join(work, 'pki');
+	return {
+		api: {host: API_ADDRESS, port: 443},
+		control: {host: API_ADDRESS, port: CONTROL_PORT},
+		tls: {
+			cert: path.join(pki, 'server.crt'),
+			key: path.join(pki, 'server.key'),
+			ca: path.join(pki, 'ca.crt'),
+		},
+		identity: {account: ACCOUNT, arn: CALLER_ARN, userId: CALLER_USER_ID},
+		regions: [...ECR_REGIONS],
+		registries: REGISTRIES.map((registry) => ({
+			...registry,
+			htpasswd: path.join(work, 'registry', registry.host, 'htpasswd'),
+		})),
+	};
+}
+
+const [command, argument] = process.argv.slice(2);
+if (command === 'hosts') {
+	process.stdout.write(hostsFile());
+} else if (command === 'san') {
+	const addresses = [API_ADDRESS, ...REGISTRIES.map((registry) => registry.address)];
+	process.stdout.write(
+		`subjectAltName=${[...certificateNames().map((name) => `DNS:${name}`), ...addresses.map((ip) => `IP:${ip}`)].join(',')}\n`,
+	);
+} else if (command === 'stand-in-config' && argument) {
+	process.stdout.write(`${JSON.stringify(standInConfig(argument), null, '\t')}\n`);
+} else {
+	process.stderr.write('usage: topology.mjs hosts | san | stand-in-config WORKDIR\n');
+	process.exit(2);
+}

@@ -1,0 +1,74 @@
+/**
+ * Names and addresses of the end-to-end stack. Shared by the stack script (which writes the hosts file, the certificate
+ * and the AWS stand-in's configuration from them, through topology-cli.ts) and the scenarios (which talk to them).
+ */
+
+import {COMMERCIAL_ECR_REGIONS} from '../../../source/ecr/regions.js';
+import type {RegistryEndpoint} from '../../helpers/aws-stand-in/registry-front.js';
+
+export type {RegistryEndpoint};
+
+export const ACCOUNT = '123456789012';
+export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;
+export const CALLER_USER_ID = 'AIDAE2ESTANDIN000001';
+
+/** The AWS APIs (ECR, ECR Public, STS) for every region answer here. */
+export const API_ADDRESS = '127.0.0.2';
+/** Plain HTTP control API of the stand-in; only scenarios use it. */
+export const CONTROL_PORT = 8480;
+export const CONTROL_URL = `http://${API_ADDRESS}:${CONTROL_PORT}`;
+
+/** Every ECR region. The SDK and the CLI may search them all: each name must resolve to the stand-in, never to the outside. */
+export const ECR_REGIONS = COMMERCIAL_ECR_REGIONS;
+
+/**
+ * One real registry per ECR host, so a token or a repository of one region is not valid in another (as in ECR). docker
+ * talks to the stand-in's ECR-like front on address:443; docker-registry itself (TLS, htpasswd) listens behind it on
+ * address:backendPort.
+ */
+export const REGISTRIES: RegistryEndpoint[] = [
+	{
+		host: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+		account: ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.3',
+		port: 443,
+		backendPort: 5000,
+	},
+	{
+		host: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+		account: ACCOUNT,
+		region: 'eu-west-1',
+		address: '127.0.0.4',
+		port: 443,
+		backendPort: 5000,
+	},
+];
+
+export const REGISTRY_US = REGISTRIES[0]!;
+export const REGISTRY_EU = REGISTRIES[1]!;
+
+/** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
+export const BLACKHOLE_ADDRESS = '127.0.0.9';
+
+export function apiHosts(): string[] {
+	const hosts = ['sts.amazonaws.com', 'api.ecr-public.us-east-1.amazonaws.com', 'ecr-public.us-east-1.amazonaws.com'];
+	for (const region of ECR_REGIONS) {
+		hosts.push(`api.ecr.${region}.amazonaws.com`, `ecr.${region}.amazonaws.com`, `sts.${region}.amazonaws.com`);
+	}
+	return hosts;
+}
+
+/** The hosts file bind-mounted over /etc/hosts inside the suite's mount namespace. */
+export function hostsFile(): string {
+	const lines = ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback'];
+	for (const registry of REGISTRIES) lines.push(`${registry.address} ${registry.host}`);
+	for (const host of apiHosts()) lines.push(`${API_ADDRESS} ${host}`);
+	lines.push(`${BLACKHOLE_ADDRESS} public.ecr.aws`);
+	return `${lines.join('\n')}\n`;
+}
+
+/** Every name the server certificate must carry. */
+export function certificateNames(): string[] {
+	return [...REGISTRIES.map((registry) => registry.host), ...apiHosts()];
+}

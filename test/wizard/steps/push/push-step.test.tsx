@@ -1,0 +1,163 @@
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import {PushStep, fixesFor} from '../../../../source/wizard/steps/push/push-step.js';
+import {PushError} from '../../../../source/docker/push-errors.js';
+import type {PushEvent, PushResult} from '../../../../source/docker/types.js';
+import {ARROW_DOWN, ENTER, flat} from '../../../helpers/render.js';
+import {renderStep, stateAfterRepository} from '../../../helpers/step-harness.js';
+import {DIGEST, HOST, world} from '../../../helpers/wizard-fixtures.js';
+
+afterEach(() => {
+	cleanup();
+});
+
+const ready = () => stateAfterRepository({image: {source: 'my-app:dev', tag: 'dev'}});
+
+describe('push step', () => {
+	it('tags, pushes, and shows a bar per layer with bytes and an overall bar', async () => {
+		let emit!: (event: PushEvent) => void;
+		let finish!: (result: PushResult) => void;
+		const w = world({
+			docker: {
+				push: vi.fn(
+					async (_ref: string, options?: {onEvent?: (event: PushEvent) => void}) =>
+						new Promise<PushResult>((resolve) => {
+							emit = (event) => options?.onEvent?.(event);
+							finish = resolve;
+						}),
+				),
+			},
+		});
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		await step.app.waitFor('Starting the push');
+		expect(w.docker.tag).toHaveBeenCalledWith('my-app:dev', `${HOST}/web:dev`);
+		emit({type: 'layer', id: '1111aaaa2222', status: 'pushing', current: 12_780_000, total: 30_000_000});
+		emit({type: 'layer', id: '3333bbbb4444', status: 'exists'});
+		const frame = await step.app.waitFor('already there');
+		expect(frame).toContain('1111aaaa2222 ███████░░░░░░░░░ pushing   12.8MB / 30.0MB');
+		expect(frame).toContain('3333bbbb4444 ████████████████ already there');
+		expect(frame).toContain('Overall      ███████████░░░░░ 71% · 1 of 2 layers · 12.8MB / 30.0MB');
+		emit({type: 'layer', id: '1111aaaa2222', status: 'pushed'});
+		await step.app.waitFor('100% · 2 of 2 layers');
+		finish({digest: DIGEST, size: 1, tag: 'dev', layers: 2});
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalledWith({
+				patch: {pushed: {uri: `${HOST}/web:dev`, digest: DIGEST}, pushFailure: undefined},
+				summary: `Pushed ${HOST}/web:dev (${DIGEST.slice(0, 19)}…, 2 layers)`,
+				interactive: false,
+			});
+		});
+	});
+
+	it('does not tag when the source already is the target', async () => {
+		const w = world();
+		const step = renderStep(PushStep, {
+			services: w.services,
+			state: stateAfterRepository({image: {source: `${HOST}/web:dev`, tag: 'dev'}}),
+		});
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalled();
+		});
+		expect(w.docker.tag).not.toHaveBeenCalled();
+	});
+
+	it.each([
+		['no-basic-auth' as const, 'no basic auth credentials', 'Fix authentication', 'auth'],
+		[
+			'token-expired' as const,
+			'denied: Your authorization token has expired. Reauthenticate and try again.',
+			'Fix authentication',
+			'auth',
+		],
+		[
+			'repository-missing' as const,
+			"name unknown: The repository with name 'web' does not exist in the registry with id '123456789012'",
+			'Choose or create the repository',
+			'repository',
+		],
+		[
+			'tag-immutable' as const,
+			"tag invalid: The image tag 'dev' already exists in the 'web' repository and cannot be overwritten because the repository is immutable.",
+			'Choose another tag',
+			'image',
+		],
+	])('classifies %s and offers its fix first', async (kind, message, label, step) => {
+		const w = world();
+		vi.mocked(w.docker.push).mockRejectedValueOnce(new PushError({kind, message, registry: HOST}));
+		const rendered = renderStep(PushStep, {services: w.services, state: ready()});
+		const frame = flat(await rendered.app.waitFor('What now?'));
+		expect(frame).toContain(`docker said: ${message}`);
+		expect(frame).toContain(`› ${label}`);
+		await rendered.app.press(ENTER);
+		expect(rendered.goto).toHaveBeenCalledWith(
+			step,
+			{pushFailure: {kind, message}},
+			expect.stringContaining('Push failed'),
+		);
+	});
+
+	it('denied by IAM: explains the actions and offers the troubleshooter', async () => {
+		const w = world();
+		const message = `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:eu-west-1:123456789012:repository/web because no identity-based policy allows the ecr:InitiateLayerUpload action`;
+		vi.mocked(w.docker.push).mockRejectedValueOnce(new Error(message));
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		const frame = flat(await step.app.waitFor('What now?'));
+		// The words come from the push-error catalogue; the wizard adds the way out.
+		expect(frame).toMatch(/✖ Push failed: .*ecr:InitiateLayerUpload.* docker said: /);
+		expect(frame).toContain('› Retry the push');
+		await step.app.press(ARROW_DOWN);
+		await step.app.press(ENTER);
+		expect(step.goto).toHaveBeenCalledWith(
+			'troubleshoot',
+			{pushFailure: {kind: 'denied-iam', message: expect.stringContaining('ecr:InitiateLayerUpload') as unknown}},
+			'Push failed: running the troubleshooter',
+		);
+	});
+
+	it('retry pushes again', async () => {
+		const w = world();
+		vi.mocked(w.docker.push).mockRejectedValueOnce(
+			new Error('dial tcp: lookup 123456789012.dkr.ecr.eu-west-1.amazonaws.com: i/o timeout'),
+		);
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		await step.app.waitFor('What now?');
+		await step.app.press(ENTER);
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalled();
+		});
+		expect(w.docker.push).toHaveBeenCalledTimes(2);
+	});
+
+	it('aborting (Ctrl-C) reaches docker push through the signal', async () => {
+		let seen: AbortSignal | undefined;
+		const w = world({
+			docker: {
+				push: vi.fn(
+					async (_ref: string, options?: {signal?: AbortSignal}) =>
+						new Promise<PushResult>((_resolve, reject) => {
+							seen = options?.signal;
+							options?.signal?.addEventListener('abort', () => reject(new Error('cancelled')));
+						}),
+				),
+			},
+		});
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		await step.app.waitFor('Starting the push');
+		step.controller.abort();
+		expect(seen?.aborted).toBe(true);
+		await new Promise((resolve) => {
+			setTimeout(resolve, 20);
+		});
+		expect(step.app.frame()).not.toContain('What now?');
+	});
+
+	it('offers "create the repository" only where the flow has a repository step', () => {
+		expect(fixesFor('repository-missing', 'push').map((fix) => fix.key)).toEqual([
+			'repository',
+			'retry',
+			'doctor',
+			'quit',
+		]);
+		expect(fixesFor('helper-missing', 'push')[0]!.key).toBe('auth');
+	});
+});
