@@ -48,6 +48,11 @@ export function webIdentityVariables(input: ResolvedInput, sessionName: string):
 	};
 }
 
+/** The pipeline's variables, and the web-identity ones when the job assumes its role with OIDC. */
+export function jobEnvironment(input: ResolvedInput, sessionName: string): Record<string, string> {
+	return {...pipelineVariables(input), ...(input.auth === 'oidc' ? webIdentityVariables(input, sessionName) : {})};
+}
+
 /** Write the CI system's OIDC token to the file the AWS CLI reads (sts:AssumeRoleWithWebIdentity), keeping it off argv. */
 export function writeWebIdentityToken(tokenVariable: string): string {
 	return `printf '%s' "$${tokenVariable}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"`;
