@@ -3,7 +3,8 @@
  * (against nothing for a new file, against the file for an existing one), and write it only on a yes.
  */
 import type React from 'react';
-import {createContext, useContext, useEffect, useRef, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
+import {injected} from '../../components/injected.js';
 import {Box, Text, useStdout, type Key} from 'ink';
 import type {Hint} from '../../components/key-hints.js';
 import {StepFrame} from '../../components/step-frame.js';
@@ -30,21 +31,17 @@ import {
 import type {FileChange} from '../../state.js';
 import type {StepProps} from '../types.js';
 
-const CiFilesContext = createContext<CiFiles | undefined>(undefined);
-
-/** Where the pipeline is written; without a provider, the working directory. */
-
 const PICK_HINTS: Hint[] = [
 	['↑↓ Enter', 'choose'],
 	['Esc', 'back'],
 ];
 
-export function CiFilesProvider({value, children}: {value: CiFiles; children: React.ReactNode}): React.JSX.Element {
-	return <CiFilesContext.Provider value={value}>{children}</CiFilesContext.Provider>;
-}
+/** Where the pipeline is written; without a provider, the working directory. */
+const ciFiles = injected<CiFiles>();
+export const CiFilesProvider = ciFiles.Provider;
 
 function useCiFiles(): CiFiles {
-	const given = useContext(CiFilesContext);
+	const given = ciFiles.use();
 	const [fallback] = useState(() => given ?? ciFilesAt(process.cwd()));
 	return given ?? fallback;
 }

@@ -1,12 +1,5 @@
-/**
- * The identity check, started as the wizard starts, beside the welcome screen's docker checks, so that the
- * two run in parallel. By the time the person has read the welcome screen and pressed Enter, STS
- * has usually answered, and the identity step shows the result at once. It starts only after the first frame is drawn,
- * and only for the profile the identity step would check first; that step takes the answer once (a retry, or another
- * profile, asks AWS again).
- */
-import type React from 'react';
-import {createContext, useContext} from 'react';
+
+import {injected} from '../../components/injected.js';
 import {awsForProfile} from '../../../services/context.js';
 import type {AwsService, CallerIdentity} from '../../../aws/types.js';
 
@@ -49,18 +42,6 @@ export function startIdentityPrefetch(
 	};
 }
 
-const IdentityPrefetchContext = createContext<IdentityPrefetch | undefined>(undefined);
-
-export function IdentityPrefetchProvider({
-	value,
-	children,
-}: {
-	value: IdentityPrefetch | undefined;
-	children: React.ReactNode;
-}): React.JSX.Element {
-	return <IdentityPrefetchContext.Provider value={value}>{children}</IdentityPrefetchContext.Provider>;
-}
-
-export function useIdentityPrefetch(): IdentityPrefetch | undefined {
-	return useContext(IdentityPrefetchContext);
-}
+const prefetch = injected<IdentityPrefetch>();
+export const IdentityPrefetchProvider = prefetch.Provider;
+export const useIdentityPrefetch = prefetch.use;

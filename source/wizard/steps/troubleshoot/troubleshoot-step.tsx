@@ -1,6 +1,7 @@
 /** "My push failed": run the doctor on what the wizard knows, show what is wrong, and offer the way to fix it. */
 import type React from 'react';
-import {createContext, useContext, useEffect, useRef, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
+import {injected} from '../../components/injected.js';
 import {Box, Text} from 'ink';
 import {useServices} from '../../../services/context.js';
 import type {Services} from '../../../services/types.js';
@@ -24,17 +25,8 @@ export type Troubleshooter = (
 	failure?: PushFailure,
 ) => Promise<DoctorReport>;
 
-const TroubleshooterContext = createContext<Troubleshooter | undefined>(undefined);
-
-export function TroubleshooterProvider({
-	value,
-	children,
-}: {
-	value: Troubleshooter | undefined;
-	children: React.ReactNode;
-}): React.JSX.Element {
-	return <TroubleshooterContext.Provider value={value}>{children}</TroubleshooterContext.Provider>;
-}
+const troubleshooterInjected = injected<Troubleshooter>();
+export const TroubleshooterProvider = troubleshooterInjected.Provider;
 
 /** The doctor, loaded when first needed (it is not part of the first frame). */
 const loadDoctor: Troubleshooter = async (services, target, options, failure) => {
@@ -91,7 +83,7 @@ const AUTH_CHECKS = new Set([
 
 export function TroubleshootStep({state, active, signal, position, complete, back}: StepProps): React.JSX.Element {
 	const services = useServices();
-	const troubleshooter = useContext(TroubleshooterContext) ?? loadDoctor;
+	const troubleshooter = troubleshooterInjected.use() ?? loadDoctor;
 	const [report, setReport] = useState<DoctorReport | undefined>();
 	const [error, setError] = useState<string | undefined>();
 	const live = useRef(true);
