@@ -1,4 +1,3 @@
-
 import {injected} from '../../components/injected.js';
 import {awsForProfile} from '../../../services/context.js';
 import type {AwsService, CallerIdentity} from '../../../aws/types.js';

@@ -97,16 +97,12 @@ export function WelcomeStep({options, active, complete, signal}: StepProps): Rea
 		};
 	}, []);
 
-	const items: Array<ListItem<WizardMode>> = [
-		{
-			key: 'push',
-			value: 'push',
-			label: 'Set up and push an image',
-			note: 'identity → region → repository → login → push',
-		},
-		{key: 'troubleshoot', value: 'troubleshoot', label: 'My push failed: find out why', note: 'runs the checks'},
-		{key: 'helper', value: 'helper', label: 'Only configure the credential helper', note: 'no push'},
+	const choices: Array<[WizardMode, string, string]> = [
+		['push', 'Set up and push an image', 'identity → region → repository → login → push'],
+		['troubleshoot', 'My push failed: find out why', 'runs the checks'],
+		['helper', 'Only configure the credential helper', 'no push'],
 	];
+	const items: Array<ListItem<WizardMode>> = choices.map(([value, label, note]) => ({key: value, value, label, note}));
 
 	return (
 		<StepFrame title="Welcome to ecr-setup" hints={HINTS.choose}>
