@@ -38,6 +38,20 @@ module.exports = {
 		floor('wizard-not-commands', 'wizard/', '(commands|runtime)/|cli\\.tsx'),
 		floor('runtime-stands-alone', 'runtime/', '(?!runtime/|lib/)'),
 		{
+			name: 'execa-in-one-module',
+			severity: 'error',
+			comment: 'Every process is spawned through the process runner',
+			from: {path: '^source/', pathNot: '^source/process/runner\\.ts$'},
+			to: {path: 'node_modules/execa/'},
+		},
+		{
+			name: 'aws-sdk-in-aws',
+			severity: 'error',
+			comment: 'AWS clients are built only in aws/ (loaded lazily there, so the first frame stays fast)',
+			from: {path: '^source/', pathNot: '^source/aws/'},
+			to: {path: 'node_modules/@aws-sdk/', dependencyTypesNot: ['type-only']},
+		},
+		{
 			name: 'no-test-code-in-source',
 			severity: 'error',
 			from: {path: '^source/'},
@@ -46,7 +60,7 @@ module.exports = {
 	],
 	options: {
 		doNotFollow: {path: 'node_modules'},
-		exclude: {path: '^(node_modules|dist)/'},
+		exclude: {path: '^dist/'},
 		tsPreCompilationDeps: true,
 		tsConfig: {fileName: 'tsconfig.json'},
 		enhancedResolveOptions: {extensions: ['.ts', '.tsx', '.js']},
