@@ -108,7 +108,15 @@ export async function applyConfigChanges(
 		return {applied: undefined};
 	}
 
-	const applied = await context.services.dockerConfig.apply(config, plan);
+	// Asked and answered at a terminal: what was shown is what is written. Otherwise (--yes, no terminal) a file that
+	// changed meanwhile gets the same changes on its new content.
+	const prompted = context.io.interactive && !context.options.yes;
+	const applied = await context.services.dockerConfig.apply(config, plan, {
+		replanIfChanged: !prompted,
+		onWait: (message) => context.io.err(message),
+	});
+	if (applied.replanned)
+		context.io.err(`${config.path} changed while ecr-setup worked; the same changes were made to its new content.`);
 	context.io.out(`Wrote ${applied.path}${applied.backupPath ? ` (backup: ${applied.backupPath})` : ''}.`);
 	return {applied};
 }

@@ -6,6 +6,7 @@ import {basename, dirname, join} from 'node:path';
 import {UserError} from '../errors/user-errors.js';
 import {BACKUP_INFIX, backupTimeOf, newestFirst, type Backup} from './backups.js';
 import {ConfigChangedError} from './errors.js';
+import {withFileLock} from '../files/lock.js';
 import {CONFIG_FILE_NAME} from './location.js';
 import {parseDockerConfig} from './parse.js';
 import type {ApplyResult} from './types.js';
@@ -81,17 +82,19 @@ export async function restoreBackup(
 	// Only ever put back something docker can read.
 	parseDockerConfig(bytes, from);
 	const realPath = await writer.files.resolveWritePath(configPath);
-	const current = await writer.files.readCurrent(realPath);
-	// What the person saw in the diff is what gets replaced, or nothing is written.
-	if (options.shown !== undefined && (current.exists ? current.bytes.toString('utf8') : '') !== options.shown)
-		throw new ConfigChangedError(configPath);
-	if (current.exists && current.bytes.equals(bytes))
-		return {path: configPath, backupPath: undefined, restoredFrom: from};
-	const saved = await replaceWithBackup(writer, realPath, bytes, current, async () => {
-		const latest = await writer.files.readCurrent(realPath);
-		const same =
-			latest.exists === current.exists && (!latest.exists || !current.exists || latest.bytes.equals(current.bytes));
-		if (!same) throw new ConfigChangedError(configPath);
+	return withFileLock(realPath, async () => {
+		const current = await writer.files.readCurrent(realPath);
+		// What the person saw in the diff is what gets replaced, or nothing is written.
+		if (options.shown !== undefined && (current.exists ? current.bytes.toString('utf8') : '') !== options.shown)
+			throw new ConfigChangedError(configPath);
+		if (current.exists && current.bytes.equals(bytes))
+			return {path: configPath, backupPath: undefined, restoredFrom: from};
+		const saved = await replaceWithBackup(writer, realPath, bytes, current, async () => {
+			const latest = await writer.files.readCurrent(realPath);
+			const same =
+				latest.exists === current.exists && (!latest.exists || !current.exists || latest.bytes.equals(current.bytes));
+			if (!same) throw new ConfigChangedError(configPath);
+		});
+		return {path: configPath, backupPath: saved, restoredFrom: from};
 	});
-	return {path: configPath, backupPath: saved, restoredFrom: from};
 }

@@ -5,18 +5,18 @@
  */
 import {accessSync, constants as fsConstants, statSync} from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
-import {delimiter, dirname, join, resolve} from 'node:path';
-import {atomicFiles, type AtomicFiles, type FileSystem} from '../files/atomic-file.js';
+import {delimiter, join, resolve} from 'node:path';
+import {atomicFiles, type FileSystem} from '../files/atomic-file.js';
 import {planEdit} from './edit.js';
+import {readConfigFile} from './read.js';
 import {fileSystemError} from './errors.js';
 import {CONFIG_FILE_NAME} from './location.js';
-import {decodeConfigBytes, parseDockerConfig} from './parse.js';
 import {listBackups, readBackupBytes, restoreBackup} from './restore.js';
 import {platformDefaultStore, resolveStore} from './stores.js';
 import type {
+	ApplyOptions,
 	ApplyResult,
 	ConfigChange,
-	DockerConfigData,
 	DockerConfigService,
 	EditPlan,
 	LoadedConfig,
@@ -72,20 +72,6 @@ export function detectPlatformDefault(
 	return name && onPathSync(`docker-credential-${name}`, env, platform) ? name : undefined;
 }
 
-/** Read and validate a file in config.json's format (`parse` checks it; a missing file is empty), ready to plan an edit. */
-export async function readConfigFile(
-	files: AtomicFiles,
-	path: string,
-	parse: (text: string, path: string) => DockerConfigData = parseDockerConfig,
-): Promise<LoadedConfig> {
-	const realPath = await files.resolveWritePath(path);
-	const current = await files.readCurrent(realPath);
-	const dir = dirname(path);
-	if (!current.exists) return {dir, path, realPath, exists: false, text: '', data: {}, mode: undefined};
-	const text = decodeConfigBytes(current.bytes, path);
-	return {dir, path, realPath, exists: true, text, data: parse(text, path), mode: current.mode};
-}
-
 export function createDockerConfigService(options: DockerConfigServiceOptions): DockerConfigService {
 	const dir = resolve(options.dir);
 	const configPath = join(dir, CONFIG_FILE_NAME);
@@ -113,8 +99,8 @@ export function createDockerConfigService(options: DockerConfigServiceOptions): 
 			return planEdit(config, changes);
 		},
 
-		apply(config: LoadedConfig, plan: EditPlan): Promise<ApplyResult> {
-			return applyPlan(writer, config, plan);
+		apply(config: LoadedConfig, plan: EditPlan, options?: ApplyOptions): Promise<ApplyResult> {
+			return applyPlan(writer, config, plan, options);
 		},
 
 		listBackups: () => listBackups(writer, place),

@@ -45,7 +45,22 @@ export type EditPlan = {
 	baseText: string;
 };
 
-export type ApplyResult = {path: string; backupPath: string | undefined};
+export type ApplyResult = {
+	path: string;
+	backupPath: string | undefined;
+	/** The file had changed since it was read, and the same changes were planned again on its new content. */
+	replanned?: boolean;
+};
+
+export type ApplyOptions = {
+	/**
+	 * Nobody was shown this diff and asked (--yes, no terminal): when the file changed since it was read, plan the same
+	 * changes again on its new content and write that. Without it a changed file is refused (what was shown is written).
+	 */
+	replanIfChanged?: boolean;
+	/** Said once when another ecr-setup holds the file's lock and this write waits for it. */
+	onWait?: (message: string) => void;
+};
 
 export interface DockerConfigService {
 	/** The config directory in force. */
@@ -55,7 +70,7 @@ export interface DockerConfigService {
 	resolveStore(config: LoadedConfig, host: string): StoreResolution;
 	plan(config: LoadedConfig, changes: ConfigChange[]): EditPlan;
 	/** Backup, atomic write; throws ConfigChangedError when the file changed since it was read. */
-	apply(config: LoadedConfig, plan: EditPlan): Promise<ApplyResult>;
+	apply(config: LoadedConfig, plan: EditPlan, options?: ApplyOptions): Promise<ApplyResult>;
 	listBackups(): Promise<Array<{path: string; createdAt: Date}>>;
 	/** A backup's text (for the diff before a restore); throws a UserError when it cannot be read. */
 	readBackup(backupPath: string): Promise<string>;

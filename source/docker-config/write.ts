@@ -7,7 +7,10 @@ import {UserError} from '../errors/user-errors.js';
 import type {AtomicFiles, CurrentFile} from '../files/atomic-file.js';
 import {backupFileName} from './backups.js';
 import {ConfigChangedError} from './errors.js';
-import type {ApplyResult, EditPlan, LoadedConfig} from './types.js';
+import {type LockHolder, withFileLock} from '../files/lock.js';
+import {planEdit} from './edit.js';
+import {readConfigFile} from './read.js';
+import type {ApplyOptions, ApplyResult, EditPlan, LoadedConfig} from './types.js';
 
 /** The file system to write through (its failures explained for config files) and the clock that names backups. */
 export type ConfigWriter = {files: AtomicFiles; now: () => Date};
@@ -63,9 +66,7 @@ async function assertUnchanged(writer: ConfigWriter, config: LoadedConfig, expec
 }
 
 /** Write a plan made from `config`: checked before the backup and again just before the rename. */
-export async function applyPlan(writer: ConfigWriter, config: LoadedConfig, plan: EditPlan): Promise<ApplyResult> {
-	if (!plan.changed) return {path: config.path, backupPath: undefined};
-
+async function writePlan(writer: ConfigWriter, config: LoadedConfig, plan: EditPlan): Promise<ApplyResult> {
 	const current = await assertUnchanged(writer, config, plan.baseText);
 	const backupPath = await replaceWithBackup(
 		writer,
@@ -78,4 +79,56 @@ export async function applyPlan(writer: ConfigWriter, config: LoadedConfig, plan
 	);
 	await writer.files.removeStaleTemps(config.realPath);
 	return {path: config.path, backupPath};
+}
+
+/** Another writer (docker login, say) can replace the file between our rename and its own; after that many tries, refuse. */
+const MAX_REPLANS = 3;
+
+/**
+ * Write a plan under the file's lock, so that two ecr-setup runs never interleave. With `replanIfChanged`, a file that
+ * changed since it was read (or lost the changes to another writer right after the rename) gets the same changes
+ * planned again on its new content; an edit is reported done only once the file holds it.
+ */
+export async function applyPlan(
+	writer: ConfigWriter,
+	config: LoadedConfig,
+	plan: EditPlan,
+	options: ApplyOptions = {},
+): Promise<ApplyResult> {
+	if (!plan.changed) return {path: config.path, backupPath: undefined};
+	const replannable = options.replanIfChanged === true && plan.changes.length > 0;
+	const onWait = options.onWait;
+	return withFileLock(
+		config.realPath,
+		async () => {
+			let base = config;
+			let next = plan;
+			for (let attempt = 0; ; attempt++) {
+				try {
+					const written = next.changed ? await writePlan(writer, base, next) : undefined;
+					if (!replannable) return written ?? {path: config.path, backupPath: undefined};
+					const latest = await readConfigFile(writer.files, config.path);
+					if (!planEdit(latest, plan.changes).changed) {
+						return {
+							...(written ?? {path: config.path, backupPath: undefined}),
+							...(attempt > 0 ? {replanned: true} : {}),
+						};
+					}
+
+					if (attempt >= MAX_REPLANS) throw new ConfigChangedError(config.path);
+					base = latest;
+				} catch (error) {
+					if (!replannable || !(error instanceof ConfigChangedError) || attempt >= MAX_REPLANS) throw error;
+					base = await readConfigFile(writer.files, config.path);
+				}
+
+				next = planEdit(base, plan.changes);
+			}
+		},
+		onWait ? {onWait: (holder) => onWait(waitMessage(config.path, holder))} : {},
+	);
+}
+
+function waitMessage(path: string, holder: LockHolder | undefined): string {
+	return `Waiting for another ecr-setup${holder ? ` (pid ${holder.pid})` : ''} to finish writing ${path}…`;
 }

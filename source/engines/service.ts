@@ -21,7 +21,7 @@ import {
 	type EngineName,
 	type PodmanAuthFiles,
 } from './engines.js';
-import {readConfigFile} from '../docker-config/service.js';
+import {readConfigFile} from '../docker-config/read.js';
 import {applyPlan, type ConfigWriter} from '../docker-config/write.js';
 import {createDockerService} from '../docker/service.js';
 import type {ApplyResult, ConfigChange, EditPlan, LoadedConfig} from '../docker-config/types.js';
