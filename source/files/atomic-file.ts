@@ -9,6 +9,7 @@ import * as nodeFs from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
 import {UserError, errorMessage} from '../errors/user-errors.js';
 import {errorCode, fileSystemFailure} from './errors.js';
+import {processIsAlive} from './lock.js';
 
 /** The file-system calls made here; tests swap single calls to inject faults (ENOSPC, EROFS, …). */
 export type FileSystem = Pick<
@@ -30,15 +31,6 @@ export type CurrentFile = {exists: false} | ({exists: true; bytes: Buffer} & Fil
 const STALE_TEMP_MS = 10 * 60 * 1000;
 
 const MAX_SYMLINK_HOPS = 40;
-
-function processIsAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return errorCode(error) === 'EPERM';
-	}
-}
 
 /** The careful steps of a write, over one file system, each failure explained by `explain`. */
 export function atomicFiles(options: AtomicFileOptions = {}) {

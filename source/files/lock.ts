@@ -28,7 +28,8 @@ export type LockOptions = {
 	isAlive?: (pid: number) => boolean;
 };
 
-function alive(pid: number): boolean {
+/** Whether a pid runs on this host (EPERM: it runs, as another user). */
+export function processIsAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
@@ -98,7 +99,7 @@ const sleep = async (ms: number) => new Promise((resolve) => setTimeout(resolve,
 export async function withFileLock<T>(target: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
 	const lockPath = `${target}${LOCK_SUFFIX}`;
 	const now = options.now ?? Date.now;
-	const isAlive = options.isAlive ?? alive;
+	const isAlive = options.isAlive ?? processIsAlive;
 	const host = hostname();
 	const deadline = now() + (options.timeoutMs ?? 15_000);
 	const mine = JSON.stringify({pid: process.pid, host, since: now()});
