@@ -43,6 +43,8 @@ export type RepositoryInfo = {
 	region: string;
 	createdAt?: Date;
 	imageTagMutability: TagMutability;
+	/** With the *_WITH_EXCLUSION mutabilities: the tags that behave the other way. */
+	exclusionFilters?: TagMutabilityFilter[];
 	scanOnPush: boolean;
 	encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE' | string;
 };
