@@ -5,7 +5,15 @@ import {decodeBasicAuth, ecrPasswordExpiry} from '../ecr/token.js';
 import {AwsError} from './errors.js';
 import type {CreationTemplate, TemplateUse} from '../ecr/creation-templates.js';
 import type {TagMutabilityFilter} from '../ecr/repository-settings.js';
-import type {AuthToken, CallerIdentity, IdentityKind, RepositoryInfo, TagMutability} from './types.js';
+import type {
+	AuthToken,
+	CallerIdentity,
+	IdentityKind,
+	PublicRegistryInfo,
+	PublicRepositoryInfo,
+	RepositoryInfo,
+	TagMutability,
+} from './types.js';
 
 /** What an ARN from GetCallerIdentity says about who is calling. */
 export function identityKindFromArn(arn: string): IdentityKind {
@@ -166,5 +174,39 @@ export function toCreationTemplate(template: {
 		...(template.repositoryPolicy ? {repositoryPolicy: template.repositoryPolicy} : {}),
 		resourceTagCount: template.resourceTags?.length ?? 0,
 		...(template.customRoleArn ? {customRoleArn: template.customRoleArn} : {}),
+	};
+}
+
+/** The first registry of a DescribeRegistries answer, with its primary alias (the one image URIs use). */
+export function toPublicRegistry(
+	registries:
+		| Array<{
+				registryId?: string | undefined;
+				verified?: boolean | undefined;
+				aliases?: Array<{name?: string | undefined; primaryRegistryAlias?: boolean | undefined}> | undefined;
+		  }>
+		| undefined,
+): PublicRegistryInfo | null {
+	const registry = registries?.[0];
+	if (!registry?.registryId) return null;
+	const alias = registry.aliases?.find((candidate) => candidate.primaryRegistryAlias && candidate.name)?.name;
+	return {registryId: registry.registryId, alias, verified: registry.verified ?? false};
+}
+
+export function toPublicRepositoryInfo(repository: {
+	repositoryArn?: string | undefined;
+	registryId?: string | undefined;
+	repositoryName?: string | undefined;
+	repositoryUri?: string | undefined;
+	createdAt?: Date | undefined;
+}): PublicRepositoryInfo | undefined {
+	const name = repository.repositoryName;
+	if (!name) return undefined;
+	return {
+		name,
+		uri: repository.repositoryUri || undefined,
+		arn: repository.repositoryArn ?? '',
+		registryId: repository.registryId ?? repository.repositoryArn?.split(':')[4] ?? '',
+		...(repository.createdAt ? {createdAt: repository.createdAt} : {}),
 	};
 }
