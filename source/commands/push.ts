@@ -9,8 +9,8 @@ import {validateRepositoryName, validateTag} from '../ecr/names.js';
 import {createOnPushActions} from '../ecr/creation-templates.js';
 import {describeRepositorySettings, tagIsImmutable} from '../ecr/repository-settings.js';
 import type {RepositoryInfo} from '../aws/types.js';
-import type {PushResult} from '../docker/types.js';
-import {createPushReporter} from './push-reporter.js';
+import {localImageMissing, tagAndPush} from './push-docker.js';
+import {pushToPublic} from './push-public.js';
 import {describeCreateOnPush, planRepository} from './push-repository.js';
 import {givenSettingFlags, REPOSITORY_SETTING_FLAGS, repositorySettingsFromFlags} from './repository-flags.js';
 import {requireRegion} from './shared.js';
@@ -47,28 +47,10 @@ function readTarget(context: CommandContext): {image: string; repository: string
 	return {image, repository, tag};
 }
 
-/** docker tag, then docker push with progress on stderr; the pushed URI and digest on stdout. */
-async function tagAndPush(context: CommandContext, image: string, target: string): Promise<PushResult> {
-	const {services, io, signal} = context;
-	await services.docker.tag(image, target);
-	io.err(`Tagged ${image} as ${target}`);
-	const reporter = createPushReporter(io, io.interactive && Boolean(process.stderr.isTTY));
-	let result: PushResult;
-	try {
-		result = await services.docker.push(target, {onEvent: reporter.onEvent, signal});
-	} finally {
-		reporter.finish();
-	}
-
-	io.out(`Pushed ${target}`);
-	io.out(`Digest ${result.digest}`);
-	return result;
-}
-
 export const pushCommand: CommandDefinition = {
 	name: 'push',
 	summary: 'Tag a local image with its ECR URI and push it',
-	usage: 'ecr-setup push IMAGE --repository NAME [--tag T] [--region R] [--create-repository [SETTINGS]]',
+	usage: 'ecr-setup push IMAGE --repository NAME [--tag T] [--region R | --public] [--create-repository [SETTINGS]]',
 	flags: [
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository name (not the full URI)'},
 		{
@@ -78,11 +60,17 @@ export const pushCommand: CommandDefinition = {
 			description: 'Tag to push as (default: the image’s own tag, else latest)',
 		},
 		{name: 'create-repository', type: 'boolean', description: 'Create the repository if it does not exist'},
+		{
+			name: 'public',
+			type: 'boolean',
+			description: 'Push to ECR Public: public.ecr.aws/<your registry alias>/NAME (its API is in us-east-1)',
+		},
 		...REPOSITORY_SETTING_FLAGS,
 	],
 	details: [
 		'Example: ecr-setup push my-app:latest --repository my-app --region eu-west-1 --create-repository',
 		'         ecr-setup push my-app:1.4 --repository team/my-app --create-repository --immutable-except latest --keep-images 30',
+		'         ecr-setup push my-tool:1.0 --public --repository my-tool --create-repository',
 		'A repository that does not exist is created on push by ECR itself when a repository creation template applied',
 		'for CREATE_ON_PUSH covers its name (then the template decides its settings, and the pushing identity needs',
 		'ecr:CreateRepository). The settings flags apply only to a repository --create-repository creates.',
@@ -90,6 +78,7 @@ export const pushCommand: CommandDefinition = {
 	async run(context) {
 		const {services, io, flags} = context;
 		const {image, repository, tag} = readTarget(context);
+		if (booleanFlag(flags, 'public')) return pushToPublic(context, {image, repository, tag});
 		const create = booleanFlag(flags, 'create-repository');
 		const settingFlags = givenSettingFlags(flags);
 		if (settingFlags.length > 0 && !create) {
@@ -108,12 +97,7 @@ export const pushCommand: CommandDefinition = {
 			services.docker.inspectImage(image),
 			services.aws.describeRepository(region, repository, undefined, {signal: context.signal}),
 		]);
-		if (!local) {
-			throw new UserError(`There is no local image "${image}".`, {
-				code: 'image.local',
-				hint: 'Build or pull it first, or pick one from `docker image ls`.',
-			});
-		}
+		if (!local) throw localImageMissing(image);
 
 		if (existing && settingFlags.length > 0)
 			io.err(`Note: ${repository} exists already and keeps its own settings (${settingFlags.join(', ')} not applied).`);

@@ -1,7 +1,15 @@
-/** What `ecr-setup push` shows while docker pushes: progress on stderr, never on stdout (which --json owns). */
+/** The docker side of `ecr-setup push`: the local image, docker tag, docker push with progress on stderr (stdout is --json's). */
+import {UserError} from '../errors/user-errors.js';
 import {humanSize} from '../lib/format.js';
-import type {PushEvent} from '../docker/types.js';
-import type {CommandIo} from './types.js';
+import type {PushEvent, PushResult} from '../docker/types.js';
+import type {CommandContext, CommandIo} from './types.js';
+
+export function localImageMissing(image: string): UserError {
+	return new UserError(`There is no local image "${image}".`, {
+		code: 'image.local',
+		hint: 'Build or pull it first, or pick one from `docker image ls`.',
+	});
+}
 
 /** Progress on stderr: one redrawn line on a terminal, a line per layer change otherwise. */
 export function createPushReporter(io: CommandIo, isTty: boolean) {
@@ -49,4 +57,22 @@ export function createPushReporter(io: CommandIo, isTty: boolean) {
 			if (isTty && lastLine) process.stderr.write('\r\u001B[2K');
 		},
 	};
+}
+
+/** docker tag, then docker push with progress on stderr; the pushed URI and digest on stdout. */
+export async function tagAndPush(context: CommandContext, image: string, target: string): Promise<PushResult> {
+	const {services, io, signal} = context;
+	await services.docker.tag(image, target);
+	io.err(`Tagged ${image} as ${target}`);
+	const reporter = createPushReporter(io, io.interactive && Boolean(process.stderr.isTTY));
+	let result: PushResult;
+	try {
+		result = await services.docker.push(target, {onEvent: reporter.onEvent, signal});
+	} finally {
+		reporter.finish();
+	}
+
+	io.out(`Pushed ${target}`);
+	io.out(`Digest ${result.digest}`);
+	return result;
 }
