@@ -1,14 +1,15 @@
 /**
  * An ECR-like front (TLS) before a real docker-registry: it refuses what ECR refuses and distribution would allow, with
- * ECR's messages. A push to a repository that does not exist (ECR creates one on push only when a create-on-push template covers the name), an
- * existing tag in an immutable repository, an expired token, a denied push action. It learns each pushed tag from the
+ * ECR's messages. A push to a repository that does not exist (ECR creates one on push only when a create-on-push template
+ * covers the name), an existing tag that the repository's mutability and exclusion filters make immutable, an expired
+ * token, a denied push action. It learns each pushed tag from the
  * manifest PUT, so DescribeImages knows it. A request without the current password goes straight to the registry,
  * whose 401 makes docker print exactly `no basic auth credentials`.
  */
 import type http from 'node:http';
 import https from 'node:https';
 import type {Socket} from 'node:net';
-import {repositoryArn, type StandInModel} from './model.js';
+import {type Repository, repositoryArn, type StandInModel} from './model.js';
 import {assertLoopback} from './server.js';
 import {passwordExpiry} from './tokens.js';
 
@@ -48,6 +49,23 @@ function basicPassword(authorization: string | undefined): string | undefined {
 function parseRoute(url: string): Route | undefined {
 	const match = /^\/v2\/(.+?)\/(manifests|blobs|tags)\/([^?]*)/.exec(url);
 	return match ? {name: match[1]!, kind: match[2] as Route['kind'], reference: match[3]!} : undefined;
+}
+
+/** ECR's rule: the mutability, turned round for a tag one of the WILDCARD exclusion filters matches (`*`: any run). */
+function immutableTag(repository: Repository, tag: string): boolean {
+	const excluded = repository.exclusionFilters.some((filter) =>
+		new RegExp(`^${filter.filter.replaceAll('.', '\\.').replaceAll('*', '.*')}$`).test(tag),
+	);
+	switch (repository.imageTagMutability) {
+		case 'IMMUTABLE':
+			return true;
+		case 'IMMUTABLE_WITH_EXCLUSION':
+			return !excluded;
+		case 'MUTABLE_WITH_EXCLUSION':
+			return excluded;
+		default:
+			return false;
+	}
 }
 
 function registryError(response: http.ServerResponse, status: number, code: string, message: string): void {
@@ -128,9 +146,7 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 		}
 		if (route.kind === 'manifests' && method === 'PUT' && !route.reference.startsWith('sha256:')) {
 			const tag = decodeURIComponent(route.reference);
-			const mutable =
-				repository.imageTagMutability === 'MUTABLE' || repository.imageTagMutability === 'MUTABLE_WITH_EXCLUSION';
-			if (!mutable && repository.images.some((image) => image.tags.includes(tag))) {
+			if (immutableTag(repository, tag) && repository.images.some((image) => image.tags.includes(tag))) {
 				note(method, url, 400, 'tag invalid');
 				registryError(
 					response,

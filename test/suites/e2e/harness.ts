@@ -193,6 +193,19 @@ export async function createRepository(
 	});
 }
 
+/** A repository creation template, as CreateRepositoryCreationTemplate would make it (CREATE_ON_PUSH unless told). */
+export async function createTemplate(template: {
+	prefix: string;
+	region?: string;
+	appliedFor?: string[];
+	imageTagMutability?: string;
+	imageTagMutabilityExclusionFilters?: Array<{filterType: 'WILDCARD'; filter: string}>;
+	lifecyclePolicy?: string;
+	resourceTags?: Array<{Key: string; Value: string}>;
+}): Promise<void> {
+	await control('POST', '/_control/templates', {appliedFor: ['CREATE_ON_PUSH'], region: 'us-east-1', ...template});
+}
+
 export function standInState(): Promise<StandInState> {
 	return control<StandInState>('GET', '/_control/state');
 }
