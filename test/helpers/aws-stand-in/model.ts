@@ -49,7 +49,10 @@ export type CreationTemplate = {
 };
 
 /** An ECR Public repository: a name in the caller's public registry, no settings of its own. */
-export type PublicRepository = {name: string; registryId: string; createdAt: number};
+export type PublicRepository = {name: string; registryId: string; createdAt: number; images: Image[]};
+
+/** ECR Public's token is its own, not any region's: the one password public.ecr.aws accepts is kept under this key. */
+export const PUBLIC_TOKEN_SCOPE = 'public.ecr.aws';
 
 export type RepositorySeed = {name: string; region: string; registryId?: string; imageTagMutability?: string};
 
@@ -217,7 +220,7 @@ export class StandInModel {
 
 	/** A pushed manifest, as the registry front saw it: a tag moves to the image it now names. */
 	learnImage(
-		repository: Repository,
+		repository: Pick<Repository, 'images'>,
 		image: {reference: string; digest: string; size: number; mediaType: string},
 	): void {
 		let known = repository.images.find((candidate) => candidate.digest === image.digest);
@@ -255,14 +258,17 @@ export class StandInModel {
 			);
 		}
 		this.publicAlias ??= `a${createHash('sha256').update(this.identity.account).digest('hex').slice(0, 7)}`;
-		const repository = {name, registryId: this.identity.account, createdAt: Date.now() / 1000};
+		const repository = {name, registryId: this.identity.account, createdAt: Date.now() / 1000, images: []};
 		this.publicRepositories.set(name, repository);
 		return repository;
 	}
 
 	// ───────────── tokens ─────────────
 
-	/** One password per region, as one ECR token serves every registry of its region; reused until its last hour. */
+	/**
+	 * One password per region, as one ECR token serves every registry of its region (and one for ECR Public, under
+	 * PUBLIC_TOKEN_SCOPE); reused until its last hour.
+	 */
 	async currentToken(region: string): Promise<Token> {
 		const existing = this.tokens.get(region);
 		if (existing && existing.expiresAt - Date.now() / 1000 > 60 * 60) return existing;

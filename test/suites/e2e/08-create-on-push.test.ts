@@ -2,10 +2,11 @@
  * Scenario 8: a repository that does not exist yet. With a repository creation template applied for CREATE_ON_PUSH that
  * covers the name, `ecr-setup push` pushes and the registry front (as ECR) creates the repository with the template's
  * settings; without one it is refused as before; `--create-repository` with settings flags creates the repository with
- * exactly those settings, and the registry then enforces them.
+ * exactly those settings, and the registry then enforces them. And `push --public` to public.ecr.aws: a repository
+ * created in ECR Public, the image under the registry's alias, docker's credentials from a login or the real helper.
  */
 import {beforeAll, describe, expect, it} from 'vitest';
-import {REGISTRY_US} from './topology.js';
+import {REGISTRY_PUBLIC, REGISTRY_US} from './topology.js';
 import {
 	control,
 	createTemplate,
@@ -15,6 +16,7 @@ import {
 	makeImage,
 	output,
 	parseJson,
+	readDockerConfig,
 	registryDigest,
 	registryTags,
 	resetStandIn,
@@ -166,5 +168,68 @@ describe('scenario 8: create on push and repository settings', () => {
 		expect(refused.code, describeRun(refused)).toBe(1);
 		expect(output(refused)).toMatch(/"v1" already exists in settings-app.*immutable/);
 		expect(writesTo(await standInState(), 'settings-app')).toHaveLength(writesBefore);
+	});
+});
+
+describe('scenario 8, ECR Public: ecr-setup push --public', () => {
+	const {env, dockerConfig} = makeHome('s8-public');
+
+	beforeAll(async () => {
+		await resetStandIn();
+		await makeImage('pub-tool:latest', env);
+	});
+
+	it('a missing public repository is refused without --create-repository, and nothing reaches public.ecr.aws', async () => {
+		const result = await ecrSetup(['push', 'pub-tool:latest', '--public', '--repository', 'pub-tool'], {env});
+		expect(result.code, describeRun(result)).toBe(1);
+		expect(output(result)).toContain('ECR Public never creates one on push');
+		const state = await standInState();
+		expect(state.publicRepositories).toEqual([]);
+		expect(state.registryRequests.filter((request) => request.host === REGISTRY_PUBLIC.host)).toEqual([]);
+	});
+
+	it('creates the repository, logs docker in with ECR Public’s token and pushes under the registry’s alias', async () => {
+		const result = await ecrSetup(
+			['push', 'pub-tool:latest', '--public', '--repository', 'pub-tool', '--create-repository', '--json'],
+			{env},
+		);
+		expect(result.code, describeRun(result)).toBe(0);
+		const state = await standInState();
+		expect(state.publicRepositories).toEqual(['pub-tool']);
+		const alias = state.publicAlias;
+		expect(alias).toMatch(/^a[0-9a-f]{7}$/);
+		const document = parseJson<{image: string; digest: string; alias: string; loggedIn: boolean}>(result);
+		expect(document).toMatchObject({image: `public.ecr.aws/${alias}/pub-tool:latest`, alias, loggedIn: true});
+		expect(await registryTags(`${alias}/pub-tool`, REGISTRY_PUBLIC)).toEqual(['latest']);
+		expect(document.digest).toBe(await registryDigest(`${alias}/pub-tool`, 'latest', REGISTRY_PUBLIC));
+		// docker login stored ECR Public's token (there is no credential store in this home).
+		expect(Object.keys((readDockerConfig(dockerConfig).auths ?? {}) as object)).toEqual(['public.ecr.aws']);
+		// ECR Public's one region, whatever the region in force.
+		expect(new Set(state.calls.filter((call) => call.service === 'ecr-public').map((call) => call.region))).toEqual(
+			new Set(['us-east-1']),
+		);
+	});
+
+	it('where docker is configured for the helper, the push goes through the real docker-credential-ecr-login', async () => {
+		const helped = makeHome('s8-public-helper');
+		writeDockerConfig(helped.dockerConfig, {credHelpers: {[REGISTRY_PUBLIC.host]: 'ecr-login'}});
+		await makeImage('pub-tool:next', helped.env);
+		const tokensBefore = (await standInState()).calls.filter(
+			(call) => call.service === 'ecr-public' && call.operation === 'GetAuthorizationToken',
+		).length;
+		const result = await ecrSetup(['push', 'pub-tool:next', '--public', '--repository', 'pub-tool', '--tag', 'v2'], {
+			env: helped.env,
+		});
+		expect(result.code, describeRun(result)).toBe(0);
+		expect(result.stderr).toContain(
+			'docker gets tokens for public.ecr.aws from docker-credential-ecr-login (credHelpers).',
+		);
+		const state = await standInState();
+		expect(await registryTags(`${state.publicAlias}/pub-tool`, REGISTRY_PUBLIC)).toEqual(['latest', 'v2']);
+		expect(readDockerConfig(helped.dockerConfig)).toEqual({credHelpers: {[REGISTRY_PUBLIC.host]: 'ecr-login'}});
+		// The helper, not ecr-setup, asked ECR Public for the token docker used.
+		expect(
+			state.calls.filter((call) => call.service === 'ecr-public' && call.operation === 'GetAuthorizationToken').length,
+		).toBeGreaterThan(tokensBefore);
 	});
 });

@@ -8,6 +8,7 @@ import https from 'node:https';
 import http from 'node:http';
 import path from 'node:path';
 import type {StandInState} from '../../helpers/aws-stand-in/control.js';
+import {tokenScope} from '../../helpers/aws-stand-in/registry-front.js';
 import {CONTROL_URL, REGISTRY_US, type RegistryEndpoint} from './topology.js';
 
 export type {StandInState};
@@ -210,7 +211,7 @@ export function standInState(): Promise<StandInState> {
 	return control<StandInState>('GET', '/_control/state');
 }
 
-/** The token the stand-in currently hands out for a region (the registry accepts exactly this one). */
+/** The token the stand-in currently hands out for a region, or ECR Public's (the registry accepts exactly this one). */
 export function currentToken(
 	region = 'us-east-1',
 ): Promise<{authorizationToken: string; password: string; expiresAt: number}> {
@@ -231,7 +232,7 @@ export async function registryRequest(
 	route: string,
 	accept?: string,
 ): Promise<HttpAnswer> {
-	const {password} = await currentToken(registry.region);
+	const {password} = await currentToken(tokenScope(registry));
 	const ca = readFileSync(stack.ca);
 	return new Promise((resolve, reject) => {
 		const request = https.request(

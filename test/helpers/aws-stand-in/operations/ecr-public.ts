@@ -3,9 +3,9 @@
  * caller's one public registry (DescribeRegistries, with its aliases) and its repositories, in ECR Public's shapes
  * (client-ecr-public: Registry, RegistryAlias, Repository).
  */
-import type {PublicRepository, StandInModel} from '../model.js';
+import {PUBLIC_TOKEN_SCOPE, type PublicRepository, type StandInModel} from '../model.js';
 import {AwsError, type Json} from '../protocol.js';
-import {encodeToken, randomPassword, TOKEN_LIFETIME_S} from '../tokens.js';
+import {encodeToken} from '../tokens.js';
 import type {Operations} from './types.js';
 
 function repositoryArn(repository: Pick<PublicRepository, 'name' | 'registryId'>): string {
@@ -31,14 +31,15 @@ function checkRegistry(input: Json, model: StandInModel): void {
 }
 
 export const ECR_PUBLIC: Operations = {
-	GetAuthorizationToken: (_input, {model, region}) => {
+	GetAuthorizationToken: async (_input, {model, region}) => {
 		if (region !== 'us-east-1') {
 			throw new AwsError('InvalidParameterException', 'GetAuthorizationToken command is only supported in us-east-1.');
 		}
 		model.checkAllowed('ecr-public:GetAuthorizationToken', '*');
 		model.checkAllowed('sts:GetServiceBearerToken', '*');
-		const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_S;
-		return {authorizationData: {authorizationToken: encodeToken(randomPassword(expiresAt)), expiresAt}};
+		// The password public.ecr.aws (the end-to-end stack's registry front) accepts.
+		const token = await model.currentToken(PUBLIC_TOKEN_SCOPE);
+		return {authorizationData: {authorizationToken: encodeToken(token.password), expiresAt: token.expiresAt}};
 	},
 
 	DescribeRegistries: (_input, {model}) => {
