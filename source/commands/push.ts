@@ -109,14 +109,21 @@ export const pushCommand: CommandDefinition = {
 			return {json: {dryRun: true, repository, region, tag}};
 		}
 
+		// Undefined when ECR creates it on the push: then there is no tag in it yet to collide with.
 		let repo: RepositoryInfo | undefined;
-		if (plan.kind === 'exists') repo = plan.repository;
-		if (plan.kind === 'create') {
-			repo = await services.aws.createRepository(region, {name: repository, ...settings});
-			io.out(`Created repository ${repo.uri} (${describeRepositorySettings(settings)}).`);
+		let host: string;
+		if (plan.kind === 'create-on-push') {
+			host = plan.host;
+			io.out(describeCreateOnPush(plan.template, repository, region));
+		} else {
+			repo =
+				plan.kind === 'exists'
+					? plan.repository
+					: await services.aws.createRepository(region, {name: repository, ...settings});
+			if (plan.kind === 'create') io.out(`Created repository ${repo.uri} (${describeRepositorySettings(settings)}).`);
+			host = repo.uri.slice(0, repo.uri.indexOf('/'));
 		}
 
-		if (plan.kind === 'create-on-push') io.out(describeCreateOnPush(plan.template, repository, region));
 		if (repo && tagIsImmutable(tag, repo.imageTagMutability, repo.exclusionFilters)) {
 			const taken = await services.aws.describeImageTag(region, repository, tag, repo.registryId);
 			if (taken) {
@@ -131,7 +138,6 @@ export const pushCommand: CommandDefinition = {
 			}
 		}
 
-		const host = plan.kind === 'create-on-push' ? plan.host : repo!.uri.slice(0, repo!.uri.indexOf('/'));
 		const target = ecrImageUri(host, repository, tag);
 		const createdOnPush =
 			plan.kind === 'create-on-push'
