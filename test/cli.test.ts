@@ -73,6 +73,14 @@ describe('cli', () => {
 		const s = streams();
 		expect(await main(['push', '--help'], s.io, {})).toBe(0);
 		expect(s.out.join('')).toContain('--create-repository');
+		for (const flag of [
+			'--immutable-except PATTERN',
+			'--mutable-except PATTERN',
+			'--encryption AES256|KMS',
+			'--kms-key KEY',
+			'--keep-images N',
+		])
+			expect(s.out.join('')).toContain(flag);
 	});
 
 	it('exits 2 with a hint on an unknown command or flag', async () => {

@@ -4,7 +4,16 @@ import {privateRegistryHost} from '../ecr/hosts.js';
 import {decodeBasicAuth, ecrPasswordExpiry} from '../ecr/token.js';
 import {AwsError} from './errors.js';
 import type {CreationTemplate, TemplateUse} from '../ecr/creation-templates.js';
-import type {AuthToken, CallerIdentity, IdentityKind, RepositoryInfo, TagMutability} from './types.js';
+import type {TagMutabilityFilter} from '../ecr/repository-settings.js';
+import type {
+	AuthToken,
+	CallerIdentity,
+	IdentityKind,
+	PublicRegistryInfo,
+	PublicRepositoryInfo,
+	RepositoryInfo,
+	TagMutability,
+} from './types.js';
 
 /** What an ARN from GetCallerIdentity says about who is calling. */
 export function identityKindFromArn(arn: string): IdentityKind {
@@ -43,14 +52,25 @@ type SdkRepository = {
 	repositoryUri?: string;
 	createdAt?: Date;
 	imageTagMutability?: string;
+	imageTagMutabilityExclusionFilters?: Array<{filterType?: string; filter?: string}>;
 	imageScanningConfiguration?: {scanOnPush?: boolean};
 	encryptionConfiguration?: {encryptionType?: string};
 };
+
+/** imageTagMutabilityExclusionFilters as ecr-setup keeps them (WILDCARD is the only filter type ECR has). */
+function exclusionFilters(
+	filters: Array<{filterType?: string | undefined; filter?: string | undefined}> | undefined,
+): TagMutabilityFilter[] {
+	return (filters ?? []).flatMap((filter) =>
+		filter.filter ? [{filterType: 'WILDCARD' as const, filter: filter.filter}] : [],
+	);
+}
 
 export function toRepositoryInfo(repository: SdkRepository, region: string): RepositoryInfo | undefined {
 	const name = repository.repositoryName;
 	if (!name) return undefined;
 	const registryId = repository.registryId ?? repository.repositoryArn?.split(':')[4] ?? '';
+	const filters = exclusionFilters(repository.imageTagMutabilityExclusionFilters);
 	return {
 		name,
 		uri: repository.repositoryUri ?? `${privateRegistryHost(registryId, region)}/${name}`,
@@ -59,6 +79,7 @@ export function toRepositoryInfo(repository: SdkRepository, region: string): Rep
 		region,
 		...(repository.createdAt ? {createdAt: repository.createdAt} : {}),
 		imageTagMutability: (repository.imageTagMutability ?? 'MUTABLE') as TagMutability,
+		...(filters.length > 0 ? {exclusionFilters: filters} : {}),
 		scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
 		encryptionType: repository.encryptionConfiguration?.encryptionType ?? 'AES256',
 	};
@@ -133,9 +154,7 @@ export function toCreationTemplate(template: {
 	customRoleArn?: string | undefined;
 }): CreationTemplate | undefined {
 	if (!template.prefix) return undefined;
-	const filters = (template.imageTagMutabilityExclusionFilters ?? []).flatMap((filter) =>
-		filter.filter ? [{filterType: 'WILDCARD' as const, filter: filter.filter}] : [],
-	);
+	const filters = exclusionFilters(template.imageTagMutabilityExclusionFilters);
 	const encryption = template.encryptionConfiguration?.encryptionType;
 	return {
 		prefix: template.prefix,
@@ -155,5 +174,39 @@ export function toCreationTemplate(template: {
 		...(template.repositoryPolicy ? {repositoryPolicy: template.repositoryPolicy} : {}),
 		resourceTagCount: template.resourceTags?.length ?? 0,
 		...(template.customRoleArn ? {customRoleArn: template.customRoleArn} : {}),
+	};
+}
+
+/** The first registry of a DescribeRegistries answer, with its primary alias (the one image URIs use). */
+export function toPublicRegistry(
+	registries:
+		| Array<{
+				registryId?: string | undefined;
+				verified?: boolean | undefined;
+				aliases?: Array<{name?: string | undefined; primaryRegistryAlias?: boolean | undefined}> | undefined;
+		  }>
+		| undefined,
+): PublicRegistryInfo | null {
+	const registry = registries?.[0];
+	if (!registry?.registryId) return null;
+	const alias = registry.aliases?.find((candidate) => candidate.primaryRegistryAlias && candidate.name)?.name;
+	return {registryId: registry.registryId, alias, verified: registry.verified ?? false};
+}
+
+export function toPublicRepositoryInfo(repository: {
+	repositoryArn?: string | undefined;
+	registryId?: string | undefined;
+	repositoryName?: string | undefined;
+	repositoryUri?: string | undefined;
+	createdAt?: Date | undefined;
+}): PublicRepositoryInfo | undefined {
+	const name = repository.repositoryName;
+	if (!name) return undefined;
+	return {
+		name,
+		uri: repository.repositoryUri || undefined,
+		arn: repository.repositoryArn ?? '',
+		registryId: repository.registryId ?? repository.repositoryArn?.split(':')[4] ?? '',
+		...(repository.createdAt ? {createdAt: repository.createdAt} : {}),
 	};
 }

@@ -5,7 +5,6 @@
 import type {NodeHttpHandler} from '@smithy/node-http-handler';
 import {CancelledError} from '../errors/user-errors.js';
 import {COMMERCIAL_ECR_REGIONS, PARTITION_REGIONS, partitionOfRegion} from '../ecr/regions.js';
-import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
 import {
 	authorizationDataFor,
 	decodeAuthorizationData,
@@ -16,7 +15,8 @@ import {
 import type {CreationTemplate} from '../ecr/creation-templates.js';
 import type {Encryption} from '../ecr/repository-settings.js';
 import {abortWith, createAwsCaller, nullWhenMissing} from './call.js';
-import {createAwsClients, ECR_PUBLIC_REGION} from './clients.js';
+import {createAwsClients} from './clients.js';
+import {createEcrPublicMethods} from './service-ecr-public.js';
 import {AwsError} from './errors.js';
 import {endpointUrl} from './http.js';
 import {listProfiles, selectedProfile} from './profiles.js';
@@ -308,18 +308,7 @@ export function createAwsService(
 			});
 		},
 
-		async getPublicAuthorizationToken() {
-			const context = {operation: 'ecr-public:GetAuthorizationToken'};
-			return call('ecr-public', ECR_PUBLIC_REGION, context, undefined, async () => {
-				const {sdk, client} = await clients.ecrPublic();
-				const output = await client.send(new sdk.GetAuthorizationTokenCommand({}));
-				return decodeAuthorizationData(output.authorizationData, {
-					proxyEndpoint: `https://${PUBLIC_REGISTRY_HOST}`,
-					now: now(),
-					operation: 'ecr-public:GetAuthorizationToken',
-				});
-			});
-		},
+		...createEcrPublicMethods({clients, call, now}),
 
 		async findRepository(name, findOptions = {}) {
 			const regions =

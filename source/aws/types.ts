@@ -43,6 +43,8 @@ export type RepositoryInfo = {
 	region: string;
 	createdAt?: Date;
 	imageTagMutability: TagMutability;
+	/** With the *_WITH_EXCLUSION mutabilities: the tags that behave the other way. */
+	exclusionFilters?: TagMutabilityFilter[];
 	scanOnPush: boolean;
 	encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE' | string;
 };
@@ -67,6 +69,25 @@ export type CreationTemplateInput = {
 	exclusionFilters?: TagMutabilityFilter[];
 	encryption?: Encryption;
 	lifecyclePolicy?: string;
+};
+
+/** The caller's ECR Public registry (DescribeRegistries). */
+export type PublicRegistryInfo = {
+	registryId: string;
+	/** The primary registry alias: images are `public.ecr.aws/<alias>/<repository>`. None before the first repository. */
+	alias: string | undefined;
+	/** A verified AWS Marketplace vendor. */
+	verified: boolean;
+};
+
+/** An ECR Public repository: no tag mutability, scanning, encryption or lifecycle settings, unlike a private one. */
+export type PublicRepositoryInfo = {
+	name: string;
+	/** public.ecr.aws/<alias>/<name> */
+	uri: string | undefined;
+	arn: string;
+	registryId: string;
+	createdAt?: Date;
 };
 
 export type RemoteImage = {
@@ -148,6 +169,11 @@ export interface AwsService {
 	getAuthorizationToken(region: string, registryId?: string, options?: CallOptions): Promise<AuthToken>;
 	/** ECR Public: always us-east-1. */
 	getPublicAuthorizationToken(): Promise<AuthToken>;
+	/** The caller's ECR Public registry and its alias; null when ECR Public answers with none. */
+	describePublicRegistry(options?: CallOptions): Promise<PublicRegistryInfo | null>;
+	/** null when the ECR Public repository does not exist. */
+	describePublicRepository(name: string, options?: CallOptions): Promise<PublicRepositoryInfo | null>;
+	createPublicRepository(name: string): Promise<PublicRepositoryInfo>;
 	/** Look for a repository by name in many regions at once, bounded concurrency and time. */
 	findRepository(
 		name: string,

@@ -1,6 +1,5 @@
 import {booleanFlag} from './args.js';
-import {relativeTime} from '../lib/format.js';
-import type {AuthToken} from '../aws/types.js';
+import {dockerLogin, type LoginOutcome, servedByHelper} from './registry-login.js';
 import {resolveTargetRegistries} from './shared.js';
 import type {CommandDefinition} from './types.js';
 
@@ -26,13 +25,13 @@ export const loginCommand: CommandDefinition = {
 		const {services, io} = context;
 		const registries = await resolveTargetRegistries(context);
 		const config = await services.dockerConfig.read();
-		const results: Array<{registry: string; expiresAt: string | null; loggedIn: boolean; reason?: string}> = [];
+		const results: LoginOutcome[] = [];
 		for (const registry of registries) {
-			const store = services.dockerConfig.resolveStore(config, registry.host);
-			if (store.kind === 'helper' && store.helper === 'ecr-login' && !booleanFlag(context.flags, 'force')) {
+			const helper = servedByHelper(context, config, registry.host);
+			if (helper && !booleanFlag(context.flags, 'force')) {
 				const ignoring = services.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true';
 				io.out(
-					`${registry.host} is served by docker-credential-ecr-login (${store.source}): docker fetches tokens by itself, no login needed.` +
+					`${registry.host} is served by docker-credential-ecr-login (${helper}): docker fetches tokens by itself, no login needed.` +
 						(ignoring ? '' : ' A `docker login` there would fail with "not implemented".'),
 				);
 				results.push({
@@ -44,40 +43,7 @@ export const loginCommand: CommandDefinition = {
 				continue;
 			}
 
-			// docker login follows the token: its process machinery loads while the token request is on the wire.
-			if (!context.options.dryRun) services.runner.warm?.();
-			let token: AuthToken;
-			if (registry.kind === 'public') {
-				token = await services.aws.getPublicAuthorizationToken();
-			} else {
-				// The token must come from the registry's own region (a token from another region gets 400 Bad Request).
-				token = await services.aws.getAuthorizationToken(registry.region, registry.account);
-			}
-
-			if (context.options.dryRun) {
-				io.out(
-					`Dry run: would log docker in to ${registry.host} (token valid ${relativeTime(token.expiresAt, services.now())}).`,
-				);
-				results.push({
-					registry: registry.host,
-					expiresAt: token.expiresAt.toISOString(),
-					loggedIn: false,
-					reason: 'dry run',
-				});
-				continue;
-			}
-
-			const outcome = await services.docker.login(registry.host, token.username, token.password);
-			io.out(
-				`Logged in to ${registry.host}. The token expires ${relativeTime(token.expiresAt, services.now())} (${token.expiresAt.toISOString()}).`,
-			);
-			if (/unencrypted/i.test(outcome.message)) {
-				io.err(
-					'Note: docker stored the token unencrypted in config.json (no credential store). `ecr-setup configure-helper` avoids stored tokens.',
-				);
-			}
-
-			results.push({registry: registry.host, expiresAt: token.expiresAt.toISOString(), loggedIn: true});
+			results.push(await dockerLogin(context, registry));
 		}
 
 		return {json: {registries: results}};

@@ -1,65 +1,56 @@
+/**
+ * `ecr-setup push`: tag a local image with its ECR URI and push it. Everything the command line says is checked before
+ * the first AWS call; the repository is settled (push-repository.ts) before anything changes.
+ */
 import {booleanFlag, stringFlag} from './args.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
-import {humanSize} from '../lib/format.js';
 import {ImageRefError, ecrImageUri, parseImageRef} from '../ecr/image-ref.js';
 import {validateRepositoryName, validateTag} from '../ecr/names.js';
+import {createOnPushActions} from '../ecr/creation-templates.js';
+import {describeRepositorySettings, tagIsImmutable} from '../ecr/repository-settings.js';
 import type {RepositoryInfo} from '../aws/types.js';
-import type {PushEvent, PushResult} from '../docker/types.js';
+import {localImageMissing, tagAndPush} from './push-docker.js';
+import {pushToPublic} from './push-public.js';
+import {describeCreateOnPush, planRepository} from './push-repository.js';
+import {givenSettingFlags, REPOSITORY_SETTING_FLAGS, repositorySettingsFromFlags} from './repository-flags.js';
 import {requireRegion} from './shared.js';
-import type {CommandDefinition, CommandIo} from './types.js';
+import type {CommandContext, CommandDefinition} from './types.js';
 
-/** Progress on stderr: one redrawn line on a terminal, a line per layer change otherwise. */
-export function createPushReporter(io: CommandIo, isTty: boolean) {
-	const layers = new Map<string, {status: string; current: number; total: number}>();
-	let lastLine = '';
-	const summary = () => {
-		let done = 0;
-		let current = 0;
-		let total = 0;
-		for (const layer of layers.values()) {
-			if (layer.status === 'pushed' || layer.status === 'exists' || layer.status === 'mounted') done++;
-			current += layer.status === 'pushed' ? layer.total : layer.current;
-			total += layer.total;
-		}
+/** The image, repository and tag the command line names, each checked; a UsageError naming what is wrong. */
+function readTarget(context: CommandContext): {image: string; repository: string; tag: string} {
+	const {flags, positionals} = context;
+	const image = positionals[0];
+	if (!image)
+		throw new UsageError('Which image? Name the local image to push.', {
+			hint: 'ecr-setup push IMAGE --repository NAME',
+		});
+	if (positionals.length > 1) throw new UsageError(`One image at a time (got ${positionals.join(', ')}).`);
+	let source: ReturnType<typeof parseImageRef>;
+	try {
+		source = parseImageRef(image);
+	} catch (error) {
+		if (error instanceof ImageRefError)
+			throw new UsageError(`"${image}" is not a valid image reference: ${error.message}`);
+		throw error;
+	}
 
-		return `${done}/${layers.size} layers done${total > 0 ? `, ${humanSize(current)} of ${humanSize(total)}` : ''}`;
-	};
-
-	return {
-		onEvent(event: PushEvent) {
-			if (event.type === 'start') io.err(`The push refers to ${event.repository}`);
-			if (event.type === 'layer') {
-				const previous = layers.get(event.id);
-				const next = {
-					status: event.status,
-					current: event.current ?? previous?.current ?? 0,
-					total: event.total ?? previous?.total ?? 0,
-				};
-				layers.set(event.id, next);
-				if (isTty) {
-					const line = `Pushing: ${summary()}`;
-					if (line !== lastLine) process.stderr.write(`\r\u001B[2K${line}`);
-					lastLine = line;
-				} else if (previous?.status !== event.status) {
-					const label = {
-						exists: 'already in the registry',
-						mounted: 'mounted from another repository',
-						pushed: 'pushed',
-					}[event.status as string];
-					io.err(`  ${event.id}: ${label ?? event.status}${event.message ? ` (${event.message})` : ''}`);
-				}
-			}
-		},
-		finish() {
-			if (isTty && lastLine) process.stderr.write('\r\u001B[2K');
-		},
-	};
+	const repository = stringFlag(flags, 'repository');
+	if (!repository)
+		throw new UsageError('--repository is required: the ECR repository to push to.', {
+			hint: 'e.g. --repository my-app',
+		});
+	const nameCheck = validateRepositoryName(repository);
+	if (!nameCheck.ok) throw new UsageError(`--repository ${repository}: ${nameCheck.reason}`);
+	const tag = stringFlag(flags, 'tag') ?? source.tag ?? 'latest';
+	const tagCheck = validateTag(tag);
+	if (!tagCheck.ok) throw new UsageError(`--tag ${tag}: ${tagCheck.reason}`);
+	return {image, repository, tag};
 }
 
 export const pushCommand: CommandDefinition = {
 	name: 'push',
 	summary: 'Tag a local image with its ECR URI and push it',
-	usage: 'ecr-setup push IMAGE --repository NAME [--tag T] [--region R] [--create-repository]',
+	usage: 'ecr-setup push IMAGE --repository NAME [--tag T] [--region R | --public] [--create-repository [SETTINGS]]',
 	flags: [
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository name (not the full URI)'},
 		{
@@ -69,84 +60,71 @@ export const pushCommand: CommandDefinition = {
 			description: 'Tag to push as (default: the image’s own tag, else latest)',
 		},
 		{name: 'create-repository', type: 'boolean', description: 'Create the repository if it does not exist'},
-		{name: 'immutable', type: 'boolean', description: 'With --create-repository: make tags immutable'},
-		{name: 'scan-on-push', type: 'boolean', description: 'With --create-repository: scan images on push'},
+		{
+			name: 'public',
+			type: 'boolean',
+			description: 'Push to ECR Public: public.ecr.aws/<your registry alias>/NAME (its API is in us-east-1)',
+		},
+		...REPOSITORY_SETTING_FLAGS,
 	],
-	details: 'Example: ecr-setup push my-app:latest --repository my-app --region eu-west-1 --create-repository',
+	details: [
+		'Example: ecr-setup push my-app:latest --repository my-app --region eu-west-1 --create-repository',
+		'         ecr-setup push my-app:1.4 --repository team/my-app --create-repository --immutable-except latest --keep-images 30',
+		'         ecr-setup push my-tool:1.0 --public --repository my-tool --create-repository',
+		'A repository that does not exist is created on push by ECR itself when a repository creation template applied',
+		'for CREATE_ON_PUSH covers its name (then the template decides its settings, and the pushing identity needs',
+		'ecr:CreateRepository). The settings flags apply only to a repository --create-repository creates.',
+	].join('\n'),
 	async run(context) {
-		const {services, io, flags, positionals, signal} = context;
-		const image = positionals[0];
-		if (!image)
-			throw new UsageError('Which image? Name the local image to push.', {
-				hint: 'ecr-setup push IMAGE --repository NAME',
-			});
-		if (positionals.length > 1) throw new UsageError(`One image at a time (got ${positionals.join(', ')}).`);
-		let source: ReturnType<typeof parseImageRef>;
-		try {
-			source = parseImageRef(image);
-		} catch (error) {
-			if (error instanceof ImageRefError)
-				throw new UsageError(`"${image}" is not a valid image reference: ${error.message}`);
-			throw error;
+		const {services, io, flags} = context;
+		const {image, repository, tag} = readTarget(context);
+		if (booleanFlag(flags, 'public')) return pushToPublic(context, {image, repository, tag});
+		const create = booleanFlag(flags, 'create-repository');
+		const settingFlags = givenSettingFlags(flags);
+		if (settingFlags.length > 0 && !create) {
+			throw new UsageError(
+				`${settingFlags.join(', ')} set up a repository that ecr-setup creates: add --create-repository.`,
+				{
+					hint: 'A repository that exists keeps its settings, and one created on push takes its template’s.',
+				},
+			);
 		}
 
-		const repository = stringFlag(flags, 'repository');
-		if (!repository)
-			throw new UsageError('--repository is required: the ECR repository to push to.', {
-				hint: 'e.g. --repository my-app',
-			});
-		const nameCheck = validateRepositoryName(repository);
-		if (!nameCheck.ok) throw new UsageError(`--repository ${repository}: ${nameCheck.reason}`);
-		const tag = stringFlag(flags, 'tag') ?? source.tag ?? 'latest';
-		const tagCheck = validateTag(tag);
-		if (!tagCheck.ok) throw new UsageError(`--tag ${tag}: ${tagCheck.reason}`);
+		const settings = repositorySettingsFromFlags(flags);
 		const region = await requireRegion(context);
 
 		const [local, existing] = await Promise.all([
 			services.docker.inspectImage(image),
-			services.aws.describeRepository(region, repository),
+			services.aws.describeRepository(region, repository, undefined, {signal: context.signal}),
 		]);
-		if (!local) {
-			throw new UserError(`There is no local image "${image}".`, {
-				code: 'image.local',
-				hint: 'Build or pull it first, or pick one from `docker image ls`.',
-			});
+		if (!local) throw localImageMissing(image);
+
+		if (existing && settingFlags.length > 0)
+			io.err(`Note: ${repository} exists already and keeps its own settings (${settingFlags.join(', ')} not applied).`);
+		const plan = await planRepository(context, {region, repository, existing, create, settings});
+		if (plan.kind === 'create' && context.options.dryRun) {
+			io.out(
+				`Dry run: would create ${repository} in ${region} (${describeRepositorySettings(settings)}), tag ${image} and push it.`,
+			);
+			return {json: {dryRun: true, repository, region, tag}};
 		}
 
-		let repo: RepositoryInfo;
-		let created = false;
-		if (existing) {
-			repo = existing;
+		// Undefined when ECR creates it on the push: then there is no tag in it yet to collide with.
+		let repo: RepositoryInfo | undefined;
+		let host: string;
+		if (plan.kind === 'create-on-push') {
+			host = plan.host;
+			io.out(describeCreateOnPush(plan.template, repository, region));
 		} else {
-			const create =
-				booleanFlag(flags, 'create-repository') ||
-				(io.interactive &&
-					(await io.confirm(`Repository "${repository}" does not exist in ${region}. Create it?`, {
-						flag: '--create-repository',
-					})));
-			if (!create) {
-				throw new UserError(`Repository "${repository}" does not exist in ${region}. ECR never creates one on push.`, {
-					code: 'ecr.repository',
-					hint: 'Pass --create-repository to create it, or check the name and region.',
-					nextSteps: [`ecr-setup doctor --repository ${repository} --region ${region}`],
-				});
-			}
-
-			if (context.options.dryRun) {
-				io.out(`Dry run: would create ${repository} in ${region}, tag ${image} and push it.`);
-				return {json: {dryRun: true, repository, region, tag}};
-			}
-
-			repo = await services.aws.createRepository(region, {
-				name: repository,
-				imageTagMutability: booleanFlag(flags, 'immutable') ? 'IMMUTABLE' : 'MUTABLE',
-				scanOnPush: booleanFlag(flags, 'scan-on-push'),
-			});
-			created = true;
-			io.out(`Created repository ${repo.uri}.`);
+			repo =
+				plan.kind === 'exists'
+					? plan.repository
+					: await services.aws.createRepository(region, {name: repository, ...settings});
+			if (plan.kind === 'create') io.out(`Created repository ${repo.uri} (${describeRepositorySettings(settings)}).`);
+			host = repo.uri.slice(0, repo.uri.indexOf('/'));
 		}
 
-		if (repo.imageTagMutability.startsWith('IMMUTABLE')) {
+		if (repo && tagIsImmutable(tag, repo.imageTagMutability, repo.exclusionFilters)) {
 			const taken = await services.aws.describeImageTag(region, repository, tag, repo.registryId);
 			if (taken) {
 				throw new UserError(
@@ -160,25 +138,19 @@ export const pushCommand: CommandDefinition = {
 			}
 		}
 
-		const host = repo.uri.slice(0, repo.uri.indexOf('/'));
 		const target = ecrImageUri(host, repository, tag);
+		const createdOnPush =
+			plan.kind === 'create-on-push'
+				? {template: plan.template.prefix, requiredActions: createOnPushActions(plan.template)}
+				: undefined;
 		if (context.options.dryRun) {
 			io.out(`Dry run: would tag ${image} as ${target} and push it.`);
-			return {json: {dryRun: true, image: target, repository, region, tag}};
+			return {
+				json: {dryRun: true, image: target, repository, region, tag, ...(createdOnPush ? {createdOnPush} : {})},
+			};
 		}
 
-		await services.docker.tag(image, target);
-		io.err(`Tagged ${image} as ${target}`);
-		const reporter = createPushReporter(io, io.interactive && Boolean(process.stderr.isTTY));
-		let result: PushResult;
-		try {
-			result = await services.docker.push(target, {onEvent: reporter.onEvent, signal});
-		} finally {
-			reporter.finish();
-		}
-
-		io.out(`Pushed ${target}`);
-		io.out(`Digest ${result.digest}`);
+		const result = await tagAndPush(context, image, target);
 		return {
 			json: {
 				image: target,
@@ -188,7 +160,8 @@ export const pushCommand: CommandDefinition = {
 				region,
 				registry: host,
 				tag,
-				createdRepository: created,
+				createdRepository: plan.kind === 'create',
+				...(createdOnPush ? {createdOnPush} : {}),
 			},
 		};
 	},

@@ -219,7 +219,11 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 		case 'denied-iam':
 			return {
 				message: `${failure.principal ?? 'Your AWS identity'} may not ${failure.action ? `call ${failure.action}` : 'push'}${repoName ? ` on the repository ${repoName}` : ''}.`,
-				hint: `Its IAM policy must allow ${PUSH_ACTION_LIST} on the repository (and ecr:GetAuthorizationToken on *).`,
+				// Only a push that makes ECR create the repository (a create-on-push template) asks for these two.
+				hint:
+					failure.action === 'ecr:CreateRepository' || failure.action === 'ecr:TagResource'
+						? `The repository does not exist, and a repository creation template has ECR create it on push with the pusher's permissions: its IAM policy must allow ${failure.action} on the repository${failure.action === 'ecr:TagResource' ? ' (the template tags what it creates)' : ''}, or create the repository first.`
+						: `Its IAM policy must allow ${PUSH_ACTION_LIST} on the repository (and ecr:GetAuthorizationToken on *).`,
 				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
 			};
 		case 'denied-policy':

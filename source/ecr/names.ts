@@ -7,7 +7,12 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export function validateRepositoryName(name: string): Validation {
 	if (name.length === 0) return {ok: false, reason: 'A repository name cannot be empty.'};
-	if (name.includes('.dkr.ecr') || name.includes('://') || name.includes('.amazonaws.com')) {
+	if (
+		name.includes('.dkr.ecr') ||
+		name.includes('://') ||
+		name.includes('.amazonaws.com') ||
+		name.startsWith('public.ecr.aws/')
+	) {
 		return {
 			ok: false,
 			reason:

@@ -86,6 +86,34 @@ export function describeTagMutability(mutability: TagMutability, filters: readon
 	}
 }
 
+/** Whether a push may not move `tag` once it exists: the mutability, turned round for tags an exclusion filter matches. */
+export function tagIsImmutable(
+	tag: string,
+	mutability: TagMutability,
+	filters: readonly TagMutabilityFilter[] = [],
+): boolean {
+	const excluded = filters.some((filter) => wildcardMatches(filter.filter, tag));
+	switch (mutability) {
+		case 'IMMUTABLE':
+			return true;
+		case 'IMMUTABLE_WITH_EXCLUSION':
+			return !excluded;
+		case 'MUTABLE_WITH_EXCLUSION':
+			return excluded;
+		default:
+			return false;
+	}
+}
+
+/** A WILDCARD filter against a whole tag: `*` stands for any run of characters, everything else for itself. */
+function wildcardMatches(filter: string, tag: string): boolean {
+	const pattern = filter
+		.split('*')
+		.map((part) => part.replaceAll(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+		.join('.*');
+	return new RegExp(`^${pattern}$`).test(tag);
+}
+
 /** `--encryption AES256|KMS [--kms-key ARN]`. */
 export function encryptionFromFlags(type: string | undefined, kmsKey: string | undefined): Encryption | undefined {
 	if (type === undefined) {
@@ -122,4 +150,56 @@ export function keepTaggedLifecyclePolicy(keep: number): string {
 			},
 		],
 	});
+}
+
+/** The count of a policy made by keepTaggedLifecyclePolicy, or undefined for any other policy. */
+export function keptTaggedImages(policyText: string): number | undefined {
+	let policy: unknown;
+	try {
+		policy = JSON.parse(policyText);
+	} catch {
+		return undefined;
+	}
+
+	const rules = (policy as {rules?: unknown}).rules;
+	if (!Array.isArray(rules) || rules.length !== 1) return undefined;
+	const rule = rules[0] as {selection?: Record<string, unknown>; action?: {type?: unknown}};
+	const selection = rule.selection ?? {};
+	const everyTag =
+		Array.isArray(selection['tagPatternList']) &&
+		selection['tagPatternList'].length === 1 &&
+		selection['tagPatternList'][0] === '*';
+	const count = selection['countNumber'];
+	return selection['tagStatus'] === 'tagged' &&
+		everyTag &&
+		selection['countType'] === 'imageCountMoreThan' &&
+		rule.action?.type === 'expire' &&
+		typeof count === 'number'
+		? count
+		: undefined;
+}
+
+/**
+ * A repository's settings in a phrase, for what was created or what a template will create: "immutable tags except
+ * latest, scan on push, KMS alias/images, keeps 30 tagged images". Encryption is named only when it was asked for.
+ */
+export function describeRepositorySettings(settings: {
+	imageTagMutability?: TagMutability | undefined;
+	exclusionFilters?: readonly TagMutabilityFilter[] | undefined;
+	scanOnPush?: boolean | undefined;
+	encryption?: {type: string; kmsKey?: string | undefined} | undefined;
+	lifecyclePolicy?: string | undefined;
+}): string {
+	const parts = [describeTagMutability(settings.imageTagMutability ?? 'MUTABLE', settings.exclusionFilters)];
+	if (settings.scanOnPush) parts.push('scan on push');
+	const encryption = settings.encryption;
+	if (encryption?.type === 'KMS')
+		parts.push(encryption.kmsKey ? `KMS ${encryption.kmsKey}` : 'KMS (the AWS managed key)');
+	else if (encryption) parts.push(`${encryption.type} encryption`);
+	if (settings.lifecyclePolicy) {
+		const kept = keptTaggedImages(settings.lifecyclePolicy);
+		parts.push(kept === undefined ? 'a lifecycle policy' : `keeps ${kept} tagged image${kept === 1 ? '' : 's'}`);
+	}
+
+	return parts.join(', ');
 }

@@ -74,7 +74,15 @@ describe('repository settings at creation', () => {
 			scanOnPush: true,
 			lifecyclePolicy: keepTaggedLifecyclePolicy(5),
 		});
-		expect(created).toMatchObject({name: 'web', imageTagMutability: 'MUTABLE_WITH_EXCLUSION', scanOnPush: true});
+		expect(created).toMatchObject({
+			name: 'web',
+			imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+			exclusionFilters: [{filterType: 'WILDCARD', filter: 'v*'}],
+			scanOnPush: true,
+		});
+		expect((await aws.describeRepository('eu-west-1', 'web'))?.exclusionFilters).toEqual([
+			{filterType: 'WILDCARD', filter: 'v*'},
+		]);
 		const stored = standIn.model.findRepository('eu-west-1', standIn.model.identity.account, 'web');
 		expect(stored?.exclusionFilters).toEqual([{filterType: 'WILDCARD', filter: 'v*'}]);
 		expect(JSON.parse(stored?.lifecyclePolicy ?? '{}').rules[0].selection.tagStatus).toBe('tagged');

@@ -171,6 +171,22 @@ describe('PushError', () => {
 		expect(error.code).toBe(`push.${error.kind}`);
 	});
 
+	it('a push that a create-on-push template turns into a creation, refused for ecr:CreateRepository', () => {
+		const error = pushErrorFromOutput(
+			[
+				`The push refers to repository [${HOST}/team/api]`,
+				'denied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecr:CreateRepository on resource: arn:aws:ecr:us-east-1:123456789012:repository/team/api because no identity-based policy allows the ecr:CreateRepository action',
+			],
+			{ref: `${HOST}/team/api:v1`},
+		);
+		expect(error.kind).toBe('denied-iam');
+		expect(error.message).toBe(
+			'arn:aws:iam::123456789012:user/dev may not call ecr:CreateRepository on the repository team/api.',
+		);
+		expect(error.hint).toMatch(/creation template has ECR create it on push.*must allow ecr:CreateRepository/);
+		expect(error.hint).not.toContain('ecr:InitiateLayerUpload');
+	});
+
 	it('EOF hints at permissions as well as the network', () => {
 		expect(pushErrorFromOutput(['EOF']).hint).toMatch(/permissions/);
 	});

@@ -22,6 +22,7 @@ describe('validateRepositoryName', () => {
 		['/app', 'start or end'],
 		['app:1', '":"'],
 		['123456789012.dkr.ecr.us-east-1.amazonaws.com/app', 'full image URI'],
+		['public.ecr.aws/my-alias/app', 'full image URI'],
 		['app!', '"!" is not allowed'],
 		['a'.repeat(257), 'at most 256'],
 	])('rejects %j and says why', (name, why) => {

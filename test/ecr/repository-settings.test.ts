@@ -1,10 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../../source/errors/user-errors.js';
 import {
+	describeRepositorySettings,
 	describeTagMutability,
 	encryptionFromFlags,
 	exclusionFilterProblem,
 	keepTaggedLifecyclePolicy,
+	keptTaggedImages,
+	tagIsImmutable,
 	tagMutabilityFromFlags,
 } from '../../source/ecr/repository-settings.js';
 
@@ -94,5 +97,54 @@ describe('the lifecycle policy', () => {
 
 	it('refuses counts ECR would not take', () => {
 		for (const keep of [0, -1, 1.5, 10_001]) expect(() => keepTaggedLifecyclePolicy(keep)).toThrow(UsageError);
+	});
+});
+
+describe('whether a tag is immutable', () => {
+	const filters = (...patterns: string[]) => patterns.map((filter) => ({filterType: 'WILDCARD' as const, filter}));
+
+	it.each([
+		['v1', 'MUTABLE', [], false],
+		['v1', 'IMMUTABLE', [], true],
+		['latest', 'IMMUTABLE_WITH_EXCLUSION', ['latest'], false],
+		['v1', 'IMMUTABLE_WITH_EXCLUSION', ['latest'], true],
+		['dev-42', 'IMMUTABLE_WITH_EXCLUSION', ['dev-*'], false],
+		['dev', 'IMMUTABLE_WITH_EXCLUSION', ['dev-*'], true],
+		['xlatest', 'IMMUTABLE_WITH_EXCLUSION', ['latest'], true],
+		['v1.2', 'MUTABLE_WITH_EXCLUSION', ['v*'], true],
+		['v1x2', 'MUTABLE_WITH_EXCLUSION', ['v1.2'], false],
+		['main', 'MUTABLE_WITH_EXCLUSION', ['v*'], false],
+		['anything', 'MUTABLE_WITH_EXCLUSION', ['*'], true],
+	] as const)('%s in %s %j: %s', (tag, mutability, patterns, immutable) => {
+		expect(tagIsImmutable(tag, mutability, filters(...patterns))).toBe(immutable);
+	});
+});
+
+describe('repository settings in a phrase', () => {
+	it('names each setting that was asked for', () => {
+		expect(
+			describeRepositorySettings({
+				imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+				exclusionFilters: [{filterType: 'WILDCARD', filter: 'latest'}],
+				scanOnPush: true,
+				encryption: {type: 'KMS', kmsKey: 'alias/x'},
+				lifecyclePolicy: keepTaggedLifecyclePolicy(30),
+			}),
+		).toBe('immutable tags except latest, scan on push, KMS alias/x, keeps 30 tagged images');
+		expect(describeRepositorySettings({})).toBe('mutable tags');
+		expect(describeRepositorySettings({encryption: {type: 'KMS'}, lifecyclePolicy: keepTaggedLifecyclePolicy(1)})).toBe(
+			'mutable tags, KMS (the AWS managed key), keeps 1 tagged image',
+		);
+		expect(describeRepositorySettings({encryption: {type: 'AES256'}, lifecyclePolicy: '{"rules":[]}'})).toBe(
+			'mutable tags, AES256 encryption, a lifecycle policy',
+		);
+	});
+
+	it('reads the count back only from a keep-tagged policy', () => {
+		expect(keptTaggedImages(keepTaggedLifecyclePolicy(12))).toBe(12);
+		const untagged = JSON.parse(keepTaggedLifecyclePolicy(12)) as {rules: Array<{selection: {tagStatus: string}}>};
+		untagged.rules[0]!.selection.tagStatus = 'any';
+		expect(keptTaggedImages(JSON.stringify(untagged))).toBeUndefined();
+		expect(keptTaggedImages('not json')).toBeUndefined();
 	});
 });

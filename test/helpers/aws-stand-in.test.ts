@@ -9,7 +9,13 @@ import {
 	GetAuthorizationTokenCommand,
 	paginateDescribeRepositories,
 } from '@aws-sdk/client-ecr';
-import {ECRPUBLICClient, GetAuthorizationTokenCommand as PublicTokenCommand} from '@aws-sdk/client-ecr-public';
+import {
+	CreateRepositoryCommand as CreatePublicRepositoryCommand,
+	DescribeRegistriesCommand,
+	DescribeRepositoriesCommand as DescribePublicRepositoriesCommand,
+	ECRPUBLICClient,
+	GetAuthorizationTokenCommand as PublicTokenCommand,
+} from '@aws-sdk/client-ecr-public';
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {DEFAULT_IDENTITY, type StandIn, type StandInOptions, startAwsStandIn, stsError} from './aws-stand-in/index.js';
@@ -139,6 +145,58 @@ describe('the model, through the real SDK clients', () => {
 		const error = await failure(west.send(new PublicTokenCommand({})));
 		expect(error.name).toBe('InvalidParameterException');
 		expect(error.message).toBe('GetAuthorizationToken command is only supported in us-east-1.');
+	});
+
+	it('ECR Public: the registry gets its default alias with its first repository, and URIs carry it', async () => {
+		const standIn = await start();
+		const ecrPublic = new ECRPUBLICClient(clientOptions(standIn, 'us-east-1'));
+		const before = await ecrPublic.send(new DescribeRegistriesCommand({}));
+		expect(before.registries).toEqual([
+			expect.objectContaining({registryId: DEFAULT_IDENTITY.account, verified: false, aliases: []}),
+		]);
+		const missing = await failure(ecrPublic.send(new DescribePublicRepositoriesCommand({repositoryNames: ['tools']})));
+		expect(missing.name).toBe('RepositoryNotFoundException');
+		expect(missing.message).toBe(
+			`The repository with name 'tools' does not exist in the registry with id '${DEFAULT_IDENTITY.account}'`,
+		);
+
+		const created = await ecrPublic.send(new CreatePublicRepositoryCommand({repositoryName: 'tools'}));
+		const after = await ecrPublic.send(new DescribeRegistriesCommand({}));
+		const alias = after.registries?.[0]?.aliases?.[0];
+		expect(alias).toMatchObject({status: 'ACTIVE', primaryRegistryAlias: true, defaultRegistryAlias: true});
+		expect(after.registries?.[0]?.registryUri).toBe(`public.ecr.aws/${alias?.name}`);
+		expect(created.repository).toMatchObject({
+			repositoryName: 'tools',
+			registryId: DEFAULT_IDENTITY.account,
+			repositoryArn: `arn:aws:ecr-public::${DEFAULT_IDENTITY.account}:repository/tools`,
+			repositoryUri: `public.ecr.aws/${alias?.name}/tools`,
+		});
+		expect(created.repository?.createdAt).toBeInstanceOf(Date);
+		const described = await ecrPublic.send(new DescribePublicRepositoriesCommand({repositoryNames: ['tools']}));
+		expect(described.repositories).toEqual([created.repository]);
+
+		const again = await failure(ecrPublic.send(new CreatePublicRepositoryCommand({repositoryName: 'tools'})));
+		expect(again.name).toBe('RepositoryAlreadyExistsException');
+		// Public repositories are not private ones.
+		const ecr = new ECRClient(clientOptions(standIn, 'us-east-1'));
+		expect((await failure(ecr.send(new DescribeRepositoriesCommand({repositoryNames: ['tools']})))).name).toBe(
+			'RepositoryNotFoundException',
+		);
+	});
+
+	it('ECR Public: a seeded alias, denied actions and another registry are refused as ECR Public refuses them', async () => {
+		const standIn = await start({publicAlias: 'my-team'});
+		const ecrPublic = new ECRPUBLICClient(clientOptions(standIn, 'us-east-1'));
+		const registries = await ecrPublic.send(new DescribeRegistriesCommand({}));
+		expect(registries.registries?.[0]?.aliases?.map((alias) => alias.name)).toEqual(['my-team']);
+		standIn.model.denied.add('ecr-public:CreateRepository');
+		const denied = await failure(ecrPublic.send(new CreatePublicRepositoryCommand({repositoryName: 'tools'})));
+		expect(denied.name).toBe('AccessDeniedException');
+		expect(denied.message).toContain('ecr-public:CreateRepository');
+		const other = await failure(
+			ecrPublic.send(new DescribePublicRepositoriesCommand({registryId: '210987654321', repositoryNames: ['tools']})),
+		);
+		expect(other.name).toBe('RegistryNotFoundException');
 	});
 
 	it('a region the stand-in does not know is refused, as AWS refuses a disabled one', async () => {

@@ -11,7 +11,7 @@ import {createWriteStream, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {startControl} from './control.js';
 import {type Identity, type RepositorySeed, StandInModel} from './model.js';
-import {type RegistryEndpoint, type RegistryRequest, startRegistryFront} from './registry-front.js';
+import {type RegistryEndpoint, type RegistryRequest, startRegistryFront, tokenScope} from './registry-front.js';
 import {startAwsStandIn} from './server.js';
 import {writeHtpasswd} from './htpasswd.js';
 
@@ -26,7 +26,7 @@ export type ServeConfig = {
 	repositories?: RepositorySeed[];
 	pageLimit?: number;
 	delayMs?: number;
-	/** ECR-like fronts before real docker-registries; each registry's htpasswd holds its region's current password. */
+	/** ECR-like fronts before real docker-registries; each registry's htpasswd holds its token scope's current password. */
 	registries?: Array<RegistryEndpoint & {htpasswd: string}>;
 	logFile?: string;
 };
@@ -40,15 +40,15 @@ async function serve(config: ServeConfig): Promise<void> {
 		regions: config.regions,
 		repositories: config.repositories,
 		pageLimit: config.pageLimit,
-		async onTokenRotated(region, token) {
-			for (const registry of registries.filter((candidate) => candidate.region === region)) {
+		async onTokenRotated(scope, token) {
+			for (const registry of registries.filter((candidate) => tokenScope(candidate) === scope)) {
 				await writeHtpasswd(registry.htpasswd, token.password);
 			}
 		},
 	});
 	// docker-registry needs its htpasswd when it starts: every region with a registry gets its first password now.
 	for (const registry of registries) mkdirSync(path.dirname(registry.htpasswd), {recursive: true});
-	for (const region of new Set(registries.map((registry) => registry.region))) await model.rotateToken(region);
+	for (const scope of new Set(registries.map(tokenScope))) await model.rotateToken(scope);
 
 	const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)};
 	const api = await startAwsStandIn({...config.api, tls, model, delayMs: config.delayMs, log});

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {repositoryJson, type StandInModel} from './model.js';
+import {ECR} from './operations/ecr.js';
 import {AwsError, type Json} from './protocol.js';
 import type {RegistryRequest} from './registry-front.js';
 import {assertLoopback, type StandIn} from './server.js';
@@ -17,9 +18,14 @@ export type StandInState = {
 		ReturnType<typeof repositoryJson> & {
 			region: string;
 			policy: string | null;
+			lifecyclePolicy: string | null;
+			/** The prefix of the creation template that made it on push, or null. */
+			createdBy: string | null;
 			images: Array<{digest: string; tags: string[]}>;
 		}
 	>;
+	publicAlias: string | null;
+	publicRepositories: string[];
 	denied: string[];
 	expiredCredentials: boolean;
 	calls: Array<{service: string; operation: string; region: string; status?: number; error?: string}>;
@@ -55,6 +61,9 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 				imageTagMutability: text(input.imageTagMutability),
 			}),
 		),
+	// A repository creation template, made as CreateRepositoryCreationTemplate makes it (same checks, same shape).
+	'POST /_control/templates': (input, {model}) =>
+		ECR.CreateRepositoryCreationTemplate!(input, {model, region: text(input.region) ?? 'us-east-1'}),
 	'POST /_control/deny': (input, {model}) => {
 		model.denied.add(String(input.action));
 		return {denied: [...model.denied]};
@@ -82,8 +91,12 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 			...repositoryJson(repository),
 			region: repository.region,
 			policy: repository.policy ?? null,
+			lifecyclePolicy: repository.lifecyclePolicy ?? null,
+			createdBy: repository.createdBy ?? null,
 			images: repository.images,
 		})),
+		publicAlias: model.publicAlias ?? null,
+		publicRepositories: [...model.publicRepositories.keys()],
 		denied: [...model.denied],
 		expiredCredentials: model.expiredCredentials,
 		calls: api.requests.map(({service, operation, region, status, error}) => ({

@@ -1,8 +1,10 @@
 /**
  * What the stand-in knows, as ECR keeps it: one caller identity, the regions it answers for, repositories (with their
- * images) per region and registry account, one current registry token per region, the IAM actions the caller is denied,
- * and whether the caller's own credentials have expired. Operations and the registry front read and change it.
+ * images) per region and registry account, repository creation templates, the ECR Public registry (its alias and
+ * repositories), one current registry token per region, the IAM actions the caller is denied, and whether the caller's
+ * own credentials have expired. Operations and the registry front read and change it.
  */
+import {createHash} from 'node:crypto';
 import {AwsError} from './protocol.js';
 import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
 
@@ -46,6 +48,12 @@ export type CreationTemplate = {
 	updatedAt: number;
 };
 
+/** An ECR Public repository: a name in the caller's public registry, no settings of its own. */
+export type PublicRepository = {name: string; registryId: string; createdAt: number; images: Image[]};
+
+/** ECR Public's token is its own, not any region's: the one password public.ecr.aws accepts is kept under this key. */
+export const PUBLIC_TOKEN_SCOPE = 'public.ecr.aws';
+
 export type RepositorySeed = {name: string; region: string; registryId?: string; imageTagMutability?: string};
 
 export type Token = {password: string; expiresAt: number};
@@ -58,6 +66,8 @@ export type ModelOptions = {
 	repositories?: readonly RepositorySeed[];
 	/** The largest DescribeRepositories page (ECR's limit is 1000). */
 	pageLimit?: number;
+	/** The ECR Public registry's alias from the start (else ECR Public assigns a default one with the first repository). */
+	publicAlias?: string;
 	/** Called before a new token is handed out: the registries must accept it by then. */
 	onTokenRotated?: (region: string, token: Token) => Promise<void>;
 };
@@ -79,6 +89,11 @@ export class StandInModel {
 	readonly tokens = new Map<string, Token>();
 	/** Repository creation templates per region and registry. */
 	readonly templates = new Map<string, CreationTemplate[]>();
+	/** ECR Public repositories by name (of the caller's public registry). */
+	readonly publicRepositories = new Map<string, PublicRepository>();
+	/** The public registry's primary alias: `public.ecr.aws/<alias>/<repository>`. */
+	publicAlias: string | undefined;
+	private readonly seededPublicAlias: string | undefined;
 	private readonly regions: ReadonlySet<string> | undefined;
 	private readonly seeds: readonly RepositorySeed[];
 	private readonly onTokenRotated: ModelOptions['onTokenRotated'];
@@ -89,6 +104,7 @@ export class StandInModel {
 		this.pageLimit = options.pageLimit ?? 1000;
 		this.seeds = options.repositories ?? [];
 		this.onTokenRotated = options.onTokenRotated;
+		this.seededPublicAlias = options.publicAlias;
 		this.reset();
 	}
 
@@ -96,6 +112,8 @@ export class StandInModel {
 	reset(): void {
 		this.repositories.clear();
 		this.templates.clear();
+		this.publicRepositories.clear();
+		this.publicAlias = this.seededPublicAlias;
 		this.denied.clear();
 		this.expiredCredentials = false;
 		for (const seed of this.seeds) this.createRepository(seed);
@@ -136,12 +154,7 @@ export class StandInModel {
 		createdBy?: string | undefined;
 	}): Repository {
 		const registryId = input.registryId ?? this.identity.account;
-		if (!REPOSITORY_NAME.test(input.name)) {
-			throw new AwsError(
-				'InvalidParameterException',
-				`Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`,
-			);
-		}
+		checkRepositoryName(input.name);
 		if (this.findRepository(input.region, registryId, input.name)) {
 			throw new AwsError(
 				'RepositoryAlreadyExistsException',
@@ -207,7 +220,7 @@ export class StandInModel {
 
 	/** A pushed manifest, as the registry front saw it: a tag moves to the image it now names. */
 	learnImage(
-		repository: Repository,
+		repository: Pick<Repository, 'images'>,
 		image: {reference: string; digest: string; size: number; mediaType: string},
 	): void {
 		let known = repository.images.find((candidate) => candidate.digest === image.digest);
@@ -227,9 +240,35 @@ export class StandInModel {
 		}
 	}
 
+	// ───────────── ECR Public ─────────────
+
+	requirePublicRepository(name: string): PublicRepository {
+		const repository = this.publicRepositories.get(name);
+		if (!repository) throw repositoryNotFound(name, this.identity.account);
+		return repository;
+	}
+
+	/** A new public repository; the registry's first one gives the registry its default alias, as ECR Public does. */
+	createPublicRepository(name: string): PublicRepository {
+		checkRepositoryName(name);
+		if (this.publicRepositories.has(name)) {
+			throw new AwsError(
+				'RepositoryAlreadyExistsException',
+				`The repository with name '${name}' already exists in the registry with id '${this.identity.account}'`,
+			);
+		}
+		this.publicAlias ??= `a${createHash('sha256').update(this.identity.account).digest('hex').slice(0, 7)}`;
+		const repository = {name, registryId: this.identity.account, createdAt: Date.now() / 1000, images: []};
+		this.publicRepositories.set(name, repository);
+		return repository;
+	}
+
 	// ───────────── tokens ─────────────
 
-	/** One password per region, as one ECR token serves every registry of its region; reused until its last hour. */
+	/**
+	 * One password per region, as one ECR token serves every registry of its region (and one for ECR Public, under
+	 * PUBLIC_TOKEN_SCOPE); reused until its last hour.
+	 */
 	async currentToken(region: string): Promise<Token> {
 		const existing = this.tokens.get(region);
 		if (existing && existing.expiresAt - Date.now() / 1000 > 60 * 60) return existing;
@@ -262,6 +301,15 @@ export class StandInModel {
 		return new AwsError(
 			'AccessDeniedException',
 			`User: ${this.identity.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${kind}-based policy allows the ${action} action`,
+		);
+	}
+}
+
+function checkRepositoryName(name: string): void {
+	if (!REPOSITORY_NAME.test(name)) {
+		throw new AwsError(
+			'InvalidParameterException',
+			`Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`,
 		);
 	}
 }

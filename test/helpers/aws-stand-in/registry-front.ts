@@ -1,14 +1,15 @@
 /**
  * An ECR-like front (TLS) before a real docker-registry: it refuses what ECR refuses and distribution would allow, with
- * ECR's messages. A push to a repository that does not exist (ECR creates one on push only when a create-on-push template covers the name), an
- * existing tag in an immutable repository, an expired token, a denied push action. It learns each pushed tag from the
+ * ECR's messages. A push to a repository that does not exist (ECR creates one on push only when a create-on-push template
+ * covers the name), an existing tag that the repository's mutability and exclusion filters make immutable, an expired
+ * token, a denied push action. It learns each pushed tag from the
  * manifest PUT, so DescribeImages knows it. A request without the current password goes straight to the registry,
  * whose 401 makes docker print exactly `no basic auth credentials`.
  */
 import type http from 'node:http';
 import https from 'node:https';
 import type {Socket} from 'node:net';
-import {repositoryArn, type StandInModel} from './model.js';
+import {PUBLIC_TOKEN_SCOPE, type PublicRepository, type Repository, repositoryArn, type StandInModel} from './model.js';
 import {assertLoopback} from './server.js';
 import {passwordExpiry} from './tokens.js';
 
@@ -20,7 +21,14 @@ export type RegistryEndpoint = {
 	address: string;
 	port: number;
 	backendPort: number;
+	/** ECR Public (public.ecr.aws): images are `<alias>/<repository>`, its own token, no create on push. */
+	public?: boolean;
 };
+
+/** Which token a registry accepts: its region's, or ECR Public's own. */
+export function tokenScope(registry: Pick<RegistryEndpoint, 'region' | 'public'>): string {
+	return registry.public ? PUBLIC_TOKEN_SCOPE : registry.region;
+}
 
 /** What docker asked a front (method, path, status): lets a scenario prove a push was never attempted. */
 export type RegistryRequest = {host: string; method: string; path: string; status: number; note?: string};
@@ -50,6 +58,23 @@ function parseRoute(url: string): Route | undefined {
 	return match ? {name: match[1]!, kind: match[2] as Route['kind'], reference: match[3]!} : undefined;
 }
 
+/** ECR's rule: the mutability, turned round for a tag one of the WILDCARD exclusion filters matches (`*`: any run). */
+function immutableTag(repository: Repository, tag: string): boolean {
+	const excluded = repository.exclusionFilters.some((filter) =>
+		new RegExp(`^${filter.filter.replaceAll('.', '\\.').replaceAll('*', '.*')}$`).test(tag),
+	);
+	switch (repository.imageTagMutability) {
+		case 'IMMUTABLE':
+			return true;
+		case 'IMMUTABLE_WITH_EXCLUSION':
+			return !excluded;
+		case 'MUTABLE_WITH_EXCLUSION':
+			return excluded;
+		default:
+			return false;
+	}
+}
+
 function registryError(response: http.ServerResponse, status: number, code: string, message: string): void {
 	const body = JSON.stringify({errors: [{code, message, detail: null}]});
 	response.writeHead(status, {
@@ -70,6 +95,28 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 		log(`registry ${registry.host} ${method} ${path} -> ${status}${remark ? ` ${remark}` : ''}`);
 	};
 
+	/** `<alias>/<name>` on public.ecr.aws: the repository, when the alias is the registry's. */
+	const publicRepository = (path: string): PublicRepository | undefined => {
+		const slash = path.indexOf('/');
+		if (slash === -1 || path.slice(0, slash) !== model.publicAlias) return undefined;
+		return model.publicRepositories.get(path.slice(slash + 1));
+	};
+
+	const nameUnknown = (response: http.ServerResponse, method: string, url: string, route: Route): void => {
+		note(method, url, 404, 'name unknown');
+		if (route.kind === 'blobs' && method === 'HEAD') {
+			response.writeHead(404, {'Content-Length': 0});
+			response.end();
+			return;
+		}
+		registryError(
+			response,
+			404,
+			'NAME_UNKNOWN',
+			`The repository with name '${route.name}' does not exist in the registry with id '${registry.account}'`,
+		);
+	};
+
 	/** true when the front answered itself; false to pass the request on. */
 	const refuse = (request: http.IncomingMessage, response: http.ServerResponse, route: Route): boolean => {
 		const url = request.url ?? '/';
@@ -82,7 +129,13 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			registryError(response, 403, 'DENIED', 'Your authorization token has expired. Reauthenticate and try again.');
 			return true;
 		}
-		if (model.tokens.get(registry.region)?.password !== password) return false;
+		if (model.tokens.get(tokenScope(registry))?.password !== password) return false;
+		if (registry.public) {
+			// ECR Public's repositories are all mutable, and it never creates one on push.
+			if (publicRepository(route.name)) return false;
+			nameUnknown(response, method, url, route);
+			return true;
+		}
 		let repository = model.findRepository(registry.region, registry.account, route.name);
 		const writing =
 			(route.kind === 'blobs' && (method === 'POST' || method === 'PUT' || method === 'PATCH')) ||
@@ -106,18 +159,7 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			if (repository) note(method, url, 201, `created on push by template ${repository.createdBy}`);
 		}
 		if (!repository) {
-			note(method, url, 404, 'name unknown');
-			if (route.kind === 'blobs' && method === 'HEAD') {
-				response.writeHead(404, {'Content-Length': 0});
-				response.end();
-				return true;
-			}
-			registryError(
-				response,
-				404,
-				'NAME_UNKNOWN',
-				`The repository with name '${route.name}' does not exist in the registry with id '${registry.account}'`,
-			);
+			nameUnknown(response, method, url, route);
 			return true;
 		}
 		const action = route.kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
@@ -128,9 +170,7 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 		}
 		if (route.kind === 'manifests' && method === 'PUT' && !route.reference.startsWith('sha256:')) {
 			const tag = decodeURIComponent(route.reference);
-			const mutable =
-				repository.imageTagMutability === 'MUTABLE' || repository.imageTagMutability === 'MUTABLE_WITH_EXCLUSION';
-			if (!mutable && repository.images.some((image) => image.tags.includes(tag))) {
+			if (immutableTag(repository, tag) && repository.images.some((image) => image.tags.includes(tag))) {
 				note(method, url, 400, 'tag invalid');
 				registryError(
 					response,
@@ -160,7 +200,11 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			(upstreamResponse) => {
 				const status = upstreamResponse.statusCode ?? 502;
 				note(method, request.url ?? '', status);
-				const repository = route && model.findRepository(registry.region, registry.account, route.name);
+				const repository =
+					route &&
+					(registry.public
+						? publicRepository(route.name)
+						: model.findRepository(registry.region, registry.account, route.name));
 				const digest = String(upstreamResponse.headers['docker-content-digest'] ?? '');
 				if (repository && route.kind === 'manifests' && method === 'PUT' && status === 201 && digest) {
 					model.learnImage(repository, {

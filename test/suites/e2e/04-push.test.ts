@@ -1,7 +1,7 @@
 /**
- * Scenario 4: `ecr-setup push`. A missing repository is created only on request (ECR never creates one on push) and the image
- * lands in the registry under its full URI; a tag that already exists in an immutable repository is refused before a single
- * byte is pushed.
+ * Scenario 4: `ecr-setup push`. A missing repository is created only on request (with no create-on-push template, ECR does
+ * not create one on push; scenario 8 has templates) and the image lands in the registry under its full URI; a tag that
+ * already exists in an immutable repository is refused before a single byte is pushed.
  */
 import {beforeAll, describe, expect, it} from 'vitest';
 import {REGISTRY_US} from './topology.js';

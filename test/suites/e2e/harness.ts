@@ -8,6 +8,7 @@ import https from 'node:https';
 import http from 'node:http';
 import path from 'node:path';
 import type {StandInState} from '../../helpers/aws-stand-in/control.js';
+import {tokenScope} from '../../helpers/aws-stand-in/registry-front.js';
 import {CONTROL_URL, REGISTRY_US, type RegistryEndpoint} from './topology.js';
 
 export type {StandInState};
@@ -193,11 +194,24 @@ export async function createRepository(
 	});
 }
 
+/** A repository creation template, as CreateRepositoryCreationTemplate would make it (CREATE_ON_PUSH unless told). */
+export async function createTemplate(template: {
+	prefix: string;
+	region?: string;
+	appliedFor?: string[];
+	imageTagMutability?: string;
+	imageTagMutabilityExclusionFilters?: Array<{filterType: 'WILDCARD'; filter: string}>;
+	lifecyclePolicy?: string;
+	resourceTags?: Array<{Key: string; Value: string}>;
+}): Promise<void> {
+	await control('POST', '/_control/templates', {appliedFor: ['CREATE_ON_PUSH'], region: 'us-east-1', ...template});
+}
+
 export function standInState(): Promise<StandInState> {
 	return control<StandInState>('GET', '/_control/state');
 }
 
-/** The token the stand-in currently hands out for a region (the registry accepts exactly this one). */
+/** The token the stand-in currently hands out for a region, or ECR Public's (the registry accepts exactly this one). */
 export function currentToken(
 	region = 'us-east-1',
 ): Promise<{authorizationToken: string; password: string; expiresAt: number}> {
@@ -218,7 +232,7 @@ export async function registryRequest(
 	route: string,
 	accept?: string,
 ): Promise<HttpAnswer> {
-	const {password} = await currentToken(registry.region);
+	const {password} = await currentToken(tokenScope(registry));
 	const ca = readFileSync(stack.ca);
 	return new Promise((resolve, reject) => {
 		const request = https.request(

@@ -89,7 +89,7 @@ node "$work/bin/topology.mjs" hosts >"$work/hosts"
 mount --bind "$work/hosts" /etc/hosts
 mkdir -p "$work/etc-docker" /etc/docker
 mount --bind "$work/etc-docker" /etc/docker
-registry_hosts=$(grep -o '[0-9]\{12\}\.dkr\.ecr\.[a-z0-9-]*\.amazonaws\.com' "$work/hosts")
+registry_hosts=$(node "$work/bin/topology.mjs" registry-hosts)
 for host in $registry_hosts; do
 	mkdir -p "/etc/docker/certs.d/$host"
 	cp "$pki/ca.crt" "/etc/docker/certs.d/$host/ca.crt"

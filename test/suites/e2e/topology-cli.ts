@@ -2,6 +2,7 @@
  * The topology in the forms stack.sh needs, bundled with esbuild next to the stand-in (Node 20 does not run TypeScript):
  *   node topology.mjs hosts                     the hosts file bind-mounted over /etc/hosts
  *   node topology.mjs san                       the server certificate's subjectAltName extension line
+ *   node topology.mjs registry-hosts            the registry hosts (ECR's and public.ecr.aws), one a line
  *   node topology.mjs stand-in-config WORKDIR   the AWS stand-in's ServeConfig (WORKDIR holds pki/ and registry/<host>/)
  */
 import path from 'node:path';
@@ -45,9 +46,11 @@ if (command === 'hosts') {
 	process.stdout.write(
 		`subjectAltName=${[...certificateNames().map((name) => `DNS:${name}`), ...addresses.map((ip) => `IP:${ip}`)].join(',')}\n`,
 	);
+} else if (command === 'registry-hosts') {
+	process.stdout.write(`${REGISTRIES.map((registry) => registry.host).join('\n')}\n`);
 } else if (command === 'stand-in-config' && argument) {
 	process.stdout.write(`${JSON.stringify(standInConfig(argument), null, '\t')}\n`);
 } else {
-	process.stderr.write('usage: topology.mjs hosts | san | stand-in-config WORKDIR\n');
+	process.stderr.write('usage: topology.mjs hosts | san | registry-hosts | stand-in-config WORKDIR\n');
 	process.exit(2);
 }

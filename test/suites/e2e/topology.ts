@@ -43,13 +43,21 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		port: 443,
 		backendPort: 5000,
 	},
+	{
+		// ECR Public: one registry for every account, images under the registry's alias, its own token.
+		host: 'public.ecr.aws',
+		account: ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.5',
+		port: 443,
+		backendPort: 5000,
+		public: true,
+	},
 ];
 
 export const REGISTRY_US = REGISTRIES[0]!;
 export const REGISTRY_EU = REGISTRIES[1]!;
-
-/** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
-export const BLACKHOLE_ADDRESS = '127.0.0.9';
+export const REGISTRY_PUBLIC = REGISTRIES[2]!;
 
 export function apiHosts(): string[] {
 	const hosts = ['sts.amazonaws.com', 'api.ecr-public.us-east-1.amazonaws.com', 'ecr-public.us-east-1.amazonaws.com'];
@@ -64,7 +72,6 @@ export function hostsFile(): string {
 	const lines = ['127.0.0.1 localhost', '::1 localhost ip6-localhost ip6-loopback'];
 	for (const registry of REGISTRIES) lines.push(`${registry.address} ${registry.host}`);
 	for (const host of apiHosts()) lines.push(`${API_ADDRESS} ${host}`);
-	lines.push(`${BLACKHOLE_ADDRESS} public.ecr.aws`);
 	return `${lines.join('\n')}\n`;
 }
 

@@ -1,0 +1,78 @@
+/** The docker side of `ecr-setup push`: the local image, docker tag, docker push with progress on stderr (stdout is --json's). */
+import {UserError} from '../errors/user-errors.js';
+import {humanSize} from '../lib/format.js';
+import type {PushEvent, PushResult} from '../docker/types.js';
+import type {CommandContext, CommandIo} from './types.js';
+
+export function localImageMissing(image: string): UserError {
+	return new UserError(`There is no local image "${image}".`, {
+		code: 'image.local',
+		hint: 'Build or pull it first, or pick one from `docker image ls`.',
+	});
+}
+
+/** Progress on stderr: one redrawn line on a terminal, a line per layer change otherwise. */
+export function createPushReporter(io: CommandIo, isTty: boolean) {
+	const layers = new Map<string, {status: string; current: number; total: number}>();
+	let lastLine = '';
+	const summary = () => {
+		let done = 0;
+		let current = 0;
+		let total = 0;
+		for (const layer of layers.values()) {
+			if (layer.status === 'pushed' || layer.status === 'exists' || layer.status === 'mounted') done++;
+			current += layer.status === 'pushed' ? layer.total : layer.current;
+			total += layer.total;
+		}
+
+		return `${done}/${layers.size} layers done${total > 0 ? `, ${humanSize(current)} of ${humanSize(total)}` : ''}`;
+	};
+
+	return {
+		onEvent(event: PushEvent) {
+			if (event.type === 'start') io.err(`The push refers to ${event.repository}`);
+			if (event.type === 'layer') {
+				const previous = layers.get(event.id);
+				const next = {
+					status: event.status,
+					current: event.current ?? previous?.current ?? 0,
+					total: event.total ?? previous?.total ?? 0,
+				};
+				layers.set(event.id, next);
+				if (isTty) {
+					const line = `Pushing: ${summary()}`;
+					if (line !== lastLine) process.stderr.write(`\r\u001B[2K${line}`);
+					lastLine = line;
+				} else if (previous?.status !== event.status) {
+					const label = {
+						exists: 'already in the registry',
+						mounted: 'mounted from another repository',
+						pushed: 'pushed',
+					}[event.status as string];
+					io.err(`  ${event.id}: ${label ?? event.status}${event.message ? ` (${event.message})` : ''}`);
+				}
+			}
+		},
+		finish() {
+			if (isTty && lastLine) process.stderr.write('\r\u001B[2K');
+		},
+	};
+}
+
+/** docker tag, then docker push with progress on stderr; the pushed URI and digest on stdout. */
+export async function tagAndPush(context: CommandContext, image: string, target: string): Promise<PushResult> {
+	const {services, io, signal} = context;
+	await services.docker.tag(image, target);
+	io.err(`Tagged ${image} as ${target}`);
+	const reporter = createPushReporter(io, io.interactive && Boolean(process.stderr.isTTY));
+	let result: PushResult;
+	try {
+		result = await services.docker.push(target, {onEvent: reporter.onEvent, signal});
+	} finally {
+		reporter.finish();
+	}
+
+	io.out(`Pushed ${target}`);
+	io.out(`Digest ${result.digest}`);
+	return result;
+}
