@@ -4,6 +4,7 @@
  */
 import {vi} from 'vitest';
 import type {AuthToken, RepositoryInfo} from '../../source/aws/types.js';
+import type {CreationTemplate} from '../../source/ecr/creation-templates.js';
 import type {DockerConfigData, EditPlan, LoadedConfig, StoreResolution} from '../../source/docker-config/types.js';
 import type {LocalImage, PushEvent} from '../../source/docker/types.js';
 import type {Services} from '../../source/services/types.js';
@@ -127,6 +128,8 @@ export function world(
 					scanOnPush: input.scanOnPush ?? false,
 				}),
 		),
+		// No repository creation templates: a name that does not exist is created by the wizard, not on push.
+		describeCreationTemplates: vi.fn(async (): Promise<CreationTemplate[]> => []),
 		describeImageTag: vi.fn(async () => null),
 		getAuthorizationToken: vi.fn(async () => token()),
 		...parts.aws,
