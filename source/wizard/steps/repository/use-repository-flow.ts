@@ -84,8 +84,8 @@ export function useRepositoryFlow({state, options, signal, complete, back}: Step
 	const interactive = useRef(false);
 	const live = useMounted();
 	const alive = () => live.current && !signal.aborted;
-	// A push to a repository a template was to create just failed as missing: the template did not do it.
-	const templateFailed = state.pushFailure?.kind === 'repository-missing' && Boolean(state.repository?.createOnPush);
+	// A push that a template was to create the repository on just failed (missing, or refused): it did not.
+	const templateFailed = Boolean(state.pushFailure && state.repository?.createOnPush);
 
 	function finish(repository: ChosenRepository): void {
 		complete({
