@@ -6,7 +6,7 @@ import {SelectList, type ListItem} from '../../components/select-list.js';
 import {TextField} from '../../components/text-field.js';
 import {Confirm} from '../../components/confirm.js';
 import {Dim, Status} from '../../components/tone.js';
-import {describeDraft, parseKeepImages, parsePatterns, type Draft} from './settings.js';
+import {draftSettings, parseKeepImages, parsePatterns, type Draft} from './settings.js';
 
 const MUTABILITIES: Array<ListItem<TagMutability>> = [
 	{key: 'MUTABLE', value: 'MUTABLE', label: 'Mutable', note: 'a tag such as latest can be pushed again'},
@@ -24,6 +24,17 @@ const MUTABILITIES: Array<ListItem<TagMutability>> = [
 		note: 'e.g. release-* never change',
 	},
 ];
+
+/** "a · b · c", broken only between settings when it does not fit (each line ends with its " · "). */
+export function SettingsLine({settings}: {settings: string[]}): React.JSX.Element {
+	return (
+		<Box flexWrap="wrap">
+			{settings.map((setting, index) => (
+				<Text key={setting}>{`${setting}${index < settings.length - 1 ? ' · ' : ''}`}</Text>
+			))}
+		</Box>
+	);
+}
 
 export function MutabilityChoice({
 	draft,
@@ -81,7 +92,7 @@ export function PatternsField({
 			{draft.patterns.trim().length === 0 ? (
 				<Dim>Comma-separated, up to 5; letters, digits, ".", "_", "-", and "*" matches any characters.</Dim>
 			) : check.ok ? (
-				<Status tone="success">{`Valid: ${describeDraft(draft).split(' · ')[0]}`}</Status>
+				<Status tone="success">{`Valid: ${draftSettings(draft)[0]}`}</Status>
 			) : (
 				<Status tone="error">{check.reason}</Status>
 			)}
@@ -145,7 +156,9 @@ export function ConfirmCreate({
 	return (
 		<Box flexDirection="column">
 			<Text>{`Create ${host}/${draft.name}`}</Text>
-			<Text wrap="wrap">{`  ${describeDraft(draft)}`}</Text>
+			<Box marginLeft={2}>
+				<SettingsLine settings={draftSettings(draft)} />
+			</Box>
 			<Dim>{`  k: ${draft.keepImages ? 'change how many tagged images to keep' : 'keep only the newest N tagged images'} · e: ${draft.encryption === 'KMS' ? 'AES-256' : 'KMS'} encryption`}</Dim>
 			<Confirm
 				question="Create this repository?"

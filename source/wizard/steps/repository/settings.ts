@@ -97,15 +97,15 @@ export function createdWith(draft: Draft): CreatedWith {
 	};
 }
 
-/** "immutable tags except latest · scan on push on · AES-256 encryption · keeps the newest 30 tagged images". */
-export function describeDraft(draft: Draft): string {
+/** ["immutable tags except latest", "scan on push on", "AES-256 encryption", "keeps the newest 30 tagged images"]. */
+export function draftSettings(draft: Draft): string[] {
 	const filters = draftPatterns(draft).map((filter) => ({filterType: 'WILDCARD' as const, filter}));
 	return [
 		describeTagMutability(draft.mutability, filters),
 		`scan on push ${draft.scanOnPush ? 'on' : 'off'}`,
 		draft.encryption === 'KMS' ? 'KMS encryption (AWS managed key)' : 'AES-256 encryption',
 		draft.keepImages ? `keeps the newest ${draft.keepImages} tagged images` : 'keeps every image',
-	].join(' · ');
+	];
 }
 
 /** A list note for a repository that exists (its exclusion patterns are not listed, only that there are some). */
@@ -155,8 +155,8 @@ export function repositorySummary(repository: ChosenRepository): string {
 	return `Repository: ${repository.uri} (created, ${describeTagMutability(repository.imageTagMutability, filters)})`;
 }
 
-/** The settings a repository created from this template gets, in one line. */
-export function describeTemplateSettings(template: CreationTemplate): string {
+/** The settings a repository created from this template gets. */
+export function templateSettings(template: CreationTemplate): string[] {
 	return [
 		describeTagMutability(template.imageTagMutability ?? 'MUTABLE', template.exclusionFilters ?? []),
 		template.encryption?.type?.startsWith('KMS') ? 'KMS encryption' : 'AES-256 encryption',
@@ -165,7 +165,7 @@ export function describeTemplateSettings(template: CreationTemplate): string {
 		...(template.resourceTagCount > 0
 			? [`${template.resourceTagCount} resource tag${template.resourceTagCount === 1 ? '' : 's'}`]
 			: []),
-	].join(' · ');
+	];
 }
 
 /** "ecr:CreateRepository" / "ecr:CreateRepository and ecr:TagResource". */

@@ -4,7 +4,8 @@ import {Box, Text} from 'ink';
 import {createOnPushActions, describeTemplate, type CreationTemplate} from '../../../ecr/creation-templates.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {Status} from '../../components/tone.js';
-import {actionsText, describeTemplateSettings} from './settings.js';
+import {actionsText, templateSettings} from './settings.js';
+import {SettingsLine} from './create-settings.js';
 
 type Way = 'push' | 'create';
 
@@ -45,7 +46,7 @@ export function TemplateOffer({
 		<Box flexDirection="column">
 			<Status tone="info">{`${described[0]!.toUpperCase()}${described.slice(1)} creates ${name} on the first push, with:`}</Status>
 			<Box flexDirection="column" marginLeft={2}>
-				<Text wrap="wrap">{describeTemplateSettings(template)}</Text>
+				<SettingsLine settings={templateSettings(template)} />
 				<Text wrap="wrap">{`The identity that pushes needs ${actionsText(createOnPushActions(template))} for that.`}</Text>
 			</Box>
 			{templateFailed ? (

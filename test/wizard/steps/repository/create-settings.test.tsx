@@ -5,8 +5,8 @@ import {RepositoryStep} from '../../../../source/wizard/steps/repository/reposit
 import {
 	createdWith,
 	createInput,
-	describeDraft,
-	describeTemplateSettings,
+	draftSettings,
+	templateSettings,
 	mutabilityNote,
 	newDraft,
 	parseKeepImages,
@@ -152,17 +152,22 @@ describe('new repository settings, as rules', () => {
 			imageTagMutability: 'IMMUTABLE',
 			scanOnPush: true,
 		});
-		expect(describeDraft({...newDraft('app'), keepImages: 5})).toBe(
-			'mutable tags · scan on push on · AES-256 encryption · keeps the newest 5 tagged images',
-		);
+		expect(draftSettings({...newDraft('app'), keepImages: 5})).toEqual([
+			'mutable tags',
+			'scan on push on',
+			'AES-256 encryption',
+			'keeps the newest 5 tagged images',
+		]);
 	});
 
-	it('a template’s settings in a line, and what a push needs for ECR to create from it', () => {
-		expect(describeTemplateSettings({prefix: 'ROOT', appliedFor: ['CREATE_ON_PUSH'], resourceTagCount: 0})).toBe(
-			'mutable tags · AES-256 encryption · no lifecycle policy',
-		);
+	it('a template’s settings, as the offer lists them', () => {
+		expect(templateSettings({prefix: 'ROOT', appliedFor: ['CREATE_ON_PUSH'], resourceTagCount: 0})).toEqual([
+			'mutable tags',
+			'AES-256 encryption',
+			'no lifecycle policy',
+		]);
 		expect(
-			describeTemplateSettings({
+			templateSettings({
 				prefix: 'team',
 				appliedFor: ['CREATE_ON_PUSH'],
 				imageTagMutability: 'IMMUTABLE',
@@ -170,7 +175,7 @@ describe('new repository settings, as rules', () => {
 				repositoryPolicy: '{}',
 				resourceTagCount: 1,
 			}),
-		).toBe('immutable tags · KMS encryption · no lifecycle policy · its repository policy · 1 resource tag');
+		).toEqual(['immutable tags', 'KMS encryption', 'no lifecycle policy', 'its repository policy', '1 resource tag']);
 	});
 
 	it('list notes for existing repositories: their exception patterns are not known, only that there are some', () => {
