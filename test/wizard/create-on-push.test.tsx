@@ -37,7 +37,7 @@ describe('wizard: create on push', () => {
 		expect(done).toContain('ECR created fresh on that push, from the repository creation template ROOT');
 		expect(done).toContain(`$ ecr-setup push my-app:dev --repository fresh --tag v1 --region eu-west-1`);
 		expect(done).toContain('A push to any new name creates its repository the same way');
-		expect(done).toContain('Repository: ' + `${HOST}/fresh (ECR creates it on the first push, from the template ROOT)`);
+		expect(done).toContain(`Repository: ${HOST}/fresh (ECR creates it on the first push, from the template ROOT)`);
 		expect(w.aws.createRepository).not.toHaveBeenCalled();
 		// Nothing was in the repository to collide with, so the immutable tag was not looked up.
 		expect(w.aws.describeImageTag).not.toHaveBeenCalled();
