@@ -5,7 +5,7 @@ import {PushError} from '../../../../source/docker/push-errors.js';
 import type {PushEvent, PushResult} from '../../../../source/docker/types.js';
 import {ARROW_DOWN, ENTER, flat} from '../../../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../../../helpers/step-harness.js';
-import {DIGEST, HOST, world} from '../../../helpers/wizard-fixtures.js';
+import {DIGEST, HOST, onPushRepository, world} from '../../../helpers/wizard-fixtures.js';
 
 afterEach(() => {
 	cleanup();
@@ -174,15 +174,7 @@ describe('push step', () => {
 	it('a push to a repository a template creates: the repository exists afterwards, and the summary says who made it', async () => {
 		const w = world();
 		const state = stateAfterRepository({
-			repository: {
-				name: 'team/api',
-				uri: `${HOST}/team/api`,
-				registryId: '123456789012',
-				region: 'eu-west-1',
-				imageTagMutability: 'IMMUTABLE',
-				created: false,
-				createOnPush: {prefix: 'team', actions: ['ecr:CreateRepository']},
-			},
+			repository: onPushRepository('team/api', {imageTagMutability: 'IMMUTABLE'}),
 			image: {source: 'my-app:dev', tag: 'dev'},
 		});
 		const step = renderStep(PushStep, {services: w.services, state});

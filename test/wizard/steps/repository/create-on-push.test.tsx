@@ -6,7 +6,7 @@ import {AwsError} from '../../../../source/aws/errors.js';
 import type {CreationTemplate} from '../../../../source/ecr/creation-templates.js';
 import {ARROW_DOWN, ENTER, ESCAPE, flat} from '../../../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../../../helpers/step-harness.js';
-import {HOST, world} from '../../../helpers/wizard-fixtures.js';
+import {HOST, onPushRepository, world} from '../../../helpers/wizard-fixtures.js';
 
 afterEach(() => {
 	cleanup();
@@ -84,15 +84,7 @@ describe('repository step: a name that does not exist, and the creation template
 	it('after a push the template was to create failed as missing, the offer says so and starts on "Create it now"', async () => {
 		const w = world({aws: {describeCreationTemplates: vi.fn(async () => [TEAM_TEMPLATE])}});
 		const state = stateAfterRepository({
-			repository: {
-				name: 'team/api',
-				uri: `${HOST}/team/api`,
-				registryId: '123456789012',
-				region: 'eu-west-1',
-				imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-				created: false,
-				createOnPush: {prefix: 'team', actions: ['ecr:CreateRepository', 'ecr:TagResource']},
-			},
+			repository: onPushRepository('team/api'),
 			pushFailure: {kind: 'repository-missing', message: 'name unknown'},
 		});
 		const step = renderStep(RepositoryStep, {services: w.services, state, options: {repository: 'team/api'}});
