@@ -49,6 +49,24 @@ export type ChosenRepository = {
 	region: string;
 	imageTagMutability: TagMutability;
 	created: boolean;
+	/** What the wizard created it with, so the Done step can say how to do the same without it. */
+	createdWith?: CreatedWith;
+	/**
+	 * It does not exist yet: ECR creates it on the first push, from the creation template with this prefix (the
+	 * pushing identity needs `actions` for that).
+	 */
+	createOnPush?: {prefix: string; actions: string[]};
+};
+
+export type CreatedWith = {
+	imageTagMutability: TagMutability;
+	/** The tags that behave the other way, with the *_WITH_EXCLUSION mutabilities. */
+	exclusions?: string[];
+	scanOnPush: boolean;
+	/** A lifecycle policy keeps the newest this many tagged images. */
+	keepImages?: number;
+	/** Absent: AES-256, ECR's default. */
+	encryption?: 'KMS';
 };
 
 export type FileChange = {path: string; backupPath?: string; description: string};

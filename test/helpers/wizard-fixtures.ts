@@ -4,6 +4,8 @@
  */
 import {vi} from 'vitest';
 import type {AuthToken, RepositoryInfo} from '../../source/aws/types.js';
+import type {CreationTemplate} from '../../source/ecr/creation-templates.js';
+import type {ChosenRepository} from '../../source/wizard/state.js';
 import type {DockerConfigData, EditPlan, LoadedConfig, StoreResolution} from '../../source/docker-config/types.js';
 import type {LocalImage, PushEvent} from '../../source/docker/types.js';
 import type {Services} from '../../source/services/types.js';
@@ -27,6 +29,24 @@ export function repository(name: string, overrides: Partial<RepositoryInfo> = {}
 		imageTagMutability: 'MUTABLE',
 		scanOnPush: false,
 		encryptionType: 'AES256',
+		...overrides,
+	};
+}
+
+/** A repository the wizard has left for ECR to create on the first push, from the template `prefix`. */
+export function onPushRepository(
+	name: string,
+	overrides: Partial<ChosenRepository> = {},
+	prefix = name.split('/')[0]!,
+): ChosenRepository {
+	return {
+		name,
+		uri: `${HOST}/${name}`,
+		registryId: ACCOUNT,
+		region: REGION,
+		imageTagMutability: 'MUTABLE',
+		created: false,
+		createOnPush: {prefix, actions: ['ecr:CreateRepository']},
 		...overrides,
 	};
 }
@@ -127,6 +147,8 @@ export function world(
 					scanOnPush: input.scanOnPush ?? false,
 				}),
 		),
+		// No repository creation templates: a name that does not exist is created by the wizard, not on push.
+		describeCreationTemplates: vi.fn(async (): Promise<CreationTemplate[]> => []),
 		describeImageTag: vi.fn(async () => null),
 		getAuthorizationToken: vi.fn(async () => token()),
 		...parts.aws,

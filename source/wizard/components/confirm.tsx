@@ -12,14 +12,23 @@ export type ConfirmProps = {
 	onAnswer: (yes: boolean) => void;
 	onCancel?: () => void;
 	defaultYes?: boolean;
+	/** More single-letter keys the question's screen offers (e.g. to change a setting before answering). */
+	keys?: Record<string, () => void>;
 };
 
-export function Confirm({question, isActive, onAnswer, onCancel, defaultYes = true}: ConfirmProps): React.JSX.Element {
+export function Confirm({
+	question,
+	isActive,
+	onAnswer,
+	onCancel,
+	defaultYes = true,
+	keys = {},
+}: ConfirmProps): React.JSX.Element {
 	useKeys(
 		{
 			enter: () => onAnswer(defaultYes),
 			escape: () => onCancel?.(),
-			keys: {y: () => onAnswer(true), n: () => onAnswer(false)},
+			keys: {...keys, y: () => onAnswer(true), n: () => onAnswer(false)},
 		},
 		isActive,
 	);

@@ -6,7 +6,18 @@
 import {existsSync} from 'node:fs';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {REGISTRY_US} from './topology.js';
-import {createRepository, makeHome, makeImage, registryTags, resetStandIn, stack, type Env} from './harness.js';
+import {
+	createRepository,
+	describeRun,
+	makeHome,
+	makeImage,
+	registryTags,
+	resetStandIn,
+	run,
+	stack,
+	standInState,
+	type Env,
+} from './harness.js';
 import {TmuxSession} from './tmux.js';
 
 /** A person at a terminal: no CI variable, a real TTY. */
@@ -61,6 +72,40 @@ describe('scenario 7: the wizard in tmux', () => {
 		expect([0, 130]).toContain(status);
 	});
 
+	/**
+	 * A repository creation template, made with the SDK's own client (the AWS CLI here predates templates), so that the
+	 * stand-in's registry creates covered repositories on push as ECR does.
+	 */
+	async function createTemplate(input: Record<string, unknown>): Promise<void> {
+		const script = [
+			"import {ECRClient, CreateRepositoryCreationTemplateCommand} from '@aws-sdk/client-ecr';",
+			"const client = new ECRClient({region: 'us-east-1'});",
+			'await client.send(new CreateRepositoryCreationTemplateCommand(JSON.parse(process.argv[1])));',
+		].join('\n');
+		const result = await run('node', ['--input-type=module', '-e', script, JSON.stringify(input)], {
+			env: home.env,
+			cwd: stack.root,
+		});
+		if (result.code !== 0) throw new Error(`creating the template failed: ${describeRun(result)}`);
+	}
+
+	/** Accept what the wizard proposes: Enter on a settled screen, y where it asks y/n. Bounded in keys and time. */
+	async function acceptUntil(session: TmuxSession, done: (screen: string) => Promise<boolean>): Promise<string> {
+		const deadline = Date.now() + 90_000;
+		let keys = 0;
+		let screen = '';
+		while (Date.now() < deadline && keys < 40) {
+			screen = await session.waitForQuiet(800, 20_000);
+			if ((await session.exitStatus()) !== undefined) break;
+			if (await done(screen)) break;
+			if (/\(y\/n\)|\[y\/N\]|\[Y\/n\]/i.test(screen)) await session.press('y');
+			else await session.press('Enter');
+			keys += 1;
+		}
+
+		return screen;
+	}
+
 	it('keystrokes from the first screen to a pushed image, verified in the registry', async () => {
 		const session = await start('push-flow', [
 			'--region',
@@ -74,19 +119,52 @@ describe('scenario 7: the wizard in tmux', () => {
 		]);
 		await session.waitFor(/Set up and push an image/);
 		await session.press('Enter');
-		// From here on, accept what the wizard proposes: Enter on a settled screen, y where it asks y/n. Bounded in keys and time.
-		const deadline = Date.now() + 90_000;
-		let keys = 0;
-		let screen = '';
-		while (Date.now() < deadline && keys < 40) {
-			screen = await session.waitForQuiet(800, 20_000);
-			if ((await session.exitStatus()) !== undefined) break;
-			if (/Pushed|sha256:[0-9a-f]{12}/.test(screen) && (await registryTags('wizard-app')).includes('w1')) break;
-			if (/\(y\/n\)|\[y\/N\]|\[Y\/n\]/i.test(screen)) await session.press('y');
-			else await session.press('Enter');
-			keys += 1;
-		}
+		const screen = await acceptUntil(
+			session,
+			async (now) => /Pushed|sha256:[0-9a-f]{12}/.test(now) && (await registryTags('wizard-app')).includes('w1'),
+		);
 		expect(await registryTags('wizard-app'), `last screen:\n${screen}`).toEqual(['w1']);
 		expect(screen).toContain(`${REGISTRY_US.host}/wizard-app:w1`);
+	}, 150_000);
+
+	it('a repository that does not exist, under a create-on-push template: the wizard leaves it to the push, which creates it', async () => {
+		await createTemplate({
+			prefix: 'team',
+			appliedFor: ['CREATE_ON_PUSH'],
+			imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+			imageTagMutabilityExclusionFilters: [{filterType: 'WILDCARD', filter: 'latest'}],
+		});
+		const session = await start('create-on-push', [
+			'--region',
+			'us-east-1',
+			'--repository',
+			'team/wizard-new',
+			'--image',
+			'wizard-app:latest',
+			'--tag',
+			'c1',
+		]);
+		await session.waitFor(/Set up and push an image/);
+		await session.press('Enter');
+		const offer = await session.waitFor(/Push and let the template team create it/);
+		expect(offer).toMatch(/immutable tags except latest/);
+		expect(offer).toMatch(/ecr:CreateRepository/);
+		// Enter takes the first choice, the template; from there on the same acceptance as above.
+		const screen = await acceptUntil(
+			session,
+			async (now) => /ECR created team\/wizard-new/.test(now) && (await registryTags('team/wizard-new')).includes('c1'),
+		);
+		expect(await registryTags('team/wizard-new'), `last screen:\n${screen}`).toEqual(['c1']);
+		expect(screen.replaceAll(/\s+/g, ' ')).toContain(
+			'ECR created team/wizard-new on that push, from the repository creation template team',
+		);
+		const state = await standInState();
+		const created = state.repositories.find((repository) => repository.repositoryName === 'team/wizard-new');
+		expect(created).toMatchObject({
+			imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+			imageTagMutabilityExclusionFilters: [{filterType: 'WILDCARD', filter: 'latest'}],
+		});
+		// The wizard asked ECR for no repository: the push made it.
+		expect(state.calls.filter((call) => call.operation === 'CreateRepository')).toEqual([]);
 	}, 150_000);
 });

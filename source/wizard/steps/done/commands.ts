@@ -1,6 +1,25 @@
 /** The non-interactive commands that do what the wizard just did, for scripts and the next time. */
 import {commandLine} from '../../../lib/shell.js';
-import type {WizardState} from '../../state.js';
+import {ROOT_PREFIX} from '../../../ecr/creation-templates.js';
+import type {CreatedWith, WizardState} from '../../state.js';
+
+/**
+ * `--create-repository` and the settings the wizard created the repository with, as `ecr-setup push` takes them. A
+ * repository that a creation template made on the push needs none: the same push to a new name creates it again.
+ */
+export function creationFlags(created: CreatedWith): string[] {
+	const flags = ['--create-repository'];
+	const exclusions = created.exclusions ?? [];
+	if (created.imageTagMutability === 'IMMUTABLE') flags.push('--immutable');
+	if (created.imageTagMutability === 'IMMUTABLE_WITH_EXCLUSION')
+		flags.push(...exclusions.flatMap((pattern) => ['--immutable-except', pattern]));
+	if (created.imageTagMutability === 'MUTABLE_WITH_EXCLUSION')
+		flags.push(...exclusions.flatMap((pattern) => ['--mutable-except', pattern]));
+	if (created.scanOnPush) flags.push('--scan-on-push');
+	if (created.keepImages) flags.push('--keep-images', String(created.keepImages));
+	if (created.encryption === 'KMS') flags.push('--encryption', 'KMS');
+	return flags;
+}
 
 export function equivalentCommands(state: WizardState): string[] {
 	const global = [
@@ -23,6 +42,7 @@ export function equivalentCommands(state: WizardState): string[] {
 				state.repository.name,
 				'--tag',
 				state.image.tag,
+				...(state.repository.createdWith ? creationFlags(state.repository.createdWith) : []),
 				...global,
 			]),
 		);
@@ -42,6 +62,14 @@ export function nextStepsFor(state: WizardState): string[] {
 
 	if (state.auth?.method === 'login')
 		steps.push('The login lasts 12 hours; run the wizard again or configure the credential helper');
+	const template = state.repository?.createOnPush;
+	if (template) {
+		const names = template.prefix === ROOT_PREFIX ? 'any new name' : `a new name under ${template.prefix}/`;
+		steps.push(
+			`A push to ${names} creates its repository the same way; whoever pushes needs ${template.actions.join(' and ')}`,
+		);
+	}
+
 	steps.push('ecr-setup ci github   (a workflow that pushes from GitHub Actions)');
 	steps.push('ecr-setup policy      (a least-privilege IAM policy for pushing)');
 	return steps;

@@ -83,6 +83,9 @@ export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JS
 					<Status tone="success">{`Pushed ${state.pushed.uri}`}</Status>
 					{/* A digest is 71 characters: on its own line it stays whole at 80 columns, ready to copy. */}
 					<Text>{`  ${state.pushed.digest}`}</Text>
+					{state.repository?.createOnPush && state.repository.created ? (
+						<Status tone="info">{`ECR created ${state.repository.name} on that push, from the repository creation template ${state.repository.createOnPush.prefix}`}</Status>
+					) : null}
 				</>
 			) : null}
 			{state.auth?.method === 'helper' || state.auth?.method === 'unchanged' ? (

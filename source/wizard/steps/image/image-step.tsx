@@ -48,7 +48,8 @@ export function ImageStep({state, options, active, signal, position, complete, b
 	async function accept(image: string, tag: string): Promise<void> {
 		setPhase({name: 'checking', tag});
 		setCheckError(undefined);
-		if (repository?.imageTagMutability.startsWith('IMMUTABLE')) {
+		// A repository ECR is yet to create on this push holds no tags to collide with.
+		if (repository?.imageTagMutability.startsWith('IMMUTABLE') && !repository.createOnPush) {
 			try {
 				const remote = await aws.describeImageTag(repository.region, repository.name, tag, repository.registryId);
 				if (!alive()) return;

@@ -25,8 +25,11 @@ type Phase = {name: 'tagging'} | {name: 'pushing'} | {name: 'failed'; failure: P
 
 const AUTH_KINDS = new Set<PushErrorKind>(['no-basic-auth', 'token-expired', 'helper-missing', 'helper-failed']);
 
-/** The ways out of a failed push, the fix for its kind first. */
-export function fixesFor(kind: PushErrorKind, mode: string): Array<ListItem<Fix>> {
+/**
+ * The ways out of a failed push, the fix for its kind first. When ECR was to create the repository on this push, a
+ * refusal of any kind may be the template's part (ecr:CreateRepository, ecr:TagResource): creating it first is offered.
+ */
+export function fixesFor(kind: PushErrorKind, mode: string, createOnPush = false): Array<ListItem<Fix>> {
 	const fixes: Array<ListItem<Fix>> = [];
 	if (AUTH_KINDS.has(kind)) {
 		fixes.push({
@@ -36,7 +39,7 @@ export function fixesFor(kind: PushErrorKind, mode: string): Array<ListItem<Fix>
 		});
 	}
 
-	if (kind === 'repository-missing' && mode === 'push') {
+	if ((kind === 'repository-missing' || (createOnPush && kind.startsWith('denied'))) && mode === 'push') {
 		fixes.push({
 			key: 'repository',
 			label: 'Choose or create the repository, then push again',
@@ -92,9 +95,15 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 				},
 			});
 			if (!live.current || signal.aborted) return;
+			// The push went through, so a repository the template was to create now exists.
+			const made = repository.createOnPush;
 			complete({
-				patch: {pushed: {uri: target, digest: result.digest}, pushFailure: undefined},
-				summary: `Pushed ${target} (${result.digest.slice(0, 19)}…, ${result.layers} layers)`,
+				patch: {
+					pushed: {uri: target, digest: result.digest},
+					pushFailure: undefined,
+					...(made ? {repository: {...repository, created: true}} : {}),
+				},
+				summary: `Pushed ${target} (${result.digest.slice(0, 19)}…, ${result.layers} layers)${made ? `; ECR created ${repository.name} from the template ${made.prefix}` : ''}`,
 				interactive: false,
 			});
 		} catch (error) {
@@ -152,7 +161,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 					<Box marginTop={1} flexDirection="column">
 						<Text>What now?</Text>
 						<SelectList
-							items={fixesFor(failed.failure.kind, state.mode)}
+							items={fixesFor(failed.failure.kind, state.mode, Boolean(repository.createOnPush))}
 							isActive={active}
 							onSelect={(item) => {
 								const fix = item.value;

@@ -1,11 +1,12 @@
-/** Step 4: pick one of the region's repositories (filter as you type, thousands are fine) or create one. */
+/**
+ * Step 4: pick one of the region's repositories (filter as you type, thousands are fine) or name a new one. A new name
+ * that a create-on-push template covers can be left for the first push to create; otherwise it is created now, with
+ * the settings chosen here.
+ */
 import type React from 'react';
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
-import {useAws} from '../../../services/context.js';
-import type {RepositoryInfo, TagMutability} from '../../../aws/types.js';
 import {validateRepositoryName} from '../../../ecr/names.js';
-import {privateRegistryHost} from '../../../ecr/hosts.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {TextField} from '../../components/text-field.js';
@@ -14,159 +15,26 @@ import {ErrorPanel} from '../../components/error-panel.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
 import {HINTS, type Hint} from '../../components/key-hints.js';
-import {awsErrorKind, explainAwsError} from '../../../aws/explain-error.js';
-import type {Explanation} from '../../../errors/user-errors.js';
-import type {ChosenRepository} from '../../state.js';
+import type {RepositoryInfo} from '../../../aws/types.js';
 import type {StepProps} from '../types.js';
-import {useMounted} from '../../components/use-mounted.js';
-
-type Draft = {name: string; mutability: TagMutability; scanOnPush: boolean};
-
-type Phase =
-	| {name: 'loading'}
-	| {name: 'list'}
-	| {name: 'create-name'}
-	| {name: 'create-mutability'}
-	| {name: 'create-scan'}
-	| {name: 'create-confirm'}
-	| {name: 'creating'}
-	| {name: 'failed'; explanation: Explanation; retry: () => void; escape: () => void};
+import {ConfirmCreate, LifecycleField, MutabilityChoice, PatternsField} from './create-settings.js';
+import {TemplateOffer} from './template-offer.js';
+import {hasExclusions, mutabilityNote} from './settings.js';
+import {useRepositoryFlow} from './use-repository-flow.js';
 
 type Choice = {type: 'repository'; repository: RepositoryInfo} | {type: 'create'};
 
-function chosen(repository: RepositoryInfo, created: boolean): ChosenRepository {
-	return {
-		name: repository.name,
-		uri: repository.uri,
-		registryId: repository.registryId,
-		region: repository.region,
-		imageTagMutability: repository.imageTagMutability,
-		created,
-	};
-}
+const TEXT_HINTS: Hint[] = [
+	['Enter', 'next'],
+	['Esc', 'back'],
+];
 
-function mutabilityWord(mutability: TagMutability): string {
-	return mutability.startsWith('IMMUTABLE') ? 'immutable tags' : 'mutable tags';
-}
-
-export function RepositoryStep({
-	state,
-	options,
-	active,
-	signal,
-	position,
-	complete,
-	back,
-}: StepProps): React.JSX.Element {
-	const region = state.region ?? 'us-east-1';
-	const aws = useAws(state.profile);
-	const host =
-		state.registry ??
-		(state.identity ? privateRegistryHost(state.identity.account, region) : 'ACCOUNT.dkr.ecr.REGION.amazonaws.com');
-	const [phase, setPhase] = useState<Phase>({name: 'loading'});
-	const [repositories, setRepositories] = useState<RepositoryInfo[]>([]);
-	const [loaded, setLoaded] = useState(false);
+export function RepositoryStep(props: StepProps): React.JSX.Element {
+	const {options, active, position, back} = props;
+	const flow = useRepositoryFlow(props);
+	const {region, host, phase, setPhase, repositories, draft, setDraft, escapes} = flow;
 	const [filter, setFilter] = useState('');
-	const [draft, setDraft] = useState<Draft>({name: options.repository ?? '', mutability: 'MUTABLE', scanOnPush: true});
-	const [notice, setNotice] = useState<string | undefined>();
-	const interactive = useRef(false);
-	const live = useMounted();
-
-	function use(repository: RepositoryInfo, created: boolean): void {
-		complete({
-			patch: {repository: chosen(repository, created), registry: repository.uri.split('/')[0]!},
-			summary: `Repository: ${repository.uri}${created ? ` (created, ${mutabilityWord(repository.imageTagMutability)})` : ''}`,
-			interactive: interactive.current,
-		});
-	}
-
-	async function create(input: Draft): Promise<void> {
-		setPhase({name: 'creating'});
-		try {
-			const repository = await aws.createRepository(region, {
-				name: input.name,
-				imageTagMutability: input.mutability,
-				scanOnPush: input.scanOnPush,
-			});
-			if (!live.current || signal.aborted) return;
-			use(repository, true);
-		} catch (error) {
-			if (!live.current || signal.aborted) return;
-			const kind = awsErrorKind(error);
-			if (kind === 'repository-exists') {
-				const existing = await aws.describeRepository(region, input.name).catch(() => null);
-				if (existing && live.current) {
-					use(existing, false);
-					return;
-				}
-			}
-
-			setPhase({
-				name: 'failed',
-				explanation: explainAwsError(kind, error, state.profile),
-				retry: () => void create(input),
-				escape: () => setPhase({name: 'create-name'}),
-			});
-		}
-	}
-
-	async function load(): Promise<void> {
-		setPhase({name: 'loading'});
-		try {
-			if (options.repository) {
-				if (!validateRepositoryName(options.repository).ok) {
-					// An invalid --repository is never looked up or created: the name field shows the rule to fix it by.
-					interactive.current = true;
-					setDraft({name: options.repository, mutability: 'MUTABLE', scanOnPush: true});
-					setPhase({name: 'create-name'});
-					return;
-				}
-
-				const found = await aws.describeRepository(region, options.repository);
-				if (!live.current || signal.aborted) return;
-				if (found) {
-					use(found, false);
-					return;
-				}
-
-				const draftNow: Draft = {name: options.repository, mutability: 'MUTABLE', scanOnPush: true};
-				if (options.createRepository) {
-					await create(draftNow);
-					return;
-				}
-
-				interactive.current = true;
-				setNotice(`Repository ${options.repository} does not exist in ${region}: ECR never creates one on push.`);
-				setDraft(draftNow);
-				setPhase({name: 'create-mutability'});
-				return;
-			}
-
-			const all = await aws.listRepositories(region, {
-				signal,
-				onPage(soFar) {
-					if (live.current) setRepositories(soFar);
-				},
-			});
-			if (!live.current || signal.aborted) return;
-			setRepositories(all);
-			setLoaded(true);
-			setPhase({name: 'list'});
-		} catch (error) {
-			if (!live.current || signal.aborted) return;
-			// Nothing was listed, so Esc leads out of the step (e.g. to pick another region).
-			setPhase({
-				name: 'failed',
-				explanation: explainAwsError(awsErrorKind(error), error, state.profile),
-				retry: () => void load(),
-				escape: back,
-			});
-		}
-	}
-
-	useEffect(() => {
-		void load();
-	}, []);
+	const [keepText, setKeepText] = useState('');
 
 	const typed = filter.trim();
 	const typedValid =
@@ -187,7 +55,7 @@ export function RepositoryStep({
 					key: repository.name,
 					label: repository.name,
 					value: {type: 'repository', repository},
-					note: mutabilityWord(repository.imageTagMutability),
+					note: mutabilityNote(repository.imageTagMutability),
 				}),
 			),
 		];
@@ -197,7 +65,13 @@ export function RepositoryStep({
 	const failed = phase.name === 'failed' ? phase : undefined;
 	useKeys({enter: () => failed?.retry(), escape: () => failed?.escape()}, active && Boolean(failed));
 
-	const backFromCreate = () => (options.repository ? back() : setPhase({name: 'list'}));
+	function submitName(): void {
+		if (!nameCheck.ok) return;
+		// A name typed here that the list holds is that repository, not a new one.
+		const existing = repositories.find((repository) => repository.name === draft.name);
+		if (existing) flow.use(existing);
+		else void flow.afterName(draft.name, false);
+	}
 
 	let hints: Hint[] = HINTS.back;
 	let quit = true;
@@ -206,28 +80,28 @@ export function RepositoryStep({
 		quit = false;
 	}
 
-	if (phase.name === 'create-name') {
-		hints = [
-			['Enter', 'next'],
-			['Esc', 'back'],
-		];
+	if (phase.name === 'create-name' || phase.name === 'create-patterns' || phase.name === 'create-lifecycle') {
+		hints = TEXT_HINTS;
 		quit = false;
 	}
 
-	if (phase.name === 'create-mutability') hints = HINTS.chooseOrBack;
+	if (phase.name === 'create-mutability' || phase.name === 'template-offer') hints = HINTS.chooseOrBack;
 	if (phase.name === 'create-scan' || phase.name === 'create-confirm') hints = HINTS.answer;
 	if (failed) hints = HINTS.retry;
+	const creating = phase.name.startsWith('create-') && phase.name !== 'create-name';
 
 	return (
 		<StepFrame title={`Repository in ${region}`} position={position} hints={hints} quit={quit}>
-			{notice ? <Status tone="warning">{notice}</Status> : null}
+			{flow.note && (creating || phase.name === 'template-offer') ? (
+				<Status tone={flow.note.tone}>{flow.note.text}</Status>
+			) : null}
 			{phase.name === 'loading' && options.repository ? (
 				<Busy>{`Looking up ${options.repository} in ${region}…`}</Busy>
 			) : null}
 			{(phase.name === 'list' || phase.name === 'loading') && !options.repository ? (
 				<>
 					<Text>
-						{loaded
+						{flow.loaded
 							? `Choose a repository, or create one. ${repositories.length} in ${region}.`
 							: `Loading repositories… ${repositories.length} so far`}
 					</Text>
@@ -241,9 +115,9 @@ export function RepositoryStep({
 						onFilterChange={setFilter}
 						onCancel={back}
 						onSelect={(item, filterNow) => {
-							interactive.current = true;
+							flow.markInteractive();
 							if (item.value.type === 'repository') {
-								use(item.value.repository, false);
+								flow.use(item.value.repository);
 								return;
 							}
 
@@ -262,10 +136,8 @@ export function RepositoryStep({
 						isActive={active}
 						placeholder="e.g. team/my-app"
 						onChange={(name) => setDraft((previous) => ({...previous, name}))}
-						onCancel={backFromCreate}
-						onSubmit={() => {
-							if (nameCheck.ok) setPhase({name: 'create-mutability'});
-						}}
+						onCancel={escapes.name}
+						onSubmit={submitName}
 					/>
 					{draft.name.length === 0 ? (
 						<Dim>Lower-case letters, digits, "/", ".", "_" and "-"; 2 to 256 characters.</Dim>
@@ -276,57 +148,79 @@ export function RepositoryStep({
 					)}
 				</Box>
 			) : null}
+			{phase.name === 'templates' ? (
+				<Busy>{`Looking for a repository creation template that covers ${draft.name}…`}</Busy>
+			) : null}
+			{phase.name === 'template-offer' ? (
+				<TemplateOffer
+					name={draft.name}
+					template={phase.template}
+					templateFailed={flow.templateFailed}
+					active={active}
+					onCancel={escapes.offer}
+					onPush={() => flow.takeTemplate(phase.template)}
+					onCreate={() => setPhase({name: 'create-mutability'})}
+				/>
+			) : null}
 			{phase.name === 'create-mutability' ? (
-				<Box flexDirection="column">
-					<Text>{`Tag mutability for ${draft.name}:`}</Text>
-					<SelectList
-						items={[
-							{
-								key: 'MUTABLE',
-								value: 'MUTABLE' as TagMutability,
-								label: 'Mutable',
-								note: 'a tag such as latest can be pushed again',
-							},
-							{
-								key: 'IMMUTABLE',
-								value: 'IMMUTABLE' as TagMutability,
-								label: 'Immutable',
-								note: 'a pushed tag never changes',
-							},
-						]}
-						isActive={active}
-						initialKey={draft.mutability}
-						onCancel={() => (options.repository ? back() : setPhase({name: 'create-name'}))}
-						onSelect={(item) => {
-							setDraft((previous) => ({...previous, mutability: item.value}));
-							setPhase({name: 'create-scan'});
-						}}
-					/>
-				</Box>
+				<MutabilityChoice
+					draft={draft}
+					active={active}
+					onCancel={escapes.mutability}
+					onSelect={(mutability) => {
+						setDraft((previous) => ({...previous, mutability}));
+						setPhase(hasExclusions(mutability) ? {name: 'create-patterns'} : {name: 'create-scan'});
+					}}
+				/>
+			) : null}
+			{phase.name === 'create-patterns' ? (
+				<PatternsField
+					draft={draft}
+					active={active}
+					onChange={(patterns) => setDraft((previous) => ({...previous, patterns}))}
+					onCancel={escapes.patterns}
+					onSubmit={() => setPhase({name: 'create-scan'})}
+				/>
 			) : null}
 			{phase.name === 'create-scan' ? (
 				<Confirm
 					question="Scan images for vulnerabilities when they are pushed?"
 					isActive={active}
-					onCancel={() => setPhase({name: 'create-mutability'})}
+					onCancel={escapes.scan}
 					onAnswer={(scanOnPush) => {
 						setDraft((previous) => ({...previous, scanOnPush}));
-						if (options.yes) void create({...draft, scanOnPush});
+						if (options.yes) void flow.create({...draft, scanOnPush});
 						else setPhase({name: 'create-confirm'});
 					}}
 				/>
 			) : null}
 			{phase.name === 'create-confirm' ? (
-				<Box flexDirection="column">
-					<Text>{`Create ${host}/${draft.name}`}</Text>
-					<Text>{`  ${draft.mutability === 'MUTABLE' ? 'mutable' : 'immutable'} tags · scan on push ${draft.scanOnPush ? 'on' : 'off'} · AES-256 encryption`}</Text>
-					<Confirm
-						question="Create this repository?"
-						isActive={active}
-						onCancel={() => setPhase({name: 'create-scan'})}
-						onAnswer={(yes) => (yes ? void create(draft) : backFromCreate())}
-					/>
-				</Box>
+				<ConfirmCreate
+					draft={draft}
+					host={host}
+					active={active}
+					onCancel={escapes.confirm}
+					onAnswer={(yes) => (yes ? void flow.create(draft) : escapes.name())}
+					onLifecycle={() => {
+						setKeepText(draft.keepImages ? String(draft.keepImages) : '');
+						setPhase({name: 'create-lifecycle'});
+					}}
+					onEncryption={() =>
+						setDraft((previous) => ({...previous, encryption: previous.encryption === 'KMS' ? 'AES256' : 'KMS'}))
+					}
+				/>
+			) : null}
+			{phase.name === 'create-lifecycle' ? (
+				<LifecycleField
+					value={keepText}
+					active={active}
+					onChange={setKeepText}
+					onCancel={escapes.lifecycle}
+					onSubmit={(keepImages) => {
+						setDraft((previous) => ({...previous, keepImages}));
+						setPhase({name: 'create-confirm'});
+					}}
+				/>
 			) : null}
 			{phase.name === 'creating' ? <Busy>{`Creating ${draft.name} in ${region}…`}</Busy> : null}
 			{failed ? (

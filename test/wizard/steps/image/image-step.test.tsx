@@ -153,6 +153,25 @@ describe('image step', () => {
 		expect(w.docker.listImages).not.toHaveBeenCalled();
 	});
 
+	it('does not look the tag up in an immutable repository ECR is yet to create on this push', async () => {
+		const w = world();
+		const state = immutable();
+		const step = renderStep(ImageStep, {
+			services: w.services,
+			state: {
+				...state,
+				repository: {...state.repository!, createOnPush: {prefix: 'ROOT', actions: ['ecr:CreateRepository']}},
+			},
+			options: {image: 'my-app:dev'},
+		});
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'dev'}}}),
+			);
+		});
+		expect(w.aws.describeImageTag).not.toHaveBeenCalled();
+	});
+
 	it('--image and --tag skip the step', async () => {
 		const w = world();
 		const step = renderStep(ImageStep, {

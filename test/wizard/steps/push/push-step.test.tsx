@@ -5,7 +5,7 @@ import {PushError} from '../../../../source/docker/push-errors.js';
 import type {PushEvent, PushResult} from '../../../../source/docker/types.js';
 import {ARROW_DOWN, ENTER, flat} from '../../../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../../../helpers/step-harness.js';
-import {DIGEST, HOST, world} from '../../../helpers/wizard-fixtures.js';
+import {DIGEST, HOST, onPushRepository, world} from '../../../helpers/wizard-fixtures.js';
 
 afterEach(() => {
 	cleanup();
@@ -159,5 +159,33 @@ describe('push step', () => {
 			'quit',
 		]);
 		expect(fixesFor('helper-missing', 'push')[0]!.key).toBe('auth');
+	});
+
+	it('a refused push that ECR was to create the repository on also offers to create it first', () => {
+		expect(fixesFor('denied-iam', 'push').map((fix) => fix.key)).toEqual(['retry', 'doctor', 'quit']);
+		expect(fixesFor('denied-iam', 'push', true).map((fix) => fix.key)).toEqual([
+			'repository',
+			'retry',
+			'doctor',
+			'quit',
+		]);
+	});
+
+	it('a push to a repository a template creates: the repository exists afterwards, and the summary says who made it', async () => {
+		const w = world();
+		const state = stateAfterRepository({
+			repository: onPushRepository('team/api', {imageTagMutability: 'IMMUTABLE'}),
+			image: {source: 'my-app:dev', tag: 'dev'},
+		});
+		const step = renderStep(PushStep, {services: w.services, state});
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalled();
+		});
+		expect(w.docker.push).toHaveBeenCalledWith(`${HOST}/team/api:dev`, expect.anything());
+		const payload = step.complete.mock.calls[0]![0];
+		expect(payload.patch.repository).toEqual({...state.repository, created: true});
+		expect(payload.summary).toBe(
+			`Pushed ${HOST}/team/api:dev (${DIGEST.slice(0, 19)}…, 2 layers); ECR created team/api from the template team`,
+		);
 	});
 });

@@ -84,11 +84,13 @@ describe('repository step', () => {
 		expect(w.aws.listRepositories).not.toHaveBeenCalled();
 	});
 
-	it('--repository that is missing: explains ECR does not create on push and offers to create it', async () => {
+	it('--repository that is missing and no template covers: says a push would not create it, offers to create it', async () => {
 		const w = world();
 		const step = renderStep(RepositoryStep, {services: w.services, state: before(), options: {repository: 'fresh'}});
 		const frame = flat(await step.app.waitFor('Tag mutability for fresh'));
-		expect(frame).toContain('Repository fresh does not exist in eu-west-1: ECR never creates one on push.');
+		expect(frame).toContain(
+			'Repository fresh does not exist in eu-west-1. No repository creation template covers fresh, so a push would not create it.',
+		);
 		await step.app.press(ENTER);
 		await step.app.press(ENTER);
 		await step.app.waitFor('Create this repository?');
