@@ -61,7 +61,7 @@ export interface WrapperService {
 	/** Write the plan; the returned undo puts back what was there (used when the config write after it fails). */
 	apply(plan: WrapperPlan): Promise<{undo: () => Promise<void>}>;
 	/** The removal of profile's wrapper when it is ecr-setup's, else a note saying why it stays. */
-	planRemoval(profile: string): Promise<{removal: WrapperRemoval} | {note: string}>;
+	planRemoval(profile: string): Promise<{removal: WrapperRemoval} | {note: string; missing: boolean}>;
 	/** Remove it if it still holds the text shown; false when it changed (it is then left alone). */
 	remove(removal: WrapperRemoval): Promise<boolean>;
 }
@@ -287,13 +287,16 @@ export function createWrapperService(options: WrapperServiceOptions = {}): Wrapp
 		};
 	}
 
-	async function planRemoval(profile: string): Promise<{removal: WrapperRemoval} | {note: string}> {
+	async function planRemoval(profile: string): Promise<{removal: WrapperRemoval} | {note: string; missing: boolean}> {
 		const found = await find(profile);
 		const name = `docker-credential-${boundHelperName(profile)}`;
-		if (!found) return {note: `${name} is not on PATH: there is no wrapper to remove.`};
-		if (!found.own) return {note: `${found.path} was not written by ecr-setup: it is left as it is.`};
+		if (!found) return {note: `${name} is not on PATH: there is no wrapper to remove.`, missing: true};
+		if (!found.own) return {note: `${found.path} was not written by ecr-setup: it is left as it is.`, missing: false};
 		if (found.own.profile !== profile)
-			return {note: `${found.path} is the wrapper of profile ${found.own.profile}: it is left as it is.`};
+			return {
+				note: `${found.path} is the wrapper of profile ${found.own.profile}: it is left as it is.`,
+				missing: false,
+			};
 		return {removal: {profile, path: found.path, text: found.text}};
 	}
 

@@ -185,11 +185,13 @@ describe('removing a wrapper', () => {
 		expect(await wrappers.find('prod')).toBeNull();
 		expect(await wrappers.planRemoval('prod')).toEqual({
 			note: 'docker-credential-ecr-login-prod is not on PATH: there is no wrapper to remove.',
+			missing: true,
 		});
 		const theirs = path.join(helperDir, 'docker-credential-ecr-login-dev');
 		await writeFile(theirs, '#!/bin/sh\n', {mode: 0o755});
 		expect(await wrappers.planRemoval('dev')).toEqual({
 			note: `${theirs} was not written by ecr-setup: it is left as it is.`,
+			missing: false,
 		});
 	});
 
