@@ -2,7 +2,8 @@ import {booleanFlag} from './args.js';
 import {relativeTime} from '../lib/format.js';
 import type {AuthToken} from '../aws/types.js';
 import {resolveTargetRegistries} from './shared.js';
-import type {CommandDefinition} from './types.js';
+import type {CommandContext, CommandDefinition} from './types.js';
+import {isEcrLoginHelper, profileOfHelperName} from '../credential-helper/wrapper.js';
 
 export const loginCommand: CommandDefinition = {
 	name: 'login',
@@ -21,18 +22,27 @@ export const loginCommand: CommandDefinition = {
 	],
 	details:
 		'The token is passed to `docker login --password-stdin`: it never appears in the process list, the screen or a log.\n' +
-		'Prefer `ecr-setup configure-helper`: the credential helper fetches fresh tokens by itself, so pushes never expire.',
+		'Prefer `ecr-setup configure-helper`: the credential helper fetches fresh tokens by itself, so pushes never expire.\n' +
+		'Without --profile, a registry bound to a profile (configure-helper --profile P) gets its token with that profile.',
 	async run(context) {
 		const {services, io} = context;
 		const registries = await resolveTargetRegistries(context);
 		const config = await services.dockerConfig.read();
-		const results: Array<{registry: string; expiresAt: string | null; loggedIn: boolean; reason?: string}> = [];
+		const results: Array<{
+			registry: string;
+			expiresAt: string | null;
+			loggedIn: boolean;
+			reason?: string;
+			profile?: string;
+		}> = [];
 		for (const registry of registries) {
 			const store = services.dockerConfig.resolveStore(config, registry.host);
-			if (store.kind === 'helper' && store.helper === 'ecr-login' && !booleanFlag(context.flags, 'force')) {
+			const bound = store.kind === 'helper' ? await readBinding(context, store.helper) : undefined;
+			if (store.kind === 'helper' && isEcrLoginHelper(store.helper) && !booleanFlag(context.flags, 'force')) {
 				const ignoring = services.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true';
+				const withProfile = bound && 'profile' in bound ? ` with profile ${bound.profile}` : '';
 				io.out(
-					`${registry.host} is served by docker-credential-ecr-login (${store.source}): docker fetches tokens by itself, no login needed.` +
+					`${registry.host} is served by docker-credential-${store.helper} (${store.source})${withProfile}: docker fetches tokens by itself, no login needed.` +
 						(ignoring ? '' : ' A `docker login` there would fail with "not implemented".'),
 				);
 				results.push({
@@ -44,14 +54,24 @@ export const loginCommand: CommandDefinition = {
 				continue;
 			}
 
+			// --profile says which credentials; without it the host's bound profile does, over AWS_PROFILE, as for docker.
+			let aws = services.aws;
+			let profile: string | undefined;
+			if (bound && 'note' in bound) io.err(`Note: ${bound.note}`);
+			if (bound && 'profile' in bound && context.options.profile === undefined) {
+				profile = bound.profile;
+				aws = services.aws.withProfile?.(profile) ?? services.aws;
+				io.out(`Using profile ${profile}, which ${bound.wrapper} binds to ${registry.host}.`);
+			}
+
 			// docker login follows the token: its process machinery loads while the token request is on the wire.
 			if (!context.options.dryRun) services.runner.warm?.();
 			let token: AuthToken;
 			if (registry.kind === 'public') {
-				token = await services.aws.getPublicAuthorizationToken();
+				token = await aws.getPublicAuthorizationToken();
 			} else {
 				// The token must come from the registry's own region (a token from another region gets 400 Bad Request).
-				token = await services.aws.getAuthorizationToken(registry.region, registry.account);
+				token = await aws.getAuthorizationToken(registry.region, registry.account);
 			}
 
 			if (context.options.dryRun) {
@@ -63,6 +83,7 @@ export const loginCommand: CommandDefinition = {
 					expiresAt: token.expiresAt.toISOString(),
 					loggedIn: false,
 					reason: 'dry run',
+					...(profile ? {profile} : {}),
 				});
 				continue;
 			}
@@ -77,9 +98,29 @@ export const loginCommand: CommandDefinition = {
 				);
 			}
 
-			results.push({registry: registry.host, expiresAt: token.expiresAt.toISOString(), loggedIn: true});
+			results.push({
+				registry: registry.host,
+				expiresAt: token.expiresAt.toISOString(),
+				loggedIn: true,
+				...(profile ? {profile} : {}),
+			});
 		}
 
 		return {json: {registries: results}};
 	},
 };
+
+/** The profile a helper name binds, confirmed by ecr-setup's wrapper on PATH; a note when the wrapper cannot be trusted. */
+async function readBinding(
+	context: CommandContext,
+	helper: string,
+): Promise<{profile: string; wrapper: string} | {note: string} | undefined> {
+	const profile = profileOfHelperName(helper);
+	if (!profile) return undefined;
+	const found = await context.services.wrappers.find(profile);
+	const name = `docker-credential-${helper}`;
+	if (!found) return {note: `config.json names ${helper}, but ${name} is not on PATH: docker cannot use it.`};
+	if (found.own?.profile !== profile)
+		return {note: `${found.path} was not written by ecr-setup for profile ${profile}: its profile is not used here.`};
+	return {profile, wrapper: found.path};
+}
