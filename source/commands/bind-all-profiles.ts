@@ -5,7 +5,12 @@
  */
 import {awsErrorKind, explainAwsError} from '../aws/explain-error.js';
 import type {AwsProfile} from '../aws/types.js';
-import {planAllProfiles, type AccountBinding, type ProfileReach} from '../credential-helper/bindings.js';
+import {
+	planAllProfiles,
+	profileWarnings,
+	type AccountBinding,
+	type ProfileReach,
+} from '../credential-helper/bindings.js';
 import type {WrapperPlan} from '../credential-helper/wrapper-service.js';
 import {boundHelperName, profileNameProblem} from '../credential-helper/wrapper.js';
 import type {ConfigChange} from '../docker-config/types.js';
@@ -112,6 +117,11 @@ export async function bindAllProfiles(context: CommandContext, regions: string[]
 	}
 
 	if (bindings.length > 0) io.out(table(bindingRows(bindings)));
+	for (const name of new Set(bindings.map((binding) => binding.profile))) {
+		const settings = profiles.find((profile) => profile.name === name);
+		for (const warning of settings ? profileWarnings(settings, helper.version) : []) io.err(`Warning: ${warning}`);
+	}
+
 	const changes: ConfigChange[] = bindings.flatMap((binding) =>
 		binding.hosts.map((host) => ({type: 'set-cred-helper' as const, host, helper: boundHelperName(binding.profile)})),
 	);

@@ -4,7 +4,8 @@
  * text), one confirmation; the wrapper is written first and taken back when the config write fails.
  */
 import {awsConfigFiles} from '../aws/profiles.js';
-import {accountMismatch, unbindChanges, wrappersNoLongerNamed} from '../credential-helper/bindings.js';
+import type {AwsProfile} from '../aws/types.js';
+import {accountMismatch, profileWarnings, unbindChanges, wrappersNoLongerNamed} from '../credential-helper/bindings.js';
 import type {HelperInfo} from '../credential-helper/types.js';
 import type {WrapperPlan, WrapperRemoval} from '../credential-helper/wrapper-service.js';
 import {ECR_LOGIN_HELPER, assertBindableProfile, boundHelperName} from '../credential-helper/wrapper.js';
@@ -27,10 +28,12 @@ export async function requireHelper(context: CommandContext): Promise<HelperInfo
 	});
 }
 
-/** A usage error listing the profiles there are, when `profile` is not one of them. */
-export async function assertProfileExists(context: CommandContext, profile: string): Promise<void> {
-	const profiles = (await context.services.aws.listProfiles()).map((entry) => entry.name);
-	if (profiles.includes(profile)) return;
+/** The profile's settings; a usage error listing the profiles there are when it is not one of them. */
+export async function requireProfile(context: CommandContext, profile: string): Promise<AwsProfile> {
+	const all = await context.services.aws.listProfiles();
+	const found = all.find((entry) => entry.name === profile);
+	if (found) return found;
+	const profiles = all.map((entry) => entry.name);
 	const files = awsConfigFiles(context.services.env);
 	throw new UsageError(`There is no AWS profile "${profile}".`, {
 		code: 'aws.profile-not-found',
@@ -166,8 +169,9 @@ export async function bindProfile(
 ): Promise<CommandResult> {
 	const {services, io} = context;
 	assertBindableProfile(profile);
-	await assertProfileExists(context, profile);
+	const settings = await requireProfile(context, profile);
 	const helper = await requireHelper(context);
+	for (const warning of profileWarnings(settings, helper.version)) io.err(`Warning: ${warning}`);
 	const account = await checkAccount(context, registries, profile);
 	const wrapper = await services.wrappers.plan(profile, helper.path);
 	const config = await services.dockerConfig.read();

@@ -2,6 +2,7 @@
  * The rules of profile bindings as plain functions: whether a profile reaches the registry's own account, which profile
  * serves which registries when every profile is bound at once, and which wrappers a config no longer names.
  */
+import type {AwsProfile} from '../aws/types.js';
 import {privateRegistryHost, type EcrRegistry} from '../ecr/hosts.js';
 import {profileOfHelperName} from './wrapper.js';
 
@@ -12,6 +13,21 @@ export function accountMismatch(registry: EcrRegistry, account: string, profile:
 		`Profile ${profile} reaches account ${account}, but ${registry.host} belongs to account ${registry.account}. ` +
 		`Pushes from ${account} work only where the repository policy in ${registry.account} allows that account.`
 	);
+}
+
+/** What will keep docker-credential-ecr-login from using the profile, though ecr-setup itself can. */
+export function profileWarnings(profile: AwsProfile, helperVersion: string | undefined): string[] {
+	const warnings: string[] = [];
+	if (profile.mfa)
+		warnings.push(
+			`Profile ${profile.name} asks for an MFA code (mfa_serial), and docker-credential-ecr-login cannot ask for one: pushes through it fail. Bind a profile whose role needs no MFA, or one with credential_process.`,
+		);
+	// Measured on 0.6.x: it panics on a profile that names an [sso-session] section (and reads the legacy form).
+	if (profile.ssoSession && helperVersion && /^0\.[0-6]\./.test(helperVersion))
+		warnings.push(
+			`docker-credential-ecr-login ${helperVersion} stops with a panic on a profile that uses [sso-session ${profile.ssoSession}]. Upgrade it (ecr-setup install-helper --method binary), or write profile ${profile.name} in the legacy form (sso_start_url and sso_region in the profile).`,
+		);
+	return warnings;
 }
 
 /** What STS said about one profile: its account, or why it could not say. */

@@ -167,7 +167,9 @@ export function createWrapperService(options: WrapperServiceOptions = {}): Wrapp
 		});
 	}
 
-	async function plan(profile: string, helperPath: string): Promise<WrapperPlan> {
+	async function plan(profile: string, found: string): Promise<WrapperPlan> {
+		// A relative PATH entry finds a relative path; the wrapper must run the same file from any directory.
+		const helperPath = (platform === 'win32' ? path.win32 : path.posix).resolve(found);
 		const text = wrapperText(profile, helperPath, flavour);
 		const helperName = boundHelperName(profile);
 		const existing = await find(profile);

@@ -176,6 +176,16 @@ describe('configure-helper --registry HOST --profile P', () => {
 		expect(result.json).toMatchObject({written: false});
 	});
 
+	it('warns when the helper cannot use the profile: MFA, or an sso-session with a 0.6 helper', async () => {
+		machine.profiles = [{name: 'prod', region: 'eu-west-1', ssoSession: 'corp', mfa: true}];
+		machine.helperVersion = '0.6.4';
+		const {ctx, io} = bindingContext(machine, {profile: 'prod'});
+		await configureHelperCommand.run(ctx);
+		const err = io.stderr.join('\n');
+		expect(err).toContain('Warning: Profile prod asks for an MFA code');
+		expect(err).toContain('Warning: docker-credential-ecr-login 0.6.4 stops with a panic');
+	});
+
 	it('without --profile it still sets the plain helper, and never a wrapper', async () => {
 		const {ctx} = bindingContext(machine);
 		await configureHelperCommand.run(ctx);

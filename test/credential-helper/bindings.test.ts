@@ -3,6 +3,7 @@ import {
 	accountMismatch,
 	boundProfiles,
 	planAllProfiles,
+	profileWarnings,
 	unbindChanges,
 	wrappersNoLongerNamed,
 } from '../../source/credential-helper/bindings.js';
@@ -121,5 +122,21 @@ describe('wrappers a config names', () => {
 			unbound: [{host: 'x', profile: 'a'}],
 			notBound: ['y', 'z'],
 		});
+	});
+});
+
+describe('what keeps the helper from using a profile', () => {
+	const plain = {name: 'p', sso: false, mfa: false, source: 'config' as const};
+
+	it('an MFA profile: the helper cannot ask for the code', () => {
+		expect(profileWarnings({...plain, mfa: true}, '0.9.0')).toEqual([expect.stringContaining('cannot ask for one')]);
+	});
+
+	it('an sso-session profile with a 0.6 helper, which panics on it; a newer helper reads it', () => {
+		const sso = {...plain, sso: true, ssoSession: 'corp'};
+		expect(profileWarnings(sso, '0.6.4')).toEqual([expect.stringContaining('[sso-session corp]')]);
+		expect(profileWarnings(sso, '0.9.0')).toEqual([]);
+		expect(profileWarnings(sso, undefined)).toEqual([]);
+		expect(profileWarnings(plain, '0.6.4')).toEqual([]);
 	});
 });

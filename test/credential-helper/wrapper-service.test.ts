@@ -105,6 +105,11 @@ describe('planning and writing a wrapper', () => {
 		expect(plan.diff).toContain(`+exec ${moved} "$@"`);
 	});
 
+	it('runs the helper by its absolute path, also when a relative PATH entry found it', async () => {
+		const plan = await service().plan('prod', 'bin/docker-credential-ecr-login');
+		expect(plan.text).toContain(`exec ${path.resolve('bin/docker-credential-ecr-login')} "$@"`);
+	});
+
 	it('goes to ~/.local/bin (made for it) when the helper’s directory is not writable', async () => {
 		const wrappers = service({closed: [helperDir]});
 		const plan = await wrappers.plan('prod', helper);

@@ -30,7 +30,9 @@ export type BindingMachine = {
 	/** Each profile's answer to GetCallerIdentity: an account, or the error the AWS service throws. */
 	accounts: Map<string, string | Error>;
 	/** Profiles the AWS config files define, in listProfiles order (with their region). */
-	profiles: Array<{name: string; region?: string}>;
+	profiles: Array<{name: string; region?: string; ssoSession?: string; mfa?: boolean}>;
+	/** What `helper.find` reports as the real helper's version. */
+	helperVersion: string;
 	/** (host, helper name) of each run of the helper's `get`. */
 	gets: Array<[string, string | undefined]>;
 	stsCalls: Array<{profile: string; region: string | undefined}>;
@@ -62,6 +64,7 @@ export async function createBindingMachine(): Promise<BindingMachine> {
 			{name: 'default', region: 'us-east-1'},
 			{name: 'prod', region: 'eu-west-1'},
 		],
+		helperVersion: '0.9.0',
 		gets: [],
 		stsCalls: [],
 		backups: async () => (await readdir(configDir)).filter((name) => name.includes('.ecr-setup-backup-')).sort(),
@@ -111,7 +114,7 @@ export function bindingContext(
 		}),
 		runner: {which: async (command: string) => (command === 'docker' ? '/usr/bin/docker' : null)},
 		helper: {
-			find: async () => ({name: 'ecr-login', path: machine.helper, version: '0.9.0'}),
+			find: async () => ({name: 'ecr-login', path: machine.helper, version: machine.helperVersion}),
 			get: async (host: string, name?: string) => {
 				machine.gets.push([host, name]);
 				return {ok: true, username: 'AWS'};
@@ -123,8 +126,9 @@ export function bindingContext(
 				machine.profiles.map((profile) => ({
 					name: profile.name,
 					...(profile.region ? {region: profile.region} : {}),
-					sso: false,
-					mfa: false,
+					sso: profile.ssoSession !== undefined,
+					...(profile.ssoSession ? {ssoSession: profile.ssoSession} : {}),
+					mfa: profile.mfa ?? false,
 					source: 'config' as const,
 				})),
 			withProfile: serviceFor,
