@@ -3,6 +3,7 @@ import {booleanFlag, stringFlag, stringListFlag} from './args.js';
 import {bindAllProfiles} from './bind-all-profiles.js';
 import {bindProfile, unbindRegistries} from './bind-profile.js';
 import {verifyHelper} from './verify-helper.js';
+import {profileOfHelperName} from '../credential-helper/wrapper.js';
 import {UsageError} from '../errors/user-errors.js';
 import {hostnameOfAuthKey} from '../docker-config/stores.js';
 import {detectEngine, type EngineName} from '../engines/engines.js';
@@ -106,11 +107,19 @@ export const configureHelperCommand: CommandDefinition = {
 			);
 		}
 
-		const changes: ConfigChange[] = registries.map((registry) => ({
-			type: 'set-cred-helper',
-			host: registry.host,
-			helper: HELPER,
-		}));
+		// A host bound to a profile already goes to the helper; making it plain would drop the binding without a word.
+		const current = config.data.credHelpers ?? {};
+		for (const registry of registries) {
+			const bound = profileOfHelperName(current[registry.host]);
+			if (bound)
+				io.out(
+					`${registry.host} is bound to profile ${bound} (docker-credential-${current[registry.host]}): left as it is. \`ecr-setup configure-helper --registry ${registry.host} --unbind\` stops that.`,
+				);
+		}
+
+		const changes: ConfigChange[] = registries
+			.filter((registry) => !profileOfHelperName(current[registry.host]))
+			.map((registry) => ({type: 'set-cred-helper', host: registry.host, helper: HELPER}));
 		const hosts = registries.map((registry) => registry.host);
 		const plan = services.dockerConfig.plan(config, changes);
 		if (!plan.changed) {

@@ -186,6 +186,17 @@ describe('configure-helper --registry HOST --profile P', () => {
 		expect(err).toContain('Warning: docker-credential-ecr-login 0.6.4 stops with a panic');
 	});
 
+	it('without --profile, a bound host keeps its binding (and says how to unbind it)', async () => {
+		await configureHelperCommand.run(bindingContext(machine, {profile: 'prod'}).ctx);
+		const before = await readFile(machine.configFile);
+		const {ctx, io} = bindingContext(machine);
+		await configureHelperCommand.run(ctx);
+		expect(io.stdout.join('\n')).toContain(
+			`${HOST} is bound to profile prod (docker-credential-ecr-login-prod): left as it is.`,
+		);
+		expect((await readFile(machine.configFile)).equals(before)).toBe(true);
+	});
+
 	it('without --profile it still sets the plain helper, and never a wrapper', async () => {
 		const {ctx} = bindingContext(machine);
 		await configureHelperCommand.run(ctx);
