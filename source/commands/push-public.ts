@@ -86,7 +86,10 @@ export async function pushToPublic(
 	const config = await services.dockerConfig.read();
 	const helper = servedByHelper(context, config, PUBLIC_REGISTRY_HOST);
 	let login: LoginOutcome | undefined;
-	if (helper) io.err(`docker gets tokens for ${PUBLIC_REGISTRY_HOST} from docker-credential-ecr-login (${helper}).`);
+	if (helper)
+		io.err(
+			`docker gets tokens for ${PUBLIC_REGISTRY_HOST} from docker-credential-${helper.helper} (${helper.source}).`,
+		);
 	else login = await dockerLogin(context, {kind: 'public', host: PUBLIC_REGISTRY_HOST});
 
 	if (context.options.dryRun) {

@@ -4,6 +4,7 @@
  */
 import type {AwsService} from '../aws/types.js';
 import type {CredentialHelperService} from '../credential-helper/types.js';
+import type {WrapperService} from '../credential-helper/wrapper-service.js';
 import type {DockerService} from '../docker/types.js';
 import type {DockerConfigService} from '../docker-config/types.js';
 import type {EngineConfigService} from '../engines/service.js';
@@ -16,6 +17,8 @@ export type Services = {
 	/** podman's and Finch's credential files (`configure-helper --engine podman|finch`). */
 	engineConfig: EngineConfigService;
 	helper: CredentialHelperService;
+	/** The profile wrappers (`docker-credential-ecr-login-<profile>`) that bind a registry to an AWS profile. */
+	wrappers: WrapperService;
 	runner: ProcessRunner;
 	env: Record<string, string | undefined>;
 	/** Injected so tests can move time. */

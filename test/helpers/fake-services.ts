@@ -4,6 +4,7 @@
  */
 import type {AwsService} from '../../source/aws/types.js';
 import type {CredentialHelperService} from '../../source/credential-helper/types.js';
+import type {WrapperService} from '../../source/credential-helper/wrapper-service.js';
 import type {DockerConfigService} from '../../source/docker-config/types.js';
 import type {DockerService} from '../../source/docker/types.js';
 import type {ProcessRunner} from '../../source/process/types.js';
@@ -30,6 +31,7 @@ export type FakeServiceParts = {
 	dockerConfig?: Partial<DockerConfigService>;
 	engineConfig?: Partial<EngineConfigService>;
 	helper?: Partial<CredentialHelperService>;
+	wrappers?: Partial<WrapperService>;
 	runner?: Partial<ProcessRunner>;
 	env?: Record<string, string | undefined>;
 	now?: () => Date;
@@ -43,6 +45,7 @@ export function createFakeServices(parts: FakeServiceParts = {}): Services {
 		dockerConfig: strict<DockerConfigService>('dockerConfig', parts.dockerConfig ?? {}),
 		engineConfig: strict<EngineConfigService>('engineConfig', parts.engineConfig ?? {}),
 		helper: strict<CredentialHelperService>('helper', {withEnv: undefined, ...parts.helper}),
+		wrappers: strict<WrapperService>('wrappers', parts.wrappers ?? {}),
 		// warm() only starts loading in the background: a no-op unless a test records it.
 		runner: strict<ProcessRunner>('runner', {warm: () => undefined, ...parts.runner}),
 		env: parts.env ?? {},
