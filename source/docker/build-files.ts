@@ -33,14 +33,13 @@ export class BuildFileError extends UserError {
 		readonly file: string,
 		readonly line: number | undefined,
 		detail: string,
-		options: {hint?: string; cause?: unknown} = {},
+		options: {column?: number | undefined; hint?: string; cause?: unknown} = {},
 	) {
-		const where = line === undefined ? file : `${file}:${line}`;
-		super(`${where}: ${detail.replace(/\.?$/, '.')}`, {
+		// file:line:column, as compilers print it: editors and terminals open the file there.
+		const where = [file, line, line === undefined ? undefined : options.column].filter((part) => part !== undefined);
+		super(`${where.join(':')}: ${detail.replace(/\.?$/, '.')}`, {
 			code: 'build-file',
-			hint:
-				options.hint ??
-				`Fix ${file} there (docker build would refuse it too), then run ecr-setup again. ecr-setup wrote nothing.`,
+			hint: options.hint ?? `Fix ${file} there, then run ecr-setup again. ecr-setup wrote nothing.`,
 			cause: options.cause,
 		});
 		this.name = 'BuildFileError';
@@ -269,11 +268,7 @@ async function withLinesAsync<T>(file: string, parse: () => Promise<T>): Promise
 function located(file: string, error: unknown, offset: number): unknown {
 	if (!(error instanceof BuildFileSyntaxError)) return error;
 	const line = error.line + offset;
-	return new BuildFileError(
-		file,
-		line,
-		error.column === undefined ? error.message : `${error.message} (column ${error.column})`,
-	);
+	return new BuildFileError(file, line, error.message, {column: error.column});
 }
 
 /** A compose `.env`: `NAME=value` lines (`export` allowed, quotes dropped, `#` comments); none there: nothing. */

@@ -170,13 +170,13 @@ describe('scanBuildFiles: files it cannot use', () => {
 			'a YAML error',
 			['compose.yaml'],
 			{'compose.yaml': 'services:\n  web:\n    image: [nginx\n'},
-			/^compose\.yaml:4: .*\(column 1\)\.$/,
+			/^compose\.yaml:4:1: Flow sequence in block collection must be sufficiently indented/,
 		],
 		[
 			'a duplicate YAML key',
 			['compose.yaml'],
 			{'compose.yaml': 'services:\n  web:\n    image: a\n    image: b\n'},
-			'compose.yaml:4: Map keys must be unique (column 5).',
+			'compose.yaml:4:5: Map keys must be unique.',
 		],
 		[
 			'an image that is not a string',
