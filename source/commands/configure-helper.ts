@@ -8,7 +8,8 @@ import {analyseSudo} from '../docker-config/sudo.js';
 import {helperLogReason} from '../credential-helper/store-errors.js';
 import {findEngines} from '../engines/service.js';
 import type {ConfigChange} from '../docker-config/types.js';
-import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
+import {applyConfigChanges} from './shared.js';
+import {FROM_FILE_DETAILS, FROM_FILE_FLAG, helperTargets, nothingToConfigure} from './configure-from-file.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
 const HELPER = 'ecr-login';
@@ -17,7 +18,7 @@ export const configureHelperCommand: CommandDefinition = {
 	name: 'configure-helper',
 	summary: 'Make docker use docker-credential-ecr-login for ECR (credHelpers)',
 	usage:
-		'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--engine docker|podman|finch] [--dry-run] [--yes]',
+		'ecr-setup configure-helper [--region R | --registry HOST ... | --from-file FILE ...] [--public] [--engine docker|podman|finch] [--dry-run] [--yes]',
 	flags: [
 		{
 			name: 'registry',
@@ -27,23 +28,26 @@ export const configureHelperCommand: CommandDefinition = {
 			description: 'Registry host to configure (repeatable)',
 		},
 		{name: 'public', type: 'boolean', description: 'Also configure ECR Public (public.ecr.aws)'},
+		FROM_FILE_FLAG,
 	],
 	details:
 		'Adds "credHelpers": {"<registry>": "ecr-login"} to docker’s config.json, shows the diff first, keeps a backup\n' +
 		'and writes atomically. Other keys (and any credsStore for other registries) are left as they are.\n' +
-		'Without --registry, the registry is your account’s in the region in force.\n' +
+		'Without --registry or --from-file, the registry is your account’s in the region in force.\n' +
 		'--engine podman writes credHelpers to podman’s auth file ($REGISTRY_AUTH_FILE, else ~/.config/containers/auth.json);\n' +
-		'--engine finch adds creds_helpers: [ecr-login] to ~/.finch/finch.yaml and credHelpers to ~/.finch/config.json.',
+		'--engine finch adds creds_helpers: [ecr-login] to ~/.finch/finch.yaml and credHelpers to ~/.finch/config.json.\n' +
+		FROM_FILE_DETAILS,
 	async run(context) {
 		const {services, io} = context;
-		const registries = await resolveTargetRegistries(context);
+		const {registries, buildFiles} = await helperTargets(context);
+		if (registries.length === 0) return nothingToConfigure(context, buildFiles);
 		const engine = await chooseEngine(context);
-		if (engine !== 'docker')
-			return configureEngineFiles(
-				context,
-				engine,
-				registries.map((registry) => registry.host),
-			);
+		if (engine !== 'docker') {
+			const hosts = registries.map((registry) => registry.host);
+			const result = await configureEngineFiles(context, engine, hosts);
+			return buildFiles ? {json: {...result.json, buildFiles}} : result;
+		}
+
 		noteSudo(context);
 		const config = await services.dockerConfig.read();
 		const helper = await services.helper.find(HELPER);
@@ -74,6 +78,7 @@ export const configureHelperCommand: CommandDefinition = {
 					diff: '',
 					backup: null,
 					helper: helper?.path ?? null,
+					...(buildFiles ? {buildFiles} : {}),
 				},
 			};
 		}
@@ -122,6 +127,7 @@ export const configureHelperCommand: CommandDefinition = {
 				backup: applied?.backupPath ?? null,
 				helper: helper?.path ?? null,
 				verified,
+				...(buildFiles ? {buildFiles} : {}),
 			},
 		};
 	},
