@@ -5,7 +5,6 @@
 import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {PassThrough} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {main} from '../../source/cli.js';
@@ -13,6 +12,7 @@ import {configureHelperCommand} from '../../source/commands/configure-helper.js'
 import type {CommandContext, ParsedFlags} from '../../source/commands/types.js';
 import {createDockerConfigService} from '../../source/docker-config/service.js';
 import {BuildFileError} from '../../source/docker/build-files.js';
+import {streams} from '../helpers/cli-streams.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'build-files');
@@ -146,17 +146,6 @@ describe('configure-helper --from-file', () => {
 });
 
 describe('ecr-setup configure-helper --from-file (the CLI)', () => {
-	function streams() {
-		const out: string[] = [];
-		const err: string[] = [];
-		const stdout = Object.assign(new PassThrough(), {isTTY: false, columns: 80, rows: 24});
-		const stderr = Object.assign(new PassThrough(), {isTTY: false});
-		stdout.on('data', (chunk) => out.push(String(chunk)));
-		stderr.on('data', (chunk) => err.push(String(chunk)));
-		const stdin = Object.assign(new PassThrough(), {isTTY: false});
-		return {io: {stdout, stderr, stdin} as never, out, err};
-	}
-
 	it('exits 1 on a file that is not there, saying which, and writes nothing', async () => {
 		const s = streams();
 		const missing = path.join(dir, 'Dockerfile.prod');
