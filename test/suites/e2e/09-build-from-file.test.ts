@@ -1,5 +1,5 @@
 /**
- * Scenario 8: a multi-stage Dockerfile pulls from two ECR registries (us-east-1 and eu-west-1) that docker was never
+ * Scenario 9: a multi-stage Dockerfile pulls from two ECR registries (us-east-1 and eu-west-1) that docker was never
  * configured for, so `docker build` fails (`no basic auth credentials` against real ECR). `configure-helper --from-file Dockerfile`
  * configures both (and leaves Docker Hub alone); the same `docker build` then pulls through both with the real helper.
  */
@@ -24,11 +24,11 @@ const BASE = `${REGISTRY_US.host}/build/base:1`;
 const ASSETS = `${REGISTRY_EU.host}/build/assets:1`;
 const BUILT = 'from-file-app:1';
 
-describe('scenario 8: configure-helper --from-file, then docker build', () => {
+describe('scenario 9: configure-helper --from-file, then docker build', () => {
 	// The images are pushed from another home, so the builder's own config starts empty.
-	const publisher = makeHome('s8-publisher');
-	const builder = makeHome('s8-builder');
-	const project = mkdtempSync(path.join(stack.work, 's8-project-'));
+	const publisher = makeHome('s9-publisher');
+	const builder = makeHome('s9-builder');
+	const project = mkdtempSync(path.join(stack.work, 's9-project-'));
 	const dockerfile = path.join(project, 'Dockerfile');
 
 	beforeAll(async () => {
