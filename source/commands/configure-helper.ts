@@ -12,6 +12,7 @@ import {analyseSudo} from '../docker-config/sudo.js';
 import {findEngines} from '../engines/service.js';
 import type {ConfigChange} from '../docker-config/types.js';
 import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
+import {FROM_FILE_DETAILS, FROM_FILE_FLAG, helperTargets, nothingToConfigure} from './configure-from-file.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
 const HELPER = 'ecr-login';
@@ -20,7 +21,7 @@ export const configureHelperCommand: CommandDefinition = {
 	name: 'configure-helper',
 	summary: 'Make docker use docker-credential-ecr-login for ECR (credHelpers)',
 	usage:
-		'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--profile P | --unbind | --all-profiles [--region R ...]] [--engine docker|podman|finch] [--dry-run] [--yes]',
+		'ecr-setup configure-helper [--region R | --registry HOST ... | --from-file FILE ...] [--public] [--profile P | --unbind | --all-profiles [--region R ...]] [--engine docker|podman|finch] [--dry-run] [--yes]',
 	flags: [
 		{
 			name: 'registry',
@@ -47,11 +48,12 @@ export const configureHelperCommand: CommandDefinition = {
 			type: 'boolean',
 			description: 'Bind every account your AWS profiles reach to a profile that reaches it',
 		},
+		FROM_FILE_FLAG,
 	],
 	details:
 		'Adds "credHelpers": {"<registry>": "ecr-login"} to docker’s config.json, shows the diff first, keeps a backup\n' +
 		'and writes atomically. Other keys (and any credsStore for other registries) are left as they are.\n' +
-		'Without --registry, the registry is your account’s in the region in force.\n' +
+		'Without --registry or --from-file, the registry is your account’s in the region in force.\n' +
 		'--engine podman writes credHelpers to podman’s auth file ($REGISTRY_AUTH_FILE, else ~/.config/containers/auth.json);\n' +
 		'--engine finch adds creds_helpers: [ecr-login] to ~/.finch/finch.yaml and credHelpers to ~/.finch/config.json.\n' +
 		'\n' +
@@ -60,7 +62,8 @@ export const configureHelperCommand: CommandDefinition = {
 		'profile of the environment, sets AWS_PROFILE=P and runs docker-credential-ecr-login) into a directory on PATH and\n' +
 		'names it in credHelpers as "ecr-login-P". --unbind puts "ecr-login" back and removes wrappers no host names.\n' +
 		'--all-profiles asks STS which account each profile reaches and binds that account’s registry (in each profile’s\n' +
-		'region, or in every --region given) to the first profile that reaches it.',
+		'region, or in every --region given) to the first profile that reaches it.\n' +
+		FROM_FILE_DETAILS,
 	async run(context) {
 		const {services, io} = context;
 		const regions = stringListFlag(context.flags, 'region');
@@ -75,7 +78,8 @@ export const configureHelperCommand: CommandDefinition = {
 			throw new UsageError('--region may be given once here.', {
 				hint: 'Several regions are for --all-profiles; otherwise name each registry with --registry HOST.',
 			});
-		const registries = await resolveTargetRegistries(context);
+		const {registries, buildFiles} = await helperTargets(context);
+		if (registries.length === 0) return nothingToConfigure(context, buildFiles);
 		if (booleanFlag(context.flags, 'unbind')) {
 			await requireDockerEngine(context, '--unbind');
 			noteSudo(context);
@@ -91,12 +95,15 @@ export const configureHelperCommand: CommandDefinition = {
 
 		if (profile !== undefined)
 			io.err(`Note: --profile is bound for docker only; ${engine} runs the helper with the shell’s AWS environment.`);
-		if (engine !== 'docker')
-			return configureEngineFiles(
+		if (engine !== 'docker') {
+			const result = await configureEngineFiles(
 				context,
 				engine,
 				registries.map((registry) => registry.host),
 			);
+			return buildFiles ? {json: {...result.json, buildFiles}} : result;
+		}
+
 		noteSudo(context);
 		const config = await services.dockerConfig.read();
 		const helper = await services.helper.find(HELPER);
@@ -135,6 +142,7 @@ export const configureHelperCommand: CommandDefinition = {
 					diff: '',
 					backup: null,
 					helper: helper?.path ?? null,
+					...(buildFiles ? {buildFiles} : {}),
 				},
 			};
 		}
@@ -163,6 +171,7 @@ export const configureHelperCommand: CommandDefinition = {
 				backup: applied?.backupPath ?? null,
 				helper: helper?.path ?? null,
 				verified,
+				...(buildFiles ? {buildFiles} : {}),
 			},
 		};
 	},
