@@ -11,7 +11,7 @@ import {colorDiff} from '../lib/format.js';
 import {analyseSudo} from '../docker-config/sudo.js';
 import {findEngines} from '../engines/service.js';
 import type {ConfigChange} from '../docker-config/types.js';
-import {applyConfigChanges, } from './shared.js';
+import {applyConfigChanges} from './shared.js';
 import {FROM_FILE_DETAILS, FROM_FILE_FLAG, helperTargets, nothingToConfigure} from './configure-from-file.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
