@@ -20,6 +20,7 @@ import type {
 	RepositorySearchResult,
 	ResolvedRegion,
 } from '../aws/types.js';
+import type {CreationTemplate} from '../ecr/creation-templates.js';
 import type {HelperGetResult, InstallPlan} from '../credential-helper/types.js';
 import type {LoadedConfig, StoreResolution} from '../docker-config/types.js';
 import type {DaemonStatus, ImageInspect} from '../docker/types.js';
@@ -70,6 +71,8 @@ export type DoctorFacts = {
 		repository: Outcome<RepositoryInfo | null>;
 		/** Other regions searched when the repository is missing here. */
 		search: Outcome<RepositorySearchResult>;
+		/** The registry's repository creation templates, read when the repository is missing (one may create it on push). */
+		templates: Outcome<CreationTemplate[]>;
 		policy: Outcome<string | null>;
 		tagImage: Outcome<RemoteImage | null>;
 	};
@@ -294,22 +297,25 @@ export async function gatherFacts(
 				),
 	]);
 
-	// Phase 3: the repository is missing here — where does it exist? Only in the caller's own account.
+	// Phase 3: the repository is missing here. Will a create-on-push template create it, and where does it exist? Other
+	// regions are searched only in the caller's own account.
 	let search: Outcome<RepositorySearchResult> = notRun('the repository was not looked for elsewhere');
+	let templates: Outcome<CreationTemplate[]> = notRun('the repository was not missing');
 	const caller = outcomeValue(identity);
-	if (
-		repository.state === 'ok' &&
-		repository.value === null &&
-		target.region &&
-		target.repository &&
-		caller?.account === target.account
-	) {
-		const partition = partitionOfRegion(target.region);
-		const regions = (PARTITION_REGIONS[partition] ?? COMMERCIAL_ECR_REGIONS).filter((entry) => entry !== target.region);
+	const missing = repository.state === 'ok' && repository.value === null && target.region && target.repository;
+	if (missing) {
+		const region = target.region!;
+		const partition = partitionOfRegion(region);
+		const regions = (PARTITION_REGIONS[partition] ?? COMMERCIAL_ECR_REGIONS).filter((entry) => entry !== region);
 		const limit = deadline.budget();
-		search = await gather(deadline, async (signal) =>
-			services.aws.findRepository(target.repository!, {regions, signal, timeoutMs: Math.max(1, limit - 250)}),
-		);
+		[templates, search] = await Promise.all([
+			gather(deadline, async (signal) => services.aws.describeCreationTemplates(region, registryId, {signal})),
+			caller?.account === target.account
+				? gather(deadline, async (signal) =>
+						services.aws.findRepository(target.repository!, {regions, signal, timeoutMs: Math.max(1, limit - 250)}),
+					)
+				: Promise.resolve(search),
+		]);
 	}
 
 	// Network: name resolution, only for the hosts whose calls failed on the network.
@@ -322,7 +328,7 @@ export async function gatherFacts(
 	});
 	const apiHost = hostOfUrl(endpoints.ecr);
 	const lookups: Record<string, Outcome<string[]>> = {};
-	const awsCalls = [identity, clock, token, repository, policy, tagImage];
+	const awsCalls = [identity, clock, token, repository, policy, tagImage, templates];
 	if (
 		awsCalls.some(isNetworkProblem) ||
 		(helperGet.state === 'ok' &&
@@ -351,7 +357,7 @@ export async function gatherFacts(
 		passStore,
 		helperGet,
 		installPlan,
-		aws: {profileName, profile, region, identity, clock, token, repository, search, policy, tagImage},
+		aws: {profileName, profile, region, identity, clock, token, repository, search, templates, policy, tagImage},
 		image: {local},
 		network: {settings, lookups, apiHost, apiUrl: endpoints.ecr},
 		timeouts: {totalMs, callMs},

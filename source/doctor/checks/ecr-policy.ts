@@ -4,7 +4,7 @@
  */
 import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
 import {PUSH_ACTIONS, evaluatePushPolicy, showStatement} from '../policy.js';
-import {blockedBy, pass, profileFlag, result, shellQuote, skip, type Check} from './common.js';
+import {blockedBy, pass, profileFlag, repositoryMissing, result, shellQuote, skip, type Check} from './common.js';
 
 export const ecrCrossAccount: Check = (facts, prior) => {
 	const id = 'ecr.cross-account';
@@ -30,6 +30,8 @@ export const ecrRepositoryPolicy: Check = (facts, prior) => {
 	const id = 'ecr.repository-policy';
 	const blocked = blockedBy(id, prior, ['ecr.repository']);
 	if (blocked) return blocked;
+	// A repository a template creates on push gets the template's policy, if any: there is nothing to read yet.
+	if (repositoryMissing(facts)) return skip(id, 'skipped: the repository does not exist yet');
 	if (prior.get('ecr.repository')?.status === 'warn') return skip(id, 'skipped: the repository could not be checked');
 	const caller = outcomeValue(facts.aws.identity);
 	if (!caller) return skip(id, 'skipped: no AWS identity');

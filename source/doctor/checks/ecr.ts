@@ -1,10 +1,23 @@
 /** Checks on ECR: the token, the account, the repository, its policy and its tag mutability (in that order). */
+import {createOnPushActions, describeTemplate, templateForPush} from '../../ecr/creation-templates.js';
 import {formatImageRef} from '../../ecr/image-ref.js';
+import {describeTagMutability} from '../../ecr/repository-settings.js';
 import {privateRegistryHost} from '../../ecr/hosts.js';
 import type {DoctorFacts} from '../facts.js';
+import type {CheckResult} from '../types.js';
 import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
 import {ecrCrossAccount, ecrRepositoryPolicy} from './ecr-policy.js';
-import {blockedBy, pass, profileFlag, relativeTo, result, shellQuote, skip, type Check} from './common.js';
+import {
+	blockedBy,
+	pass,
+	profileFlag,
+	relativeTo,
+	repositoryMissing,
+	result,
+	shellQuote,
+	skip,
+	type Check,
+} from './common.js';
 
 function identityAccount(facts: DoctorFacts): string | undefined {
 	return outcomeValue(facts.aws.identity)?.account;
@@ -83,49 +96,8 @@ export const ecrRepository: Check = (facts, prior) => {
 		);
 	}
 
-	if (outcome.state === 'ok' || (outcome.state === 'error' && outcome.error.kind === 'repository-not-found')) {
-		const here = `"${name}" does not exist in ${target.region} (account ${target.account})`;
-		const search = outcomeValue(facts.aws.search);
-		const createCommand = `aws ecr create-repository --repository-name ${shellQuote(name)} --region ${target.region}${profileFlag(facts.aws.profileName)}`;
-		if (search && search.found.length > 0) {
-			const regions = search.found.map((repo) => repo.region);
-			const first = search.found[0]!;
-			const source = target.image && !target.imageIsEcr ? target.image : undefined;
-			const otherUri = formatImageRef({
-				registry: privateRegistryHost(first.registryId, first.region),
-				repository: name,
-				tag: target.tag ?? 'latest',
-			});
-			return result(
-				id,
-				'fail',
-				`${here}; it exists in ${regions.join(', ')} (${first.uri}). docker push answers "name unknown".`,
-				{
-					description: `Push to ${first.region} instead (${first.uri}), or create the repository in ${target.region}.`,
-					command: source ? `docker tag ${shellQuote(source)} ${otherUri}` : createCommand,
-				},
-			);
-		}
-
-		const unsearched = search ? [...search.failed.map((entry) => entry.region), ...search.timedOut] : [];
-		const where =
-			facts.aws.search.state === 'ok'
-				? `nor in any other region of your account${unsearched.length > 0 ? ` (${unsearched.length} region(s) could not be searched: ${unsearched.slice(0, 5).join(', ')})` : ''}`
-				: facts.aws.search.state === 'timeout'
-					? `and the search of other regions ${describeOutcomeProblem(facts.aws.search)}`
-					: identityAccount(facts) === target.account
-						? ''
-						: `(it belongs to account ${target.account}; only your own account's regions can be searched)`;
-		return result(
-			id,
-			'fail',
-			`${here}${where ? ` ${where}` : ''}. docker push answers "name unknown"; ECR never creates a repository on push.`,
-			{
-				description: `Create the repository in ${target.region}.`,
-				command: createCommand,
-			},
-		);
-	}
+	if (outcome.state === 'ok' || (outcome.state === 'error' && outcome.error.kind === 'repository-not-found'))
+		return missingRepository(facts, name);
 
 	if (outcome.state === 'timeout')
 		return result(
@@ -150,6 +122,100 @@ export const ecrRepository: Check = (facts, prior) => {
 	return result(id, 'fail', `ecr:DescribeRepositories failed: ${errorName ? `${errorName}: ` : ''}${message}`, null);
 };
 
+/** The repository is missing in the target region: a create-on-push template may create it; it may exist elsewhere. */
+function missingRepository(facts: DoctorFacts, name: string): CheckResult {
+	const id = 'ecr.repository';
+	const target = facts.target;
+	const here = `"${name}" does not exist in ${target.region} (account ${target.account})`;
+	const search = outcomeValue(facts.aws.search);
+	const templates = facts.aws.templates;
+	const template = templates.state === 'ok' ? templateForPush(name, templates.value) : undefined;
+	const createCommand = `aws ecr create-repository --repository-name ${shellQuote(name)} --region ${target.region}${profileFlag(facts.aws.profileName)}`;
+	const elsewhere = search && search.found.length > 0 ? search.found : undefined;
+	const otherRegion = elsewhere && {
+		first: elsewhere[0]!,
+		regions: elsewhere.map((repo) => repo.region).join(', '),
+		fix: {
+			description: `Push to ${elsewhere[0]!.region} instead (${elsewhere[0]!.uri}), or create the repository in ${target.region}.`,
+			command:
+				target.image && !target.imageIsEcr
+					? `docker tag ${shellQuote(target.image)} ${formatImageRef({
+							registry: privateRegistryHost(elsewhere[0]!.registryId, elsewhere[0]!.region),
+							repository: name,
+							tag: target.tag ?? 'latest',
+						})}`
+					: createCommand,
+		},
+	};
+
+	if (template) {
+		const creates = `${describeTemplate(template)} creates it on the first push (${describeTagMutability(template.imageTagMutability ?? 'MUTABLE', template.exclusionFilters)}, ${template.encryption?.type ?? 'AES256'} encryption)`;
+		const needs = `the pushing identity needs ${createOnPushActions(template).join(' and ')} on it besides the push actions (ecr-setup policy --repository ${shellQuote(name)} --push --create-on-push)`;
+		if (otherRegion) {
+			return result(
+				id,
+				'warn',
+				`${here}, but it exists in ${otherRegion.regions} (${otherRegion.first.uri}); a push here makes a second one: ${creates}.`,
+				otherRegion.fix,
+			);
+		}
+
+		return pass(id, `${here} yet; ${creates}, and ${needs}`);
+	}
+
+	if (otherRegion) {
+		return result(
+			id,
+			'fail',
+			`${here}; it exists in ${otherRegion.regions} (${otherRegion.first.uri}). docker push answers "name unknown".`,
+			otherRegion.fix,
+		);
+	}
+
+	const unsearched = search ? [...search.failed.map((entry) => entry.region), ...search.timedOut] : [];
+	const where =
+		facts.aws.search.state === 'ok'
+			? `nor in any other region of your account${unsearched.length > 0 ? ` (${unsearched.length} region(s) could not be searched: ${unsearched.slice(0, 5).join(', ')})` : ''}`
+			: facts.aws.search.state === 'timeout'
+				? `and the search of other regions ${describeOutcomeProblem(facts.aws.search)}`
+				: identityAccount(facts) === target.account
+					? ''
+					: `(it belongs to account ${target.account}; only your own account's regions can be searched)`;
+	const prefix = name.includes('/') ? name.split('/')[0]! : 'ROOT';
+	const createFix = {
+		description: `Create the repository in ${target.region}, or a create-on-push template that covers it (ecr-setup template --prefix ${prefix}).`,
+		command: createCommand,
+	};
+	if (templates.state === 'error' || templates.state === 'timeout') {
+		const problem =
+			templates.state === 'error'
+				? `${templates.error.name ? `${templates.error.name}: ` : ''}${templates.error.message}`
+				: describeOutcomeProblem(templates);
+		return result(
+			id,
+			'warn',
+			`${here}${where ? ` ${where}` : ''}. Whether a create-on-push template creates it on the first push cannot be told: ecr:DescribeRepositoryCreationTemplates ${templates.state === 'error' ? `failed (${problem})` : problem}. Without one, docker push answers "name unknown".`,
+			templates.state === 'error' && templates.error.kind === 'access-denied'
+				? {
+						...createFix,
+						description: `${createFix.description} Allowing ecr:DescribeRepositoryCreationTemplates lets ecr-setup see the templates.`,
+					}
+				: createFix,
+		);
+	}
+
+	const why =
+		templates.state === 'ok'
+			? 'no create-on-push repository creation template covers the name'
+			: 'unless a create-on-push repository creation template covers the name';
+	return result(
+		id,
+		'fail',
+		`${here}${where ? ` ${where}` : ''}. docker push answers "name unknown": ${why}.`,
+		createFix,
+	);
+}
+
 export const ecrTagImmutable: Check = (facts, prior) => {
 	const id = 'ecr.tag-immutable';
 	const tag = facts.target.tag;
@@ -157,6 +223,7 @@ export const ecrTagImmutable: Check = (facts, prior) => {
 	const blocked = blockedBy(id, prior, ['ecr.repository']);
 	if (blocked) return blocked;
 	const repository = outcomeValue(facts.aws.repository);
+	if (!repository && repositoryMissing(facts)) return skip(id, 'skipped: the repository does not exist yet');
 	if (!repository) return skip(id, 'skipped: the repository could not be checked');
 	const mutability = repository.imageTagMutability;
 	const outcome = facts.aws.tagImage;
