@@ -26,7 +26,7 @@ import type {LoadedConfig, StoreResolution} from '../docker-config/types.js';
 import type {DaemonStatus, ImageInspect} from '../docker/types.js';
 import type {Services} from '../services/types.js';
 import {Deadline, gather, notRun, outcomeValue, type Outcome} from './outcome.js';
-import {parseTargetInput, resolveTarget, type ResolvedTarget} from './target.js';
+import {parseTargetInput, pusherOf, resolveTarget, type Pusher, type ResolvedTarget} from './target.js';
 import {describeNetworkSettings, endpointUrl, type NetworkSettings} from '../aws/http.js';
 import type {DoctorOptions, DoctorTargetInput} from './types.js';
 
@@ -39,6 +39,8 @@ export type ConfigFact =
 
 export type DoctorFacts = {
 	target: ResolvedTarget;
+	/** undefined when the caller is unknown and the input names nobody. */
+	pusher: Pusher | undefined;
 	now: Date;
 	env: Record<string, string | undefined>;
 	/** process.platform (linux, darwin, win32): fix commands depend on it. */
@@ -215,6 +217,7 @@ export async function gatherFacts(
 	]);
 
 	const target = resolveTarget(parsed, region.region, outcomeValue(identity)?.account);
+	const pusher = pusherOf(input, target.region, outcomeValue(identity));
 	const host = target.host;
 	const configDirPath = config.state === 'ok' ? config.config.dir : services.dockerConfig.dir;
 	const platform = options.platform ?? process.platform;
@@ -346,6 +349,7 @@ export async function gatherFacts(
 
 	return {
 		target,
+		pusher,
 		now: services.now(),
 		env,
 		platform,

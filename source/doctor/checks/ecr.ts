@@ -109,12 +109,15 @@ export const ecrRepository: Check = (facts, prior) => {
 	if (outcome.state === 'not-run') return skip(id, `skipped: ${outcome.reason}`);
 	const {kind, message, name: errorName} = outcome.error;
 	if (kind === 'access-denied') {
+		const foreign = identityAccount(facts) !== target.account;
 		return result(
 			id,
 			'warn',
 			`Cannot tell whether "${name}" exists: ${errorName ? `${errorName}: ` : ''}${message} (pushing may still work).`,
 			{
-				description: 'Allow ecr:DescribeRepositories on the repository to let ecr-setup check it.',
+				description: foreign
+					? `Account ${target.account} owns it: only its repository policy can let you describe it, and pushing needs only the push actions there (see ecr.repository-policy).`
+					: 'Allow ecr:DescribeRepositories on the repository to let ecr-setup check it.',
 			},
 		);
 	}
