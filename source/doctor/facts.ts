@@ -311,9 +311,17 @@ export async function gatherFacts(
 		const partition = partitionOfRegion(region);
 		const regions = (PARTITION_REGIONS[partition] ?? COMMERCIAL_ECR_REGIONS).filter((entry) => entry !== region);
 		const limit = deadline.budget();
+		const own = caller?.account === target.account;
 		[templates, search] = await Promise.all([
-			gather(deadline, async (signal) => services.aws.describeCreationTemplates(region, registryId, {signal})),
-			caller?.account === target.account
+			// DescribeRepositoryCreationTemplates has no registry parameter: it reads the caller's own registry only.
+			own
+				? gather(deadline, async (signal) => services.aws.describeCreationTemplates(region, undefined, {signal}))
+				: Promise.resolve(
+						notRun<CreationTemplate[]>(
+							`the templates of account ${target.account} cannot be read from another account`,
+						),
+					),
+			own
 				? gather(deadline, async (signal) =>
 						services.aws.findRepository(target.repository!, {regions, signal, timeoutMs: Math.max(1, limit - 250)}),
 					)

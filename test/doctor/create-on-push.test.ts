@@ -71,7 +71,7 @@ describe('ecr.repository: a missing repository and create on push', () => {
 			`"team/api" does not exist in eu-west-1 (account ${ACCOUNT}) yet; the repository creation template "team" (team/…) creates it on the first push (immutable tags except latest, AES256 encryption), and the pushing identity needs ecr:CreateRepository on it besides the push actions (ecr-setup policy --repository team/api --push --create-on-push)`,
 		);
 		expect(repository.detail).not.toMatch(/never creates/);
-		expect(asked).toEqual([{region: 'eu-west-1', registryId: ACCOUNT, signal: expect.any(AbortSignal)}]);
+		expect(asked).toEqual([{region: 'eu-west-1', registryId: undefined, signal: expect.any(AbortSignal)}]);
 		// Nothing to read yet: the template decides the new repository's policy and tags.
 		expect(check(report, 'ecr.repository-policy')).toMatchObject({
 			status: 'skip',
@@ -170,19 +170,22 @@ describe('ecr.repository: a missing repository and create on push', () => {
 		expect(repository.fix?.command).toBe(`docker tag web:1.0 ${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/web:1.0`);
 	});
 
-	it('reads the templates of the registry the push goes to, also another account’s', async () => {
+	it('reads no templates for another account’s registry (the call reads only the caller’s own), and says so', async () => {
 		const registry = `${OTHER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
-		const asked: Array<string | undefined> = [];
-		await doctor(
+		let asked = 0;
+		const report = await doctor(
 			{
-				describeCreationTemplates: async (_region, registryId) => {
-					asked.push(registryId);
-					return [];
+				describeCreationTemplates: async () => {
+					asked++;
+					return [template('ROOT')];
 				},
 			},
 			{registry, repository: 'shared'},
 		);
-		expect(asked).toEqual([OTHER_ACCOUNT]);
+		expect(asked).toBe(0);
+		const repository = check(report, 'ecr.repository');
+		expect(repository.status).toBe('fail');
+		expect(repository.detail).toContain('unless a create-on-push repository creation template covers the name');
 	});
 
 	it('does not read the templates when the repository exists', async () => {
