@@ -15,6 +15,7 @@ import {
 	certificateNames,
 	ECR_REGIONS,
 	hostsFile,
+	OWNER,
 	REGISTRIES,
 } from './topology.js';
 
@@ -29,6 +30,7 @@ function standInConfig(work: string): ServeConfig {
 			ca: path.join(pki, 'ca.crt'),
 		},
 		identity: {account: ACCOUNT, arn: CALLER_ARN, userId: CALLER_USER_ID},
+		identities: [OWNER],
 		regions: [...ECR_REGIONS],
 		registries: REGISTRIES.map((registry) => ({
 			...registry,

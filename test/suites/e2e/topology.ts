@@ -12,6 +12,18 @@ export const ACCOUNT = '123456789012';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;
 export const CALLER_USER_ID = 'AIDAE2ESTANDIN000001';
 
+/**
+ * A second account, which owns the repository the developer pushes to across accounts. Its identity signs with its
+ * own access key (harness.ts OWNER_KEYS); every other key is the developer's.
+ */
+export const OWNER_ACCOUNT = '210987654321';
+export const OWNER = {
+	account: OWNER_ACCOUNT,
+	arn: `arn:aws:iam::${OWNER_ACCOUNT}:user/e2e-owner`,
+	userId: 'AIDAE2ESTANDINOWNER1',
+	accessKeyId: 'AKIAE2ESTANDINOWNER1',
+};
+
 /** The AWS APIs (ECR, ECR Public, STS) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
 /** Plain HTTP control API of the stand-in; only scenarios use it. */
@@ -43,10 +55,20 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		port: 443,
 		backendPort: 5000,
 	},
+	{
+		host: `${OWNER_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+		account: OWNER_ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.5',
+		port: 443,
+		backendPort: 5000,
+	},
 ];
 
 export const REGISTRY_US = REGISTRIES[0]!;
 export const REGISTRY_EU = REGISTRIES[1]!;
+/** The other account's registry in us-east-1 (the region's one token serves it too, as in ECR). */
+export const REGISTRY_OWNER = REGISTRIES[2]!;
 
 /** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
 export const BLACKHOLE_ADDRESS = '127.0.0.9';
