@@ -59,7 +59,7 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		host: `${OWNER_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
 		account: OWNER_ACCOUNT,
 		region: 'us-east-1',
-		address: '127.0.0.5',
+		address: '127.0.0.6',
 		port: 443,
 		backendPort: 5000,
 	},
@@ -68,7 +68,7 @@ export const REGISTRIES: RegistryEndpoint[] = [
 export const REGISTRY_US = REGISTRIES[0]!;
 export const REGISTRY_EU = REGISTRIES[1]!;
 /** The other account's registry in us-east-1 (the region's one token serves it too, as in ECR). */
-export const REGISTRY_OWNER = REGISTRIES[2]!;
+export const REGISTRY_OWNER = REGISTRIES.find((registry) => registry.account === OWNER_ACCOUNT)!;
 
 /** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
 export const BLACKHOLE_ADDRESS = '127.0.0.9';
