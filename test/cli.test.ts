@@ -52,6 +52,7 @@ describe('cli', () => {
 			'doctor',
 			'restore-config',
 			'ci',
+			'template',
 			'policy',
 		]) {
 			expect(s.out.join('')).toContain(name);

@@ -45,6 +45,11 @@ export const COMMANDS: CommandEntry[] = [
 		load: async () => (await import('./ci.js')).ciCommand,
 	},
 	{
+		name: 'template',
+		summary: 'Create a repository creation template (create on push), or list them',
+		load: async () => (await import('./template.js')).templateCommand,
+	},
+	{
 		name: 'policy',
 		summary: 'Print least-privilege IAM policies for pushing or pulling',
 		load: async () => (await import('./policy.js')).policyCommand,

@@ -10,7 +10,7 @@
 import {createWriteStream, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {startControl} from './control.js';
-import {type Identity, type RepositorySeed, StandInModel} from './model.js';
+import {type Identity, type KeyedIdentity, type RepositorySeed, StandInModel} from './model.js';
 import {type RegistryEndpoint, type RegistryRequest, startRegistryFront, tokenScope} from './registry-front.js';
 import {startAwsStandIn} from './server.js';
 import {writeHtpasswd} from './htpasswd.js';
@@ -22,6 +22,8 @@ export type ServeConfig = {
 	/** PEM files: the certificate the API and the registry fronts serve, and the CA that signed the registries'. */
 	tls?: {cert: string; key: string; ca?: string};
 	identity?: Partial<Identity>;
+	/** More identities, each acting for requests signed with its access key (another account: a repository's owner). */
+	identities?: KeyedIdentity[];
 	regions?: string[];
 	repositories?: RepositorySeed[];
 	pageLimit?: number;
@@ -37,6 +39,7 @@ async function serve(config: ServeConfig): Promise<void> {
 	const registries = config.registries ?? [];
 	const model = new StandInModel({
 		identity: config.identity,
+		identities: config.identities,
 		regions: config.regions,
 		repositories: config.repositories,
 		pageLimit: config.pageLimit,

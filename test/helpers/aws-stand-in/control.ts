@@ -63,7 +63,11 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 		),
 	// A repository creation template, made as CreateRepositoryCreationTemplate makes it (same checks, same shape).
 	'POST /_control/templates': (input, {model}) =>
-		ECR.CreateRepositoryCreationTemplate!(input, {model, region: text(input.region) ?? 'us-east-1'}),
+		ECR.CreateRepositoryCreationTemplate!(input, {
+			model,
+			region: text(input.region) ?? 'us-east-1',
+			caller: model.identity,
+		}),
 	'POST /_control/deny': (input, {model}) => {
 		model.denied.add(String(input.action));
 		return {denied: [...model.denied]};

@@ -46,7 +46,8 @@ export async function dispatch(request: AwsRequest, model: StandInModel): Promis
 		// Own entries only: an operation called `toString` is unknown, not Object.prototype's.
 		const operation = Object.hasOwn(operations, request.operation) ? operations[request.operation] : undefined;
 		if (!operation) throw unknownOperation(request);
-		return {reply: encodeResult(request, await operation(request.input, {model, region: request.region}))};
+		const caller = model.identityFor(request.scope?.accessKeyId);
+		return {reply: encodeResult(request, await operation(request.input, {model, region: request.region, caller}))};
 	} catch (error) {
 		if (!(error instanceof AwsError)) throw error;
 		return {reply: encodeError(request, error), error: error.code};

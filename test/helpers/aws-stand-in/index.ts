@@ -5,7 +5,7 @@
  */
 export {awsEnv, TEST_KEYS} from './environment.js';
 export {type Answer, authorizationToken, type FaultReply, json, jsonError, stsError} from './faults.js';
-export {DEFAULT_IDENTITY, type Identity, type RepositorySeed, StandInModel} from './model.js';
+export {DEFAULT_IDENTITY, type Identity, type KeyedIdentity, type RepositorySeed, StandInModel} from './model.js';
 export type {AwsRequest, Reply} from './protocol.js';
 export {type ApiCall, type StandIn, type StandInOptions, startAwsStandIn} from './server.js';
 export {selfSignedCertificate} from './tls.js';

@@ -1,14 +1,19 @@
 /**
- * What the stand-in knows, as ECR keeps it: one caller identity, the regions it answers for, repositories (with their
- * images) per region and registry account, repository creation templates, the ECR Public registry (its alias and
- * repositories), one current registry token per region, the IAM actions the caller is denied, and whether the caller's
- * own credentials have expired. Operations and the registry front read and change it.
+ * What the stand-in knows, as ECR keeps it: the caller identities (a default one, and others by the access key their
+ * requests are signed with), the regions it answers for, repositories (with their images and policies) per region and
+ * registry account, repository creation templates, the ECR Public registry (its alias and repositories), one current
+ * registry token per region, the IAM actions callers are denied, and whether the callers' credentials have expired.
+ * Operations and the registry front read and change it.
  */
 import {createHash} from 'node:crypto';
 import {AwsError} from './protocol.js';
+import {evaluateRepositoryPolicy} from './resource-policy.js';
 import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
 
 export type Identity = {account: string; arn: string; userId: string};
+
+/** An identity of another account (the owner of a repository someone else pushes to), and the key it signs with. */
+export type KeyedIdentity = Identity & {accessKeyId: string};
 
 export const DEFAULT_IDENTITY: Identity = {
 	account: '123456789012',
@@ -44,6 +49,7 @@ export type CreationTemplate = {
 	encryptionConfiguration?: {encryptionType: string; kmsKey?: string};
 	lifecyclePolicy?: string;
 	resourceTags?: Array<{Key: string; Value: string}>;
+	customRoleArn?: string;
 	createdAt: number;
 	updatedAt: number;
 };
@@ -60,6 +66,8 @@ export type Token = {password: string; expiresAt: number};
 
 export type ModelOptions = {
 	identity?: Partial<Identity>;
+	/** Requests signed with one of these keys act as that identity; any other key is `identity`. */
+	identities?: readonly KeyedIdentity[];
 	/** The regions that exist; a request signed for another is refused as AWS refuses a disabled opt-in region. */
 	regions?: readonly string[];
 	/** There at the start and again after every reset. */
@@ -94,12 +102,16 @@ export class StandInModel {
 	/** The public registry's primary alias: `public.ecr.aws/<alias>/<repository>`. */
 	publicAlias: string | undefined;
 	private readonly seededPublicAlias: string | undefined;
+	private readonly others: ReadonlyMap<string, Identity>;
 	private readonly regions: ReadonlySet<string> | undefined;
 	private readonly seeds: readonly RepositorySeed[];
 	private readonly onTokenRotated: ModelOptions['onTokenRotated'];
 
 	constructor(options: ModelOptions = {}) {
 		this.identity = {...DEFAULT_IDENTITY, ...options.identity};
+		this.others = new Map(
+			(options.identities ?? []).map(({accessKeyId, ...identity}) => [accessKeyId, identity] as const),
+		);
 		this.regions = options.regions ? new Set(options.regions) : undefined;
 		this.pageLimit = options.pageLimit ?? 1000;
 		this.seeds = options.repositories ?? [];
@@ -285,22 +297,40 @@ export class StandInModel {
 
 	// ───────────── IAM ─────────────
 
-	checkAllowed(action: string, resource: string): void {
-		if (this.denied.has(action) || this.denied.has('*')) throw this.accessDenied(action, resource);
+	/** Who signed a request: the identity of its access key, else the default one. */
+	identityFor(accessKeyId: string | undefined): Identity {
+		return (accessKeyId && this.others.get(accessKeyId)) || this.identity;
 	}
 
-	/** Another account's repository is readable only when its policy names the caller's account. */
-	checkCrossAccount(action: string, repository: Repository): void {
-		if (repository.registryId === this.identity.account) return;
-		if (!repository.policy?.includes(this.identity.account)) {
-			throw this.accessDenied(action, repositoryArn(repository), 'resource');
-		}
+	checkAllowed(action: string, resource: string, caller: Identity = this.identity): void {
+		if (this.denied.has(action) || this.denied.has('*')) throw this.accessDenied(action, resource, 'identity', caller);
 	}
 
-	accessDenied(action: string, resource: string, kind: 'identity' | 'resource' = 'identity'): AwsError {
+	/**
+	 * Another account's repository: its policy must allow the caller the action (an explicit Deny there wins), whatever
+	 * the caller's own policies say. A repository of the caller's own account is not asked.
+	 */
+	checkCrossAccount(action: string, repository: Repository, caller: Identity = this.identity): void {
+		if (repository.registryId === caller.account) return;
+		const verdict = evaluateRepositoryPolicy(repository.policy, caller, action);
+		if (verdict === 'allow') return;
+		throw verdict === 'deny'
+			? new AwsError(
+					'AccessDeniedException',
+					`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${repositoryArn(repository)} with an explicit deny in a resource-based policy`,
+				)
+			: this.accessDenied(action, repositoryArn(repository), 'resource', caller);
+	}
+
+	accessDenied(
+		action: string,
+		resource: string,
+		kind: 'identity' | 'resource' = 'identity',
+		caller: Identity = this.identity,
+	): AwsError {
 		return new AwsError(
 			'AccessDeniedException',
-			`User: ${this.identity.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${kind}-based policy allows the ${action} action`,
+			`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${kind}-based policy allows the ${action} action`,
 		);
 	}
 }

@@ -2,10 +2,10 @@
 import type {Operations} from './types.js';
 
 export const STS: Operations = {
-	GetCallerIdentity: (_input, {model}) => ({
-		Arn: model.identity.arn,
-		UserId: model.identity.userId,
-		Account: model.identity.account,
+	GetCallerIdentity: (_input, {caller}) => ({
+		Arn: caller.arn,
+		UserId: caller.userId,
+		Account: caller.account,
 	}),
 	GetServiceBearerToken: (_input, {model}) => {
 		model.checkAllowed('sts:GetServiceBearerToken', '*');
