@@ -5,12 +5,7 @@ export type Env = Record<string, string | undefined>;
 
 export type IdentityKind = 'iam-user' | 'assumed-role' | 'sso' | 'root' | 'federated' | 'unknown';
 
-export type CallerIdentity = {
-	account: string;
-	arn: string;
-	userId: string;
-	kind: IdentityKind;
-};
+export type CallerIdentity = {account: string; arn: string; userId: string; kind: IdentityKind};
 
 export type AwsProfile = {
 	name: string;

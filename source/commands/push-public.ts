@@ -9,7 +9,7 @@ import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
 import {ecrImageUri} from '../ecr/image-ref.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {booleanFlag} from './args.js';
-import {localImageMissing, tagAndPush} from './push-docker.js';
+import {localImageMissing, pushedJson, tagAndPush} from './push-docker.js';
 import {dockerLogin, type LoginOutcome, servedByHelper} from './registry-login.js';
 import {givenSettingFlags} from './repository-flags.js';
 import type {CommandContext, CommandResult} from './types.js';
@@ -98,18 +98,9 @@ export async function pushToPublic(
 	}
 
 	const result = await tagAndPush(context, image, target);
-	return {
-		json: {
-			image: target,
-			digest: result.digest,
-			size: result.size,
-			repository,
-			registry: PUBLIC_REGISTRY_HOST,
-			alias,
-			tag,
-			public: true,
-			createdRepository: existing === null,
-			loggedIn: login?.loggedIn ?? false,
-		},
-	};
+	return pushedJson(
+		result,
+		{image: target, repository, registry: PUBLIC_REGISTRY_HOST, tag},
+		{alias, public: true, createdRepository: existing === null, loggedIn: login?.loggedIn ?? false},
+	);
 }

@@ -165,12 +165,7 @@ export const templateCommand: CommandDefinition = {
 		{name: 'encryption', type: 'string', value: 'AES256|KMS', description: 'Encryption of the new repositories'},
 		{name: 'kms-key', type: 'string', value: 'K', description: 'The KMS key (ARN, id or alias) for --encryption KMS'},
 		{name: 'role', type: 'string', value: 'ARN', description: 'The role ECR assumes to apply a KMS key'},
-		{
-			name: 'keep-images',
-			type: 'string',
-			value: 'N',
-			description: 'Lifecycle policy: keep the newest N tagged images',
-		},
+		{name: 'keep-images', type: 'string', value: 'N', description: 'Lifecycle: keep the newest N tagged images'},
 		{name: 'description', type: 'string', value: 'TEXT', description: 'What the template is for (256 characters)'},
 		{name: 'list', type: 'boolean', description: "List the region's templates instead"},
 	],
