@@ -10,6 +10,7 @@
 import {createWriteStream, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {startControl} from './control.js';
+import type {IdentityCenterOptions} from './identity-center.js';
 import {type Identity, type RepositorySeed, StandInModel} from './model.js';
 import {type RegistryEndpoint, type RegistryRequest, startRegistryFront} from './registry-front.js';
 import {startAwsStandIn} from './server.js';
@@ -25,6 +26,8 @@ export type ServeConfig = {
 	regions?: string[];
 	repositories?: RepositorySeed[];
 	pageLimit?: number;
+	/** IAM Identity Center: its portals, accounts and roles, and how device codes get approved. */
+	identityCenter?: IdentityCenterOptions;
 	delayMs?: number;
 	/** ECR-like fronts before real docker-registries; each registry's htpasswd holds its region's current password. */
 	registries?: Array<RegistryEndpoint & {htpasswd: string}>;
@@ -40,6 +43,7 @@ async function serve(config: ServeConfig): Promise<void> {
 		regions: config.regions,
 		repositories: config.repositories,
 		pageLimit: config.pageLimit,
+		identityCenter: config.identityCenter,
 		async onTokenRotated(region, token) {
 			for (const registry of registries.filter((candidate) => candidate.region === region)) {
 				await writeHtpasswd(registry.htpasswd, token.password);

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
+import type {IdentityCenterSettings} from './identity-center.js';
 import {repositoryJson, type StandInModel} from './model.js';
 import {AwsError, type Json} from './protocol.js';
 import type {RegistryRequest} from './registry-front.js';
@@ -22,6 +23,8 @@ export type StandInState = {
 	>;
 	denied: string[];
 	expiredCredentials: boolean;
+	/** IAM Identity Center's device codes: what was shown to the user, and how far each got. */
+	signIns: Array<{userCode: string; startUrl: string; state: string; polls: number}>;
 	calls: Array<{service: string; operation: string; region: string; status?: number; error?: string}>;
 	registryRequests: RegistryRequest[];
 };
@@ -67,6 +70,20 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 		model.expiredCredentials = input.expired === true;
 		return {expiredCredentials: model.expiredCredentials};
 	},
+	'POST /_control/reject-keys': (input, {model}) => {
+		model.rejectedKeys.add(String(input.accessKeyId));
+		return {rejected: [...model.rejectedKeys]};
+	},
+	'POST /_control/sso/approve': (input, {model}) => ({
+		approved: model.identityCenter.decide('approved', text(input.userCode)),
+	}),
+	'POST /_control/sso/deny': (input, {model}) => ({
+		denied: model.identityCenter.decide('denied', text(input.userCode)),
+	}),
+	'POST /_control/sso/settings': (input, {model}) => {
+		model.identityCenter.configure(input as IdentityCenterSettings);
+		return model.identityCenter.settings;
+	},
 	'POST /_control/token': async (input, {model}) => {
 		const region = text(input.region) ?? 'us-east-1';
 		if (input.expired === true) {
@@ -86,6 +103,12 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 		})),
 		denied: [...model.denied],
 		expiredCredentials: model.expiredCredentials,
+		signIns: [...model.identityCenter.authorizations.values()].map(({userCode, startUrl, state, polls}) => ({
+			userCode,
+			startUrl,
+			state,
+			polls,
+		})),
 		calls: api.requests.map(({service, operation, region, status, error}) => ({
 			service,
 			operation,

@@ -1,8 +1,10 @@
 /**
  * What the stand-in knows, as ECR keeps it: one caller identity, the regions it answers for, repositories (with their
  * images) per region and registry account, one current registry token per region, the IAM actions the caller is denied,
- * and whether the caller's own credentials have expired. Operations and the registry front read and change it.
+ * whether the caller's own credentials have expired, access keys AWS does not know, and IAM Identity Center (sign-in,
+ * accounts and roles). Operations and the registry front read and change it.
  */
+import {IdentityCenter, type IdentityCenterOptions} from './identity-center.js';
 import {AwsError} from './protocol.js';
 import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
 
@@ -60,6 +62,7 @@ export type ModelOptions = {
 	pageLimit?: number;
 	/** Called before a new token is handed out: the registries must accept it by then. */
 	onTokenRotated?: (region: string, token: Token) => Promise<void>;
+	identityCenter?: IdentityCenterOptions;
 };
 
 /** ECR's repository name grammar, 2 to 256 characters. */
@@ -76,6 +79,9 @@ export class StandInModel {
 	readonly denied = new Set<string>();
 	/** Every API call answers ExpiredToken(Exception), as with stale session credentials. */
 	expiredCredentials = false;
+	/** Access key ids every signed call refuses (InvalidClientTokenId), as AWS refuses a deleted key. */
+	readonly rejectedKeys = new Set<string>();
+	readonly identityCenter: IdentityCenter;
 	readonly tokens = new Map<string, Token>();
 	/** Repository creation templates per region and registry. */
 	readonly templates = new Map<string, CreationTemplate[]>();
@@ -89,15 +95,18 @@ export class StandInModel {
 		this.pageLimit = options.pageLimit ?? 1000;
 		this.seeds = options.repositories ?? [];
 		this.onTokenRotated = options.onTokenRotated;
+		this.identityCenter = new IdentityCenter(options.identityCenter);
 		this.reset();
 	}
 
-	/** Back to the start: the seeded repositories only, nothing denied, valid credentials. Tokens stay valid. */
+	/** Back to the start: the seeded repositories only, nothing denied, valid credentials, no sign-in. ECR tokens stay valid. */
 	reset(): void {
 		this.repositories.clear();
 		this.templates.clear();
 		this.denied.clear();
+		this.rejectedKeys.clear();
 		this.expiredCredentials = false;
+		this.identityCenter.reset();
 		for (const seed of this.seeds) this.createRepository(seed);
 	}
 

@@ -1,8 +1,8 @@
 import type {StandInModel} from '../model.js';
 import type {Json} from '../protocol.js';
 
-/** Where an operation runs: the one model, and the region the request was signed for. */
-export type OperationContext = {model: StandInModel; region: string};
+/** Where an operation runs: the one model, the region the request was signed for, and the key it was signed with. */
+export type OperationContext = {model: StandInModel; region: string; accessKeyId: string | undefined};
 
 /** One API operation: its input (JSON body or form fields) to its result, or a thrown AwsError. */
 export type Operation = (input: Json, context: OperationContext) => Json | Promise<Json>;
