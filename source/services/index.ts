@@ -8,6 +8,7 @@ import {createDockerConfigService} from '../docker-config/service.js';
 import {createEngineConfigService, createEngineDockerService} from '../engines/service.js';
 import {createProcessRunner} from '../process/runner.js';
 import {createProxyFetch} from '../aws/proxy-fetch.js';
+import {createSignInService} from '../aws/sign-in-service.js';
 import type {Services} from './types.js';
 
 export type ServiceOptions = {
@@ -38,6 +39,7 @@ export function createServices(options: ServiceOptions = {}): Services {
 		engineConfig: createEngineConfigService({env}),
 		// Node 20's fetch ignores HTTPS_PROXY: the release download goes through the same proxy and CA bundle as AWS calls.
 		helper: createCredentialHelperService({runner, env: childEnv, fetch: createProxyFetch({env})}),
+		signIn: createSignInService({env}),
 		runner,
 		env,
 		now: () => new Date(),

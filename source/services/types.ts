@@ -8,6 +8,7 @@ import type {DockerService} from '../docker/types.js';
 import type {DockerConfigService} from '../docker-config/types.js';
 import type {EngineConfigService} from '../engines/service.js';
 import type {ProcessRunner} from '../process/types.js';
+import type {SignInService} from '../aws/sign-in-types.js';
 
 export type Services = {
 	aws: AwsService;
@@ -16,6 +17,8 @@ export type Services = {
 	/** podman's and Finch's credential files (`configure-helper --engine podman|finch`). */
 	engineConfig: EngineConfigService;
 	helper: CredentialHelperService;
+	/** IAM Identity Center sign-in, access keys checked with STS, and the AWS config and credentials files (`sign-in`). */
+	signIn: SignInService;
 	runner: ProcessRunner;
 	env: Record<string, string | undefined>;
 	/** Injected so tests can move time. */
