@@ -105,10 +105,12 @@ export async function writeProfiles(context: CommandContext, input: WriteProfile
 	);
 	if (!outcome.changed) io.out(`${input.config.path} already has a profile for each: nothing to change.`);
 	const width = Math.max(...plan.profiles.map((profile) => profile.name.length));
+	const roleWidth = Math.max(...plan.profiles.map((profile) => profile.roleName.length));
 	io.out(`Profiles${form === 'session' ? ` (sso-session ${session.name})` : ' (legacy form)'}:`);
 	for (const profile of plan.profiles) {
+		const note = profile.status === 'existing' ? '  (already there)' : '';
 		io.out(
-			`  ${profile.name.padEnd(width)}  ${profile.accountId}  ${profile.roleName}  ${profile.accountName}${profile.status === 'existing' ? '  (already there)' : ''}`,
+			`  ${profile.name.padEnd(width)}  ${profile.accountId}  ${profile.roleName.padEnd(roleWidth)}  ${profile.accountName}${note}`,
 		);
 	}
 

@@ -154,9 +154,9 @@ async function signInTo(context: CommandContext, target: SsoSignInTarget, force:
 		onNote: (text) => context.io.err(text),
 		signal: context.signal,
 	});
-	const until = `${relativeTime(signedIn.expiresAt, context.services.now())} (${signedIn.expiresAt.toISOString()})`;
+	const until = `${signedIn.expiresAt.toISOString()} (${relativeTime(signedIn.expiresAt, context.services.now())})`;
 	const how = {cached: 'Already signed in', refreshed: 'Session renewed', device: 'Signed in'}[signedIn.how];
-	context.io.err(`${how} at ${target.startUrl}; the session lasts until ${until}.`);
+	context.io.err(`${how} at ${target.startUrl}; the token is good until ${until}.`);
 	return signedIn;
 }
 

@@ -15,10 +15,10 @@ export const signInCommand: CommandDefinition = {
 	summary: 'Sign in to AWS: IAM Identity Center profiles, or access keys',
 	usage: [
 		'ecr-setup sign-in --sso-start-url URL --sso-region R [--sso-session NAME] [--region R] [--yes]',
-		'       ecr-setup sign-in [--sso-session NAME]            (a portal the AWS config file already names)',
-		'       ecr-setup sign-in --profile P                     (renew P’s session, as `aws sso login --profile P`)',
-		'       ecr-setup sign-in --access-key-id ID --secret-access-key-stdin [--profile P] [--region R]',
-	].join('\n'),
+		'ecr-setup sign-in [--sso-session NAME]         (a portal the AWS config file already names)',
+		'ecr-setup sign-in --profile P                  (renew P’s session, as `aws sso login --profile P` does)',
+		'ecr-setup sign-in --access-key-id ID --secret-access-key-stdin [--profile P] [--region R]',
+	].join('\n  '),
 	flags: [
 		{
 			name: 'sso-start-url',
