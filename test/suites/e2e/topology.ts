@@ -12,7 +12,7 @@ export const ACCOUNT = '123456789012';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;
 export const CALLER_USER_ID = 'AIDAE2ESTANDIN000001';
 
-/** The AWS APIs (ECR, ECR Public, STS) for every region answer here. */
+/** The AWS APIs (ECR, ECR Public, STS, IAM Identity Center's OIDC and portal) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
 /** Plain HTTP control API of the stand-in; only scenarios use it. */
 export const CONTROL_PORT = 8480;
@@ -54,7 +54,13 @@ export const BLACKHOLE_ADDRESS = '127.0.0.9';
 export function apiHosts(): string[] {
 	const hosts = ['sts.amazonaws.com', 'api.ecr-public.us-east-1.amazonaws.com', 'ecr-public.us-east-1.amazonaws.com'];
 	for (const region of ECR_REGIONS) {
-		hosts.push(`api.ecr.${region}.amazonaws.com`, `ecr.${region}.amazonaws.com`, `sts.${region}.amazonaws.com`);
+		hosts.push(
+			`api.ecr.${region}.amazonaws.com`,
+			`ecr.${region}.amazonaws.com`,
+			`sts.${region}.amazonaws.com`,
+			`oidc.${region}.amazonaws.com`,
+			`portal.sso.${region}.amazonaws.com`,
+		);
 	}
 	return hosts;
 }
