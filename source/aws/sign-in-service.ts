@@ -241,11 +241,8 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
 	async function deviceFlow(target: SsoSignInTarget, cached: SsoToken | undefined, options: SsoSignInOptions) {
 		const {signal} = options;
 		const {sdk, client} = await oidcClient(target.region);
-		const reusable =
-			cached && sameStartUrl(cached.startUrl, target.startUrl) ? usableRegistration(cached, now()) : undefined;
-		const registration =
-			reusable ??
-			(await call('sso-oidc', target, 'sso-oidc:RegisterClient', signal, async () => {
+		const register = async () =>
+			call('sso-oidc', target, 'sso-oidc:RegisterClient', signal, async () => {
 				const output = await client.send(
 					new sdk.RegisterClientCommand({clientName: 'ecr-setup', clientType: 'public', scopes: [...SSO_SCOPES]}),
 					abortWith(signal),
@@ -261,17 +258,30 @@ export function createSignInService(options: SignInServiceOptions): SignInServic
 					clientSecret: output.clientSecret,
 					expiresAt: new Date(expires ? expires * 1000 : now().getTime() + 90 * 24 * 60 * 60 * 1000),
 				};
-			}));
-		const authorization = await call('sso-oidc', target, 'sso-oidc:StartDeviceAuthorization', signal, async () =>
+			});
+		const authorize = async (registered: {clientId: string; clientSecret: string}) =>
 			client.send(
 				new sdk.StartDeviceAuthorizationCommand({
-					clientId: registration.clientId,
-					clientSecret: registration.clientSecret,
+					clientId: registered.clientId,
+					clientSecret: registered.clientSecret,
 					startUrl: target.startUrl,
 				}),
 				abortWith(signal),
-			),
-		);
+			);
+		const reusable =
+			cached && sameStartUrl(cached.startUrl, target.startUrl) ? usableRegistration(cached, now()) : undefined;
+		let registration = reusable ?? (await register());
+		const authorization = await call('sso-oidc', target, 'sso-oidc:StartDeviceAuthorization', signal, async () => {
+			try {
+				return await authorize(registration);
+			} catch (error) {
+				// A saved registration the service no longer knows (revoked, or another instance behind the URL): a new one.
+				const name = nameOf(error);
+				if (!reusable || (name !== 'invalid_client' && name !== 'InvalidClientException')) throw error;
+				registration = await register();
+				return authorize(registration);
+			}
+		});
 		const {deviceCode, userCode, verificationUri, verificationUriComplete} = authorization;
 		if (!deviceCode || !userCode || !verificationUri) {
 			throw new AwsError('sso-oidc:StartDeviceAuthorization returned no device code, user code or page.', {

@@ -168,6 +168,17 @@ describe('signing in from nothing', () => {
 });
 
 describe('the device flow going wrong', () => {
+	it('a saved client registration the service no longer knows is replaced by a new one', async () => {
+		await signIn({flags: SETUP, io: {yes: true}});
+		world.standIn.model.identityCenter.clients.clear();
+		const {result} = await signIn({flags: {...SETUP, force: true}, io: {yes: true}});
+		expect(result.json).toMatchObject({signedIn: {how: 'device'}});
+		expect(world.standIn.count('RegisterClient')).toBe(2);
+		expect(
+			world.standIn.requests.filter((call) => call.operation === 'StartDeviceAuthorization').map((call) => call.error),
+		).toEqual([undefined, 'InvalidClientException', undefined]);
+	});
+
 	it('slow_down adds five seconds to every later wait', async () => {
 		world.standIn.model.identityCenter.configure({slowDownPolls: [1], approveAfterPolls: 3});
 		await signIn({flags: SETUP, io: {yes: true}});
