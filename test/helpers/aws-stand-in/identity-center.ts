@@ -228,6 +228,17 @@ export class IdentityCenter {
 		return this.issue(clientId, authorization.startUrl);
 	}
 
+	/** Whom a key the portal handed out belongs to: the role's session in its account (undefined for any other key). */
+	identityOf(accessKeyId: string | undefined): {account: string; arn: string; userId: string} | undefined {
+		const role = accessKeyId ? this.roleKeys.get(accessKeyId) : undefined;
+		if (!role) return undefined;
+		return {
+			account: role.accountId,
+			arn: `arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_${role.roleName}_0123456789abcdef/dev@example.com`,
+			userId: 'AROAEXAMPLEROLEID1234:dev@example.com',
+		};
+	}
+
 	// ───────────── the portal ─────────────
 
 	private session(accessToken: unknown): {startUrl: string} {

@@ -6,15 +6,8 @@ import type {Operations} from './types.js';
 
 export const STS: Operations = {
 	GetCallerIdentity: (_input, {model, accessKeyId}) => {
-		const role = accessKeyId ? model.identityCenter.roleKeys.get(accessKeyId) : undefined;
-		if (role) {
-			return {
-				Arn: `arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_${role.roleName}_0123456789abcdef/dev@example.com`,
-				UserId: 'AROAEXAMPLEROLEID1234:dev@example.com',
-				Account: role.accountId,
-			};
-		}
-		return {Arn: model.identity.arn, UserId: model.identity.userId, Account: model.identity.account};
+		const caller = model.identityCenter.identityOf(accessKeyId) ?? model.identity;
+		return {Arn: caller.arn, UserId: caller.userId, Account: caller.account};
 	},
 	GetServiceBearerToken: (_input, {model}) => {
 		model.checkAllowed('sts:GetServiceBearerToken', '*');
