@@ -1,5 +1,5 @@
 /**
- * Scenario 8: `ecr-setup sign-in` from an empty HOME with no AWS keys at all. IAM Identity Center's device flow (the
+ * Scenario 12: `ecr-setup sign-in` from an empty HOME with no AWS keys at all. IAM Identity Center's device flow (the
  * scenario approves the code the CLI showed, as a person would in the browser), a profile for each account and role
  * of two accounts, `whoami --profile` in each account, a second sign-in that changes nothing, and a `docker push`
  * through the real docker-credential-ecr-login with one of the new profiles (in the form that helper reads).
@@ -51,8 +51,8 @@ async function approveWhenShown(): Promise<string> {
 	throw new Error('no device code was ever handed out');
 }
 
-describe('scenario 8: sign-in with IAM Identity Center', () => {
-	const home = makeHome('s8-sign-in');
+describe('scenario 12: sign-in with IAM Identity Center', () => {
+	const home = makeHome('s12-sign-in');
 	// No keys anywhere: everything below comes from the sign-in.
 	const env: Env = Object.fromEntries(Object.entries(home.env).filter(([name]) => !(name in AWS_KEYS)));
 	const config = path.join(home.home, '.aws', 'config');
