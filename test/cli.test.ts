@@ -45,6 +45,7 @@ describe('cli', () => {
 		expect(await main(['--help'], s.io, {})).toBe(0);
 		for (const name of [
 			'whoami',
+			'sign-in',
 			'login',
 			'configure-helper',
 			'install-helper',

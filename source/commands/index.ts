@@ -10,6 +10,11 @@ export const COMMANDS: CommandEntry[] = [
 		load: async () => (await import('./whoami.js')).whoamiCommand,
 	},
 	{
+		name: 'sign-in',
+		summary: 'Sign in to AWS: IAM Identity Center profiles, or access keys',
+		load: async () => (await import('./sign-in.js')).signInCommand,
+	},
+	{
 		name: 'login',
 		summary: 'docker login to an ECR registry with a 12-hour token',
 		load: async () => (await import('./login.js')).loginCommand,

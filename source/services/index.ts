@@ -9,6 +9,7 @@ import {createDockerConfigService} from '../docker-config/service.js';
 import {createEngineConfigService, createEngineDockerService} from '../engines/service.js';
 import {createProcessRunner} from '../process/runner.js';
 import {createProxyFetch} from '../aws/proxy-fetch.js';
+import {createSignInService} from '../aws/sign-in-service.js';
 import type {Services} from './types.js';
 
 export type ServiceOptions = {
@@ -41,6 +42,7 @@ export function createServices(options: ServiceOptions = {}): Services {
 		helper: createCredentialHelperService({runner, env: childEnv, fetch: createProxyFetch({env})}),
 		// The PATH of this shell is the one docker, started from it, searches for helpers.
 		wrappers: createWrapperService({env}),
+		signIn: createSignInService({env}),
 		runner,
 		env,
 		now: () => new Date(),

@@ -10,6 +10,7 @@
 import {createWriteStream, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {startControl} from './control.js';
+import type {IdentityCenterOptions} from './identity-center.js';
 import {type Identity, type KeyedIdentity, type RepositorySeed, StandInModel} from './model.js';
 import {type RegistryEndpoint, type RegistryRequest, startRegistryFront, tokenScope} from './registry-front.js';
 import {startAwsStandIn} from './server.js';
@@ -27,6 +28,8 @@ export type ServeConfig = {
 	regions?: string[];
 	repositories?: RepositorySeed[];
 	pageLimit?: number;
+	/** IAM Identity Center: its portals, accounts and roles, and how device codes get approved. */
+	identityCenter?: IdentityCenterOptions;
 	delayMs?: number;
 	/** ECR-like fronts before real docker-registries; each registry's htpasswd holds its token scope's current password. */
 	registries?: Array<RegistryEndpoint & {htpasswd: string}>;
@@ -43,6 +46,7 @@ async function serve(config: ServeConfig): Promise<void> {
 		regions: config.regions,
 		repositories: config.repositories,
 		pageLimit: config.pageLimit,
+		identityCenter: config.identityCenter,
 		async onTokenRotated(scope, token) {
 			for (const registry of registries.filter((candidate) => tokenScope(candidate) === scope)) {
 				await writeHtpasswd(registry.htpasswd, token.password);

@@ -4,6 +4,12 @@
  * stack and the bench run cli.ts as a process.
  */
 export {awsEnv, TEST_KEYS} from './environment.js';
+export {
+	DEFAULT_PORTAL_ACCOUNTS,
+	DEFAULT_START_URL,
+	type IdentityCenterOptions,
+	type PortalAccountSeed,
+} from './identity-center.js';
 export {type Answer, authorizationToken, type FaultReply, json, jsonError, stsError} from './faults.js';
 export {DEFAULT_IDENTITY, type Identity, type KeyedIdentity, type RepositorySeed, StandInModel} from './model.js';
 export type {AwsRequest, Reply} from './protocol.js';

@@ -2,10 +2,12 @@
  * What the stand-in knows, as ECR keeps it: the caller identities (a default one, and others by the access key their
  * requests are signed with), the regions it answers for, repositories (with their images and policies) per region and
  * registry account, repository creation templates, the ECR Public registry (its alias and repositories), one current
- * registry token per region, the IAM actions callers are denied, and whether the callers' credentials have expired.
- * Operations and the registry front read and change it.
+ * registry token per region, the IAM actions callers are denied, whether the callers' credentials have expired, access
+ * keys AWS does not know, and IAM Identity Center (sign-in, accounts and roles). Operations and the registry front read
+ * and change it.
  */
 import {createHash} from 'node:crypto';
+import {IdentityCenter, type IdentityCenterOptions} from './identity-center.js';
 import {AwsError} from './protocol.js';
 import {evaluateRepositoryPolicy} from './resource-policy.js';
 import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
@@ -78,6 +80,7 @@ export type ModelOptions = {
 	publicAlias?: string;
 	/** Called before a new token is handed out: the registries must accept it by then. */
 	onTokenRotated?: (region: string, token: Token) => Promise<void>;
+	identityCenter?: IdentityCenterOptions;
 };
 
 /** ECR's repository name grammar, 2 to 256 characters. */
@@ -94,6 +97,9 @@ export class StandInModel {
 	readonly denied = new Set<string>();
 	/** Every API call answers ExpiredToken(Exception), as with stale session credentials. */
 	expiredCredentials = false;
+	/** Access key ids every signed call refuses (InvalidClientTokenId), as AWS refuses a deleted key. */
+	readonly rejectedKeys = new Set<string>();
+	readonly identityCenter: IdentityCenter;
 	readonly tokens = new Map<string, Token>();
 	/** Repository creation templates per region and registry. */
 	readonly templates = new Map<string, CreationTemplate[]>();
@@ -117,17 +123,20 @@ export class StandInModel {
 		this.seeds = options.repositories ?? [];
 		this.onTokenRotated = options.onTokenRotated;
 		this.seededPublicAlias = options.publicAlias;
+		this.identityCenter = new IdentityCenter(options.identityCenter);
 		this.reset();
 	}
 
-	/** Back to the start: the seeded repositories only, nothing denied, valid credentials. Tokens stay valid. */
+	/** Back to the start: the seeded repositories only, nothing denied, valid credentials, no sign-in. ECR tokens stay valid. */
 	reset(): void {
 		this.repositories.clear();
 		this.templates.clear();
 		this.publicRepositories.clear();
 		this.publicAlias = this.seededPublicAlias;
 		this.denied.clear();
+		this.rejectedKeys.clear();
 		this.expiredCredentials = false;
+		this.identityCenter.reset();
 		for (const seed of this.seeds) this.createRepository(seed);
 	}
 
@@ -299,7 +308,10 @@ export class StandInModel {
 
 	/** Who signed a request: the identity of its access key, else the default one. */
 	identityFor(accessKeyId: string | undefined): Identity {
-		return (accessKeyId && this.others.get(accessKeyId)) || this.identity;
+		// A key of a role's credentials from the portal belongs to that role's account.
+		return (
+			this.identityCenter.identityOf(accessKeyId) ?? ((accessKeyId && this.others.get(accessKeyId)) || this.identity)
+		);
 	}
 
 	checkAllowed(action: string, resource: string, caller: Identity = this.identity): void {

@@ -24,7 +24,7 @@ export const OWNER = {
 	accessKeyId: 'AKIAE2ESTANDINOWNER1',
 };
 
-/** The AWS APIs (ECR, ECR Public, STS) for every region answer here. */
+/** The AWS APIs (ECR, ECR Public, STS, IAM Identity Center's OIDC and portal) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
 /** Plain HTTP control API of the stand-in; only scenarios use it. */
 export const CONTROL_PORT = 8480;
@@ -87,7 +87,13 @@ export const BLACKHOLE_ADDRESS = '127.0.0.9';
 export function apiHosts(): string[] {
 	const hosts = ['sts.amazonaws.com', 'api.ecr-public.us-east-1.amazonaws.com', 'ecr-public.us-east-1.amazonaws.com'];
 	for (const region of ECR_REGIONS) {
-		hosts.push(`api.ecr.${region}.amazonaws.com`, `ecr.${region}.amazonaws.com`, `sts.${region}.amazonaws.com`);
+		hosts.push(
+			`api.ecr.${region}.amazonaws.com`,
+			`ecr.${region}.amazonaws.com`,
+			`sts.${region}.amazonaws.com`,
+			`oidc.${region}.amazonaws.com`,
+			`portal.sso.${region}.amazonaws.com`,
+		);
 	}
 	return hosts;
 }

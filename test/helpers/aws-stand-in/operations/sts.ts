@@ -1,4 +1,7 @@
-/** STS (query protocol and JSON 1.0). `sts:GetCallerIdentity` needs no permission, so it is never denied. */
+/**
+ * STS (query protocol and JSON 1.0). `sts:GetCallerIdentity` needs no permission, so it is never denied. Keys the
+ * portal handed out for a role answer as that role's session in its account; any other key is the model's identity.
+ */
 import type {Operations} from './types.js';
 
 export const STS: Operations = {
