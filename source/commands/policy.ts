@@ -191,17 +191,8 @@ export const policyCommand: CommandDefinition = {
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository the policy is for'},
 		{name: 'push', type: 'boolean', description: 'Permissions to push (the default)'},
 		{name: 'pull', type: 'boolean', description: 'Permissions to pull only'},
-		{
-			name: 'create-on-push',
-			type: 'boolean',
-			description: 'Also let the push create the repository through a create-on-push template',
-		},
-		{
-			name: 'allow-account',
-			type: 'string',
-			value: 'ID',
-			description: 'Print the repository policy that lets this account push (or pull) to the repository',
-		},
+		{name: 'create-on-push', type: 'boolean', description: 'Also let a create-on-push template create it'},
+		{name: 'allow-account', type: 'string', value: 'ID', description: 'Print the repository policy for this account'},
 		{
 			name: 'allow-role',
 			type: 'string',

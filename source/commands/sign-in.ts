@@ -41,19 +41,10 @@ export const signInCommand: CommandDefinition = {
 			description: 'Only this account (id or name); may be repeated',
 		},
 		{name: 'role', type: 'string', multiple: true, value: 'NAME', description: 'Only this role; may be repeated'},
-		{
-			name: 'legacy',
-			type: 'boolean',
-			description: 'Write the legacy SSO form (start URL in each profile), for old SDKs and helpers',
-		},
+		{name: 'legacy', type: 'boolean', description: 'The legacy SSO form (start URL in each profile), for old helpers'},
 		{name: 'force', type: 'boolean', description: 'A new sign-in even while the saved session lasts'},
 		{name: 'no-browser', type: 'boolean', description: 'Do not open a browser; only show the page and the code'},
-		{
-			name: 'access-key-id',
-			type: 'string',
-			value: 'ID',
-			description: 'Store an IAM user’s access key (AKIA…) in --profile (default: default)',
-		},
+		{name: 'access-key-id', type: 'string', value: 'ID', description: 'Store an IAM user’s key (AKIA…) in --profile'},
 		{
 			name: 'secret-access-key-stdin',
 			type: 'boolean',
