@@ -9,6 +9,7 @@ import path from 'node:path';
 import {UserError, errorMessage} from '../errors/user-errors.js';
 import {atomicFiles, type FileSystem} from '../files/atomic-file.js';
 import {errorCode} from '../files/errors.js';
+import {withFileLock} from '../files/lock.js';
 import {fileDiff} from '../lib/diff.js';
 import {executableCandidates} from './platform.js';
 import {chooseWrapperDir, type DirProbe, wrapperDirCandidates} from './wrapper-dir.js';
@@ -255,12 +256,15 @@ export function createWrapperService(options: WrapperServiceOptions = {}): Wrapp
 		}
 
 		const owner = {uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0};
-		await files.replaceFile(
-			wrapperPlan.path,
-			Buffer.from(wrapperPlan.text, 'utf8'),
-			{mode: WRAPPER_MODE, ...owner},
-			() => assertAsPlanned(wrapperPlan.path, wrapperPlan.before),
-		);
+		// Under the wrapper's lock, as every ecr-setup write is: two binds of one profile at once never interleave.
+		await withFileLock(wrapperPlan.path, async () => {
+			await files.replaceFile(
+				wrapperPlan.path,
+				Buffer.from(wrapperPlan.text, 'utf8'),
+				{mode: WRAPPER_MODE, ...owner},
+				() => assertAsPlanned(wrapperPlan.path, wrapperPlan.before),
+			);
+		});
 		await files.removeStaleTemps(wrapperPlan.path);
 		return {
 			async undo() {
