@@ -7,14 +7,17 @@ import {awsConfigFiles} from '../aws/profiles.js';
 import type {AwsProfile} from '../aws/types.js';
 import {accountMismatch, profileWarnings, unbindChanges, wrappersNoLongerNamed} from '../credential-helper/bindings.js';
 import type {HelperInfo} from '../credential-helper/types.js';
-import type {WrapperPlan, WrapperRemoval} from '../credential-helper/wrapper-service.js';
-import {ECR_LOGIN_HELPER, assertBindableProfile, boundHelperName} from '../credential-helper/wrapper.js';
+import type {WrapperRemoval} from '../credential-helper/wrapper-service.js';
+import {ECR_LOGIN_HELPER, assertBindableProfile} from '../credential-helper/wrapper.js';
 import type {EcrRegistry} from '../ecr/hosts.js';
-import type {ConfigChange, EditPlan, LoadedConfig} from '../docker-config/types.js';
+import type {LoadedConfig} from '../docker-config/types.js';
 import {hostnameOfAuthKey} from '../docker-config/stores.js';
 import {UsageError, UserError, errorMessage} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
+import {type BindingChange, bindingUnchanged, planBinding, writeBinding} from '../services/binding.js';
 import {verifyHelper} from './verify-helper.js';
+
+export type {BindingChange} from '../services/binding.js';
 import type {CommandContext, CommandResult} from './types.js';
 
 /** The real helper, whose absolute path the wrapper runs: without it there is nothing to bind to. */
@@ -51,15 +54,6 @@ async function agree(context: CommandContext, question: string): Promise<boolean
 	return context.io.confirm(question, {defaultYes: false, flag: '--yes'});
 }
 
-export type BindingChange = {
-	config: LoadedConfig;
-	plan: EditPlan;
-	/** Written before config.json. */
-	wrappers: WrapperPlan[];
-	/** Removed after config.json no longer names them. */
-	removals: WrapperRemoval[];
-};
-
 export type BindingOutcome = {written: boolean; backup: string | null; removed: string[]};
 
 /** Show every change (config diff, each wrapper's diff, the removals), ask once, then write in an order that can fail safely. */
@@ -91,35 +85,8 @@ export async function applyBindingChange(
 		return {written: false, backup: null, removed: []};
 	}
 
-	const undos: Array<() => Promise<void>> = [];
-	let backup: string | null = null;
-	try {
-		for (const wrapper of wrappers) {
-			undos.push((await services.wrappers.apply(wrapper)).undo);
-			io.out(`Wrote ${wrapper.path}.`);
-		}
-
-		if (change.plan.changed) {
-			const applied = await services.dockerConfig.apply(change.config, change.plan);
-			backup = applied.backupPath ?? null;
-			io.out(`Wrote ${applied.path}${applied.backupPath ? ` (backup: ${applied.backupPath})` : ''}.`);
-		}
-	} catch (error) {
-		// A wrapper that config.json does not name is harmless, but it is not what the person agreed to.
-		for (const undo of undos.reverse()) await undo().catch(() => undefined);
-		if (undos.length > 0) io.err('The wrappers written before the failure were taken back.');
-		throw error;
-	}
-
-	const removed: string[] = [];
-	for (const removal of change.removals) {
-		if (await services.wrappers.remove(removal)) {
-			removed.push(removal.path);
-			io.out(`Removed ${removal.path}.`);
-		} else io.err(`Note: ${removal.path} changed after it was shown: it is left as it is.`);
-	}
-
-	return {written: true, backup, removed};
+	const written = await writeBinding(services, change, {out: (line) => io.out(line), err: (line) => io.err(line)});
+	return {written: true, backup: written.backup, removed: written.removed};
 }
 
 /** Which account the profile reaches; on a cross-account binding or when STS cannot say, ask before going on. */
@@ -173,14 +140,12 @@ export async function bindProfile(
 	const helper = await requireHelper(context);
 	for (const warning of profileWarnings(settings, helper.version)) io.err(`Warning: ${warning}`);
 	const account = await checkAccount(context, registries, profile);
-	const wrapper = await services.wrappers.plan(profile, helper.path);
-	const config = await services.dockerConfig.read();
 	const hosts = registries.map((registry) => registry.host);
-	const helperName = boundHelperName(profile);
-	const changes: ConfigChange[] = hosts.map((host) => ({type: 'set-cred-helper', host, helper: helperName}));
-	const plan = services.dockerConfig.plan(config, changes);
+	const change = await planBinding(services, profile, hosts, helper.path);
+	const {config, plan} = change;
+	const wrapper = change.wrappers[0]!;
 	const summary = {config: config.path, hosts, profile, account, helper: helper.path, wrapper: wrapper.path};
-	if (!plan.changed && !wrapper.changed) {
+	if (bindingUnchanged(change)) {
 		io.out(
 			`Already bound: ${hosts.join(', ')} ${hosts.length === 1 ? 'uses' : 'use'} profile ${profile} through ${wrapper.path}. Nothing to change.`,
 		);
@@ -190,10 +155,10 @@ export async function bindProfile(
 	staleAuthsNote(context, config, hosts);
 	const outcome = await applyBindingChange(
 		context,
-		{config, plan, wrappers: [wrapper], removals: []},
+		change,
 		plan.changed ? `Write these changes to ${config.path} and ${wrapper.path}?` : `Write ${wrapper.path}?`,
 	);
-	const verified = outcome.written ? await verifyHelper(context, hosts, helperName) : null;
+	const verified = outcome.written ? await verifyHelper(context, hosts, wrapper.helperName) : null;
 	return {
 		json: {
 			...summary,

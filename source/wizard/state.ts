@@ -92,7 +92,8 @@ export type WizardState = {
 	repository?: ChosenRepository;
 	/** The registry host docker will talk to (from the repository's URI, else account + region). */
 	registry?: string;
-	auth?: {method: 'helper' | 'login' | 'unchanged'; verified: boolean; expiresAt?: string};
+	/** profile: the AWS profile the registry is bound to (credHelpers value ecr-login-<profile>), when it is. */
+	auth?: {method: 'helper' | 'login' | 'unchanged'; verified: boolean; expiresAt?: string; profile?: string};
 	changes: FileChange[];
 	image?: {source: string; tag: string};
 	pushed?: {uri: string; digest: string};

@@ -71,8 +71,8 @@ describe('done step', () => {
 		const state = stateAfterRepository({
 			profile: 'dev',
 			step: 'done',
-			auth: {method: 'helper', verified: true},
-			changes: [{path: CONFIG_PATH, backupPath: BACKUP_PATH, description: `credHelpers["${HOST}"] = "ecr-login"`}],
+			auth: {method: 'helper', verified: true, profile: 'dev'},
+			changes: [{path: CONFIG_PATH, backupPath: BACKUP_PATH, description: `credHelpers["${HOST}"] = "ecr-login-dev"`}],
 			image: {source: 'my-app:dev', tag: 'a1b2c3d'},
 			pushed: {uri: `${HOST}/web:a1b2c3d`, digest: DIGEST},
 		});
@@ -80,12 +80,13 @@ describe('done step', () => {
 		const frame = flat(await step.app.waitFor('Files changed'));
 		expect(frame).toContain(`✔ Pushed ${HOST}/web:a1b2c3d ${DIGEST}`);
 		expect(step.app.frame()).toContain(`\n    ${DIGEST}\n`);
-		expect(frame).toContain(`${CONFIG_PATH}: credHelpers["${HOST}"] = "ecr-login" (backup: ${BACKUP_PATH})`);
-		expect(frame).toContain(`$ ecr-setup configure-helper --registry ${HOST} --yes`);
+		expect(frame).toContain(`${CONFIG_PATH}: credHelpers["${HOST}"] = "ecr-login-dev" (backup: ${BACKUP_PATH})`);
+		expect(frame).toContain(`$ ecr-setup configure-helper --registry ${HOST} --profile dev --yes`);
 		expect(frame).toContain(
 			'$ ecr-setup push my-app:dev --repository web --tag a1b2c3d --profile dev --region eu-west-1',
 		);
-		expect(frame).toContain("The helper uses your shell's AWS credentials: export AWS_PROFILE=dev");
+		expect(frame).toContain('docker fetches its tokens with profile dev, whatever AWS variables the shell holds');
+		expect(frame).not.toContain('export AWS_PROFILE');
 		expect(frame).toContain('ecr-setup ci github');
 		expect(frame).toContain('ecr-setup policy');
 		await step.app.press(ENTER);

@@ -2,6 +2,7 @@
 import type {LoadedConfig, StoreResolution} from '../../../docker-config/types.js';
 import {relativeTime} from '../../../lib/format.js';
 import {storedAuthExpiry} from '../../../ecr/token.js';
+import {profileOfHelperName} from '../../../credential-helper/wrapper.js';
 
 export type AuthStatus =
 	| {kind: 'ecr-helper'; text: string}
@@ -19,6 +20,14 @@ export function describeAuth(config: LoadedConfig, resolution: StoreResolution, 
 					: resolution.source === 'credsStore'
 						? `credsStore (for every registry)`
 						: 'the platform default (no store in the file)';
+			const profile = profileOfHelperName(resolution.helper);
+			if (profile) {
+				return {
+					kind: 'ecr-helper',
+					text: `docker asks docker-credential-ecr-login with profile ${profile} (${from}): tokens are fetched and renewed by themselves.`,
+				};
+			}
+
 			if (resolution.helper === 'ecr-login') {
 				return {
 					kind: 'ecr-helper',

@@ -145,14 +145,34 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 			{phase.name === 'planning' ? <Busy>Preparing the config change…</Busy> : null}
 			{phase.name === 'confirm-write' ? (
 				<Box flexDirection="column">
-					<Text>{`This change makes docker ask docker-credential-ecr-login for ${host}:`}</Text>
-					<DiffView diff={phase.plan.diff} maxLines={10} />
-					<Dim>{`${phase.config.realPath}${phase.config.exists ? ' — the current file is backed up first' : ' (new file)'}`}</Dim>
+					<Text>
+						{phase.profile
+							? `This change makes docker ask docker-credential-ecr-login for ${host} with profile ${phase.profile}, whatever AWS variables the shell holds:`
+							: `This change makes docker ask docker-credential-ecr-login for ${host}:`}
+					</Text>
+					{phase.change.plan.changed ? <DiffView diff={phase.change.plan.diff} maxLines={10} /> : null}
+					{phase.change.plan.changed ? (
+						<Dim>{`${phase.change.config.realPath}${phase.change.config.exists ? ' — the current file is backed up first' : ' (new file)'}`}</Dim>
+					) : null}
+					{phase.change.wrappers
+						.filter((wrapper) => wrapper.changed)
+						.map((wrapper) => (
+							<Box key={wrapper.path} flexDirection="column" marginTop={1}>
+								<Text>{`${wrapper.before === undefined ? 'New' : 'Changed'} wrapper ${wrapper.path} (${wrapper.why}):`}</Text>
+								{wrapper.modeOnly ? (
+									<Dim>mode back to 0755 (only you may change it); its text stays</Dim>
+								) : (
+									<DiffView diff={wrapper.diff} maxLines={12} />
+								)}
+							</Box>
+						))}
 					<Confirm
-						question="Write this change?"
+						question={
+							phase.change.wrappers.some((wrapper) => wrapper.changed) ? 'Write these changes?' : 'Write this change?'
+						}
 						isActive={active}
 						onCancel={actions.toChoice}
-						onAnswer={(yes) => (yes ? actions.write(phase.config, phase.plan) : actions.toChoice())}
+						onAnswer={(yes) => (yes ? actions.write(phase.change, phase.profile) : actions.toChoice())}
 					/>
 				</Box>
 			) : null}

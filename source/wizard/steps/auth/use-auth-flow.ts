@@ -6,7 +6,6 @@ import {useEffect, useRef, useState} from 'react';
 import {useAws, useServices} from '../../../services/context.js';
 import type {AuthToken} from '../../../aws/types.js';
 import type {HelperInfo, InstallPlan} from '../../../credential-helper/types.js';
-import type {EditPlan, LoadedConfig} from '../../../docker-config/types.js';
 import {errorMessage, isUserError} from '../../../errors/user-errors.js';
 import {privateRegistryHost} from '../../../ecr/hosts.js';
 import {describeAuth, type AuthStatus} from './auth-status.js';
@@ -15,6 +14,9 @@ import {installCommandText, installHandOver} from './install.js';
 import type {FileChange} from '../../state.js';
 import type {StepProps} from '../types.js';
 import {useMounted} from '../../components/use-mounted.js';
+import {type BindingChange, planBinding, writeBinding} from '../../../services/binding.js';
+import {ECR_LOGIN_HELPER, boundHelperName, profileOfHelperName} from '../../../credential-helper/wrapper.js';
+import {chooseBinding} from './binding.js';
 
 export type Method = 'helper' | 'login' | 'keep';
 
@@ -28,7 +30,7 @@ export type Phase =
 	| {name: 'install-consent'; plan: InstallPlan}
 	| {name: 'installing'; plan: InstallPlan}
 	| {name: 'planning'}
-	| {name: 'confirm-write'; config: LoadedConfig; plan: EditPlan}
+	| {name: 'confirm-write'; change: BindingChange; profile: string | undefined}
 	| {name: 'writing'}
 	| {name: 'verifying'}
 	| {name: 'verify-failed'; problem: Problem}
@@ -54,13 +56,22 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 		if (alive()) setPhase({name: 'failed', problem, retry});
 	}
 
+	// The profile the registry is bound to (ecr-login-<profile>), once the config names it.
+	const bound = useRef<string | undefined>(undefined);
+	const usedHelper = useRef<HelperInfo | undefined>(undefined);
+
 	function finishHelper(verified: boolean, method: 'helper' | 'unchanged'): void {
+		const profile = bound.current;
+		const withProfile = profile ? ` with profile ${profile}` : '';
 		complete({
-			patch: {auth: {method, verified}, changes: [...state.changes, ...changes.current]},
+			patch: {
+				auth: {method, verified, ...(profile ? {profile} : {})},
+				changes: [...state.changes, ...changes.current],
+			},
 			summary:
 				method === 'unchanged'
-					? `Authentication: the credential helper already serves ${host}${verified ? ' (verified)' : ''}`
-					: `Authentication: credential helper for ${host}${verified ? ', verified' : ', not verified'}`,
+					? `Authentication: the credential helper already serves ${host}${withProfile}${verified ? ' (verified)' : ''}`
+					: `Authentication: credential helper for ${host}${withProfile}${verified ? ', verified' : ', not verified'}`,
 			interactive: interactive.current,
 		});
 	}
@@ -69,7 +80,8 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 		setPhase({name: 'verifying'});
 		try {
 			// Ctrl-C stops a helper stuck on a prompt nobody can see, instead of waiting out its time limit.
-			const result = await services.helper.get(host, undefined, {signal});
+			const helperName = bound.current ? boundHelperName(bound.current) : undefined;
+			const result = await services.helper.get(host, helperName, {signal});
 			if (!alive()) return;
 			if (result.ok) {
 				finishHelper(true, method);
@@ -82,7 +94,11 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 					title: 'docker-credential-ecr-login could not get a token',
 					detail: result.message,
 					...(result.logExcerpt ? {lines: result.logExcerpt.split('\n').slice(-4)} : {}),
-					nextSteps: ['Check that the AWS credentials in your shell (AWS_PROFILE) can call ecr:GetAuthorizationToken'],
+					nextSteps: [
+						bound.current
+							? `Check that profile ${bound.current} can call ecr:GetAuthorizationToken: ecr-setup whoami --profile ${bound.current}`
+							: 'Check that the AWS credentials in your shell (AWS_PROFILE) can call ecr:GetAuthorizationToken',
+					],
 				},
 			});
 		} catch (error) {
@@ -90,43 +106,88 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 		}
 	}
 
-	async function planConfig(): Promise<void> {
+	/** credHelpers[host] for the helper found or installed: bound to the identity step's profile when it has one. */
+	async function planConfig(helper: HelperInfo): Promise<void> {
+		usedHelper.current = helper;
 		setPhase({name: 'planning'});
 		try {
-			const config = await services.dockerConfig.read();
-			const plan = services.dockerConfig.plan(config, [{type: 'set-cred-helper', host, helper: 'ecr-login'}]);
+			const profiles = state.profile ? await services.aws.listProfiles().catch(() => []) : [];
+			const choice = chooseBinding({
+				profile: state.profile,
+				profiles,
+				host,
+				account: state.identity?.account,
+				helperVersion: helper.version,
+			});
+			const profile = choice.bind ? choice.profile : undefined;
+			const change: BindingChange = profile
+				? await planBinding(services, profile, [host], helper.path)
+				: await plainChange();
 			if (!alive()) return;
-			if (!plan.changed) {
-				setNotes((previous) => [...previous, `${config.path} already sends ${host} to ecr-login: nothing to change.`]);
+			const extra = choice.bind ? choice.notes : choice.reason ? [choice.reason] : [];
+			if (extra.length > 0) setNotes((previous) => [...previous, ...extra]);
+			if (!change.plan.changed && change.wrappers.every((wrapper) => !wrapper.changed)) {
+				bound.current = profile;
+				const named = profile ? boundHelperName(profile) : ECR_LOGIN_HELPER;
+				setNotes((previous) => [
+					...previous,
+					`${change.config.path} already sends ${host} to ${named}: nothing to change.`,
+				]);
 				await verify('helper');
 				return;
 			}
 
 			if (options.yes) {
-				await write(config, plan);
+				await write(change, profile);
 				return;
 			}
 
-			setPhase({name: 'confirm-write', config, plan});
+			setPhase({name: 'confirm-write', change, profile});
 		} catch (error) {
-			fail({title: 'The docker config could not be read', detail: errorMessage(error)}, () => void planConfig());
+			fail(
+				{
+					title: 'The docker config could not be read',
+					detail: errorMessage(error),
+					...(isUserError(error) ? {...(error.hint ? {hint: error.hint} : {}), nextSteps: error.nextSteps} : {}),
+				},
+				() => void planConfig(helper),
+			);
 		}
 	}
 
-	async function write(config: LoadedConfig, plan: EditPlan): Promise<void> {
+	async function plainChange(): Promise<BindingChange> {
+		const config = await services.dockerConfig.read();
+		const plan = services.dockerConfig.plan(config, [{type: 'set-cred-helper', host, helper: ECR_LOGIN_HELPER}]);
+		return {config, plan, wrappers: [], removals: []};
+	}
+
+	async function write(change: BindingChange, profile: string | undefined): Promise<void> {
 		setPhase({name: 'writing'});
 		try {
-			const result = await guardWrite(async () => services.dockerConfig.apply(config, plan));
-			changes.current.push({
-				path: result.path,
-				...(result.backupPath ? {backupPath: result.backupPath} : {}),
-				description: `credHelpers["${host}"] = "ecr-login"`,
-			});
+			const result = await guardWrite(async () => writeBinding(services, change));
+			const named = profile ? boundHelperName(profile) : ECR_LOGIN_HELPER;
+			for (const wrapper of result.wrappersWritten)
+				changes.current.push({
+					path: wrapper,
+					description: `wrapper that runs docker-credential-ecr-login with profile ${profile}`,
+				});
+			if (change.plan.changed)
+				changes.current.push({
+					path: result.configPath,
+					...(result.backup ? {backupPath: result.backup} : {}),
+					description: `credHelpers["${host}"] = "${named}"`,
+				});
+			bound.current = profile;
 			// After Ctrl-C the write was allowed to land; nothing else runs.
 			if (!alive()) return;
 			setNotes((previous) => [
 				...previous,
-				`Wrote ${result.path}${result.backupPath ? `; backup at ${result.backupPath}` : ' (new file, nothing to back up)'}`,
+				...result.wrappersWritten.map((wrapper) => `Wrote ${wrapper} (runs the helper with profile ${profile})`),
+				...(change.plan.changed
+					? [
+							`Wrote ${result.configPath}${result.backup ? `; backup at ${result.backup}` : ' (new file, nothing to back up)'}`,
+						]
+					: []),
 			]);
 			await verify('helper');
 		} catch (error) {
@@ -136,7 +197,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 					detail: errorMessage(error),
 					nextSteps: ['Press Enter to read it again and retry'],
 				},
-				() => void planConfig(),
+				() => (usedHelper.current ? void planConfig(usedHelper.current) : setPhase({name: 'choose'})),
 			);
 		}
 	}
@@ -149,7 +210,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 			if (!alive()) return;
 			setHelperInfo(found);
 			if (found) {
-				await planConfig();
+				await planConfig(found);
 				return;
 			}
 
@@ -198,7 +259,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				...previous,
 				`Installed ${info.name}${info.version ? ` ${info.version}` : ''} at ${info.path}`,
 			]);
-			await planConfig();
+			await planConfig(info);
 		} catch (error) {
 			fail(
 				{title: 'The install failed', detail: errorMessage(error), nextSteps: ['Press Enter to choose again']},
@@ -249,7 +310,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				setHelperInfo(found);
 				if (resumed.exitCode === 0 && found) {
 					setNotes([`Installed ${found.name}${found.version ? ` ${found.version}` : ''} at ${found.path}`]);
-					await planConfig();
+					await planConfig(found);
 				} else {
 					fail(
 						{
@@ -269,8 +330,11 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 
 			try {
 				const config = await services.dockerConfig.read();
-				const found = describeAuth(config, services.dockerConfig.resolveStore(config, host), host, services.now());
+				const resolution = services.dockerConfig.resolveStore(config, host);
+				const found = describeAuth(config, resolution, host, services.now());
 				if (!alive()) return;
+				// Keeping a binding keeps its profile: the check and the Done screen speak of it.
+				if (resolution.kind === 'helper') bound.current = profileOfHelperName(resolution.helper);
 				setStatus(found);
 				if (options.yes) await helperPath();
 				else setPhase({name: 'choose'});
@@ -304,7 +368,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				else setPhase({name: 'install-consent', plan});
 			},
 			install: (plan: InstallPlan) => void install(plan),
-			write: (config: LoadedConfig, plan: EditPlan) => void write(config, plan),
+			write: (change: BindingChange, profile: string | undefined) => void write(change, profile),
 			verifyAgain: () => void verify('helper'),
 			continueUnverified: () => finishHelper(false, 'helper'),
 			login: () => void login(),

@@ -28,7 +28,8 @@ export function equivalentCommands(state: WizardState): string[] {
 	];
 	const lines: string[] = [];
 	if (state.registry && state.auth?.method === 'helper') {
-		lines.push(commandLine(['ecr-setup', 'configure-helper', '--registry', state.registry, '--yes']));
+		const bound = state.auth.profile ? ['--profile', state.auth.profile] : [];
+		lines.push(commandLine(['ecr-setup', 'configure-helper', '--registry', state.registry, ...bound, '--yes']));
 	}
 
 	if (state.auth?.method === 'login') lines.push(commandLine(['ecr-setup', 'login', ...global]));
@@ -57,7 +58,11 @@ export function nextStepsFor(state: WizardState): string[] {
 		steps.push(
 			`docker push ${state.repository ? `${state.repository.uri}:TAG` : `${state.registry ?? 'HOST'}/REPO:TAG`} now authenticates by itself`,
 		);
-		if (state.profile) steps.push(`The helper uses your shell's AWS credentials: export AWS_PROFILE=${state.profile}`);
+		if (state.auth.profile)
+			steps.push(
+				`docker fetches its tokens with profile ${state.auth.profile}, whatever AWS variables the shell holds`,
+			);
+		else steps.push('The helper uses the AWS credentials of the shell docker runs in');
 	}
 
 	if (state.auth?.method === 'login')
