@@ -2,10 +2,12 @@
 import {booleanFlag, stringFlag} from './args.js';
 import {UsageError} from '../errors/user-errors.js';
 import {assertAccount, assertRoleArn} from '../generators/policy.js';
+import {boundProfileFor} from '../doctor/bound-profile.js';
 import {formatReport} from '../doctor/format.js';
+import {wrapWords} from '../lib/format.js';
 import {applyFixes, planFixes, type FixPlan, type FixStepResult} from '../doctor/fixes.js';
 import {diagnose, exitCodeOf, reportToJson} from '../doctor/run-doctor.js';
-import type {DoctorOptions, DoctorReport, DoctorTargetInput} from '../doctor/types.js';
+import {CHECK_IDS, type DoctorOptions, type DoctorReport, type DoctorTargetInput} from '../doctor/types.js';
 import type {CommandContext, CommandDefinition, CommandResult} from './types.js';
 
 function fixCount(plan: FixPlan): number {
@@ -54,7 +56,8 @@ export async function runDoctorCommand(
 	context: CommandContext,
 	doctorOptions: DoctorOptions = {},
 ): Promise<CommandResult> {
-	const {services, io, options, flags, signal} = context;
+	const {io, options, flags, signal} = context;
+	let {services} = context;
 	const input: DoctorTargetInput = {
 		registry: stringFlag(flags, 'registry'),
 		repository: stringFlag(flags, 'repository'),
@@ -66,6 +69,15 @@ export async function runDoctorCommand(
 	const fix = booleanFlag(flags, 'fix');
 	const say = (text: string) => (options.json ? io.err(text) : io.out(text));
 	const runOptions: DoctorOptions = {signal, ...doctorOptions};
+	const bound = await boundProfileFor(services, input, options.profile);
+	if (bound && 'note' in bound) io.err(`Note: ${bound.note}`);
+	if (bound && 'profile' in bound && services.aws.withProfile) {
+		io.err(
+			`Using profile ${bound.profile} for the AWS checks: config.json binds ${bound.host} to it (${bound.wrapper}), and no AWS variables are set.`,
+		);
+		services = {...services, aws: services.aws.withProfile(bound.profile)};
+	}
+
 	if (!options.json) io.err('Checking docker, AWS and ECR…');
 	const first = await diagnose(services, input, runOptions);
 	for (const note of first.facts.target.notes) io.err(`Note: ${note}`);
@@ -153,10 +165,9 @@ export const doctorCommand: CommandDefinition = {
 		},
 	],
 	details: [
-		'Checks (stable ids): docker.cli, docker.daemon, docker.config, docker.auth-config-env, docker.store, docker.helper-key,',
-		'docker.helper-works, docker.stored-token, docker.login-conflict, docker.sudo, aws.credentials, aws.identity, aws.clock,',
-		'aws.region, ecr.auth-token, ecr.cross-account, ecr.repository, ecr.repository-policy, ecr.tag-immutable, image.local,',
-		'image.tagged, network.endpoint.',
+		...wrapWords(`Checks (stable ids): ${CHECK_IDS.join(', ')}.`, 118),
+		'Without --profile and with no AWS variables set, a --registry bound to a profile (configure-helper --profile P)',
+		'is checked with that profile, as docker reaches it.',
 		'Exit code: 0 when no check fails, 1 when one does, 2 on a usage error.',
 		'',
 		'Examples:',

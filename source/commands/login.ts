@@ -1,8 +1,8 @@
 import {booleanFlag} from './args.js';
 import {dockerLogin, type LoginOutcome, servedByHelper} from './registry-login.js';
 import {resolveTargetRegistries} from './shared.js';
-import type {CommandContext, CommandDefinition} from './types.js';
-import {profileOfHelperName} from '../credential-helper/wrapper.js';
+import type {CommandDefinition} from './types.js';
+import {boundWrapper} from '../credential-helper/wrapper-service.js';
 
 export const loginCommand: CommandDefinition = {
 	name: 'login',
@@ -30,7 +30,7 @@ export const loginCommand: CommandDefinition = {
 		const results: LoginOutcome[] = [];
 		for (const registry of registries) {
 			const served = servedByHelper(context, config, registry.host);
-			const bound = served ? await readBinding(context, served.helper) : undefined;
+			const bound = served ? await boundWrapper(services.wrappers, served.helper) : undefined;
 			if (served && !booleanFlag(context.flags, 'force')) {
 				const ignoring = services.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true';
 				const withProfile = bound && 'profile' in bound ? ` with profile ${bound.profile}` : '';
@@ -61,18 +61,3 @@ export const loginCommand: CommandDefinition = {
 		return {json: {registries: results}};
 	},
 };
-
-/** The profile a helper name binds, confirmed by ecr-setup's wrapper on PATH; a note when the wrapper cannot be trusted. */
-async function readBinding(
-	context: CommandContext,
-	helper: string,
-): Promise<{profile: string; wrapper: string} | {note: string} | undefined> {
-	const profile = profileOfHelperName(helper);
-	if (!profile) return undefined;
-	const found = await context.services.wrappers.find(profile);
-	const name = `docker-credential-${helper}`;
-	if (!found) return {note: `config.json names ${helper}, but ${name} is not on PATH: docker cannot use it.`};
-	if (found.own?.profile !== profile)
-		return {note: `${found.path} was not written by ecr-setup for profile ${profile}: its profile is not used here.`};
-	return {profile, wrapper: found.path};
-}

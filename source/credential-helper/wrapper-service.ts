@@ -15,6 +15,7 @@ import {executableCandidates} from './platform.js';
 import {chooseWrapperDir, type DirProbe, wrapperDirCandidates} from './wrapper-dir.js';
 import {
 	boundHelperName,
+	profileOfHelperName,
 	readWrapper,
 	wrapperFileName,
 	wrapperFlavour,
@@ -31,6 +32,9 @@ export type WrapperFile = {
 	text: string;
 	/** What ecr-setup wrote into it; undefined when ecr-setup did not write the file (or it is a link). */
 	own: WrapperContent | undefined;
+	/** Permission bits and owner (POSIX; undefined on Windows), for the doctor's safety check. */
+	mode?: number;
+	uid?: number;
 };
 
 export type WrapperPlan = {
@@ -134,7 +138,12 @@ export function createWrapperService(options: WrapperServiceOptions = {}): Wrapp
 		const text = await fs.readFile(file, 'utf8').catch((error: unknown) => {
 			throw ioError(error, file, 'read');
 		});
-		return {path: file, text, own: readWrapper(text)};
+		return {
+			path: file,
+			text,
+			own: readWrapper(text),
+			...(platform === 'win32' ? {} : {mode: stats.mode & 0o7777, uid: stats.uid}),
+		};
 	}
 
 	async function find(profile: string): Promise<WrapperFile | null> {
@@ -320,4 +329,19 @@ export function createWrapperService(options: WrapperServiceOptions = {}): Wrapp
 	}
 
 	return {find, plan, apply, planRemoval, remove};
+}
+
+/** The profile a credHelpers value binds, confirmed by ecr-setup's wrapper on PATH; a note when it cannot be trusted. */
+export async function boundWrapper(
+	wrappers: Pick<WrapperService, 'find'>,
+	helper: string,
+): Promise<{profile: string; wrapper: string} | {note: string} | undefined> {
+	const profile = profileOfHelperName(helper);
+	if (!profile) return undefined;
+	const found = await wrappers.find(profile);
+	const name = `docker-credential-${helper}`;
+	if (!found) return {note: `config.json names ${helper}, but ${name} is not on PATH: docker cannot use it.`};
+	if (found.own?.profile !== profile)
+		return {note: `${found.path} was not written by ecr-setup for profile ${profile}: its profile is not used here.`};
+	return {profile, wrapper: found.path};
 }

@@ -29,6 +29,7 @@ import {Deadline, gather, notRun, outcomeValue, type Outcome} from './outcome.js
 import {parseTargetInput, pusherOf, resolveTarget, type Pusher, type ResolvedTarget} from './target.js';
 import {describeNetworkSettings, endpointUrl, type NetworkSettings} from '../aws/http.js';
 import type {DoctorOptions, DoctorTargetInput} from './types.js';
+import {gatherBindingFact, type BindingFact} from './binding-fact.js';
 
 export const DEFAULT_TOTAL_TIMEOUT_MS = 15_000;
 export const DEFAULT_CALL_TIMEOUT_MS = 8000;
@@ -58,6 +59,8 @@ export type DoctorFacts = {
 	binaries: Record<string, string | null>;
 	/** The password store of the `pass` helper: where its .gpg-id should be and whether it is there. */
 	passStore: {dir: string; initialised: boolean} | undefined;
+	/** The profile binding that serves the host (credHelpers value ecr-login-<profile>), when one does. */
+	binding: BindingFact | undefined;
 	/** `docker-credential-<helper> get <host>`, when the store is a helper whose binary exists. */
 	helperGet: Outcome<HelperGetResult>;
 	/** The first install plan for docker-credential-ecr-login when it is missing (for the fix command). */
@@ -255,50 +258,52 @@ export async function gatherFacts(
 		store?.kind === 'helper' && helperBinary && !(store.helper === 'pass' && passStore && !passStore.initialised);
 
 	// Phase 2: the calls about the target, all at once.
-	const [configDir, helperGet, installPlan, clock, token, repository, policy, tagImage, local] = await Promise.all([
-		writableDir(configDirPath),
-		helperRunnable && host && store?.kind === 'helper'
-			? gather(deadline, async (signal) => services.helper.get(host, store.helper, {signal}))
-			: Promise.resolve(notRun<HelperGetResult>('no credential helper to run')),
-		binaries['docker-credential-ecr-login']
-			? Promise.resolve(undefined)
-			: services.helper
-					.platform()
-					.then((platform) => services.helper.installPlans(platform)[0])
-					.catch(() => undefined),
-		target.region && identity.state !== 'error'
-			? gather(deadline, async (signal) => services.aws.getServerClock(target.region!, {signal}))
-			: Promise.resolve(notRun<{server: Date; local: Date}>(target.region ? awsReason : 'no region')),
-		identityOk && host && target.region
-			? gather(deadline, async (signal) => {
-					const fetched =
-						target.registry?.kind === 'public'
-							? await services.aws.getPublicAuthorizationToken()
-							: await services.aws.getAuthorizationToken(target.region!, registryId, {signal});
-					return {registry: fetched.registry, expiresAt: fetched.expiresAt};
-				})
-			: Promise.resolve(notRun<{registry: string; expiresAt: Date}>(awsReason || 'no registry')),
-		identityOk && isPrivate && repositoryUsable
-			? gather(deadline, async (signal) =>
-					services.aws.describeRepository(target.region!, target.repository!, registryId, {signal}),
-				)
-			: Promise.resolve(notRun<RepositoryInfo | null>(awsReason || 'no repository to look up')),
-		identityOk && isPrivate && repositoryUsable
-			? gather(deadline, async (signal) =>
-					services.aws.getRepositoryPolicy(target.region!, target.repository!, registryId, {signal}),
-				)
-			: Promise.resolve(notRun<string | null>(awsReason || 'no repository to look up')),
-		identityOk && isPrivate && repositoryUsable && target.tag
-			? gather(deadline, async (signal) =>
-					services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId, {signal}),
-				)
-			: Promise.resolve(notRun<RemoteImage | null>(awsReason || 'no tag to look up')),
-		target.image && outcomeValue(daemon)?.ok
-			? gather(deadline, async () => services.docker.inspectImage(target.image!))
-			: Promise.resolve(
-					notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given'),
-				),
-	]);
+	const [configDir, binding, helperGet, installPlan, clock, token, repository, policy, tagImage, local] =
+		await Promise.all([
+			writableDir(configDirPath),
+			gatherBindingFact(services, store, profiles),
+			helperRunnable && host && store?.kind === 'helper'
+				? gather(deadline, async (signal) => services.helper.get(host, store.helper, {signal}))
+				: Promise.resolve(notRun<HelperGetResult>('no credential helper to run')),
+			binaries['docker-credential-ecr-login']
+				? Promise.resolve(undefined)
+				: services.helper
+						.platform()
+						.then((platform) => services.helper.installPlans(platform)[0])
+						.catch(() => undefined),
+			target.region && identity.state !== 'error'
+				? gather(deadline, async (signal) => services.aws.getServerClock(target.region!, {signal}))
+				: Promise.resolve(notRun<{server: Date; local: Date}>(target.region ? awsReason : 'no region')),
+			identityOk && host && target.region
+				? gather(deadline, async (signal) => {
+						const fetched =
+							target.registry?.kind === 'public'
+								? await services.aws.getPublicAuthorizationToken()
+								: await services.aws.getAuthorizationToken(target.region!, registryId, {signal});
+						return {registry: fetched.registry, expiresAt: fetched.expiresAt};
+					})
+				: Promise.resolve(notRun<{registry: string; expiresAt: Date}>(awsReason || 'no registry')),
+			identityOk && isPrivate && repositoryUsable
+				? gather(deadline, async (signal) =>
+						services.aws.describeRepository(target.region!, target.repository!, registryId, {signal}),
+					)
+				: Promise.resolve(notRun<RepositoryInfo | null>(awsReason || 'no repository to look up')),
+			identityOk && isPrivate && repositoryUsable
+				? gather(deadline, async (signal) =>
+						services.aws.getRepositoryPolicy(target.region!, target.repository!, registryId, {signal}),
+					)
+				: Promise.resolve(notRun<string | null>(awsReason || 'no repository to look up')),
+			identityOk && isPrivate && repositoryUsable && target.tag
+				? gather(deadline, async (signal) =>
+						services.aws.describeImageTag(target.region!, target.repository!, target.tag!, registryId, {signal}),
+					)
+				: Promise.resolve(notRun<RemoteImage | null>(awsReason || 'no tag to look up')),
+			target.image && outcomeValue(daemon)?.ok
+				? gather(deadline, async () => services.docker.inspectImage(target.image!))
+				: Promise.resolve(
+						notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given'),
+					),
+		]);
 
 	// Phase 3: the repository is missing here. Will a create-on-push template create it, and where does it exist? Other
 	// regions are searched only in the caller's own account.
@@ -367,6 +372,7 @@ export async function gatherFacts(
 		store,
 		binaries,
 		passStore,
+		binding,
 		helperGet,
 		installPlan,
 		aws: {profileName, profile, region, identity, clock, token, repository, search, templates, policy, tagImage},

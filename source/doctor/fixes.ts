@@ -13,6 +13,7 @@ import type {ConfigChange, EditPlan, LoadedConfig, StoreResolution} from '../doc
 import type {Services} from '../services/types.js';
 import type {CommandIo} from '../lib/io.js';
 import type {DoctorFacts} from './facts.js';
+import {isEcrLoginHelper} from '../credential-helper/wrapper.js';
 import {installCommand} from './checks/ecr-login-fix.js';
 import type {CheckId, DoctorReport, FixAction} from './types.js';
 
@@ -275,16 +276,19 @@ export async function applyFixes(
 		}
 	}
 
-	// 3. Log in where docker will read config.json (or a helper that stores) — never where ecr-login serves the host.
+	// 3. Log in where docker will read config.json (or a helper that stores) — never where ecr-login (or a profile's
+	// wrapper of it) serves the host.
 	let logins = [...plan.login];
 	if (host && facts.config.state === 'ok') {
 		const after = predictStore(services, facts.config.config, editPlan, host);
 		if (after.kind === 'file' && !after.hasAuth && !logins.includes(host)) logins.push(host);
 		// ecr-login cannot store (and needs no login); DOCKER_AUTH_CONFIG wins anyway; a missing helper cannot store either.
 		const helperMissing =
-			after.kind === 'helper' && after.helper !== 'ecr-login' && !facts.binaries[`docker-credential-${after.helper}`];
+			after.kind === 'helper' &&
+			!isEcrLoginHelper(after.helper) &&
+			!facts.binaries[`docker-credential-${after.helper}`];
 		const loginUseless =
-			after.kind === 'env' || (after.kind === 'helper' && after.helper === 'ecr-login') || helperMissing;
+			after.kind === 'env' || (after.kind === 'helper' && isEcrLoginHelper(after.helper)) || helperMissing;
 		if (loginUseless) logins = logins.filter((registry) => registry !== host);
 	}
 

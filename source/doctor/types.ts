@@ -9,6 +9,7 @@ export const CHECK_IDS = [
 	'docker.config',
 	'docker.auth-config-env',
 	'docker.store',
+	'docker.binding',
 	'docker.helper-key',
 	'docker.helper-works',
 	'docker.stored-token',

@@ -67,3 +67,17 @@ export function relativeTime(target: Date, now: Date): string {
 	const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 	return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
+
+/** Lines of at most `width` characters, broken between words. */
+export function wrapWords(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+
+	return line ? [...lines, line] : lines;
+}

@@ -99,7 +99,7 @@ describe('doctor --json', () => {
 			command: 'export AWS_ECR_IGNORE_CREDS_STORAGE=true',
 		});
 		expect(json.checks.find((check) => check.id === 'docker.cli')!.fix).toBeNull();
-		expect(json.summary).toEqual({pass: 18, warn: 1, fail: 0, skip: 3});
+		expect(json.summary).toEqual({pass: 19, warn: 1, fail: 0, skip: 3});
 		expect(json.checks.filter((check) => check.status === 'skip').map((check) => check.id)).toEqual([
 			'ecr.tag-immutable',
 			'image.local',
@@ -314,5 +314,47 @@ describe('doctor --fix', () => {
 		const attempt = run(options, {registry: HOST, fix: true});
 		await expect(attempt).rejects.toBeInstanceOf(UsageError);
 		await expect(attempt).rejects.toThrow('there is no terminal to ask in');
+	});
+});
+
+describe('doctor --registry HOST on a registry bound to a profile', () => {
+	async function bound(env: Record<string, string | undefined> = {}) {
+		const profiles: string[] = [];
+		machine = await makeMachine({
+			config: {credHelpers: {[HOST]: 'ecr-login-prod'}},
+			binaries: ecrLogin,
+			env,
+			aws: {
+				listProfiles: async () => [{name: 'prod', sso: false, mfa: false, source: 'config'}],
+			},
+		});
+		const base = machine.services.aws;
+		machine.services.aws = {
+			...base,
+			withProfile(profile: string) {
+				profiles.push(profile);
+				return {...base, profile};
+			},
+		};
+		const plan = await machine.services.wrappers.plan('prod', path.join(machine.bin, 'docker-credential-ecr-login'));
+		await machine.services.wrappers.apply(plan);
+		return profiles;
+	}
+
+	it('with no AWS variables set: its AWS checks use the bound profile, and it says so', async () => {
+		const profiles = await bound();
+		const {result, stderr} = await run({}, {registry: HOST}, {global: {json: true}});
+		expect(profiles).toEqual(['prod']);
+		expect(stderr).toContain(`Using profile prod for the AWS checks: config.json binds ${HOST} to it`);
+		expect((result.json as DoctorJson).summary.fail).toBe(0);
+	});
+
+	it('AWS_PROFILE set, or --profile given: the doctor checks what the shell would use', async () => {
+		const profiles = await bound({AWS_PROFILE: 'dev'});
+		const {stderr} = await run({}, {registry: HOST}, {global: {json: true}});
+		expect(profiles).toEqual([]);
+		expect(stderr).not.toContain('Using profile');
+		const again = await run({}, {registry: HOST}, {global: {json: true, profile: 'dev'}});
+		expect(again.stderr).not.toContain('Using profile');
 	});
 });

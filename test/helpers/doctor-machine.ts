@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {createCredentialHelperService} from '../../source/credential-helper/service.js';
 import {createDockerConfigService} from '../../source/docker-config/service.js';
+import {createWrapperService} from '../../source/credential-helper/wrapper-service.js';
 import {createProcessRunner} from '../../source/process/runner.js';
 import type {AuthToken, AwsService, RepositoryInfo} from '../../source/aws/types.js';
 import type {CredentialHelperService} from '../../source/credential-helper/types.js';
@@ -184,6 +185,7 @@ export async function makeMachine(options: MachineOptions = {}): Promise<Machine
 			...options.docker,
 		},
 		dockerConfig: createDockerConfigService({dir: configDir, env, now: () => NOW}),
+		wrappers: createWrapperService({env, platform: 'linux', home}),
 		helper: {
 			find: helper.find,
 			get: helper.get,

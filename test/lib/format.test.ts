@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {humanSize} from '../../source/lib/format.js';
+import {humanSize, wrapWords} from '../../source/lib/format.js';
 
 describe('humanSize: the one byte formatter', () => {
 	it.each([
@@ -17,5 +17,13 @@ describe('humanSize: the one byte formatter', () => {
 	])('%d bytes: %s for progress, %s as docker lists it', (bytes, fixed, trimmed) => {
 		expect(humanSize(bytes)).toBe(fixed);
 		expect(humanSize(bytes, {trimZeros: true})).toBe(trimmed);
+	});
+});
+
+describe('wrapWords', () => {
+	it('breaks between words at the width, never inside one', () => {
+		expect(wrapWords('aa bb cc dd', 5)).toEqual(['aa bb', 'cc dd']);
+		expect(wrapWords('a verylongword b', 4)).toEqual(['a', 'verylongword', 'b']);
+		expect(wrapWords('', 10)).toEqual([]);
 	});
 });

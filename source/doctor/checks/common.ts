@@ -14,6 +14,7 @@ export const TITLES: Record<CheckId, string> = {
 	'docker.config': 'Docker config file valid and writable',
 	'docker.auth-config-env': 'DOCKER_AUTH_CONFIG not overriding config.json',
 	'docker.store': 'Credential store for the registry',
+	'docker.binding': 'Profile bound to the registry (wrapper)',
 	'docker.helper-key': 'credHelpers key matches the registry host exactly',
 	'docker.helper-works': 'Credential helper returns credentials',
 	'docker.stored-token': 'Tokens stored in config.json still valid',

@@ -5,6 +5,7 @@ import type {DoctorFacts} from '../facts.js';
 import {describeOutcomeProblem} from '../outcome.js';
 import {blockedBy, pass, result, shellQuote, skip, type Check} from './common.js';
 import {ECR_LOGIN, binaryOf, ecrLoginFix, installCommand} from './ecr-login-fix.js';
+import {isEcrLoginHelper, profileOfHelperName} from '../../credential-helper/wrapper.js';
 
 function describeStoreSource(store: Extract<StoreResolution, {kind: 'helper'}>): string {
 	if (store.source === 'credHelpers') return `credHelpers["${store.key ?? ''}"] = "${store.helper}"`;
@@ -42,6 +43,19 @@ export const dockerStore: Check = (facts) => {
 	const found = facts.binaries[binary];
 	if (!found) {
 		const execError = `exec: "${binary}": executable file not found in $PATH`;
+		const bound = profileOfHelperName(store.helper);
+		if (store.source === 'credHelpers' && bound) {
+			return result(
+				id,
+				'fail',
+				`${source} binds ${host} to profile ${bound}, but ${binary} is not on PATH: docker fails with ${execError}.`,
+				{
+					description: `Write the wrapper again (see docker.binding).`,
+					command: `ecr-setup configure-helper --registry ${host} --profile ${shellQuote(bound)}`,
+				},
+			);
+		}
+
 		if (store.source === 'credHelpers' && store.helper === ECR_LOGIN) {
 			return result(
 				id,
@@ -145,16 +159,18 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 	if (answer.ok) return pass(id, `\`${binary} get\` returned credentials for ${host} (user ${answer.username})`);
 	const reason = helperLogReason(answer.logExcerpt);
 	const detail = `\`${binary} get\` failed for ${host}: ${answer.message.trim()}${reason ? `; its log says: ${reason}` : ''}`;
-	if (store.helper === ECR_LOGIN) {
-		const profile = facts.aws.profile;
+	if (isEcrLoginHelper(store.helper)) {
+		const bound = profileOfHelperName(store.helper);
+		const profile = bound ? facts.binding?.settings : facts.aws.profile;
+		const credentials = bound
+			? `The wrapper runs the helper with profile ${bound} (and no other AWS variables); make that profile work for ${host}`
+			: `The helper uses the same AWS credentials as the AWS CLI (AWS_PROFILE, env keys, SSO); make them work for ${host}`;
 		const network = /dial tcp|no such host|i\/o timeout|connection refused|TLS handshake|x509:/i.test(
 			answer.logExcerpt ?? '',
 		);
 		return result(id, 'fail', `${detail}${network ? ' (a network problem: see network.endpoint)' : ''}.`, {
-			description: `The helper uses the same AWS credentials as the AWS CLI (AWS_PROFILE, env keys, SSO); make them work for ${host}${
-				reason ? '' : `; the real reason is in ${logPath(facts)}`
-			}.`,
-			...(profile?.sso ? {command: `aws sso login --profile ${shellQuote(profile.name)}`} : {}),
+			description: `${credentials}${reason ? '' : `; the real reason is in ${logPath(facts)}`}.`,
+			...(profile?.sso ? {command: `ecr-setup sign-in --profile ${shellQuote(profile.name)}`} : {}),
 		});
 	}
 
@@ -184,7 +200,7 @@ export const dockerLoginConflict: Check = (facts) => {
 	const host = facts.target.host;
 	const store = facts.store;
 	if (!host || !store) return skip(id, 'skipped: no registry host');
-	if (store.kind !== 'helper' || store.helper !== ECR_LOGIN)
+	if (store.kind !== 'helper' || !isEcrLoginHelper(store.helper))
 		return pass(id, `${host} is not served by ecr-login, so \`docker login\` can store credentials`);
 	if (facts.env['AWS_ECR_IGNORE_CREDS_STORAGE'] === 'true')
 		return pass(id, 'AWS_ECR_IGNORE_CREDS_STORAGE=true: `docker login` and `docker logout` are no-ops for ecr-login');

@@ -2,6 +2,7 @@
 import type {Check} from './common.js';
 import {dockerConfig, dockerSudo} from './docker-config-file.js';
 import {dockerCli, dockerDaemon} from './docker-engine.js';
+import {dockerBinding} from './docker-binding.js';
 import {dockerHelperKey} from './docker-keys.js';
 import {dockerHelperWorks, dockerLoginConflict, dockerStore} from './docker-store.js';
 import {dockerAuthConfigEnv, dockerStoredToken} from './docker-tokens.js';
@@ -12,6 +13,7 @@ export const DOCKER_CHECKS: Check[] = [
 	dockerConfig,
 	dockerAuthConfigEnv,
 	dockerStore,
+	dockerBinding,
 	dockerHelperKey,
 	dockerHelperWorks,
 	dockerStoredToken,
