@@ -247,6 +247,21 @@ describe('two accounts: identities by access key, and repository policies across
 		expect(await as(credentials)).toMatchObject({Account: DEFAULT_IDENTITY.account, Arn: DEFAULT_IDENTITY.arn});
 	});
 
+	it('each account gets its own token: the password says whose it is', async () => {
+		const {standIn, pusher, owner: ownerClient} = await twoAccounts();
+		const passwordOf = async (client: ECRClient) => {
+			const [data] = (await client.send(new GetAuthorizationTokenCommand({}))).authorizationData!;
+			return Buffer.from(data!.authorizationToken!, 'base64').toString().split(':')[1];
+		};
+		const mine = await passwordOf(pusher);
+		const theirs = await passwordOf(ownerClient);
+		expect(mine).not.toBe(theirs);
+		expect(standIn.model.tokens.get('eu-west-1')?.password).toBe(mine);
+		expect(standIn.model.tokens.get(`eu-west-1@${owner.account}`)?.password).toBe(theirs);
+		// Asked again within its lifetime, each caller gets the same token back.
+		expect(await passwordOf(ownerClient)).toBe(theirs);
+	});
+
 	it('another account’s repository is refused in ECR’s words until its policy allows the caller', async () => {
 		const {standIn, pusher, owner: ownerClient} = await twoAccounts();
 		const input = {registryId: owner.account, repositoryName: 'shared/app'};

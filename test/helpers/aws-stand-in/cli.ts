@@ -48,14 +48,17 @@ async function serve(config: ServeConfig): Promise<void> {
 		pageLimit: config.pageLimit,
 		identityCenter: config.identityCenter,
 		async onTokenRotated(scope, token) {
-			for (const registry of registries.filter((candidate) => tokenScope(candidate) === scope)) {
+			for (const registry of registries.filter(
+				(candidate) => tokenScope(candidate, model.identity.account) === scope,
+			)) {
 				await writeHtpasswd(registry.htpasswd, token.password);
 			}
 		},
 	});
 	// docker-registry needs its htpasswd when it starts: every region with a registry gets its first password now.
 	for (const registry of registries) mkdirSync(path.dirname(registry.htpasswd), {recursive: true});
-	for (const scope of new Set(registries.map(tokenScope))) await model.rotateToken(scope);
+	for (const scope of new Set(registries.map((registry) => tokenScope(registry, model.identity.account))))
+		await model.rotateToken(scope);
 
 	const tls = config.tls && {cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key)};
 	const api = await startAwsStandIn({...config.api, tls, model, delayMs: config.delayMs, log});

@@ -66,6 +66,11 @@ export type RepositorySeed = {name: string; region: string; registryId?: string;
 
 export type Token = {password: string; expiresAt: number};
 
+/** `region` for the default account's tokens, `region@account` for every other account's. */
+export function privateTokenScope(region: string, account: string, defaultAccount: string): string {
+	return account === defaultAccount ? region : `${region}@${account}`;
+}
+
 export type ModelOptions = {
 	identity?: Partial<Identity>;
 	/** Requests signed with one of these keys act as that identity; any other key is `identity`. */
@@ -287,13 +292,24 @@ export class StandInModel {
 	// ───────────── tokens ─────────────
 
 	/**
-	 * One password per region, as one ECR token serves every registry of its region (and one for ECR Public, under
-	 * PUBLIC_TOKEN_SCOPE); reused until its last hour.
+	 * One password per region and account: a token says whose it is, as ECR's does (and one for ECR Public, under
+	 * PUBLIC_TOKEN_SCOPE); reused until its last hour. The default identity's scope is the region alone.
 	 */
-	async currentToken(region: string): Promise<Token> {
-		const existing = this.tokens.get(region);
+	async currentToken(scope: string): Promise<Token> {
+		const existing = this.tokens.get(scope);
 		if (existing && existing.expiresAt - Date.now() / 1000 > 60 * 60) return existing;
-		return this.rotateToken(region);
+		return this.rotateToken(scope);
+	}
+
+	/** The token scope of an account's callers in a region: the region alone for the default identity. */
+	tokenScopeOf(region: string, account: string): string {
+		return privateTokenScope(region, account, this.identity.account);
+	}
+
+	/** The identity whose calls an account's tokens stand for (the default identity, or one of the others). */
+	identityOfAccount(account: string): Identity | undefined {
+		if (account === this.identity.account) return this.identity;
+		return [...this.others.values()].find((identity) => identity.account === account);
 	}
 
 	async rotateToken(region: string): Promise<Token> {

@@ -10,7 +10,15 @@
 import type http from 'node:http';
 import https from 'node:https';
 import type {Socket} from 'node:net';
-import {PUBLIC_TOKEN_SCOPE, type PublicRepository, type Repository, repositoryArn, type StandInModel} from './model.js';
+import {
+	type Identity,
+	PUBLIC_TOKEN_SCOPE,
+	type PublicRepository,
+	type Repository,
+	privateTokenScope,
+	repositoryArn,
+	type StandInModel,
+} from './model.js';
 import {assertLoopback} from './server.js';
 import {passwordExpiry} from './tokens.js';
 
@@ -26,9 +34,15 @@ export type RegistryEndpoint = {
 	public?: boolean;
 };
 
-/** Which token a registry accepts: its region's, or ECR Public's own. */
-export function tokenScope(registry: Pick<RegistryEndpoint, 'region' | 'public'>): string {
-	return registry.public ? PUBLIC_TOKEN_SCOPE : registry.region;
+/**
+ * The token a registry's docker-registry accepts (its htpasswd): its own account's in its region, or ECR Public's.
+ * `defaultAccount` is the stand-in's default identity's, whose scope is the region alone.
+ */
+export function tokenScope(
+	registry: Pick<RegistryEndpoint, 'region' | 'public' | 'account'>,
+	defaultAccount: string,
+): string {
+	return registry.public ? PUBLIC_TOKEN_SCOPE : privateTokenScope(registry.region, registry.account, defaultAccount);
 }
 
 /** What docker asked a front (method, path, status): lets a scenario prove a push was never attempted. */
@@ -118,6 +132,22 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 		);
 	};
 
+	/**
+	 * Whose token a password is: this registry's own account's, another account's of the same region (which the front
+	 * lets through where the repository policy allows, handing the registry its own password), or nobody's (undefined:
+	 * the registry refuses it with 401).
+	 */
+	const callerOf = (password: string | undefined): Identity | undefined => {
+		if (password === undefined) return undefined;
+		for (const [scope, token] of model.tokens) {
+			if (token.password !== password) continue;
+			if (registry.public) return scope === PUBLIC_TOKEN_SCOPE ? model.identity : undefined;
+			const [region, account = model.identity.account] = scope.split('@');
+			if (region === registry.region) return model.identityOfAccount(account);
+		}
+		return undefined;
+	};
+
 	/** true when the front answered itself; false to pass the request on. */
 	const refuse = (request: http.IncomingMessage, response: http.ServerResponse, route: Route): boolean => {
 		const url = request.url ?? '/';
@@ -130,7 +160,8 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			registryError(response, 403, 'DENIED', 'Your authorization token has expired. Reauthenticate and try again.');
 			return true;
 		}
-		if (model.tokens.get(tokenScope(registry))?.password !== password) return false;
+		const caller = callerOf(password);
+		if (!caller) return false;
 		if (registry.public) {
 			// ECR Public's repositories are all mutable, and it never creates one on push.
 			if (publicRepository(route.name)) return false;
@@ -164,11 +195,10 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			return true;
 		}
 		const action = route.kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
-		if (writing && repository.registryId !== model.identity.account) {
-			// Another account's repository: its policy must allow the pusher. docker pushes as the default identity here,
-			// since the registry's one password per region cannot say who fetched it.
+		if (writing && repository.registryId !== caller.account) {
+			// Another account's repository: its policy must allow the pusher, whose token says who it is.
 			try {
-				model.checkCrossAccount(action, repository);
+				model.checkCrossAccount(action, repository, caller);
 			} catch (error) {
 				note(method, url, 403, `denied ${action} by the repository policy`);
 				registryError(response, 403, 'DENIED', (error as Error).message);
@@ -242,6 +272,10 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 	const server = https.createServer(options.tls, (request, response) => {
 		const route = parseRoute(request.url ?? '/');
 		if (route && refuse(request, response, route)) return;
+		const caller = registry.public ? undefined : callerOf(basicPassword(request.headers.authorization));
+		const own = model.tokens.get(tokenScope(registry, model.identity.account));
+		if (caller && caller.account !== registry.account && own)
+			request.headers.authorization = `Basic ${Buffer.from(`AWS:${own.password}`).toString('base64')}`;
 		forward(request, response, route);
 	});
 	const sockets = new Set<Socket>();

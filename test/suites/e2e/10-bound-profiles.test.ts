@@ -3,11 +3,16 @@
  * names no profile at all (the shell of someone who works in another account): a plain credential helper cannot push;
  * after `configure-helper --registry HOST --profile beta` the same `docker push`, through the real helper, works. Then
  * `--all-profiles` binds the other region, and `--unbind` takes the binding back and removes the wrapper.
+ *
+ * Then two accounts: each account's registry accepts only its own account's token (the stand-in gives each account its
+ * own), a profile for each is bound to its registry, and with no AWS variables at all `docker push` reaches both and the
+ * doctor is green on both, with the bound profile.
  */
 import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {REGISTRY_EU, REGISTRY_US} from './topology.js';
+import {ACCOUNT, OWNER_ACCOUNT, REGISTRY_EU, REGISTRY_OWNER, REGISTRY_US} from './topology.js';
+import {checkOf, describeChecks, type DoctorReport} from './doctor-report.js';
 import {
 	AWS_KEYS,
 	CLEAN_PATH,
@@ -17,7 +22,9 @@ import {
 	ecrSetup,
 	makeHome,
 	makeImage,
+	OWNER_KEYS,
 	output,
+	parseJson,
 	readDockerConfig,
 	registryTags,
 	resetStandIn,
@@ -136,5 +143,92 @@ describe('scenario 10: a profile bound to each registry', () => {
 		).toBe('ecr-login');
 		expect(existsSync(wrapper)).toBe(false);
 		expect(existsSync(path.join(bin, 'docker-credential-ecr-login-alpha'))).toBe(true);
+	});
+});
+
+describe('scenario 10: two accounts, each registry bound to the profile that reaches it', () => {
+	const {home, env: base, dockerConfig} = makeHome('s10-accounts');
+	const bin = path.join(home, 'bin');
+	const env: Env = {...base, PATH: `${bin}:${CLEAN_PATH}`};
+	for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+		delete env[name];
+	// The registries keep their images across scenarios: a repository of its own.
+	const ACCOUNTS_REPOSITORY = 'accounts-app';
+	const IMAGE_OWNER = `${REGISTRY_OWNER.host}/${ACCOUNTS_REPOSITORY}:v2`;
+	const IMAGE_DEV = `${REGISTRY_US.host}/${ACCOUNTS_REPOSITORY}:v2`;
+	const strayBefore = strayWrappers();
+
+	beforeAll(async () => {
+		await resetStandIn();
+		await createRepository(ACCOUNTS_REPOSITORY);
+		await createRepository(ACCOUNTS_REPOSITORY, {registryId: OWNER_ACCOUNT});
+		await makeImage(IMAGE_DEV, env);
+		await makeImage(IMAGE_OWNER, env);
+		mkdirSync(bin, {recursive: true});
+		symlinkSync(MACHINE_HELPER, path.join(bin, 'docker-credential-ecr-login'));
+		mkdirSync(path.join(home, '.aws'), {recursive: true, mode: 0o700});
+		const keys = (pair: typeof AWS_KEYS) =>
+			`aws_access_key_id = ${pair.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${pair.AWS_SECRET_ACCESS_KEY}\n`;
+		writeFileSync(path.join(home, '.aws', 'credentials'), `[dev]\n${keys(AWS_KEYS)}\n[prod]\n${keys(OWNER_KEYS)}`, {
+			mode: 0o600,
+		});
+		writeFileSync(
+			path.join(home, '.aws', 'config'),
+			'[profile dev]\nregion = us-east-1\n\n[profile prod]\nregion = us-east-1\n',
+		);
+	});
+
+	afterAll(() => {
+		expect(strayWrappers()).toEqual(strayBefore);
+	});
+
+	it('the second account’s registry refuses the first account’s token', async () => {
+		// The plain helper with profile dev: a token of account 123456789012, which the other registry does not accept.
+		writeDockerConfig(dockerConfig, {credHelpers: {[REGISTRY_OWNER.host]: 'ecr-login'}});
+		const push = await docker(['push', IMAGE_OWNER], {env: {...env, AWS_PROFILE: 'dev'}});
+		expect(push.code, describeRun(push)).not.toBe(0);
+		expect(output(push)).toContain('is not authorized to perform: ecr:InitiateLayerUpload');
+		expect(await registryTags(ACCOUNTS_REPOSITORY, REGISTRY_OWNER)).toEqual([]);
+	});
+
+	it('configure-helper binds each registry to its account’s profile, and docker pushes to both with no AWS variables', async () => {
+		for (const [registry, profile, account] of [
+			[REGISTRY_US, 'dev', ACCOUNT],
+			[REGISTRY_OWNER, 'prod', OWNER_ACCOUNT],
+		] as const) {
+			const result = await ecrSetup(['configure-helper', '--registry', registry.host, '--profile', profile, '--yes'], {
+				env,
+			});
+			expect(result.code, describeRun(result)).toBe(0);
+			expect(output(result)).toContain(`Profile ${profile} reaches account ${account}.`);
+		}
+		expect((readDockerConfig(dockerConfig) as {credHelpers: unknown}).credHelpers).toEqual({
+			[REGISTRY_US.host]: 'ecr-login-dev',
+			[REGISTRY_OWNER.host]: 'ecr-login-prod',
+		});
+		for (const image of [IMAGE_DEV, IMAGE_OWNER]) {
+			const push = await docker(['push', image], {env});
+			expect(push.code, describeRun(push)).toBe(0);
+		}
+		expect(await registryTags(ACCOUNTS_REPOSITORY, REGISTRY_US)).toEqual(['v2']);
+		expect(await registryTags(ACCOUNTS_REPOSITORY, REGISTRY_OWNER)).toEqual(['v2']);
+	});
+
+	it('the doctor is green on both registries, with the profile bound to each', async () => {
+		for (const [registry, profile, image] of [
+			[REGISTRY_US, 'dev', IMAGE_DEV],
+			[REGISTRY_OWNER, 'prod', IMAGE_OWNER],
+		] as const) {
+			const result = await ecrSetup(
+				['doctor', '--registry', registry.host, '--repository', ACCOUNTS_REPOSITORY, '--image', image, '--json'],
+				{env},
+			);
+			const report = parseJson<DoctorReport>(result);
+			expect(result.code, `${describeRun(result)}\n${describeChecks(report)}`).toBe(0);
+			expect(report.summary.fail, describeChecks(report)).toBe(0);
+			expect(checkOf(report, 'docker.binding').status).toBe('pass');
+			expect(checkOf(report, 'docker.helper-works').status).toBe('pass');
+			expect(result.stderr).toContain(`Using profile ${profile} for the AWS checks`);
+		}
 	});
 });

@@ -8,7 +8,7 @@ import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_START_URL} from '../../helpers/aws-stand-in/identity-center.js';
-import {REGISTRY_US} from './topology.js';
+import {ACCOUNT, REGISTRY_US} from './topology.js';
 import {
 	AWS_KEYS,
 	control,
@@ -76,7 +76,7 @@ describe('scenario 12: sign-in with IAM Identity Center', () => {
 		expect(first.profiles.map((profile) => [profile.name, profile.accountId])).toEqual([
 			['dev-sandbox-administratoraccess', '111111111111'],
 			['dev-sandbox-readonlyaccess', '111111111111'],
-			['production-poweruseraccess', '222222222222'],
+			['production-poweruseraccess', ACCOUNT],
 		]);
 		// An installed helper older than 0.7.0 (Debian's 0.6.4) reads only the legacy form.
 		const old = /^0\.[0-6]\./.test(helperVersion);
@@ -89,7 +89,7 @@ describe('scenario 12: sign-in with IAM Identity Center', () => {
 	it('whoami --profile answers from each account', async () => {
 		for (const [profile, account] of [
 			['dev-sandbox-administratoraccess', '111111111111'],
-			['production-poweruseraccess', '222222222222'],
+			['production-poweruseraccess', ACCOUNT],
 		]) {
 			const whoami = await ecrSetup(['whoami', '--profile', profile!, '--json'], {env});
 			expect(whoami.code, describeRun(whoami)).toBe(0);

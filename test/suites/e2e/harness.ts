@@ -9,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type {StandInState} from '../../helpers/aws-stand-in/control.js';
 import {tokenScope} from '../../helpers/aws-stand-in/registry-front.js';
-import {CONTROL_URL, OWNER, REGISTRY_US, type RegistryEndpoint} from './topology.js';
+import {ACCOUNT, CONTROL_URL, OWNER, REGISTRY_US, type RegistryEndpoint} from './topology.js';
 
 export type {StandInState};
 
@@ -239,7 +239,7 @@ export async function registryRequest(
 	route: string,
 	accept?: string,
 ): Promise<HttpAnswer> {
-	const {password} = await currentToken(tokenScope(registry));
+	const {password} = await currentToken(tokenScope(registry, ACCOUNT));
 	const ca = readFileSync(stack.ca);
 	return new Promise((resolve, reject) => {
 		const request = https.request(

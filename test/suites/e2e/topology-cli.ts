@@ -17,6 +17,7 @@ import {
 	ECR_REGIONS,
 	hostsFile,
 	OWNER,
+	PORTAL_ACCOUNTS,
 	REGISTRIES,
 } from './topology.js';
 
@@ -32,6 +33,7 @@ function standInConfig(work: string): ServeConfig {
 		},
 		identity: {account: ACCOUNT, arn: CALLER_ARN, userId: CALLER_USER_ID},
 		identities: [OWNER],
+		identityCenter: {accounts: PORTAL_ACCOUNTS},
 		regions: [...ECR_REGIONS],
 		registries: REGISTRIES.map((registry) => ({
 			...registry,

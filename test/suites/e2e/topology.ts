@@ -24,6 +24,20 @@ export const OWNER = {
 	accessKeyId: 'AKIAE2ESTANDINOWNER1',
 };
 
+/**
+ * IAM Identity Center's accounts and roles: a sandbox account with no registry in the stack, and Production, which is the
+ * developer's account: a profile signed in for it pushes to that account's own registry (each account's token is its own).
+ */
+export const PORTAL_ACCOUNTS = [
+	{
+		accountId: '111111111111',
+		accountName: 'Dev Sandbox',
+		emailAddress: 'dev@example.com',
+		roles: ['AdministratorAccess', 'ReadOnlyAccess'],
+	},
+	{accountId: ACCOUNT, accountName: 'Production', emailAddress: 'prod@example.com', roles: ['PowerUserAccess']},
+];
+
 /** The AWS APIs (ECR, ECR Public, STS, IAM Identity Center's OIDC and portal) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
 /** Plain HTTP control API of the stand-in; only scenarios use it. */

@@ -97,7 +97,8 @@ function checkedMutability(input: Json, filters: readonly unknown[]): string {
 export const ECR: Operations = {
 	GetAuthorizationToken: async (input, {model, region, caller}) => {
 		model.checkAllowed('ecr:GetAuthorizationToken', '*', caller);
-		const token = await model.currentToken(region);
+		// The token is the caller's: another account's registry accepts it only where its repository policy allows.
+		const token = await model.currentToken(model.tokenScopeOf(region, caller.account));
 		const ids =
 			Array.isArray(input.registryIds) && input.registryIds.length > 0
 				? input.registryIds.map(String)
