@@ -1,16 +1,22 @@
 /**
  * Scenario 7: the wizard in a real terminal (tmux, 100×30 and 80×24). Keystrokes from the first screen to an image pushed and
- * verified in the registry. The wizard's screens may change; these tests only rely on what stays fixed: the welcome
+ * verified in the registry, and with two profiles and no AWS variables, a registry bound to the profile the wizard used. The wizard's screens may change; these tests only rely on what stays fixed: the welcome
  * choices, the keys (↑↓ Enter, y/n, q, Ctrl-C), the flags that skip steps, and the outcome.
  */
-import {existsSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {REGISTRY_US} from './topology.js';
+import {OWNER_ACCOUNT, REGISTRY_OWNER, REGISTRY_US} from './topology.js';
 import {
+	AWS_KEYS,
+	CLEAN_PATH,
 	createRepository,
 	describeRun,
+	docker,
 	makeHome,
 	makeImage,
+	OWNER_KEYS,
+	readDockerConfig,
 	registryTags,
 	resetStandIn,
 	run,
@@ -40,13 +46,18 @@ describe('scenario 7: the wizard in tmux', () => {
 		for (const session of sessions.splice(0)) await session.kill();
 	});
 
-	async function start(name: string, args: string[], size: {width: number; height: number} = {width: 100, height: 30}) {
+	async function start(
+		name: string,
+		args: string[],
+		size: {width: number; height: number} = {width: 100, height: 30},
+		env: Env = home.env,
+	) {
 		if (!existsSync(stack.cli)) throw new Error(`${stack.cli} does not exist: \`npm run build\` failed or has not run`);
 		const session = await TmuxSession.start({
 			name,
 			...size,
 			command: ['node', stack.cli, ...args],
-			env: terminalEnv(home.env),
+			env: terminalEnv(env),
 		});
 		sessions.push(session);
 		return session;
@@ -166,5 +177,70 @@ describe('scenario 7: the wizard in tmux', () => {
 		});
 		// The wizard asked ECR for no repository: the push made it.
 		expect(state.calls.filter((call) => call.operation === 'CreateRepository')).toEqual([]);
+	}, 150_000);
+
+	it('two profiles and no AWS variables: the wizard binds the registry to the profile it used, and docker keeps pushing with it', async () => {
+		const accounts = makeHome('s7-accounts');
+		const bin = path.join(accounts.home, 'bin');
+		const env: Env = {...accounts.env, PATH: `${bin}:${CLEAN_PATH}`};
+		for (const name of Object.keys(AWS_KEYS)) delete env[name];
+		mkdirSync(bin, {recursive: true});
+		symlinkSync('/usr/bin/docker-credential-ecr-login', path.join(bin, 'docker-credential-ecr-login'));
+		mkdirSync(path.join(accounts.home, '.aws'), {recursive: true, mode: 0o700});
+		const keys = (pair: typeof AWS_KEYS) =>
+			`aws_access_key_id = ${pair.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${pair.AWS_SECRET_ACCESS_KEY}\n`;
+		writeFileSync(
+			path.join(accounts.home, '.aws', 'credentials'),
+			`[dev]\n${keys(AWS_KEYS)}\n[prod]\n${keys(OWNER_KEYS)}`,
+			{
+				mode: 0o600,
+			},
+		);
+		writeFileSync(
+			path.join(accounts.home, '.aws', 'config'),
+			'[profile dev]\nregion = us-east-1\n\n[profile prod]\nregion = us-east-1\n',
+		);
+		await createRepository('wizard-accounts', {registryId: OWNER_ACCOUNT});
+		await makeImage('wizard-accounts:latest', env);
+
+		const session = await start(
+			'bound-profile',
+			[
+				'--profile',
+				'prod',
+				'--region',
+				'us-east-1',
+				'--repository',
+				'wizard-accounts',
+				'--image',
+				'wizard-accounts:latest',
+				'--tag',
+				'p1',
+			],
+			{width: 100, height: 30},
+			env,
+		);
+		await session.waitFor(/Set up and push an image/);
+		await session.press('Enter');
+		const screen = await acceptUntil(
+			session,
+			async (now) =>
+				/Pushed|sha256:[0-9a-f]{12}/.test(now) &&
+				(await registryTags('wizard-accounts', REGISTRY_OWNER)).includes('p1'),
+		);
+		expect(await registryTags('wizard-accounts', REGISTRY_OWNER), `last screen:\n${screen}`).toEqual(['p1']);
+		expect(screen).not.toContain('export AWS_PROFILE');
+		expect(screen.replaceAll(/\s+/g, ' ')).toContain('--profile prod');
+		expect((readDockerConfig(accounts.dockerConfig) as {credHelpers: unknown}).credHelpers).toEqual({
+			[REGISTRY_OWNER.host]: 'ecr-login-prod',
+		});
+		expect(readFileSync(path.join(bin, 'docker-credential-ecr-login-prod'), 'utf8')).toContain('AWS_PROFILE=prod');
+
+		// After the wizard, a plain docker push in a shell with no AWS variables still reaches the account.
+		const tagged = await docker(['tag', 'wizard-accounts:latest', `${REGISTRY_OWNER.host}/wizard-accounts:p2`], {env});
+		expect(tagged.code, describeRun(tagged)).toBe(0);
+		const push = await docker(['push', `${REGISTRY_OWNER.host}/wizard-accounts:p2`], {env});
+		expect(push.code, describeRun(push)).toBe(0);
+		expect(await registryTags('wizard-accounts', REGISTRY_OWNER)).toEqual(['p1', 'p2']);
 	}, 150_000);
 });
