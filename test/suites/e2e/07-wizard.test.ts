@@ -1,7 +1,8 @@
 /**
- * Scenario 7: the wizard in a real terminal (tmux, 100×30 and 80×24). Keystrokes from the first screen to an image pushed and
- * verified in the registry, and with two profiles and no AWS variables, a registry bound to the profile the wizard used. The wizard's screens may change; these tests only rely on what stays fixed: the welcome
- * choices, the keys (↑↓ Enter, y/n, q, Ctrl-C), the flags that skip steps, and the outcome.
+ * Scenario 7: the wizard in a real terminal (tmux, 100×30 and 80×24). Keystrokes from the first screen to an image pushed
+ * and verified in the registry, and with two profiles and no AWS variables, a registry bound to the profile the wizard
+ * used. The wizard's screens may change; these tests only rely on what stays fixed: the welcome choices, the keys
+ * (↑↓ Enter, y/n, q, Ctrl-C), the flags that skip steps, and the outcome.
  */
 import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
