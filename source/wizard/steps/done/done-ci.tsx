@@ -46,6 +46,11 @@ function useCiFiles(): CiFiles {
 	return given ?? fallback;
 }
 
+/** The working directory the Done step's offers read and write (the CI files' directory). */
+export function useWorkingDirectory(): string {
+	return useCiFiles().directory;
+}
+
 export type CiWritten = {change: FileChange; plan: CiPlan};
 
 type Phase =
