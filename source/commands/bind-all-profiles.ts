@@ -20,9 +20,9 @@ import type {CommandContext, CommandResult} from './types.js';
 import {verifyHelper} from './verify-helper.js';
 
 /** STS calls at once: a few SSO or role profiles answer slowly; many at once would only queue. */
-const CONCURRENCY = 4;
+export const CONCURRENCY = 4;
 
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
 	const results: R[] = new Array(items.length);
 	let next = 0;
 	const worker = async () => {
@@ -35,7 +35,7 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 	return results;
 }
 
-async function reach(context: CommandContext, profile: AwsProfile, regions: string[]): Promise<ProfileReach> {
+export async function reach(context: CommandContext, profile: AwsProfile, regions: string[]): Promise<ProfileReach> {
 	const region = profile.region;
 	const problem = profileNameProblem(profile.name);
 	if (problem) return {profile: profile.name, region, failure: problem, fix: 'Rename the profile to bind it.'};

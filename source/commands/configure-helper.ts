@@ -13,6 +13,7 @@ import {findEngines} from '../engines/service.js';
 import type {ConfigChange} from '../docker-config/types.js';
 import {applyConfigChanges} from './shared.js';
 import {FROM_FILE_DETAILS, FROM_FILE_FLAG, helperTargets, nothingToConfigure} from './configure-from-file.js';
+import {accountsOfBuildRegistries, configureBuildRegistries} from './configure-from-file-accounts.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
 const HELPER = 'ecr-login';
@@ -91,6 +92,14 @@ export const configureHelperCommand: CommandDefinition = {
 		if (engine === 'docker' && profile !== undefined) {
 			noteSudo(context);
 			return bindProfile(context, registries, profile);
+		}
+
+		if (engine === 'docker' && buildFiles) {
+			const accounts = await accountsOfBuildRegistries(context, registries);
+			if (accounts) {
+				noteSudo(context);
+				return configureBuildRegistries(context, accounts, buildFiles);
+			}
 		}
 
 		if (profile !== undefined)
