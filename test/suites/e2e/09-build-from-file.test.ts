@@ -1,19 +1,23 @@
 /**
- * Scenario 9: a multi-stage Dockerfile pulls from two ECR registries (us-east-1 and eu-west-1) that docker was never
- * configured for, so `docker build` fails (`no basic auth credentials` against real ECR). `configure-helper --from-file Dockerfile`
- * configures both (and leaves Docker Hub alone); the same `docker build` then pulls through both with the real helper.
+ * Scenario 9: a multi-stage Dockerfile pulls from three ECR registries that docker was never configured for: two of the
+ * developer's account (us-east-1 and eu-west-1) and one of another account, which only the developer's profile `prod`
+ * reaches. `docker build` fails (`no basic auth credentials` against real ECR). `configure-helper --from-file Dockerfile`
+ * gives the developer's registries the plain helper and binds the other account's to `prod`; the same `docker build`
+ * then pulls through all three with the real helper.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {REGISTRY_EU, REGISTRY_US} from './topology.js';
+import {OWNER_ACCOUNT, REGISTRY_EU, REGISTRY_OWNER, REGISTRY_US} from './topology.js';
 import {
+	CLEAN_PATH,
 	createRepository,
 	describeRun,
 	docker,
 	ecrSetup,
 	makeHome,
 	makeImage,
+	OWNER_KEYS,
 	readDockerConfig,
 	resetStandIn,
 	stack,
@@ -22,12 +26,18 @@ import {
 
 const BASE = `${REGISTRY_US.host}/build/base:1`;
 const ASSETS = `${REGISTRY_EU.host}/build/assets:1`;
+const SHARED = `${REGISTRY_OWNER.host}/build/shared:1`;
 const BUILT = 'from-file-app:1';
 
 describe('scenario 9: configure-helper --from-file, then docker build', () => {
 	// The images are pushed from another home, so the builder's own config starts empty.
 	const publisher = makeHome('s9-publisher');
+	const owner = makeHome('s9-owner');
+	Object.assign(owner.env, OWNER_KEYS);
 	const builder = makeHome('s9-builder');
+	// The helper is found in the builder's own bin directory, so the wrapper goes there and never into /usr/bin.
+	const bin = path.join(builder.home, 'bin');
+	builder.env['PATH'] = `${bin}:${CLEAN_PATH}`;
 	const project = mkdtempSync(path.join(stack.work, 's9-project-'));
 	const dockerfile = path.join(project, 'Dockerfile');
 
@@ -40,14 +50,34 @@ describe('scenario 9: configure-helper --from-file, then docker build', () => {
 			{env: publisher.env},
 		);
 		expect(configure.code, describeRun(configure)).toBe(0);
-		for (const image of [BASE, ASSETS]) {
-			await makeImage(image, publisher.env);
-			const push = await docker(['push', image], {env: publisher.env});
+		await createRepository('build/shared', {registryId: OWNER_ACCOUNT});
+		const configureOwner = await ecrSetup(['configure-helper', '--registry', REGISTRY_OWNER.host, '--yes'], {
+			env: owner.env,
+		});
+		expect(configureOwner.code, describeRun(configureOwner)).toBe(0);
+		for (const [image, env] of [
+			[BASE, publisher.env],
+			[ASSETS, publisher.env],
+			[SHARED, owner.env],
+		] as const) {
+			await makeImage(image, env);
+			const push = await docker(['push', image], {env});
 			expect(push.code, describeRun(push)).toBe(0);
 			// Gone from the daemon, so the build must pull it from the registry.
-			const remove = await docker(['rmi', image], {env: publisher.env});
+			const remove = await docker(['rmi', image], {env});
 			expect(remove.code, describeRun(remove)).toBe(0);
 		}
+
+		// The builder's shell holds the developer's keys; profile prod reaches the other account.
+		mkdirSync(bin, {recursive: true});
+		symlinkSync('/usr/bin/docker-credential-ecr-login', path.join(bin, 'docker-credential-ecr-login'));
+		mkdirSync(path.join(builder.home, '.aws'), {recursive: true, mode: 0o700});
+		writeFileSync(
+			path.join(builder.home, '.aws', 'credentials'),
+			`[prod]\naws_access_key_id = ${OWNER_KEYS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${OWNER_KEYS.AWS_SECRET_ACCESS_KEY}\n`,
+			{mode: 0o600},
+		);
+		writeFileSync(path.join(builder.home, '.aws', 'config'), '[profile prod]\nregion = us-east-1\n');
 
 		writeFileSync(
 			dockerfile,
@@ -57,6 +87,7 @@ describe('scenario 9: configure-helper --from-file, then docker build', () => {
 				'',
 				'FROM base',
 				`COPY --from=${ASSETS} /hello.txt /assets/hello.txt`,
+				`COPY --from=${SHARED} /hello.txt /shared/hello.txt`,
 				'',
 			].join('\n'),
 		);
@@ -75,17 +106,25 @@ describe('scenario 9: configure-helper --from-file, then docker build', () => {
 		expect(requests.filter((request) => request.status === 200 && request.path.includes('/manifests/'))).toEqual([]);
 	});
 
-	it('configure-helper --from-file configures both registries, and nothing else', async () => {
+	it('configure-helper --from-file configures the three registries, the other account’s bound to prod, and nothing else', async () => {
 		const result = await ecrSetup(['configure-helper', '--from-file', dockerfile, '--yes'], {env: builder.env});
 		expect(result.code, describeRun(result)).toBe(0);
 		expect(readDockerConfig(builder.dockerConfig)).toEqual({
-			credHelpers: {[REGISTRY_US.host]: 'ecr-login', [REGISTRY_EU.host]: 'ecr-login'},
+			credHelpers: {
+				[REGISTRY_US.host]: 'ecr-login',
+				[REGISTRY_EU.host]: 'ecr-login',
+				[REGISTRY_OWNER.host]: 'ecr-login-prod',
+			},
 		});
 		expect(result.stdout).toContain(`ECR  ${REGISTRY_US.host}  (${dockerfile}:2)`);
 		expect(result.stdout).toContain(`ECR  ${REGISTRY_EU.host}  (${dockerfile}:5)`);
+		expect(result.stdout).toContain(
+			`${REGISTRY_OWNER.host}: account ${OWNER_ACCOUNT}, reached by profile prod: bound to it.`,
+		);
+		expect(readFileSync(path.join(bin, 'docker-credential-ecr-login-prod'), 'utf8')).toContain('AWS_PROFILE=prod');
 	});
 
-	it('docker build then pulls through both registries with the real credential helper', async () => {
+	it('docker build then pulls through the three registries with the real credential helper', async () => {
 		const before = (await standInState()).registryRequests.length;
 		const build = await docker(['build', '-t', BUILT, project], {env: builder.env, timeoutMs: 120_000});
 		expect(build.code, describeRun(build)).toBe(0);
@@ -93,7 +132,9 @@ describe('scenario 9: configure-helper --from-file, then docker build', () => {
 		const pulled = (await standInState()).registryRequests
 			.slice(before)
 			.filter((request) => request.method === 'GET' && request.path.includes('/manifests/') && request.status === 200);
-		expect(new Set(pulled.map((request) => request.host))).toEqual(new Set([REGISTRY_US.host, REGISTRY_EU.host]));
+		expect(new Set(pulled.map((request) => request.host))).toEqual(
+			new Set([REGISTRY_US.host, REGISTRY_EU.host, REGISTRY_OWNER.host]),
+		);
 		const image = await docker(['image', 'inspect', BUILT, '--format', '{{.Id}}'], {env: builder.env});
 		expect(image.code, describeRun(image)).toBe(0);
 	});
