@@ -26,8 +26,18 @@ export type InstallPlan = {
 	description: string;
 	/** For 'binary': where it will be installed and whether that directory is on PATH. */
 	target?: {path: string; onPath: boolean};
-	/** For 'binary' (whose `command` is empty: nothing is spawned): the release file, its `.sha256`, and how to put the directory on PATH. */
-	download?: {url: string; checksumUrl: string; version: string; pathAdvice?: string};
+	/**
+	 * For 'binary' (whose `command` is empty: nothing is spawned): the release file, its `.sha256`, how to put the
+	 * directory on PATH, and the sum ecr-setup ships for this version and platform (absent: unverified, needs consent).
+	 */
+	download?: {
+		url: string;
+		checksumUrl: string;
+		version: string;
+		releasePlatform?: string;
+		pathAdvice?: string;
+		known?: {sha256: string; source: string};
+	};
 };
 
 export type HelperInfo = {name: string; path: string; version?: string};
@@ -40,10 +50,16 @@ export interface CredentialHelperService {
 	/** Find docker-credential-<name> on PATH (default ecr-login), with its version. */
 	find(name?: string): Promise<HelperInfo | null>;
 	platform(): Promise<PlatformInfo>;
-	/** Install options for this platform, best first. */
-	installPlans(platform: PlatformInfo): InstallPlan[];
-	/** Run a plan, streaming output lines; sudo plans need the terminal handed over by the caller. */
-	install(plan: InstallPlan, options?: {onLine?: (line: string) => void; signal?: AbortSignal}): Promise<HelperInfo>;
+	/** Install options for this platform, best first; `version` picks the release of the binary method. */
+	installPlans(platform: PlatformInfo, options?: {version?: string}): InstallPlan[];
+	/**
+	 * Run a plan, streaming output lines; sudo plans need the terminal handed over by the caller. A binary whose sum is
+	 * not in ecr-setup's table is refused unless `allowUnverified`.
+	 */
+	install(
+		plan: InstallPlan,
+		options?: {onLine?: (line: string) => void; signal?: AbortSignal; allowUnverified?: boolean},
+	): Promise<HelperInfo>;
 	/**
 	 * Run `docker-credential-<name> get` for host; the secret is read and dropped, never returned. An abort stops the
 	 * helper (a hanging keychain prompt, say) and rejects with CancelledError.
