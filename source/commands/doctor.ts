@@ -154,9 +154,9 @@ export const doctorCommand: CommandDefinition = {
 	],
 	details: [
 		'Checks (stable ids): docker.cli, docker.daemon, docker.config, docker.auth-config-env, docker.store, docker.helper-key,',
-		'docker.helper-works, docker.stored-token, docker.login-conflict, docker.sudo, aws.credentials, aws.identity, aws.clock,',
-		'aws.region, ecr.auth-token, ecr.cross-account, ecr.repository, ecr.repository-policy, ecr.tag-immutable, image.local,',
-		'image.tagged, network.endpoint.',
+		'docker.helper-works, docker.helper-version, docker.helper-cache, docker.stored-token, docker.login-conflict,',
+		'docker.sudo, aws.credentials, aws.identity, aws.clock, aws.region, ecr.auth-token, ecr.cross-account, ecr.repository,',
+		'ecr.repository-policy, ecr.tag-immutable, image.local, image.tagged, network.endpoint.',
 		'Exit code: 0 when no check fails, 1 when one does, 2 on a usage error.',
 		'',
 		'Examples:',

@@ -63,7 +63,7 @@ export function ecrLoginLogPath(env: Env, home: string): string {
 
 const LOG_TAIL_LINES = 12;
 
-async function readLogFrom(file: string, offset: number): Promise<string | undefined> {
+async function readLogFrom(file: string, offset: number, appendedOnly = false): Promise<string | undefined> {
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
@@ -72,8 +72,8 @@ async function readLogFrom(file: string, offset: number): Promise<string | undef
 	}
 
 	// What this run appended, if it appended anything; else the last lines (the log may be rotated or written late).
-	const appended =
-		offset > 0 && offset <= Buffer.byteLength(text) ? Buffer.from(text).subarray(offset).toString('utf8') : '';
+	const appended = offset <= Buffer.byteLength(text) ? Buffer.from(text).subarray(offset).toString('utf8') : '';
+	if (appendedOnly && appended.trim().length === 0) return undefined;
 	const source = appended.trim().length > 0 ? appended : text;
 	const lines = source.split(/\r?\n/).filter((line) => line.trim().length > 0);
 	if (lines.length === 0) return undefined;
@@ -279,7 +279,11 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 			try {
 				const parsed = JSON.parse(result.stdout) as {Username?: unknown};
 				// The Secret is dropped here: it is never returned, logged or shown.
-				if (typeof parsed.Username === 'string') return {ok: true, username: parsed.Username};
+				if (typeof parsed.Username === 'string') {
+					// What this run logged: a refresh that failed before a cached token was handed back shows only there.
+					const logExcerpt = logFile ? await readLogFrom(logFile, offset, true) : undefined;
+					return {ok: true, username: parsed.Username, ...(logExcerpt ? {logExcerpt} : {})};
+				}
 			} catch {
 				// Fall through: do not echo the output, it may hold the secret.
 			}
@@ -290,12 +294,12 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 			};
 		}
 
+		const logExcerpt = logFile ? await readLogFrom(logFile, offset) : undefined;
 		// Helpers print their error on stdout (docker-credential-helpers protocol), some on stderr.
 		const said = redact((result.stdout.trim() || result.stderr.trim()).split(/\r?\n/).slice(-5).join('\n'));
 		const message = result.timedOut
 			? `${command} get did not answer in time.`
 			: said || `${command} get failed with exit code ${result.exitCode}.`;
-		const logExcerpt = logFile ? await readLogFrom(logFile, offset) : undefined;
 		return {ok: false, message, ...(logExcerpt ? {logExcerpt} : {})};
 	}
 

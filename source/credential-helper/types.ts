@@ -43,8 +43,14 @@ export type InstallPlan = {
 export type HelperInfo = {name: string; path: string; version?: string};
 
 export type HelperGetResult =
-	| {ok: true; username: string}
-	| {ok: false; message: string /** Tail of the ecr-login log explaining the real reason. */; logExcerpt?: string};
+	| {ok: true; username: string /** What the ecr-login log gained during this run. */; logExcerpt?: string}
+	| {
+			ok: false;
+			/** What the helper said, without secrets. */
+			message: string;
+			/** Tail of the ecr-login log explaining the real reason. */
+			logExcerpt?: string;
+	  };
 
 export interface CredentialHelperService {
 	/** Find docker-credential-<name> on PATH (default ecr-login), with its version. */

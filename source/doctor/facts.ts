@@ -22,6 +22,7 @@ import type {
 } from '../aws/types.js';
 import type {CreationTemplate} from '../ecr/creation-templates.js';
 import type {HelperGetResult, InstallPlan} from '../credential-helper/types.js';
+import {gatherHelperFacts, type HelperFacts} from './helper-facts.js';
 import type {LoadedConfig, StoreResolution} from '../docker-config/types.js';
 import type {DaemonStatus, ImageInspect} from '../docker/types.js';
 import type {Services} from '../services/types.js';
@@ -58,8 +59,11 @@ export type DoctorFacts = {
 	binaries: Record<string, string | null>;
 	/** The password store of the `pass` helper: where its .gpg-id should be and whether it is there. */
 	passStore: {dir: string; initialised: boolean} | undefined;
-	/** `docker-credential-<helper> get <host>`, when the store is a helper whose binary exists. */
+	/** `get` for the host (timed), the installed ecr-login's version, and its token cache. */
 	helperGet: Outcome<HelperGetResult>;
+	helperGetMs: HelperFacts['helperGetMs'];
+	ecrLogin: HelperFacts['ecrLogin'];
+	helperCache: HelperFacts['helperCache'];
 	/** The first install plan for docker-credential-ecr-login when it is missing (for the fix command). */
 	installPlan: InstallPlan | undefined;
 	aws: {
@@ -255,11 +259,14 @@ export async function gatherFacts(
 		store?.kind === 'helper' && helperBinary && !(store.helper === 'pass' && passStore && !passStore.initialised);
 
 	// Phase 2: the calls about the target, all at once.
-	const [configDir, helperGet, installPlan, clock, token, repository, policy, tagImage, local] = await Promise.all([
+	const [configDir, helperFacts, installPlan, clock, token, repository, policy, tagImage, local] = await Promise.all([
 		writableDir(configDirPath),
-		helperRunnable && host && store?.kind === 'helper'
-			? gather(deadline, async (signal) => services.helper.get(host, store.helper, {signal}))
-			: Promise.resolve(notRun<HelperGetResult>('no credential helper to run')),
+		gatherHelperFacts(services, deadline, {
+			host,
+			store,
+			runnable: Boolean(helperRunnable),
+			ecrLoginPath: binaries['docker-credential-ecr-login'] ?? null,
+		}),
 		binaries['docker-credential-ecr-login']
 			? Promise.resolve(undefined)
 			: services.helper
@@ -299,6 +306,8 @@ export async function gatherFacts(
 					notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given'),
 				),
 	]);
+
+	const {helperGet} = helperFacts;
 
 	// Phase 3: the repository is missing here. Will a create-on-push template create it, and where does it exist? Other
 	// regions are searched only in the caller's own account.
@@ -367,7 +376,7 @@ export async function gatherFacts(
 		store,
 		binaries,
 		passStore,
-		helperGet,
+		...helperFacts,
 		installPlan,
 		aws: {profileName, profile, region, identity, clock, token, repository, search, templates, policy, tagImage},
 		image: {local},

@@ -188,6 +188,31 @@ echo "credentials not found in native keychain"; exit 1`,
 		expect(await service().get(HOST)).toEqual({ok: false, message: 'credentials not found in native keychain'});
 	});
 
+	it('a successful get keeps what this run logged (a refresh that failed shows only there), not older lines', async () => {
+		const log = path.join(cache, 'log', 'ecr-login.log');
+		await mkdir(path.dirname(log), {recursive: true});
+		await writeFile(log, 'time="2026-11-26T08:00:00Z" level=info msg="an old run"\n');
+		await script(
+			'docker-credential-ecr-login',
+			`read -r host
+printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
+		);
+		expect(await service().get(HOST)).toEqual({ok: true, username: 'AWS'});
+		await script(
+			'docker-credential-ecr-login',
+			`read -r host
+echo 'time="2026-11-27T12:00:00Z" level=info msg="Got error fetching authorization token. Falling back to cached token." error="ExpiredToken"' >> '${log}'
+printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
+		);
+		const result = await service().get(HOST);
+		expect(result).toEqual({
+			ok: true,
+			username: 'AWS',
+			logExcerpt: expect.stringContaining('Falling back to cached token'),
+		});
+		expect(JSON.stringify(result)).not.toContain('an old run');
+	});
+
 	it('a helper that answers with something other than JSON is a failure that does not echo its output', async () => {
 		await script('docker-credential-ecr-login', `echo "Username=AWS Secret=${SECRET}"`);
 		const result = await service().get(HOST);

@@ -5,6 +5,7 @@ import {dockerCli, dockerDaemon} from './docker-engine.js';
 import {dockerHelperKey} from './docker-keys.js';
 import {dockerHelperWorks, dockerLoginConflict, dockerStore} from './docker-store.js';
 import {dockerAuthConfigEnv, dockerStoredToken} from './docker-tokens.js';
+import {dockerHelperCache, dockerHelperVersion} from './helper-health.js';
 
 export const DOCKER_CHECKS: Check[] = [
 	dockerCli,
@@ -14,6 +15,8 @@ export const DOCKER_CHECKS: Check[] = [
 	dockerStore,
 	dockerHelperKey,
 	dockerHelperWorks,
+	dockerHelperVersion,
+	dockerHelperCache,
 	dockerStoredToken,
 	dockerLoginConflict,
 	dockerSudo,
