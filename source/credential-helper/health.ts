@@ -1,12 +1,14 @@
 /**
- * What docker-credential-ecr-login's own traces say about its health: the releases that fixed what people hit, a stall
- * probing the EC2 instance metadata service, and its token cache (`${AWS_ECR_CACHE_DIR:-~/.ecr}/cache.json`), read for dates and hosts only, never tokens.
+ * What docker-credential-ecr-login's own traces say about its health: the releases that fixed what people hit, a Go
+ * panic in its output (read for its first line, never shown as a stack), a stall probing the EC2 instance metadata
+ * service, and its token cache (`${AWS_ECR_CACHE_DIR:-~/.ecr}/cache.json`), read for dates and hosts only, never tokens.
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {errorMessage} from '../errors/user-errors.js';
 import {redact} from '../lib/redact.js';
 import {FIRST_SSO_SESSION_RELEASE} from './sso-support.js';
+import type {HelperPanic} from './types.js';
 import {compareVersions, parseVersion} from './versions.js';
 
 /** Releases that fixed something people still run into with older helpers (from the helper's CHANGELOG). */
@@ -30,6 +32,26 @@ export function missingFixes(version: string | undefined): HelperFix[] | undefin
 	const parts = parseVersion(version);
 	if (!parts) return undefined;
 	return HELPER_FIXES.filter((fix) => compareVersions(parts, fix.since) < 0);
+}
+
+const SSO_SESSION_PANIC =
+	/profile "?([^"\s]+)"? is configured to use SSO but is missing required configuration: sso_region, sso_start_url/;
+
+/** A Go panic in what the helper printed (stdout, stderr or its log), or undefined. */
+export function findPanic(text: string | undefined): HelperPanic | undefined {
+	if (!text) return undefined;
+	const sso = SSO_SESSION_PANIC.exec(text);
+	if (sso) {
+		return {
+			line: redact(sso[0]),
+			ssoSession: true,
+			...(sso[1] ? {profile: sso[1]} : {}),
+		};
+	}
+
+	if (!/^(?:panic|fatal error): |^goroutine \d+ \[/m.test(text)) return undefined;
+	const line = /^(?:panic|fatal error): (.*)$/m.exec(text)?.[1]?.trim();
+	return {line: redact(line || 'a Go panic'), ssoSession: false};
 }
 
 /** Log lines of a helper that is trying the instance metadata service (the SDK's last credential source). */

@@ -26,6 +26,7 @@ import type {
 } from './types.js';
 import type {ProcessRunner} from '../process/types.js';
 import {isEcrLoginHelper, profileOfHelperName} from './wrapper.js';
+import {findPanic} from './health.js';
 import {redact} from '../lib/redact.js';
 import type {ChecksumTable} from './release-checksums.js';
 import {installReleaseBinary} from './release-download.js';
@@ -295,6 +296,13 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		}
 
 		const logExcerpt = logFile ? await readLogFrom(logFile, offset) : undefined;
+		// A Go panic prints its message first and a stack after it: only the message is kept, never a frame.
+		const panic = result.timedOut ? undefined : findPanic(`${result.stderr}\n${result.stdout}`);
+		if (panic) {
+			const message = `${command} get crashed (exit code ${result.exitCode}): ${panic.line}`;
+			return {ok: false, message, panic, ...(logExcerpt ? {logExcerpt} : {})};
+		}
+
 		// Helpers print their error on stdout (docker-credential-helpers protocol), some on stderr.
 		const said = redact((result.stdout.trim() || result.stderr.trim()).split(/\r?\n/).slice(-5).join('\n'));
 		const message = result.timedOut

@@ -42,14 +42,25 @@ export type InstallPlan = {
 
 export type HelperInfo = {name: string; path: string; version?: string};
 
+/** A Go panic of a helper, read for what it means; its stack is never kept. */
+export type HelperPanic = {
+	/** The panic's message (or `a Go panic`), redacted; no stack frames. */
+	line: string;
+	/** The panic of releases before sso-session support on a profile that uses an [sso-session] section. */
+	ssoSession: boolean;
+	profile?: string;
+};
+
 export type HelperGetResult =
 	| {ok: true; username: string /** What the ecr-login log gained during this run. */; logExcerpt?: string}
 	| {
 			ok: false;
-			/** What the helper said, without secrets. */
+			/** What the helper said, without secrets and never a Go stack (a panic is its first line). */
 			message: string;
 			/** Tail of the ecr-login log explaining the real reason. */
 			logExcerpt?: string;
+			/** The helper crashed with a Go panic. */
+			panic?: HelperPanic;
 	  };
 
 export interface CredentialHelperService {

@@ -1,17 +1,22 @@
-/** What docker-credential-ecr-login's traces say: releases and their fixes, instance-metadata stalls, its cache. */
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+/** What docker-credential-ecr-login's traces say: releases and their fixes, Go panics, instance-metadata stalls, its cache. */
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {
 	cacheEntriesFor,
 	cachedTokenFallback,
+	findPanic,
 	helperCacheFile,
 	missingFixes,
 	probesInstanceMetadata,
 	readHelperCache,
 } from '../../source/credential-helper/health.js';
 
+const PANIC_FIXTURE = path.join(
+	import.meta.dirname,
+	'../fixtures/credential-helper/ecr-login-0.6.4-sso-session-panic.stderr',
+);
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('missingFixes', () => {
@@ -26,6 +31,35 @@ describe('missingFixes', () => {
 	it('is undefined when no version could be read', () => {
 		expect(missingFixes(undefined)).toBeUndefined();
 		expect(missingFixes('unknown')).toBeUndefined();
+	});
+});
+
+describe('findPanic', () => {
+	it('reads the captured 0.6.4 panic on an sso-session profile as that, naming the profile', async () => {
+		const stderr = await readFile(PANIC_FIXTURE, 'utf8');
+		expect(stderr).toContain('goroutine 1 [running]');
+		expect(findPanic(stderr)).toEqual({
+			line: 'profile "dev" is configured to use SSO but is missing required configuration: sso_region, sso_start_url',
+			ssoSession: true,
+			profile: 'dev',
+		});
+	});
+
+	it('keeps the first line of any other panic or fatal error, redacted', () => {
+		expect(
+			findPanic('panic: token=abcdefghijklmnopqrstuvwxyz0123456789 rejected\n\ngoroutine 1 [running]:\nmain.main()'),
+		).toEqual({
+			line: 'token=**** rejected',
+			ssoSession: false,
+		});
+		expect(findPanic('fatal error: out of memory\n\ngoroutine 7 [running]:')).toMatchObject({line: 'out of memory'});
+		expect(findPanic('goroutine 1 [running]:\nmain.main()')).toMatchObject({line: 'a Go panic'});
+	});
+
+	it('finds none in an ordinary error', () => {
+		expect(findPanic('credentials not found in native keychain')).toBeUndefined();
+		expect(findPanic('level=error msg="the panic: word mid-line"')).toBeUndefined();
+		expect(findPanic(undefined)).toBeUndefined();
 	});
 });
 

@@ -12,6 +12,11 @@ const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 // Looks like an ECR password; must never come back out of the service.
 const SECRET = 'eyJwYXlsb2FkIjoiQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY3ODkwIiwidmVyc2lvbiI6IjIifQ==';
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+/** What docker-credential-ecr-login 0.6.4 printed on stderr for a profile that uses an [sso-session] section. */
+const PANIC_FIXTURE = path.join(
+	import.meta.dirname,
+	'../fixtures/credential-helper/ecr-login-0.6.4-sso-session-panic.stderr',
+);
 
 let root: string;
 let bin: string;
@@ -186,6 +191,49 @@ echo "credentials not found in native keychain"; exit 1`,
 		});
 		await script('docker-credential-ecr-login', 'echo "credentials not found in native keychain"; exit 1');
 		expect(await service().get(HOST)).toEqual({ok: false, message: 'credentials not found in native keychain'});
+	});
+
+	it('a Go panic (0.6.4 on an sso-session profile, as captured) becomes its message alone, never a stack frame', async () => {
+		await script('docker-credential-ecr-login', `read -r host\n/bin/cat '${PANIC_FIXTURE}' >&2\nexit 2`);
+		const result = await service().get(HOST);
+		expect(result).toEqual({
+			ok: false,
+			message:
+				'docker-credential-ecr-login get crashed (exit code 2): profile "dev" is configured to use SSO but is missing required configuration: sso_region, sso_start_url',
+			panic: {
+				line: 'profile "dev" is configured to use SSO but is missing required configuration: sso_region, sso_start_url',
+				ssoSession: true,
+				profile: 'dev',
+			},
+		});
+	});
+
+	it('another panic keeps its first line only; without a panic line, it is still no stack', async () => {
+		await script(
+			'docker-credential-ecr-login',
+			`echo 'panic: runtime error: invalid memory address or nil pointer dereference' >&2
+echo '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x5b1e2a]' >&2
+echo '' >&2
+echo 'goroutine 1 [running]:' >&2
+echo 'main.main()' >&2
+echo '	github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/main.go:45 +0x194' >&2
+exit 2`,
+		);
+		expect(await service().get(HOST)).toMatchObject({
+			ok: false,
+			message:
+				'docker-credential-ecr-login get crashed (exit code 2): runtime error: invalid memory address or nil pointer dereference',
+			panic: {ssoSession: false},
+		});
+		await script(
+			'docker-credential-ecr-login',
+			`echo 'goroutine 1 [running]:' >&2\necho '	/src/main.go:45 +0x194' >&2\nexit 2`,
+		);
+		const bare = await service().get(HOST);
+		expect(bare).toMatchObject({
+			ok: false,
+			message: 'docker-credential-ecr-login get crashed (exit code 2): a Go panic',
+		});
 	});
 
 	it('a successful get keeps what this run logged (a refresh that failed shows only there), not older lines', async () => {

@@ -1,7 +1,7 @@
 /**
  * The doctor on docker-credential-ecr-login's own health: its release, how long `get` takes, a stall on the instance
- * metadata service, and an expired token its cache hands back. Real config and cache files; the helper is a script on
- * PATH (the process boundary).
+ * metadata service, a Go panic on an [sso-session] profile, and an expired token its cache hands back. Real config and
+ * cache files; the helper is a script on PATH (the process boundary), the panic its captured real output.
  */
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {AwsProfile} from '../../source/aws/types.js';
 import {upgradeFix} from '../../source/doctor/checks/helper-health.js';
 import type {DoctorFacts} from '../../source/doctor/facts.js';
-import {runDoctor} from '../../source/doctor/run-doctor.js';
+import {formatReport} from '../../source/doctor/format.js';
+import {reportToJson, runDoctor} from '../../source/doctor/run-doctor.js';
 import type {CheckId, CheckResult, DoctorOptions, DoctorReport} from '../../source/doctor/types.js';
 import {
 	HELPER_SECRET,
@@ -21,6 +22,10 @@ import {
 	type MachineOptions,
 } from '../helpers/doctor-machine.js';
 
+const PANIC_FIXTURE = path.join(
+	import.meta.dirname,
+	'../fixtures/credential-helper/ecr-login-0.6.4-sso-session-panic.stderr',
+);
 const HOUR = 3600_000;
 /** ecr-setup's own SDK finds no credentials either (what the AWS SDK for JavaScript raises then). */
 const NO_CREDENTIALS = {
@@ -60,6 +65,9 @@ exit 1
 function ssoProfile(name: string): AwsProfile {
 	return {name, sso: true, ssoSession: 'corp', mfa: false, source: 'config'};
 }
+
+/** Stack frames of a Go panic: none may ever reach the screen or the JSON. */
+const STACK_LINE = /goroutine \d+ \[|\.go:\d+|\+0x[0-9a-f]+|github\.com\/awslabs/;
 
 describe('docker.helper-version', () => {
 	it('passes for a release with both fixes, naming them', async () => {
@@ -123,7 +131,7 @@ describe('docker.helper-version', () => {
 	});
 });
 
-describe('docker.helper-works: timing and stalls', () => {
+describe('docker.helper-works: timing, stalls and crashes', () => {
 	it('times `get`', async () => {
 		const report = await doctor({
 			binaries: {
@@ -186,6 +194,53 @@ exit 1
 			{callTimeoutMs: 400},
 		);
 		expect(check(off, 'docker.helper-works').detail).not.toContain('instance metadata');
+	});
+
+	it('names the cause and the fix of the 0.6.4 panic on an [sso-session] profile, with no stack line anywhere', async () => {
+		const panicking = `#!/bin/sh
+[ "$1" = "version" ] && { echo 0.6.4; exit 0; }
+read -r server
+/bin/cat '${PANIC_FIXTURE}' >&2
+exit 2
+`;
+		const report = await doctor({
+			binaries: {'docker-credential-ecr-login': panicking},
+			aws: {profile: 'dev', listProfiles: async () => [ssoProfile('dev')]},
+		});
+		const works = check(report, 'docker.helper-works');
+		expect(works.status).toBe('fail');
+		expect(works.detail).toContain(`\`docker-credential-ecr-login get\` crashed for ${HOST}`);
+		expect(works.detail).toContain('(0.6.4) is older than 0.7.0 and cannot read profile dev');
+		expect(works.detail).toContain('[sso-session]');
+		expect(works.detail).toContain('aws sso login) does not help');
+		expect(works.fix?.command).toBe('ecr-setup install-helper --method binary');
+		expect(works.fix?.description).toContain('Upgrade the helper to 0.7.0 or later.');
+		expect(works.fix?.description).toContain('sso_start_url and sso_region in the profile itself');
+		expect(works.fix?.description).toContain('ecr-setup sign-in --legacy');
+		const screen = formatReport(report, {color: false});
+		const json = JSON.stringify(reportToJson(report));
+		for (const shown of [screen, json]) {
+			expect(shown).not.toMatch(STACK_LINE);
+			expect(shown).not.toContain('panic:');
+		}
+	});
+
+	it('reports any other panic by its message alone, with the upgrade', async () => {
+		const panicking = `#!/bin/sh
+[ "$1" = "version" ] && { echo 0.9.1; exit 0; }
+echo 'panic: runtime error: invalid memory address or nil pointer dereference' >&2
+echo 'goroutine 1 [running]:' >&2
+echo 'main.main()' >&2
+echo '	github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/main.go:45 +0x194' >&2
+exit 2
+`;
+		const report = await doctor({binaries: {'docker-credential-ecr-login': panicking}});
+		const works = check(report, 'docker.helper-works');
+		expect(works.detail).toBe(
+			`\`docker-credential-ecr-login get\` crashed for ${HOST} (a Go panic: runtime error: invalid memory address or nil pointer dereference), so docker gets no credentials.`,
+		);
+		expect(works.fix?.command).toBe('ecr-setup install-helper --method binary');
+		expect(formatReport(report, {color: false})).not.toMatch(STACK_LINE);
 	});
 });
 

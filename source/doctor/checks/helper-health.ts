@@ -1,16 +1,19 @@
 /**
  * The health of docker-credential-ecr-login itself: a release old enough to miss fixes people need, a stall on the
- * instance metadata service, and an expired token its cache hands back after a failed refresh.
+ * instance metadata service, a Go panic on an [sso-session] profile, and an expired token its cache hands back after a
+ * failed refresh.
  */
 import {
 	cacheEntriesFor,
 	cachedTokenFallback,
+	findPanic,
 	type HelperCacheEntry,
 	HELPER_FIXES,
 	missingFixes,
 	probesInstanceMetadata,
 } from '../../credential-helper/health.js';
 import {FIRST_SSO_SESSION_RELEASE} from '../../credential-helper/sso-support.js';
+import type {HelperPanic} from '../../credential-helper/types.js';
 import {isEcrLoginHelper, profileOfHelperName} from '../../credential-helper/wrapper.js';
 import type {DoctorFacts} from '../facts.js';
 import {formatSeconds} from '../outcome.js';
@@ -93,16 +96,40 @@ function credentialSource(facts: DoctorFacts, helper: string): string | undefine
 
 export type HelperFailure = {detail: string; fix: CheckFix};
 
+/** The crash of a helper older than sso-session support on a profile that uses one: the cause and both ways out. */
+function ssoSessionPanic(facts: DoctorFacts, host: string, panic: HelperPanic, binary: string): HelperFailure {
+	const profile = panic.profile ?? facts.aws.profile?.name ?? 'the profile';
+	const version = facts.ecrLogin?.version;
+	const upgrade = upgradeFix(facts, `Upgrade the helper to ${SSO_SESSION_VERSION} or later.`);
+	return {
+		detail: `\`${binary} get\` crashed for ${host}: this docker-credential-ecr-login${version ? ` (${version})` : ''} is older than ${SSO_SESSION_VERSION} and cannot read profile ${profile}, which signs in through an [sso-session] section, so docker gets no credentials ("no basic auth credentials"). Signing in again (aws sso login) does not help.`,
+		fix: {
+			...upgrade,
+			description: `${upgrade.description} Or give [profile ${profile}] the legacy form this helper reads: sso_start_url and sso_region in the profile itself, as \`ecr-setup sign-in --legacy\` writes new profiles.`,
+		},
+	};
+}
+
 /**
  * What docker.helper-works says when ecr-login's `get` failed or stalled for a reason of the helper's own, or undefined.
+ * The stack of a Go panic is never shown: only what it means.
  */
 export function explainEcrLoginFailure(
 	facts: DoctorFacts,
 	host: string,
 	helper: string,
-	said: {message: string; logExcerpt?: string | undefined} | 'timeout',
+	said: {message: string; logExcerpt?: string | undefined; panic?: HelperPanic | undefined} | 'timeout',
 ): HelperFailure | undefined {
 	const binary = `docker-credential-${helper}`;
+	const panic = said === 'timeout' ? undefined : (said.panic ?? findPanic(said.logExcerpt));
+	if (panic?.ssoSession) return ssoSessionPanic(facts, host, panic, binary);
+	if (panic) {
+		return {
+			detail: `\`${binary} get\` crashed for ${host} (a Go panic: ${panic.line}), so docker gets no credentials.`,
+			fix: upgradeFix(facts, 'A crash is a bug of the helper; a newer release may not have it.'),
+		};
+	}
+
 	const text = said === 'timeout' ? '' : `${said.message}\n${said.logExcerpt ?? ''}`;
 	const stalled = said === 'timeout' || probesInstanceMetadata(text);
 	// Credentials that ecr-setup's own SDK found, the helper's finds too: then the stall has another cause.
