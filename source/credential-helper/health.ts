@@ -77,9 +77,14 @@ export type HelperCache =
 
 type Env = Record<string, string | undefined>;
 
-export function helperCacheFile(env: Env, home: string): string {
+/** The helper's directory for its cache and log: AWS_ECR_CACHE_DIR (a leading ~ is the home), else ~/.ecr. */
+export function ecrLoginCacheDir(env: Env, home: string): string {
 	const dir = env['AWS_ECR_CACHE_DIR'] || path.join(home, '.ecr');
-	return path.join(dir.replace(/^~(?=$|[\\/])/, home), 'cache.json');
+	return dir.replace(/^~(?=$|[\\/])/, home);
+}
+
+export function helperCacheFile(env: Env, home: string): string {
+	return path.join(ecrLoginCacheDir(env, home), 'cache.json');
 }
 
 function dateOf(value: unknown): Date | undefined {

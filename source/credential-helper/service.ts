@@ -26,7 +26,7 @@ import type {
 } from './types.js';
 import type {ProcessRunner} from '../process/types.js';
 import {isEcrLoginHelper, profileOfHelperName} from './wrapper.js';
-import {findPanic} from './health.js';
+import {ecrLoginCacheDir, findPanic} from './health.js';
 import {redact} from '../lib/redact.js';
 import type {ChecksumTable} from './release-checksums.js';
 import {installReleaseBinary} from './release-download.js';
@@ -58,8 +58,7 @@ export type CredentialHelperServiceOptions = {
 
 /** Tail of the ecr-login log: `${AWS_ECR_CACHE_DIR:-~/.ecr}/log/ecr-login.log`. */
 export function ecrLoginLogPath(env: Env, home: string): string {
-	const dir = env['AWS_ECR_CACHE_DIR'] || path.join(home, '.ecr');
-	return path.join(dir.replace(/^~(?=$|[\\/])/, home), 'log', 'ecr-login.log');
+	return path.join(ecrLoginCacheDir(env, home), 'log', 'ecr-login.log');
 }
 
 const LOG_TAIL_LINES = 12;
