@@ -63,6 +63,7 @@ export type DoctorFacts = {
 	helperGet: Outcome<HelperGetResult>;
 	helperGetMs: HelperFacts['helperGetMs'];
 	ecrLogin: HelperFacts['ecrLogin'];
+	ecrLoginAsked: HelperFacts['ecrLoginAsked'];
 	helperCache: HelperFacts['helperCache'];
 	/** The first install plan for docker-credential-ecr-login when it is missing (for the fix command). */
 	installPlan: InstallPlan | undefined;

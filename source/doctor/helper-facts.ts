@@ -20,6 +20,8 @@ export type HelperFacts = {
 	helperGetMs: number | undefined;
 	/** docker-credential-ecr-login on PATH with the version it prints; null when it is not there. */
 	ecrLogin: HelperInfo | null;
+	/** Whether its version was asked (only when it serves the registry). */
+	ecrLoginAsked: boolean;
 	/** ecr-login's token cache, read after `get` (undefined when ecr-login does not serve the host). */
 	helperCache: HelperCache | undefined;
 };
@@ -30,6 +32,9 @@ export async function gatherHelperFacts(
 	input: {host: string | undefined; store: StoreResolution | undefined; runnable: boolean; ecrLoginPath: string | null},
 ): Promise<HelperFacts> {
 	const {host, store} = input;
+	const servedByEcrLogin = store?.kind === 'helper' && isEcrLoginHelper(store.helper);
+	// Only a helper `get` runs anyway is asked its version: any run of it creates its log directory in the home.
+	const askVersion = Boolean(input.ecrLoginPath && input.runnable && servedByEcrLogin);
 	const started = Date.now();
 	let helperGetMs: number | undefined;
 	// `version` touches neither AWS nor the log, so it answers even while `get` stalls: both run at once.
@@ -42,17 +47,16 @@ export async function gatherHelperFacts(
 					},
 				)
 			: Promise.resolve(notRun<HelperGetResult>('no credential helper to run')),
-		input.ecrLoginPath
+		askVersion
 			? gather(deadline, async () => services.helper.find('ecr-login'), HELPER_GET_BOUND_MS)
-			: Promise.resolve(notRun<HelperInfo | null>('not installed')),
+			: Promise.resolve(notRun<HelperInfo | null>('not asked')),
 	]);
 	const ecrLogin: HelperInfo | null = input.ecrLoginPath
 		? version.state === 'ok' && version.value
 			? version.value
 			: {name: 'ecr-login', path: input.ecrLoginPath}
 		: null;
-	const servedByEcrLogin = store?.kind === 'helper' && isEcrLoginHelper(store.helper);
 	const home = services.env['HOME'] || os.homedir();
 	const helperCache = servedByEcrLogin ? await readHelperCache(services.env, home) : undefined;
-	return {helperGet, helperGetMs, ecrLogin, helperCache};
+	return {helperGet, helperGetMs, ecrLogin, ecrLoginAsked: askVersion, helperCache};
 }

@@ -3,7 +3,7 @@
  * metadata service, a Go panic on an [sso-session] profile, and an expired token its cache hands back. Real config and
  * cache files; the helper is a script on PATH (the process boundary), the panic its captured real output.
  */
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {AwsProfile} from '../../source/aws/types.js';
@@ -123,6 +123,20 @@ describe('docker.helper-version', () => {
 		const local = upgradeFix(facts('/home/dev/.local/bin/docker-credential-ecr-login', 'linux'), 'Old.');
 		expect(local.command).toBe('ecr-setup install-helper --method binary');
 		expect(local.description).not.toContain('PATH');
+	});
+
+	it('is not asked when ecr-login does not serve the registry: no run of it leaves its log directory in the home', async () => {
+		const versionRuns = 'docker-credential-ecr-login.runs';
+		const counting = `#!/bin/sh
+echo "$1" >> "$HOME/${versionRuns}"
+echo 0.6.4
+`;
+		const report = await doctor({config: {auths: {}}, binaries: {'docker-credential-ecr-login': counting}});
+		expect(check(report, 'docker.helper-version')).toMatchObject({
+			status: 'skip',
+			detail: 'skipped: docker-credential-ecr-login does not serve the registry',
+		});
+		await expect(readFile(path.join(machine!.home, versionRuns), 'utf8')).rejects.toThrow(/ENOENT/);
 	});
 
 	it('is skipped when the helper is not installed', async () => {

@@ -48,6 +48,7 @@ export const dockerHelperVersion: Check = (facts) => {
 	const id = 'docker.helper-version';
 	const helper = facts.ecrLogin;
 	if (!helper) return skip(id, 'skipped: docker-credential-ecr-login is not installed');
+	if (!facts.ecrLoginAsked) return skip(id, 'skipped: docker-credential-ecr-login does not serve the registry');
 	const missing = missingFixes(helper.version);
 	if (missing === undefined) {
 		return result(
