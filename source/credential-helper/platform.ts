@@ -6,6 +6,8 @@
 import path from 'node:path';
 import type {InstallMethod, InstallPlan, PlatformInfo} from './types.js';
 import {commandLine} from '../lib/shell.js';
+import {versionAtLeast} from './versions.js';
+import {knownChecksum, type ChecksumTable} from './release-checksums.js';
 
 export const HELPER_RELEASE_BASE_URL = 'https://amazon-ecr-credential-helper-releases.s3.us-east-2.amazonaws.com';
 export const DEFAULT_HELPER_VERSION = '0.12.0';
@@ -177,19 +179,6 @@ export function pathAdvice(dir: string, platform: Pick<PlatformInfo, 'os' | 'hom
 	return `echo 'export PATH="${shown}:$PATH"' >> ${rc} — then open a new terminal.`;
 }
 
-function versionAtLeast(version: string | undefined, minimum: number[]): boolean {
-	if (version === undefined) return false;
-	const parts = version.split('.').map((part) => Number.parseInt(part, 10));
-	if (parts.some((part) => Number.isNaN(part))) return false;
-	for (let index = 0; index < minimum.length; index++) {
-		const have = parts[index] ?? 0;
-		const need = minimum[index]!;
-		if (have !== need) return have > need;
-	}
-
-	return true;
-}
-
 const DEBIAN_DERIVATIVES = new Set([
 	'raspbian',
 	'linuxmint',
@@ -231,6 +220,8 @@ export type PlanOptions = {
 	version?: string;
 	/** Release base URL (default HELPER_RELEASE_BASE_URL; tests point it at a local server). */
 	baseUrl?: string;
+	/** Known sums (default the table that ships with ecr-setup). */
+	checksums?: ChecksumTable;
 };
 
 function systemPlan(platform: PlatformInfo, method: 'apt' | 'dnf' | 'yum' | 'apk', certain: boolean): InstallPlan {
@@ -331,25 +322,37 @@ function brewPlan(platform: PlatformInfo): InstallPlan {
 
 function binaryPlan(platform: PlatformInfo, options: PlanOptions): InstallPlan | undefined {
 	const version = options.version ?? DEFAULT_HELPER_VERSION;
+	const releaseName = releasePlatform(platform.os, platform.arch);
 	const url = releaseAssetUrl({
 		os: platform.os,
 		arch: platform.arch,
 		version,
 		...(options.baseUrl ? {baseUrl: options.baseUrl} : {}),
 	});
-	if (!url) return undefined;
+	if (!url || !releaseName) return undefined;
 	const dir = userBinDir(platform, options.env);
 	const onPath = isDirOnPath(dir, options.env, platform.os);
 	const target = pathApi(platform.os).join(dir, helperExecutableName('ecr-login', platform.os));
 	const advice = pathAdvice(dir, platform, options.env);
+	const known = knownChecksum(version, releaseName, options.checksums);
+	const check = known
+		? "check its SHA-256 against ecr-setup's table of known sums and the release's .sha256"
+		: "check it against the release's .sha256 only (unverified: this version is not in ecr-setup's table of known sums)";
 	return {
 		method: 'binary',
 		before: [],
 		command: [],
 		needsSudo: false,
-		description: `Download the ${version} release binary for ${releasePlatform(platform.os, platform.arch)}, check its SHA-256, and install it as ${target}${onPath ? '' : `. ${dir} is not on your PATH: ${advice}`}`,
+		description: `Download the ${version} release binary for ${releaseName}, ${check}, and install it as ${target}${onPath ? '' : `. ${dir} is not on your PATH: ${advice}`}`,
 		target: {path: target, onPath},
-		download: {url, checksumUrl: `${url}.sha256`, version, ...(onPath ? {} : {pathAdvice: advice})},
+		download: {
+			url,
+			checksumUrl: `${url}.sha256`,
+			version,
+			releasePlatform: releaseName,
+			...(onPath ? {} : {pathAdvice: advice}),
+			...(known ? {known: {sha256: known.sha256, source: known.source}} : {}),
+		},
 	};
 }
 

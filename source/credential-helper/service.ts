@@ -2,11 +2,10 @@
  * CredentialHelperService: find `docker-credential-<name>` on PATH, detect the platform, plan and run an install of
  * amazon-ecr-credential-helper, and run the helper's `get` the way docker does (the URL on stdin, JSON or an error on stdout).
  */
-import {createHash, randomBytes} from 'node:crypto';
-import {chmod, mkdir, open, readFile, rename, rmdir, stat, unlink} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {CancelledError, errorMessage, UserError} from '../errors/user-errors.js';
+import {UserError} from '../errors/user-errors.js';
 import {pathExists} from '../files/exists.js';
 import {
 	BREW_LOCATIONS,
@@ -27,7 +26,10 @@ import type {
 } from './types.js';
 import type {ProcessRunner} from '../process/types.js';
 import {isEcrLoginHelper, profileOfHelperName} from './wrapper.js';
+import {ecrLoginCacheDir, findPanic} from './health.js';
 import {redact} from '../lib/redact.js';
+import type {ChecksumTable} from './release-checksums.js';
+import {installReleaseBinary} from './release-download.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -48,19 +50,20 @@ export type CredentialHelperServiceOptions = {
 	/** Release version and base URL for the binary method. */
 	releaseVersion?: string;
 	releaseBaseUrl?: string;
+	/** Known release sums (default the table that ships with ecr-setup). */
+	checksums?: ChecksumTable;
 	/** Limit for `version` and `get` runs (a helper that hangs must not hang us). */
 	timeoutMs?: number;
 };
 
 /** Tail of the ecr-login log: `${AWS_ECR_CACHE_DIR:-~/.ecr}/log/ecr-login.log`. */
 export function ecrLoginLogPath(env: Env, home: string): string {
-	const dir = env['AWS_ECR_CACHE_DIR'] || path.join(home, '.ecr');
-	return path.join(dir.replace(/^~(?=$|[\\/])/, home), 'log', 'ecr-login.log');
+	return path.join(ecrLoginCacheDir(env, home), 'log', 'ecr-login.log');
 }
 
 const LOG_TAIL_LINES = 12;
 
-async function readLogFrom(file: string, offset: number): Promise<string | undefined> {
+async function readLogFrom(file: string, offset: number, appendedOnly = false): Promise<string | undefined> {
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
@@ -69,8 +72,8 @@ async function readLogFrom(file: string, offset: number): Promise<string | undef
 	}
 
 	// What this run appended, if it appended anything; else the last lines (the log may be rotated or written late).
-	const appended =
-		offset > 0 && offset <= Buffer.byteLength(text) ? Buffer.from(text).subarray(offset).toString('utf8') : '';
+	const appended = offset <= Buffer.byteLength(text) ? Buffer.from(text).subarray(offset).toString('utf8') : '';
+	if (appendedOnly && appended.trim().length === 0) return undefined;
 	const source = appended.trim().length > 0 ? appended : text;
 	const lines = source.split(/\r?\n/).filter((line) => line.trim().length > 0);
 	if (lines.length === 0) return undefined;
@@ -82,25 +85,6 @@ async function sizeOf(file: string): Promise<number> {
 		return (await stat(file)).size;
 	} catch {
 		return 0;
-	}
-}
-
-function parseChecksum(text: string): string | undefined {
-	return /\b([a-f0-9]{64})\b/i.exec(text)?.[1]?.toLowerCase();
-}
-
-/** rmdir from dir up to and including top, stopping at the first directory that is not empty. */
-async function removeEmptyDirs(dir: string, top: string): Promise<void> {
-	let current = dir;
-	for (;;) {
-		try {
-			await rmdir(current);
-		} catch {
-			return;
-		}
-
-		if (current === top || path.dirname(current) === current) return;
-		current = path.dirname(current);
 	}
 }
 
@@ -172,11 +156,15 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		};
 	}
 
-	function installPlans(info: PlatformInfo): InstallPlan[] {
+	function installPlans(info: PlatformInfo, planOptions: {version?: string} = {}): InstallPlan[] {
+		const version = planOptions.version ?? options.releaseVersion;
+		// A mirror of the release server; its downloads are checked against the same table of known sums.
+		const baseUrl = options.releaseBaseUrl ?? (env['ECR_SETUP_HELPER_RELEASE_URL'] || undefined);
 		return planInstalls(info, {
 			env,
-			...(options.releaseVersion ? {version: options.releaseVersion} : {}),
-			...(options.releaseBaseUrl ? {baseUrl: options.releaseBaseUrl} : {}),
+			...(version ? {version} : {}),
+			...(baseUrl ? {baseUrl} : {}),
+			...(options.checksums ? {checksums: options.checksums} : {}),
 		});
 	}
 
@@ -220,91 +208,12 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		plan: InstallPlan,
 		onLine: (line: string) => void,
 		signal: AbortSignal | undefined,
+		allowUnverified: boolean,
 	): Promise<HelperInfo> {
-		if (!plan.download || !plan.target)
-			throw new UserError('This binary install plan has no download URL.', {code: 'helper.install-failed'});
-		const {url, checksumUrl} = plan.download;
-		const target = plan.target.path;
+		const target = await installReleaseBinary(plan, {fetch: fetchImpl, onLine, signal, allowUnverified});
 		const dir = path.dirname(target);
-		const get = async (what: string, from: string) => {
-			let response: Response;
-			try {
-				response = await fetchImpl(from, signal ? {signal} : {});
-			} catch (error) {
-				if (signal?.aborted) throw new CancelledError();
-				throw new UserError(`Could not download ${what} from ${from}: ${errorMessage(error)}`, {
-					code: 'helper.download-failed',
-					hint: 'Check the network and proxy (HTTPS_PROXY), or install with a package manager.',
-					cause: error,
-				});
-			}
-
-			if (!response.ok) {
-				throw new UserError(`Downloading ${what} from ${from} failed: HTTP ${response.status}.`, {
-					code: 'helper.download-failed',
-					hint: 'The release may not exist for this platform or version.',
-				});
-			}
-
-			return response;
-		};
-
-		onLine(`Downloading ${checksumUrl}`);
-		const expected = parseChecksum(await (await get('the checksum', checksumUrl)).text());
-		if (!expected) {
-			throw new UserError(`${checksumUrl} does not contain a SHA-256 checksum.`, {
-				code: 'helper.checksum-invalid',
-				hint: 'Nothing was installed.',
-			});
-		}
-
-		onLine(`Downloading ${url}`);
-		const response = await get('the helper', url);
-		// The first directory this install had to create, so a failed install can take it away again.
-		const created = await mkdir(dir, {recursive: true, mode: 0o755});
-		// Same directory as the target, so the final rename is atomic; not executable until the checksum matches.
-		const temporary = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-		const hash = createHash('sha256');
-		const handle = await open(temporary, 'wx', 0o600);
-		let size = 0;
-		try {
-			try {
-				if (!response.body) throw new Error('empty response');
-				for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-					hash.update(chunk);
-					size += chunk.byteLength;
-					await handle.write(chunk);
-				}
-
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
-
-			const actual = hash.digest('hex');
-			if (actual !== expected) {
-				throw new UserError(
-					`The downloaded helper does not match its published SHA-256 (expected ${expected}, got ${actual}). Nothing was installed.`,
-					{
-						code: 'helper.checksum-mismatch',
-						hint: 'The download was corrupted or altered (a proxy rewriting downloads can do this). Try again, or install with a package manager.',
-					},
-				);
-			}
-
-			onLine(`SHA-256 ${actual} matches (${size} bytes)`);
-			await chmod(temporary, 0o755);
-			await rename(temporary, target);
-		} catch (error) {
-			await unlink(temporary).catch(() => undefined);
-			if (created) await removeEmptyDirs(dir, created);
-			if (signal?.aborted) throw new CancelledError();
-			throw error;
-		}
-
-		onLine(`Installed ${target}`);
 		const onPath = isDirOnPath(dir, env, osName);
-		if (!onPath) onLine(`${dir} is not on PATH yet: ${plan.download.pathAdvice ?? `add ${dir} to PATH`}`);
+		if (!onPath) onLine(`${dir} is not on PATH yet: ${plan.download?.pathAdvice ?? `add ${dir} to PATH`}`);
 		const found = onPath ? await find('ecr-login') : null;
 		if (found) return found;
 		const installedVersion = await version(target);
@@ -313,10 +222,11 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 
 	async function install(
 		plan: InstallPlan,
-		installOptions: {onLine?: (line: string) => void; signal?: AbortSignal} = {},
+		installOptions: {onLine?: (line: string) => void; signal?: AbortSignal; allowUnverified?: boolean} = {},
 	): Promise<HelperInfo> {
 		const onLine = installOptions.onLine ?? (() => undefined);
-		if (plan.method === 'binary') return installBinary(plan, onLine, installOptions.signal);
+		if (plan.method === 'binary')
+			return installBinary(plan, onLine, installOptions.signal, installOptions.allowUnverified === true);
 		for (const step of plan.before) await runStep(step, onLine, installOptions.signal);
 		await runStep(plan.command, onLine, installOptions.signal);
 		const found = await find('ecr-login');
@@ -369,7 +279,11 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 			try {
 				const parsed = JSON.parse(result.stdout) as {Username?: unknown};
 				// The Secret is dropped here: it is never returned, logged or shown.
-				if (typeof parsed.Username === 'string') return {ok: true, username: parsed.Username};
+				if (typeof parsed.Username === 'string') {
+					// What this run logged: a refresh that failed before a cached token was handed back shows only there.
+					const logExcerpt = logFile ? await readLogFrom(logFile, offset, true) : undefined;
+					return {ok: true, username: parsed.Username, ...(logExcerpt ? {logExcerpt} : {})};
+				}
 			} catch {
 				// Fall through: do not echo the output, it may hold the secret.
 			}
@@ -380,12 +294,19 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 			};
 		}
 
+		const logExcerpt = logFile ? await readLogFrom(logFile, offset) : undefined;
+		// A Go panic prints its message first and a stack after it: only the message is kept, never a frame.
+		const panic = result.timedOut ? undefined : findPanic(`${result.stderr}\n${result.stdout}`);
+		if (panic) {
+			const message = `${command} get crashed (exit code ${result.exitCode}): ${panic.line}`;
+			return {ok: false, message, panic, ...(logExcerpt ? {logExcerpt} : {})};
+		}
+
 		// Helpers print their error on stdout (docker-credential-helpers protocol), some on stderr.
 		const said = redact((result.stdout.trim() || result.stderr.trim()).split(/\r?\n/).slice(-5).join('\n'));
 		const message = result.timedOut
 			? `${command} get did not answer in time.`
 			: said || `${command} get failed with exit code ${result.exitCode}.`;
-		const logExcerpt = logFile ? await readLogFrom(logFile, offset) : undefined;
 		return {ok: false, message, ...(logExcerpt ? {logExcerpt} : {})};
 	}
 

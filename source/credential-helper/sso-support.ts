@@ -1,3 +1,5 @@
+import {compareVersions, parseVersion} from './versions.js';
+
 /**
  * Which docker-credential-ecr-login releases read `[sso-session]` profiles. 0.6.x panics on them ("is configured to use
  * SSO but is missing required configuration: sso_region, sso_start_url"): its AWS SDK for Go config module predates
@@ -8,12 +10,6 @@ export const FIRST_SSO_SESSION_RELEASE = [0, 7, 0] as const;
 
 /** true or false for a version the helper printed (`0.6.4`, `0.9.1-dev`, `Version: 0.12.0`); undefined when unknown. */
 export function readsSsoSessions(version: string | undefined): boolean | undefined {
-	const match = version ? /(\d+)\.(\d+)(?:\.(\d+))?/.exec(version) : null;
-	if (!match) return undefined;
-	const found = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-	for (let index = 0; index < 3; index++) {
-		if (found[index]! !== FIRST_SSO_SESSION_RELEASE[index]) return found[index]! > FIRST_SSO_SESSION_RELEASE[index]!;
-	}
-
-	return true;
+	const found = parseVersion(version);
+	return found === undefined ? undefined : compareVersions(found, FIRST_SSO_SESSION_RELEASE) >= 0;
 }

@@ -26,24 +26,57 @@ export type InstallPlan = {
 	description: string;
 	/** For 'binary': where it will be installed and whether that directory is on PATH. */
 	target?: {path: string; onPath: boolean};
-	/** For 'binary' (whose `command` is empty: nothing is spawned): the release file, its `.sha256`, and how to put the directory on PATH. */
-	download?: {url: string; checksumUrl: string; version: string; pathAdvice?: string};
+	/**
+	 * For 'binary' (whose `command` is empty: nothing is spawned): the release file, its `.sha256`, how to put the
+	 * directory on PATH, and the sum ecr-setup ships for this version and platform (absent: unverified, needs consent).
+	 */
+	download?: {
+		url: string;
+		checksumUrl: string;
+		version: string;
+		releasePlatform?: string;
+		pathAdvice?: string;
+		known?: {sha256: string; source: string};
+	};
 };
 
 export type HelperInfo = {name: string; path: string; version?: string};
 
+/** A Go panic of a helper, read for what it means; its stack is never kept. */
+export type HelperPanic = {
+	/** The panic's message (or `a Go panic`), redacted; no stack frames. */
+	line: string;
+	/** The panic of releases before sso-session support on a profile that uses an [sso-session] section. */
+	ssoSession: boolean;
+	profile?: string;
+};
+
 export type HelperGetResult =
-	| {ok: true; username: string}
-	| {ok: false; message: string /** Tail of the ecr-login log explaining the real reason. */; logExcerpt?: string};
+	| {ok: true; username: string /** What the ecr-login log gained during this run. */; logExcerpt?: string}
+	| {
+			ok: false;
+			/** What the helper said, without secrets and never a Go stack (a panic is its first line). */
+			message: string;
+			/** Tail of the ecr-login log explaining the real reason. */
+			logExcerpt?: string;
+			/** The helper crashed with a Go panic. */
+			panic?: HelperPanic;
+	  };
 
 export interface CredentialHelperService {
 	/** Find docker-credential-<name> on PATH (default ecr-login), with its version. */
 	find(name?: string): Promise<HelperInfo | null>;
 	platform(): Promise<PlatformInfo>;
-	/** Install options for this platform, best first. */
-	installPlans(platform: PlatformInfo): InstallPlan[];
-	/** Run a plan, streaming output lines; sudo plans need the terminal handed over by the caller. */
-	install(plan: InstallPlan, options?: {onLine?: (line: string) => void; signal?: AbortSignal}): Promise<HelperInfo>;
+	/** Install options for this platform, best first; `version` picks the release of the binary method. */
+	installPlans(platform: PlatformInfo, options?: {version?: string}): InstallPlan[];
+	/**
+	 * Run a plan, streaming output lines; sudo plans need the terminal handed over by the caller. A binary whose sum is
+	 * not in ecr-setup's table is refused unless `allowUnverified`.
+	 */
+	install(
+		plan: InstallPlan,
+		options?: {onLine?: (line: string) => void; signal?: AbortSignal; allowUnverified?: boolean},
+	): Promise<HelperInfo>;
 	/**
 	 * Run `docker-credential-<name> get` for host; the secret is read and dropped, never returned. An abort stops the
 	 * helper (a hanging keychain prompt, say) and rejects with CancelledError.

@@ -22,6 +22,7 @@ import type {
 } from '../aws/types.js';
 import type {CreationTemplate} from '../ecr/creation-templates.js';
 import type {HelperGetResult, InstallPlan} from '../credential-helper/types.js';
+import {gatherHelperFacts, type HelperFacts} from './helper-facts.js';
 import type {LoadedConfig, StoreResolution} from '../docker-config/types.js';
 import type {DaemonStatus, ImageInspect} from '../docker/types.js';
 import type {Services} from '../services/types.js';
@@ -61,8 +62,12 @@ export type DoctorFacts = {
 	passStore: {dir: string; initialised: boolean} | undefined;
 	/** The profile binding that serves the host (credHelpers value ecr-login-<profile>), when one does. */
 	binding: BindingFact | undefined;
-	/** `docker-credential-<helper> get <host>`, when the store is a helper whose binary exists. */
+	/** `get` for the host (timed), the installed ecr-login's version, and its token cache. */
 	helperGet: Outcome<HelperGetResult>;
+	helperGetMs: HelperFacts['helperGetMs'];
+	ecrLogin: HelperFacts['ecrLogin'];
+	ecrLoginAsked: HelperFacts['ecrLoginAsked'];
+	helperCache: HelperFacts['helperCache'];
 	/** The first install plan for docker-credential-ecr-login when it is missing (for the fix command). */
 	installPlan: InstallPlan | undefined;
 	aws: {
@@ -258,13 +263,16 @@ export async function gatherFacts(
 		store?.kind === 'helper' && helperBinary && !(store.helper === 'pass' && passStore && !passStore.initialised);
 
 	// Phase 2: the calls about the target, all at once.
-	const [configDir, binding, helperGet, installPlan, clock, token, repository, policy, tagImage, local] =
+	const [configDir, binding, helperFacts, installPlan, clock, token, repository, policy, tagImage, local] =
 		await Promise.all([
 			writableDir(configDirPath),
 			gatherBindingFact(services, store, profiles),
-			helperRunnable && host && store?.kind === 'helper'
-				? gather(deadline, async (signal) => services.helper.get(host, store.helper, {signal}))
-				: Promise.resolve(notRun<HelperGetResult>('no credential helper to run')),
+			gatherHelperFacts(services, deadline, {
+				host,
+				store,
+				runnable: Boolean(helperRunnable),
+				ecrLoginPath: binaries['docker-credential-ecr-login'] ?? null,
+			}),
 			binaries['docker-credential-ecr-login']
 				? Promise.resolve(undefined)
 				: services.helper
@@ -304,6 +312,8 @@ export async function gatherFacts(
 						notRun<ImageInspect | null>(target.image ? 'the docker daemon is not reachable' : 'no image given'),
 					),
 		]);
+
+	const {helperGet} = helperFacts;
 
 	// Phase 3: the repository is missing here. Will a create-on-push template create it, and where does it exist? Other
 	// regions are searched only in the caller's own account.
@@ -373,7 +383,7 @@ export async function gatherFacts(
 		binaries,
 		passStore,
 		binding,
-		helperGet,
+		...helperFacts,
 		installPlan,
 		aws: {profileName, profile, region, identity, clock, token, repository, search, templates, policy, tagImage},
 		image: {local},

@@ -61,8 +61,13 @@ export class Deadline {
  * Run one fact-gathering call with a time limit. It never throws: errors become classified outcomes,
  * and a call still running at its limit is abandoned (its signal aborted) and reported as a timeout.
  */
-export async function gather<T>(deadline: Deadline, call: (signal: AbortSignal) => Promise<T>): Promise<Outcome<T>> {
-	const limit = deadline.budget();
+export async function gather<T>(
+	deadline: Deadline,
+	call: (signal: AbortSignal) => Promise<T>,
+	/** A tighter bound for this call than the deadline's per-call one. */
+	capMs?: number,
+): Promise<Outcome<T>> {
+	const limit = capMs === undefined ? deadline.budget() : Math.min(capMs, deadline.budget());
 	if (deadline.signal?.aborted) return notRun('cancelled');
 	if (limit <= 0) return {state: 'timeout', afterMs: 0};
 	const controller = new AbortController();

@@ -12,6 +12,8 @@ export const CHECK_IDS = [
 	'docker.binding',
 	'docker.helper-key',
 	'docker.helper-works',
+	'docker.helper-version',
+	'docker.helper-cache',
 	'docker.stored-token',
 	'docker.login-conflict',
 	'docker.sudo',

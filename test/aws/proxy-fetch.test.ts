@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type {AddressInfo} from 'node:net';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '
 import {createCredentialHelperService} from '../../source/credential-helper/service.js';
 import {createProcessRunner} from '../../source/process/runner.js';
 import {createProxyFetch} from '../../source/aws/proxy-fetch.js';
+import {selfSignedCertificate} from '../helpers/aws-stand-in/tls.js';
 
 /** A real CONNECT proxy on loopback that records each tunnel, and can be told to refuse. */
 let proxy: http.Server;
@@ -35,16 +37,6 @@ beforeAll(async () => {
 			case '/moved': {
 				response.writeHead(302, {location: '/file'});
 				response.end();
-				return;
-			}
-
-			case '/0.12.0/linux-amd64/docker-credential-ecr-login.sha256': {
-				response.end(`${SUM}  docker-credential-ecr-login\n`);
-				return;
-			}
-
-			case '/0.12.0/linux-amd64/docker-credential-ecr-login': {
-				response.end(BINARY);
 				return;
 			}
 
@@ -161,6 +153,30 @@ describe('createProxyFetch', () => {
 
 describe('install-helper --method binary behind a proxy', () => {
 	let home: string;
+	let releases: https.Server;
+	let releasesUrl: string;
+	let caFile: string;
+
+	beforeAll(async () => {
+		const {key, cert} = selfSignedCertificate();
+		caFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-proxy-ca-')), 'ca.pem');
+		await writeFile(caFile, cert);
+		releases = https.createServer({key, cert}, (request, response) => {
+			if (request.url === '/0.12.0/linux-amd64/docker-credential-ecr-login.sha256')
+				return response.end(`${SUM}  docker-credential-ecr-login\n`);
+			if (request.url === '/0.12.0/linux-amd64/docker-credential-ecr-login') return response.end(BINARY);
+			response.writeHead(404);
+			response.end();
+		});
+		await new Promise<void>((resolve) => releases.listen(0, '127.0.0.1', resolve));
+		releasesUrl = `https://127.0.0.1:${(releases.address() as AddressInfo).port}`;
+	});
+
+	afterAll(async () => {
+		releases.closeAllConnections();
+		await new Promise((resolve) => releases.close(resolve));
+		await rm(path.dirname(caFile), {recursive: true, force: true});
+	});
 
 	beforeEach(async () => {
 		home = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-proxy-fetch-'));
@@ -170,8 +186,8 @@ describe('install-helper --method binary behind a proxy', () => {
 		await rm(home, {recursive: true, force: true});
 	});
 
-	it('downloads the checksum and the binary through the proxy and installs them', async () => {
-		const env = {PATH: '/nonexistent', HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl};
+	it('downloads the checksum and the binary through the proxy (a CONNECT tunnel) and installs them', async () => {
+		const env = {PATH: '/nonexistent', HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, AWS_CA_BUNDLE: caFile};
 		const helper = createCredentialHelperService({
 			runner: createProcessRunner(),
 			env,
@@ -179,8 +195,10 @@ describe('install-helper --method binary behind a proxy', () => {
 			arch: 'x64',
 			home,
 			fetch: createProxyFetch({env}),
-			releaseBaseUrl: originUrl,
+			releaseBaseUrl: releasesUrl,
 			releaseVersion: '0.12.0',
+			// The test binary stands in for the real 0.12.0 release.
+			checksums: {'0.12.0': {'linux-amd64': {sha256: SUM, source: 'test'}}},
 		});
 		const plan = helper
 			.installPlans({os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home})
@@ -190,6 +208,6 @@ describe('install-helper --method binary behind a proxy', () => {
 		expect(await readFile(info.path, 'utf8')).toBe(BINARY);
 		// Both downloads went through the proxy (a kept-alive tunnel may carry both).
 		expect(tunnels.length).toBeGreaterThanOrEqual(1);
-		expect(new Set(tunnels)).toEqual(new Set([originHost()]));
+		expect(new Set(tunnels)).toEqual(new Set([new URL(releasesUrl).host]));
 	});
 });

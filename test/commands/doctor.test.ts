@@ -99,7 +99,7 @@ describe('doctor --json', () => {
 			command: 'export AWS_ECR_IGNORE_CREDS_STORAGE=true',
 		});
 		expect(json.checks.find((check) => check.id === 'docker.cli')!.fix).toBeNull();
-		expect(json.summary).toEqual({pass: 19, warn: 1, fail: 0, skip: 3});
+		expect(json.summary).toEqual({pass: 21, warn: 1, fail: 0, skip: 3});
 		expect(json.checks.filter((check) => check.status === 'skip').map((check) => check.id)).toEqual([
 			'ecr.tag-immutable',
 			'image.local',

@@ -1,24 +1,22 @@
-/**
- * The credential-helper service against REAL processes: small shell scripts written into a temp dir and put on PATH,
- * spawned by the real process runner; and a real HTTP server on 127.0.0.1 for the release-binary install.
- */
-import {createHash} from 'node:crypto';
-import {chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
-import http from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {CancelledError, UserError} from '../../source/errors/user-errors.js';
 import {createCredentialHelperService, ecrLoginLogPath} from '../../source/credential-helper/service.js';
 import {createProcessRunner} from '../../source/process/runner.js';
-import type {InstallPlan, PlatformInfo} from '../../source/credential-helper/types.js';
+import type {InstallPlan} from '../../source/credential-helper/types.js';
 import {redact} from '../../source/lib/redact.js';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 // Looks like an ECR password; must never come back out of the service.
 const SECRET = 'eyJwYXlsb2FkIjoiQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVoxMjM0NTY3ODkwIiwidmVyc2lvbiI6IjIifQ==';
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+/** What docker-credential-ecr-login 0.6.4 printed on stderr for a profile that uses an [sso-session] section. */
+const PANIC_FIXTURE = path.join(
+	import.meta.dirname,
+	'../fixtures/credential-helper/ecr-login-0.6.4-sso-session-panic.stderr',
+);
 
 let root: string;
 let bin: string;
@@ -195,6 +193,74 @@ echo "credentials not found in native keychain"; exit 1`,
 		expect(await service().get(HOST)).toEqual({ok: false, message: 'credentials not found in native keychain'});
 	});
 
+	it('a Go panic (0.6.4 on an sso-session profile, as captured) becomes its message alone, never a stack frame', async () => {
+		await script('docker-credential-ecr-login', `read -r host\n/bin/cat '${PANIC_FIXTURE}' >&2\nexit 2`);
+		const result = await service().get(HOST);
+		expect(result).toEqual({
+			ok: false,
+			message:
+				'docker-credential-ecr-login get crashed (exit code 2): profile "dev" is configured to use SSO but is missing required configuration: sso_region, sso_start_url',
+			panic: {
+				line: 'profile "dev" is configured to use SSO but is missing required configuration: sso_region, sso_start_url',
+				ssoSession: true,
+				profile: 'dev',
+			},
+		});
+	});
+
+	it('another panic keeps its first line only; without a panic line, it is still no stack', async () => {
+		await script(
+			'docker-credential-ecr-login',
+			`echo 'panic: runtime error: invalid memory address or nil pointer dereference' >&2
+echo '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x5b1e2a]' >&2
+echo '' >&2
+echo 'goroutine 1 [running]:' >&2
+echo 'main.main()' >&2
+echo '	github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/main.go:45 +0x194' >&2
+exit 2`,
+		);
+		expect(await service().get(HOST)).toMatchObject({
+			ok: false,
+			message:
+				'docker-credential-ecr-login get crashed (exit code 2): runtime error: invalid memory address or nil pointer dereference',
+			panic: {ssoSession: false},
+		});
+		await script(
+			'docker-credential-ecr-login',
+			`echo 'goroutine 1 [running]:' >&2\necho '	/src/main.go:45 +0x194' >&2\nexit 2`,
+		);
+		const bare = await service().get(HOST);
+		expect(bare).toMatchObject({
+			ok: false,
+			message: 'docker-credential-ecr-login get crashed (exit code 2): a Go panic',
+		});
+	});
+
+	it('a successful get keeps what this run logged (a refresh that failed shows only there), not older lines', async () => {
+		const log = path.join(cache, 'log', 'ecr-login.log');
+		await mkdir(path.dirname(log), {recursive: true});
+		await writeFile(log, 'time="2026-11-26T08:00:00Z" level=info msg="an old run"\n');
+		await script(
+			'docker-credential-ecr-login',
+			`read -r host
+printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
+		);
+		expect(await service().get(HOST)).toEqual({ok: true, username: 'AWS'});
+		await script(
+			'docker-credential-ecr-login',
+			`read -r host
+echo 'time="2026-11-27T12:00:00Z" level=info msg="Got error fetching authorization token. Falling back to cached token." error="ExpiredToken"' >> '${log}'
+printf '{"ServerURL":"%s","Username":"AWS","Secret":"${SECRET}"}\\n' "$host"`,
+		);
+		const result = await service().get(HOST);
+		expect(result).toEqual({
+			ok: true,
+			username: 'AWS',
+			logExcerpt: expect.stringContaining('Falling back to cached token'),
+		});
+		expect(JSON.stringify(result)).not.toContain('an old run');
+	});
+
 	it('a helper that answers with something other than JSON is a failure that does not echo its output', async () => {
 		await script('docker-credential-ecr-login', `echo "Username=AWS Secret=${SECRET}"`);
 		const result = await service().get(HOST);
@@ -309,170 +375,5 @@ printf '#!/bin/sh\\necho 0.6.4\\n' > "${bin}/docker-credential-ecr-login"
 		expect(error.code).toBe('helper.not-on-path');
 		expect(error.message).toContain(path.join(prefix, 'docker-credential-ecr-login'));
 		expect(error.hint).toContain(`${brew} shellenv`);
-	});
-});
-
-describe('install the release binary (real HTTP server on 127.0.0.1)', () => {
-	const BINARY = '#!/bin/sh\n[ "$1" = version ] && echo 0.12.0\n';
-	const GOOD_SUM = createHash('sha256').update(BINARY).digest('hex');
-	let server: http.Server;
-	let baseUrl: string;
-	let checksumBody = '';
-	let binaryStatus = 200;
-	const requests: string[] = [];
-
-	beforeAll(async () => {
-		server = http.createServer((request, response) => {
-			requests.push(request.url ?? '');
-			if (request.url === '/0.12.0/linux-amd64/docker-credential-ecr-login.sha256') {
-				response.writeHead(200, {'content-type': 'text/plain'});
-				response.end(checksumBody);
-				return;
-			}
-
-			if (request.url === '/0.12.0/linux-amd64/docker-credential-ecr-login' && binaryStatus === 200) {
-				response.writeHead(200, {'content-type': 'application/octet-stream'});
-				response.end(BINARY);
-				return;
-			}
-
-			response.writeHead(404);
-			response.end('not found');
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	});
-
-	afterAll(async () => {
-		await new Promise<void>((resolve) => server.close(() => resolve()));
-	});
-
-	beforeEach(() => {
-		checksumBody = `${GOOD_SUM}  docker-credential-ecr-login\n`;
-		binaryStatus = 200;
-		requests.length = 0;
-	});
-
-	function platform(): PlatformInfo {
-		return {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home};
-	}
-
-	function binaryPlan(env: Record<string, string> = {}): {helper: ReturnType<typeof service>; plan: InstallPlan} {
-		const helper = service({releaseBaseUrl: baseUrl, env});
-		const plan = helper.installPlans(platform()).find((candidate) => candidate.method === 'binary')!;
-		return {helper, plan};
-	}
-
-	const userBin = () => path.join(home, '.local', 'bin');
-	const target = () => path.join(userBin(), 'docker-credential-ecr-login');
-
-	it('downloads, verifies the SHA-256, installs 0755 into ~/.local/bin, and finds it on PATH', async () => {
-		const {helper, plan} = binaryPlan({PATH: `${bin}:${userBin()}`});
-		expect(plan.target).toEqual({path: target(), onPath: true});
-		const lines: string[] = [];
-		const info = await helper.install(plan, {onLine: (line) => lines.push(line)});
-		expect(info).toEqual({name: 'ecr-login', path: target(), version: '0.12.0'});
-		expect(await readFile(target(), 'utf8')).toBe(BINARY);
-		expect((await stat(target())).mode & 0o777).toBe(0o755);
-		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
-		expect(requests).toEqual([
-			'/0.12.0/linux-amd64/docker-credential-ecr-login.sha256',
-			'/0.12.0/linux-amd64/docker-credential-ecr-login',
-		]);
-		expect(lines).toContain(`SHA-256 ${GOOD_SUM} matches (${BINARY.length} bytes)`);
-	});
-
-	it('not on PATH: installs anyway, returns the path and says how to add the directory', async () => {
-		const {helper, plan} = binaryPlan({SHELL: '/bin/bash'});
-		expect(plan.target?.onPath).toBe(false);
-		const lines: string[] = [];
-		const info = await helper.install(plan, {onLine: (line) => lines.push(line)});
-		expect(info).toEqual({name: 'ecr-login', path: target(), version: '0.12.0'});
-		expect(lines.at(-1)).toBe(
-			`${userBin()} is not on PATH yet: echo 'export PATH="$HOME/.local/bin:$PATH"' >> ~/.bashrc — then open a new terminal.`,
-		);
-	});
-
-	it('replaces an older helper in place', async () => {
-		await mkdir(userBin(), {recursive: true});
-		await writeFile(target(), '#!/bin/sh\necho 0.1.0\n', {mode: 0o755});
-		const {helper, plan} = binaryPlan({PATH: userBin()});
-		expect((await helper.install(plan)).version).toBe('0.12.0');
-		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
-	});
-
-	it('refuses a checksum mismatch and leaves nothing behind', async () => {
-		checksumBody = `${'0'.repeat(64)}  docker-credential-ecr-login\n`;
-		const {helper, plan} = binaryPlan({PATH: userBin()});
-		const error = (await helper.install(plan).catch((error_: unknown) => error_)) as UserError;
-		expect(error).toBeInstanceOf(UserError);
-		expect(error.code).toBe('helper.checksum-mismatch');
-		expect(error.message).toContain(GOOD_SUM);
-		// Not the file, not a temp file, not even the directories the install created.
-		await expect(stat(path.join(home, '.local'))).rejects.toMatchObject({code: 'ENOENT'});
-		expect(await readdir(home)).toEqual([]);
-		expect(await helper.find()).toBeNull();
-	});
-
-	it('refuses a mismatch without touching an existing helper', async () => {
-		await mkdir(userBin(), {recursive: true});
-		await writeFile(target(), '#!/bin/sh\necho 0.1.0\n', {mode: 0o755});
-		checksumBody = `${'f'.repeat(64)}\n`;
-		const {helper, plan} = binaryPlan({PATH: userBin()});
-		await expect(helper.install(plan)).rejects.toMatchObject({code: 'helper.checksum-mismatch'});
-		expect(await readFile(target(), 'utf8')).toBe('#!/bin/sh\necho 0.1.0\n');
-		expect(await readdir(userBin())).toEqual(['docker-credential-ecr-login']);
-	});
-
-	it('a checksum file without a checksum, or a missing binary, installs nothing', async () => {
-		checksumBody = '<html>AccessDenied</html>';
-		const first = binaryPlan({PATH: userBin()});
-		await expect(first.helper.install(first.plan)).rejects.toMatchObject({code: 'helper.checksum-invalid'});
-		checksumBody = `${GOOD_SUM}\n`;
-		binaryStatus = 404;
-		const second = binaryPlan({PATH: userBin()});
-		await expect(second.helper.install(second.plan)).rejects.toMatchObject({
-			code: 'helper.download-failed',
-			message: expect.stringContaining('HTTP 404'),
-		});
-		// Nothing was created: not the file, not even the directory.
-		await expect(stat(userBin())).rejects.toMatchObject({code: 'ENOENT'});
-	});
-
-	it('an aborted install is a CancelledError and leaves nothing behind', async () => {
-		const {helper, plan} = binaryPlan({PATH: userBin()});
-		const controller = new AbortController();
-		controller.abort();
-		await expect(helper.install(plan, {signal: controller.signal})).rejects.toBeInstanceOf(CancelledError);
-		expect(await readdir(home)).toEqual([]);
-	});
-
-	it('an unreachable server is a download error, not a crash', async () => {
-		const helper = service({releaseBaseUrl: 'http://127.0.0.1:9', env: {PATH: userBin()}});
-		const plan = helper.installPlans(platform()).find((candidate) => candidate.method === 'binary')!;
-		await expect(helper.install(plan)).rejects.toMatchObject({code: 'helper.download-failed'});
-	});
-
-	it('uses the injected fetch', async () => {
-		const seen: string[] = [];
-		const helper = createCredentialHelperService({
-			runner: createProcessRunner(),
-			env: {PATH: userBin()},
-			platform: 'linux',
-			arch: 'x64',
-			home,
-			releaseBaseUrl: 'https://example.invalid',
-			releaseVersion: '0.12.0',
-			fetch: async (input) => {
-				seen.push(String(input));
-				return String(input).endsWith('.sha256') ? new Response(`${GOOD_SUM}\n`) : new Response(BINARY);
-			},
-		});
-		const plan = helper.installPlans(platform()).find((candidate) => candidate.method === 'binary')!;
-		expect((await helper.install(plan)).path).toBe(target());
-		expect(seen).toEqual([
-			'https://example.invalid/0.12.0/linux-amd64/docker-credential-ecr-login.sha256',
-			'https://example.invalid/0.12.0/linux-amd64/docker-credential-ecr-login',
-		]);
 	});
 });

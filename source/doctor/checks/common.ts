@@ -17,6 +17,8 @@ export const TITLES: Record<CheckId, string> = {
 	'docker.binding': 'Profile bound to the registry (wrapper)',
 	'docker.helper-key': 'credHelpers key matches the registry host exactly',
 	'docker.helper-works': 'Credential helper returns credentials',
+	'docker.helper-version': 'docker-credential-ecr-login release',
+	'docker.helper-cache': 'ecr-login token cache',
 	'docker.stored-token': 'Tokens stored in config.json still valid',
 	'docker.login-conflict': '`docker login` compatible with the credential helper',
 	'docker.sudo': 'docker and ecr-setup read the same config.json',

@@ -2,7 +2,8 @@
 import {explainStoreError, helperLogReason} from '../../credential-helper/store-errors.js';
 import type {ConfigChange, StoreResolution} from '../../docker-config/types.js';
 import type {DoctorFacts} from '../facts.js';
-import {describeOutcomeProblem} from '../outcome.js';
+import {describeOutcomeProblem, formatSeconds} from '../outcome.js';
+import {explainEcrLoginFailure} from './helper-health.js';
 import {blockedBy, pass, result, shellQuote, skip, type Check} from './common.js';
 import {ECR_LOGIN, binaryOf, ecrLoginFix, installCommand} from './ecr-login-fix.js';
 import {isEcrLoginHelper, profileOfHelperName} from '../../credential-helper/wrapper.js';
@@ -147,7 +148,10 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 	if (blocked) return blocked;
 	const binary = binaryOf(store.helper);
 	const outcome = facts.helperGet;
+	const ecrLogin = isEcrLoginHelper(store.helper);
 	if (outcome.state === 'timeout') {
+		const known = ecrLogin ? explainEcrLoginFailure(facts, host, store.helper, 'timeout') : undefined;
+		if (known) return result(id, 'fail', known.detail, known.fix);
 		return result(id, 'fail', `\`${binary} get\` for ${host} did not answer: ${describeOutcomeProblem(outcome)}.`, {
 			description: 'The helper hangs (often on the network or a keyring prompt); see network.endpoint.',
 		});
@@ -156,7 +160,10 @@ export const dockerHelperWorks: Check = (facts, prior) => {
 	if (outcome.state !== 'ok')
 		return result(id, 'fail', `\`${binary} get\` could not run: ${describeOutcomeProblem(outcome)}.`, null);
 	const answer = outcome.value;
-	if (answer.ok) return pass(id, `\`${binary} get\` returned credentials for ${host} (user ${answer.username})`);
+	const took = facts.helperGetMs === undefined ? '' : ` in ${formatSeconds(facts.helperGetMs)}`;
+	if (answer.ok) return pass(id, `\`${binary} get\` returned credentials for ${host}${took} (user ${answer.username})`);
+	const explained = ecrLogin ? explainEcrLoginFailure(facts, host, store.helper, answer) : undefined;
+	if (explained) return result(id, 'fail', explained.detail, explained.fix);
 	const reason = helperLogReason(answer.logExcerpt);
 	const detail = `\`${binary} get\` failed for ${host}: ${answer.message.trim()}${reason ? `; its log says: ${reason}` : ''}`;
 	if (isEcrLoginHelper(store.helper)) {

@@ -6,6 +6,7 @@ import {dockerBinding} from './docker-binding.js';
 import {dockerHelperKey} from './docker-keys.js';
 import {dockerHelperWorks, dockerLoginConflict, dockerStore} from './docker-store.js';
 import {dockerAuthConfigEnv, dockerStoredToken} from './docker-tokens.js';
+import {dockerHelperCache, dockerHelperVersion} from './helper-health.js';
 
 export const DOCKER_CHECKS: Check[] = [
 	dockerCli,
@@ -16,6 +17,8 @@ export const DOCKER_CHECKS: Check[] = [
 	dockerBinding,
 	dockerHelperKey,
 	dockerHelperWorks,
+	dockerHelperVersion,
+	dockerHelperCache,
 	dockerStoredToken,
 	dockerLoginConflict,
 	dockerSudo,

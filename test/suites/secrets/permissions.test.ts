@@ -225,8 +225,9 @@ describe('helper binary install', () => {
 			home,
 			uid: 1000,
 			fetch: fetchImpl,
-			releaseBaseUrl: 'http://releases.invalid',
+			releaseBaseUrl: 'https://releases.invalid',
 			releaseVersion: '0.12.0',
+			checksums: {'0.12.0': {'linux-amd64': {sha256: sum, source: 'test'}}},
 		});
 		const platform: PlatformInfo = {os: 'linux', arch: 'x64', isRoot: false, isWsl: false, packageManagers: [], home};
 		const plan = helper.installPlans(platform).find((candidate) => candidate.method === 'binary')!;
