@@ -49,6 +49,29 @@ describe('push step', () => {
 		});
 	});
 
+	it('shows speed once measured, and says when docker gives no byte counts', async () => {
+		let emit!: (event: PushEvent) => void;
+		const w = world({
+			docker: {
+				push: vi.fn(
+					async (_ref: string, options?: {onEvent?: (event: PushEvent) => void}) =>
+						new Promise<PushResult>(() => {
+							emit = (event) => options?.onEvent?.(event);
+						}),
+				),
+			},
+		});
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		await step.app.waitFor('Starting the push');
+		emit({type: 'bytes-unavailable', reason: "podman does not print docker's byte counts"});
+		emit({type: 'layer', id: '1111aaaa2222', status: 'pushing', current: 1_000_000, total: 30_000_000});
+		const frame = await step.app.waitFor('measuring speed');
+		expect(frame).toContain("byte progress unavailable: podman does not print docker's byte counts");
+		expect(frame).toContain('0 of 1 layer ·');
+		// The clock ticks twice a second: without new bytes, after a while the speed is measured (and is a stall).
+		await step.app.waitFor('stalled', 4000);
+	});
+
 	it('does not tag when the source already is the target', async () => {
 		const w = world();
 		const step = renderStep(PushStep, {
