@@ -179,6 +179,8 @@ export const VENDORS = {
 		'./source/aws/sdk-ecr.ts',
 		'./source/aws/sdk-sts.ts',
 		'./source/aws/sdk-ecr-public.ts',
+		'./source/aws/sdk-sso-oidc.ts',
+		'./source/aws/sdk-sso.ts',
 		'@aws-sdk/credential-provider-node',
 		'@smithy/node-http-handler',
 		'@smithy/shared-ini-file-loader',

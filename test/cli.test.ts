@@ -1,20 +1,9 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {main} from '../source/cli.js';
-
-function streams(tty = false) {
-	const out: string[] = [];
-	const err: string[] = [];
-	const stdout = Object.assign(new PassThrough(), {isTTY: tty, columns: 80, rows: 24});
-	const stderr = Object.assign(new PassThrough(), {isTTY: false});
-	stdout.on('data', (chunk) => out.push(String(chunk)));
-	stderr.on('data', (chunk) => err.push(String(chunk)));
-	const stdin = Object.assign(new PassThrough(), {isTTY: tty});
-	return {io: {stdout, stderr, stdin} as never, out, err};
-}
+import {streams} from './helpers/cli-streams.js';
 
 describe('cli', () => {
 	it('prints the version from package.json', async () => {
@@ -56,6 +45,7 @@ describe('cli', () => {
 		expect(await main(['--help'], s.io, {})).toBe(0);
 		for (const name of [
 			'whoami',
+			'sign-in',
 			'login',
 			'configure-helper',
 			'install-helper',
@@ -63,6 +53,7 @@ describe('cli', () => {
 			'doctor',
 			'restore-config',
 			'ci',
+			'template',
 			'policy',
 		]) {
 			expect(s.out.join('')).toContain(name);

@@ -45,7 +45,7 @@ const QUIET_LOGGER = {
 	error() {},
 };
 
-function disableNodeVersionWarning(): void {
+export function disableNodeVersionWarning(): void {
 	// The SDK prints a multi-line warning on Node 20 that garbles an Ink screen; it must be off before the SDK loads.
 	process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 }
@@ -92,7 +92,7 @@ type DebuggableClient = {
  * `--verbose`: one line per request attempt (inside the SDK's retry loop): operation, region, HTTP status, duration.
  * Only names and numbers are logged, never inputs or outputs (a GetAuthorizationToken answer is a secret).
  */
-function addDebugLog<T>(client: T, service: AwsServiceName, region: string): T {
+export function addDebugLog<T>(client: T, service: AwsServiceName, region: string): T {
 	if (!debugEnabled()) return client;
 	(client as unknown as DebuggableClient).middlewareStack.add(
 		(next, context) => async (args) => {

@@ -54,8 +54,10 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 			return make(
 				// The SDK's "Could not load credentials from any providers" says the same again.
 				`No AWS credentials were found${profile ? ` for profile ${profile}` : ''}${/could not load credentials from any providers/i.test(message) ? '.' : `: ${message}`}`,
-				'Give ecr-setup credentials: access keys with `aws configure`, IAM Identity Center with `aws configure sso`, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.',
+				'Sign in with `ecr-setup sign-in` (IAM Identity Center, or --access-key-id for access keys; no AWS CLI needed), or with the AWS CLI: access keys with `aws configure`, IAM Identity Center with `aws configure sso`; or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.',
 				[
+					'ecr-setup sign-in --sso-start-url URL --sso-region R',
+					`ecr-setup sign-in --access-key-id ID${profileFlag(profile)}`,
 					`aws configure${profileFlag(profile)}`,
 					`aws configure sso${profileFlag(profile)}`,
 					'aws configure list-profiles',
@@ -66,7 +68,7 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 		case 'sso-expired': {
 			return make(
 				`The SSO session for profile ${profileName} has expired or is not signed in.`,
-				`Sign in again with \`aws sso login${profileFlag(profile)}\`, then re-run ecr-setup.`,
+				`Sign in again with \`aws sso login${profileFlag(profile)}\` (or \`ecr-setup sign-in --profile ${profileName}\`, which needs no AWS CLI), then re-run ecr-setup.`,
 				[`aws sso login${profileFlag(profile)}`],
 			);
 		}
@@ -250,6 +252,7 @@ const TITLES: Record<AwsErrorKind, string> = {
 
 const DEFAULT_STEPS: Partial<Record<AwsErrorKind, (profileFlag: string) => string[]>> = {
 	'no-credentials': (flag) => [
+		'ecr-setup sign-in   (IAM Identity Center or access keys; no AWS CLI needed)',
 		`aws configure sso${flag}   (single sign-on)`,
 		`aws configure${flag}       (access keys)`,
 	],

@@ -234,12 +234,15 @@ export async function createAwsHttpHandler(options: AwsHttpHandlerOptions): Prom
 
 // ───────────────────────────── endpoints ─────────────────────────────
 
-export type AwsServiceName = 'sts' | 'ecr' | 'ecr-public';
+/** `sso-oidc` is IAM Identity Center's sign-in (the device flow), `sso` its portal (accounts, roles, role credentials). */
+export type AwsServiceName = 'sts' | 'ecr' | 'ecr-public' | 'sso-oidc' | 'sso';
 
 const ENDPOINT_VARIABLES: Record<AwsServiceName, string> = {
 	sts: 'AWS_ENDPOINT_URL_STS',
 	ecr: 'AWS_ENDPOINT_URL_ECR',
 	'ecr-public': 'AWS_ENDPOINT_URL_ECR_PUBLIC',
+	'sso-oidc': 'AWS_ENDPOINT_URL_SSO_OIDC',
+	sso: 'AWS_ENDPOINT_URL_SSO',
 };
 
 /** A configured endpoint (service variable > AWS_ENDPOINT_URL), as the SDK's standard settings define it. */
@@ -266,6 +269,8 @@ export function endpointUrl(service: AwsServiceName, region: string, env: Env): 
 	const suffix = DNS_SUFFIX[partitionOfRegion(region)] ?? 'amazonaws.com';
 	if (service === 'sts') return `https://sts.${region}.${suffix}`;
 	if (service === 'ecr-public') return 'https://api.ecr-public.us-east-1.amazonaws.com';
+	if (service === 'sso-oidc') return `https://oidc.${region}.${suffix}`;
+	if (service === 'sso') return `https://portal.sso.${region}.${suffix}`;
 	return `https://api.ecr.${region}.${suffix}`;
 }
 

@@ -11,7 +11,8 @@ type Section = Record<string, string | undefined>;
 
 export type AwsConfigFiles = {configPath: string; credentialsPath: string};
 
-function homeDirectory(env: Env): string {
+/** The home directory as the SDK finds it (HOME, then USERPROFILE), from the environment ecr-setup was given. */
+export function homeDirectory(env: Env): string {
 	return env['HOME'] || env['USERPROFILE'] || os.homedir();
 }
 

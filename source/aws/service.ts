@@ -13,6 +13,7 @@ import {
 	toRepositoryInfo,
 } from './answers.js';
 import type {CreationTemplate} from '../ecr/creation-templates.js';
+import {templateApiInput} from '../ecr/template-plan.js';
 import type {Encryption} from '../ecr/repository-settings.js';
 import {abortWith, createAwsCaller, nullWhenMissing} from './call.js';
 import {createAwsClients} from './clients.js';
@@ -241,17 +242,8 @@ export function createAwsService(
 			const context = {operation: 'ecr:CreateRepositoryCreationTemplate'};
 			return call('ecr', region, context, undefined, async () => {
 				const {sdk, client} = await clients.ecr(region);
-				const output = await client.send(
-					new sdk.CreateRepositoryCreationTemplateCommand({
-						prefix: input.prefix,
-						appliedFor: input.appliedFor,
-						...(input.description ? {description: input.description} : {}),
-						...(input.imageTagMutability ? {imageTagMutability: input.imageTagMutability} : {}),
-						...(input.exclusionFilters?.length ? {imageTagMutabilityExclusionFilters: input.exclusionFilters} : {}),
-						...(input.encryption ? {encryptionConfiguration: encryptionConfiguration(input.encryption)} : {}),
-						...(input.lifecyclePolicy ? {lifecyclePolicy: input.lifecyclePolicy} : {}),
-					}),
-				);
+				// The one mapping of the request to the API's fields: what the command showed is what is sent.
+				const output = await client.send(new sdk.CreateRepositoryCreationTemplateCommand(templateApiInput(input)));
 				const created = output.repositoryCreationTemplate && toCreationTemplate(output.repositoryCreationTemplate);
 				if (!created) {
 					throw new AwsError(`ecr:CreateRepositoryCreationTemplate returned no template for '${input.prefix}'.`, {

@@ -5,12 +5,7 @@ export type Env = Record<string, string | undefined>;
 
 export type IdentityKind = 'iam-user' | 'assumed-role' | 'sso' | 'root' | 'federated' | 'unknown';
 
-export type CallerIdentity = {
-	account: string;
-	arn: string;
-	userId: string;
-	kind: IdentityKind;
-};
+export type CallerIdentity = {account: string; arn: string; userId: string; kind: IdentityKind};
 
 export type AwsProfile = {
 	name: string;
@@ -30,7 +25,8 @@ export type RegionSource = 'flag' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'profi
 
 export type ResolvedRegion = {region: string | undefined; source: RegionSource};
 
-import type {CreationTemplate, TemplateUse} from '../ecr/creation-templates.js';
+import type {CreationTemplate} from '../ecr/creation-templates.js';
+import type {TemplateRequest} from '../ecr/template-plan.js';
 import type {Encryption, TagMutability, TagMutabilityFilter} from '../ecr/repository-settings.js';
 export type {TagMutability} from '../ecr/repository-settings.js';
 
@@ -61,15 +57,7 @@ export type CreateRepositoryInput = {
 };
 
 /** A repository creation template to create: the prefix, what it applies to, and the settings new repositories get. */
-export type CreationTemplateInput = {
-	prefix: string;
-	appliedFor: TemplateUse[];
-	description?: string;
-	imageTagMutability?: TagMutability;
-	exclusionFilters?: TagMutabilityFilter[];
-	encryption?: Encryption;
-	lifecyclePolicy?: string;
-};
+export type CreationTemplateInput = TemplateRequest;
 
 /** The caller's ECR Public registry (DescribeRegistries). */
 export type PublicRegistryInfo = {

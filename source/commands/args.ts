@@ -31,8 +31,9 @@ export function parseCommandLine(
 	commandName?: string,
 	env: Record<string, string | undefined> = process.env,
 ): ParsedCommandLine {
+	// A command may take a global flag more than once (configure-helper --all-profiles --region R …): its spec wins.
 	const specs = [
-		...GLOBAL_FLAGS,
+		...GLOBAL_FLAGS.map((global) => commandFlags.find((flag) => flag.name === global.name) ?? global),
 		...commandFlags.filter((flag) => !GLOBAL_FLAGS.some((global) => global.name === flag.name)),
 	];
 	let parsed: ReturnType<typeof parseArgs>;
@@ -59,10 +60,13 @@ export function parseCommandLine(
 
 	// The region ends up in endpoint host names: refuse anything that is not region-shaped before it reaches a command.
 	const region = text('region');
-	if (region !== undefined && !isRegionShaped(region)) {
-		throw new UsageError(`--region "${region}" is not an AWS region name.`, {
-			hint: 'Region names look like us-east-1 or eu-west-2.',
-		});
+	const regions = values['region'];
+	for (const value of Array.isArray(regions) ? regions : region === undefined ? [] : [region]) {
+		if (!isRegionShaped(value)) {
+			throw new UsageError(`--region "${value}" is not an AWS region name.`, {
+				hint: 'Region names look like us-east-1 or eu-west-2.',
+			});
+		}
 	}
 
 	const flags: ParsedFlags = {};

@@ -120,19 +120,14 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 				value: 'ARN',
 				description: 'IAM role the pipeline assumes (OIDC; Jenkins: assumed with its keys)',
 			},
-			{
-				name: 'output',
-				type: 'string',
-				value: 'FILE',
-				description: "Where to write the pipeline (default: the CI system's usual path)",
-			},
+			{name: 'output', type: 'string', value: 'FILE', description: "Where to write it (default: the CI system's path)"},
 			{name: 'branch', type: 'string', value: 'B', description: 'Branch whose pushes run the pipeline (default: main)'},
 			{name: 'dockerfile', type: 'string', value: 'PATH', description: 'Dockerfile to build (default: Dockerfile)'},
 			{
 				name: 'image-name',
 				type: 'string',
 				value: 'NAME',
-				description: 'Local image name for the build (default: the repository name)',
+				description: 'Local image to build (default: the repository)',
 			},
 		],
 		details:

@@ -1,14 +1,18 @@
 import os from 'node:os';
-import {stringFlag} from './args.js';
+import {booleanFlag, stringFlag, stringListFlag} from './args.js';
+import {bindAllProfiles} from './bind-all-profiles.js';
+import {bindProfile, unbindRegistries} from './bind-profile.js';
+import {verifyHelper} from './verify-helper.js';
+import {profileOfHelperName} from '../credential-helper/wrapper.js';
+import {UsageError} from '../errors/user-errors.js';
 import {hostnameOfAuthKey} from '../docker-config/stores.js';
 import {detectEngine, type EngineName} from '../engines/engines.js';
-import {errorMessage} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
 import {analyseSudo} from '../docker-config/sudo.js';
-import {helperLogReason} from '../credential-helper/store-errors.js';
 import {findEngines} from '../engines/service.js';
 import type {ConfigChange} from '../docker-config/types.js';
-import {applyConfigChanges, resolveTargetRegistries} from './shared.js';
+import {applyConfigChanges} from './shared.js';
+import {FROM_FILE_DETAILS, FROM_FILE_FLAG, helperTargets, nothingToConfigure} from './configure-from-file.js';
 import type {CommandContext, CommandDefinition} from './types.js';
 
 const HELPER = 'ecr-login';
@@ -17,7 +21,7 @@ export const configureHelperCommand: CommandDefinition = {
 	name: 'configure-helper',
 	summary: 'Make docker use docker-credential-ecr-login for ECR (credHelpers)',
 	usage:
-		'ecr-setup configure-helper [--region R | --registry HOST ...] [--public] [--engine docker|podman|finch] [--dry-run] [--yes]',
+		'ecr-setup configure-helper [--region R | --registry HOST ... | --from-file FILE ...] [--public] [--profile P | --unbind | --all-profiles [--region R ...]] [--engine docker|podman|finch] [--dry-run] [--yes]',
 	flags: [
 		{
 			name: 'registry',
@@ -27,23 +31,79 @@ export const configureHelperCommand: CommandDefinition = {
 			description: 'Registry host to configure (repeatable)',
 		},
 		{name: 'public', type: 'boolean', description: 'Also configure ECR Public (public.ecr.aws)'},
+		{
+			name: 'region',
+			type: 'string',
+			multiple: true,
+			value: 'R',
+			description: 'AWS region (repeatable with --all-profiles: bind the registries of each of these regions)',
+		},
+		{
+			name: 'unbind',
+			type: 'boolean',
+			description: 'Stop using a bound profile for --registry HOST (back to ecr-login)',
+		},
+		{
+			name: 'all-profiles',
+			type: 'boolean',
+			description: 'Bind every account your AWS profiles reach to a profile that reaches it',
+		},
+		FROM_FILE_FLAG,
 	],
 	details:
 		'Adds "credHelpers": {"<registry>": "ecr-login"} to docker’s config.json, shows the diff first, keeps a backup\n' +
 		'and writes atomically. Other keys (and any credsStore for other registries) are left as they are.\n' +
-		'Without --registry, the registry is your account’s in the region in force.\n' +
+		'Without --registry or --from-file, the registry is your account’s in the region in force.\n' +
 		'--engine podman writes credHelpers to podman’s auth file ($REGISTRY_AUTH_FILE, else ~/.config/containers/auth.json);\n' +
-		'--engine finch adds creds_helpers: [ecr-login] to ~/.finch/finch.yaml and credHelpers to ~/.finch/config.json.',
+		'--engine finch adds creds_helpers: [ecr-login] to ~/.finch/finch.yaml and credHelpers to ~/.finch/config.json.\n' +
+		'\n' +
+		'--profile P binds the registries to profile P: docker then fetches their credentials with P, whatever AWS\n' +
+		'variables the shell holds. ecr-setup writes docker-credential-ecr-login-P (a small script that clears the keys and\n' +
+		'profile of the environment, sets AWS_PROFILE=P and runs docker-credential-ecr-login) into a directory on PATH and\n' +
+		'names it in credHelpers as "ecr-login-P". --unbind puts "ecr-login" back and removes wrappers no host names.\n' +
+		'--all-profiles asks STS which account each profile reaches and binds that account’s registry (in each profile’s\n' +
+		'region, or in every --region given) to the first profile that reaches it.\n' +
+		FROM_FILE_DETAILS,
 	async run(context) {
 		const {services, io} = context;
-		const registries = await resolveTargetRegistries(context);
+		const regions = stringListFlag(context.flags, 'region');
+		if (booleanFlag(context.flags, 'all-profiles')) {
+			if (booleanFlag(context.flags, 'unbind')) throw new UsageError('--all-profiles and --unbind cannot be combined.');
+			await requireDockerEngine(context, '--all-profiles');
+			noteSudo(context);
+			return bindAllProfiles(context, regions);
+		}
+
+		if (regions.length > 1)
+			throw new UsageError('--region may be given once here.', {
+				hint: 'Several regions are for --all-profiles; otherwise name each registry with --registry HOST.',
+			});
+		const {registries, buildFiles} = await helperTargets(context);
+		if (registries.length === 0) return nothingToConfigure(context, buildFiles);
+		if (booleanFlag(context.flags, 'unbind')) {
+			await requireDockerEngine(context, '--unbind');
+			noteSudo(context);
+			return unbindRegistries(context, registries);
+		}
+
 		const engine = await chooseEngine(context);
-		if (engine !== 'docker')
-			return configureEngineFiles(
+		const profile = context.options.profile;
+		if (engine === 'docker' && profile !== undefined) {
+			noteSudo(context);
+			return bindProfile(context, registries, profile);
+		}
+
+		if (profile !== undefined)
+			io.err(`Note: --profile is bound for docker only; ${engine} runs the helper with the shell’s AWS environment.`);
+		if (engine !== 'docker') {
+			const result = await configureEngineFiles(
 				context,
 				engine,
 				registries.map((registry) => registry.host),
 			);
+			return buildFiles ? {json: {...result.json, buildFiles}} : result;
+		}
+
 		noteSudo(context);
 		const config = await services.dockerConfig.read();
 		const helper = await services.helper.find(HELPER);
@@ -54,11 +114,19 @@ export const configureHelperCommand: CommandDefinition = {
 			);
 		}
 
-		const changes: ConfigChange[] = registries.map((registry) => ({
-			type: 'set-cred-helper',
-			host: registry.host,
-			helper: HELPER,
-		}));
+		// A host bound to a profile already goes to the helper; making it plain would drop the binding without a word.
+		const current = config.data.credHelpers ?? {};
+		for (const registry of registries) {
+			const bound = profileOfHelperName(current[registry.host]);
+			if (bound)
+				io.out(
+					`${registry.host} is bound to profile ${bound} (docker-credential-${current[registry.host]}): left as it is. \`ecr-setup configure-helper --registry ${registry.host} --unbind\` stops that.`,
+				);
+		}
+
+		const changes: ConfigChange[] = registries
+			.filter((registry) => !profileOfHelperName(current[registry.host]))
+			.map((registry) => ({type: 'set-cred-helper', host: registry.host, helper: HELPER}));
 		const hosts = registries.map((registry) => registry.host);
 		const plan = services.dockerConfig.plan(config, changes);
 		if (!plan.changed) {
@@ -74,6 +142,7 @@ export const configureHelperCommand: CommandDefinition = {
 					diff: '',
 					backup: null,
 					helper: helper?.path ?? null,
+					...(buildFiles ? {buildFiles} : {}),
 				},
 			};
 		}
@@ -90,27 +159,7 @@ export const configureHelperCommand: CommandDefinition = {
 		}
 
 		const {applied} = await applyConfigChanges(context, config, plan);
-		let verified: boolean | null = null;
-		if (applied && helper) {
-			for (const host of hosts) {
-				try {
-					const result = await services.helper.get(host, HELPER, {signal: context.signal});
-					verified = (verified ?? true) && result.ok;
-					if (result.ok) io.out(`Verified: docker-credential-ecr-login returned credentials for ${host}.`);
-					else
-						io.err(
-							`Warning: docker-credential-ecr-login could not get credentials for ${host}: ${result.message}` +
-								(helperLogReason(result.logExcerpt) ? `\n  Its log says: ${helperLogReason(result.logExcerpt)}` : '') +
-								'\n  Run `ecr-setup doctor --registry ' +
-								host +
-								'` to find out why.',
-						);
-				} catch (error) {
-					verified = false;
-					io.err(`Warning: could not run docker-credential-ecr-login: ${errorMessage(error)}`);
-				}
-			}
-		}
+		const verified = applied && helper ? await verifyHelper(context, hosts, HELPER) : null;
 
 		return {
 			json: {
@@ -122,6 +171,7 @@ export const configureHelperCommand: CommandDefinition = {
 				backup: applied?.backupPath ?? null,
 				helper: helper?.path ?? null,
 				verified,
+				...(buildFiles ? {buildFiles} : {}),
 			},
 		};
 	},
@@ -137,6 +187,15 @@ async function chooseEngine(context: CommandContext): Promise<EngineName> {
 	const detection = detectEngine({flag, found, env: services.env});
 	for (const note of detection.notes) io.err(`Note: ${note}`);
 	return detection.engine;
+}
+
+/** Bindings live in docker's config.json: refuse --engine podman or finch for them. */
+async function requireDockerEngine(context: CommandContext, flag: string): Promise<void> {
+	const engine = await chooseEngine(context);
+	if (engine !== 'docker')
+		throw new UsageError(`${flag} works on docker's config.json; --engine ${engine} is not docker.`, {
+			hint: 'Run it without --engine, or with --engine docker.',
+		});
 }
 
 /** Under sudo, say which config.json this run edits and which one docker will read. */

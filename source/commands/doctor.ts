@@ -1,5 +1,7 @@
 /** `ecr-setup doctor`: find out why a push to ECR fails, and (with --fix) fix what is safe to fix. */
 import {booleanFlag, stringFlag} from './args.js';
+import {UsageError} from '../errors/user-errors.js';
+import {assertAccount, assertRoleArn} from '../generators/policy.js';
 import {formatReport} from '../doctor/format.js';
 import {applyFixes, planFixes, type FixPlan, type FixStepResult} from '../doctor/fixes.js';
 import {diagnose, exitCodeOf, reportToJson} from '../doctor/run-doctor.js';
@@ -7,7 +9,13 @@ import type {DoctorOptions, DoctorReport, DoctorTargetInput} from '../doctor/typ
 import type {CommandContext, CommandDefinition, CommandResult} from './types.js';
 
 function fixCount(plan: FixPlan): number {
-	return Number(plan.installHelper) + (plan.config.changes.length > 0 ? 1 : 0) + plan.login.length + plan.tags.length;
+	return (
+		Number(plan.installHelper) +
+		(plan.config.changes.length > 0 ? 1 : 0) +
+		plan.login.length +
+		plan.tags.length +
+		plan.repositoryPolicies.length
+	);
 }
 
 function formatStep(step: FixStepResult): string {
@@ -15,6 +23,31 @@ function formatStep(step: FixStepResult): string {
 		step.status
 	];
 	return `  [${mark}] ${step.step}: ${step.message}`;
+}
+
+/** --allow-account / --allow-role, checked before anything runs: whose pushes the repository policy must allow. */
+function allowFlags(context: CommandContext): Pick<DoctorTargetInput, 'allow'> {
+	const account = stringFlag(context.flags, 'allow-account');
+	const roleArn = stringFlag(context.flags, 'allow-role');
+	if (account === undefined && roleArn === undefined) return {};
+	if (account !== undefined) assertAccount(account);
+	if (roleArn !== undefined) {
+		assertRoleArn(roleArn);
+		const roleAccount = roleArn.split(':')[4];
+		if (account !== undefined && roleAccount !== account)
+			throw new UsageError(`The role ${roleArn} is in account ${roleAccount}, not ${account}.`, {
+				code: 'usage.role-arn',
+				hint: 'Give only one of --allow-account and --allow-role, or a role of that account.',
+			});
+	}
+
+	if (stringFlag(context.flags, 'repository') === undefined && stringFlag(context.flags, 'image') === undefined) {
+		throw new UsageError('--allow-account and --allow-role are about one repository: pass --repository NAME too.', {
+			code: 'usage.repository',
+		});
+	}
+
+	return {allow: {account, roleArn}};
 }
 
 export async function runDoctorCommand(
@@ -27,6 +60,7 @@ export async function runDoctorCommand(
 		repository: stringFlag(flags, 'repository'),
 		image: stringFlag(flags, 'image'),
 		region: options.region,
+		...allowFlags(context),
 	};
 	const color = io.color && !services.env['NO_COLOR'];
 	const fix = booleanFlag(flags, 'fix');
@@ -78,7 +112,8 @@ export const doctorCommand: CommandDefinition = {
 	name: 'doctor',
 	summary: 'Find out why a push to ECR fails, and fix it',
 	usage:
-		'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--profile P] [--json] [--fix [--yes]]',
+		'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--profile P] [--json] [--fix [--yes]]\n' +
+		'  ecr-setup doctor --repository NAME --allow-account ID | --allow-role ARN [--fix [--yes]]   (as the repository owner)',
 	flags: [
 		{
 			name: 'registry',
@@ -99,10 +134,22 @@ export const doctorCommand: CommandDefinition = {
 			description: 'The image you push: a local name (my-app:1.0) or its full ECR URI',
 		},
 		{
+			name: 'allow-account',
+			type: 'string',
+			value: 'ID',
+			description: "Check the repository policy for this account's pushes, not yours (the owner; --fix adds it)",
+		},
+		{
+			name: 'allow-role',
+			type: 'string',
+			value: 'ARN',
+			description: 'The same for one role of that account',
+		},
+		{
 			name: 'fix',
 			type: 'boolean',
 			description:
-				'Apply the safe fixes (config edits with a diff and a backup, login, helper install), then check again',
+				'Apply the safe fixes (config edits with a diff and a backup, login, helper install, a repository policy statement as its owner), then check again',
 		},
 	],
 	details: [
@@ -116,6 +163,7 @@ export const doctorCommand: CommandDefinition = {
 		'  ecr-setup doctor --image my-app:1.0 --repository my-app',
 		'  ecr-setup doctor --registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com --fix',
 		'  ecr-setup doctor --json',
+		'  ecr-setup doctor --repository shared/app --allow-account 210987654321 --fix   (let that account push)',
 	].join('\n'),
 	run: async (context) => runDoctorCommand(context),
 };

@@ -10,6 +10,11 @@ export const COMMANDS: CommandEntry[] = [
 		load: async () => (await import('./whoami.js')).whoamiCommand,
 	},
 	{
+		name: 'sign-in',
+		summary: 'Sign in to AWS: IAM Identity Center profiles, or access keys',
+		load: async () => (await import('./sign-in.js')).signInCommand,
+	},
+	{
 		name: 'login',
 		summary: 'docker login to an ECR registry with a 12-hour token',
 		load: async () => (await import('./login.js')).loginCommand,
@@ -43,6 +48,11 @@ export const COMMANDS: CommandEntry[] = [
 		name: 'ci',
 		summary: 'Write a CI pipeline that pushes to ECR (github, gitlab, jenkins, circleci, bitbucket)',
 		load: async () => (await import('./ci.js')).ciCommand,
+	},
+	{
+		name: 'template',
+		summary: 'Create a repository creation template (create on push), or list them',
+		load: async () => (await import('./template.js')).templateCommand,
 	},
 	{
 		name: 'policy',

@@ -113,3 +113,22 @@ export async function tagAndPush(context: CommandContext, image: string, target:
 	io.out(`Digest ${result.digest}`);
 	return result;
 }
+
+/** What `push --json` says of a push that went through, whichever registry it went to. */
+export function pushedJson(
+	result: PushResult,
+	pushed: {image: string; repository: string; registry: string; tag: string},
+	extra: Record<string, unknown>,
+): {json: Record<string, unknown>} {
+	return {
+		json: {
+			image: pushed.image,
+			digest: result.digest,
+			size: result.size,
+			repository: pushed.repository,
+			registry: pushed.registry,
+			tag: pushed.tag,
+			...extra,
+		},
+	};
+}

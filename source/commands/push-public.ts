@@ -9,7 +9,7 @@ import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
 import {ecrImageUri} from '../ecr/image-ref.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {booleanFlag} from './args.js';
-import {localImageMissing, tagAndPush} from './push-docker.js';
+import {localImageMissing, pushedJson, tagAndPush} from './push-docker.js';
 import {dockerLogin, type LoginOutcome, servedByHelper} from './registry-login.js';
 import {givenSettingFlags} from './repository-flags.js';
 import type {CommandContext, CommandResult} from './types.js';
@@ -86,7 +86,10 @@ export async function pushToPublic(
 	const config = await services.dockerConfig.read();
 	const helper = servedByHelper(context, config, PUBLIC_REGISTRY_HOST);
 	let login: LoginOutcome | undefined;
-	if (helper) io.err(`docker gets tokens for ${PUBLIC_REGISTRY_HOST} from docker-credential-ecr-login (${helper}).`);
+	if (helper)
+		io.err(
+			`docker gets tokens for ${PUBLIC_REGISTRY_HOST} from docker-credential-${helper.helper} (${helper.source}).`,
+		);
 	else login = await dockerLogin(context, {kind: 'public', host: PUBLIC_REGISTRY_HOST});
 
 	if (context.options.dryRun) {
@@ -95,18 +98,9 @@ export async function pushToPublic(
 	}
 
 	const result = await tagAndPush(context, image, target);
-	return {
-		json: {
-			image: target,
-			digest: result.digest,
-			size: result.size,
-			repository,
-			registry: PUBLIC_REGISTRY_HOST,
-			alias,
-			tag,
-			public: true,
-			createdRepository: existing === null,
-			loggedIn: login?.loggedIn ?? false,
-		},
-	};
+	return pushedJson(
+		result,
+		{image: target, repository, registry: PUBLIC_REGISTRY_HOST, tag},
+		{alias, public: true, createdRepository: existing === null, loggedIn: login?.loggedIn ?? false},
+	);
 }

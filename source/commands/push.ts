@@ -9,7 +9,7 @@ import {validateRepositoryName, validateTag} from '../ecr/names.js';
 import {createOnPushActions} from '../ecr/creation-templates.js';
 import {describeRepositorySettings, tagIsImmutable} from '../ecr/repository-settings.js';
 import type {RepositoryInfo} from '../aws/types.js';
-import {localImageMissing, tagAndPush} from './push-docker.js';
+import {localImageMissing, pushedJson, tagAndPush} from './push-docker.js';
 import {pushToPublic} from './push-public.js';
 import {describeCreateOnPush, planRepository} from './push-repository.js';
 import {givenSettingFlags, REPOSITORY_SETTING_FLAGS, repositorySettingsFromFlags} from './repository-flags.js';
@@ -151,18 +151,10 @@ export const pushCommand: CommandDefinition = {
 		}
 
 		const result = await tagAndPush(context, image, target);
-		return {
-			json: {
-				image: target,
-				digest: result.digest,
-				size: result.size,
-				repository,
-				region,
-				registry: host,
-				tag,
-				createdRepository: plan.kind === 'create',
-				...(createdOnPush ? {createdOnPush} : {}),
-			},
-		};
+		return pushedJson(
+			result,
+			{image: target, repository, registry: host, tag},
+			{region, createdRepository: plan.kind === 'create', ...(createdOnPush ? {createdOnPush} : {})},
+		);
 	},
 };

@@ -1,14 +1,20 @@
 import {editDiff} from '../lib/diff.js';
 import {UserError} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
-import type {CommandDefinition} from './types.js';
+import {boundProfiles, wrappersNoLongerNamed} from '../credential-helper/bindings.js';
+import type {WrapperRemoval} from '../credential-helper/wrapper-service.js';
+import {parseDockerConfig} from '../docker-config/parse.js';
+import type {DockerConfigData} from '../docker-config/types.js';
+import type {CommandContext, CommandDefinition} from './types.js';
 
 export const restoreConfigCommand: CommandDefinition = {
 	name: 'restore-config',
 	summary: 'Put back a docker config.json backup made by ecr-setup',
 	usage: 'ecr-setup restore-config [BACKUP_FILE] [--list] [--dry-run] [--yes]',
 	flags: [{name: 'list', type: 'boolean', description: 'List the backups, newest first'}],
-	details: 'Without BACKUP_FILE the newest backup is restored. The file being replaced is itself backed up first.',
+	details:
+		'Without BACKUP_FILE the newest backup is restored. The file being replaced is itself backed up first.\n' +
+		'Profile wrappers (docker-credential-ecr-login-<profile>) that ecr-setup wrote and the backup no longer names are removed.',
 	async run(context) {
 		const {services, io, positionals} = context;
 		const backups = await services.dockerConfig.listBackups();
@@ -41,6 +47,9 @@ export const restoreConfigCommand: CommandDefinition = {
 		io.out(
 			colorDiff(editDiff(path, currentText, backupText, {before: 'current', after: 'backup'}).trimEnd(), io.color),
 		);
+		const removals = await wrapperChanges(context, current?.data ?? {}, backupData(backupText, chosen));
+		for (const removal of removals)
+			io.out(`Removes ${removal.path} (profile ${removal.profile}’s wrapper, which the backup does not name).`);
 		if (context.options.dryRun) {
 			io.out('Dry run: nothing was written.');
 			return {json: {restored: false, from: chosen, changed: true, dryRun: true}};
@@ -56,6 +65,59 @@ export const restoreConfigCommand: CommandDefinition = {
 		io.out(
 			`Restored ${result.path} from ${result.restoredFrom}.${result.backupPath ? ` The replaced file was saved as ${result.backupPath}.` : ''}`,
 		);
-		return {json: {restored: true, from: result.restoredFrom, path: result.path, backup: result.backupPath ?? null}};
+		const removed: string[] = [];
+		for (const removal of removals) {
+			if (await services.wrappers.remove(removal)) {
+				removed.push(removal.path);
+				io.out(`Removed ${removal.path}.`);
+			} else io.err(`Note: ${removal.path} changed after it was shown: it is left as it is.`);
+		}
+
+		return {
+			json: {
+				restored: true,
+				from: result.restoredFrom,
+				path: result.path,
+				backup: result.backupPath ?? null,
+				removedWrappers: removed,
+			},
+		};
 	},
 };
+
+/** The backup's data; a backup docker could not read is refused by the restore itself, so here it names nothing. */
+function backupData(text: string, path: string): DockerConfigData {
+	try {
+		return parseDockerConfig(text, path);
+	} catch {
+		return {};
+	}
+}
+
+/**
+ * The wrappers of ecr-setup the restored config no longer names (to remove), and a note for each binding it names whose
+ * wrapper is not there (the restore brings the binding back, not the file).
+ */
+async function wrapperChanges(
+	context: CommandContext,
+	current: DockerConfigData,
+	restored: DockerConfigData,
+): Promise<WrapperRemoval[]> {
+	const {services, io} = context;
+	const removals: WrapperRemoval[] = [];
+	for (const profile of wrappersNoLongerNamed(current, restored)) {
+		const planned = await services.wrappers.planRemoval(profile);
+		if ('removal' in planned) removals.push(planned.removal);
+		else if (!planned.missing) io.err(`Note: ${planned.note}`);
+	}
+
+	for (const profile of boundProfiles(restored)) {
+		if ((await services.wrappers.find(profile))?.own?.profile === profile) continue;
+		io.err(
+			`Note: the backup binds registries to profile ${profile}, but docker-credential-ecr-login-${profile} is not ecr-setup's wrapper on PATH; ` +
+				`\`ecr-setup configure-helper --registry HOST --profile ${profile}\` writes it again.`,
+		);
+	}
+
+	return removals;
+}

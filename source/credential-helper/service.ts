@@ -26,6 +26,7 @@ import type {
 	PlatformInfo,
 } from './types.js';
 import type {ProcessRunner} from '../process/types.js';
+import {isEcrLoginHelper, profileOfHelperName} from './wrapper.js';
 import {redact} from '../lib/redact.js';
 
 type Env = Record<string, string | undefined>;
@@ -350,9 +351,13 @@ export function createCredentialHelperService(options: CredentialHelperServiceOp
 		getOptions: {signal?: AbortSignal} = {},
 	): Promise<HelperGetResult> {
 		const command = helperExecutableName(name, osName);
-		const file = await runner.which(command, {env});
+		// A profile wrapper is a `.cmd` on Windows: found through PATHEXT, as docker finds it.
+		const file =
+			(await runner.which(command, {env})) ??
+			(profileOfHelperName(name) ? await runner.which(`docker-credential-${name}`, {env}) : null);
 		if (!file) return {ok: false, message: `${command} is not on PATH.`};
-		const logFile = name === 'ecr-login' ? ecrLoginLogPath(env, home) : undefined;
+		// A wrapper runs docker-credential-ecr-login itself, which writes the same log.
+		const logFile = isEcrLoginHelper(name) ? ecrLoginLogPath(env, home) : undefined;
 		const offset = logFile ? await sizeOf(logFile) : 0;
 		const result = await runner.run(file, ['get'], {
 			...runEnv,

@@ -226,12 +226,20 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 						: `Its IAM policy must allow ${PUSH_ACTION_LIST} on the repository (and ecr:GetAuthorizationToken on *).`,
 				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
 			};
-		case 'denied-policy':
+		case 'denied-policy': {
+			const account = failure.principal?.split(':')[4];
+			const owner = failure.registryId ? `account ${failure.registryId}` : 'the owning account';
+			const doctor = `ecr-setup doctor${registryFlag}${repoName ? ` --repository ${repoName}` : ''}`;
 			return {
 				message: `The repository policy${failure.registryId ? ` in account ${failure.registryId}` : ''} does not allow ${failure.principal ?? 'your identity'} to ${failure.action ? `call ${failure.action}` : 'push'}.`,
-				hint: `This is a cross-account push: the owner of ${repoName ?? 'the repository'} must allow your principal (${PUSH_ACTION_LIST}) in its repository policy.`,
-				nextSteps: ['ecr-setup whoami', `ecr-setup doctor${repoName ? ` --repository ${repoName}` : ''}`],
+				hint: `This is a cross-account push: ${owner}, which owns ${repoName ?? 'the repository'}, must allow ${account ? `account ${account}` : 'your principal'} (${PUSH_ACTION_LIST}) in its repository policy. The doctor shows the statement; run by ${owner} with --allow-account, its --fix adds it.`,
+				nextSteps: [
+					doctor,
+					...(account ? [`${doctor} --allow-account ${account} --fix   (run as ${owner})`] : []),
+					'ecr-setup whoami',
+				],
 			};
+		}
 		case 'repository-missing':
 			return {
 				message: `The repository ${repoName ? `"${repoName}" ` : ''}does not exist${failure.registryId ? ` in registry ${failure.registryId}` : ''}${failure.region ? ` (${failure.region})` : ''}, and no repository creation template created it on push.`,

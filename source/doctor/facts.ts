@@ -20,12 +20,13 @@ import type {
 	RepositorySearchResult,
 	ResolvedRegion,
 } from '../aws/types.js';
+import type {CreationTemplate} from '../ecr/creation-templates.js';
 import type {HelperGetResult, InstallPlan} from '../credential-helper/types.js';
 import type {LoadedConfig, StoreResolution} from '../docker-config/types.js';
 import type {DaemonStatus, ImageInspect} from '../docker/types.js';
 import type {Services} from '../services/types.js';
 import {Deadline, gather, notRun, outcomeValue, type Outcome} from './outcome.js';
-import {parseTargetInput, resolveTarget, type ResolvedTarget} from './target.js';
+import {parseTargetInput, pusherOf, resolveTarget, type Pusher, type ResolvedTarget} from './target.js';
 import {describeNetworkSettings, endpointUrl, type NetworkSettings} from '../aws/http.js';
 import type {DoctorOptions, DoctorTargetInput} from './types.js';
 
@@ -38,6 +39,8 @@ export type ConfigFact =
 
 export type DoctorFacts = {
 	target: ResolvedTarget;
+	/** undefined when the caller is unknown and the input names nobody. */
+	pusher: Pusher | undefined;
 	now: Date;
 	env: Record<string, string | undefined>;
 	/** process.platform (linux, darwin, win32): fix commands depend on it. */
@@ -70,6 +73,8 @@ export type DoctorFacts = {
 		repository: Outcome<RepositoryInfo | null>;
 		/** Other regions searched when the repository is missing here. */
 		search: Outcome<RepositorySearchResult>;
+		/** The registry's repository creation templates, read when the repository is missing (one may create it on push). */
+		templates: Outcome<CreationTemplate[]>;
 		policy: Outcome<string | null>;
 		tagImage: Outcome<RemoteImage | null>;
 	};
@@ -212,6 +217,7 @@ export async function gatherFacts(
 	]);
 
 	const target = resolveTarget(parsed, region.region, outcomeValue(identity)?.account);
+	const pusher = pusherOf(input, target.region, outcomeValue(identity));
 	const host = target.host;
 	const configDirPath = config.state === 'ok' ? config.config.dir : services.dockerConfig.dir;
 	const platform = options.platform ?? process.platform;
@@ -294,22 +300,33 @@ export async function gatherFacts(
 				),
 	]);
 
-	// Phase 3: the repository is missing here — where does it exist? Only in the caller's own account.
+	// Phase 3: the repository is missing here. Will a create-on-push template create it, and where does it exist? Other
+	// regions are searched only in the caller's own account.
 	let search: Outcome<RepositorySearchResult> = notRun('the repository was not looked for elsewhere');
+	let templates: Outcome<CreationTemplate[]> = notRun('the repository was not missing');
 	const caller = outcomeValue(identity);
-	if (
-		repository.state === 'ok' &&
-		repository.value === null &&
-		target.region &&
-		target.repository &&
-		caller?.account === target.account
-	) {
-		const partition = partitionOfRegion(target.region);
-		const regions = (PARTITION_REGIONS[partition] ?? COMMERCIAL_ECR_REGIONS).filter((entry) => entry !== target.region);
+	const missing = repository.state === 'ok' && repository.value === null && target.region && target.repository;
+	if (missing) {
+		const region = target.region!;
+		const partition = partitionOfRegion(region);
+		const regions = (PARTITION_REGIONS[partition] ?? COMMERCIAL_ECR_REGIONS).filter((entry) => entry !== region);
 		const limit = deadline.budget();
-		search = await gather(deadline, async (signal) =>
-			services.aws.findRepository(target.repository!, {regions, signal, timeoutMs: Math.max(1, limit - 250)}),
-		);
+		const own = caller?.account === target.account;
+		[templates, search] = await Promise.all([
+			// DescribeRepositoryCreationTemplates has no registry parameter: it reads the caller's own registry only.
+			own
+				? gather(deadline, async (signal) => services.aws.describeCreationTemplates(region, undefined, {signal}))
+				: Promise.resolve(
+						notRun<CreationTemplate[]>(
+							`the templates of account ${target.account} cannot be read from another account`,
+						),
+					),
+			own
+				? gather(deadline, async (signal) =>
+						services.aws.findRepository(target.repository!, {regions, signal, timeoutMs: Math.max(1, limit - 250)}),
+					)
+				: Promise.resolve(search),
+		]);
 	}
 
 	// Network: name resolution, only for the hosts whose calls failed on the network.
@@ -322,7 +339,7 @@ export async function gatherFacts(
 	});
 	const apiHost = hostOfUrl(endpoints.ecr);
 	const lookups: Record<string, Outcome<string[]>> = {};
-	const awsCalls = [identity, clock, token, repository, policy, tagImage];
+	const awsCalls = [identity, clock, token, repository, policy, tagImage, templates];
 	if (
 		awsCalls.some(isNetworkProblem) ||
 		(helperGet.state === 'ok' &&
@@ -340,6 +357,7 @@ export async function gatherFacts(
 
 	return {
 		target,
+		pusher,
 		now: services.now(),
 		env,
 		platform,
@@ -351,7 +369,7 @@ export async function gatherFacts(
 		passStore,
 		helperGet,
 		installPlan,
-		aws: {profileName, profile, region, identity, clock, token, repository, search, policy, tagImage},
+		aws: {profileName, profile, region, identity, clock, token, repository, search, templates, policy, tagImage},
 		image: {local},
 		network: {settings, lookups, apiHost, apiUrl: endpoints.ecr},
 		timeouts: {totalMs, callMs},

@@ -1,8 +1,10 @@
 /**
  * `doctor --fix`: the safe fixes, in a safe order — install the helper, edit config.json (diff, backup, consent),
- * log in with a fresh token when docker will read config.json, tag the image. Nothing here deletes an image, a
- * repository or a backup, and nothing touches a store other registries rely on without its own yes.
+ * log in with a fresh token when docker will read config.json, tag the image, and (run by the owner) add a statement
+ * to a repository policy (diff, its own yes). Nothing here deletes an image, a repository, a backup or a policy
+ * statement, and nothing touches a store other registries rely on without its own yes.
  */
+import {fileDiff} from '../lib/diff.js';
 import {colorDiff} from '../lib/format.js';
 import {errorMessage, isUserError} from '../errors/user-errors.js';
 import {parseDockerConfig} from '../docker-config/parse.js';
@@ -14,7 +16,9 @@ import type {DoctorFacts} from './facts.js';
 import {installCommand} from './checks/ecr-login-fix.js';
 import type {CheckId, DoctorReport, FixAction} from './types.js';
 
-export type FixStepKind = 'install-helper' | 'config' | 'login' | 'tag';
+export type FixStepKind = 'install-helper' | 'config' | 'login' | 'tag' | 'repository-policy';
+
+export type RepositoryPolicyFix = Extract<FixAction, {type: 'repository-policy'}>;
 
 export type FixStepResult = {
 	step: FixStepKind;
@@ -37,6 +41,8 @@ export type FixPlan = {
 	/** Registries to log in to (docker login with a fresh token). */
 	login: string[];
 	tags: Array<{source: string; target: string}>;
+	/** Repository policies to set, each with the policy it was planned from. */
+	repositoryPolicies: RepositoryPolicyFix[];
 	/** Problems that have no automatic fix: check ids. */
 	manual: CheckId[];
 };
@@ -56,7 +62,14 @@ function changeKey(change: ConfigChange): string {
 
 /** Merge what the failing and warning checks propose into one plan (pure). */
 export function planFixes(report: DoctorReport): FixPlan {
-	const plan: FixPlan = {installHelper: false, config: {changes: [], consents: []}, login: [], tags: [], manual: []};
+	const plan: FixPlan = {
+		installHelper: false,
+		config: {changes: [], consents: []},
+		login: [],
+		tags: [],
+		repositoryPolicies: [],
+		manual: [],
+	};
 	const byKey = new Map<string, ConfigChange>();
 	const consentFor = new Map<string, Set<string>>();
 	for (const check of report.checks) {
@@ -77,6 +90,10 @@ export function planFixes(report: DoctorReport): FixPlan {
 			case 'tag':
 				if (!plan.tags.some((tag) => tag.target === action.target))
 					plan.tags.push({source: action.source, target: action.target});
+				break;
+			case 'repository-policy':
+				if (!plan.repositoryPolicies.some((fix) => fix.repository === action.repository))
+					plan.repositoryPolicies.push(action);
 				break;
 			case 'config':
 				for (const change of action.changes) {
@@ -311,5 +328,60 @@ export async function applyFixes(
 		}
 	}
 
+	// 5. Repository policies (the caller owns the repository): the whole new policy as a diff, then its own yes.
+	for (const fix of plan.repositoryPolicies) results.push(await setRepositoryPolicy(services, fix, io, say, options));
 	return results;
+}
+
+function pretty(text: string): string {
+	try {
+		return `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+	} catch {
+		return text.endsWith('\n') ? text : `${text}\n`;
+	}
+}
+
+async function setRepositoryPolicy(
+	services: Services,
+	fix: RepositoryPolicyFix,
+	io: CommandIo,
+	say: (text: string) => void,
+	options: ApplyFixesOptions,
+): Promise<FixStepResult> {
+	const where = `the repository policy of ${fix.repository} (${fix.region}, account ${fix.registryId})`;
+	say(`SetRepositoryPolicy replaces ${where} with:`);
+	say(
+		colorDiff(
+			fileDiff(
+				`${fix.repository} repository policy`,
+				fix.before === null ? undefined : pretty(fix.before),
+				pretty(fix.after),
+			),
+			io.color,
+		),
+	);
+	if (options.dryRun) return {step: 'repository-policy', status: 'dry-run', message: `Would set ${where}.`};
+	if (!(await io.confirm(`Set ${where} to this?`, {defaultYes: false, flag: '--yes'}))) {
+		return {step: 'repository-policy', status: 'declined', message: `${where} was not changed.`};
+	}
+
+	try {
+		// Read again right before writing: a statement added since the doctor looked must not be lost.
+		const now = await services.aws.getRepositoryPolicy(fix.region, fix.repository, fix.registryId, {
+			...(options.signal ? {signal: options.signal} : {}),
+		});
+		if (now !== fix.before) {
+			return {
+				step: 'repository-policy',
+				status: 'skipped',
+				message: `${where} changed since the doctor read it; nothing was written. Run the doctor again.`,
+			};
+		}
+
+		await services.aws.setRepositoryPolicy(fix.region, fix.repository, fix.after, fix.registryId);
+		return {step: 'repository-policy', status: 'done', message: `Set ${where}.`};
+	} catch (error) {
+		if (isUserError(error) && error.code === 'cancelled') throw error;
+		return {step: 'repository-policy', status: 'failed', message: errorMessage(error)};
+	}
 }

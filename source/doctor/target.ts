@@ -1,11 +1,13 @@
 /**
  * Which registry, repository and image the doctor examines: `--registry`, else `--image` when it is an ECR reference,
- * else the caller's own registry in the region in force.
+ * else the caller's own registry in the region in force; and whose pushes it checks the repository policy for.
  */
 import {UsageError} from '../errors/user-errors.js';
 import {ImageRefError, ecrRegistryOf, formatImageRef, parseImageRef, type ImageRef} from '../ecr/image-ref.js';
 import {hostOfRegistryString, parseRegistryHost, privateRegistryHost, type EcrRegistry} from '../ecr/hosts.js';
 import {validateRepositoryName} from '../ecr/names.js';
+import {partitionOf} from '../ecr/partitions.js';
+import type {CallerIdentity} from '../aws/types.js';
 import type {DoctorTargetInput} from './types.js';
 
 export type ParsedInput = {
@@ -144,4 +146,33 @@ export function resolveTarget(
 			? formatImageRef({registry: host, repository: parsed.repository, tag: parsed.tag ?? 'latest'})
 			: undefined;
 	return {...parsed, registry, registrySource, host, region, account, uri};
+}
+
+/** Whose pushes the repository policy is read for: the caller, or the account or role the input names. */
+export type Pusher = {
+	/** The caller's identity, or one standing for the account (its root ARN) or the role (its ARN). */
+	identity: CallerIdentity;
+	/** Named by the input (--allow-account, --allow-role), not the caller. */
+	given: boolean;
+	roleArn?: string;
+};
+
+/** The pusher: the account or role the input names, else the caller (undefined when unknown). */
+export function pusherOf(
+	input: DoctorTargetInput,
+	region: string | undefined,
+	caller: CallerIdentity | undefined,
+): Pusher | undefined {
+	const {account, roleArn} = input.allow ?? {};
+	if (roleArn) {
+		const roleAccount = roleArn.split(':')[4] ?? '';
+		return {identity: {account: roleAccount, arn: roleArn, userId: '', kind: 'assumed-role'}, given: true, roleArn};
+	}
+
+	if (account) {
+		const partition = partitionOf(region ?? '').id;
+		return {identity: {account, arn: `arn:${partition}:iam::${account}:root`, userId: '', kind: 'root'}, given: true};
+	}
+
+	return caller ? {identity: caller, given: false} : undefined;
 }

@@ -39,7 +39,16 @@ export type FixAction =
 	  }
 	| {type: 'install-helper'}
 	| {type: 'login'; registry: string}
-	| {type: 'tag'; source: string; target: string};
+	| {type: 'tag'; source: string; target: string}
+	| {
+			/** SetRepositoryPolicy with `after`, when the policy still reads `before` (null: it had none). */
+			type: 'repository-policy';
+			region: string;
+			repository: string;
+			registryId: string;
+			before: string | null;
+			after: string;
+	  };
 
 export type CheckFix = {
 	/** One sentence: what to do. */
@@ -98,6 +107,11 @@ export type DoctorTargetInput = {
 	image?: string | undefined;
 	/** --region as given on the command line (the AWS service already honours it). */
 	region?: string | undefined;
+	/**
+	 * --allow-account / --allow-role: whose pushes the repository policy must allow, when not the caller's (the owner
+	 * checks, and with --fix grants, another account's pushes).
+	 */
+	allow?: {account?: string | undefined; roleArn?: string | undefined} | undefined;
 };
 
 export type DoctorOptions = {

@@ -17,3 +17,12 @@ export const PULL_ACTIONS = [
 	'ecr:GetDownloadUrlForLayer',
 	'ecr:BatchCheckLayerAvailability',
 ] as const;
+
+/**
+ * What a push needs beyond the push actions when the repository does not exist yet and a create-on-push template makes
+ * ECR create it: the pusher creates it, so ECR checks `ecr:CreateRepository` on the new repository's ARN.
+ */
+export const CREATE_ON_PUSH_ACTIONS = ['ecr:CreateRepository'] as const;
+
+/** ...and `ecr:TagResource` as well when the template puts resource tags on what it creates. */
+export const TAG_ACTIONS = ['ecr:TagResource'] as const;

@@ -5,6 +5,7 @@
  * `teamwork`); the prefix `ROOT` covers every name that no more specific template covers. Without such a template ECR
  * still answers `name unknown`.
  */
+import {CREATE_ON_PUSH_ACTIONS, TAG_ACTIONS} from './actions.js';
 import {validateRepositoryName} from './names.js';
 import type {TagMutability, TagMutabilityFilter} from './repository-settings.js';
 
@@ -49,7 +50,7 @@ export function templateForPush(name: string, templates: readonly CreationTempla
  * `ecr:CreateRepository`, and `ecr:TagResource` when the template tags what it creates.
  */
 export function createOnPushActions(template: Pick<CreationTemplate, 'resourceTagCount'>): string[] {
-	return template.resourceTagCount > 0 ? ['ecr:CreateRepository', 'ecr:TagResource'] : ['ecr:CreateRepository'];
+	return template.resourceTagCount > 0 ? [...CREATE_ON_PUSH_ACTIONS, ...TAG_ACTIONS] : [...CREATE_ON_PUSH_ACTIONS];
 }
 
 /** "the template ROOT (every name)" / "the template team (team/…)". */

@@ -15,6 +15,17 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export class ImageRefError extends Error {}
 
+/** Where docker pulls a reference without a registry host from. */
+export const DOCKER_HUB_HOST = 'docker.io';
+
+/**
+ * Whether the first component of a reference that has a `/` after it is a registry host, as docker decides: it holds a
+ * dot or a colon, is `localhost`, or has upper case (which a repository path may not). Otherwise it is a Docker Hub path.
+ */
+export function isRegistryComponent(first: string): boolean {
+	return first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
+}
+
 /** Parse a reference; throws ImageRefError saying which part is malformed. */
 export function parseImageRef(input: string): ImageRef {
 	const value = input.trim();
@@ -32,7 +43,7 @@ export function parseImageRef(input: string): ImageRef {
 	const slash = rest.indexOf('/');
 	if (slash !== -1) {
 		const first = rest.slice(0, slash);
-		if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
+		if (isRegistryComponent(first)) {
 			registry = first;
 			rest = rest.slice(slash + 1);
 		}
@@ -73,6 +84,11 @@ export function formatImageRef(ref: {
 	if (ref.tag) out += `:${ref.tag}`;
 	if (ref.digest) out += `@${ref.digest}`;
 	return out;
+}
+
+/** The registry host docker pulls the reference from: Docker Hub's when it names none (index.docker.io is its old name). */
+export function registryHostOf(ref: Pick<ImageRef, 'registry'>): string {
+	return ref.registry === undefined || ref.registry === 'index.docker.io' ? DOCKER_HUB_HOST : ref.registry;
 }
 
 /** The ECR registry the reference points at, if any. */

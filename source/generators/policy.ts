@@ -1,10 +1,12 @@
 /**
- * Least-privilege IAM documents for one ECR repository (ecr:GetAuthorizationToken on *, the rest on its ARN only), and
- * the trust policy that lets GitHub Actions assume a role through OIDC. Pure: inputs in, policy objects out; every
- * rejected input says which rule it broke.
+ * Least-privilege IAM documents for one ECR repository (ecr:GetAuthorizationToken on *, the rest on its ARN only), the
+ * repository policy that lets another account (or one of its roles) push or pull, and the trust policy that lets GitHub
+ * Actions assume a role through OIDC. Pure: inputs in, policy objects out; every rejected input says which rule it broke.
  */
 import {AUTH_ACTIONS, PULL_ACTIONS, PUSH_ACTIONS} from '../ecr/actions.js';
+import {createOnPushActions} from '../ecr/creation-templates.js';
 import {UsageError} from '../errors/user-errors.js';
+import {partitionOf} from '../ecr/partitions.js';
 import {isRegionShaped, partitionOfRegion} from '../ecr/regions.js';
 import {validateRepositoryName} from '../ecr/names.js';
 
@@ -20,7 +22,7 @@ export type PolicyStatement = {
 	Effect: 'Allow';
 	Action: string | string[];
 	Resource?: string | string[];
-	Principal?: {Federated: string};
+	Principal?: {Federated: string} | {AWS: string};
 	Condition?: Record<string, Record<string, string>>;
 };
 
@@ -35,6 +37,21 @@ export type IdentityPolicyInput = {
 	repository: string;
 	/** Default: the partition of the region (aws, aws-cn, aws-us-gov, …). */
 	partition?: string;
+	access: 'push' | 'pull';
+	/**
+	 * The repository may not exist yet and a create-on-push template makes ECR create it on the first push: the pusher
+	 * then needs ecr:CreateRepository on it, and ecr:TagResource when the template tags what it creates (`tags`).
+	 */
+	createOnPush?: {tags: boolean};
+};
+
+export type RepositoryPolicyInput = {
+	/** The account whose identities may push (or pull): the principal is its root, so its own IAM policies decide who. */
+	account?: string;
+	/** Only this role of that account (an IAM role ARN); its account is the account when none is given. */
+	roleArn?: string;
+	/** The repository's region: it decides the partition of the principal's ARN. */
+	region: string;
 	access: 'push' | 'pull';
 };
 
@@ -182,17 +199,137 @@ export function generateIdentityPolicy(input: IdentityPolicyInput): PolicyDocume
 	}
 
 	const push = input.access === 'push';
-	return {
-		Version: POLICY_VERSION,
-		Statement: [
-			{Sid: 'GetAuthorizationToken', Effect: 'Allow', Action: [...AUTH_ACTIONS], Resource: '*'},
+	if (input.createOnPush && !push) {
+		throw new UsageError('Create on push goes with --push: a pull never creates a repository.', {
+			code: 'usage.create-on-push',
+		});
+	}
+
+	const resource = repositoryArn(partition, input.region, input.account, input.repository);
+	const statements: PolicyStatement[] = [
+		{Sid: 'GetAuthorizationToken', Effect: 'Allow', Action: [...AUTH_ACTIONS], Resource: '*'},
+		{
+			Sid: push ? 'PushToRepository' : 'PullFromRepository',
+			Effect: 'Allow',
+			Action: [...(push ? PUSH_ACTIONS : PULL_ACTIONS)],
+			Resource: resource,
+		},
+	];
+	if (input.createOnPush) {
+		statements.push({
+			Sid: 'CreateRepositoryOnPush',
+			Effect: 'Allow',
+			Action: createOnPushActions({resourceTagCount: input.createOnPush.tags ? 1 : 0}),
+			Resource: resource,
+		});
+	}
+
+	return {Version: POLICY_VERSION, Statement: statements};
+}
+
+// ───────────────────────────── repository policies (resource-based) ─────────────────────────────
+
+const ROLE_NAME_OF = /:role\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * The statement a repository policy needs so that another account (its root: every identity its IAM policies allow)
+ * or one role of it may push or pull. A repository policy names no Resource: it is the repository's own.
+ */
+export function repositoryPolicyStatement(input: RepositoryPolicyInput): PolicyStatement {
+	assertRegion(input.region);
+	const partition = partitionOf(input.region).id;
+	let account = input.account;
+	if (account !== undefined) assertAccount(account);
+	if (input.roleArn !== undefined) {
+		assertRoleArn(input.roleArn);
+		const [, rolePartition, , , roleAccount] = input.roleArn.split(':');
+		if (account !== undefined && roleAccount !== account) {
+			throw new UsageError(`The role ${input.roleArn} is in account ${roleAccount}, not ${account}.`, {
+				code: 'usage.role-arn',
+				hint: 'Give the role of the account you allow, or only one of --allow-account and --allow-role.',
+			});
+		}
+
+		if (rolePartition !== partition) {
+			throw new UsageError(
+				`The role ${input.roleArn} is in the partition ${rolePartition}, but ${input.region} is in ${partition}.`,
+				{
+					code: 'usage.role-arn',
+				},
+			);
+		}
+
+		account = roleAccount;
+	}
+
+	if (account === undefined) {
+		throw new UsageError(
+			'Whose pushes should the repository policy allow? Pass --allow-account ID or --allow-role ARN.',
 			{
-				Sid: push ? 'PushToRepository' : 'PullFromRepository',
-				Effect: 'Allow',
-				Action: [...(push ? PUSH_ACTIONS : PULL_ACTIONS)],
-				Resource: repositoryArn(partition, input.region, input.account, input.repository),
+				code: 'usage.allow-account',
 			},
-		],
+		);
+	}
+
+	const push = input.access === 'push';
+	const role =
+		input.roleArn === undefined ? '' : (ROLE_NAME_OF.exec(input.roleArn)?.[1] ?? '').replaceAll(/[^A-Za-z0-9]/g, '');
+	return {
+		// Sids are letters and digits only.
+		Sid: `Allow${push ? 'Push' : 'Pull'}From${account}${role ? `Role${role}` : ''}`,
+		Effect: 'Allow',
+		Principal: {AWS: input.roleArn ?? `arn:${partition}:iam::${account}:root`},
+		Action: [...(push ? PUSH_ACTIONS : PULL_ACTIONS)],
+	};
+}
+
+/** A whole repository policy holding only that statement. */
+export function generateRepositoryPolicy(input: RepositoryPolicyInput): PolicyDocument {
+	return {Version: POLICY_VERSION, Statement: [repositoryPolicyStatement(input)]};
+}
+
+export type MergedPolicy =
+	| {ok: true; document: {Version: string; Statement: unknown[]; [key: string]: unknown}; changed: boolean}
+	| {ok: false; error: string};
+
+/**
+ * A repository policy with `statement` added to what is there: every statement of the existing policy is kept (a
+ * SetRepositoryPolicy replaces the whole policy, so whatever is not sent again is lost), except one with the same Sid,
+ * which the new statement replaces. `existing` is null when the repository has no policy.
+ */
+export function mergeRepositoryPolicy(existing: string | null, statement: PolicyStatement): MergedPolicy {
+	if (existing === null || existing.trim() === '') {
+		return {ok: true, document: {Version: POLICY_VERSION, Statement: [statement]}, changed: true};
+	}
+
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(existing);
+	} catch (error) {
+		return {ok: false, error: `the repository policy is not valid JSON (${(error as Error).message})`};
+	}
+
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		return {ok: false, error: 'the repository policy is not a JSON object'};
+	}
+
+	const document = parsed as Record<string, unknown>;
+	const raw = document['Statement'];
+	const statements: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+	const sameSid = (entry: unknown) =>
+		typeof entry === 'object' && entry !== null && (entry as {Sid?: unknown}).Sid === statement.Sid;
+	const index = statements.findIndex(sameSid);
+	const unchanged = index !== -1 && JSON.stringify(statements[index]) === JSON.stringify(statement);
+	const merged =
+		index === -1 ? [...statements, statement] : statements.map((entry, at) => (at === index ? statement : entry));
+	return {
+		ok: true,
+		document: {
+			...document,
+			Version: typeof document['Version'] === 'string' ? document['Version'] : POLICY_VERSION,
+			Statement: merged,
+		},
+		changed: !unchanged,
 	};
 }
 

@@ -18,4 +18,10 @@ export interface CommandIo {
 	 * Ask y/n. `--yes` answers yes. Without a TTY (or with CI set) it throws a UsageError naming `flag` (default --yes).
 	 */
 	confirm(question: string, options?: ConfirmOptions): Promise<boolean>;
+	/** A line typed at the terminal. Without one it throws a UsageError naming `flag`. Optional: absent where nothing is asked. */
+	ask?(question: string, options?: {flag?: string}): Promise<string>;
+	/** A line typed at the terminal without showing it (a secret key); the same rules as `ask`. */
+	askSecret?(question: string, options?: {flag?: string}): Promise<string>;
+	/** Everything piped to stdin, for the `--…-stdin` flags. */
+	readStdin?(): Promise<string>;
 }

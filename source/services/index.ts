@@ -4,10 +4,12 @@ import {locateConfigDir} from '../docker-config/location.js';
 import {parseEngine} from '../engines/engines.js';
 import {createAwsService} from '../aws/service.js';
 import {createCredentialHelperService} from '../credential-helper/service.js';
+import {createWrapperService} from '../credential-helper/wrapper-service.js';
 import {createDockerConfigService} from '../docker-config/service.js';
 import {createEngineConfigService, createEngineDockerService} from '../engines/service.js';
 import {createProcessRunner} from '../process/runner.js';
 import {createProxyFetch} from '../aws/proxy-fetch.js';
+import {createSignInService} from '../aws/sign-in-service.js';
 import type {Services} from './types.js';
 
 export type ServiceOptions = {
@@ -38,6 +40,9 @@ export function createServices(options: ServiceOptions = {}): Services {
 		engineConfig: createEngineConfigService({env}),
 		// Node 20's fetch ignores HTTPS_PROXY: the release download goes through the same proxy and CA bundle as AWS calls.
 		helper: createCredentialHelperService({runner, env: childEnv, fetch: createProxyFetch({env})}),
+		// The PATH of this shell is the one docker, started from it, searches for helpers.
+		wrappers: createWrapperService({env}),
+		signIn: createSignInService({env}),
 		runner,
 		env,
 		now: () => new Date(),

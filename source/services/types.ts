@@ -4,10 +4,12 @@
  */
 import type {AwsService} from '../aws/types.js';
 import type {CredentialHelperService} from '../credential-helper/types.js';
+import type {WrapperService} from '../credential-helper/wrapper-service.js';
 import type {DockerService} from '../docker/types.js';
 import type {DockerConfigService} from '../docker-config/types.js';
 import type {EngineConfigService} from '../engines/service.js';
 import type {ProcessRunner} from '../process/types.js';
+import type {SignInService} from '../aws/sign-in-types.js';
 
 export type Services = {
 	aws: AwsService;
@@ -16,6 +18,10 @@ export type Services = {
 	/** podman's and Finch's credential files (`configure-helper --engine podman|finch`). */
 	engineConfig: EngineConfigService;
 	helper: CredentialHelperService;
+	/** The profile wrappers (`docker-credential-ecr-login-<profile>`) that bind a registry to an AWS profile. */
+	wrappers: WrapperService;
+	/** IAM Identity Center sign-in, access keys checked with STS, and the AWS config and credentials files (`sign-in`). */
+	signIn: SignInService;
 	runner: ProcessRunner;
 	env: Record<string, string | undefined>;
 	/** Injected so tests can move time. */

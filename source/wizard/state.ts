@@ -3,6 +3,7 @@
  * hand-over of the terminal (aws sso login, sudo) and render the wizard again where it was.
  */
 import type {IdentityKind, TagMutability} from '../aws/types.js';
+import type {TagMutabilityFilter} from '../ecr/repository-settings.js';
 
 export type WizardMode = 'push' | 'troubleshoot' | 'helper';
 
@@ -48,6 +49,8 @@ export type ChosenRepository = {
 	registryId: string;
 	region: string;
 	imageTagMutability: TagMutability;
+	/** With the *_WITH_EXCLUSION mutabilities: the tags that behave the other way. */
+	exclusionFilters?: TagMutabilityFilter[];
 	created: boolean;
 	/** What the wizard created it with, so the Done step can say how to do the same without it. */
 	createdWith?: CreatedWith;

@@ -4,7 +4,7 @@
  * profile's ca_bundle), and that NO_PROXY bypasses the proxy.
  */
 import {createHash} from 'node:crypto';
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -24,6 +24,7 @@ import {
 } from '../../source/aws/http.js';
 import {createAwsService} from '../../source/aws/service.js';
 import {createProcessRunner} from '../../source/process/runner.js';
+import {selfSignedCertificate} from '../helpers/aws-stand-in/index.js';
 
 const SERVER_DATE = 'Wed, 25 Nov 2026 10:00:00 GMT';
 const CALLER_XML = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -72,34 +73,12 @@ function close(target: net.Server): Promise<void> {
 
 beforeAll(async () => {
 	dir = await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-net-'));
-	const keyPath = path.join(dir, 'key.pem');
 	caPath = path.join(dir, 'ca.pem');
-	const result = await createProcessRunner().run(
-		'openssl',
-		[
-			'req',
-			'-x509',
-			'-newkey',
-			'ec',
-			'-pkeyopt',
-			'ec_paramgen_curve:prime256v1',
-			'-nodes',
-			'-keyout',
-			keyPath,
-			'-out',
-			caPath,
-			'-days',
-			'2',
-			'-subj',
-			'/CN=127.0.0.1',
-			'-addext',
-			'subjectAltName=IP:127.0.0.1,DNS:localhost',
-		],
-		{timeoutMs: 30_000},
-	);
-	expect(result.exitCode, result.stderr).toBe(0);
+	// Self-signed: the certificate is its own CA, which AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS name.
+	const {key, cert} = selfSignedCertificate();
+	await writeFile(caPath, cert);
 
-	server = https.createServer({key: await readFile(keyPath), cert: await readFile(caPath)}, (request, response) => {
+	server = https.createServer({key, cert}, (request, response) => {
 		let body = '';
 		request.setEncoding('utf8');
 		request.on('data', (chunk: string) => {

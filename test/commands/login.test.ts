@@ -1,8 +1,11 @@
-import {describe, expect, it, vi} from 'vitest';
+import {rm} from 'node:fs/promises';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {configureHelperCommand} from '../../source/commands/configure-helper.js';
 import {loginCommand} from '../../source/commands/login.js';
 import type {CommandContext} from '../../source/commands/types.js';
 import type {LoadedConfig, StoreResolution} from '../../source/docker-config/types.js';
 import {createFakeServices, createRecordingIo} from '../helpers/fake-services.js';
+import {bindingContext, createBindingMachine, type BindingMachine} from '../helpers/binding-machine.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SECRET = 'eyJwYXlsb2FkIjoic2VjcmV0LXNlY3JldCJ9';
@@ -130,5 +133,78 @@ describe('login', () => {
 		const {ctx} = context();
 		ctx.services.aws.resolveRegion = async () => ({region: undefined, source: 'none'});
 		await expect(loginCommand.run(ctx)).rejects.toMatchObject({exitCode: 2, hint: expect.stringContaining('--region')});
+	});
+});
+
+describe('login with a profile bound to the registry', () => {
+	let machine: BindingMachine;
+
+	beforeEach(async () => {
+		machine = await createBindingMachine();
+		await configureHelperCommand.run(bindingContext(machine, {profile: 'prod'}).ctx);
+	});
+
+	afterEach(async () => {
+		await machine.cleanup();
+	});
+
+	function boundLogin(options: {flags?: Record<string, unknown>; profile?: string} = {}) {
+		const tokensFor: string[] = [];
+		const token = (profile: string) => async (region: string) => {
+			tokensFor.push(profile);
+			return {
+				username: 'AWS',
+				password: SECRET,
+				expiresAt: new Date('2026-11-28T00:00:00Z'),
+				proxyEndpoint: `https://${HOST}`,
+				registry: HOST,
+				region,
+			};
+		};
+		const {ctx, io} = bindingContext(machine, {
+			flags: options.flags ?? {registry: [HOST], force: true},
+			...(options.profile ? {profile: options.profile} : {}),
+			aws: {
+				getAuthorizationToken: token(options.profile ?? 'shell'),
+				withProfile: (profile: string) => ({profile, getAuthorizationToken: token(profile)}) as never,
+			},
+		});
+		const login = vi.fn(async () => ({message: 'Login Succeeded'}));
+		ctx.services.docker = {login} as never;
+		return {ctx, io, tokensFor, login};
+	}
+
+	it('without --profile, takes the token with the bound profile, and says so', async () => {
+		const {ctx, io, tokensFor, login} = boundLogin();
+		const result = await loginCommand.run(ctx);
+		expect(tokensFor).toEqual(['prod']);
+		expect(login).toHaveBeenCalledWith(HOST, 'AWS', SECRET);
+		expect(io.stdout.join('\n')).toContain(
+			`Using profile prod, which ${machine.helperDir}/docker-credential-ecr-login-prod binds to ${HOST}.`,
+		);
+		expect(result.json).toMatchObject({registries: [{registry: HOST, loggedIn: true, profile: 'prod'}]});
+	});
+
+	it('--profile wins over the binding', async () => {
+		const {ctx, tokensFor} = boundLogin({profile: 'default'});
+		await loginCommand.run(ctx);
+		expect(tokensFor).toEqual(['default']);
+	});
+
+	it('without --force, says the bound helper serves the host, with which profile', async () => {
+		const {ctx, io, login} = boundLogin({flags: {registry: [HOST]}});
+		await loginCommand.run(ctx);
+		expect(login).not.toHaveBeenCalled();
+		expect(io.stdout.join('\n')).toContain(
+			`${HOST} is served by docker-credential-ecr-login-prod (credHelpers) with profile prod: docker fetches tokens by itself, no login needed.`,
+		);
+	});
+
+	it('does not trust a binding whose wrapper is missing: says so and uses the shell’s credentials', async () => {
+		await rm(`${machine.helperDir}/docker-credential-ecr-login-prod`);
+		const {ctx, io, tokensFor} = boundLogin();
+		await loginCommand.run(ctx);
+		expect(tokensFor).toEqual(['shell']);
+		expect(io.stderr.join('\n')).toContain('docker-credential-ecr-login-prod is not on PATH');
 	});
 });

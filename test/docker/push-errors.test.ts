@@ -187,6 +187,17 @@ describe('PushError', () => {
 		expect(error.hint).not.toContain('ecr:InitiateLayerUpload');
 	});
 
+	it('a cross-account refusal names the owner, the account to allow, and the owner’s fix', () => {
+		const host = '210987654321.dkr.ecr.us-east-1.amazonaws.com';
+		const error = pushErrorFromOutput(fixture('policy-denied'), {ref: `${host}/shared/x:v1`});
+		expect(error.hint).toContain('account 210987654321, which owns shared/x, must allow account 123456789012');
+		expect(error.nextSteps).toEqual([
+			`ecr-setup doctor --registry ${host} --repository shared/x`,
+			`ecr-setup doctor --registry ${host} --repository shared/x --allow-account 123456789012 --fix   (run as account 210987654321)`,
+			'ecr-setup whoami',
+		]);
+	});
+
 	it('EOF hints at permissions as well as the network', () => {
 		expect(pushErrorFromOutput(['EOF']).hint).toMatch(/permissions/);
 	});

@@ -288,7 +288,12 @@ describe('ecr.repository-policy', () => {
 		expect(result.detail).toContain(
 			'does not allow you ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage',
 		);
-		expect(result.fix?.command).toContain(`--registry-id ${OTHER_ACCOUNT}`);
+		// The owner of the other account adds the statement: the doctor's own fix, run there, merges it in.
+		expect(result.fix?.command).toBe(
+			`ecr-setup doctor --registry ${host} --repository shared --allow-account ${ACCOUNT} --fix`,
+		);
+		expect(result.fix?.description).toContain(`The owner of account ${OTHER_ACCOUNT} must add this statement`);
+		expect(result.fix?.description).toContain(`"Principal":{"AWS":"arn:aws:iam::${ACCOUNT}:root"}`);
 		await machine!.cleanup();
 		const full = JSON.stringify({Statement: [{Effect: 'Allow', Principal: {AWS: ACCOUNT}, Action: 'ecr:*'}]});
 		const allowed = await doctor(

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {ImageRefError, ecrRegistryOf, formatImageRef, parseImageRef} from '../../source/ecr/image-ref.js';
+import {
+	ImageRefError,
+	ecrRegistryOf,
+	formatImageRef,
+	parseImageRef,
+	registryHostOf,
+} from '../../source/ecr/image-ref.js';
 
 describe('parseImageRef', () => {
 	it.each([
@@ -27,6 +33,18 @@ describe('parseImageRef', () => {
 	])('rejects %j saying what is wrong', (input, why) => {
 		expect(() => parseImageRef(input)).toThrow(ImageRefError);
 		expect(() => parseImageRef(input)).toThrow(why);
+	});
+
+	it.each([
+		['nginx', 'docker.io'],
+		['library/nginx:1.27', 'docker.io'],
+		['index.docker.io/library/nginx', 'docker.io'],
+		['localhost/app', 'localhost'],
+		['localhost:5000/app', 'localhost:5000'],
+		['Registry/app', 'Registry'],
+		['ghcr.io/org/app', 'ghcr.io'],
+	])('the registry host docker pulls %s from is %s', (input, host) => {
+		expect(registryHostOf(parseImageRef(input))).toBe(host);
 	});
 
 	it('finds the ECR registry of a reference', () => {

@@ -6,7 +6,10 @@ import {
 	assertRoleArn,
 	generateGithubOidcTrustPolicy,
 	generateIdentityPolicy,
+	generateRepositoryPolicy,
+	mergeRepositoryPolicy,
 	type PolicyDocument,
+	repositoryPolicyStatement,
 } from '../../source/generators/policy.js';
 
 // ECR's documented action lists for push and pull, written out here rather than imported, so a change to the generator shows up.
@@ -159,7 +162,7 @@ describe('generateGithubOidcTrustPolicy', () => {
 			ownerRepo: 'octo/app',
 			partition: 'aws-us-gov',
 		}).Statement[0]!;
-		expect(statement.Principal?.Federated).toBe(`arn:aws-us-gov:iam::123456789012:oidc-provider/${HOST}`);
+		expect(statement.Principal).toEqual({Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${HOST}`});
 	});
 
 	it('rejects what is not OWNER/REPO, saying the rule', () => {
@@ -214,5 +217,122 @@ describe('assertRoleArn', () => {
 		]) {
 			expect(() => assertRoleArn(bad), bad).toThrow(/arn:aws:iam::123456789012:role\/NAME/);
 		}
+	});
+});
+
+describe('generateIdentityPolicy with create on push', () => {
+	const input = {account: '123456789012', region: 'eu-west-1', repository: 'team/api', access: 'push'} as const;
+
+	it('adds ecr:CreateRepository on the repository ARN, and ecr:TagResource when the template tags', () => {
+		const plain = generateIdentityPolicy({...input, createOnPush: {tags: false}});
+		expectValidIamPolicy(plain);
+		expect(plain.Statement).toHaveLength(3);
+		expect(plain.Statement[2]).toEqual({
+			Sid: 'CreateRepositoryOnPush',
+			Effect: 'Allow',
+			Action: ['ecr:CreateRepository'],
+			Resource: 'arn:aws:ecr:eu-west-1:123456789012:repository/team/api',
+		});
+		const tagged = generateIdentityPolicy({...input, createOnPush: {tags: true}});
+		expect(tagged.Statement[2]!.Action).toEqual(['ecr:CreateRepository', 'ecr:TagResource']);
+		// The push statement is the same as without create on push.
+		expect(tagged.Statement[1]).toEqual(generateIdentityPolicy(input).Statement[1]);
+	});
+
+	it('leaves it out unless asked, and refuses it for a pull', () => {
+		expect(generateIdentityPolicy(input).Statement.flatMap((statement) => statement.Action)).not.toContain(
+			'ecr:CreateRepository',
+		);
+		expect(() => generateIdentityPolicy({...input, access: 'pull', createOnPush: {tags: false}})).toThrow(/--push/);
+	});
+});
+
+describe('repository policies for other accounts', () => {
+	it('allows the account root the push actions, with no Resource (the policy is the repository’s own)', () => {
+		const policy = generateRepositoryPolicy({account: '210987654321', region: 'us-east-1', access: 'push'});
+		expectValidIamPolicy(policy);
+		expect(policy).toEqual({
+			Version: '2012-10-17',
+			Statement: [
+				{
+					Sid: 'AllowPushFrom210987654321',
+					Effect: 'Allow',
+					Principal: {AWS: 'arn:aws:iam::210987654321:root'},
+					Action: EXPECTED_PUSH,
+				},
+			],
+		});
+	});
+
+	it('pull actions for a pull, and the partition of the region in the root ARN', () => {
+		const statement = repositoryPolicyStatement({account: '210987654321', region: 'cn-north-1', access: 'pull'});
+		expect(statement.Principal).toEqual({AWS: 'arn:aws-cn:iam::210987654321:root'});
+		expect(statement.Action).toEqual(EXPECTED_PULL);
+		expect(statement.Sid).toBe('AllowPullFrom210987654321');
+		expect(
+			repositoryPolicyStatement({account: '210987654321', region: 'us-gov-west-1', access: 'push'}).Principal,
+		).toEqual({AWS: 'arn:aws-us-gov:iam::210987654321:root'});
+	});
+
+	it('a role instead of the whole account: its ARN is the principal, its account implied', () => {
+		const role = 'arn:aws:iam::210987654321:role/ci/ecr-pusher';
+		const statement = repositoryPolicyStatement({roleArn: role, region: 'eu-west-1', access: 'push'});
+		expect(statement).toMatchObject({Sid: 'AllowPushFrom210987654321Roleecrpusher', Principal: {AWS: role}});
+		expect(
+			repositoryPolicyStatement({account: '210987654321', roleArn: role, region: 'eu-west-1', access: 'push'}),
+		).toEqual(statement);
+	});
+
+	it('refuses a role of another account or partition, a bad account, and no principal at all', () => {
+		const role = 'arn:aws:iam::210987654321:role/pusher';
+		expect(() =>
+			repositoryPolicyStatement({account: '111122223333', roleArn: role, region: 'eu-west-1', access: 'push'}),
+		).toThrow(/is in account 210987654321, not 111122223333/);
+		expect(() => repositoryPolicyStatement({roleArn: role, region: 'cn-north-1', access: 'push'})).toThrow(
+			/partition aws/,
+		);
+		expect(() => repositoryPolicyStatement({account: '2109', region: 'eu-west-1', access: 'push'})).toThrow(
+			/12 digits/,
+		);
+		expect(() => repositoryPolicyStatement({region: 'eu-west-1', access: 'push'})).toThrow(/--allow-account/);
+	});
+});
+
+describe('mergeRepositoryPolicy', () => {
+	const ours = repositoryPolicyStatement({account: '210987654321', region: 'us-east-1', access: 'push'});
+	const theirs = {
+		Sid: 'ReadForAudit',
+		Effect: 'Allow',
+		Principal: {AWS: 'arn:aws:iam::999999999999:root'},
+		Action: 'ecr:BatchGetImage',
+	};
+
+	it('a repository without a policy gets a policy of that statement alone', () => {
+		expect(mergeRepositoryPolicy(null, ours)).toEqual({
+			ok: true,
+			changed: true,
+			document: {Version: '2012-10-17', Statement: [ours]},
+		});
+	});
+
+	it('keeps every existing statement (a single object too) and adds ours after them', () => {
+		const merged = mergeRepositoryPolicy(JSON.stringify({Version: '2008-10-17', Statement: theirs}), ours);
+		expect(merged).toEqual({ok: true, changed: true, document: {Version: '2008-10-17', Statement: [theirs, ours]}});
+	});
+
+	it('replaces a statement with the same Sid, and says when nothing changes', () => {
+		const stale = {...ours, Action: ['ecr:PutImage']};
+		const replaced = mergeRepositoryPolicy(JSON.stringify({Version: '2012-10-17', Statement: [stale, theirs]}), ours);
+		expect(replaced).toMatchObject({ok: true, changed: true, document: {Statement: [ours, theirs]}});
+		const again = mergeRepositoryPolicy(JSON.stringify({Version: '2012-10-17', Statement: [theirs, ours]}), ours);
+		expect(again).toMatchObject({ok: true, changed: false});
+	});
+
+	it('refuses to merge into what is not a JSON policy', () => {
+		expect(mergeRepositoryPolicy('{not json', ours)).toMatchObject({
+			ok: false,
+			error: expect.stringContaining('not valid JSON'),
+		});
+		expect(mergeRepositoryPolicy('[1]', ours)).toMatchObject({ok: false});
 	});
 });

@@ -4,10 +4,13 @@
  */
 import {
 	CreateRepositoryCommand,
+	DescribeImagesCommand,
 	DescribeRepositoriesCommand,
 	ECRClient,
 	GetAuthorizationTokenCommand,
+	GetRepositoryPolicyCommand,
 	paginateDescribeRepositories,
+	SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';
 import {
 	CreateRepositoryCommand as CreatePublicRepositoryCommand,
@@ -19,6 +22,7 @@ import {
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {DEFAULT_IDENTITY, type StandIn, type StandInOptions, startAwsStandIn, stsError} from './aws-stand-in/index.js';
+import {evaluateRepositoryPolicy} from './aws-stand-in/resource-policy.js';
 
 const credentials = {accessKeyId: 'AKIASTANDINTEST00001', secretAccessKey: 'stand-in-test-secret-not-real'};
 let standIns: StandIn[];
@@ -205,6 +209,144 @@ describe('the model, through the real SDK clients', () => {
 			new STSClient(clientOptions(standIn, 'ap-east-2')).send(new GetCallerIdentityCommand({})),
 		);
 		expect(error.name).toBe('UnrecognizedClientException');
+	});
+});
+
+describe('two accounts: identities by access key, and repository policies across accounts', () => {
+	const owner = {
+		accessKeyId: 'AKIASTANDINOWNER0001',
+		account: '210987654321',
+		arn: 'arn:aws:iam::210987654321:user/owner',
+		userId: 'AIDAOWNER',
+	};
+	const ownerCredentials = {accessKeyId: owner.accessKeyId, secretAccessKey: 'owner-secret-not-real'};
+	const allowPush = {
+		Sid: 'AllowPush',
+		Effect: 'Allow',
+		Principal: {AWS: `arn:aws:iam::${DEFAULT_IDENTITY.account}:root`},
+		Action: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:DescribeRepositories'],
+	};
+
+	async function twoAccounts() {
+		const standIn = await start({
+			identities: [owner],
+			repositories: [{name: 'shared/app', region: 'eu-west-1', registryId: owner.account}],
+		});
+		return {
+			standIn,
+			pusher: new ECRClient(clientOptions(standIn)),
+			owner: new ECRClient({...clientOptions(standIn), credentials: ownerCredentials}),
+		};
+	}
+
+	it('a request signed with another identity’s key acts as that identity', async () => {
+		const standIn = await start({identities: [owner]});
+		const as = (credentials: typeof ownerCredentials) =>
+			new STSClient({...clientOptions(standIn), credentials}).send(new GetCallerIdentityCommand({}));
+		expect(await as(ownerCredentials)).toMatchObject({Account: owner.account, Arn: owner.arn});
+		expect(await as(credentials)).toMatchObject({Account: DEFAULT_IDENTITY.account, Arn: DEFAULT_IDENTITY.arn});
+	});
+
+	it('another account’s repository is refused in ECR’s words until its policy allows the caller', async () => {
+		const {standIn, pusher, owner: ownerClient} = await twoAccounts();
+		const input = {registryId: owner.account, repositoryName: 'shared/app'};
+		const refused = await failure(
+			pusher.send(new DescribeRepositoriesCommand({...input, repositoryNames: ['shared/app']})),
+		);
+		expect(refused.name).toBe('AccessDeniedException');
+		expect(refused.message).toBe(
+			`User: ${DEFAULT_IDENTITY.arn} is not authorized to perform: ecr:DescribeRepositories on resource: arn:aws:ecr:eu-west-1:${owner.account}:repository/shared/app because no resource-based policy allows the ecr:DescribeRepositories action`,
+		);
+		expect((await failure(pusher.send(new GetRepositoryPolicyCommand(input)))).message).toContain(
+			'because no resource-based policy allows the ecr:GetRepositoryPolicy action',
+		);
+		// Another account's registry lists nothing the caller may not describe.
+		expect((await pusher.send(new DescribeRepositoriesCommand({registryId: owner.account}))).repositories).toEqual([]);
+		// Nor may the pusher set the policy itself.
+		const policyText = JSON.stringify({Version: '2012-10-17', Statement: [allowPush]});
+		expect((await failure(pusher.send(new SetRepositoryPolicyCommand({...input, policyText})))).name).toBe(
+			'AccessDeniedException',
+		);
+
+		await ownerClient.send(new SetRepositoryPolicyCommand({repositoryName: 'shared/app', policyText}));
+		const [described] = (
+			await pusher.send(new DescribeRepositoriesCommand({...input, repositoryNames: ['shared/app']}))
+		).repositories!;
+		expect(described?.repositoryArn).toBe(`arn:aws:ecr:eu-west-1:${owner.account}:repository/shared/app`);
+		// Only what the policy names: DescribeImages is still refused.
+		expect((await failure(pusher.send(new DescribeImagesCommand(input)))).message).toContain('ecr:DescribeImages');
+		expect(standIn.model.findRepository('eu-west-1', owner.account, 'shared/app')?.policy).toBe(policyText);
+	});
+
+	it('an explicit Deny in the policy beats an Allow, in ECR’s words', async () => {
+		const {pusher, owner: ownerClient} = await twoAccounts();
+		const policyText = JSON.stringify({
+			Statement: [allowPush, {Effect: 'Deny', Principal: '*', Action: 'ecr:Describe*'}],
+		});
+		await ownerClient.send(new SetRepositoryPolicyCommand({repositoryName: 'shared/app', policyText}));
+		const refused = await failure(
+			pusher.send(new DescribeRepositoriesCommand({registryId: owner.account, repositoryNames: ['shared/app']})),
+		);
+		expect(refused.message).toContain('with an explicit deny in a resource-based policy');
+	});
+
+	it('no repository is created in another account’s registry', async () => {
+		const {pusher} = await twoAccounts();
+		const created = await failure(
+			pusher.send(new CreateRepositoryCommand({registryId: owner.account, repositoryName: 'x1'})),
+		);
+		expect(created.message).toContain('no resource-based policy allows the ecr:CreateRepository action');
+	});
+});
+
+describe('the stand-in’s repository policy reader', () => {
+	const caller = {account: '123456789012', arn: 'arn:aws:iam::123456789012:user/dev', userId: 'AIDA'};
+	const role = {
+		account: '123456789012',
+		arn: 'arn:aws:sts::123456789012:assumed-role/ci-pusher/session-1',
+		userId: 'AROA',
+	};
+	const policy = (...statements: unknown[]) => JSON.stringify({Version: '2012-10-17', Statement: statements});
+	const allow = (principal: unknown, action: unknown = 'ecr:PutImage') => ({
+		Effect: 'Allow',
+		Principal: principal,
+		Action: action,
+	});
+
+	it.each([
+		['*', caller],
+		[{AWS: '*'}, caller],
+		[{AWS: '123456789012'}, caller],
+		[{AWS: 'arn:aws:iam::123456789012:root'}, caller],
+		[{AWS: ['arn:aws:iam::999999999999:root', 'arn:aws:iam::123456789012:user/dev']}, caller],
+		[{AWS: 'arn:aws:iam::123456789012:role/deploy/ci-pusher'}, role],
+	])('an Allow naming %o allows', (principal, who) => {
+		expect(evaluateRepositoryPolicy(policy(allow(principal)), who, 'ecr:PutImage')).toBe('allow');
+	});
+
+	it('other principals, other actions, NotPrincipal, no policy and broken JSON do not', () => {
+		expect(evaluateRepositoryPolicy(policy(allow({AWS: '999999999999'})), caller, 'ecr:PutImage')).toBe('none');
+		expect(
+			evaluateRepositoryPolicy(policy(allow({AWS: 'arn:aws:iam::123456789012:role/other'})), role, 'ecr:PutImage'),
+		).toBe('none');
+		expect(evaluateRepositoryPolicy(policy(allow('*', 'ecr:BatchGetImage')), caller, 'ecr:PutImage')).toBe('none');
+		expect(
+			evaluateRepositoryPolicy(
+				policy({Effect: 'Allow', NotPrincipal: {AWS: '9'}, Action: '*'}),
+				caller,
+				'ecr:PutImage',
+			),
+		).toBe('none');
+		expect(evaluateRepositoryPolicy(undefined, caller, 'ecr:PutImage')).toBe('none');
+		expect(evaluateRepositoryPolicy('{', caller, 'ecr:PutImage')).toBe('none');
+	});
+
+	it('wildcard actions match case-insensitively, and a Deny wins wherever it stands', () => {
+		expect(evaluateRepositoryPolicy(policy(allow('*', 'ECR:*')), caller, 'ecr:InitiateLayerUpload')).toBe('allow');
+		expect(evaluateRepositoryPolicy(policy(allow('*', 'ecr:*Layer*')), caller, 'ecr:UploadLayerPart')).toBe('allow');
+		const deny = {Effect: 'Deny', Principal: '*', Action: 'ecr:PutImage'};
+		expect(evaluateRepositoryPolicy(policy(deny, allow('*', '*')), caller, 'ecr:PutImage')).toBe('deny');
+		expect(evaluateRepositoryPolicy(policy(allow('*', '*'), deny), caller, 'ecr:PutImage')).toBe('deny');
 	});
 });
 

@@ -132,6 +132,7 @@ export function healthyAws(overrides: Partial<AwsService> = {}): Partial<AwsServ
 		getRepositoryPolicy: async () => null,
 		describeImageTag: async () => null,
 		findRepository: async () => ({found: [], failed: [], timedOut: []}),
+		describeCreationTemplates: async () => [],
 		...overrides,
 	};
 }

@@ -4,9 +4,11 @@
  */
 import type {AwsService} from '../../source/aws/types.js';
 import type {CredentialHelperService} from '../../source/credential-helper/types.js';
+import type {WrapperService} from '../../source/credential-helper/wrapper-service.js';
 import type {DockerConfigService} from '../../source/docker-config/types.js';
 import type {DockerService} from '../../source/docker/types.js';
 import type {ProcessRunner} from '../../source/process/types.js';
+import type {SignInService} from '../../source/aws/sign-in-types.js';
 import type {Services} from '../../source/services/types.js';
 import type {EngineConfigService} from '../../source/engines/service.js';
 import type {CommandIo, ConfirmOptions} from '../../source/commands/types.js';
@@ -30,6 +32,8 @@ export type FakeServiceParts = {
 	dockerConfig?: Partial<DockerConfigService>;
 	engineConfig?: Partial<EngineConfigService>;
 	helper?: Partial<CredentialHelperService>;
+	wrappers?: Partial<WrapperService>;
+	signIn?: Partial<SignInService>;
 	runner?: Partial<ProcessRunner>;
 	env?: Record<string, string | undefined>;
 	now?: () => Date;
@@ -43,6 +47,8 @@ export function createFakeServices(parts: FakeServiceParts = {}): Services {
 		dockerConfig: strict<DockerConfigService>('dockerConfig', parts.dockerConfig ?? {}),
 		engineConfig: strict<EngineConfigService>('engineConfig', parts.engineConfig ?? {}),
 		helper: strict<CredentialHelperService>('helper', {withEnv: undefined, ...parts.helper}),
+		wrappers: strict<WrapperService>('wrappers', parts.wrappers ?? {}),
+		signIn: strict<SignInService>('signIn', parts.signIn ?? {}),
 		// warm() only starts loading in the background: a no-op unless a test records it.
 		runner: strict<ProcessRunner>('runner', {warm: () => undefined, ...parts.runner}),
 		env: parts.env ?? {},
@@ -52,14 +58,36 @@ export function createFakeServices(parts: FakeServiceParts = {}): Services {
 
 export type RecordingIo = CommandIo & {stdout: string[]; stderr: string[]; questions: string[]};
 
-/** Captures output; answers confirmations from a queue (or as a non-interactive run would). */
+/**
+ * Captures output; answers confirmations from a queue, typed lines (shown or hidden) from another, stdin from a string
+ * (or as a non-interactive run would).
+ */
 export function createRecordingIo(
-	options: {interactive?: boolean; answers?: boolean[]; yes?: boolean; json?: boolean} = {},
+	options: {
+		interactive?: boolean;
+		answers?: boolean[];
+		lines?: string[];
+		stdin?: string;
+		yes?: boolean;
+		json?: boolean;
+	} = {},
 ): RecordingIo {
 	const stdout: string[] = [];
 	const stderr: string[] = [];
 	const questions: string[] = [];
 	const answers = [...(options.answers ?? [])];
+	const lines = [...(options.lines ?? [])];
+	async function line(question: string, flag: string | undefined): Promise<string> {
+		questions.push(question);
+		if (!(options.interactive ?? false)) {
+			throw new UsageError(`An answer is needed: ${question}`, {hint: flag ? `Pass ${flag} instead.` : ''});
+		}
+
+		const answer = lines.shift();
+		if (answer === undefined) throw new Error(`unexpected question: ${question}`);
+		return answer;
+	}
+
 	return {
 		stdout,
 		stderr,
@@ -84,6 +112,12 @@ export function createRecordingIo(
 			const answer = answers.shift();
 			if (answer === undefined) throw new Error(`unexpected question: ${question}`);
 			return answer;
+		},
+		ask: async (question, askOptions = {}) => line(question, askOptions.flag),
+		askSecret: async (question, askOptions = {}) => line(question, askOptions.flag),
+		async readStdin() {
+			if (options.stdin === undefined) throw new Error('unexpected read of stdin');
+			return options.stdin;
 		},
 	};
 }

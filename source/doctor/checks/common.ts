@@ -95,3 +95,12 @@ export function configData(facts: DoctorFacts): DockerConfigData {
 export function userName(facts: DoctorFacts): string {
 	return facts.env['SUDO_USER'] || facts.env['USER'] || facts.env['LOGNAME'] || '$USER';
 }
+
+/** The repository does not exist (yet) in the target region. */
+export function repositoryMissing(facts: DoctorFacts): boolean {
+	const outcome = facts.aws.repository;
+	return (
+		(outcome.state === 'ok' && outcome.value === null) ||
+		(outcome.state === 'error' && outcome.error.kind === 'repository-not-found')
+	);
+}

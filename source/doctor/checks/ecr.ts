@@ -1,10 +1,23 @@
-/** Checks on ECR: the token, the account, the repository, its policy and its tag mutability. */
+/** Checks on ECR: the token, the account, the repository, its policy and its tag mutability (in that order). */
+import {createOnPushActions, describeTemplate, templateForPush} from '../../ecr/creation-templates.js';
 import {formatImageRef} from '../../ecr/image-ref.js';
+import {describeTagMutability} from '../../ecr/repository-settings.js';
 import {privateRegistryHost} from '../../ecr/hosts.js';
 import type {DoctorFacts} from '../facts.js';
+import type {CheckResult} from '../types.js';
 import {describeOutcomeProblem, outcomeValue} from '../outcome.js';
-import {PUSH_ACTIONS, evaluatePushPolicy, showStatement} from '../policy.js';
-import {blockedBy, pass, profileFlag, relativeTo, result, shellQuote, skip, type Check} from './common.js';
+import {ecrCrossAccount, ecrRepositoryPolicy} from './ecr-policy.js';
+import {
+	blockedBy,
+	pass,
+	profileFlag,
+	relativeTo,
+	repositoryMissing,
+	result,
+	shellQuote,
+	skip,
+	type Check,
+} from './common.js';
 
 function identityAccount(facts: DoctorFacts): string | undefined {
 	return outcomeValue(facts.aws.identity)?.account;
@@ -54,26 +67,6 @@ export const ecrAuthToken: Check = (facts, prior) => {
 	return result(id, 'fail', `${api} failed: ${label}`, null);
 };
 
-export const ecrCrossAccount: Check = (facts, prior) => {
-	const id = 'ecr.cross-account';
-	const registry = facts.target.registry;
-	if (!registry) return skip(id, 'skipped: no registry host');
-	if (registry.kind === 'public') return skip(id, 'skipped: ECR Public has no account in its host');
-	const blocked = blockedBy(id, prior, ['aws.identity']);
-	if (blocked) return blocked;
-	const caller = outcomeValue(facts.aws.identity)!;
-	if (caller.account === registry.account)
-		return pass(id, `${registry.host} belongs to your account ${caller.account}`);
-	return result(
-		id,
-		'warn',
-		`${registry.host} belongs to account ${registry.account}, but you are ${caller.arn} in ${caller.account}: account ${registry.account}'s repository policy must allow you (see ecr.repository-policy).`,
-		{
-			description: `Make sure you meant account ${registry.account}; if so, its owner must allow your push actions in the repository policy.`,
-		},
-	);
-};
-
 export const ecrRepository: Check = (facts, prior) => {
 	const id = 'ecr.repository';
 	const target = facts.target;
@@ -103,49 +96,8 @@ export const ecrRepository: Check = (facts, prior) => {
 		);
 	}
 
-	if (outcome.state === 'ok' || (outcome.state === 'error' && outcome.error.kind === 'repository-not-found')) {
-		const here = `"${name}" does not exist in ${target.region} (account ${target.account})`;
-		const search = outcomeValue(facts.aws.search);
-		const createCommand = `aws ecr create-repository --repository-name ${shellQuote(name)} --region ${target.region}${profileFlag(facts.aws.profileName)}`;
-		if (search && search.found.length > 0) {
-			const regions = search.found.map((repo) => repo.region);
-			const first = search.found[0]!;
-			const source = target.image && !target.imageIsEcr ? target.image : undefined;
-			const otherUri = formatImageRef({
-				registry: privateRegistryHost(first.registryId, first.region),
-				repository: name,
-				tag: target.tag ?? 'latest',
-			});
-			return result(
-				id,
-				'fail',
-				`${here}; it exists in ${regions.join(', ')} (${first.uri}). docker push answers "name unknown".`,
-				{
-					description: `Push to ${first.region} instead (${first.uri}), or create the repository in ${target.region}.`,
-					command: source ? `docker tag ${shellQuote(source)} ${otherUri}` : createCommand,
-				},
-			);
-		}
-
-		const unsearched = search ? [...search.failed.map((entry) => entry.region), ...search.timedOut] : [];
-		const where =
-			facts.aws.search.state === 'ok'
-				? `nor in any other region of your account${unsearched.length > 0 ? ` (${unsearched.length} region(s) could not be searched: ${unsearched.slice(0, 5).join(', ')})` : ''}`
-				: facts.aws.search.state === 'timeout'
-					? `and the search of other regions ${describeOutcomeProblem(facts.aws.search)}`
-					: identityAccount(facts) === target.account
-						? ''
-						: `(it belongs to account ${target.account}; only your own account's regions can be searched)`;
-		return result(
-			id,
-			'fail',
-			`${here}${where ? ` ${where}` : ''}. docker push answers "name unknown"; ECR never creates a repository on push.`,
-			{
-				description: `Create the repository in ${target.region}.`,
-				command: createCommand,
-			},
-		);
-	}
+	if (outcome.state === 'ok' || (outcome.state === 'error' && outcome.error.kind === 'repository-not-found'))
+		return missingRepository(facts, name);
 
 	if (outcome.state === 'timeout')
 		return result(
@@ -157,12 +109,15 @@ export const ecrRepository: Check = (facts, prior) => {
 	if (outcome.state === 'not-run') return skip(id, `skipped: ${outcome.reason}`);
 	const {kind, message, name: errorName} = outcome.error;
 	if (kind === 'access-denied') {
+		const foreign = identityAccount(facts) !== target.account;
 		return result(
 			id,
 			'warn',
 			`Cannot tell whether "${name}" exists: ${errorName ? `${errorName}: ` : ''}${message} (pushing may still work).`,
 			{
-				description: 'Allow ecr:DescribeRepositories on the repository to let ecr-setup check it.',
+				description: foreign
+					? `Account ${target.account} owns it: only its repository policy can let you describe it, and pushing needs only the push actions there (see ecr.repository-policy).`
+					: 'Allow ecr:DescribeRepositories on the repository to let ecr-setup check it.',
 			},
 		);
 	}
@@ -170,102 +125,99 @@ export const ecrRepository: Check = (facts, prior) => {
 	return result(id, 'fail', `ecr:DescribeRepositories failed: ${errorName ? `${errorName}: ` : ''}${message}`, null);
 };
 
-export const ecrRepositoryPolicy: Check = (facts, prior) => {
-	const id = 'ecr.repository-policy';
-	const blocked = blockedBy(id, prior, ['ecr.repository']);
-	if (blocked) return blocked;
-	if (prior.get('ecr.repository')?.status === 'warn') return skip(id, 'skipped: the repository could not be checked');
-	const caller = outcomeValue(facts.aws.identity);
-	if (!caller) return skip(id, 'skipped: no AWS identity');
-	const crossAccount = caller.account !== facts.target.account;
-	const outcome = facts.aws.policy;
-	const repository = facts.target.repository!;
-	const viewCommand = `aws ecr get-repository-policy --repository-name ${shellQuote(repository)} --region ${facts.target.region}${
-		crossAccount ? ` --registry-id ${facts.target.account}` : ''
-	}${profileFlag(facts.aws.profileName)}`;
-	if (outcome.state === 'timeout')
-		return result(id, 'warn', `ecr:GetRepositoryPolicy ${describeOutcomeProblem(outcome)}.`, null);
-	if (outcome.state === 'not-run') return skip(id, `skipped: ${outcome.reason}`);
-	if (outcome.state === 'error') {
-		const {message, name, kind} = outcome.error;
-		if (kind === 'access-denied' && !crossAccount) {
-			return result(id, 'warn', `Cannot read the repository policy: ${name ? `${name}: ` : ''}${message}`, {
-				description: 'Allow ecr:GetRepositoryPolicy to let ecr-setup check it, or look at it in the console.',
-			});
+/** The repository is missing in the target region: a create-on-push template may create it; it may exist elsewhere. */
+function missingRepository(facts: DoctorFacts, name: string): CheckResult {
+	const id = 'ecr.repository';
+	const target = facts.target;
+	const here = `"${name}" does not exist in ${target.region} (account ${target.account})`;
+	const search = outcomeValue(facts.aws.search);
+	const templates = facts.aws.templates;
+	const template = templates.state === 'ok' ? templateForPush(name, templates.value) : undefined;
+	const createCommand = `aws ecr create-repository --repository-name ${shellQuote(name)} --region ${target.region}${profileFlag(facts.aws.profileName)}`;
+	const elsewhere = search && search.found.length > 0 ? search.found : undefined;
+	const otherRegion = elsewhere && {
+		first: elsewhere[0]!,
+		regions: elsewhere.map((repo) => repo.region).join(', '),
+		fix: {
+			description: `Push to ${elsewhere[0]!.region} instead (${elsewhere[0]!.uri}), or create the repository in ${target.region}.`,
+			command:
+				target.image && !target.imageIsEcr
+					? `docker tag ${shellQuote(target.image)} ${formatImageRef({
+							registry: privateRegistryHost(elsewhere[0]!.registryId, elsewhere[0]!.region),
+							repository: name,
+							tag: target.tag ?? 'latest',
+						})}`
+					: createCommand,
+		},
+	};
+
+	if (template) {
+		const creates = `${describeTemplate(template)} creates it on the first push (${describeTagMutability(template.imageTagMutability ?? 'MUTABLE', template.exclusionFilters)}, ${template.encryption?.type ?? 'AES256'} encryption)`;
+		const needs = `the pushing identity needs ${createOnPushActions(template).join(' and ')} on it besides the push actions (ecr-setup policy --repository ${shellQuote(name)} --push --create-on-push)`;
+		if (otherRegion) {
+			return result(
+				id,
+				'warn',
+				`${here}, but it exists in ${otherRegion.regions} (${otherRegion.first.uri}); a push here makes a second one: ${creates}.`,
+				otherRegion.fix,
+			);
 		}
 
-		return result(id, 'warn', `Cannot read the repository policy: ${name ? `${name}: ` : ''}${message}`, null);
+		return pass(id, `${here} yet; ${creates}, and ${needs}`);
 	}
 
-	const allowStatement = JSON.stringify({
-		Sid: `AllowPushFrom${caller.account}`,
-		Effect: 'Allow',
-		Principal: {AWS: `arn:${caller.arn.split(':')[1] ?? 'aws'}:iam::${caller.account}:root`},
-		Action: [...PUSH_ACTIONS],
-	});
-	if (outcome.value === null) {
-		if (!crossAccount) return pass(id, `"${repository}" has no repository policy (your identity policies decide)`);
+	if (otherRegion) {
 		return result(
 			id,
 			'fail',
-			`"${repository}" in account ${facts.target.account} has no repository policy, so nobody in your account ${caller.account} may push to it ("no resource-based policy allows").`,
-			{
-				description: `The owner of account ${facts.target.account} must add a statement like ${allowStatement} to the repository policy.`,
-			},
+			`${here}; it exists in ${otherRegion.regions} (${otherRegion.first.uri}). docker push answers "name unknown".`,
+			otherRegion.fix,
 		);
 	}
 
-	const verdict = evaluatePushPolicy(outcome.value, caller);
-	if (!verdict.ok)
-		return result(id, 'warn', `Cannot read the repository policy: ${verdict.error}.`, {
-			description: 'Look at the policy.',
-			command: viewCommand,
-		});
-	const hardDeny = verdict.denies.find((hit) => !hit.conditional);
-	if (hardDeny) {
-		return result(
-			id,
-			'fail',
-			`The repository policy denies you ${hardDeny.actions.join(', ')}: ${showStatement(hardDeny.statement)}`,
-			{
-				description: `Remove or narrow that Deny statement${hardDeny.statement.Sid ? ` ("${hardDeny.statement.Sid}")` : ''} in the policy of "${repository}"${crossAccount ? ` (the owner of account ${facts.target.account} must)` : ''}; an explicit Deny beats every Allow.`,
-				command: viewCommand,
-			},
-		);
-	}
-
-	if (crossAccount && verdict.notAllowed.length > 0) {
-		return result(
-			id,
-			'fail',
-			`Account ${facts.target.account}'s repository policy does not allow you ${verdict.notAllowed.join(', ')} (you are ${caller.arn}); cross-account pushes need it.`,
-			{
-				description: `The owner of account ${facts.target.account} must add a statement like ${allowStatement}.`,
-				command: viewCommand,
-			},
-		);
-	}
-
-	const maybe = verdict.denies[0];
-	if (maybe) {
+	const unsearched = search ? [...search.failed.map((entry) => entry.region), ...search.timedOut] : [];
+	const where =
+		facts.aws.search.state === 'ok'
+			? `nor in any other region of your account${unsearched.length > 0 ? ` (${unsearched.length} region(s) could not be searched: ${unsearched.slice(0, 5).join(', ')})` : ''}`
+			: facts.aws.search.state === 'timeout'
+				? `and the search of other regions ${describeOutcomeProblem(facts.aws.search)}`
+				: identityAccount(facts) === target.account
+					? ''
+					: `(it belongs to account ${target.account}; only your own account's regions can be searched)`;
+	const prefix = name.includes('/') ? name.split('/')[0]! : 'ROOT';
+	const createFix = {
+		description: `Create the repository in ${target.region}, or a create-on-push template that covers it (ecr-setup template --prefix ${prefix}).`,
+		command: createCommand,
+	};
+	if (templates.state === 'error' || templates.state === 'timeout') {
+		const problem =
+			templates.state === 'error'
+				? `${templates.error.name ? `${templates.error.name}: ` : ''}${templates.error.message}`
+				: describeOutcomeProblem(templates);
 		return result(
 			id,
 			'warn',
-			`A conditional Deny may apply to you (${maybe.actions.join(', ')}): ${showStatement(maybe.statement)}`,
-			{
-				description: 'Check whether its Condition matches your requests.',
-				command: viewCommand,
-			},
+			`${here}${where ? ` ${where}` : ''}. Whether a create-on-push template creates it on the first push cannot be told: ecr:DescribeRepositoryCreationTemplates ${templates.state === 'error' ? `failed (${problem})` : problem}. Without one, docker push answers "name unknown".`,
+			templates.state === 'error' && templates.error.kind === 'access-denied'
+				? {
+						...createFix,
+						description: `${createFix.description} Allowing ecr:DescribeRepositoryCreationTemplates lets ecr-setup see the templates.`,
+					}
+				: createFix,
 		);
 	}
 
-	return pass(
+	const why =
+		templates.state === 'ok'
+			? 'no create-on-push repository creation template covers the name'
+			: 'unless a create-on-push repository creation template covers the name';
+	return result(
 		id,
-		crossAccount
-			? `the repository policy allows you every push action`
-			: 'the repository policy does not deny you any push action',
+		'fail',
+		`${here}${where ? ` ${where}` : ''}. docker push answers "name unknown": ${why}.`,
+		createFix,
 	);
-};
+}
 
 export const ecrTagImmutable: Check = (facts, prior) => {
 	const id = 'ecr.tag-immutable';
@@ -274,6 +226,7 @@ export const ecrTagImmutable: Check = (facts, prior) => {
 	const blocked = blockedBy(id, prior, ['ecr.repository']);
 	if (blocked) return blocked;
 	const repository = outcomeValue(facts.aws.repository);
+	if (!repository && repositoryMissing(facts)) return skip(id, 'skipped: the repository does not exist yet');
 	if (!repository) return skip(id, 'skipped: the repository could not be checked');
 	const mutability = repository.imageTagMutability;
 	const outcome = facts.aws.tagImage;

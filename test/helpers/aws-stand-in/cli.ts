@@ -10,7 +10,8 @@
 import {createWriteStream, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {startControl} from './control.js';
-import {type Identity, type RepositorySeed, StandInModel} from './model.js';
+import type {IdentityCenterOptions} from './identity-center.js';
+import {type Identity, type KeyedIdentity, type RepositorySeed, StandInModel} from './model.js';
 import {type RegistryEndpoint, type RegistryRequest, startRegistryFront, tokenScope} from './registry-front.js';
 import {startAwsStandIn} from './server.js';
 import {writeHtpasswd} from './htpasswd.js';
@@ -22,9 +23,13 @@ export type ServeConfig = {
 	/** PEM files: the certificate the API and the registry fronts serve, and the CA that signed the registries'. */
 	tls?: {cert: string; key: string; ca?: string};
 	identity?: Partial<Identity>;
+	/** More identities, each acting for requests signed with its access key (another account: a repository's owner). */
+	identities?: KeyedIdentity[];
 	regions?: string[];
 	repositories?: RepositorySeed[];
 	pageLimit?: number;
+	/** IAM Identity Center: its portals, accounts and roles, and how device codes get approved. */
+	identityCenter?: IdentityCenterOptions;
 	delayMs?: number;
 	/** ECR-like fronts before real docker-registries; each registry's htpasswd holds its token scope's current password. */
 	registries?: Array<RegistryEndpoint & {htpasswd: string}>;
@@ -37,9 +42,11 @@ async function serve(config: ServeConfig): Promise<void> {
 	const registries = config.registries ?? [];
 	const model = new StandInModel({
 		identity: config.identity,
+		identities: config.identities,
 		regions: config.regions,
 		repositories: config.repositories,
 		pageLimit: config.pageLimit,
+		identityCenter: config.identityCenter,
 		async onTokenRotated(scope, token) {
 			for (const registry of registries.filter((candidate) => tokenScope(candidate) === scope)) {
 				await writeHtpasswd(registry.htpasswd, token.password);

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
+import type {IdentityCenterSettings} from './identity-center.js';
 import {repositoryJson, type StandInModel} from './model.js';
 import {ECR} from './operations/ecr.js';
 import {AwsError, type Json} from './protocol.js';
@@ -28,6 +29,8 @@ export type StandInState = {
 	publicRepositories: string[];
 	denied: string[];
 	expiredCredentials: boolean;
+	/** IAM Identity Center's device codes: what was shown to the user, and how far each got. */
+	signIns: Array<{userCode: string; startUrl: string; state: string; polls: number}>;
 	calls: Array<{service: string; operation: string; region: string; status?: number; error?: string}>;
 	registryRequests: RegistryRequest[];
 };
@@ -63,7 +66,12 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 		),
 	// A repository creation template, made as CreateRepositoryCreationTemplate makes it (same checks, same shape).
 	'POST /_control/templates': (input, {model}) =>
-		ECR.CreateRepositoryCreationTemplate!(input, {model, region: text(input.region) ?? 'us-east-1'}),
+		ECR.CreateRepositoryCreationTemplate!(input, {
+			model,
+			region: text(input.region) ?? 'us-east-1',
+			caller: model.identity,
+			accessKeyId: undefined,
+		}),
 	'POST /_control/deny': (input, {model}) => {
 		model.denied.add(String(input.action));
 		return {denied: [...model.denied]};
@@ -75,6 +83,20 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 	'POST /_control/expired-credentials': (input, {model}) => {
 		model.expiredCredentials = input.expired === true;
 		return {expiredCredentials: model.expiredCredentials};
+	},
+	'POST /_control/reject-keys': (input, {model}) => {
+		model.rejectedKeys.add(String(input.accessKeyId));
+		return {rejected: [...model.rejectedKeys]};
+	},
+	'POST /_control/sso/approve': (input, {model}) => ({
+		approved: model.identityCenter.decide('approved', text(input.userCode)),
+	}),
+	'POST /_control/sso/deny': (input, {model}) => ({
+		denied: model.identityCenter.decide('denied', text(input.userCode)),
+	}),
+	'POST /_control/sso/settings': (input, {model}) => {
+		model.identityCenter.configure(input as IdentityCenterSettings);
+		return model.identityCenter.settings;
 	},
 	'POST /_control/token': async (input, {model}) => {
 		const region = text(input.region) ?? 'us-east-1';
@@ -99,6 +121,12 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 		publicRepositories: [...model.publicRepositories.keys()],
 		denied: [...model.denied],
 		expiredCredentials: model.expiredCredentials,
+		signIns: [...model.identityCenter.authorizations.values()].map(({userCode, startUrl, state, polls}) => ({
+			userCode,
+			startUrl,
+			state,
+			polls,
+		})),
 		calls: api.requests.map(({service, operation, region, status, error}) => ({
 			service,
 			operation,

@@ -22,6 +22,8 @@ export function awsEnv(
 		AWS_ENDPOINT_URL_ECR: url,
 		AWS_ENDPOINT_URL_STS: url,
 		AWS_ENDPOINT_URL_ECR_PUBLIC: url,
+		AWS_ENDPOINT_URL_SSO_OIDC: url,
+		AWS_ENDPOINT_URL_SSO: url,
 		...TEST_KEYS,
 		...extra,
 	};

@@ -4,8 +4,14 @@
  * stack and the bench run cli.ts as a process.
  */
 export {awsEnv, TEST_KEYS} from './environment.js';
+export {
+	DEFAULT_PORTAL_ACCOUNTS,
+	DEFAULT_START_URL,
+	type IdentityCenterOptions,
+	type PortalAccountSeed,
+} from './identity-center.js';
 export {type Answer, authorizationToken, type FaultReply, json, jsonError, stsError} from './faults.js';
-export {DEFAULT_IDENTITY, type Identity, type RepositorySeed, StandInModel} from './model.js';
+export {DEFAULT_IDENTITY, type Identity, type KeyedIdentity, type RepositorySeed, StandInModel} from './model.js';
 export type {AwsRequest, Reply} from './protocol.js';
 export {type ApiCall, type StandIn, type StandInOptions, startAwsStandIn} from './server.js';
 export {selfSignedCertificate} from './tls.js';

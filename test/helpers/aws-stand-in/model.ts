@@ -1,14 +1,21 @@
 /**
- * What the stand-in knows, as ECR keeps it: one caller identity, the regions it answers for, repositories (with their
- * images) per region and registry account, repository creation templates, the ECR Public registry (its alias and
- * repositories), one current registry token per region, the IAM actions the caller is denied, and whether the caller's
- * own credentials have expired. Operations and the registry front read and change it.
+ * What the stand-in knows, as ECR keeps it: the caller identities (a default one, and others by the access key their
+ * requests are signed with), the regions it answers for, repositories (with their images and policies) per region and
+ * registry account, repository creation templates, the ECR Public registry (its alias and repositories), one current
+ * registry token per region, the IAM actions callers are denied, whether the callers' credentials have expired, access
+ * keys AWS does not know, and IAM Identity Center (sign-in, accounts and roles). Operations and the registry front read
+ * and change it.
  */
 import {createHash} from 'node:crypto';
+import {IdentityCenter, type IdentityCenterOptions} from './identity-center.js';
 import {AwsError} from './protocol.js';
+import {evaluateRepositoryPolicy} from './resource-policy.js';
 import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
 
 export type Identity = {account: string; arn: string; userId: string};
+
+/** An identity of another account (the owner of a repository someone else pushes to), and the key it signs with. */
+export type KeyedIdentity = Identity & {accessKeyId: string};
 
 export const DEFAULT_IDENTITY: Identity = {
 	account: '123456789012',
@@ -44,6 +51,7 @@ export type CreationTemplate = {
 	encryptionConfiguration?: {encryptionType: string; kmsKey?: string};
 	lifecyclePolicy?: string;
 	resourceTags?: Array<{Key: string; Value: string}>;
+	customRoleArn?: string;
 	createdAt: number;
 	updatedAt: number;
 };
@@ -60,6 +68,8 @@ export type Token = {password: string; expiresAt: number};
 
 export type ModelOptions = {
 	identity?: Partial<Identity>;
+	/** Requests signed with one of these keys act as that identity; any other key is `identity`. */
+	identities?: readonly KeyedIdentity[];
 	/** The regions that exist; a request signed for another is refused as AWS refuses a disabled opt-in region. */
 	regions?: readonly string[];
 	/** There at the start and again after every reset. */
@@ -70,6 +80,7 @@ export type ModelOptions = {
 	publicAlias?: string;
 	/** Called before a new token is handed out: the registries must accept it by then. */
 	onTokenRotated?: (region: string, token: Token) => Promise<void>;
+	identityCenter?: IdentityCenterOptions;
 };
 
 /** ECR's repository name grammar, 2 to 256 characters. */
@@ -86,6 +97,9 @@ export class StandInModel {
 	readonly denied = new Set<string>();
 	/** Every API call answers ExpiredToken(Exception), as with stale session credentials. */
 	expiredCredentials = false;
+	/** Access key ids every signed call refuses (InvalidClientTokenId), as AWS refuses a deleted key. */
+	readonly rejectedKeys = new Set<string>();
+	readonly identityCenter: IdentityCenter;
 	readonly tokens = new Map<string, Token>();
 	/** Repository creation templates per region and registry. */
 	readonly templates = new Map<string, CreationTemplate[]>();
@@ -94,28 +108,35 @@ export class StandInModel {
 	/** The public registry's primary alias: `public.ecr.aws/<alias>/<repository>`. */
 	publicAlias: string | undefined;
 	private readonly seededPublicAlias: string | undefined;
+	private readonly others: ReadonlyMap<string, Identity>;
 	private readonly regions: ReadonlySet<string> | undefined;
 	private readonly seeds: readonly RepositorySeed[];
 	private readonly onTokenRotated: ModelOptions['onTokenRotated'];
 
 	constructor(options: ModelOptions = {}) {
 		this.identity = {...DEFAULT_IDENTITY, ...options.identity};
+		this.others = new Map(
+			(options.identities ?? []).map(({accessKeyId, ...identity}) => [accessKeyId, identity] as const),
+		);
 		this.regions = options.regions ? new Set(options.regions) : undefined;
 		this.pageLimit = options.pageLimit ?? 1000;
 		this.seeds = options.repositories ?? [];
 		this.onTokenRotated = options.onTokenRotated;
 		this.seededPublicAlias = options.publicAlias;
+		this.identityCenter = new IdentityCenter(options.identityCenter);
 		this.reset();
 	}
 
-	/** Back to the start: the seeded repositories only, nothing denied, valid credentials. Tokens stay valid. */
+	/** Back to the start: the seeded repositories only, nothing denied, valid credentials, no sign-in. ECR tokens stay valid. */
 	reset(): void {
 		this.repositories.clear();
 		this.templates.clear();
 		this.publicRepositories.clear();
 		this.publicAlias = this.seededPublicAlias;
 		this.denied.clear();
+		this.rejectedKeys.clear();
 		this.expiredCredentials = false;
+		this.identityCenter.reset();
 		for (const seed of this.seeds) this.createRepository(seed);
 	}
 
@@ -285,22 +306,43 @@ export class StandInModel {
 
 	// ───────────── IAM ─────────────
 
-	checkAllowed(action: string, resource: string): void {
-		if (this.denied.has(action) || this.denied.has('*')) throw this.accessDenied(action, resource);
+	/** Who signed a request: the identity of its access key, else the default one. */
+	identityFor(accessKeyId: string | undefined): Identity {
+		// A key of a role's credentials from the portal belongs to that role's account.
+		return (
+			this.identityCenter.identityOf(accessKeyId) ?? ((accessKeyId && this.others.get(accessKeyId)) || this.identity)
+		);
 	}
 
-	/** Another account's repository is readable only when its policy names the caller's account. */
-	checkCrossAccount(action: string, repository: Repository): void {
-		if (repository.registryId === this.identity.account) return;
-		if (!repository.policy?.includes(this.identity.account)) {
-			throw this.accessDenied(action, repositoryArn(repository), 'resource');
-		}
+	checkAllowed(action: string, resource: string, caller: Identity = this.identity): void {
+		if (this.denied.has(action) || this.denied.has('*')) throw this.accessDenied(action, resource, 'identity', caller);
 	}
 
-	accessDenied(action: string, resource: string, kind: 'identity' | 'resource' = 'identity'): AwsError {
+	/**
+	 * Another account's repository: its policy must allow the caller the action (an explicit Deny there wins), whatever
+	 * the caller's own policies say. A repository of the caller's own account is not asked.
+	 */
+	checkCrossAccount(action: string, repository: Repository, caller: Identity = this.identity): void {
+		if (repository.registryId === caller.account) return;
+		const verdict = evaluateRepositoryPolicy(repository.policy, caller, action);
+		if (verdict === 'allow') return;
+		throw verdict === 'deny'
+			? new AwsError(
+					'AccessDeniedException',
+					`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${repositoryArn(repository)} with an explicit deny in a resource-based policy`,
+				)
+			: this.accessDenied(action, repositoryArn(repository), 'resource', caller);
+	}
+
+	accessDenied(
+		action: string,
+		resource: string,
+		kind: 'identity' | 'resource' = 'identity',
+		caller: Identity = this.identity,
+	): AwsError {
 		return new AwsError(
 			'AccessDeniedException',
-			`User: ${this.identity.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${kind}-based policy allows the ${action} action`,
+			`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no ${kind}-based policy allows the ${action} action`,
 		);
 	}
 }

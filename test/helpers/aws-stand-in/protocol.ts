@@ -1,22 +1,35 @@
 /**
  * The wire formats of the AWS APIs the stand-in serves: which service and operation a request names, the region its
  * SigV4 signature is scoped to, and how answers and errors are written. ECR and ECR Public speak JSON 1.1 (operation in
- * `X-Amz-Target`); STS speaks the query protocol (a form body with `Action`, an XML answer) and also JSON 1.0.
+ * `X-Amz-Target`); STS speaks the query protocol (a form body with `Action`, an XML answer) and also JSON 1.0. IAM
+ * Identity Center's OIDC and portal speak REST JSON: the operation is the method and path, the portal's token comes in
+ * the `x-amz-sso_bearer_token` header, and neither is signed.
  */
 import {randomUUID} from 'node:crypto';
 import type http from 'node:http';
 
 export type Json = Record<string, unknown>;
 
-export type Service = 'ecr' | 'ecr-public' | 'sts';
+export type Service = 'ecr' | 'ecr-public' | 'sts' | 'sso-oidc' | 'sso';
 
-export type Protocol = 'json-1.1' | 'json-1.0' | 'query';
+export type Protocol = 'json-1.1' | 'json-1.0' | 'query' | 'rest-json';
 
 /** What `X-Amz-Target` starts with, per service: a new JSON service is one more line here. */
 const TARGETS: Record<string, {service: Service; protocol: Protocol}> = {
 	AmazonEC2ContainerRegistry_V20150921: {service: 'ecr', protocol: 'json-1.1'},
 	SpencerFrontendService: {service: 'ecr-public', protocol: 'json-1.1'},
 	AWSSecurityTokenServiceV20110615: {service: 'sts', protocol: 'json-1.0'},
+};
+
+/** REST JSON operations by method and path, as the SDK's serializers send them (client-sso-oidc, client-sso). */
+const REST_ROUTES: Record<string, {service: Service; operation: string}> = {
+	'POST /client/register': {service: 'sso-oidc', operation: 'RegisterClient'},
+	'POST /device_authorization': {service: 'sso-oidc', operation: 'StartDeviceAuthorization'},
+	'POST /token': {service: 'sso-oidc', operation: 'CreateToken'},
+	'GET /assignment/accounts': {service: 'sso', operation: 'ListAccounts'},
+	'GET /assignment/roles': {service: 'sso', operation: 'ListAccountRoles'},
+	'GET /federation/credentials': {service: 'sso', operation: 'GetRoleCredentials'},
+	'POST /logout': {service: 'sso', operation: 'Logout'},
 };
 
 export type Scope = {accessKeyId: string; region: string; service: string};
@@ -75,6 +88,21 @@ export function parseRequest(incoming: http.IncomingMessage, body: string): AwsR
 			input: parseJson(body),
 		};
 	}
+	const url = new URL(incoming.url ?? '/', 'http://stand-in');
+	const rest = REST_ROUTES[`${incoming.method} ${url.pathname}`];
+	if (rest && !url.searchParams.has('Action')) {
+		const bearer = incoming.headers['x-amz-sso_bearer_token'];
+		return {
+			...base,
+			...rest,
+			protocol: 'rest-json',
+			input: {
+				...parseJson(body),
+				...Object.fromEntries(url.searchParams),
+				...(typeof bearer === 'string' ? {accessToken: bearer} : {}),
+			},
+		};
+	}
 	const form = new URLSearchParams(incoming.method === 'GET' ? ((incoming.url ?? '').split('?')[1] ?? '') : body);
 	return {
 		...base,
@@ -98,7 +126,15 @@ function parseJson(body: string): Json {
 const QUERY_NAMESPACES: Partial<Record<Service, string>> = {sts: 'https://sts.amazonaws.com/doc/2011-06-15/'};
 
 function jsonType(protocol: Protocol): string {
+	if (protocol === 'rest-json') return 'application/json';
 	return protocol === 'json-1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+}
+
+/** OIDC errors name the RFC's `error` (authorization_pending, slow_down, …); the portal's carry a `message`. */
+function restErrorBody(request: Pick<AwsRequest, 'service'>, error: AwsError): Json {
+	if (request.service !== 'sso-oidc') return {message: error.message};
+	const oauth = (error as AwsError & {error?: string}).error;
+	return {error: oauth ?? 'server_error', error_description: error.message};
 }
 
 function baseHeaders(contentType: string): Record<string, string> {
@@ -144,6 +180,13 @@ export function encodeResult(
 
 /** JSON protocols: `__type` and `message` (and `x-amzn-ErrorType`); query: `<ErrorResponse>`. */
 export function encodeError(request: Pick<AwsRequest, 'service' | 'protocol'>, error: AwsError): Reply {
+	if (request.protocol === 'rest-json') {
+		return {
+			status: error.status,
+			headers: {...baseHeaders(jsonType(request.protocol)), 'x-amzn-errortype': error.code},
+			body: JSON.stringify(restErrorBody(request, error)),
+		};
+	}
 	if (request.protocol !== 'query') {
 		return {
 			status: error.status,

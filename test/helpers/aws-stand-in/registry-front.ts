@@ -2,7 +2,8 @@
  * An ECR-like front (TLS) before a real docker-registry: it refuses what ECR refuses and distribution would allow, with
  * ECR's messages. A push to a repository that does not exist (ECR creates one on push only when a create-on-push template
  * covers the name), an existing tag that the repository's mutability and exclusion filters make immutable, an expired
- * token, a denied push action. It learns each pushed tag from the
+ * token, a denied push action, a push to another account's repository whose policy does not allow the pusher ("no
+ * resource-based policy allows"). It learns each pushed tag from the
  * manifest PUT, so DescribeImages knows it. A request without the current password goes straight to the registry,
  * whose 401 makes docker print exactly `no basic auth credentials`.
  */
@@ -163,6 +164,17 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			return true;
 		}
 		const action = route.kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
+		if (writing && repository.registryId !== model.identity.account) {
+			// Another account's repository: its policy must allow the pusher. docker pushes as the default identity here,
+			// since the registry's one password per region cannot say who fetched it.
+			try {
+				model.checkCrossAccount(action, repository);
+			} catch (error) {
+				note(method, url, 403, `denied ${action} by the repository policy`);
+				registryError(response, 403, 'DENIED', (error as Error).message);
+				return true;
+			}
+		}
 		if (writing && (model.denied.has(action) || model.denied.has('ecr:push'))) {
 			note(method, url, 403, `denied ${action}`);
 			registryError(response, 403, 'DENIED', model.accessDenied(action, repositoryArn(repository)).message);

@@ -1,4 +1,4 @@
-/** A self-signed certificate for 127.0.0.1 (made by openssl), which is also the CA a client trusts it with. */
+/** A self-signed certificate for 127.0.0.1 and localhost (made by openssl), which is also the CA a client trusts it with. */
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -24,7 +24,7 @@ export function selfSignedCertificate(): {key: string; cert: string} {
 				'-subj',
 				'/CN=127.0.0.1',
 				'-addext',
-				'subjectAltName=IP:127.0.0.1',
+				'subjectAltName=IP:127.0.0.1,DNS:localhost',
 			],
 			{stdio: 'ignore', timeout: 20_000},
 		);

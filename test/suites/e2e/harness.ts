@@ -9,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type {StandInState} from '../../helpers/aws-stand-in/control.js';
 import {tokenScope} from '../../helpers/aws-stand-in/registry-front.js';
-import {CONTROL_URL, REGISTRY_US, type RegistryEndpoint} from './topology.js';
+import {CONTROL_URL, OWNER, REGISTRY_US, type RegistryEndpoint} from './topology.js';
 
 export type {StandInState};
 
@@ -49,6 +49,12 @@ export const CLEAN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 export const AWS_KEYS = {
 	AWS_ACCESS_KEY_ID: 'AKIAE2ESTANDIN000001',
 	AWS_SECRET_ACCESS_KEY: 'e2eStandInSecretKeyThatIsNotReal0000000001',
+};
+
+/** The other account's keys: requests signed with them act as its owner (topology.ts OWNER). */
+export const OWNER_KEYS = {
+	AWS_ACCESS_KEY_ID: OWNER.accessKeyId,
+	AWS_SECRET_ACCESS_KEY: 'e2eStandInOwnerSecretKeyThatIsNotReal0001',
 };
 
 export type Env = Record<string, string>;
@@ -185,12 +191,13 @@ export async function resetStandIn(): Promise<void> {
 
 export async function createRepository(
 	name: string,
-	options: {region?: string; imageTagMutability?: string} = {},
+	options: {region?: string; imageTagMutability?: string; registryId?: string} = {},
 ): Promise<void> {
 	await control('POST', '/_control/repositories', {
 		name,
 		region: options.region ?? 'us-east-1',
 		imageTagMutability: options.imageTagMutability,
+		registryId: options.registryId,
 	});
 }
 

@@ -16,6 +16,7 @@ import {
 	certificateNames,
 	ECR_REGIONS,
 	hostsFile,
+	OWNER,
 	REGISTRIES,
 } from './topology.js';
 
@@ -30,6 +31,7 @@ function standInConfig(work: string): ServeConfig {
 			ca: path.join(pki, 'ca.crt'),
 		},
 		identity: {account: ACCOUNT, arn: CALLER_ARN, userId: CALLER_USER_ID},
+		identities: [OWNER],
 		regions: [...ECR_REGIONS],
 		registries: REGISTRIES.map((registry) => ({
 			...registry,

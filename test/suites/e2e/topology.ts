@@ -12,7 +12,19 @@ export const ACCOUNT = '123456789012';
 export const CALLER_ARN = `arn:aws:iam::${ACCOUNT}:user/e2e-developer`;
 export const CALLER_USER_ID = 'AIDAE2ESTANDIN000001';
 
-/** The AWS APIs (ECR, ECR Public, STS) for every region answer here. */
+/**
+ * A second account, which owns the repository the developer pushes to across accounts. Its identity signs with its
+ * own access key (harness.ts OWNER_KEYS); every other key is the developer's.
+ */
+export const OWNER_ACCOUNT = '210987654321';
+export const OWNER = {
+	account: OWNER_ACCOUNT,
+	arn: `arn:aws:iam::${OWNER_ACCOUNT}:user/e2e-owner`,
+	userId: 'AIDAE2ESTANDINOWNER1',
+	accessKeyId: 'AKIAE2ESTANDINOWNER1',
+};
+
+/** The AWS APIs (ECR, ECR Public, STS, IAM Identity Center's OIDC and portal) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
 /** Plain HTTP control API of the stand-in; only scenarios use it. */
 export const CONTROL_PORT = 8480;
@@ -53,16 +65,35 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		backendPort: 5000,
 		public: true,
 	},
+	{
+		host: `${OWNER_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+		account: OWNER_ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.6',
+		port: 443,
+		backendPort: 5000,
+	},
 ];
 
 export const REGISTRY_US = REGISTRIES[0]!;
 export const REGISTRY_EU = REGISTRIES[1]!;
 export const REGISTRY_PUBLIC = REGISTRIES[2]!;
+/** The other account's registry in us-east-1 (the region's one token serves it too, as in ECR). */
+export const REGISTRY_OWNER = REGISTRIES.find((registry) => registry.account === OWNER_ACCOUNT)!;
+
+/** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
+export const BLACKHOLE_ADDRESS = '127.0.0.9';
 
 export function apiHosts(): string[] {
 	const hosts = ['sts.amazonaws.com', 'api.ecr-public.us-east-1.amazonaws.com', 'ecr-public.us-east-1.amazonaws.com'];
 	for (const region of ECR_REGIONS) {
-		hosts.push(`api.ecr.${region}.amazonaws.com`, `ecr.${region}.amazonaws.com`, `sts.${region}.amazonaws.com`);
+		hosts.push(
+			`api.ecr.${region}.amazonaws.com`,
+			`ecr.${region}.amazonaws.com`,
+			`sts.${region}.amazonaws.com`,
+			`oidc.${region}.amazonaws.com`,
+			`portal.sso.${region}.amazonaws.com`,
+		);
 	}
 	return hosts;
 }

@@ -443,7 +443,7 @@ describe('the bundle layout', () => {
 			.filter((file) => file.startsWith(path.join(packageDir, 'dist')));
 		expect(modules).toEqual([bin]);
 		expect(await traced(['--version'])).toEqual([]);
-		for (const args of [['--help'], ['login', '--help'], ['doctor', '--help']]) {
+		for (const args of [['--help'], ['login', '--help'], ['doctor', '--help'], ['sign-in', '--help']]) {
 			const reads = await traced(args);
 			expect(
 				reads.map((line) => line.replace(/-[\w]+\.cjs$/, '')),

@@ -172,14 +172,24 @@ describe('SIGKILL during config writes', () => {
 		let temps = 0;
 		let swept = 0;
 		let backups = 0;
+		let locks = 0;
 		for (const dir of slots.flat()) {
 			const names = await fs.readdir(dir);
 			const tempNames = names.filter((name) => name.includes('.ecr-setup-tmp-'));
 			const backupNames = names.filter((name) => name.includes('.ecr-setup-backup-') && !tempNames.includes(name));
 			temps += tempNames.length;
 			backups += backupNames.length;
+			// A writer killed while it held the file's lock leaves the lock: the next write takes it over (below).
+			const lockNames: string[] = names.filter((name) => name === 'config.json.ecr-setup-lock');
+			locks += lockNames.length;
 			expect(
-				names.filter((name) => name !== 'config.json' && !tempNames.includes(name) && !backupNames.includes(name)),
+				names.filter(
+					(name) =>
+						name !== 'config.json' &&
+						!tempNames.includes(name) &&
+						!backupNames.includes(name) &&
+						!lockNames.includes(name),
+				),
 			).toEqual([]);
 			for (const name of backupNames) expect(complete.has(await fs.readFile(join(dir, name), 'utf8')), name).toBe(true);
 			const service = createDockerConfigService({dir, env: {}});
@@ -209,6 +219,7 @@ describe('SIGKILL during config writes', () => {
 			};
 
 			const after = await fs.readdir(dir);
+			expect(after).not.toContain('config.json.ecr-setup-lock');
 			expect(after.filter((name) => name.includes('.ecr-setup-tmp-')).sort()).toEqual(
 				tempNames.filter(pidTaken).sort(),
 			);
@@ -222,6 +233,7 @@ describe('SIGKILL during config writes', () => {
 			'final states': [...seen].map(([state, count]) => `${state}:${count}`).join('/'),
 			'temp files left (never read; swept by the next write)': `${temps}/${swept}`,
 			'backups left (all complete)': backups,
+			'locks of killed writers (taken over by the next write)': locks,
 			'partial or invalid files': bad,
 			'bytes lost': bad === 0 ? 0 : 'SOME',
 			directory: root,

@@ -8,6 +8,7 @@ import type {LocalImage} from '../../../docker/types.js';
 import {errorMessage} from '../../../errors/user-errors.js';
 import {relativeTime} from '../../../lib/format.js';
 import {validateTag} from '../../../ecr/names.js';
+import {tagIsImmutable} from '../../../ecr/repository-settings.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {TextField} from '../../components/text-field.js';
@@ -49,7 +50,11 @@ export function ImageStep({state, options, active, signal, position, complete, b
 		setPhase({name: 'checking', tag});
 		setCheckError(undefined);
 		// A repository ECR is yet to create on this push holds no tags to collide with.
-		if (repository?.imageTagMutability.startsWith('IMMUTABLE') && !repository.createOnPush) {
+		if (
+			repository &&
+			tagIsImmutable(tag, repository.imageTagMutability, repository.exclusionFilters) &&
+			!repository.createOnPush
+		) {
 			try {
 				const remote = await aws.describeImageTag(repository.region, repository.name, tag, repository.registryId);
 				if (!alive()) return;

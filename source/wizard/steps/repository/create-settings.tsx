@@ -8,22 +8,18 @@ import {Confirm} from '../../components/confirm.js';
 import {Dim, Status} from '../../components/tone.js';
 import {draftSettings, parseKeepImages, parsePatterns, type Draft} from './settings.js';
 
-const MUTABILITIES: Array<ListItem<TagMutability>> = [
-	{key: 'MUTABLE', value: 'MUTABLE', label: 'Mutable', note: 'a tag such as latest can be pushed again'},
-	{key: 'IMMUTABLE', value: 'IMMUTABLE', label: 'Immutable', note: 'a pushed tag never changes'},
-	{
-		key: 'IMMUTABLE_WITH_EXCLUSION',
-		value: 'IMMUTABLE_WITH_EXCLUSION',
-		label: 'Immutable, except tags you name',
-		note: 'e.g. latest moves, v1.2.3 never does',
-	},
-	{
-		key: 'MUTABLE_WITH_EXCLUSION',
-		value: 'MUTABLE_WITH_EXCLUSION',
-		label: 'Mutable, except tags you name',
-		note: 'e.g. release-* never change',
-	},
+const MUTABILITY_CHOICES: Array<[TagMutability, string, string]> = [
+	['MUTABLE', 'Mutable', 'a tag such as latest can be pushed again'],
+	['IMMUTABLE', 'Immutable', 'a pushed tag never changes'],
+	['IMMUTABLE_WITH_EXCLUSION', 'Immutable, except tags you name', 'e.g. latest moves, v1.2.3 never does'],
+	['MUTABLE_WITH_EXCLUSION', 'Mutable, except tags you name', 'e.g. release-* never change'],
 ];
+const MUTABILITIES: Array<ListItem<TagMutability>> = MUTABILITY_CHOICES.map(([value, label, note]) => ({
+	key: value,
+	value,
+	label,
+	note,
+}));
 
 /** "a · b · c", broken only between settings when it does not fit (each line ends with its " · "). */
 export function SettingsLine({settings}: {settings: string[]}): React.JSX.Element {
@@ -61,19 +57,11 @@ export function MutabilityChoice({
 	);
 }
 
-export function PatternsField({
-	draft,
-	active,
-	onChange,
-	onCancel,
-	onSubmit,
-}: {
-	draft: Draft;
-	active: boolean;
-	onChange: (patterns: string) => void;
-	onCancel: () => void;
-	onSubmit: () => void;
-}): React.JSX.Element {
+/** What a one-line text field of the create path is given: its focus, and what typing, Esc and Enter do. */
+type FieldProps<Submit> = {active: boolean; onChange: (text: string) => void; onCancel: () => void; onSubmit: Submit};
+
+export function PatternsField(props: {draft: Draft} & FieldProps<() => void>): React.JSX.Element {
+	const {draft, active, onChange, onCancel, onSubmit} = props;
 	const check = parsePatterns(draft.patterns);
 	const immutable = draft.mutability === 'IMMUTABLE_WITH_EXCLUSION';
 	return (
@@ -100,19 +88,10 @@ export function PatternsField({
 	);
 }
 
-export function LifecycleField({
-	value,
-	active,
-	onChange,
-	onCancel,
-	onSubmit,
-}: {
-	value: string;
-	active: boolean;
-	onChange: (value: string) => void;
-	onCancel: () => void;
-	onSubmit: (keepImages: number | undefined) => void;
-}): React.JSX.Element {
+export function LifecycleField(
+	props: {value: string} & FieldProps<(keepImages: number | undefined) => void>,
+): React.JSX.Element {
+	const {value, active, onChange, onCancel, onSubmit} = props;
 	const check = parseKeepImages(value);
 	return (
 		<Box flexDirection="column">

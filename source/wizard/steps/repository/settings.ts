@@ -122,6 +122,7 @@ export function chosen(repository: RepositoryInfo, created?: CreatedWith): Chose
 		registryId: repository.registryId,
 		region: repository.region,
 		imageTagMutability: repository.imageTagMutability,
+		...(repository.exclusionFilters?.length ? {exclusionFilters: repository.exclusionFilters} : {}),
 		created: created !== undefined,
 		...(created ? {createdWith: created} : {}),
 	};

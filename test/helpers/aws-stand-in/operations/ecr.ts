@@ -10,24 +10,23 @@ function text(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
-function registryIdOf(input: Json, {model}: OperationContext): string {
-	return text(input.registryId) ?? model.identity.account;
+function registryIdOf(input: Json, {caller}: OperationContext): string {
+	return text(input.registryId) ?? caller.account;
 }
 
-/** The repository the input names, checked against the caller's permissions for `operation`. */
+/**
+ * The repository the input names, checked against the caller's permissions for `operation`: its own IAM policies, and
+ * for another account's repository that repository's policy.
+ */
 function namedRepository(operation: string, input: Json, context: OperationContext): Repository {
-	const repository = context.model.requireRepository(
+	const {model, caller} = context;
+	const repository = model.requireRepository(
 		context.region,
 		registryIdOf(input, context),
 		String(input.repositoryName ?? ''),
 	);
-	context.model.checkAllowed(`ecr:${operation}`, repositoryArn(repository));
-	return repository;
-}
-
-function readableRepository(operation: string, input: Json, context: OperationContext): Repository {
-	const repository = namedRepository(operation, input, context);
-	context.model.checkCrossAccount(`ecr:${operation}`, repository);
+	model.checkAllowed(`ecr:${operation}`, repositoryArn(repository), caller);
+	model.checkCrossAccount(`ecr:${operation}`, repository, caller);
 	return repository;
 }
 
@@ -96,13 +95,13 @@ function checkedMutability(input: Json, filters: readonly unknown[]): string {
 }
 
 export const ECR: Operations = {
-	GetAuthorizationToken: async (input, {model, region}) => {
-		model.checkAllowed('ecr:GetAuthorizationToken', '*');
+	GetAuthorizationToken: async (input, {model, region, caller}) => {
+		model.checkAllowed('ecr:GetAuthorizationToken', '*', caller);
 		const token = await model.currentToken(region);
 		const ids =
 			Array.isArray(input.registryIds) && input.registryIds.length > 0
 				? input.registryIds.map(String)
-				: [model.identity.account];
+				: [caller.account];
 		return {
 			authorizationData: ids.map((id) => ({
 				authorizationToken: encodeToken(token.password),
@@ -113,13 +112,25 @@ export const ECR: Operations = {
 	},
 
 	DescribeRepositories: (input, context) => {
-		const {model, region} = context;
+		const {model, region, caller} = context;
 		const registryId = registryIdOf(input, context);
-		model.checkAllowed('ecr:DescribeRepositories', `arn:aws:ecr:${region}:${registryId}:repository/*`);
-		const repositories =
-			Array.isArray(input.repositoryNames) && input.repositoryNames.length > 0
-				? input.repositoryNames.map((name) => model.requireRepository(region, registryId, String(name)))
-				: model.repositoriesOf(region, registryId);
+		model.checkAllowed('ecr:DescribeRepositories', `arn:aws:ecr:${region}:${registryId}:repository/*`, caller);
+		const named = Array.isArray(input.repositoryNames) && input.repositoryNames.length > 0;
+		const repositories = named
+			? (input.repositoryNames as unknown[]).map((name) => {
+					const repository = model.requireRepository(region, registryId, String(name));
+					model.checkCrossAccount('ecr:DescribeRepositories', repository, caller);
+					return repository;
+				})
+			: // Another account's registry lists only what its repository policies let the caller describe.
+				model.repositoriesOf(region, registryId).filter((repository) => {
+					try {
+						model.checkCrossAccount('ecr:DescribeRepositories', repository, caller);
+						return true;
+					} catch {
+						return false;
+					}
+				});
 		const start = typeof input.nextToken === 'string' ? Number(Buffer.from(input.nextToken, 'base64').toString()) : 0;
 		// ECR answers 100 to a request without maxResults.
 		const size = Math.min(model.pageLimit, typeof input.maxResults === 'number' ? input.maxResults : 100);
@@ -131,13 +142,13 @@ export const ECR: Operations = {
 	},
 
 	CreateRepository: (input, context) => {
-		const {model, region} = context;
+		const {model, region, caller} = context;
 		const name = String(input.repositoryName ?? '');
-		const registryId = text(input.registryId);
-		model.checkAllowed(
-			'ecr:CreateRepository',
-			`arn:aws:ecr:${region}:${registryId ?? model.identity.account}:repository/${name}`,
-		);
+		const registryId = registryIdOf(input, context);
+		const arn = `arn:aws:ecr:${region}:${registryId}:repository/${name}`;
+		model.checkAllowed('ecr:CreateRepository', arn, caller);
+		// Nobody creates repositories in another account's registry (the stand-in has no registry policies).
+		if (registryId !== caller.account) throw model.accessDenied('ecr:CreateRepository', arn, 'resource', caller);
 		const scanning = input.imageScanningConfiguration as {scanOnPush?: boolean} | undefined;
 		const encryption = input.encryptionConfiguration as {encryptionType?: string} | undefined;
 		const exclusionFilters = checkedExclusionFilters(input);
@@ -166,7 +177,7 @@ export const ECR: Operations = {
 	},
 
 	DescribeImages: (input, context) => {
-		const repository = readableRepository('DescribeImages', input, context);
+		const repository = namedRepository('DescribeImages', input, context);
 		const wanted = imageIds(input);
 		if (!wanted) return {imageDetails: repository.images.map((image) => imageDetails(repository, image))};
 		return {
@@ -184,7 +195,7 @@ export const ECR: Operations = {
 	},
 
 	ListImages: (input, context) => {
-		const repository = readableRepository('ListImages', input, context);
+		const repository = namedRepository('ListImages', input, context);
 		return {
 			imageIds: repository.images.flatMap((image) =>
 				(image.tags.length > 0 ? image.tags : [undefined]).map((tag) => ({
@@ -196,7 +207,7 @@ export const ECR: Operations = {
 	},
 
 	BatchGetImage: (input, context) => {
-		const repository = readableRepository('BatchGetImage', input, context);
+		const repository = namedRepository('BatchGetImage', input, context);
 		const images = [];
 		const failures = [];
 		for (const id of imageIds(input) ?? []) {
@@ -260,9 +271,10 @@ export const ECR: Operations = {
 	},
 
 	DescribeRepositoryCreationTemplates: (input, context) => {
-		const {model, region} = context;
-		const registryId = registryIdOf(input, context);
-		model.checkAllowed('ecr:DescribeRepositoryCreationTemplates', '*');
+		const {model, region, caller} = context;
+		// The operation takes no registryId (the SDK drops one): it always reads the caller's own registry.
+		const registryId = caller.account;
+		model.checkAllowed('ecr:DescribeRepositoryCreationTemplates', '*', caller);
 		const wanted = Array.isArray(input.prefixes) ? input.prefixes.map(String) : undefined;
 		const all = model.templatesOf(region, registryId).filter((template) => !wanted || wanted.includes(template.prefix));
 		// Pages of 2 here (ECR's default is 50), so that callers' paging is exercised.
@@ -276,9 +288,9 @@ export const ECR: Operations = {
 	},
 
 	CreateRepositoryCreationTemplate: (input, context) => {
-		const {model, region} = context;
-		const registryId = model.identity.account;
-		model.checkAllowed('ecr:CreateRepositoryCreationTemplate', '*');
+		const {model, region, caller} = context;
+		const registryId = caller.account;
+		model.checkAllowed('ecr:CreateRepositoryCreationTemplate', '*', caller);
 		const prefix = String(input.prefix ?? '');
 		const templates = model.templatesOf(region, registryId);
 		if (templates.some((template) => template.prefix === prefix)) {
@@ -309,6 +321,7 @@ export const ECR: Operations = {
 			...(Array.isArray(input.resourceTags)
 				? {resourceTags: input.resourceTags as Array<{Key: string; Value: string}>}
 				: {}),
+			...(text(input.customRoleArn) ? {customRoleArn: text(input.customRoleArn)} : {}),
 			createdAt: now,
 			updatedAt: now,
 		};
@@ -317,8 +330,8 @@ export const ECR: Operations = {
 	},
 
 	DeleteRepositoryCreationTemplate: (input, context) => {
-		const {model, region} = context;
-		const templates = model.templatesOf(region, model.identity.account);
+		const {model, region, caller} = context;
+		const templates = model.templatesOf(region, caller.account);
 		const index = templates.findIndex((template) => template.prefix === String(input.prefix ?? ''));
 		if (index === -1)
 			throw new AwsError(
@@ -326,7 +339,7 @@ export const ECR: Operations = {
 				`The specified repository creation template with prefix '${String(input.prefix)}' doesn't exist`,
 			);
 		const [template] = templates.splice(index, 1);
-		return {registryId: model.identity.account, repositoryCreationTemplate: template};
+		return {registryId: caller.account, repositoryCreationTemplate: template};
 	},
 
 	PutImageTagMutability: (input, context) => {

@@ -1,8 +1,13 @@
-import type {StandInModel} from '../model.js';
+import type {Identity, StandInModel} from '../model.js';
 import type {Json} from '../protocol.js';
 
-/** Where an operation runs: the one model, and the region the request was signed for. */
-export type OperationContext = {model: StandInModel; region: string};
+/** Where an operation runs: the one model, the region the request was signed for, who signed it and with which key. */
+export type OperationContext = {
+	model: StandInModel;
+	region: string;
+	caller: Identity;
+	accessKeyId: string | undefined;
+};
 
 /** One API operation: its input (JSON body or form fields) to its result, or a thrown AwsError. */
 export type Operation = (input: Json, context: OperationContext) => Json | Promise<Json>;

@@ -172,6 +172,29 @@ describe('image step', () => {
 		expect(w.aws.describeImageTag).not.toHaveBeenCalled();
 	});
 
+	it('honours the exclusions: a tag an IMMUTABLE_WITH_EXCLUSION repository lets move is not looked up', async () => {
+		const w = world();
+		const state = immutable();
+		const step = renderStep(ImageStep, {
+			services: w.services,
+			state: {
+				...state,
+				repository: {
+					...state.repository!,
+					imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+					exclusionFilters: [{filterType: 'WILDCARD', filter: 'de*'}],
+				},
+			},
+			options: {image: 'my-app:dev'},
+		});
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {image: {source: 'my-app:dev', tag: 'dev'}}}),
+			);
+		});
+		expect(w.aws.describeImageTag).not.toHaveBeenCalled();
+	});
+
 	it('--image and --tag skip the step', async () => {
 		const w = world();
 		const step = renderStep(ImageStep, {

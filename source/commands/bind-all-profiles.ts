@@ -1,0 +1,174 @@
+/**
+ * `configure-helper --all-profiles [--region R ...]`: STS says which account each AWS profile reaches; each account's
+ * registries are bound to a profile that reaches it. One table, one diff, one confirmation; profiles STS cannot place
+ * are listed with their fix and do not stop the others.
+ */
+import {awsErrorKind, explainAwsError} from '../aws/explain-error.js';
+import type {AwsProfile} from '../aws/types.js';
+import {
+	planAllProfiles,
+	profileWarnings,
+	type AccountBinding,
+	type ProfileReach,
+} from '../credential-helper/bindings.js';
+import type {WrapperPlan} from '../credential-helper/wrapper-service.js';
+import {boundHelperName, profileNameProblem} from '../credential-helper/wrapper.js';
+import type {ConfigChange} from '../docker-config/types.js';
+import {UsageError, UserError, isUserError} from '../errors/user-errors.js';
+import {applyBindingChange, requireHelper} from './bind-profile.js';
+import type {CommandContext, CommandResult} from './types.js';
+import {verifyHelper} from './verify-helper.js';
+
+/** STS calls at once: a few SSO or role profiles answer slowly; many at once would only queue. */
+const CONCURRENCY = 4;
+
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+	const results: R[] = new Array(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await work(items[index]!);
+		}
+	};
+	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+	return results;
+}
+
+async function reach(context: CommandContext, profile: AwsProfile, regions: string[]): Promise<ProfileReach> {
+	const region = profile.region;
+	const problem = profileNameProblem(profile.name);
+	if (problem) return {profile: profile.name, region, failure: problem, fix: 'Rename the profile to bind it.'};
+	const aws = context.services.aws.withProfile?.(profile.name);
+	if (!aws) return {profile: profile.name, region, failure: 'cannot switch profiles here', fix: undefined};
+	try {
+		const callRegion = region ?? regions[0];
+		const identity = await aws.getCallerIdentity({...(callRegion ? {region: callRegion} : {}), signal: context.signal});
+		return {profile: profile.name, region, account: identity.account};
+	} catch (error) {
+		if (context.signal.aborted) throw error;
+		const explanation = explainAwsError(awsErrorKind(error), error, profile.name);
+		return {
+			profile: profile.name,
+			region,
+			failure: explanation.title,
+			fix: explanation.nextSteps[0] ?? explanation.hint,
+		};
+	}
+}
+
+function table(rows: string[][]): string {
+	const widths = rows[0]!.map((_cell, column) => Math.max(...rows.map((row) => row[column]!.length)));
+	return rows
+		.map((row) =>
+			row
+				.map((cell, column) => cell.padEnd(widths[column]!))
+				.join('   ')
+				.trimEnd(),
+		)
+		.join('\n');
+}
+
+function bindingRows(bindings: AccountBinding[]): string[][] {
+	return [
+		['account', 'profile', 'registries'],
+		...bindings.map((binding) => {
+			const others = binding.reachedBy.filter((profile) => profile !== binding.profile);
+			const also = others.length > 0 ? ` (also reached by ${others.join(', ')})` : '';
+			return [binding.account, `${binding.profile}${also}`, binding.hosts.join(', ')];
+		}),
+	];
+}
+
+export async function bindAllProfiles(context: CommandContext, regions: string[]): Promise<CommandResult> {
+	const {services, io, options, flags} = context;
+	if (options.profile !== undefined) throw new UsageError('--all-profiles binds every profile: drop --profile.');
+	if (flags['registry'] !== undefined || flags['public'] === true)
+		throw new UsageError('--all-profiles finds the registries itself: drop --registry and --public.');
+	const helper = await requireHelper(context);
+	const profiles = await services.aws.listProfiles();
+	if (profiles.length === 0) {
+		throw new UserError('There are no AWS profiles to bind.', {
+			code: 'aws.no-profiles',
+			hint: 'Add profiles with `aws configure --profile NAME` or `aws configure sso`.',
+		});
+	}
+
+	io.err(`Asking STS which account each of ${profiles.length} profiles reaches…`);
+	const reaches = await mapLimited(profiles, CONCURRENCY, (profile) => reach(context, profile, regions));
+	const config = await services.dockerConfig.read();
+	const planned = planAllProfiles({reaches, regions, current: config.data.credHelpers ?? {}});
+	const failures = [...planned.failures];
+	for (const {account, profiles: names} of planned.withoutRegion)
+		failures.push({profile: names.join(', '), failure: `no region for account ${account}`, fix: 'Pass --region R.'});
+
+	// A wrapper name someone else's file holds takes that account out, not the whole run.
+	const bindings: AccountBinding[] = [];
+	const wrappers = new Map<string, WrapperPlan>();
+	for (const binding of planned.bindings) {
+		try {
+			if (!wrappers.has(binding.profile))
+				wrappers.set(binding.profile, await services.wrappers.plan(binding.profile, helper.path));
+			bindings.push(binding);
+		} catch (error) {
+			if (!isUserError(error) || error.code !== 'helper.wrapper-taken') throw error;
+			failures.push({profile: binding.profile, failure: error.message, fix: error.hint});
+		}
+	}
+
+	if (bindings.length > 0) io.out(table(bindingRows(bindings)));
+	for (const name of new Set(bindings.map((binding) => binding.profile))) {
+		const settings = profiles.find((profile) => profile.name === name);
+		for (const warning of settings ? profileWarnings(settings, helper.version) : []) io.err(`Warning: ${warning}`);
+	}
+
+	const changes: ConfigChange[] = bindings.flatMap((binding) =>
+		binding.hosts.map((host) => ({type: 'set-cred-helper' as const, host, helper: boundHelperName(binding.profile)})),
+	);
+	const plan = services.dockerConfig.plan(config, changes);
+	const wrapperPlans = [...wrappers.values()];
+	const changed = plan.changed || wrapperPlans.some((wrapper) => wrapper.changed);
+	let outcome = {written: false, backup: null as string | null};
+	if (bindings.length > 0 && !changed)
+		io.out('Already bound: every registry above uses its profile. Nothing to change.');
+	if (changed) {
+		outcome = await applyBindingChange(
+			context,
+			{config, plan, wrappers: wrapperPlans, removals: []},
+			`Write these changes to ${config.path} and the ${wrapperPlans.filter((wrapper) => wrapper.changed).length} wrapper(s)?`,
+		);
+	}
+
+	if (failures.length > 0) {
+		io.err(`Not bound (${failures.length}):`);
+		for (const failure of failures)
+			io.err(`  ${failure.profile}: ${failure.failure}${failure.fix ? `\n    → ${failure.fix}` : ''}`);
+	}
+
+	// One registry per profile is enough to prove its wrapper and credentials work.
+	let verified: boolean | null = null;
+	if (outcome.written) {
+		verified = true;
+		for (const binding of bindings)
+			verified = (await verifyHelper(context, binding.hosts.slice(0, 1), boundHelperName(binding.profile))) && verified;
+	}
+
+	return {
+		...(bindings.length === 0 ? {exitCode: 1} : {}),
+		json: {
+			config: config.path,
+			bindings,
+			failures,
+			changed,
+			written: outcome.written,
+			diff: plan.diff,
+			wrappers: wrapperPlans.map((wrapper) => ({
+				profile: wrapper.profile,
+				path: wrapper.path,
+				changed: wrapper.changed,
+			})),
+			backup: outcome.backup,
+			verified,
+		},
+	};
+}
