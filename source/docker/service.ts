@@ -161,12 +161,19 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 				}
 			};
 
-			const attempt = (file: string, args: string[], env: Record<string, string | undefined> | undefined) => {
+			const attempt = (
+				file: string,
+				args: string[],
+				env: Record<string, string | undefined> | undefined,
+				wrapper = false,
+			) => {
 				tracker = createPushTracker();
 				lines = [];
 				return runner.stream(file, args, {
 					...(env ? {env} : {}),
 					...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
+					// docker stops within milliseconds of SIGTERM (script forwards it); one that does not is killed after 1 s.
+					stop: {graceMs: 1000, wrapper},
 					onLine(line) {
 						lines.push(line);
 						for (const event of tracker.feed(line)) emit(event);
@@ -178,7 +185,7 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 				const plan = await ptyPlanFor(argv);
 				let result: RunResult | undefined;
 				if (plan.use) {
-					result = await attempt(plan.file, plan.args, {...options.env, ...plan.env});
+					result = await attempt(plan.file, plan.args, {...options.env, ...plan.env}, true);
 					if ((result.notFound || ptyFailed(lines)) && !pushOptions.signal?.aborted) {
 						const said = lines.find((line) => line.trim().length > 0)?.trim() ?? 'script is missing';
 						emit({type: 'bytes-unavailable', reason: `no pseudo-terminal (${said})`});
