@@ -1,5 +1,6 @@
 /** Status text: a symbol always carries the meaning, colour only repeats it (NO_COLOR drops the colour, nothing else). */
 import type React from 'react';
+import {useEffect, useState} from 'react';
 import {Text} from 'ink';
 import {useUi} from './ui-context.js';
 
@@ -36,6 +37,25 @@ export function Strong({children}: {children: React.ReactNode}): React.JSX.Eleme
 	return <Text bold={color}>{children}</Text>;
 }
 
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const SPINNER_MS = 100;
+
+/**
+ * Every wait: a spinner beside what is awaited. Where the terminal is not animated (no TTY, CI, TERM=dumb) the line is
+ * static, with the pending symbol; without colour the spinner turns all the same.
+ */
 export function Busy({children}: {children: React.ReactNode}): React.JSX.Element {
-	return <Status tone="pending">{children}</Status>;
+	const {color, animate} = useUi();
+	const [frame, setFrame] = useState(0);
+	useEffect(() => {
+		if (!animate) return;
+		const timer = setInterval(() => setFrame((previous) => (previous + 1) % SPINNER.length), SPINNER_MS);
+		return () => clearInterval(timer);
+	}, [animate]);
+	if (!animate) return <Status tone="pending">{children}</Status>;
+	return (
+		<Text wrap="wrap">
+			<Text {...(color ? {color: COLORS.pending} : {})}>{SPINNER[frame]}</Text> {children}
+		</Text>
+	);
 }
