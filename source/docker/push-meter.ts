@@ -105,8 +105,10 @@ export function summarizeRate(
 /** "2.10MB/s · 8s left", "measuring speed", "stalled"; empty before any byte is known. */
 export function describeRate(rate: RateSummary): string {
 	if (rate.total === 0 && rate.current === 0) return '';
+	// Every byte sent (docker counts a little past its estimate): the registry is finishing, there is no speed to show.
+	if (rate.total > 0 && rate.current >= rate.total) return '';
 	if (rate.speed === undefined) return 'measuring speed';
-	if (rate.speed === 0) return rate.current >= rate.total && rate.total > 0 ? '' : 'stalled';
+	if (rate.speed === 0) return 'stalled';
 	const left = rate.secondsLeft === undefined ? '' : ` · ${formatDuration(rate.secondsLeft)} left`;
 	return `${formatSpeed(rate.speed)}${left}`;
 }

@@ -111,7 +111,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 					pushFailure: undefined,
 					...(made ? {repository: {...repository, created: true}} : {}),
 				},
-				summary: `Pushed ${target} (${result.digest.slice(0, 19)}…, ${result.layers} layers)${made ? `; ECR created ${repository.name} from the template ${made.prefix}` : ''}`,
+				summary: `Pushed ${target} (${result.digest.slice(0, 19)}…, ${plural(result.layers, 'layer')})${made ? `; ECR created ${repository.name} from the template ${made.prefix}` : ''}`,
 				interactive: false,
 			});
 		} catch (error) {
