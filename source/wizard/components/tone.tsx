@@ -1,7 +1,7 @@
 /** Status text: a symbol always carries the meaning, colour only repeats it (NO_COLOR drops the colour, nothing else). */
 import type React from 'react';
 import {useEffect, useState} from 'react';
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import {useUi} from './ui-context.js';
 
 export type ToneName = 'success' | 'error' | 'warning' | 'info' | 'pending' | 'muted';
@@ -19,10 +19,21 @@ const COLORS: Record<ToneName, string | undefined> = {
 export function Status({tone, children}: {tone: ToneName; children: React.ReactNode}): React.JSX.Element {
 	const {color} = useUi();
 	const tint = color ? COLORS[tone] : undefined;
+	return <Hanging lead={<Text {...(tint ? {color: tint} : {})}>{SYMBOLS[tone]}</Text>}>{children}</Hanging>;
+}
+
+/**
+ * Text after a lead (a symbol, `$`, `→`) and one space: its wrapped lines continue under the text, never under the lead
+ * or at column 0, so a long host or command keeps its place.
+ */
+export function Hanging({lead, children}: {lead: React.ReactNode; children: React.ReactNode}): React.JSX.Element {
 	return (
-		<Text wrap="wrap">
-			<Text {...(tint ? {color: tint} : {})}>{SYMBOLS[tone]}</Text> {children}
-		</Text>
+		<Box>
+			<Box flexShrink={0} marginRight={1}>
+				<Text>{lead}</Text>
+			</Box>
+			<Text wrap="wrap">{children}</Text>
+		</Box>
 	);
 }
 
@@ -53,9 +64,5 @@ export function Busy({children}: {children: React.ReactNode}): React.JSX.Element
 		return () => clearInterval(timer);
 	}, [animate]);
 	if (!animate) return <Status tone="pending">{children}</Status>;
-	return (
-		<Text wrap="wrap">
-			<Text {...(color ? {color: COLORS.pending} : {})}>{SPINNER[frame]}</Text> {children}
-		</Text>
-	);
+	return <Hanging lead={<Text {...(color ? {color: COLORS.pending} : {})}>{SPINNER[frame]}</Text>}>{children}</Hanging>;
 }
