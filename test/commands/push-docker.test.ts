@@ -1,6 +1,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {createPushReporter} from '../../source/commands/push-docker.js';
 import type {CommandIo} from '../../source/lib/io.js';
+import {createEngineDockerService} from '../../source/engines/service.js';
+import {createFakeRunner} from '../helpers/fake-runner.js';
 
 function recordingIo(): CommandIo & {errs: string[]} {
 	const errs: string[] = [];
@@ -58,5 +60,20 @@ describe('push reporter', () => {
 		for (const line of writes) expect(line.length).toBeLessThanOrEqual(80 + 5);
 		reporter.finish();
 		expect(writes.at(-1)).toBe('\r\u001B[2K');
+	});
+
+	it('finch through the real engine service: the push goes on and stderr says why there are no bytes', async () => {
+		const ref = '123456789012.dkr.ecr.us-east-1.amazonaws.com/x:v1';
+		const runner = createFakeRunner(
+			[{file: 'finch', args: ['push', ref], lines: [`v1: digest: sha256:${'d'.repeat(64)} size: 528`]}],
+			{path: {script: '/usr/bin/script'}},
+		);
+		const io = recordingIo();
+		const reporter = createPushReporter(io, false);
+		const finch = createEngineDockerService({runner, env: {}, engine: 'finch'});
+		const result = await finch.push(ref, {onEvent: reporter.onEvent});
+		reporter.finish();
+		expect(result.digest).toBe(`sha256:${'d'.repeat(64)}`);
+		expect(io.errs).toEqual(["byte progress unavailable: finch does not print docker's byte counts"]);
 	});
 });
