@@ -11,6 +11,7 @@ import {beforeAll, describe, expect, it} from 'vitest';
 import {
 	createRepository,
 	describeRun,
+	run,
 	docker,
 	makeHome,
 	makeImage,
@@ -106,7 +107,7 @@ describe(`scenario 14: a push through a ${SLOW_LINK.bytesPerSecond / 1e6} MB/s r
 		await createRepository('watch-app', {region: REGISTRY_SLOW.region});
 		// The real credential helper answers for the host, as configure-helper would set it up.
 		writeDockerConfig(home.dockerConfig, {credHelpers: {[HOST]: 'ecr-login'}});
-		for (const tag of ['capture', 'cli', 'wizard80', 'wizard100'])
+		for (const tag of ['capture', 'cli', 'cancel', 'wizard80', 'wizard100'])
 			await makeImage(`watch-app:${tag}`, home.env, {randomBytes: LAYER_BYTES});
 		mkdirSync(captures, {recursive: true});
 	}, 120_000);
@@ -180,6 +181,50 @@ describe(`scenario 14: a push through a ${SLOW_LINK.bytesPerSecond / 1e6} MB/s r
 			await session.kill();
 		}
 	}, 120_000);
+
+	it('Ctrl-C while bytes move: exit 130 at once, no docker push left running, no tag in the registry', async () => {
+		const target = `${HOST}/watch-app:x1`;
+		const session = await TmuxSession.start({
+			name: 's14-cancel',
+			width: 100,
+			height: 30,
+			command: [
+				'node',
+				stack.cli,
+				'push',
+				'watch-app:cancel',
+				'--repository',
+				'watch-app',
+				'--region',
+				REGISTRY_SLOW.region,
+				'--tag',
+				'x1',
+			],
+			env: terminalEnv(home.env),
+		});
+		try {
+			await session.waitFor(BYTES, 30_000);
+			const pushes = async () =>
+				(await run('ps', ['-eo', 'args='], {env: home.env})).stdout
+					.split('\n')
+					.filter((line) => line.includes(`push ${target}`));
+			// Through the pseudo-terminal: script and the docker it runs, both pushing the target.
+			expect(await pushes()).not.toEqual([]);
+			await session.press('C-c');
+			const pressed = Date.now();
+			expect(await session.waitForExit(5000)).toBe(130);
+			expect(Date.now() - pressed).toBeLessThan(3000);
+			// docker gets SIGTERM and at most a second's grace before SIGKILL.
+			let left = await pushes();
+			for (const deadline = Date.now() + 2000; left.length > 0 && Date.now() < deadline; left = await pushes())
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(left).toEqual([]);
+			expect(await session.screen()).not.toContain('Pushed ');
+			expect(await registryTags('watch-app', REGISTRY_SLOW)).not.toContain('x1');
+		} finally {
+			await session.kill();
+		}
+	}, 90_000);
 
 	it.each([
 		{width: 80, height: 24, tag: 'w80', image: 'watch-app:wizard80'},
