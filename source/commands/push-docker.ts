@@ -2,6 +2,14 @@
 import {UserError} from '../errors/user-errors.js';
 import {humanSize} from '../lib/format.js';
 import type {PushEvent, PushResult} from '../docker/types.js';
+import {
+	type ByteSample,
+	describeRate,
+	plural,
+	recordBytes,
+	summarizeRate,
+	truncateMiddle,
+} from '../docker/push-meter.js';
 import type {CommandContext, CommandIo} from './types.js';
 
 export function localImageMissing(image: string): UserError {
@@ -11,26 +19,53 @@ export function localImageMissing(image: string): UserError {
 	});
 }
 
-/** Progress on stderr: one redrawn line on a terminal, a line per layer change otherwise. */
-export function createPushReporter(io: CommandIo, isTty: boolean) {
+/**
+ * Progress on stderr: one line redrawn at least twice a second on a terminal (bytes, speed, time left, cut to its
+ * width), a line per layer change otherwise.
+ */
+export function createPushReporter(io: CommandIo, isTty: boolean, now: () => number = Date.now) {
 	const layers = new Map<string, {status: string; current: number; total: number}>();
+	let samples: ByteSample[] = [];
 	let lastLine = '';
-	const summary = () => {
-		let done = 0;
+	let timer: ReturnType<typeof setInterval> | undefined;
+	const bytes = () => {
 		let current = 0;
 		let total = 0;
 		for (const layer of layers.values()) {
-			if (layer.status === 'pushed' || layer.status === 'exists' || layer.status === 'mounted') done++;
 			current += layer.status === 'pushed' ? layer.total : layer.current;
 			total += layer.total;
 		}
 
-		return `${done}/${layers.size} layers done${total > 0 ? `, ${humanSize(current)} of ${humanSize(total)}` : ''}`;
+		return {current, total};
+	};
+
+	const summary = () => {
+		let done = 0;
+		for (const layer of layers.values()) {
+			if (layer.status === 'pushed' || layer.status === 'exists' || layer.status === 'mounted') done++;
+		}
+
+		const {current, total} = bytes();
+		const rate = describeRate(summarizeRate(samples, current, total, now()));
+		return `${done}/${plural(layers.size, 'layer')} done${total > 0 ? `, ${humanSize(current)} of ${humanSize(total)}` : ''}${rate ? ` · ${rate}` : ''}`;
+	};
+
+	const width = () => Math.max(20, (process.stderr.columns ?? 80) - 1);
+	const redraw = () => {
+		if (layers.size === 0) return;
+		const line = truncateMiddle(`Pushing: ${summary()}`, width());
+		if (line !== lastLine) process.stderr.write(`\r\u001B[2K${line}`);
+		lastLine = line;
 	};
 
 	return {
 		onEvent(event: PushEvent) {
-			if (event.type === 'start') io.err(`The push refers to ${event.repository}`);
+			if (event.type === 'bytes-unavailable') io.err(`byte progress unavailable: ${event.reason}`);
+			if (event.type === 'start') {
+				const text = `The push refers to ${event.repository}`;
+				io.err(isTty ? truncateMiddle(text, width()) : text);
+			}
+
 			if (event.type === 'layer') {
 				const previous = layers.get(event.id);
 				const next = {
@@ -39,10 +74,11 @@ export function createPushReporter(io: CommandIo, isTty: boolean) {
 					total: event.total ?? previous?.total ?? 0,
 				};
 				layers.set(event.id, next);
+				samples = recordBytes(samples, now(), bytes().current);
 				if (isTty) {
-					const line = `Pushing: ${summary()}`;
-					if (line !== lastLine) process.stderr.write(`\r\u001B[2K${line}`);
-					lastLine = line;
+					// Docker reports each 1% of a layer; the clock keeps speed and time left fresh in between.
+					timer ??= setInterval(redraw, 500);
+					redraw();
 				} else if (previous?.status !== event.status) {
 					const label = {
 						exists: 'already in the registry',
@@ -54,6 +90,7 @@ export function createPushReporter(io: CommandIo, isTty: boolean) {
 			}
 		},
 		finish() {
+			if (timer) clearInterval(timer);
 			if (isTty && lastLine) process.stderr.write('\r\u001B[2K');
 		},
 	};

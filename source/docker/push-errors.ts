@@ -294,14 +294,19 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 				hint: 'Docker could not read credentials from its store; the doctor runs the helper itself and reads its log.',
 				nextSteps: ['ecr-setup doctor'],
 			};
-		case 'daemon':
+		case 'daemon': {
+			// docker names the daemon it dialled: tcp:// and ssh:// are another machine, which no local start fixes.
+			const remote = /\b((?:tcp|ssh):\/\/[^\s"]+?)[.:]?(?:\s|"|$)/.exec(failure.message)?.[1];
 			return {
 				message: failure.message,
 				hint: /permission denied/.test(failure.message)
 					? 'You may not open the docker socket: join the docker group (then log in again), or run docker with sudo, which reads /root/.docker/config.json.'
-					: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`) and try again.',
+					: remote
+						? `The docker daemon at ${remote} did not answer: check that it runs and this machine reaches it, or point DOCKER_HOST (or \`docker context use\`) at one that does.`
+						: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`) and try again.',
 				nextSteps: ['ecr-setup doctor'],
 			};
+		}
 		case 'unknown':
 			return {
 				message: `docker push failed: ${failure.message}`,

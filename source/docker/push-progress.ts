@@ -171,6 +171,8 @@ export function reducePushState(state: PushState, event: PushEvent): PushState {
 			return {...state, digest: {tag: event.tag, digest: event.digest, size: event.size}};
 		case 'error':
 			return {...state, errors: [...state.errors, event.message]};
+		case 'bytes-unavailable':
+			return state;
 		case 'layer': {
 			const index = state.layers.findIndex((layer) => layer.id === event.id);
 			const previous = index === -1 ? undefined : state.layers[index];

@@ -8,6 +8,7 @@ import path from 'node:path';
 import {UserError} from '../errors/user-errors.js';
 import {PushError, classifyPushFailure} from './push-errors.js';
 import {createPushTracker} from './push-progress.js';
+import {planPty, ptyFailed} from './push-pty.js';
 import {
 	type VersionJson,
 	classifyDaemonError,
@@ -33,6 +34,8 @@ export type DockerServiceOptions = {
 	binary?: string;
 	/** Limit for quick commands (version, ls, inspect, tag, login, logout). Pushes have none. */
 	timeoutMs?: number;
+	/** Where it runs (default process.platform): a push gets a pseudo-terminal, for byte counts, only on Linux. */
+	platform?: NodeJS.Platform;
 };
 
 export function createDockerService(options: DockerServiceOptions): DockerService {
@@ -42,6 +45,12 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const prefix = options.configDir === undefined ? [] : ['--config', options.configDir];
 	const base = options.env ? {env: options.env} : {};
+
+	async function ptyPlanFor(argv: string[]) {
+		const platform = options.platform ?? process.platform;
+		const script = platform === 'linux' ? await runner.which('script', base.env ? {env: base.env} : {}) : null;
+		return planPty({platform, binary, script}, argv);
+	}
 
 	function run(args: string[], extra: {input?: string; timeoutMs?: number} = {}): Promise<RunResult> {
 		return runner.run(binary, [...prefix, ...args], {...base, timeoutMs, ...extra});
@@ -138,26 +147,55 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			ref: string,
 			pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {},
 		): Promise<PushResult> {
-			const tracker = createPushTracker();
-			const lines: string[] = [];
+			let tracker = createPushTracker();
+			let lines: string[] = [];
 			// podman prints no `<tag>: digest: …` line; it writes the digest to a file when asked.
 			const digestDir = isPodman ? await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-digest-')) : undefined;
 			const digestArgs = digestDir ? ['--digestfile', path.join(digestDir, 'digest')] : [];
-			try {
-				const result = await runner.stream(binary, [...prefix, 'push', ...digestArgs, ref], {
-					...base,
+			const argv = [...prefix, 'push', ...digestArgs, ref];
+			const emit = (event: PushEvent) => {
+				try {
+					pushOptions.onEvent?.(event);
+				} catch {
+					// A failing progress view must not break the push.
+				}
+			};
+
+			const attempt = (
+				file: string,
+				args: string[],
+				env: Record<string, string | undefined> | undefined,
+				wrapper = false,
+			) => {
+				tracker = createPushTracker();
+				lines = [];
+				return runner.stream(file, args, {
+					...(env ? {env} : {}),
 					...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
+					// docker stops within milliseconds of SIGTERM (script forwards it); one that does not is killed after 1 s.
+					stop: {graceMs: 1000, wrapper},
 					onLine(line) {
 						lines.push(line);
-						for (const event of tracker.feed(line)) {
-							try {
-								pushOptions.onEvent?.(event);
-							} catch {
-								// A failing progress view must not break the push.
-							}
-						}
+						for (const event of tracker.feed(line)) emit(event);
 					},
 				});
+			};
+
+			try {
+				const plan = await ptyPlanFor(argv);
+				let result: RunResult | undefined;
+				if (plan.use) {
+					result = await attempt(plan.file, plan.args, {...options.env, ...plan.env}, true);
+					if ((result.notFound || ptyFailed(lines)) && !pushOptions.signal?.aborted) {
+						const said = lines.find((line) => line.trim().length > 0)?.trim() ?? 'script is missing';
+						emit({type: 'bytes-unavailable', reason: `no pseudo-terminal (${said})`});
+						result = undefined;
+					}
+				} else {
+					emit({type: 'bytes-unavailable', reason: plan.reason});
+				}
+
+				result ??= await attempt(binary, argv, options.env);
 				if (result.notFound) throw commandFailure('docker push', result);
 				const {state} = tracker;
 				if (result.exitCode === 0 && state.digest) {

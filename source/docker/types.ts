@@ -29,7 +29,9 @@ export type PushEvent =
 			message?: string;
 	  }
 	| {type: 'digest'; tag: string; digest: string; size: number}
-	| {type: 'error'; message: string};
+	| {type: 'error'; message: string}
+	/** Sent first when docker runs without a terminal, so it prints no byte counts: why, for the screen. */
+	| {type: 'bytes-unavailable'; reason: string};
 
 export type PushResult = {digest: string; size: number; tag: string; layers: number};
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type {execa as Execa} from 'execa';
 import {CancelledError} from '../errors/user-errors.js';
 import {debug, debugEnabled} from '../lib/log.js';
+import {descendantsIn, type ProcessEntry, processTable, stillRunning} from './process-tree.js';
 import type {ProcessRunner, RunOptions, RunResult, StreamOptions} from './types.js';
 
 // execa costs ≈ 40 ms to load; nothing spawns before the wizard's first frame, so it loads on the first spawn.
@@ -51,10 +52,72 @@ function execaOptions(options: RunOptions) {
 		...(options.timeoutMs ? {timeout: options.timeoutMs} : {}),
 		...(options.signal ? {cancelSignal: options.signal} : {}),
 		// Children die with us; SIGTERM first, SIGKILL after a grace period.
-		forceKillAfterDelay: 2000,
+		forceKillAfterDelay: graceOf(options),
 		cleanup: true,
 		windowsHide: true,
 	} as const;
+}
+
+const DEFAULT_GRACE_MS = 2000;
+const graceOf = (options: RunOptions) => options.stop?.graceMs ?? DEFAULT_GRACE_MS;
+
+type Spawned = {
+	pid?: number | undefined;
+	exitCode: number | null;
+	signalCode: string | null;
+	kill(signal: 'SIGKILL'): boolean;
+};
+
+/**
+ * On abort execa sends the child SIGTERM and, after the grace, SIGKILL; this also SIGKILLs what the child started and
+ * left running (a wrapper's program lives in a session of its own, out of reach of a process-group signal), and kills a
+ * wrapper as soon as its program is gone: util-linux `script` otherwise sleeps 2 s after forwarding SIGTERM.
+ */
+function stopTreeOnAbort(child: Spawned, options: RunOptions): void {
+	const {signal} = options;
+	const root = child.pid;
+	if (!signal || root === undefined) return;
+	const exited = () => child.exitCode !== null || child.signalCode !== null;
+	const stop = async () => {
+		const tree = descendantsIn(await processTable(), root);
+		const deadline = Date.now() + graceOf(options);
+		let late = false;
+		while (!exited()) {
+			late = Date.now() >= deadline;
+			if (late) break;
+			const alive = await running(tree);
+			if (options.stop?.wrapper && tree.length > 0 && alive.length === 0) break;
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
+
+		// A program that ended within its grace may leave work to finish (apt-get's dpkg): only a wrapper's, or what
+		// outlived the grace, is killed.
+		const forced = late || child.signalCode === 'SIGKILL';
+		if (!forced && !options.stop?.wrapper) return;
+		const later = exited() ? [] : descendantsIn(await processTable(), root);
+		const left = await running([...tree, ...later.filter((entry) => !tree.some((seen) => seen.pid === entry.pid))]);
+		for (const entry of left) {
+			try {
+				process.kill(entry.pid, 'SIGKILL');
+			} catch {
+				// Gone meanwhile.
+			}
+		}
+
+		if (!exited()) child.kill('SIGKILL');
+	};
+
+	const onAbort = () => {
+		stop().catch((error: unknown) => debug('process', 'stopping the process tree failed', {error: String(error)}));
+	};
+
+	if (signal.aborted) onAbort();
+	else signal.addEventListener('abort', onAbort, {once: true});
+}
+
+async function running(entries: readonly ProcessEntry[]): Promise<ProcessEntry[]> {
+	const alive = await Promise.all(entries.map(async (entry) => stillRunning(entry)));
+	return entries.filter((_, index) => alive[index]);
 }
 
 /** Split a chunk stream into lines; a lone carriage return (a TTY redraw) also ends a line. */
@@ -135,11 +198,12 @@ function createUnloggedRunner(): ProcessRunner {
 	return {
 		async run(file, args, options = {}) {
 			const execa = await loadExeca();
-			const outcome = await execa(file, [...args], {
+			const subprocess = execa(file, [...args], {
 				...execaOptions(options),
 				...(options.input === undefined ? {stdin: 'ignore'} : {input: options.input}),
 			});
-			return toResult(outcome as ExecaFailure, options.signal);
+			stopTreeOnAbort(subprocess, options);
+			return toResult((await subprocess) as ExecaFailure, options.signal);
 		},
 
 		async stream(file, args, options: StreamOptions) {
@@ -149,6 +213,7 @@ function createUnloggedRunner(): ProcessRunner {
 				...(options.input === undefined ? {stdin: 'ignore'} : {input: options.input}),
 				buffer: true,
 			});
+			stopTreeOnAbort(subprocess, options);
 			for (const [name, stream] of [
 				['stdout', subprocess.stdout],
 				['stderr', subprocess.stderr],
@@ -166,7 +231,9 @@ function createUnloggedRunner(): ProcessRunner {
 
 		async interactive(file, args, options = {}) {
 			const execa = await loadExeca();
-			const outcome = await execa(file, [...args], {...execaOptions(options), stdio: 'inherit'});
+			const subprocess = execa(file, [...args], {...execaOptions(options), stdio: 'inherit'});
+			stopTreeOnAbort(subprocess, options);
+			const outcome = await subprocess;
 			const result = toResult(outcome as ExecaFailure, options.signal);
 			return {exitCode: result.exitCode};
 		},

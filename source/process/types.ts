@@ -8,6 +8,12 @@ export type RunOptions = {
 	cwd?: string;
 	timeoutMs?: number;
 	signal?: AbortSignal;
+	/**
+	 * How the child is stopped when signal aborts: SIGTERM, then SIGKILL for it and every process it started that is
+	 * still running after graceMs (default 2000). `wrapper`: the child only runs another program (util-linux `script`),
+	 * so once the processes it started are gone it is killed at once rather than waited for.
+	 */
+	stop?: {graceMs?: number; wrapper?: boolean};
 };
 
 export type RunResult = {

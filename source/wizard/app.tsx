@@ -161,10 +161,11 @@ export function App({services, options, resume, onOutcome, troubleshooter}: AppP
 		dispatch({type: 'goto', step, ...(patch ? {patch} : {}), ...(note ? {note} : {})});
 	}, []);
 
-	const ui = useMemo(() => ({color: colorEnabled(services.env), quit}), [services.env, quit]);
+	const {stdout} = useStdout();
+	const animate = Boolean(stdout.isTTY) && !services.env['CI'] && services.env['TERM'] !== 'dumb';
+	const ui = useMemo(() => ({color: colorEnabled(services.env), animate, quit}), [services.env, animate, quit]);
 	// Once a profile is picked, docker and the credential helper run with it too (AWS_PROFILE), not only AWS calls.
 	const bound = useMemo(() => servicesForProfile(services, state.profile), [services, state.profile]);
-	const {stdout} = useStdout();
 	const width = Math.max(40, Math.min(stdout.columns || 80, 80));
 	const Step = STEPS[state.step];
 	const fresh = state.log.filter((entry) => entry.id > printedUpTo);

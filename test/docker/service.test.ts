@@ -31,7 +31,11 @@ function pushLines(name: string, failed: boolean): string[] {
 
 function service(script: ScriptedCommand[], options: {configDir?: string; path?: Record<string, string | null>} = {}) {
 	const runner = createFakeRunner(script, {path: options.path ?? {}});
-	const docker = createDockerService({runner, ...(options.configDir ? {configDir: options.configDir} : {})});
+	const docker = createDockerService({
+		runner,
+		platform: 'linux',
+		...(options.configDir ? {configDir: options.configDir} : {}),
+	});
 	return {runner, docker};
 }
 
@@ -313,7 +317,9 @@ describe('push', () => {
 			tag: 'v1',
 			layers: 3,
 		});
-		expect(events[0]).toEqual({type: 'start', repository: `${HOST}/x`});
+		// No `script` on the fake PATH: docker runs without a terminal and the view is told why there are no bytes.
+		expect(events[0]).toEqual({type: 'bytes-unavailable', reason: '`script` (util-linux) is not installed'});
+		expect(events[1]).toEqual({type: 'start', repository: `${HOST}/x`});
 		expect(events.filter((event) => event.type === 'layer')).toHaveLength(8);
 		expect(runner.calls[0]!.kind).toBe('stream');
 	});

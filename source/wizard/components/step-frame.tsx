@@ -20,7 +20,8 @@ export function StepFrame({
 	const {color} = useUi();
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text bold={color} {...(color ? {color: 'cyan'} : {})}>
+			{/* One line: a long host in the title is cut in the middle; the step's content shows it whole. */}
+			<Text bold={color} {...(color ? {color: 'cyan'} : {})} wrap="truncate-middle">
 				{position ? `Step ${position.index} of ${position.total} · ` : ''}
 				{title}
 			</Text>

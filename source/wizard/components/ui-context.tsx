@@ -1,9 +1,10 @@
-/** What every view piece needs from the wizard: whether to colour, and how to quit (the `q` key). */
+/** What every view piece needs from the wizard: whether to colour and animate, and how to quit (the `q` key). */
 import type React from 'react';
 import {createContext, useCallback, useContext, useRef} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
 
-export type Ui = {color: boolean; quit: () => void};
+/** animate: the terminal redraws a spinner (a TTY, not CI, not TERM=dumb); otherwise waits are static lines. */
+export type Ui = {color: boolean; animate?: boolean; quit: () => void};
 
 const UiContext = createContext<Ui>({color: true, quit() {}});
 

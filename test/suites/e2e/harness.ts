@@ -3,6 +3,7 @@
  * HOME, talk to the stand-in's control API, read the registry over HTTPS, make images without a network.
  */
 import {spawn} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
@@ -293,12 +294,16 @@ export async function registryDigest(
 
 let imageCounter = 0;
 
-/** A small image made without a network: `tar -c … | docker import - NAME`. Each call makes different content. */
-export async function makeImage(name: string, env: Env): Promise<void> {
+/**
+ * A small image made without a network: `tar -c … | docker import - NAME`, one layer. Each call makes different content.
+ * randomBytes adds a file of that many random bytes (gzip cannot shrink it, so the push sends about that much).
+ */
+export async function makeImage(name: string, env: Env, options: {randomBytes?: number} = {}): Promise<void> {
 	imageCounter += 1;
 	const directory = mkdtempSync(path.join(stack.work, 'image-'));
 	writeFileSync(path.join(directory, 'hello.txt'), `hello from ${name} #${imageCounter} at ${Date.now()}\n`);
 	writeFileSync(path.join(directory, 'app.sh'), '#!/bin/sh\necho app\n', {mode: 0o755});
+	if (options.randomBytes) writeFileSync(path.join(directory, 'random.bin'), randomBytes(options.randomBytes));
 	const result = await run('bash', ['-c', 'tar -C "$1" -c . | docker import - "$2"', 'make-image', directory, name], {
 		env,
 	});

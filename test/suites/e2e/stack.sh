@@ -65,7 +65,7 @@ wait_for() {
 }
 
 # ── the AWS stand-in and the topology's command line, bundled (Node 20 does not run TypeScript) ──
-node_modules/.bin/esbuild aws-stand-in=test/helpers/aws-stand-in/cli.ts topology=test/suites/e2e/topology-cli.ts \
+node_modules/.bin/esbuild aws-stand-in=test/helpers/aws-stand-in/cli.ts topology=test/suites/e2e/topology-cli.ts relay=test/suites/e2e/relay.ts \
 	--bundle --platform=node --target=node20 --format=esm --outdir="$work/bin" --out-extension:.js=.mjs --log-level=warning
 
 # ── a throwaway CA and one server certificate for every name of the stack ──
@@ -139,6 +139,10 @@ for host in $registry_hosts; do
 	# 401 with a Basic challenge is "up"; curl -f would call it a failure, so look at the status code.
 	wait_for "registry-$host" 20 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' --cacert '$pki/ca.crt' --resolve '$host:5000:$address' https://$host:5000/v2/) == 401 ]]"
 done
+# ── the slow link: a relay of our own in front of one registry's front, 3 MB/s up ──
+read -r relay_listen relay_target relay_rate < <(node "$work/bin/topology.mjs" slow-link)
+start_background relay node "$work/bin/relay.mjs" "$relay_listen" "$relay_target" "$relay_rate"
+wait_for relay 20 grep -q 'bytes/s up' "$logs/relay.log"
 wait_for dockerd 60 docker version
 
 echo "e2e: stack up: $(docker version --format 'docker CLI {{.Client.Version}} (API {{.Client.APIVersion}}) → dockerd {{.Server.Version}}'), $(docker-registry --version | awk '{print $2, $3}'), $(docker-credential-ecr-login version 2>&1 | head -1), $(/usr/bin/aws --version 2>&1)" >&2

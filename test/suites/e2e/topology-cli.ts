@@ -4,6 +4,7 @@
  *   node topology.mjs san                       the server certificate's subjectAltName extension line
  *   node topology.mjs registry-hosts            the registry hosts (ECR's and public.ecr.aws), one a line
  *   node topology.mjs stand-in-config WORKDIR   the AWS stand-in's ServeConfig (WORKDIR holds pki/ and registry/<host>/)
+ *   node topology.mjs slow-link                 the relay's arguments: LISTEN TARGET BYTES_PER_SECOND
  */
 import path from 'node:path';
 import type {ServeConfig} from '../../helpers/aws-stand-in/cli.js';
@@ -19,6 +20,7 @@ import {
 	OWNER,
 	PORTAL_ACCOUNTS,
 	REGISTRIES,
+	SLOW_LINK,
 } from './topology.js';
 
 function standInConfig(work: string): ServeConfig {
@@ -52,9 +54,11 @@ if (command === 'hosts') {
 	);
 } else if (command === 'registry-hosts') {
 	process.stdout.write(`${REGISTRIES.map((registry) => registry.host).join('\n')}\n`);
+} else if (command === 'slow-link') {
+	process.stdout.write(`${SLOW_LINK.listen} ${SLOW_LINK.target} ${SLOW_LINK.bytesPerSecond}\n`);
 } else if (command === 'stand-in-config' && argument) {
 	process.stdout.write(`${JSON.stringify(standInConfig(argument), null, '\t')}\n`);
 } else {
-	process.stderr.write('usage: topology.mjs hosts | san | registry-hosts | stand-in-config WORKDIR\n');
+	process.stderr.write('usage: topology.mjs hosts | san | registry-hosts | slow-link | stand-in-config WORKDIR\n');
 	process.exit(2);
 }

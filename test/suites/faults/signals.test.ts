@@ -178,6 +178,54 @@ esac
 		await expectConfigUntouched(w);
 	}, 60_000);
 
+	it.each([
+		['stops on SIGTERM', ''],
+		['ignores SIGTERM', "trap '' TERM"],
+	])(
+		'during push through a pseudo-terminal: script and a docker that %s are gone promptly',
+		async (_, trap) => {
+			if (process.platform !== 'linux') return;
+			const endpoint = await standIn('DescribeRepositories', 'GetCallerIdentity');
+			const w = await world(endpoint.url);
+			const ttyFile = join(w.dir, 'tty.txt');
+			await fakeExecutable(
+				w.bin,
+				'docker',
+				`echo "$$ $*" >> "${w.calls}"
+case "$1" in
+  image) echo '[{"Id":"sha256:${'a'.repeat(64)}","RepoTags":["web:dev"],"RepoDigests":[]}]' ;;
+  push)
+    ${trap}
+    [ -t 1 ] && echo "$$ $PPID" > "${ttyFile}"
+    echo "The push refers to repository [${HOST}/web]"
+    i=0
+    while [ $i -lt 3000 ]; do echo "a1b2c3d4e5f6: Pushing [>    ]  $i.0MB/3000MB"; i=$((i+1)); sleep 0.05; done ;;
+esac
+`,
+			);
+			const run = startCli(cli, ['push', 'web:dev', '--repository', 'web', '--region', 'eu-west-1'], w.env);
+			await run.waitForOutput((text) => text.includes('a1b2c3d4e5f6'), 20_000);
+			// docker ran with a terminal for stdout: the pseudo-terminal util-linux script gives it, script being its parent.
+			const [dockerPid, scriptPid] = (await readFile(ttyFile, 'utf8')).trim().split(' ').map(Number);
+			const started = Date.now();
+			const ended = await interrupt(run, signal);
+			const elapsedMs = Date.now() - started;
+			expect(ended.hung).toBe(false);
+			expect(ended.code, ended.stderr).toBe(EXPECTED[signal]);
+			// script sleeps 2 s after forwarding SIGTERM, and execa would wait 2 s more before SIGKILL: neither is waited for.
+			expect(elapsedMs).toBeLessThan(trap ? 2000 : 1000);
+			for (const pid of [dockerPid!, scriptPid!]) {
+				const dead = await gone(pid, 500);
+				if (!dead) figures['children left alive']++;
+				expect(dead, `pid ${pid} outlived the CLI`).toBe(true);
+			}
+			expect(ended.stdout).not.toContain('Pushed');
+			expect(ended.stderr).toContain('Interrupted.');
+			await expectConfigUntouched(w);
+		},
+		60_000,
+	);
+
 	it('during install-helper --method apt (a fake apt-get, running as root)', async () => {
 		if (process.getuid?.() !== 0) {
 			report('signals: install-helper', {skipped: 'not root: the apt plan would use sudo'});

@@ -8,7 +8,7 @@ import type React from 'react';
 import {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import {StepFrame} from '../../components/step-frame.js';
-import {Status, Strong} from '../../components/tone.js';
+import {Hanging, Status, Strong} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
 import {equivalentCommands, nextStepsFor} from './commands.js';
 import {offerTarget} from './ci-offer.js';
@@ -154,7 +154,9 @@ export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JS
 				<Box flexDirection="column" marginTop={1}>
 					<Strong>The same, without the wizard</Strong>
 					{commands.map((command) => (
-						<Text key={command} wrap="wrap">{`  $ ${command}`}</Text>
+						<Hanging key={command} lead="  $">
+							{command}
+						</Hanging>
 					))}
 				</Box>
 			) : null}
@@ -166,7 +168,9 @@ export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JS
 						<>
 							<Status tone="success">{`Wrote ${ci.written.plan.path}. Before it runs:`}</Status>
 							{ci.written.plan.notes.map((note) => (
-								<Text key={note} wrap="wrap">{`  • ${note}`}</Text>
+								<Hanging key={note} lead="  •">
+									{note}
+								</Hanging>
 							))}
 						</>
 					)}
@@ -175,7 +179,9 @@ export function DoneStep({state, active, exit, guardWrite}: StepProps): React.JS
 			<Box flexDirection="column" marginTop={1}>
 				<Strong>Next</Strong>
 				{next.map((line) => (
-					<Text key={line} wrap="wrap">{`  → ${line}`}</Text>
+					<Hanging key={line} lead="  →">
+						{line}
+					</Hanging>
 				))}
 			</Box>
 		</StepFrame>

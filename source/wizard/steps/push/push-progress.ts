@@ -1,9 +1,17 @@
 /** Push progress from docker's events: per-layer state and the overall fraction. Pure, so the bars are tested without Ink. */
 import type {PushEvent} from '../../../docker/types.js';
+import {type ByteSample, recordBytes} from '../../../docker/push-meter.js';
 
 export type LayerProgress = {id: string; status: string; current: number; total: number | undefined};
 
-export type PushProgress = {layers: LayerProgress[]; digest?: string};
+export type PushProgress = {
+	layers: LayerProgress[];
+	digest?: string;
+	/** Overall bytes sent over time, for the speed and time left. */
+	samples?: ByteSample[];
+	/** Why docker shows no byte counts this time, when it does not. */
+	bytesUnavailable?: string;
+};
 
 const FINISHED = new Set(['pushed', 'exists', 'mounted']);
 
@@ -11,8 +19,10 @@ export function layerDone(layer: LayerProgress): boolean {
 	return FINISHED.has(layer.status);
 }
 
-export function applyPushEvent(progress: PushProgress, event: PushEvent): PushProgress {
+/** Fold one event in; `at` (ms) is when it arrived, to measure the speed by. */
+export function applyPushEvent(progress: PushProgress, event: PushEvent, at?: number): PushProgress {
 	if (event.type === 'digest') return {...progress, digest: event.digest};
+	if (event.type === 'bytes-unavailable') return {...progress, bytesUnavailable: event.reason};
 	if (event.type !== 'layer') return progress;
 	const index = progress.layers.findIndex((layer) => layer.id === event.id);
 	const previous = index === -1 ? undefined : progress.layers[index]!;
@@ -21,8 +31,10 @@ export function applyPushEvent(progress: PushProgress, event: PushEvent): PushPr
 	if (event.status === 'pushed' && total !== undefined) current = total;
 	const next: LayerProgress = {id: event.id, status: event.status, current, total};
 	const layers =
-		index === -1 ? [...progress.layers, next] : progress.layers.map((layer, at) => (at === index ? next : layer));
-	return {...progress, layers};
+		index === -1 ? [...progress.layers, next] : progress.layers.map((layer, i) => (i === index ? next : layer));
+	const updated = {...progress, layers};
+	if (at === undefined) return updated;
+	return {...updated, samples: recordBytes(progress.samples ?? [], at, overallProgress(updated).current)};
 }
 
 export function layerFraction(layer: LayerProgress): number {

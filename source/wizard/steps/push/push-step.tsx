@@ -5,6 +5,7 @@ import {Box, Text} from 'ink';
 import {useServices} from '../../../services/context.js';
 import type {PushEvent} from '../../../docker/types.js';
 import {humanSize} from '../../../lib/format.js';
+import {describeRate, plural, summarizeRate} from '../../../docker/push-meter.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {ErrorPanel} from '../../components/error-panel.js';
@@ -74,11 +75,18 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 	const target = repository && image ? `${repository.uri}:${image.tag}` : '';
 	const [phase, setPhase] = useState<Phase>({name: 'tagging'});
 	const [progress, dispatch] = useReducer(
-		(current: PushProgress, event: PushEvent | 'reset') =>
-			event === 'reset' ? {layers: []} : applyPushEvent(current, event),
+		(current: PushProgress, action: {event: PushEvent; at: number} | 'reset') =>
+			action === 'reset' ? {layers: []} : applyPushEvent(current, action.event, action.at),
 		{layers: []},
 	);
 	const live = useMounted();
+	// Docker reports each 1% of a layer, which on a slow link is seconds apart: a clock keeps speed and time left fresh.
+	const [now, setNow] = useState(() => Date.now());
+	useEffect(() => {
+		if (phase.name !== 'pushing') return;
+		const timer = setInterval(() => setNow(Date.now()), 500);
+		return () => clearInterval(timer);
+	}, [phase.name]);
 
 	async function push(): Promise<void> {
 		if (!repository || !image) return;
@@ -91,7 +99,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 			const result = await docker.push(target, {
 				signal,
 				onEvent(event) {
-					if (live.current) dispatch(event);
+					if (live.current) dispatch({event, at: Date.now()});
 				},
 			});
 			if (!live.current || signal.aborted) return;
@@ -103,7 +111,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 					pushFailure: undefined,
 					...(made ? {repository: {...repository, created: true}} : {}),
 				},
-				summary: `Pushed ${target} (${result.digest.slice(0, 19)}…, ${result.layers} layers)${made ? `; ECR created ${repository.name} from the template ${made.prefix}` : ''}`,
+				summary: `Pushed ${target} (${result.digest.slice(0, 19)}…, ${plural(result.layers, 'layer')})${made ? `; ECR created ${repository.name} from the template ${made.prefix}` : ''}`,
 				interactive: false,
 			});
 		} catch (error) {
@@ -125,6 +133,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 	}
 
 	const overall = overallProgress(progress);
+	const rate = describeRate(summarizeRate(progress.samples ?? [], overall.current, overall.total, now));
 	const running = progress.layers.filter((layer) => !layerDone(layer));
 	const shown = [...running, ...progress.layers.filter((layer) => layerDone(layer))].slice(0, VISIBLE_LAYERS);
 	const failed = phase.name === 'failed' ? phase : undefined;
@@ -145,14 +154,18 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 				</Text>
 			))}
 			{!failed && progress.layers.length > shown.length ? (
-				<Dim>{`  … and ${progress.layers.length - shown.length} more layers`}</Dim>
+				<Dim>{`  … and ${plural(progress.layers.length - shown.length, 'more layer')}`}</Dim>
 			) : null}
 			{progress.layers.length > 0 ? (
 				<Text>
 					{'Overall      '}
 					<ProgressBar fraction={overall.fraction} width={16} />
-					{` ${Math.round(overall.fraction * 100)}% · ${overall.done} of ${overall.count} layers${overall.total > 0 ? ` · ${humanSize(overall.current)} / ${humanSize(overall.total)}` : ''}`}
+					{` ${Math.round(overall.fraction * 100)}% · ${overall.done} of ${plural(overall.count, 'layer')}${overall.total > 0 ? ` · ${humanSize(overall.current)} / ${humanSize(overall.total)}` : ''}`}
 				</Text>
+			) : null}
+			{!failed && progress.layers.length > 0 && rate ? <Text>{`${' '.repeat(13)}${rate}`}</Text> : null}
+			{!failed && progress.bytesUnavailable ? (
+				<Dim>{`byte progress unavailable: ${progress.bytesUnavailable}`}</Dim>
 			) : null}
 			{failed && explanation ? (
 				<Box flexDirection="column" marginTop={1}>

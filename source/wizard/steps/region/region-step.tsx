@@ -102,11 +102,11 @@ export function RegionStep({state, options, active, signal, position, complete, 
 			quit={false}
 		>
 			<Text wrap="wrap">Which AWS region should hold the repository? Regions marked ● already have repositories.</Text>
-			<Text>
-				{done < regions.length
-					? `Scanning regions: ${done} of ${regions.length} checked, ${found} with repositories…`
-					: `Scanned ${regions.length} regions: ${found} with repositories.`}
-			</Text>
+			{done < regions.length ? (
+				<Busy>{`Scanning regions: ${done} of ${regions.length} checked, ${found} with repositories…`}</Busy>
+			) : (
+				<Text>{`Scanned ${regions.length} regions: ${found} with repositories.`}</Text>
+			)}
 			{resolved ? (
 				<SelectList
 					// Remounted once the default is known so the cursor starts on it.

@@ -2,6 +2,8 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import {PushStep, fixesFor} from '../../../../source/wizard/steps/push/push-step.js';
 import {PushError} from '../../../../source/docker/push-errors.js';
+import {createEngineDockerService} from '../../../../source/engines/service.js';
+import {createFakeRunner} from '../../../helpers/fake-runner.js';
 import type {PushEvent, PushResult} from '../../../../source/docker/types.js';
 import {ARROW_DOWN, ENTER, flat} from '../../../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../../../helpers/step-harness.js';
@@ -47,6 +49,72 @@ describe('push step', () => {
 				interactive: false,
 			});
 		});
+	});
+
+	it('shows speed once measured, and says when docker gives no byte counts', async () => {
+		let emit!: (event: PushEvent) => void;
+		const w = world({
+			docker: {
+				push: vi.fn(
+					async (_ref: string, options?: {onEvent?: (event: PushEvent) => void}) =>
+						new Promise<PushResult>(() => {
+							emit = (event) => options?.onEvent?.(event);
+						}),
+				),
+			},
+		});
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		await step.app.waitFor('Starting the push');
+		emit({type: 'bytes-unavailable', reason: "podman does not print docker's byte counts"});
+		emit({type: 'layer', id: '1111aaaa2222', status: 'pushing', current: 1_000_000, total: 30_000_000});
+		const frame = await step.app.waitFor('measuring speed');
+		expect(frame).toContain("byte progress unavailable: podman does not print docker's byte counts");
+		expect(frame).toContain('0 of 1 layer ·');
+		// The clock ticks twice a second: without new bytes, after a while the speed is measured (and is a stall).
+		await step.app.waitFor('stalled', 4000);
+	});
+
+	it('with podman: pushed without a terminal, and the screen says why there are no byte counts', async () => {
+		// The real engine service over a scripted podman that writes its digest file, as podman push --digestfile does.
+		const {writeFileSync} = await import('node:fs');
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const runner = createFakeRunner(
+			[
+				{file: 'podman', args: (args) => args[0] === 'tag'},
+				{
+					file: 'podman',
+					args: (args) => {
+						if (args[0] !== 'push' || args[1] !== '--digestfile') return false;
+						writeFileSync(args[2]!, `${DIGEST}\n`);
+						return true;
+					},
+					lines: ['Getting image source signatures', 'Writing manifest to image destination'],
+				},
+			],
+			{path: {script: '/usr/bin/script'}},
+		);
+		const podman = createEngineDockerService({
+			runner: {
+				...runner,
+				stream: async (...args) => runner.stream(...args).then(async (result) => held.then(() => result)),
+			},
+			env: {},
+			engine: 'podman',
+		});
+		const w = world({docker: {tag: podman.tag, push: podman.push}});
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		const frame = await step.app.waitFor('byte progress unavailable');
+		expect(frame).toContain("byte progress unavailable: podman does not print docker's byte counts");
+		release();
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalledWith(
+				expect.objectContaining({patch: {pushed: {uri: `${HOST}/web:dev`, digest: DIGEST}, pushFailure: undefined}}),
+			);
+		});
+		expect(runner.calls.map((call) => call.file)).toEqual(['podman', 'podman']);
 	});
 
 	it('does not tag when the source already is the target', async () => {
