@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createAwsService} from '../../source/aws/service.js';
 import {signInCommand} from '../../source/commands/sign-in.js';
-import {maskCredentials} from '../../source/commands/sign-in-write.js';
+import {maskCredentials} from '../../source/aws/aws-file-diff.js';
 import {createSignInWorld, type SignInWorld} from '../helpers/sign-in-world.js';
 
 const KEY_ID = ['AKIA', 'SIGNINTEST0KEY42'].join('');
