@@ -22,6 +22,7 @@ import {isRegionShaped} from '../ecr/regions.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {relativeTime} from '../lib/format.js';
 import {booleanFlag, stringFlag} from './args.js';
+import {offerBinding} from './sign-in-bind.js';
 import {chooseRoles, writeProfiles} from './sign-in-profiles.js';
 import type {CommandContext, CommandResult} from './types.js';
 
@@ -158,6 +159,12 @@ export async function signInSso(context: CommandContext): Promise<CommandResult>
 	const {services, options, flags} = context;
 	const config = await services.signIn.files.read('config');
 	const setupFlags = ['sso-start-url', 'sso-region', 'sso-session'].filter((name) => stringFlag(flags, name));
+	if (options.profile && booleanFlag(flags, 'bind-registries')) {
+		throw new UsageError('--bind-registries binds the profiles sign-in writes; --profile only renews one.', {
+			hint: `To bind ${options.profile}'s registry: ecr-setup configure-helper --profile ${options.profile}.`,
+		});
+	}
+
 	if (options.profile && setupFlags.length === 0) return renewProfile(context, options.profile, config.text);
 	if (options.profile) {
 		throw new UsageError(`--profile names a profile to renew; with --${setupFlags[0]} leave it out.`, {
@@ -198,7 +205,7 @@ export async function signInSso(context: CommandContext): Promise<CommandResult>
 
 	const chosen = await chooseRoles(context, roles);
 	const credentials = await services.signIn.files.read('credentials');
-	return writeProfiles(context, {
+	const written = await writeProfiles(context, {
 		config,
 		portal: {session, form},
 		region: options.region ?? session.region,
@@ -206,4 +213,13 @@ export async function signInSso(context: CommandContext): Promise<CommandResult>
 		takenNames: sectionNames(parseIni(credentials.text)),
 		signedIn,
 	});
+	const outcome = written.json as {changed: boolean; written: boolean; profiles: Array<{name: string}>};
+	// Profiles declined (or a dry run) are not there to bind.
+	if (outcome.changed && !outcome.written) return written;
+	const bound = await offerBinding(
+		context,
+		outcome.profiles.map((profile) => profile.name),
+	);
+	if (!bound) return written;
+	return {...(bound.exitCode ? {exitCode: bound.exitCode} : {}), json: {...outcome, bindings: bound.json}};
 }

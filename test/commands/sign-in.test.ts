@@ -243,6 +243,22 @@ describe('choosing and writing profiles', () => {
 			expect.stringContaining('Write this profile and the sso-session stand-in'),
 		]);
 		expect(result.json).toMatchObject({profiles: [{name: 'production-poweruseraccess'}]});
+		// Binding the registries is offered at a terminal; with no credential helper to bind to it is a note, not a failure.
+		expect(io.stderr.join('\n')).toContain('(Registries not bound: docker-credential-ecr-login is not on PATH');
+	});
+
+	it('--bind-registries with --profile (a renewal) is a usage error naming the command that binds one profile', async () => {
+		await expect(
+			signIn({flags: {'bind-registries': true}, global: {profile: 'team'}, io: {yes: true}}),
+		).rejects.toMatchObject({exitCode: 2, hint: expect.stringContaining('configure-helper --profile team')});
+	});
+
+	it('--bind-registries without a credential helper fails after the profiles are written, naming install-helper', async () => {
+		await expect(signIn({flags: {...SETUP, 'bind-registries': true}, io: {yes: true}})).rejects.toMatchObject({
+			code: 'helper.not-found',
+			nextSteps: ['ecr-setup install-helper'],
+		});
+		expect(await world.read(world.configPath)).toContain('[profile production-poweruseraccess]');
 	});
 
 	it('without a terminal and without --yes: nothing is asked, the error names the flags', async () => {
