@@ -290,6 +290,33 @@ describe('two accounts: identities by access key, and repository policies across
 		expect(refused.message).toContain('with an explicit deny in a resource-based policy');
 	});
 
+	it('each identity gets a registry password of its own, so a registry front can tell who pushes', async () => {
+		const {standIn, pusher, owner: ownerClient} = await twoAccounts();
+		const passwordOf = async (client: ECRClient) => {
+			const {authorizationData} = await client.send(new GetAuthorizationTokenCommand({}));
+			return Buffer.from(authorizationData![0]!.authorizationToken!, 'base64').toString().slice('AWS:'.length);
+		};
+		const mine = await passwordOf(pusher);
+		const theirs = await passwordOf(ownerClient);
+		expect(theirs).not.toBe(mine);
+		expect(await passwordOf(ownerClient)).toBe(theirs);
+		const token = await standIn.model.currentToken('eu-west-1');
+		// The registry behind is handed the region's one password, whoever holds the token.
+		expect(standIn.model.passwordHolder('eu-west-1', mine)).toEqual({
+			identity: DEFAULT_IDENTITY,
+			registryPassword: token.password,
+		});
+		expect(standIn.model.passwordHolder('eu-west-1', theirs)).toMatchObject({
+			identity: {account: owner.account, arn: owner.arn},
+			registryPassword: token.password,
+		});
+		expect(standIn.model.passwordHolder('us-east-1', theirs)).toBeUndefined();
+		// A new token ends every password of the old one.
+		await standIn.model.rotateToken('eu-west-1');
+		expect(standIn.model.passwordHolder('eu-west-1', theirs)).toBeUndefined();
+		expect(standIn.model.passwordHolder('eu-west-1', mine)).toBeUndefined();
+	});
+
 	it('no repository is created in another account’s registry', async () => {
 		const {pusher} = await twoAccounts();
 		const created = await failure(

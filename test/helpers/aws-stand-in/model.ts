@@ -101,6 +101,11 @@ export class StandInModel {
 	readonly rejectedKeys = new Set<string>();
 	readonly identityCenter: IdentityCenter;
 	readonly tokens = new Map<string, Token>();
+	/**
+	 * Per token scope, a password of its own for each other identity that fetched one (by ARN): the registry behind keeps
+	 * one password per user, so the front tells pushers apart by these and hands the registry the scope's own.
+	 */
+	private readonly identityPasswords = new Map<string, Map<string, {password: string; identity: Identity}>>();
 	/** Repository creation templates per region and registry. */
 	readonly templates = new Map<string, CreationTemplate[]>();
 	/** ECR Public repositories by name (of the caller's public registry). */
@@ -288,12 +293,30 @@ export class StandInModel {
 
 	/**
 	 * One password per region, as one ECR token serves every registry of its region (and one for ECR Public, under
-	 * PUBLIC_TOKEN_SCOPE); reused until its last hour.
+	 * PUBLIC_TOKEN_SCOPE); reused until its last hour. An identity other than the default one gets its own password,
+	 * valid as long, so a registry front knows who pushes.
 	 */
-	async currentToken(region: string): Promise<Token> {
+	async currentToken(region: string, caller: Identity = this.identity): Promise<Token> {
 		const existing = this.tokens.get(region);
-		if (existing && existing.expiresAt - Date.now() / 1000 > 60 * 60) return existing;
-		return this.rotateToken(region);
+		const token =
+			existing && existing.expiresAt - Date.now() / 1000 > 60 * 60 ? existing : await this.rotateToken(region);
+		if (caller.arn === this.identity.arn) return token;
+		const passwords = this.identityPasswords.get(region) ?? new Map<string, {password: string; identity: Identity}>();
+		this.identityPasswords.set(region, passwords);
+		const own = passwords.get(caller.arn) ?? {password: randomPassword(token.expiresAt), identity: caller};
+		passwords.set(caller.arn, own);
+		return {password: own.password, expiresAt: token.expiresAt};
+	}
+
+	/** Who a registry password of this scope was handed to, and the password the registry behind knows; undefined: none in force. */
+	passwordHolder(scope: string, password: string): {identity: Identity; registryPassword: string} | undefined {
+		const token = this.tokens.get(scope);
+		if (!token) return undefined;
+		if (password === token.password) return {identity: this.identity, registryPassword: token.password};
+		for (const own of this.identityPasswords.get(scope)?.values() ?? []) {
+			if (own.password === password) return {identity: own.identity, registryPassword: token.password};
+		}
+		return undefined;
 	}
 
 	async rotateToken(region: string): Promise<Token> {
@@ -301,6 +324,7 @@ export class StandInModel {
 		const token = {password: randomPassword(expiresAt), expiresAt};
 		await this.onTokenRotated?.(region, token);
 		this.tokens.set(region, token);
+		this.identityPasswords.delete(region);
 		return token;
 	}
 

@@ -54,6 +54,14 @@ function basicPassword(authorization: string | undefined): string | undefined {
 	return colon === -1 ? undefined : decoded.slice(colon + 1);
 }
 
+/** The registry behind knows one password per scope: an identity's own password is swapped for it. */
+function registryHeaders(headers: http.IncomingHttpHeaders, model: StandInModel, scope: string) {
+	const password = basicPassword(headers.authorization);
+	const holder = password === undefined ? undefined : model.passwordHolder(scope, password);
+	if (!holder || holder.registryPassword === password) return headers;
+	return {...headers, authorization: `Basic ${Buffer.from(`AWS:${holder.registryPassword}`).toString('base64')}`};
+}
+
 function parseRoute(url: string): Route | undefined {
 	const match = /^\/v2\/(.+?)\/(manifests|blobs|tags)\/([^?]*)/.exec(url);
 	return match ? {name: match[1]!, kind: match[2] as Route['kind'], reference: match[3]!} : undefined;
@@ -130,7 +138,8 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			registryError(response, 403, 'DENIED', 'Your authorization token has expired. Reauthenticate and try again.');
 			return true;
 		}
-		if (model.tokens.get(tokenScope(registry))?.password !== password) return false;
+		const holder = model.passwordHolder(tokenScope(registry), password);
+		if (!holder) return false;
 		if (registry.public) {
 			// ECR Public's repositories are all mutable, and it never creates one on push.
 			if (publicRepository(route.name)) return false;
@@ -164,11 +173,10 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 			return true;
 		}
 		const action = route.kind === 'manifests' ? 'ecr:PutImage' : 'ecr:InitiateLayerUpload';
-		if (writing && repository.registryId !== model.identity.account) {
-			// Another account's repository: its policy must allow the pusher. docker pushes as the default identity here,
-			// since the registry's one password per region cannot say who fetched it.
+		if (writing && repository.registryId !== holder.identity.account) {
+			// Another account's repository: its policy must allow the pusher, whoever the password was handed to.
 			try {
-				model.checkCrossAccount(action, repository);
+				model.checkCrossAccount(action, repository, holder.identity);
 			} catch (error) {
 				note(method, url, 403, `denied ${action} by the repository policy`);
 				registryError(response, 403, 'DENIED', (error as Error).message);
@@ -206,7 +214,7 @@ export async function startRegistryFront(options: RegistryFrontOptions): Promise
 				servername: registry.host,
 				method,
 				path: request.url,
-				headers: request.headers,
+				headers: registryHeaders(request.headers, model, tokenScope(registry)),
 				ca: options.ca,
 			},
 			(upstreamResponse) => {

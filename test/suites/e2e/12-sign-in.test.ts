@@ -2,13 +2,14 @@
  * Scenario 12: `ecr-setup sign-in` from an empty HOME with no AWS keys at all. IAM Identity Center's device flow (the
  * scenario approves the code the CLI showed, as a person would in the browser), a profile for each account and role
  * of two accounts, `whoami --profile` in each account, a second sign-in that changes nothing, and a `docker push`
- * through the real docker-credential-ecr-login with one of the new profiles (in the form that helper reads).
+ * into the Production account's own registry through the real docker-credential-ecr-login with one of the new
+ * profiles (in the form that helper reads).
  */
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_START_URL} from '../../helpers/aws-stand-in/identity-center.js';
-import {REGISTRY_US} from './topology.js';
+import {REGISTRY_SSO_PRODUCTION, SSO_PRODUCTION_ACCOUNT} from './topology.js';
 import {
 	AWS_KEYS,
 	control,
@@ -28,7 +29,7 @@ import {
 } from './harness.js';
 
 const REPOSITORY = 'sign-in-app';
-const IMAGE = `${REGISTRY_US.host}/${REPOSITORY}:v1`;
+const IMAGE = `${REGISTRY_SSO_PRODUCTION.host}/${REPOSITORY}:v1`;
 const SIGN_IN = ['sign-in', '--sso-start-url', DEFAULT_START_URL, '--sso-region', 'us-east-1', '--yes', '--json'];
 
 type SignInJson = {
@@ -61,7 +62,8 @@ describe('scenario 12: sign-in with IAM Identity Center', () => {
 
 	beforeAll(async () => {
 		await resetStandIn();
-		await createRepository(REPOSITORY);
+		// The production account's own registry: a signed-in role pushes into its account.
+		await createRepository(REPOSITORY, {registryId: SSO_PRODUCTION_ACCOUNT});
 		await makeImage(IMAGE, env);
 		helperVersion = (await run('docker-credential-ecr-login', ['version'], {env})).stdout.trim();
 	});
@@ -107,14 +109,14 @@ describe('scenario 12: sign-in with IAM Identity Center', () => {
 	});
 
 	it('docker push works through the real credential helper with a signed-in profile', async () => {
-		writeDockerConfig(home.dockerConfig, {credHelpers: {[REGISTRY_US.host]: 'ecr-login'}});
+		writeDockerConfig(home.dockerConfig, {credHelpers: {[REGISTRY_SSO_PRODUCTION.host]: 'ecr-login'}});
 		const roleCredentials = async () =>
 			(await standInState()).calls.filter((call) => call.operation === 'GetRoleCredentials' && call.status === 200)
 				.length;
 		const before = await roleCredentials();
 		const push = await docker(['push', IMAGE], {env: {...env, AWS_PROFILE: 'production-poweruseraccess'}});
 		expect(push.code, describeRun(push)).toBe(0);
-		expect(await registryTags(REPOSITORY)).toEqual(['v1']);
+		expect(await registryTags(REPOSITORY, REGISTRY_SSO_PRODUCTION)).toEqual(['v1']);
 		// The helper itself took the profile's role credentials from the portal, with the token sign-in cached.
 		expect(await roleCredentials()).toBeGreaterThan(before);
 	});

@@ -24,6 +24,9 @@ export const OWNER = {
 	accessKeyId: 'AKIAE2ESTANDINOWNER1',
 };
 
+/** An account only IAM Identity Center's portal reaches (no access key of its own), with a registry of its own. */
+export const SSO_PRODUCTION_ACCOUNT = '222222222222';
+
 /** The AWS APIs (ECR, ECR Public, STS, IAM Identity Center's OIDC and portal) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
 /** Plain HTTP control API of the stand-in; only scenarios use it. */
@@ -73,6 +76,15 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		port: 443,
 		backendPort: 5000,
 	},
+	{
+		// The Production account of the stand-in's IAM Identity Center: where a person who signed in pushes.
+		host: `${SSO_PRODUCTION_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+		account: SSO_PRODUCTION_ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.7',
+		port: 443,
+		backendPort: 5000,
+	},
 ];
 
 export const REGISTRY_US = REGISTRIES[0]!;
@@ -80,6 +92,8 @@ export const REGISTRY_EU = REGISTRIES[1]!;
 export const REGISTRY_PUBLIC = REGISTRIES[2]!;
 /** The other account's registry in us-east-1 (the region's one token serves it too, as in ECR). */
 export const REGISTRY_OWNER = REGISTRIES.find((registry) => registry.account === OWNER_ACCOUNT)!;
+/** The registry of the Production account sign-in reaches. */
+export const REGISTRY_SSO_PRODUCTION = REGISTRIES.find((registry) => registry.account === SSO_PRODUCTION_ACCOUNT)!;
 
 /** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
 export const BLACKHOLE_ADDRESS = '127.0.0.9';

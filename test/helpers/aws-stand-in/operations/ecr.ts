@@ -97,7 +97,7 @@ function checkedMutability(input: Json, filters: readonly unknown[]): string {
 export const ECR: Operations = {
 	GetAuthorizationToken: async (input, {model, region, caller}) => {
 		model.checkAllowed('ecr:GetAuthorizationToken', '*', caller);
-		const token = await model.currentToken(region);
+		const token = await model.currentToken(region, caller);
 		const ids =
 			Array.isArray(input.registryIds) && input.registryIds.length > 0
 				? input.registryIds.map(String)
