@@ -210,6 +210,7 @@ describe('the device flow going wrong', () => {
 		world.waits.length = 0;
 		await expect(signIn({flags: SETUP, io: {yes: true}})).rejects.toMatchObject({
 			code: 'aws.sso-timeout',
+			exitCode: 1,
 			message: expect.stringContaining('wrote nothing'),
 		});
 		expect(world.waits).toEqual([1000, 1000, 1000, 1000, 1000]);
@@ -224,7 +225,11 @@ describe('the device flow going wrong', () => {
 			exitCode: 1,
 		});
 		world.env['AWS_ENDPOINT_URL_SSO_OIDC'] = `http://127.0.0.1:${await closedPort()}`;
-		await expect(signIn({flags: SETUP, io: {yes: true}})).rejects.toMatchObject({code: 'aws.network'});
+		await expect(signIn({flags: SETUP, io: {yes: true}})).rejects.toMatchObject({
+			code: 'aws.network',
+			exitCode: 1,
+			message: expect.stringContaining(`Could not reach ${world.env['AWS_ENDPOINT_URL_SSO_OIDC']}`),
+		});
 		expect(await world.list('.aws')).toEqual([]);
 	});
 });

@@ -11,7 +11,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync}
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_START_URL} from '../../helpers/aws-stand-in/identity-center.js';
-import {REGISTRY_SSO_PRODUCTION, SSO_PRODUCTION_ACCOUNT} from './topology.js';
+import {BLACKHOLE_ADDRESS, REGISTRY_SSO_PRODUCTION, SSO_PRODUCTION_ACCOUNT} from './topology.js';
 import {
 	AWS_KEYS,
 	CLEAN_PATH,
@@ -24,8 +24,10 @@ import {
 	makeImage,
 	parseJson,
 	readDockerConfig,
+	output,
 	registryTags,
 	resetStandIn,
+	type RunResult,
 	run,
 	stack,
 	standInState,
@@ -45,12 +47,12 @@ type SignInJson = {
 	profiles: Array<{name: string; accountId: string; roleName: string; status: string}>;
 };
 
-/** Approves the first code the stand-in hands out, once the CLI has shown it; resolves with that code. */
-async function approveWhenShown(): Promise<string> {
+/** Approves (or denies) the first code the stand-in hands out, once the CLI has shown it; resolves with that code. */
+async function approveWhenShown(decision: 'approve' | 'deny' = 'approve'): Promise<string> {
 	for (let tries = 0; tries < 200; tries++) {
 		const pending = (await standInState()).signIns.find((signIn) => signIn.state === 'pending');
 		if (pending) {
-			await control('POST', '/_control/sso/approve', {userCode: pending.userCode});
+			await control('POST', `/_control/sso/${decision}`, {userCode: pending.userCode});
 			return pending.userCode;
 		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -162,6 +164,72 @@ describe('scenario 12: sign-in --bind-registries', () => {
 		);
 		expect(existsSync(path.join(bin, 'docker-credential-ecr-login-production-poweruseraccess'))).toBe(true);
 	}, 120_000);
+});
+
+describe('scenario 12: sign-in refused, with nothing written', () => {
+	const noKeys = (label: string) => {
+		const home = makeHome(label);
+		const env: Env = Object.fromEntries(Object.entries(home.env).filter(([name]) => !(name in AWS_KEYS)));
+		return {home: home.home, env};
+	};
+	/** Exit 1 with the reason on stderr, no stack, and no AWS file at all (nor a token cache). */
+	const expectRefused = (result: RunResult, home: string, reason: string) => {
+		expect(result.code, describeRun(result)).toBe(1);
+		expect(result.stderr).toContain(reason);
+		expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+		expect(readdirSync(home)).not.toContain('.aws');
+	};
+
+	beforeAll(async () => {
+		await resetStandIn();
+	});
+
+	it('a sign-in denied in the browser', async () => {
+		const {home, env} = noKeys('s12-denied');
+		const signIn = ecrSetup(SIGN_IN, {env, timeoutMs: 60_000});
+		await approveWhenShown('deny');
+		expectRefused(await signIn, home, 'The sign-in was denied in the browser, so ecr-setup wrote nothing.');
+	});
+
+	it('nobody approving before the code expires: a bounded wait', async () => {
+		await control('POST', '/_control/sso/settings', {deviceExpiresInS: 3});
+		const {home, env} = noKeys('s12-timeout');
+		const started = Date.now();
+		const result = await ecrSetup(SIGN_IN, {env, timeoutMs: 60_000});
+		await control('POST', '/_control/sso/settings', {deviceExpiresInS: 600});
+		expectRefused(result, home, 'Nobody approved the sign-in within');
+		expect(Date.now() - started).toBeLessThan(30_000);
+		expect((await standInState()).signIns.at(-1)?.state).toBe('pending');
+	});
+
+	it('a sign-in endpoint nothing answers at', async () => {
+		const {home, env} = noKeys('s12-unreachable');
+		const result = await ecrSetup(SIGN_IN, {
+			env: {...env, AWS_ENDPOINT_URL_SSO_OIDC: `https://${BLACKHOLE_ADDRESS}`},
+			timeoutMs: 90_000,
+		});
+		expectRefused(result, home, BLACKHOLE_ADDRESS);
+	}, 120_000);
+
+	it('a start URL IAM Identity Center does not know', async () => {
+		const {home, env} = noKeys('s12-unknown-portal');
+		const args = SIGN_IN.map((arg) => (arg === DEFAULT_START_URL ? 'https://nobody.awsapps.com/start' : arg));
+		const result = await ecrSetup(args, {env, timeoutMs: 60_000});
+		expectRefused(result, home, 'did not accept the start URL https://nobody.awsapps.com/start');
+	});
+
+	it('access keys STS rejects, the secret read from stdin and never shown', async () => {
+		const accessKeyId = 'AKIAE2EREJECTED00001';
+		const secret = 'e2e/rejected+secret/never/shown/01234567';
+		await control('POST', '/_control/reject-keys', {accessKeyId});
+		const {home, env} = noKeys('s12-rejected-keys');
+		const result = await ecrSetup(
+			['sign-in', '--access-key-id', accessKeyId, '--secret-access-key-stdin', '--profile', 'ci', '--yes'],
+			{env, input: `${secret}\n`},
+		);
+		expectRefused(result, home, 'AWS did not accept the access key');
+		expect(output(result)).not.toContain(secret);
+	});
 });
 
 describe('scenario 12: the wizard signs in from nothing, in tmux', () => {

@@ -172,6 +172,67 @@ describe('identity step: signing in from nothing', () => {
 	}, 40_000);
 });
 
+describe('identity step: a sign-in refused', () => {
+	async function startDeviceFlow(step: ReturnType<typeof renderStep>) {
+		await step.app.waitFor('Sign in with IAM Identity Center', 20_000);
+		await step.app.press(ENTER);
+		await step.app.waitFor('Start URL:');
+		await step.app.type(DEFAULT_START_URL);
+		await step.app.press(ENTER);
+		await step.app.waitFor('SSO region:');
+		await step.app.type('us-east-1');
+		await step.app.press(ENTER);
+		await step.app.waitFor('Code:');
+	}
+
+	it('denied in the browser: said so, nothing written, and Enter starts over', async () => {
+		const step = renderStep(IdentityStep, {services: services().services});
+		await startDeviceFlow(step);
+		machine.standIn.model.identityCenter.decide('denied', pendingCode());
+		const failed = await step.app.waitFor('The sign-in was denied in the browser, so ecr-setup wrote nothing.', 10_000);
+		expect(failed).toContain('choose Allow on the page that shows the code');
+		expect(failed).toContain('Enter/r try again');
+		expect(await machine.list('.aws')).toEqual([]);
+		await step.app.press(ENTER);
+		await step.app.waitFor('Start URL:');
+		expect(step.complete).not.toHaveBeenCalled();
+	}, 30_000);
+
+	it('nobody approving before the code expires: said so, nothing written', async () => {
+		machine.standIn.model.identityCenter.configure({deviceExpiresInS: 2, intervalS: 1});
+		// The polls come at the code's own interval here, so the wait ends at the code's expiry.
+		const signIn = createSignInService({env: machine.env, maxAttempts: 1});
+		const step = renderStep(IdentityStep, {services: {...services().services, signIn}});
+		await startDeviceFlow(step);
+		await step.app.waitFor('Nobody approved the sign-in within 1 minute, so ecr-setup wrote nothing.', 10_000);
+		expect(await machine.list('.aws')).toEqual([]);
+		expect(step.complete).not.toHaveBeenCalled();
+	}, 30_000);
+
+	it('an access key STS rejects: said so with the key masked, nothing written, the secret never shown', async () => {
+		machine.standIn.model.rejectedKeys.add(KEY_ID);
+		const step = renderStep(IdentityStep, {services: services().services});
+		await step.app.waitFor('Use an access key', 20_000);
+		await step.app.press(ARROW_DOWN);
+		await step.app.press(ENTER);
+		await step.app.waitFor('Access key id:');
+		await step.app.type(KEY_ID);
+		await step.app.press(ENTER);
+		await step.app.waitFor('Secret access key (not shown):');
+		await step.app.type(SECRET);
+		await step.app.press(ENTER);
+		await step.app.waitFor('Profile: default');
+		await step.app.press(ENTER);
+		const failed = await step.app.waitFor('AWS did not accept the access key', 10_000);
+		expect(failed).toContain('so nothing was written.');
+		expect(failed).not.toContain(KEY_ID);
+		expect(machine.standIn.count('GetCallerIdentity')).toBe(1);
+		expect(await machine.list('.aws')).toEqual([]);
+		expect(step.app.allFrames()).not.toContain(SECRET.slice(0, 12));
+		expect(step.complete).not.toHaveBeenCalled();
+	}, 30_000);
+});
+
 describe('identity step: an expired SSO session', () => {
 	it('Enter renews it here with the device flow (no AWS CLI), then asks AWS again', async () => {
 		await mkdir(join(machine.home, '.aws'), {recursive: true});
