@@ -138,6 +138,8 @@ export function createAwsClients(settings: AwsClientSettings): AwsClients {
 			...(profile ? {profile} : {}),
 			clientConfig: {requestHandler: handler},
 			logger: QUIET_LOGGER,
+			// The SDK keeps the AWS files as it first read them for the whole process; the wizard writes profiles mid-run.
+			ignoreCache: true,
 		});
 		return {handler, credentials};
 	});

@@ -80,13 +80,18 @@ function bindingRows(bindings: AccountBinding[]): string[][] {
 	];
 }
 
-export async function bindAllProfiles(context: CommandContext, regions: string[]): Promise<CommandResult> {
+/** `only`: bind just these profiles (the ones `sign-in` wrote), not every profile of the AWS files. */
+export async function bindAllProfiles(
+	context: CommandContext,
+	regions: string[],
+	only?: readonly string[],
+): Promise<CommandResult> {
 	const {services, io, options, flags} = context;
 	if (options.profile !== undefined) throw new UsageError('--all-profiles binds every profile: drop --profile.');
 	if (flags['registry'] !== undefined || flags['public'] === true)
 		throw new UsageError('--all-profiles finds the registries itself: drop --registry and --public.');
 	const helper = await requireHelper(context);
-	const profiles = await services.aws.listProfiles();
+	const profiles = (await services.aws.listProfiles()).filter((profile) => !only || only.includes(profile.name));
 	if (profiles.length === 0) {
 		throw new UserError('There are no AWS profiles to bind.', {
 			code: 'aws.no-profiles',

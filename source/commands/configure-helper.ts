@@ -199,7 +199,7 @@ async function chooseEngine(context: CommandContext): Promise<EngineName> {
 }
 
 /** Bindings live in docker's config.json: refuse --engine podman or finch for them. */
-async function requireDockerEngine(context: CommandContext, flag: string): Promise<void> {
+export async function requireDockerEngine(context: CommandContext, flag: string): Promise<void> {
 	const engine = await chooseEngine(context);
 	if (engine !== 'docker')
 		throw new UsageError(`${flag} works on docker's config.json; --engine ${engine} is not docker.`, {

@@ -6,6 +6,7 @@
 import {AwsError} from '../aws/errors.js';
 import {applyIniEdits, assertSectionName, parseIni, type IniEdit} from '../aws/ini.js';
 import {FALLBACK_REGION} from '../aws/region.js';
+import {accessKeyEdit, accessKeyIdProblem, secretKeyProblem} from '../aws/sign-in-flow.js';
 import {profileSection, readProfiles} from '../aws/sso-config.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {redact} from '../lib/redact.js';
@@ -13,18 +14,9 @@ import {booleanFlag} from './args.js';
 import {type AwsFileChange, writeAwsChanges} from './sign-in-write.js';
 import type {CommandContext, CommandResult} from './types.js';
 
-const LONG_TERM_KEY = /^AKIA[A-Z0-9]{16}$/;
-const SECRET_KEY = /^[A-Za-z0-9/+=]{20,128}$/;
-
 function checkKeyId(accessKeyId: string): void {
-	if (LONG_TERM_KEY.test(accessKeyId)) return;
-	if (/^ASIA/.test(accessKeyId)) {
-		throw new UsageError('Keys starting with ASIA are temporary: they need a session token and expire within hours.', {
-			hint: 'Store an IAM user’s long-term keys (AKIA…), or sign in with IAM Identity Center (--sso-start-url).',
-		});
-	}
-
-	throw new UsageError(`${redact(accessKeyId)} is not an AWS access key id (20 characters, starting with AKIA).`);
+	const found = accessKeyIdProblem(accessKeyId);
+	if (found) throw new UsageError(found.problem, found.hint ? {hint: found.hint} : {});
 }
 
 async function readSecret(context: CommandContext, accessKeyId: string): Promise<string> {
@@ -42,10 +34,8 @@ async function readSecret(context: CommandContext, accessKeyId: string): Promise
 		});
 	}
 
-	if (!secret) throw new UsageError('No secret access key was given.');
-	if (!SECRET_KEY.test(secret)) {
-		throw new UsageError('That does not look like a secret access key (40 characters of letters, digits, / and +).');
-	}
+	const problem = secretKeyProblem(secret);
+	if (problem) throw new UsageError(problem);
 
 	return secret;
 }
@@ -84,15 +74,8 @@ export async function signInWithKeys(context: CommandContext, accessKeyId: strin
 	io.out(`The keys belong to ${identity.arn} (account ${identity.account}).`);
 	const files = services.signIn.files;
 	const credentials = await files.read('credentials');
-	const keyEdits: IniEdit[] = [
-		{kind: 'set', section: profile, key: 'aws_access_key_id', value: accessKeyId},
-		{kind: 'set', section: profile, key: 'aws_secret_access_key', value: secretAccessKey},
-		// A session token left from earlier temporary keys would be sent with these and make every call fail.
-		{kind: 'remove', section: profile, key: 'aws_session_token'},
-		{kind: 'remove', section: profile, key: 'aws_security_token'},
-	];
 	const changes: AwsFileChange[] = [
-		{file: credentials, edit: (text) => applyIniEdits(text, keyEdits), secrets: [secretAccessKey]},
+		{file: credentials, edit: accessKeyEdit(profile, accessKeyId, secretAccessKey), secrets: [secretAccessKey]},
 	];
 	const config = await files.read('config');
 	const existing = readProfiles(parseIni(config.text)).find((candidate) => candidate.name === profile);

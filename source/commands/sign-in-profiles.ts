@@ -3,9 +3,9 @@
  * numbered choice at a terminal), and the profiles written to the AWS config file — shown as a diff, asked once.
  */
 import type {LoadedAwsFile} from '../aws/aws-files.js';
-import {applyIniEdits, parseIni} from '../aws/ini.js';
+import {profileWrite} from '../aws/sign-in-flow.js';
 import type {SsoSession as SignedIn} from '../aws/sign-in-types.js';
-import {type AccountRole, planSsoProfiles, type SsoForm, type SsoSession} from '../aws/sso-config.js';
+import type {AccountRole, SsoForm, SsoSession} from '../aws/sso-config.js';
 import {UsageError} from '../errors/user-errors.js';
 import {stringListFlag} from './args.js';
 import {writeAwsChanges} from './sign-in-write.js';
@@ -88,15 +88,13 @@ export async function writeProfiles(context: CommandContext, input: WriteProfile
 	const {io} = context;
 	const {session, form} = input.portal;
 	const planInput = {form, session, region: input.region, roles: input.roles, takenNames: input.takenNames};
-	const plan = planSsoProfiles(parseIni(input.config.text), planInput);
+	const {plan, edit} = profileWrite(input.config.text, planInput);
 	for (const role of plan.skipped) {
 		io.err(
 			`Skipped ${JSON.stringify(role.roleName)} in account ${JSON.stringify(role.accountId)}: not a valid role or account id.`,
 		);
 	}
 
-	// Planned again on whatever the file holds when it is written, so that names stay unique if it changed meanwhile.
-	const edit = (text: string) => applyIniEdits(text, planSsoProfiles(parseIni(text), planInput).edits);
 	const fresh = plan.profiles.filter((profile) => profile.status === 'new').length;
 	const outcome = await writeAwsChanges(
 		context,

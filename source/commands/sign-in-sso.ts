@@ -5,40 +5,31 @@
  * `aws sso login --profile P` does.
  */
 import {parseIni, sectionNames} from '../aws/ini.js';
-import type {DeviceAuthorization, SsoSession as SignedIn, SsoSignInTarget} from '../aws/sign-in-types.js';
 import {
-	type AccountRole,
-	readProfiles,
-	readSsoSessions,
-	type SsoForm,
-	type SsoSession,
-	sameStartUrl,
-	sessionNameFor,
-	signInOf,
-} from '../aws/sso-config.js';
+	browserCommand,
+	knownPortals,
+	listAssignedRoles,
+	newPortal,
+	type Portal,
+	portalTarget,
+	renewTargetOf,
+	startUrlProblem,
+} from '../aws/sign-in-flow.js';
+import type {DeviceAuthorization, SsoSession as SignedIn, SsoSignInTarget} from '../aws/sign-in-types.js';
+import type {AccountRole, SsoForm} from '../aws/sso-config.js';
 import {readsSsoSessions} from '../credential-helper/sso-support.js';
 import {isRegionShaped} from '../ecr/regions.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {relativeTime} from '../lib/format.js';
 import {booleanFlag, stringFlag} from './args.js';
+import {offerBinding} from './sign-in-bind.js';
 import {chooseRoles, writeProfiles} from './sign-in-profiles.js';
 import type {CommandContext, CommandResult} from './types.js';
 
-/** The portal to sign in at, the session its profiles name, and the form they are written in. */
-type Portal = {session: SsoSession; form: SsoForm; source: string};
-
 function checkStartUrl(raw: string): string {
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		throw new UsageError(`--sso-start-url ${raw} is not a URL.`, {
-			hint: 'It is your AWS access portal, e.g. https://my-org.awsapps.com/start.',
-		});
-	}
-
-	if (url.protocol !== 'https:' || /\s/.test(raw)) {
-		throw new UsageError(`--sso-start-url ${raw} must be an https:// URL.`, {
+	const problem = startUrlProblem(raw);
+	if (problem) {
+		throw new UsageError(`--sso-start-url ${problem}`, {
 			hint: 'It is your AWS access portal, e.g. https://my-org.awsapps.com/start.',
 		});
 	}
@@ -53,79 +44,53 @@ function checkRegion(region: string, flag: string): string {
 
 /** Where the portal comes from: the flags, else the config file's one sso-session (or legacy start URL). */
 function resolvePortal(context: CommandContext, configText: string, legacyHelper: boolean): Portal {
-	const document = parseIni(configText);
-	const sessions = readSsoSessions(document);
 	const startFlag = stringFlag(context.flags, 'sso-start-url');
 	const regionFlag = stringFlag(context.flags, 'sso-region');
 	const nameFlag = stringFlag(context.flags, 'sso-session');
 	const form: SsoForm = booleanFlag(context.flags, 'legacy') || legacyHelper ? 'legacy' : 'session';
 	if (startFlag) {
 		const startUrl = checkStartUrl(startFlag);
-		const known = nameFlag
-			? sessions.find((session) => session.name === nameFlag)
-			: sessions.find((session) => sameStartUrl(session.startUrl, startUrl));
-		const region = regionFlag ? checkRegion(regionFlag, '--sso-region') : known?.region;
+		const portal = newPortal(configText, startUrl, regionFlag ?? '', form, nameFlag);
+		const known = knownPortals(configText, form).find(
+			(candidate) => candidate.source.startsWith('[sso-session') && candidate.session.name === portal.session.name,
+		);
+		const region = regionFlag ? checkRegion(regionFlag, '--sso-region') : known?.session.region;
 		if (!region) {
 			throw new UsageError('--sso-region is needed with --sso-start-url: the region of your IAM Identity Center.', {
 				hint: 'Your administrator knows it; the access portal shows it too (e.g. us-east-1).',
 			});
 		}
 
-		const name = nameFlag ?? known?.name ?? sessionNameFor(startUrl, sessions);
-		return {session: {name, startUrl, region}, form, source: '--sso-start-url'};
+		return {...portal, session: {...portal.session, region}, source: '--sso-start-url'};
 	}
 
 	if (regionFlag) throw new UsageError('--sso-region goes with --sso-start-url.');
+	const portals = knownPortals(configText, form);
+	const sessions = portals.filter((portal) => portal.source.startsWith('[sso-session'));
 	if (nameFlag) {
-		const session = sessions.find((candidate) => candidate.name === nameFlag);
-		if (!session) {
+		const portal = sessions.find((candidate) => candidate.session.name === nameFlag);
+		if (!portal) {
 			throw new UsageError(`The AWS config file has no [sso-session ${nameFlag}].`, {
 				hint: 'Create it: pass --sso-start-url URL and --sso-region R with --sso-session NAME.',
 			});
 		}
 
-		return {session, form, source: `[sso-session ${nameFlag}]`};
+		return portal;
 	}
 
-	if (sessions.length === 1) return {session: sessions[0]!, form, source: `[sso-session ${sessions[0]!.name}]`};
-	const legacyUrls = readProfiles(document)
-		.map((profile) => signInOf(profile, sessions))
-		.filter((signIn) => signIn?.form === 'legacy');
-	const distinct = legacyUrls.filter(
-		(signIn, index) => legacyUrls.findIndex((other) => sameStartUrl(other!.startUrl, signIn!.startUrl)) === index,
-	);
-	if (sessions.length === 0 && distinct.length === 1) {
-		const {startUrl, region} = distinct[0]!;
-		return {
-			session: {name: sessionNameFor(startUrl, sessions), startUrl, region},
-			// Profiles already written in the legacy form stay in it: whatever reads them now keeps working.
-			form: 'legacy',
-			source: 'the legacy SSO profiles',
-		};
-	}
-
+	if (portals.length === 1) return portals[0]!;
 	throw new UsageError(
 		sessions.length > 1
-			? `The AWS config file has ${sessions.length} sso-sessions (${sessions.map((session) => session.name).join(', ')}): say which.`
+			? `The AWS config file has ${sessions.length} sso-sessions (${sessions.map((portal) => portal.session.name).join(', ')}): say which.`
 			: 'Where to sign in is not known yet.',
 		{
 			hint: sessions.length > 1 ? 'Pass --sso-session NAME.' : 'Pass your access portal and its region.',
 			nextSteps:
 				sessions.length > 1
-					? sessions.map((session) => `ecr-setup sign-in --sso-session ${session.name}`)
+					? sessions.map((portal) => `ecr-setup sign-in --sso-session ${portal.session.name}`)
 					: ['ecr-setup sign-in --sso-start-url https://my-org.awsapps.com/start --sso-region us-east-1'],
 		},
 	);
-}
-
-/** Only a URL of plain characters reaches a program that opens it (xdg-open, open, cmd's start). */
-const SAFE_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._~/#?=%-]*)?$/;
-
-function browserCommand(url: string): {file: string; args: string[]} | undefined {
-	if (!SAFE_URL.test(url)) return undefined;
-	if (process.platform === 'darwin') return {file: 'open', args: [url]};
-	if (process.platform === 'win32') return {file: 'cmd', args: ['/d', '/c', 'start', '', url]};
-	return {file: 'xdg-open', args: [url]};
 }
 
 function showAuthorization(context: CommandContext, authorization: DeviceAuthorization): void {
@@ -162,30 +127,23 @@ async function signInTo(context: CommandContext, target: SsoSignInTarget, force:
 
 /** `sign-in --profile P`: P's session, renewed; nothing else changes. */
 async function renewProfile(context: CommandContext, profile: string, configText: string): Promise<CommandResult> {
-	const document = parseIni(configText);
-	const found = readProfiles(document).find((candidate) => candidate.name === profile);
-	const signIn = found && signInOf(found, readSsoSessions(document));
-	if (!signIn) {
-		throw new UsageError(
-			found
-				? `Profile ${profile} does not sign in with IAM Identity Center (it has no complete sso_session or sso_start_url).`
-				: `Profile ${profile} is not in the AWS config file.`,
-			{
-				hint: 'For access keys pass --access-key-id; to set up IAM Identity Center profiles pass --sso-start-url and --sso-region.',
-			},
-		);
+	const renew = renewTargetOf(configText, profile);
+	if ('problem' in renew) {
+		throw new UsageError(renew.problem, {
+			hint: 'For access keys pass --access-key-id; to set up IAM Identity Center profiles pass --sso-start-url and --sso-region.',
+		});
 	}
 
-	const target = {startUrl: signIn.startUrl, region: signIn.region, cacheKey: signIn.session ?? signIn.startUrl};
+	const {target} = renew;
 	const signedIn = await signInTo(context, target, booleanFlag(context.flags, 'force'));
 	context.io.out(`Profile ${profile} is signed in until ${signedIn.expiresAt.toISOString()}.`);
 	return {
 		json: {
 			mode: 'renew',
 			profile,
-			session: signIn.session ?? null,
-			startUrl: signIn.startUrl,
-			ssoRegion: signIn.region,
+			session: renew.session ?? null,
+			startUrl: target.startUrl,
+			ssoRegion: target.region,
 			how: signedIn.how,
 			expiresAt: signedIn.expiresAt.toISOString(),
 			cachePath: signedIn.cachePath,
@@ -193,36 +151,20 @@ async function renewProfile(context: CommandContext, profile: string, configText
 	};
 }
 
-/** Every account and role the user is assigned, in name order; at most four accounts asked at once. */
 async function listRoles(context: CommandContext, signedIn: SignedIn): Promise<AccountRole[]> {
-	const accounts = await signedIn.listAccounts(context.signal);
-	const roles: AccountRole[][] = [];
-	for (let start = 0; start < accounts.length; start += 4) {
-		const batch = accounts.slice(start, start + 4);
-		roles.push(
-			...(await Promise.all(
-				batch.map(async (account) =>
-					(
-						await signedIn.listAccountRoles(account.accountId, context.signal)
-					).map((roleName) => ({
-						accountId: account.accountId,
-						accountName: account.accountName,
-						roleName,
-					})),
-				),
-			)),
-		);
-	}
-
-	return roles
-		.flat()
-		.sort((a, b) => a.accountName.localeCompare(b.accountName) || a.roleName.localeCompare(b.roleName));
+	return listAssignedRoles(signedIn, context.signal);
 }
 
 export async function signInSso(context: CommandContext): Promise<CommandResult> {
 	const {services, options, flags} = context;
 	const config = await services.signIn.files.read('config');
 	const setupFlags = ['sso-start-url', 'sso-region', 'sso-session'].filter((name) => stringFlag(flags, name));
+	if (options.profile && booleanFlag(flags, 'bind-registries')) {
+		throw new UsageError('--bind-registries binds the profiles sign-in writes; --profile only renews one.', {
+			hint: `To bind ${options.profile}'s registry: ecr-setup configure-helper --profile ${options.profile}.`,
+		});
+	}
+
 	if (options.profile && setupFlags.length === 0) return renewProfile(context, options.profile, config.text);
 	if (options.profile) {
 		throw new UsageError(`--profile names a profile to renew; with --${setupFlags[0]} leave it out.`, {
@@ -241,11 +183,7 @@ export async function signInSso(context: CommandContext): Promise<CommandResult>
 	}
 
 	const {session, form} = portal;
-	const target: SsoSignInTarget = {
-		startUrl: session.startUrl,
-		region: session.region,
-		cacheKey: form === 'session' ? session.name : session.startUrl,
-	};
+	const target: SsoSignInTarget = portalTarget(portal);
 	let signedIn = await signInTo(context, target, booleanFlag(flags, 'force'));
 	let roles: AccountRole[];
 	try {
@@ -267,7 +205,7 @@ export async function signInSso(context: CommandContext): Promise<CommandResult>
 
 	const chosen = await chooseRoles(context, roles);
 	const credentials = await services.signIn.files.read('credentials');
-	return writeProfiles(context, {
+	const written = await writeProfiles(context, {
 		config,
 		portal: {session, form},
 		region: options.region ?? session.region,
@@ -275,4 +213,13 @@ export async function signInSso(context: CommandContext): Promise<CommandResult>
 		takenNames: sectionNames(parseIni(credentials.text)),
 		signedIn,
 	});
+	const outcome = written.json as {changed: boolean; written: boolean; profiles: Array<{name: string}>};
+	// Profiles declined (or a dry run) are not there to bind.
+	if (outcome.changed && !outcome.written) return written;
+	const bound = await offerBinding(
+		context,
+		outcome.profiles.map((profile) => profile.name),
+	);
+	if (!bound) return written;
+	return {...(bound.exitCode ? {exitCode: bound.exitCode} : {}), json: {...outcome, bindings: bound.json}};
 }

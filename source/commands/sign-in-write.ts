@@ -3,9 +3,8 @@
  * of them (--yes answers it, --dry-run stops there), then each file written under its lock with a backup.
  */
 import type {AwsFileWrite, LoadedAwsFile} from '../aws/aws-files.js';
-import {editDiff, fileDiff} from '../lib/diff.js';
+import {awsFileDiff} from '../aws/aws-file-diff.js';
 import {colorDiff} from '../lib/format.js';
-import {redact} from '../lib/redact.js';
 import type {CommandContext} from './types.js';
 
 export type AwsFileChange = {
@@ -23,26 +22,8 @@ export type AwsWriteOutcome = {
 	written: AwsFileWrite[];
 };
 
-const SECRET_KEYS =
-	/^([ \t]*(?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*=[ \t]*)(\S.*?)[ \t]*$/gm;
-
-/** The credentials file as a diff may show it: every secret masked, a new one marked so the change still shows. */
-export function maskCredentials(text: string, secrets: readonly string[] = []): string {
-	return redact(
-		text.replace(
-			SECRET_KEYS,
-			(_line, key: string, value: string) => `${key}****${secrets.includes(value) ? ' (new)' : ''}`,
-		),
-		secrets,
-	);
-}
-
 function diffOf(change: AwsFileChange, after: string): string {
-	const {file} = change;
-	const show = (text: string) => (file.kind === 'credentials' ? maskCredentials(text, change.secrets) : text);
-	return file.exists
-		? editDiff(file.path, show(file.text), show(after)).trimEnd()
-		: fileDiff(file.path, undefined, show(after));
+	return awsFileDiff(change.file, after, change.secrets);
 }
 
 export async function writeAwsChanges(

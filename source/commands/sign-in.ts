@@ -8,13 +8,22 @@ import {signInWithKeys} from './sign-in-keys.js';
 import {signInSso} from './sign-in-sso.js';
 import type {CommandDefinition} from './types.js';
 
-const SSO_FLAGS = ['sso-start-url', 'sso-region', 'sso-session', 'account', 'role', 'legacy', 'no-browser'];
+const SSO_FLAGS = [
+	'sso-start-url',
+	'sso-region',
+	'sso-session',
+	'account',
+	'role',
+	'legacy',
+	'no-browser',
+	'bind-registries',
+];
 
 export const signInCommand: CommandDefinition = {
 	name: 'sign-in',
 	summary: 'Sign in to AWS: IAM Identity Center profiles, or access keys',
 	usage: [
-		'ecr-setup sign-in --sso-start-url URL --sso-region R [--sso-session NAME] [--region R] [--yes]',
+		'ecr-setup sign-in --sso-start-url URL --sso-region R [--sso-session NAME] [--region R] [--bind-registries] [--yes]',
 		'ecr-setup sign-in [--sso-session NAME]         (a portal the AWS config file already names)',
 		'ecr-setup sign-in --profile P                  (renew P’s session, as `aws sso login --profile P` does)',
 		'ecr-setup sign-in --access-key-id ID --secret-access-key-stdin [--profile P] [--region R]',
@@ -44,6 +53,11 @@ export const signInCommand: CommandDefinition = {
 		{name: 'legacy', type: 'boolean', description: 'The legacy SSO form (start URL in each profile), for old helpers'},
 		{name: 'force', type: 'boolean', description: 'A new sign-in even while the saved session lasts'},
 		{name: 'no-browser', type: 'boolean', description: 'Do not open a browser; only show the page and the code'},
+		{
+			name: 'bind-registries',
+			type: 'boolean',
+			description: 'Then bind each account’s registry to its profile (as configure-helper --all-profiles)',
+		},
 		{name: 'access-key-id', type: 'string', value: 'ID', description: 'Store an IAM user’s key (AKIA…) in --profile'},
 		{
 			name: 'secret-access-key-stdin',
@@ -56,6 +70,8 @@ export const signInCommand: CommandDefinition = {
 		'terminal); the token is cached where the AWS CLI and SDKs read it (~/.aws/sso/cache, private). Then every',
 		'account and role you choose (all with --yes) gets a profile <account>-<role>; signing in again changes nothing.',
 		'An installed docker-credential-ecr-login older than 0.7.0 reads only the legacy form: it is written then.',
+		'Then each account’s registry (in --region, else the profile’s) can be bound to its profile: asked at a terminal,',
+		'or done with --bind-registries (its own diff and confirmation; --yes answers it).',
 		'Access keys are checked with STS before they are written to the credentials file (private, other profiles kept).',
 		'Every change to ~/.aws/config and ~/.aws/credentials is shown as a diff and backed up first.',
 	].join('\n'),

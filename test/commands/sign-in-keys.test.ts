@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createAwsService} from '../../source/aws/service.js';
 import {signInCommand} from '../../source/commands/sign-in.js';
-import {maskCredentials} from '../../source/commands/sign-in-write.js';
+import {maskCredentials} from '../../source/aws/aws-file-diff.js';
 import {createSignInWorld, type SignInWorld} from '../helpers/sign-in-world.js';
 
 const KEY_ID = ['AKIA', 'SIGNINTEST0KEY42'].join('');
@@ -79,6 +79,19 @@ describe('access keys', () => {
 			message: expect.stringContaining('wrote nothing'),
 		});
 		expect(await world.list('.aws')).toEqual([]);
+		// Files already there stay as they were, with no backup: the check comes before any write.
+		await mkdir(join(world.home, '.aws'));
+		const mine = `[other]\naws_access_key_id = AKIAOTHEROTHEROTHER1\naws_secret_access_key = ${OTHER_SECRET}\n`;
+		await writeFile(world.credentialsPath, mine);
+		const refused = await keys({
+			flags: {'secret-access-key-stdin': true},
+			global: {profile: 'other'},
+			io: {yes: true, stdin: SECRET},
+		}).catch((error: unknown) => error as Error);
+		expect(refused).toMatchObject({code: 'aws.invalid-credentials', exitCode: 1});
+		expect(String((refused as Error).message)).not.toContain(SECRET);
+		expect(await world.read(world.credentialsPath)).toBe(mine);
+		expect(await world.list('.aws')).toEqual(['credentials']);
 	});
 
 	it('at a terminal the secret is typed at a hidden prompt; without one and without stdin it is refused', async () => {

@@ -210,6 +210,7 @@ describe('the device flow going wrong', () => {
 		world.waits.length = 0;
 		await expect(signIn({flags: SETUP, io: {yes: true}})).rejects.toMatchObject({
 			code: 'aws.sso-timeout',
+			exitCode: 1,
 			message: expect.stringContaining('wrote nothing'),
 		});
 		expect(world.waits).toEqual([1000, 1000, 1000, 1000, 1000]);
@@ -224,7 +225,11 @@ describe('the device flow going wrong', () => {
 			exitCode: 1,
 		});
 		world.env['AWS_ENDPOINT_URL_SSO_OIDC'] = `http://127.0.0.1:${await closedPort()}`;
-		await expect(signIn({flags: SETUP, io: {yes: true}})).rejects.toMatchObject({code: 'aws.network'});
+		await expect(signIn({flags: SETUP, io: {yes: true}})).rejects.toMatchObject({
+			code: 'aws.network',
+			exitCode: 1,
+			message: expect.stringContaining(`Could not reach ${world.env['AWS_ENDPOINT_URL_SSO_OIDC']}`),
+		});
 		expect(await world.list('.aws')).toEqual([]);
 	});
 });
@@ -243,6 +248,22 @@ describe('choosing and writing profiles', () => {
 			expect.stringContaining('Write this profile and the sso-session stand-in'),
 		]);
 		expect(result.json).toMatchObject({profiles: [{name: 'production-poweruseraccess'}]});
+		// Binding the registries is offered at a terminal; with no credential helper to bind to it is a note, not a failure.
+		expect(io.stderr.join('\n')).toContain('(Registries not bound: docker-credential-ecr-login is not on PATH');
+	});
+
+	it('--bind-registries with --profile (a renewal) is a usage error naming the command that binds one profile', async () => {
+		await expect(
+			signIn({flags: {'bind-registries': true}, global: {profile: 'team'}, io: {yes: true}}),
+		).rejects.toMatchObject({exitCode: 2, hint: expect.stringContaining('configure-helper --profile team')});
+	});
+
+	it('--bind-registries without a credential helper fails after the profiles are written, naming install-helper', async () => {
+		await expect(signIn({flags: {...SETUP, 'bind-registries': true}, io: {yes: true}})).rejects.toMatchObject({
+			code: 'helper.not-found',
+			nextSteps: ['ecr-setup install-helper'],
+		});
+		expect(await world.read(world.configPath)).toContain('[profile production-poweruseraccess]');
 	});
 
 	it('without a terminal and without --yes: nothing is asked, the error names the flags', async () => {

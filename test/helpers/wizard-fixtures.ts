@@ -197,6 +197,7 @@ export function world(
 		dockerConfig,
 		helper,
 		runner,
+		...(parts.signIn ? {signIn: parts.signIn} : {}),
 		env: parts.env ?? {NO_COLOR: '1'},
 		now: parts.now ?? (() => new Date('2026-11-27T12:00:00Z')),
 	});

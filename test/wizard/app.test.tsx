@@ -442,57 +442,50 @@ describe('wizard: whole flows', () => {
 		expect(w.helper.get).not.toHaveBeenCalled();
 	});
 
-	it('expired SSO: hands the terminal over for aws sso login, then resumes and retries identity', async () => {
+	it('expired SSO: renewed inside the wizard with the device flow (no AWS CLI, no hand-over), then identity again', async () => {
 		const expired = new AwsError('The SSO session for profile dev has expired or is not signed in.', {
 			kind: 'sso-expired',
 			hint: 'Sign in again with `aws sso login --profile dev`, then re-run ecr-setup.',
 			nextSteps: ['aws sso login --profile dev'],
 		});
-		const w = world({aws: {profile: 'dev'}});
+		const config =
+			'[profile dev]\nsso_session = corp\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n';
+		let approve: () => void = () => undefined;
+		const signIn = vi.fn(async (_target: unknown, options: {onAuthorization: (shown: unknown) => void}) => {
+			options.onAuthorization({
+				verificationUri: 'https://device.sso.eu-west-1.amazonaws.com/',
+				verificationUriComplete: 'https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH',
+				userCode: 'ABCD-EFGH',
+				expiresInS: 600,
+			});
+			await new Promise<void>((resolve) => {
+				approve = resolve;
+			});
+			return {how: 'device' as const, expiresAt: new Date(), cachePath: '/x', refreshable: true} as never;
+		});
+		const w = world({
+			aws: {profile: 'dev'},
+			signIn: {files: {read: async () => ({text: config})} as never, signIn},
+		});
 		vi.mocked(w.aws.getCallerIdentity).mockRejectedValueOnce(expired);
-		const first = start(w.services);
-		await first.app.waitFor('What would you like to do?');
-		await first.app.press(ENTER);
-		const failed = flat(await first.app.waitFor('Press Enter to run'));
-		expect(failed).toContain('✖ The SSO session of profile dev has expired');
-		expect(failed).toContain('Press Enter to run "aws sso login --profile dev"');
-		await first.app.press(ENTER);
-		expect(first.outcomes).toHaveLength(1);
-		const outcome = first.outcomes[0]!;
-		expect(outcome).toMatchObject({type: 'hand-over', file: 'aws', args: ['sso', 'login', '--profile', 'dev']});
-		if (outcome.type !== 'hand-over') throw new Error('expected a hand-over');
-		expect(outcome.state.step).toBe('identity');
-		expect(outcome.state.pending).toEqual({kind: 'sso-login', profile: 'dev'});
-		// The state survives a trip through JSON: cli.tsx may keep it anywhere.
-		const state = JSON.parse(JSON.stringify(outcome.state)) as WizardState;
-		first.app.unmount();
-
-		const second = start(w.services, {}, {state, exitCode: 0});
-		await second.app.waitFor('Filter regions');
-		expect(w.aws.getCallerIdentity).toHaveBeenCalledTimes(2);
-		const frame = flat(second.app.frame());
-		expect(frame).toContain(`✔ Identity: arn:aws:iam::${ACCOUNT}:user/dev`);
-		// Lines printed before the hand-over are not printed again.
-		expect(frame).not.toContain('Welcome: set up and push');
-	});
-
-	it('a failed sso login (non-zero exit) is explained on resume, with the way to try again', async () => {
-		const w = world({aws: {profile: 'dev'}});
-		const state: WizardState = {
-			version: 1,
-			step: 'identity',
-			mode: 'push',
-			changes: [],
-			log: [{id: 1, text: 'Welcome: set up and push an image', tone: 'done'}],
-			history: ['welcome'],
-			pending: {kind: 'sso-login', profile: 'dev'},
-		};
-		const {app, outcomes} = start(w.services, {}, {state, exitCode: 1});
-		const frame = flat(await app.waitFor('exited with code 1'));
-		expect(frame).toContain('aws sso login exited with code 1');
-		expect(w.aws.getCallerIdentity).not.toHaveBeenCalled();
+		const {app, outcomes} = start(w.services);
+		await app.waitFor('What would you like to do?');
 		await app.press(ENTER);
-		expect(outcomes[0]).toMatchObject({type: 'hand-over', file: 'aws', args: ['sso', 'login', '--profile', 'dev']});
+		const failed = flat(await app.waitFor('Press Enter to sign in again here'));
+		expect(failed).toContain('✖ The SSO session of profile dev has expired');
+		await app.press(ENTER);
+		const code = flat(await app.waitFor('Code: ABCD-EFGH'));
+		expect(code).toContain('https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH');
+		expect(signIn.mock.calls[0]![0]).toEqual({
+			startUrl: 'https://corp.awsapps.com/start',
+			region: 'eu-west-1',
+			cacheKey: 'corp',
+		});
+		approve();
+		await app.waitFor('Filter regions');
+		expect(outcomes).toEqual([]);
+		expect(w.aws.getCallerIdentity).toHaveBeenCalledTimes(2);
+		expect(flat(app.frame())).toContain(`✔ Identity: arn:aws:iam::${ACCOUNT}:user/dev`);
 	});
 
 	it('every answer from flags: runs straight through to done without a key', async () => {

@@ -57,6 +57,14 @@ function secret(bytes: number): string {
 	return randomBytes(bytes).toString('base64url');
 }
 
+function roleIdentity(role: {accountId: string; roleName: string}): {account: string; arn: string; userId: string} {
+	return {
+		account: role.accountId,
+		arn: `arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_${role.roleName}_0123456789abcdef/dev@example.com`,
+		userId: 'AROAEXAMPLEROLEID1234:dev@example.com',
+	};
+}
+
 function userCode(): string {
 	const letters = [...randomBytes(8)].map((byte) => USER_CODE_LETTERS[byte % USER_CODE_LETTERS.length]).join('');
 	return `${letters.slice(0, 4)}-${letters.slice(4)}`;
@@ -231,12 +239,13 @@ export class IdentityCenter {
 	/** Whom a key the portal handed out belongs to: the role's session in its account (undefined for any other key). */
 	identityOf(accessKeyId: string | undefined): {account: string; arn: string; userId: string} | undefined {
 		const role = accessKeyId ? this.roleKeys.get(accessKeyId) : undefined;
-		if (!role) return undefined;
-		return {
-			account: role.accountId,
-			arn: `arn:aws:sts::${role.accountId}:assumed-role/AWSReservedSSO_${role.roleName}_0123456789abcdef/dev@example.com`,
-			userId: 'AROAEXAMPLEROLEID1234:dev@example.com',
-		};
+		return role ? roleIdentity(role) : undefined;
+	}
+
+	/** The latest role session handed out in an account (whose ECR token names that account), if any. */
+	identityInAccount(accountId: string): {account: string; arn: string; userId: string} | undefined {
+		const role = [...this.roleKeys.values()].reverse().find((candidate) => candidate.accountId === accountId);
+		return role ? roleIdentity(role) : undefined;
 	}
 
 	// ───────────── the portal ─────────────

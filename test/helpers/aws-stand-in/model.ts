@@ -306,10 +306,13 @@ export class StandInModel {
 		return privateTokenScope(region, account, this.identity.account);
 	}
 
-	/** The identity whose calls an account's tokens stand for (the default identity, or one of the others). */
+	/** The identity whose calls an account's tokens stand for (the default identity, one of the others, or a portal role's). */
 	identityOfAccount(account: string): Identity | undefined {
 		if (account === this.identity.account) return this.identity;
-		return [...this.others.values()].find((identity) => identity.account === account);
+		return (
+			[...this.others.values()].find((identity) => identity.account === account) ??
+			this.identityCenter.identityInAccount(account)
+		);
 	}
 
 	async rotateToken(region: string): Promise<Token> {

@@ -18,7 +18,6 @@ import {
 	ECR_REGIONS,
 	hostsFile,
 	OWNER,
-	PORTAL_ACCOUNTS,
 	REGISTRIES,
 	SLOW_LINK,
 } from './topology.js';
@@ -35,7 +34,6 @@ function standInConfig(work: string): ServeConfig {
 		},
 		identity: {account: ACCOUNT, arn: CALLER_ARN, userId: CALLER_USER_ID},
 		identities: [OWNER],
-		identityCenter: {accounts: PORTAL_ACCOUNTS},
 		regions: [...ECR_REGIONS],
 		registries: REGISTRIES.map((registry) => ({
 			...registry,

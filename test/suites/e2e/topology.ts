@@ -24,19 +24,8 @@ export const OWNER = {
 	accessKeyId: 'AKIAE2ESTANDINOWNER1',
 };
 
-/**
- * IAM Identity Center's accounts and roles: a sandbox account with no registry in the stack, and Production, which is the
- * developer's account: a profile signed in for it pushes to that account's own registry (each account's token is its own).
- */
-export const PORTAL_ACCOUNTS = [
-	{
-		accountId: '111111111111',
-		accountName: 'Dev Sandbox',
-		emailAddress: 'dev@example.com',
-		roles: ['AdministratorAccess', 'ReadOnlyAccess'],
-	},
-	{accountId: ACCOUNT, accountName: 'Production', emailAddress: 'prod@example.com', roles: ['PowerUserAccess']},
-];
+/** An account only IAM Identity Center's portal reaches (no access key of its own), with a registry of its own. */
+export const SSO_PRODUCTION_ACCOUNT = '222222222222';
 
 /** The AWS APIs (ECR, ECR Public, STS, IAM Identity Center's OIDC and portal) for every region answer here. */
 export const API_ADDRESS = '127.0.0.2';
@@ -97,6 +86,15 @@ export const REGISTRIES: RegistryEndpoint[] = [
 		port: 8443,
 		backendPort: 5000,
 	},
+	{
+		// The Production account of the stand-in's IAM Identity Center: where a person who signed in pushes.
+		host: `${SSO_PRODUCTION_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+		account: SSO_PRODUCTION_ACCOUNT,
+		region: 'us-east-1',
+		address: '127.0.0.8',
+		port: 443,
+		backendPort: 5000,
+	},
 ];
 
 export const REGISTRY_US = REGISTRIES[0]!;
@@ -112,6 +110,8 @@ export const SLOW_LINK = {
 
 /** The other account's registry in us-east-1 (the region's one token serves it too, as in ECR). */
 export const REGISTRY_OWNER = REGISTRIES.find((registry) => registry.account === OWNER_ACCOUNT)!;
+/** The registry of the Production account sign-in reaches. */
+export const REGISTRY_SSO_PRODUCTION = REGISTRIES.find((registry) => registry.account === SSO_PRODUCTION_ACCOUNT)!;
 
 /** Names that resolve to nothing listening, so nothing is ever looked up outside the machine. */
 export const BLACKHOLE_ADDRESS = '127.0.0.9';

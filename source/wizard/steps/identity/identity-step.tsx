@@ -1,4 +1,7 @@
-/** Step 2: who AWS thinks you are (GetCallerIdentity), with a profile picker and explained failures. */
+/**
+ * Step 2: who AWS thinks you are (GetCallerIdentity), with a profile picker and explained failures. With no credentials
+ * it offers to sign in (IAM Identity Center or an access key); an expired SSO session is renewed here, no AWS CLI needed.
+ */
 import type React from 'react';
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
@@ -11,10 +14,14 @@ import {Busy, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
 import {HINTS, type Hint} from '../../components/key-hints.js';
 import {awsErrorKind, explainAwsError, ssoLoginCommand} from '../../../aws/explain-error.js';
-import type {Explanation} from '../../../errors/user-errors.js';
+import {CancelledError, type Explanation} from '../../../errors/user-errors.js';
+import {renewTargetOf} from '../../../aws/sign-in-flow.js';
 import type {StepProps} from '../types.js';
 import {useMounted} from '../../components/use-mounted.js';
 import {useIdentityPrefetch} from './identity-prefetch.js';
+import {AccessKeySignIn} from './access-key-sign-in.js';
+import {DeviceCode, explainSignIn, useDeviceSignIn} from './device-sign-in.js';
+import {type SignedInProfile, SsoSignIn} from './sso-sign-in.js';
 
 export const IDENTITY_KIND_LABELS: Record<IdentityKind, string> = {
 	'iam-user': 'IAM user',
@@ -29,7 +36,18 @@ type Phase =
 	| {name: 'starting'}
 	| {name: 'pick'; profiles: AwsProfile[]}
 	| {name: 'checking'; profile: string | undefined}
-	| {name: 'failed'; profile: string | undefined; kind: AwsErrorKind; explanation: Explanation; profiles: AwsProfile[]};
+	| {name: 'failed'; profile: string | undefined; kind: AwsErrorKind; explanation: Explanation; profiles: AwsProfile[]}
+	| {name: 'sso'}
+	| {name: 'keys'}
+	| {name: 'renew'; profile: string | undefined};
+
+type Way = 'sso' | 'keys' | 'retry';
+
+const WAYS: Array<ListItem<Way>> = [
+	{key: 'sso', label: 'Sign in with IAM Identity Center', value: 'sso', note: 'a browser page and a code'},
+	{key: 'keys', label: 'Use an access key', value: 'keys', note: 'an IAM user’s key id and secret'},
+	{key: 'retry', label: 'Check again', value: 'retry'},
+];
 
 /** The default profile first, then the rest as the files list them. */
 export function orderProfiles(profiles: AwsProfile[]): AwsProfile[] {
@@ -44,11 +62,10 @@ export function IdentityStep({
 	options,
 	active,
 	signal,
-	resumed,
 	position,
 	complete,
 	back,
-	handOver,
+	guardWrite,
 }: StepProps): React.JSX.Element {
 	const services = useServices();
 	const [phase, setPhase] = useState<Phase>({name: 'starting'});
@@ -57,8 +74,14 @@ export function IdentityStep({
 	const picked = useRef(false);
 	const live = useMounted();
 	const prefetch = useIdentityPrefetch();
+	const device = useDeviceSignIn(signal);
+	const signedIn = useRef<SignedInProfile | undefined>(undefined);
+	const [note, setNote] = useState<string | undefined>();
+	/** The failure a sign-in was chosen from: Esc there comes back to it. */
+	const leftFrom = useRef<Extract<Phase, {name: 'failed'}> | undefined>(undefined);
 
 	async function check(profile: string | undefined): Promise<void> {
+		setNote(undefined);
 		setPhase({name: 'checking', profile});
 		try {
 			const aws = awsForProfile(services.aws, profile);
@@ -67,9 +90,14 @@ export function IdentityStep({
 			if (!live.current || signal.aborted) return;
 			setIdentity(found);
 			const root = found.kind === 'root' ? ' — the root user: prefer an IAM user, role or SSO' : '';
+			const written = signedIn.current;
 			complete({
-				patch: {identity: {account: found.account, arn: found.arn, kind: found.kind}, profile: profile ?? aws.profile},
-				summary: `Identity: ${found.arn} (${IDENTITY_KIND_LABELS[found.kind]}, account ${found.account})${root}`,
+				patch: {
+					identity: {account: found.account, arn: found.arn, kind: found.kind},
+					profile: profile ?? aws.profile,
+					...(written?.change ? {changes: [...state.changes, written.change]} : {}),
+				},
+				summary: `Identity: ${found.arn} (${IDENTITY_KIND_LABELS[found.kind]}, account ${found.account})${root}${written ? `, profile ${written.profile} — ${written.note}` : ''}`,
 				interactive: picked.current,
 			});
 		} catch (error) {
@@ -88,32 +116,6 @@ export function IdentityStep({
 	useEffect(() => {
 		void (async () => {
 			const given = options.profile ?? state.profile ?? services.aws.profile;
-			if (resumed?.pending.kind === 'sso-login') {
-				if (resumed.exitCode === 0) {
-					await check(resumed.pending.profile ?? given);
-					return;
-				}
-
-				const profile = resumed.pending.profile ?? given;
-				setPhase({
-					name: 'failed',
-					profile,
-					kind: 'sso-expired',
-					explanation: {
-						title: `aws sso login exited with code ${resumed.exitCode}`,
-						detail: 'The SSO sign-in did not finish, so the session is still expired.',
-						...(resumed.exitCode === 127
-							? {
-									hint: 'The aws command was not found: install the AWS CLI v2 (https://aws.amazon.com/cli/), then try again.',
-								}
-							: {}),
-						nextSteps: [ssoLoginCommand(profile).text],
-					},
-					profiles: [],
-				});
-				return;
-			}
-
 			if (given === undefined && services.aws.withProfile) {
 				const profiles = orderProfiles(await services.aws.listProfiles().catch(() => []));
 				if (!live.current || signal.aborted) return;
@@ -128,17 +130,54 @@ export function IdentityStep({
 		})();
 	}, []);
 
+	/** `sign-in --profile P`: the profile's SSO session renewed with the device flow, then asked again. */
+	async function renew(profile: string | undefined): Promise<void> {
+		const name = profile ?? 'default';
+		const failedWith = (explanation: Explanation) =>
+			setPhase({name: 'failed', profile, kind: 'sso-expired', explanation, profiles: profilesRef.current});
+		try {
+			const found = renewTargetOf((await services.signIn.files.read('config')).text, name);
+			if ('problem' in found) {
+				failedWith({title: found.problem, detail: '', nextSteps: [ssoLoginCommand(profile).text]});
+				return;
+			}
+
+			setPhase({name: 'renew', profile});
+			await device.start(found.target);
+			if (live.current && !signal.aborted) await check(profile);
+		} catch (error) {
+			if (!live.current || signal.aborted) return;
+			if (error instanceof CancelledError) {
+				await check(profile);
+				setNote('The sign-in was stopped; nothing was written.');
+				return;
+			}
+
+			failedWith(explainSignIn(error, name));
+		}
+	}
+
+	function signInDone(result: SignedInProfile): void {
+		picked.current = true;
+		signedIn.current = result;
+		void check(result.profile);
+	}
+
 	const failed = phase.name === 'failed' ? phase : undefined;
-	const sso = failed?.kind === 'sso-expired' ? ssoLoginCommand(failed.profile ?? services.aws.profile) : undefined;
+	const expired = failed?.kind === 'sso-expired';
+	const noCredentials = failed?.kind === 'no-credentials';
 	const canPick = profilesRef.current.length > 1;
 	useKeys(
 		{
-			enter() {
-				if (sso)
-					handOver(sso.file, sso.args, {kind: 'sso-login', ...(failed?.profile ? {profile: failed.profile} : {})});
-				else if (failed) void check(failed.profile);
-			},
-			escape: back,
+			...(noCredentials
+				? {}
+				: {
+						enter() {
+							if (expired) void renew(failed?.profile);
+							else if (failed) void check(failed.profile);
+						},
+						escape: back,
+					}),
 			keys: {
 				r: () => failed && void check(failed.profile),
 				...(canPick ? {p: () => setPhase({name: 'pick', profiles: profilesRef.current})} : {}),
@@ -146,6 +185,24 @@ export function IdentityStep({
 		},
 		active && phase.name === 'failed',
 	);
+	useKeys({escape: () => device.stop()}, active && phase.name === 'renew');
+
+	if (phase.name === 'sso' || phase.name === 'keys') {
+		const Way = phase.name === 'sso' ? SsoSignIn : AccessKeySignIn;
+		return (
+			<Way
+				position={position}
+				active={active}
+				signal={signal}
+				region={options.region ?? state.region}
+				guardWrite={guardWrite}
+				onDone={signInDone}
+				onCancel={() => {
+					if (leftFrom.current) setPhase(leftFrom.current);
+				}}
+			/>
+		);
+	}
 
 	let hints: Hint[] = HINTS.back;
 	if (phase.name === 'pick')
@@ -154,10 +211,16 @@ export function IdentityStep({
 			['Enter', 'use this profile'],
 			['Esc', 'back'],
 		];
+	if (phase.name === 'renew') hints = [['Esc', 'stop signing in']];
 	if (failed) {
 		hints = [
-			[sso ? 'Enter' : 'Enter/r', sso ? `run ${sso.text}` : 'retry'],
-			...(sso ? ([['r', 'retry']] as Hint[]) : []),
+			...(noCredentials
+				? ([
+						['↑↓', 'move'],
+						['Enter', 'choose'],
+					] as Hint[])
+				: ([[expired ? 'Enter' : 'Enter/r', expired ? 'sign in again' : 'retry']] as Hint[])),
+			...(expired || noCredentials ? ([['r', 'retry']] as Hint[]) : []),
 			...(canPick ? ([['p', 'pick a profile']] as Hint[]) : []),
 			['Esc', 'back'],
 		];
@@ -169,7 +232,9 @@ export function IdentityStep({
 			{phase.name === 'checking' ? (
 				<Busy>{`Asking AWS who you are (sts get-caller-identity${phase.profile ? `, profile ${phase.profile}` : ''})…`}</Busy>
 			) : null}
+			{note ? <Status tone="info">{note}</Status> : null}
 			{identity ? <Status tone="success">{identity.arn}</Status> : null}
+			{phase.name === 'renew' ? <DeviceCode authorization={device.authorization} browser={device.browser} /> : null}
 			{phase.name === 'pick' ? (
 				<>
 					<Text>Several AWS profiles are configured. Which one should the wizard use?</Text>
@@ -205,9 +270,29 @@ export function IdentityStep({
 						hint={failed.explanation.hint}
 						nextSteps={failed.explanation.nextSteps}
 					/>
-					{sso ? (
+					{expired ? (
 						<Box marginTop={1}>
-							<Text wrap="wrap">{`Press Enter to run "${sso.text}": the wizard steps aside while your browser signs you in, then retries.`}</Text>
+							<Text wrap="wrap">
+								Press Enter to sign in again here: a page to open and a code to confirm, as aws sso login does, with no
+								AWS CLI needed.
+							</Text>
+						</Box>
+					) : null}
+					{noCredentials ? (
+						<Box marginTop={1} flexDirection="column">
+							<Text>Sign in now? Nothing is written until you confirm it.</Text>
+							<SelectList
+								items={WAYS}
+								isActive={active}
+								onCancel={back}
+								onSelect={(item) => {
+									if (item.value === 'retry') void check(failed.profile);
+									else {
+										leftFrom.current = failed;
+										setPhase(item.value === 'sso' ? {name: 'sso'} : {name: 'keys'});
+									}
+								}}
+							/>
 						</Box>
 					) : null}
 				</Box>
