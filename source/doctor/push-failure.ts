@@ -30,6 +30,14 @@ export const CHECKS_FOR_PUSH_FAILURE: Record<PushErrorKind, CheckId[]> = {
 	'helper-missing': ['docker.store'],
 	'helper-failed': ['docker.helper-works', 'aws.credentials', 'aws.identity', 'aws.clock', 'network.endpoint'],
 	daemon: ['docker.daemon', 'docker.sudo'],
+	'rate-limited': ['network.endpoint'],
+	'layer-too-large': ['image.local'],
+	'too-many-layers': ['image.local'],
+	'retry-eof': ['ecr.repository', 'ecr.auth-token', 'aws.identity', 'ecr.repository-policy', 'network.endpoint'],
+	'image-archived': ['ecr.repository'],
+	'public-token-stale': ['docker.stored-token', 'docker.store'],
+	kms: ['ecr.repository', 'aws.identity'],
+	'media-type': ['image.local'],
 	unknown: [],
 };
 
