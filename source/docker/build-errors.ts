@@ -5,15 +5,23 @@
  * Lambda refuse. push-errors.ts asks these rules before its own and explains these kinds with explainBuildFailure.
  */
 
-export type BuildFailureKind =
-	| 'rate-limited'
-	| 'layer-too-large'
-	| 'too-many-layers'
-	| 'retry-eof'
-	| 'image-archived'
-	| 'public-token-stale'
-	| 'kms'
-	| 'media-type';
+export const BUILD_FAILURE_KINDS = [
+	'rate-limited',
+	'layer-too-large',
+	'too-many-layers',
+	'retry-eof',
+	'image-archived',
+	'public-token-stale',
+	'kms',
+	'media-type',
+] as const;
+
+export type BuildFailureKind = (typeof BUILD_FAILURE_KINDS)[number];
+
+/** These kinds are named by the engine's own output: the machine's state (what the doctor checks) does not show them. */
+export function isBuildFailureKind(kind: string): kind is BuildFailureKind {
+	return (BUILD_FAILURE_KINDS as readonly string[]).includes(kind);
+}
 
 export type BuildFailureMatch = {kind: BuildFailureKind; message: string; registry?: string};
 
