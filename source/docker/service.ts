@@ -19,8 +19,9 @@ import {
 	parseVersionJson,
 } from './output.js';
 import {redact} from '../lib/redact.js';
+import {pushPlatformSupported, shapeOfInspect} from './image-shape.js';
 
-import type {DaemonStatus, DockerService, ImageInspect, PushEvent, PushResult} from './types.js';
+import type {DaemonStatus, DockerService, ImageInspect, PushOptions, PushResult} from './types.js';
 import type {ProcessRunner, RunResult} from '../process/types.js';
 
 export type DockerServiceOptions = {
@@ -118,7 +119,13 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			if (!first || typeof first.Id !== 'string') return null;
 			const strings = (value: unknown) =>
 				Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-			return {id: first.Id, repoTags: strings(first.RepoTags), repoDigests: strings(first.RepoDigests)};
+			const shape = shapeOfInspect(first);
+			return {
+				id: first.Id,
+				repoTags: strings(first.RepoTags),
+				repoDigests: strings(first.RepoDigests),
+				...(shape ? {shape} : {}),
+			};
 		},
 
 		async tag(source: string, target: string) {
@@ -134,30 +141,43 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			throw commandFailure(`docker tag ${source} ${target}`, result);
 		},
 
-		async push(
-			ref: string,
-			pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {},
-		): Promise<PushResult> {
+		async pushPlatformSupport() {
+			if (isPodman) return false;
+			const {result, json} = await version();
+			return result.exitCode === 0 && pushPlatformSupported(json);
+		},
+
+		async push(ref: string, pushOptions: PushOptions = {}): Promise<PushResult> {
 			const tracker = createPushTracker();
 			const lines: string[] = [];
 			// podman prints no `<tag>: digest: …` line; it writes the digest to a file when asked.
 			const digestDir = isPodman ? await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-digest-')) : undefined;
 			const digestArgs = digestDir ? ['--digestfile', path.join(digestDir, 'digest')] : [];
 			try {
-				const result = await runner.stream(binary, [...prefix, 'push', ...digestArgs, ref], {
-					...base,
-					...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
-					onLine(line) {
-						lines.push(line);
-						for (const event of tracker.feed(line)) {
-							try {
-								pushOptions.onEvent?.(event);
-							} catch {
-								// A failing progress view must not break the push.
+				const result = await runner.stream(
+					binary,
+					[
+						...prefix,
+						'push',
+						...digestArgs,
+						...(pushOptions.platform ? ['--platform', pushOptions.platform] : []),
+						ref,
+					],
+					{
+						...base,
+						...(pushOptions.signal ? {signal: pushOptions.signal} : {}),
+						onLine(line) {
+							lines.push(line);
+							for (const event of tracker.feed(line)) {
+								try {
+									pushOptions.onEvent?.(event);
+								} catch {
+									// A failing progress view must not break the push.
+								}
 							}
-						}
+						},
 					},
-				});
+				);
 				if (result.notFound) throw commandFailure('docker push', result);
 				const {state} = tracker;
 				if (result.exitCode === 0 && state.digest) {
