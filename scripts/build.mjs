@@ -181,6 +181,7 @@ export const VENDORS = {
 		'./source/aws/sdk-ecr-public.ts',
 		'./source/aws/sdk-sso-oidc.ts',
 		'./source/aws/sdk-sso.ts',
+		'./source/aws/sdk-secrets-manager.ts',
 		'@aws-sdk/credential-provider-node',
 		'@smithy/node-http-handler',
 		'@smithy/shared-ini-file-loader',

@@ -54,6 +54,7 @@ describe('cli', () => {
 			'restore-config',
 			'ci',
 			'template',
+			'pull-through',
 			'policy',
 		]) {
 			expect(s.out.join('')).toContain(name);

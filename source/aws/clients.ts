@@ -1,5 +1,5 @@
 /**
- * The SDK clients for STS, ECR and ECR Public: loaded on first use, so a command that never calls AWS never pays for the
+ * The SDK clients for STS, ECR, ECR Public and Secrets Manager: loaded on first use, so a command that never calls AWS never pays for the
  * SDK, and cached per region. Every client shares one HTTP handler (proxy, CA bundle, timeouts) and one credential
  * provider (the SDK's default chain for the selected profile), so a credential_process or SSO refresh runs once
  * however many regions are asked.
@@ -13,6 +13,7 @@ import type {Env} from './types.js';
 type EcrSdk = typeof import('./sdk-ecr.js');
 type EcrPublicSdk = typeof import('./sdk-ecr-public.js');
 type StsSdk = typeof import('./sdk-sts.js');
+type SecretsManagerSdk = typeof import('./sdk-secrets-manager.js');
 
 /** ECR Public has one API endpoint, in us-east-1. */
 export const ECR_PUBLIC_REGION = 'us-east-1';
@@ -34,6 +35,9 @@ export type AwsClients = {
 	ecr(region: string): Promise<SdkClient<EcrSdk, InstanceType<EcrSdk['ECRClient']>>>;
 	sts(region: string): Promise<SdkClient<StsSdk, InstanceType<StsSdk['STSClient']>>>;
 	ecrPublic(): Promise<SdkClient<EcrPublicSdk, InstanceType<EcrPublicSdk['ECRPUBLICClient']>>>;
+	secretsManager(
+		region: string,
+	): Promise<SdkClient<SecretsManagerSdk, InstanceType<SecretsManagerSdk['SecretsManagerClient']>>>;
 	/** The shared HTTP handler, for the one request that is not an SDK command (the clock check). */
 	handler(): Promise<NodeHttpHandler>;
 };
@@ -74,6 +78,10 @@ const loadEcr = once(async () => {
 const loadEcrPublic = once(async () => {
 	disableNodeVersionWarning();
 	return import('./sdk-ecr-public.js');
+});
+const loadSecretsManager = once(async () => {
+	disableNodeVersionWarning();
+	return import('./sdk-secrets-manager.js');
 });
 
 type DebuggableClient = {
@@ -186,9 +194,15 @@ export function createAwsClients(settings: AwsClientSettings): AwsClients {
 	const ecr = perRegion('ecr', loadEcr, (sdk, config) => new sdk.ECRClient(config));
 	const sts = perRegion('sts', loadSts, (sdk, config) => new sdk.STSClient(config));
 	const ecrPublic = perRegion('ecr-public', loadEcrPublic, (sdk, config) => new sdk.ECRPUBLICClient(config));
+	const secretsManager = perRegion(
+		'secretsmanager',
+		loadSecretsManager,
+		(sdk, config) => new sdk.SecretsManagerClient(config),
+	);
 	return {
 		ecr,
 		sts,
+		secretsManager,
 		ecrPublic: async () => ecrPublic(ECR_PUBLIC_REGION),
 		handler: async () => (await runtime()).handler,
 	};

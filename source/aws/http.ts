@@ -235,7 +235,7 @@ export async function createAwsHttpHandler(options: AwsHttpHandlerOptions): Prom
 // ───────────────────────────── endpoints ─────────────────────────────
 
 /** `sso-oidc` is IAM Identity Center's sign-in (the device flow), `sso` its portal (accounts, roles, role credentials). */
-export type AwsServiceName = 'sts' | 'ecr' | 'ecr-public' | 'sso-oidc' | 'sso';
+export type AwsServiceName = 'sts' | 'ecr' | 'ecr-public' | 'sso-oidc' | 'sso' | 'secretsmanager';
 
 const ENDPOINT_VARIABLES: Record<AwsServiceName, string> = {
 	sts: 'AWS_ENDPOINT_URL_STS',
@@ -243,6 +243,7 @@ const ENDPOINT_VARIABLES: Record<AwsServiceName, string> = {
 	'ecr-public': 'AWS_ENDPOINT_URL_ECR_PUBLIC',
 	'sso-oidc': 'AWS_ENDPOINT_URL_SSO_OIDC',
 	sso: 'AWS_ENDPOINT_URL_SSO',
+	secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
 };
 
 /** A configured endpoint (service variable > AWS_ENDPOINT_URL), as the SDK's standard settings define it. */
@@ -271,6 +272,7 @@ export function endpointUrl(service: AwsServiceName, region: string, env: Env): 
 	if (service === 'ecr-public') return 'https://api.ecr-public.us-east-1.amazonaws.com';
 	if (service === 'sso-oidc') return `https://oidc.${region}.${suffix}`;
 	if (service === 'sso') return `https://portal.sso.${region}.${suffix}`;
+	if (service === 'secretsmanager') return `https://secretsmanager.${region}.${suffix}`;
 	return `https://api.ecr.${region}.${suffix}`;
 }
 

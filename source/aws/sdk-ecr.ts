@@ -4,9 +4,11 @@
  * bundle). Add a name here before using it in service.ts; TypeScript says so if it is missing.
  */
 export {
+	CreatePullThroughCacheRuleCommand,
 	CreateRepositoryCommand,
 	CreateRepositoryCreationTemplateCommand,
 	DescribeImagesCommand,
+	DescribePullThroughCacheRulesCommand,
 	DescribeRepositoryCreationTemplatesCommand,
 	DescribeRepositoriesCommand,
 	ECRClient,
@@ -14,4 +16,5 @@ export {
 	GetRepositoryPolicyCommand,
 	PutLifecyclePolicyCommand,
 	SetRepositoryPolicyCommand,
+	ValidatePullThroughCacheRuleCommand,
 } from '@aws-sdk/client-ecr';

@@ -18,6 +18,7 @@ import type {Encryption} from '../ecr/repository-settings.js';
 import {abortWith, createAwsCaller, nullWhenMissing} from './call.js';
 import {createAwsClients} from './clients.js';
 import {createEcrPublicMethods} from './service-ecr-public.js';
+import {createPullThroughMethods} from './pull-through.js';
 import {AwsError} from './errors.js';
 import {endpointUrl} from './http.js';
 import {listProfiles, selectedProfile} from './profiles.js';
@@ -301,6 +302,8 @@ export function createAwsService(
 		},
 
 		...createEcrPublicMethods({clients, call, now}),
+
+		...createPullThroughMethods({clients, call}),
 
 		async findRepository(name, findOptions = {}) {
 			const regions =

@@ -111,6 +111,32 @@ export type ListRepositoriesOptions = {
 	registryId?: string;
 };
 
+/** A pull-through cache rule as ECR describes it. */
+export type PullThroughRule = {
+	prefix: string;
+	registryId: string;
+	/** `docker-hub`, `github-container-registry`, … (older rules may have none). */
+	upstreamRegistry: string | undefined;
+	upstreamRegistryUrl: string;
+	/** The Secrets Manager secret ECR signs in to the upstream with, if any. */
+	credentialArn: string | undefined;
+};
+
+export type PullThroughRuleInput = {
+	prefix: string;
+	upstreamRegistry: string;
+	upstreamRegistryUrl: string;
+	credentialArn?: string;
+};
+
+/** What ValidatePullThroughCacheRule found: whether ECR reached the upstream and signed in, and why not. */
+export type PullThroughValidation = {valid: boolean; failure: string | undefined};
+
+/** The user name and token of an upstream registry, as ECR reads them from the secret. `accessToken` is a secret. */
+export type UpstreamCredentials = {username: string; accessToken: string};
+
+export type SecretInfo = {arn: string; name: string};
+
 /** An abort stops the request on the wire (the doctor's per-call limit, Ctrl-C), not only the wait for it. */
 export type CallOptions = {signal?: AbortSignal};
 
@@ -162,6 +188,21 @@ export interface AwsService {
 	/** null when the ECR Public repository does not exist. */
 	describePublicRepository(name: string, options?: CallOptions): Promise<PublicRepositoryInfo | null>;
 	createPublicRepository(name: string): Promise<PublicRepositoryInfo>;
+	/** The rule with this prefix, or null. */
+	describePullThroughRule(region: string, prefix: string, options?: CallOptions): Promise<PullThroughRule | null>;
+	createPullThroughRule(region: string, input: PullThroughRuleInput): Promise<PullThroughRule>;
+	validatePullThroughRule(region: string, prefix: string, options?: CallOptions): Promise<PullThroughValidation>;
+	/** The Secrets Manager secret of this name, or null. */
+	describeSecret(region: string, name: string, options?: CallOptions): Promise<SecretInfo | null>;
+	/** A new secret holding the credentials as ECR reads them (JSON with `username` and `accessToken`). */
+	createUpstreamSecret(
+		region: string,
+		name: string,
+		credentials: UpstreamCredentials,
+		description: string,
+	): Promise<SecretInfo>;
+	/** A new value for an existing secret (a new token). */
+	putUpstreamSecret(region: string, secretId: string, credentials: UpstreamCredentials): Promise<void>;
 	/** Look for a repository by name in many regions at once, bounded concurrency and time. */
 	findRepository(
 		name: string,

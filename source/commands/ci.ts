@@ -5,7 +5,7 @@
 import {stat} from 'node:fs/promises';
 import {dirname, isAbsolute, resolve} from 'node:path';
 import {fileDiff} from '../lib/diff.js';
-import {stringFlag} from './args.js';
+import {booleanFlag, stringFlag} from './args.js';
 import {readTextFile, writeTextFile} from '../files/atomic-file.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {colorDiff} from '../lib/format.js';
@@ -16,9 +16,11 @@ import {
 	generatePipeline,
 	githubRepositoryOfRemote,
 	isCiKind,
+	type BuildOptions,
 	type CiAuth,
 } from '../generators/ci.js';
 import {assertCiAuth} from '../generators/ci-kinds.js';
+import {resolveBuild} from '../generators/ci-buildx.js';
 import {assertOwnerRepo} from '../generators/policy.js';
 import {resolveRepositoryTarget} from './targets.js';
 import type {CommandContext, CommandDefinition} from './types.js';
@@ -100,12 +102,34 @@ export type CiCommandOptions = {
 	cwd?: () => string;
 };
 
+/** --platform, --provenance, --lambda, --no-build-cache: a buildx build when any is given. */
+function buildFlags(flags: CommandContext['flags']): BuildOptions | undefined {
+	const platform = stringFlag(flags, 'platform');
+	const provenance = stringFlag(flags, 'provenance');
+	const lambda = booleanFlag(flags, 'lambda');
+	const noCache = booleanFlag(flags, 'no-build-cache');
+	if (platform === undefined && provenance === undefined && !lambda) {
+		if (noCache)
+			throw new UsageError('--no-build-cache is about a buildx build: add --platform, --provenance or --lambda.', {
+				code: 'usage.buildx',
+			});
+		return undefined;
+	}
+
+	return {
+		...(platform === undefined ? {} : {platforms: platform.split(',').map((part) => part.trim())}),
+		...(provenance === undefined ? {} : {provenance}),
+		...(lambda ? {lambda} : {}),
+		...(noCache ? {cache: false} : {}),
+	};
+}
+
 export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandDefinition {
 	const cwd = commandOptions.cwd ?? (() => process.cwd());
 	return {
 		name: 'ci',
 		summary: `Write a CI pipeline that pushes to ECR (${CI_KINDS.join(', ')})`,
-		usage: `ecr-setup ci ${CI_KINDS.join('|')} [--repository NAME] [--region R] [--auth oidc|keys] [--role-arn ARN] [--output FILE] [--dry-run]`,
+		usage: `ecr-setup ci ${CI_KINDS.join('|')} [--repository NAME] [--region R] [--auth oidc|keys] [--role-arn ARN] [--platform P,…] [--provenance V] [--lambda] [--output FILE] [--dry-run]`,
 		flags: [
 			{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository to push to'},
 			{
@@ -129,14 +153,41 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 				value: 'NAME',
 				description: 'Local image to build (default: the repository)',
 			},
+			{
+				name: 'platform',
+				type: 'string',
+				value: 'P,…',
+				description: 'Build with docker buildx for these platforms, e.g. linux/amd64,linux/arm64 (one image index)',
+			},
+			{
+				name: 'provenance',
+				type: 'string',
+				value: 'V',
+				description: "buildx's provenance attestation: true, false, mode=min (default) or mode=max",
+			},
+			{
+				name: 'lambda',
+				type: 'boolean',
+				description: 'The image is for AWS Lambda: one platform (linux/amd64 unless --platform), no provenance',
+			},
+			{
+				name: 'no-build-cache',
+				type: 'boolean',
+				description:
+					'Keep no buildx cache in the repository (default: <repository>:buildcache, in the form ECR stores)',
+			},
 		],
 		details:
 			'Default paths: .github/workflows/ecr-push.yml, .gitlab-ci.yml, Jenkinsfile, .circleci/config.yml, bitbucket-pipelines.yml.\n' +
 			'Every pipeline logs in with `aws ecr get-login-password | docker login --password-stdin` (GitHub: amazon-ecr-login),\n' +
 			'tags the image with the commit SHA and pushes it. Shows a diff and asks before writing; --dry-run prints the file.\n' +
+			'With --platform, --provenance or --lambda it builds with docker buildx and pushes as it builds, keeping a\n' +
+			'registry cache in the repository (image-manifest=true,oci-mediatypes=true: what ECR stores).\n' +
 			'Examples:\n' +
 			'  ecr-setup ci github --repository my-app --role-arn arn:aws:iam::123456789012:role/ecr-push\n' +
-			'  ecr-setup ci gitlab --repository my-app --dry-run > .gitlab-ci.yml',
+			'  ecr-setup ci gitlab --repository my-app --dry-run > .gitlab-ci.yml\n' +
+			'  ecr-setup ci github --repository my-app --platform linux/amd64,linux/arm64\n' +
+			'  ecr-setup ci github --repository my-function --lambda',
 		async run(context) {
 			const {io, options, flags, positionals} = context;
 			const kind = positionals[0];
@@ -156,6 +207,9 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 			const authFlag = stringFlag(flags, 'auth');
 			if (authFlag !== undefined) assertCiAuth(authFlag);
 			const auth: CiAuth = authFlag ?? defaultAuth(kind);
+			// Bad build flags are usage errors before any AWS call.
+			const build = buildFlags(flags);
+			resolveBuild(kind, build);
 			const {region, identity, repository} = await resolveRepositoryTarget(context);
 			const roleArn = stringFlag(flags, 'role-arn');
 			const branch = stringFlag(flags, 'branch');
@@ -177,6 +231,7 @@ export function createCiCommand(commandOptions: CiCommandOptions = {}): CommandD
 				...(dockerfile === undefined ? {} : {dockerfile}),
 				...(imageName === undefined ? {} : {imageName}),
 				...(sourceRepository === undefined ? {} : {sourceRepository}),
+				...(build === undefined ? {} : {build}),
 			});
 
 			const displayPath = output ?? pipeline.path;

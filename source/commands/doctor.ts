@@ -1,6 +1,10 @@
 /** `ecr-setup doctor`: find out why a push to ECR fails, and (with --fix) fix what is safe to fix. */
 import {booleanFlag, stringFlag} from './args.js';
 import {UsageError} from '../errors/user-errors.js';
+import {readTextFile} from '../files/atomic-file.js';
+import {type OutputCause, outputCauseOf} from '../docker/output-cause.js';
+import {classifyPushFailure, explainPushFailure, type PushFailure} from '../docker/push-errors.js';
+import {targetOfPushFailure} from '../doctor/push-failure.js';
 import {assertAccount, assertRoleArn} from '../generators/policy.js';
 import {boundProfileFor} from '../doctor/bound-profile.js';
 import {formatReport} from '../doctor/format.js';
@@ -52,19 +56,65 @@ function allowFlags(context: CommandContext): Pick<DoctorTargetInput, 'allow'> {
 	return {allow: {account, roleArn}};
 }
 
+/** --push-log FILE (or - for stdin): what a failed push or build printed, classified. */
+async function pushLogFailure(context: CommandContext): Promise<PushFailure | undefined> {
+	const file = stringFlag(context.flags, 'push-log');
+	if (file === undefined) return undefined;
+	let text: string | undefined;
+	if (file === '-') {
+		if (!context.io.readStdin) throw new UsageError('This terminal cannot read stdin: pass --push-log FILE.');
+		text = await context.io.readStdin();
+	} else {
+		text = await readTextFile(file);
+		if (text === undefined)
+			throw new UsageError(`There is no file ${file}.`, {
+				code: 'usage.push-log',
+				hint: 'Save what docker printed first: docker push IMAGE 2>&1 | tee push.log (or docker build … 2>&1 | tee push.log).',
+			});
+	}
+
+	if (text.trim() === '')
+		throw new UsageError(`${file === '-' ? 'stdin' : file} is empty: nothing to read a failure from.`, {
+			code: 'usage.push-log',
+		});
+	return classifyPushFailure(text);
+}
+
+/** The failure the log names, in the report's words: its cause, why, and the command that fixes it. */
+function formatPushLog(failure: PushFailure): string {
+	const {message, hint, nextSteps} = explainPushFailure(failure);
+	return [`docker's output: ${message}`, `  ${hint}`, ...(nextSteps[0] ? [`  $ ${nextSteps[0]}`] : []), ''].join('\n');
+}
+
+function pushLogJson(failure: PushFailure, cause: OutputCause | undefined) {
+	return {
+		kind: failure.kind,
+		message: failure.message,
+		fix: cause ? {description: cause.hint, command: cause.command ?? null} : null,
+	};
+}
+
 export async function runDoctorCommand(
 	context: CommandContext,
 	doctorOptions: DoctorOptions = {},
 ): Promise<CommandResult> {
 	const {io, options, flags, signal} = context;
 	let {services} = context;
+	const allow = allowFlags(context);
+	const logged = await pushLogFailure(context);
+	// A build-side cause (a pull rate limit…) is in the log alone: it fails the run though every check passes.
+	const cause = logged ? outputCauseOf(logged) : undefined;
+	const fromLog = logged ? targetOfPushFailure(logged) : {};
 	const input: DoctorTargetInput = {
-		registry: stringFlag(flags, 'registry'),
-		repository: stringFlag(flags, 'repository'),
+		registry: stringFlag(flags, 'registry') ?? fromLog.registry,
+		repository: stringFlag(flags, 'repository') ?? (stringFlag(flags, 'registry') ? undefined : fromLog.repository),
 		image: stringFlag(flags, 'image'),
 		region: options.region,
-		...allowFlags(context),
+		...allow,
 	};
+	const exitCodeWith = (report: DoctorReport) => (cause ? 1 : exitCodeOf(report));
+	const jsonOf = (report: DoctorReport) =>
+		logged ? {...reportToJson(report), pushLog: pushLogJson(logged, cause)} : reportToJson(report);
 	const color = io.color && !services.env['NO_COLOR'];
 	const fix = booleanFlag(flags, 'fix');
 	const say = (text: string) => (options.json ? io.err(text) : io.out(text));
@@ -82,6 +132,7 @@ export async function runDoctorCommand(
 	const first = await diagnose(services, input, runOptions);
 	for (const note of first.facts.target.notes) io.err(`Note: ${note}`);
 	let report: DoctorReport = first.report;
+	if (!options.json && logged && logged.kind !== 'unknown') io.out(formatPushLog(logged));
 	if (!options.json) io.out(formatReport(report, {color}));
 	const plan = planFixes(report);
 	if (!fix) {
@@ -90,7 +141,7 @@ export async function runDoctorCommand(
 			io.out(
 				`\n${count} of these can be fixed for you: ecr-setup doctor --fix${input.registry ? ` --registry ${input.registry}` : ''}`,
 			);
-		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+		return {exitCode: exitCodeWith(report), json: jsonOf(report)};
 	}
 
 	if (fixCount(plan) === 0) {
@@ -99,7 +150,7 @@ export async function runDoctorCommand(
 				? '\nNothing here can be fixed automatically; follow the fixes above.'
 				: '\nNothing to fix.',
 		);
-		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+		return {exitCode: exitCodeWith(report), json: jsonOf(report)};
 	}
 
 	say('\nApplying the safe fixes:');
@@ -111,20 +162,20 @@ export async function runDoctorCommand(
 	for (const step of steps) say(formatStep(step));
 	if (options.dryRun) {
 		say('Dry run: nothing was changed.');
-		return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+		return {exitCode: exitCodeWith(report), json: jsonOf(report)};
 	}
 
 	say('\nChecking again…');
 	report = (await diagnose(services, input, runOptions)).report;
 	if (!options.json) io.out(formatReport(report, {color}));
-	return {exitCode: exitCodeOf(report), json: reportToJson(report)};
+	return {exitCode: exitCodeWith(report), json: jsonOf(report)};
 }
 
 export const doctorCommand: CommandDefinition = {
 	name: 'doctor',
 	summary: 'Find out why a push to ECR fails, and fix it',
 	usage:
-		'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--profile P] [--json] [--fix [--yes]]\n' +
+		'ecr-setup doctor [--registry HOST | --region R] [--repository NAME] [--image REF] [--push-log FILE|-] [--profile P] [--json] [--fix [--yes]]\n' +
 		'  ecr-setup doctor --repository NAME --allow-account ID | --allow-role ARN [--fix [--yes]]   (as the repository owner)',
 	flags: [
 		{
@@ -144,6 +195,13 @@ export const doctorCommand: CommandDefinition = {
 			type: 'string',
 			value: 'REF',
 			description: 'The image you push: a local name (my-app:1.0) or its full ECR URI',
+		},
+		{
+			name: 'push-log',
+			type: 'string',
+			value: 'FILE',
+			description:
+				'What a failed docker push or build printed (- reads stdin): the doctor names the cause in it and targets its registry and repository',
 		},
 		{
 			name: 'allow-account',
@@ -168,12 +226,15 @@ export const doctorCommand: CommandDefinition = {
 		...wrapWords(`Checks (stable ids): ${CHECK_IDS.join(', ')}.`, 118),
 		'Without --profile and with no AWS variables set, a --registry bound to a profile (configure-helper --profile P)',
 		'is checked with that profile, as docker reaches it.',
+		'With --push-log the cause docker printed comes first; a failure that begins in the build (a pull rate limit, a',
+		'layer over the size limit, an archived base image…) is one no check sees, so the run exits 1 with its fix.',
 		'Exit code: 0 when no check fails, 1 when one does, 2 on a usage error.',
 		'',
 		'Examples:',
 		'  ecr-setup doctor --image my-app:1.0 --repository my-app',
 		'  ecr-setup doctor --registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com --fix',
 		'  ecr-setup doctor --json',
+		'  docker build -t my-app . 2>&1 | tee build.log; ecr-setup doctor --push-log build.log',
 		'  ecr-setup doctor --repository shared/app --allow-account 210987654321 --fix   (let that account push)',
 	].join('\n'),
 	run: async (context) => runDoctorCommand(context),

@@ -55,6 +55,11 @@ export const COMMANDS: CommandEntry[] = [
 		load: async () => (await import('./template.js')).templateCommand,
 	},
 	{
+		name: 'pull-through',
+		summary: 'Cache base images from Docker Hub, GHCR, Quay… in ECR (pull-through cache rule)',
+		load: async () => (await import('./pull-through.js')).pullThroughCommand,
+	},
+	{
 		name: 'policy',
 		summary: 'Print least-privilege IAM policies for pushing or pulling',
 		load: async () => (await import('./policy.js')).policyCommand,

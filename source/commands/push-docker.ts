@@ -97,14 +97,19 @@ export function createPushReporter(io: CommandIo, isTty: boolean, now: () => num
 }
 
 /** docker tag, then docker push with progress on stderr; the pushed URI and digest on stdout. */
-export async function tagAndPush(context: CommandContext, image: string, target: string): Promise<PushResult> {
+export async function tagAndPush(
+	context: CommandContext,
+	image: string,
+	target: string,
+	platform?: string,
+): Promise<PushResult> {
 	const {services, io, signal} = context;
 	await services.docker.tag(image, target);
 	io.err(`Tagged ${image} as ${target}`);
 	const reporter = createPushReporter(io, io.interactive && Boolean(process.stderr.isTTY));
 	let result: PushResult;
 	try {
-		result = await services.docker.push(target, {onEvent: reporter.onEvent, signal});
+		result = await services.docker.push(target, {onEvent: reporter.onEvent, signal, ...(platform ? {platform} : {})});
 	} finally {
 		reporter.finish();
 	}

@@ -9,6 +9,7 @@ import {PUBLIC_REGISTRY_HOST} from '../ecr/hosts.js';
 import {ecrImageUri} from '../ecr/image-ref.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {booleanFlag} from './args.js';
+import {settlePushShape, shapeJson} from './push-shape.js';
 import {localImageMissing, pushedJson, tagAndPush} from './push-docker.js';
 import {dockerLogin, type LoginOutcome, servedByHelper} from './registry-login.js';
 import {givenSettingFlags} from './repository-flags.js';
@@ -50,6 +51,7 @@ export async function pushToPublic(
 		services.aws.describePublicRepository(repository, {signal: context.signal}),
 	]);
 	if (!local) throw localImageMissing(image);
+	const {platform} = await settlePushShape(context, image, local.shape);
 
 	let repo = existing;
 	if (!repo) {
@@ -97,10 +99,16 @@ export async function pushToPublic(
 		return {json: {dryRun: true, public: true, image: target, repository, alias, tag}};
 	}
 
-	const result = await tagAndPush(context, image, target);
+	const result = await tagAndPush(context, image, target, platform);
 	return pushedJson(
 		result,
 		{image: target, repository, registry: PUBLIC_REGISTRY_HOST, tag},
-		{alias, public: true, createdRepository: existing === null, loggedIn: login?.loggedIn ?? false},
+		{
+			alias,
+			public: true,
+			createdRepository: existing === null,
+			loggedIn: login?.loggedIn ?? false,
+			...shapeJson(local.shape, platform),
+		},
 	);
 }

@@ -10,7 +10,9 @@ import {createOnPushActions} from '../ecr/creation-templates.js';
 import {describeRepositorySettings, tagIsImmutable} from '../ecr/repository-settings.js';
 import type {RepositoryInfo} from '../aws/types.js';
 import {localImageMissing, pushedJson, tagAndPush} from './push-docker.js';
+import {shapeJson} from './push-shape.js';
 import {pushToPublic} from './push-public.js';
+import {readShapeFlags, settlePushShape} from './push-shape.js';
 import {describeCreateOnPush, planRepository} from './push-repository.js';
 import {givenSettingFlags, REPOSITORY_SETTING_FLAGS, repositorySettingsFromFlags} from './repository-flags.js';
 import {requireRegion} from './shared.js';
@@ -50,7 +52,8 @@ function readTarget(context: CommandContext): {image: string; repository: string
 export const pushCommand: CommandDefinition = {
 	name: 'push',
 	summary: 'Tag a local image with its ECR URI and push it',
-	usage: 'ecr-setup push IMAGE --repository NAME [--tag T] [--region R | --public] [--create-repository [SETTINGS]]',
+	usage:
+		'ecr-setup push IMAGE --repository NAME [--tag T] [--region R | --public] [--create-repository [SETTINGS]] [--lambda] [--platform P]',
 	flags: [
 		{name: 'repository', type: 'string', value: 'NAME', description: 'ECR repository name (not the full URI)'},
 		{
@@ -65,6 +68,18 @@ export const pushCommand: CommandDefinition = {
 			type: 'boolean',
 			description: 'Push to ECR Public: public.ecr.aws/<your registry alias>/NAME (its API is in us-east-1)',
 		},
+		{
+			name: 'lambda',
+			type: 'boolean',
+			description:
+				'The image is for AWS Lambda: it must be one image manifest, so an index (multi-platform, or with provenance attestations) is pushed one platform alone, or refused',
+		},
+		{
+			name: 'platform',
+			type: 'string',
+			value: 'OS/ARCH',
+			description: "Push only this platform's manifest (docker push --platform; docker 27+, engine API 1.46+)",
+		},
 		...REPOSITORY_SETTING_FLAGS,
 	],
 	details: [
@@ -74,10 +89,18 @@ export const pushCommand: CommandDefinition = {
 		'A repository that does not exist is created on push by ECR itself when a repository creation template applied',
 		'for CREATE_ON_PUSH covers its name (then the template decides its settings, and the pushing identity needs',
 		'ecr:CreateRepository). The settings flags apply only to a repository --create-repository creates.',
+		'Before pushing it says what docker will send: one image manifest, or an image index with its platforms and the',
+		'attestation manifests BuildKit adds (provenance). Lambda refuses an index: with --lambda an index is pushed one',
+		'platform alone (asked first; --platform P or --yes answers), or refused with the build that makes one manifest.',
 	].join('\n'),
 	async run(context) {
 		const {services, io, flags} = context;
 		const {image, repository, tag} = readTarget(context);
+		const {lambda} = readShapeFlags(context);
+		if (lambda && booleanFlag(flags, 'public'))
+			throw new UsageError('--lambda and --public do not go together: Lambda pulls images from private ECR only.', {
+				code: 'usage.lambda',
+			});
 		if (booleanFlag(flags, 'public')) return pushToPublic(context, {image, repository, tag});
 		const create = booleanFlag(flags, 'create-repository');
 		const settingFlags = givenSettingFlags(flags);
@@ -98,6 +121,7 @@ export const pushCommand: CommandDefinition = {
 			services.aws.describeRepository(region, repository, undefined, {signal: context.signal}),
 		]);
 		if (!local) throw localImageMissing(image);
+		const {platform} = await settlePushShape(context, image, local.shape);
 
 		if (existing && settingFlags.length > 0)
 			io.err(`Note: ${repository} exists already and keeps its own settings (${settingFlags.join(', ')} not applied).`);
@@ -150,11 +174,16 @@ export const pushCommand: CommandDefinition = {
 			};
 		}
 
-		const result = await tagAndPush(context, image, target);
+		const result = await tagAndPush(context, image, target, platform);
 		return pushedJson(
 			result,
 			{image: target, repository, registry: host, tag},
-			{region, createdRepository: plan.kind === 'create', ...(createdOnPush ? {createdOnPush} : {})},
+			{
+				region,
+				createdRepository: plan.kind === 'create',
+				...(createdOnPush ? {createdOnPush} : {}),
+				...shapeJson(local.shape, platform),
+			},
 		);
 	},
 };

@@ -46,19 +46,30 @@ const VARIABLE = /\$[{A-Za-z_0-9]/;
 
 type Instruction = {keyword: string; flags: string[]; args: string; line: number};
 
-/** Every image the Dockerfile pulls, in file order. Throws BuildFileSyntaxError. */
-export function dockerfileReferences(text: string, options: DockerfileOptions = {}): NamedReference[] {
-	const lines = text
+function dockerfileLines(text: string): string[] {
+	return text
 		.replace(/^\uFEFF/, '')
 		.split('\n')
 		.map((line) => line.replace(/\r$/, ''));
-	const directives = parserDirectives(lines, 0);
+}
+
+/** The escape character (`\\` unless an `# escape=` directive at the top says `` ` ``). Throws BuildFileSyntaxError. */
+export function dockerfileEscape(text: string): string {
+	const directives = parserDirectives(dockerfileLines(text), 0);
 	const escapeChar = directives.get('escape')?.value ?? '\\';
 	if (escapeChar !== '\\' && escapeChar !== '`')
 		throw new BuildFileSyntaxError(
 			`invalid escape token '${escapeChar}' does not match \` or \\`,
 			directives.get('escape')!.line,
 		);
+	return escapeChar;
+}
+
+/** Every image the Dockerfile pulls, in file order. Throws BuildFileSyntaxError. */
+export function dockerfileReferences(text: string, options: DockerfileOptions = {}): NamedReference[] {
+	const lines = dockerfileLines(text);
+	const directives = parserDirectives(lines, 0);
+	const escapeChar = dockerfileEscape(text);
 
 	// BuildKit finds the frontend past a shebang line; the escape directive it only honours at the very top.
 	const syntax = lines[0]?.startsWith('#!') ? parserDirectives(lines, 1).get('syntax') : directives.get('syntax');

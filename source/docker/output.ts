@@ -81,7 +81,11 @@ export function commandFailure(what: string, result: RunResult, secrets: string[
 	return new UserError(`${what} failed: ${line || `exit code ${result.exitCode}`}`, {code: 'docker.failed'});
 }
 
-export type VersionJson = {Client?: {Version?: string} | null; Server?: {Version?: string} | null};
+export type VersionJson = {
+	/** ApiVersion: the version the CLI and the engine agreed on. */
+	Client?: {Version?: string; ApiVersion?: string} | null;
+	Server?: {Version?: string; ApiVersion?: string} | null;
+};
 
 export function parseVersionJson(stdout: string): VersionJson | undefined {
 	const start = stdout.indexOf('{');

@@ -8,6 +8,7 @@ import {parseImageRef} from '../ecr/image-ref.js';
 import {parseRegistryHost} from '../ecr/hosts.js';
 import {stripAnsi} from './push-progress.js';
 import {redactSecrets} from '../lib/log.js';
+import {type BuildFailureKind, explainBuildFailure, matchBuildFailure} from './build-errors.js';
 
 export type PushErrorKind =
 	| 'no-basic-auth'
@@ -22,6 +23,7 @@ export type PushErrorKind =
 	| 'helper-missing'
 	| 'helper-failed'
 	| 'daemon'
+	| BuildFailureKind
 	| 'unknown';
 
 export type PushFailure = {
@@ -175,6 +177,9 @@ export function classifyPushFailure(output: string | readonly string[], context:
 		base.region = registry.region;
 	}
 
+	const build = matchBuildFailure(lines, where.registry);
+	if (build)
+		return {...base, ...(build.registry ? {registry: build.registry} : {}), kind: build.kind, message: build.message};
 	for (const rule of RULES) {
 		for (const line of lines) {
 			const match = rule.pattern.exec(line);
@@ -307,6 +312,18 @@ export function explainPushFailure(failure: PushFailure): {message: string; hint
 				nextSteps: ['ecr-setup doctor'],
 			};
 		}
+		case 'rate-limited':
+		case 'layer-too-large':
+		case 'too-many-layers':
+		case 'retry-eof':
+		case 'image-archived':
+		case 'public-token-stale':
+		case 'kms':
+		case 'media-type':
+			return explainBuildFailure(
+				{kind: failure.kind, message: failure.message, registry: failure.registry},
+				{host, repository: repoName, region: failure.region},
+			);
 		case 'unknown':
 			return {
 				message: `docker push failed: ${failure.message}`,

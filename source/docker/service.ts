@@ -20,8 +20,9 @@ import {
 	parseVersionJson,
 } from './output.js';
 import {redact} from '../lib/redact.js';
+import {pushPlatformSupported, shapeOfInspect} from './image-shape.js';
 
-import type {DaemonStatus, DockerService, ImageInspect, PushEvent, PushResult} from './types.js';
+import type {DaemonStatus, DockerService, ImageInspect, PushEvent, PushOptions, PushResult} from './types.js';
 import type {ProcessRunner, RunResult} from '../process/types.js';
 
 export type DockerServiceOptions = {
@@ -127,7 +128,13 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			if (!first || typeof first.Id !== 'string') return null;
 			const strings = (value: unknown) =>
 				Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-			return {id: first.Id, repoTags: strings(first.RepoTags), repoDigests: strings(first.RepoDigests)};
+			const shape = shapeOfInspect(first);
+			return {
+				id: first.Id,
+				repoTags: strings(first.RepoTags),
+				repoDigests: strings(first.RepoDigests),
+				...(shape ? {shape} : {}),
+			};
 		},
 
 		async tag(source: string, target: string) {
@@ -143,16 +150,25 @@ export function createDockerService(options: DockerServiceOptions): DockerServic
 			throw commandFailure(`docker tag ${source} ${target}`, result);
 		},
 
-		async push(
-			ref: string,
-			pushOptions: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal} = {},
-		): Promise<PushResult> {
+		async pushPlatformSupport() {
+			if (isPodman) return false;
+			const {result, json} = await version();
+			return result.exitCode === 0 && pushPlatformSupported(json);
+		},
+
+		async push(ref: string, pushOptions: PushOptions = {}): Promise<PushResult> {
 			let tracker = createPushTracker();
 			let lines: string[] = [];
 			// podman prints no `<tag>: digest: …` line; it writes the digest to a file when asked.
 			const digestDir = isPodman ? await mkdtemp(path.join(os.tmpdir(), 'ecr-setup-digest-')) : undefined;
 			const digestArgs = digestDir ? ['--digestfile', path.join(digestDir, 'digest')] : [];
-			const argv = [...prefix, 'push', ...digestArgs, ref];
+			const argv = [
+				...prefix,
+				'push',
+				...digestArgs,
+				...(pushOptions.platform ? ['--platform', pushOptions.platform] : []),
+				ref,
+			];
 			const emit = (event: PushEvent) => {
 				try {
 					pushOptions.onEvent?.(event);

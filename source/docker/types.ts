@@ -12,10 +12,23 @@ export type LocalImage = {
 	size?: string;
 };
 
+/** What a push sends: one image manifest, or an image index with its platforms and attestation manifests. */
+export type ImageShape = {
+	kind: 'index' | 'manifest';
+	/** The runnable platforms (`linux/amd64`, `linux/arm64/v8`), as far as the output names them. */
+	platforms: string[];
+	/** Attestation manifests (provenance, SBOM) in the index. */
+	attestations: number;
+	/** False for an index whose entries the output does not list (the docker CLI's inspect shows only its descriptor). */
+	listed: boolean;
+};
+
 export type ImageInspect = {
 	id: string;
 	repoTags: string[];
 	repoDigests: string[];
+	/** What a push of it sends (an index or one manifest, its platforms), when the inspect output says. */
+	shape?: ImageShape;
 };
 
 export type PushEvent =
@@ -33,6 +46,8 @@ export type PushEvent =
 	/** Sent first when docker runs without a terminal, so it prints no byte counts: why, for the screen. */
 	| {type: 'bytes-unavailable'; reason: string};
 
+export type PushOptions = {onEvent?: (event: PushEvent) => void; signal?: AbortSignal; platform?: string};
+
 export type PushResult = {digest: string; size: number; tag: string; layers: number};
 
 export interface DockerService {
@@ -42,8 +57,13 @@ export interface DockerService {
 	listImages(): Promise<LocalImage[]>;
 	inspectImage(ref: string): Promise<ImageInspect | null>;
 	tag(source: string, target: string): Promise<void>;
-	/** Streams progress; resolves with the digest; rejects with a PushError classifying the failure. */
-	push(ref: string, options?: {onEvent?: (event: PushEvent) => void; signal?: AbortSignal}): Promise<PushResult>;
+	/**
+	 * Streams progress; resolves with the digest; rejects with a PushError classifying the failure. `platform` pushes
+	 * that platform's manifest alone (`docker push --platform`), where pushPlatformSupport says the engine can.
+	 */
+	push(ref: string, options?: PushOptions): Promise<PushResult>;
+	/** Whether `docker push --platform` works here (the CLI and the engine speak API 1.46); absent means no. */
+	pushPlatformSupport?(): Promise<boolean>;
 	/** Password goes to `--password-stdin`. */
 	login(registry: string, username: string, password: string): Promise<{message: string}>;
 	logout(registry: string): Promise<void>;

@@ -2,6 +2,7 @@
  * The wizard's "my push failed" path: run the doctor on the registry, repository and image a failed push named, and put
  * the checks that explain that kind of failure first.
  */
+import {type OutputCause, outputCauseOf} from '../docker/output-cause.js';
 import type {PushErrorKind, PushFailure} from '../docker/push-errors.js';
 import type {Services} from '../services/types.js';
 import {runDoctor} from './run-doctor.js';
@@ -38,6 +39,14 @@ export const CHECKS_FOR_PUSH_FAILURE: Record<PushErrorKind, CheckId[]> = {
 		'network.endpoint',
 	],
 	daemon: ['docker.daemon', 'docker.sudo'],
+	'rate-limited': ['network.endpoint'],
+	'layer-too-large': ['image.local'],
+	'too-many-layers': ['image.local'],
+	'retry-eof': ['ecr.repository', 'ecr.auth-token', 'aws.identity', 'ecr.repository-policy', 'network.endpoint'],
+	'image-archived': ['ecr.repository'],
+	'public-token-stale': ['docker.stored-token', 'docker.store'],
+	kms: ['ecr.repository', 'aws.identity'],
+	'media-type': ['image.local'],
 	unknown: [],
 };
 
@@ -45,16 +54,21 @@ export type PushFailureDiagnosis = {
 	report: DoctorReport;
 	/** The checks that did not pass, those that explain this kind of failure first. */
 	causes: CheckResult[];
+	/** Present when the output itself says why: no check of the machine would find it. */
+	fromOutput?: OutputCause;
 };
 
 /** The doctor's target for a failed push: the failure's registry and repository, the image that was pushed. */
 export function targetOfPushFailure(failure: PushFailure, image?: string): DoctorTargetInput {
+	// A rate limit names the registry the build pulled from, not the one it pushes to.
+	if (failure.kind === 'rate-limited') return image ? {image} : {};
+	const registry = failure.registry;
 	const repository =
-		failure.repository?.includes('/') && failure.registry && failure.repository.startsWith(`${failure.registry}/`)
-			? failure.repository.slice(failure.registry.length + 1)
+		failure.repository?.includes('/') && registry && failure.repository.startsWith(`${registry}/`)
+			? failure.repository.slice(registry.length + 1)
 			: failure.repository;
 	return {
-		...(failure.registry ? {registry: failure.registry} : {}),
+		...(registry ? {registry} : {}),
 		...(repository ? {repository} : {}),
 		...(image ? {image} : {}),
 	};
@@ -76,5 +90,6 @@ export async function diagnosePushFailure(
 	const causes = report.checks
 		.filter((check) => check.status === 'fail' || check.status === 'warn')
 		.sort((a, b) => rank(a) - rank(b) || Number(b.status === 'fail') - Number(a.status === 'fail'));
-	return {report, causes};
+	const fromOutput = outputCauseOf(failure);
+	return {report, causes, ...(fromOutput ? {fromOutput} : {})};
 }

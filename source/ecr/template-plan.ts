@@ -34,6 +34,8 @@ export type TemplateSettings = {
 	description?: string;
 	/** The role ECR assumes to apply a KMS key or resource tags to what it creates. */
 	customRoleArn?: string;
+	/** When ECR applies it (default: CREATE_ON_PUSH): PULL_THROUGH_CACHE for the repositories a cache rule creates. */
+	appliedFor?: TemplateUse[];
 };
 
 /** What CreateRepositoryCreationTemplate is sent, in ecr-setup's terms (the AWS service maps it to the API's). */
@@ -156,7 +158,7 @@ export function planCreationTemplate(settings: TemplateSettings): TemplatePlan {
 
 	const request: TemplateRequest = {
 		prefix: settings.prefix,
-		appliedFor: ['CREATE_ON_PUSH'],
+		appliedFor: settings.appliedFor ?? ['CREATE_ON_PUSH'],
 		...(description ? {description} : {}),
 		imageTagMutability: settings.imageTagMutability,
 		...(settings.exclusionFilters?.length ? {exclusionFilters: settings.exclusionFilters} : {}),
@@ -166,10 +168,16 @@ export function planCreationTemplate(settings: TemplateSettings): TemplatePlan {
 	};
 	const covered =
 		settings.prefix === ROOT_PREFIX ? 'any name no other template covers' : `a name under ${settings.prefix}/`;
-	const notes = [
-		`A push to a repository that does not exist, with ${covered}, will create it with these settings: anyone who may push there and create repositories can now make new ones by pushing.`,
-		`The pushing identity needs ${createOnPushActions({resourceTagCount: 0}).join(', ')} on the new repository besides the push actions: ecr-setup policy --repository NAME --push --create-on-push`,
-	];
+	const notes: string[] = [];
+	if (request.appliedFor.includes('PULL_THROUGH_CACHE'))
+		notes.push(
+			`The repositories a pull-through cache rule creates, with ${covered}, get these settings on their first pull.`,
+		);
+	if (request.appliedFor.includes('CREATE_ON_PUSH'))
+		notes.push(
+			`A push to a repository that does not exist, with ${covered}, will create it with these settings: anyone who may push there and create repositories can now make new ones by pushing.`,
+			`The pushing identity needs ${createOnPushActions({resourceTagCount: 0}).join(', ')} on the new repository besides the push actions: ecr-setup policy --repository NAME --push --create-on-push`,
+		);
 	if (settings.encryption?.type === 'KMS' && !settings.customRoleArn) {
 		notes.push(
 			'ECR applies a KMS key to the repositories a template creates through a role it assumes: pass --role ARN (a role ecr.amazonaws.com may assume, allowed to use the key) if ECR refuses the template or the pushes.',

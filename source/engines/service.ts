@@ -223,6 +223,7 @@ export function createEngineDockerService(options: {
 		inspectImage: async (ref) => (await pick()).inspectImage(ref),
 		tag: async (source, target) => (await pick()).tag(source, target),
 		push: async (ref, pushOptions) => (await pick()).push(ref, pushOptions),
+		pushPlatformSupport: async () => (await (await pick()).pushPlatformSupport?.()) ?? false,
 		login: async (registry, username, password) => (await pick()).login(registry, username, password),
 		logout: async (registry) => (await pick()).logout(registry),
 		withEnv: (env) => createEngineDockerService({...options, env: {...options.env, ...env}}),

@@ -20,7 +20,12 @@ export function circleci(input: ResolvedInput): parts.GeneratedPipeline {
 
 	steps.push(
 		{run: {name: 'Log in to Amazon ECR', command: parts.LOGIN_COMMAND}},
-		{run: {name: 'Build, tag and push the image', command: parts.buildTagPushScript('CIRCLE_SHA1')}},
+		{
+			run: {
+				name: 'Build, tag and push the image',
+				command: parts.buildTagPushScript('CIRCLE_SHA1', 'ECR_REGISTRY', input.build),
+			},
+		},
 	);
 	const config = {
 		version: 2.1,

@@ -45,7 +45,7 @@ export function github(input: ResolvedInput): GeneratedPipeline {
 					{
 						name: 'Build, tag and push the image',
 						env: {REGISTRY: '${{ steps.ecr-login.outputs.registry }}', IMAGE_TAG: '${{ github.sha }}'},
-						run: buildTagPushScript('IMAGE_TAG', 'REGISTRY'),
+						run: buildTagPushScript('IMAGE_TAG', 'REGISTRY', input.build),
 					},
 				],
 			},

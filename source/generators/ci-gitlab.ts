@@ -18,7 +18,10 @@ export function gitlab(input: ResolvedInput): parts.GeneratedPipeline {
 		variables: jobVariables,
 		...(oidc ? {id_tokens: {AWS_ID_TOKEN: {aud: 'sts.amazonaws.com'}}} : {}),
 		before_script: ['apk add --no-cache aws-cli', ...(oidc ? [parts.writeWebIdentityToken('AWS_ID_TOKEN')] : [])],
-		script: [parts.LOGIN_COMMAND, ...parts.buildTagPushScript('CI_COMMIT_SHA').split('\n')],
+		script: [
+			parts.LOGIN_COMMAND,
+			...parts.buildTagPushScript('CI_COMMIT_SHA', 'ECR_REGISTRY', input.build).split('\n'),
+		],
 		rules: [{if: `$CI_COMMIT_BRANCH == "${input.branch}"`}],
 	};
 	const pipeline = {stages: ['push'], variables: parts.pipelineVariables(input), 'push-to-ecr': job};

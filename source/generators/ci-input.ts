@@ -2,6 +2,7 @@
 import {UsageError} from '../errors/user-errors.js';
 import {parseRegistryHost} from '../ecr/hosts.js';
 import {partitionOfRegion} from '../ecr/regions.js';
+import {type BuildOptions, type ResolvedBuild, resolveBuild} from './ci-buildx.js';
 import {OIDC_CAPABLE, assertCiAuth, type CiAuth, type CiKind} from './ci-kinds.js';
 import {assertAccount, assertBranch, assertOwnerRepo, assertRegion, assertRepository, assertRoleArn} from './policy.js';
 
@@ -24,12 +25,15 @@ export type PipelineInput = {
 	branch?: string;
 	/** The code's repository on the CI platform (GitHub: OWNER/REPO), when known: named in the notes. */
 	sourceRepository?: string;
+	/** Build with docker buildx (platforms, provenance, a registry cache); absent: docker build, tag and push. */
+	build?: BuildOptions;
 };
 
-export type ResolvedInput = Required<Omit<PipelineInput, 'roleArn' | 'sourceRepository'>> & {
+export type ResolvedInput = Required<Omit<PipelineInput, 'roleArn' | 'sourceRepository' | 'build'>> & {
 	roleArn: string | undefined;
 	placeholderRole: boolean;
 	sourceRepository: string | undefined;
+	build: ResolvedBuild | undefined;
 };
 
 export function placeholderRoleArn(account: string, region: string): string {
@@ -94,5 +98,15 @@ export function resolveInput(kind: CiKind, input: PipelineInput): ResolvedInput 
 	const placeholderRole = input.auth === 'oidc' && input.roleArn === undefined;
 	const roleArn = placeholderRole ? placeholderRoleArn(input.account, input.region) : input.roleArn;
 	if (input.sourceRepository !== undefined && kind === 'github') assertOwnerRepo(input.sourceRepository);
-	return {...input, imageName, dockerfile, branch, roleArn, placeholderRole, sourceRepository: input.sourceRepository};
+	const build = resolveBuild(kind, input.build);
+	return {
+		...input,
+		imageName,
+		dockerfile,
+		branch,
+		roleArn,
+		placeholderRole,
+		sourceRepository: input.sourceRepository,
+		build,
+	};
 }

@@ -1,5 +1,6 @@
 /** Jenkins: a declarative Jenkinsfile; the keys come from an "AWS Credentials" binding, optionally assuming a role. */
 import type {ResolvedInput} from './ci-input.js';
+import {buildxCommand, buildxNotes, builderSetup} from './ci-buildx.js';
 import {DEFAULT_PATHS, LOGIN_COMMAND, header, pipelineVariables, type GeneratedPipeline} from './ci-parts.js';
 
 export const JENKINS_CREDENTIALS_ID = 'aws-ecr-push';
@@ -15,6 +16,17 @@ export function jenkins(input: ResolvedInput): GeneratedPipeline {
 		`credentialsId: ${groovyString(JENKINS_CREDENTIALS_ID)}`,
 		...(input.roleArn === undefined ? [] : [`roleArn: ${groovyString(input.roleArn)}`]),
 	].join(', ');
+	const {build} = input;
+	// A buildx build pushes as it builds: the builder is set up first, the build runs after the login.
+	const buildSteps = build
+		? builderSetup(build).map((command) => `                sh ${groovyString(command)}`)
+		: [`                sh 'docker build --file "$DOCKERFILE" --tag "$IMAGE_NAME:$GIT_COMMIT" .'`];
+	const pushSteps = build
+		? [`                        ${buildxCommand(build, 'GIT_COMMIT', 'ECR_REGISTRY')}`]
+		: [
+				'                        docker tag "$IMAGE_NAME:$GIT_COMMIT" "$ECR_REGISTRY/$ECR_REPOSITORY:$GIT_COMMIT"',
+				'                        docker push "$ECR_REGISTRY/$ECR_REPOSITORY:$GIT_COMMIT"',
+			];
 	const lines = [
 		...header('Jenkins', input).map((line) => `// ${line}`),
 		'// Needs the Docker CLI and AWS CLI on the agent, and the "AWS Credentials" plugin (AmazonWebServicesCredentialsBinding).',
@@ -26,7 +38,7 @@ export function jenkins(input: ResolvedInput): GeneratedPipeline {
 		'    stages {',
 		"        stage('Build') {",
 		'            steps {',
-		`                sh 'docker build --file "$DOCKERFILE" --tag "$IMAGE_NAME:$GIT_COMMIT" .'`,
+		...buildSteps,
 		'            }',
 		'        }',
 		"        stage('Push to Amazon ECR') {",
@@ -38,8 +50,7 @@ export function jenkins(input: ResolvedInput): GeneratedPipeline {
 		`                withCredentials([[${binding}]]) {`,
 		"                    sh '''",
 		`                        ${LOGIN_COMMAND}`,
-		'                        docker tag "$IMAGE_NAME:$GIT_COMMIT" "$ECR_REGISTRY/$ECR_REPOSITORY:$GIT_COMMIT"',
-		'                        docker push "$ECR_REGISTRY/$ECR_REPOSITORY:$GIT_COMMIT"',
+		...pushSteps,
 		"                    '''",
 		'                }',
 		'            }',
@@ -62,6 +73,7 @@ export function jenkins(input: ResolvedInput): GeneratedPipeline {
 					`The binding assumes ${input.roleArn} with those keys: the role must trust that user and carry the push policy.`,
 				]),
 		'The agent needs the docker and aws CLIs; GIT_COMMIT is set when the job checks out from SCM.',
+		...(build ? buildxNotes(build, input.repository) : []),
 	];
 	return {path: DEFAULT_PATHS.jenkins, content: lines.join('\n'), notes, placeholderRole: false};
 }

@@ -2,6 +2,7 @@
 import {Document} from 'yaml';
 import type {CiKind} from './ci-kinds.js';
 import type {ResolvedInput} from './ci-input.js';
+import {type ResolvedBuild, buildxNotes, buildxScript} from './ci-buildx.js';
 
 export type GeneratedPipeline = {
 	path: string;
@@ -58,7 +59,13 @@ export function writeWebIdentityToken(tokenVariable: string): string {
 	return `printf '%s' "$${tokenVariable}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"`;
 }
 
-export function buildTagPushScript(tagVariable: string, registryVariable = 'ECR_REGISTRY'): string {
+/** docker build, tag and push; with a buildx build, the builder and one `docker buildx build --push`. */
+export function buildTagPushScript(
+	tagVariable: string,
+	registryVariable = 'ECR_REGISTRY',
+	build?: ResolvedBuild,
+): string {
+	if (build) return buildxScript(build, tagVariable, registryVariable);
 	const local = `"$IMAGE_NAME:$${tagVariable}"`;
 	const remote = `"$${registryVariable}/$ECR_REPOSITORY:$${tagVariable}"`;
 	return [
@@ -85,7 +92,7 @@ export function yamlPipeline(
 	return {
 		path: DEFAULT_PATHS[kind],
 		content: yamlText(pipeline, header(title, input)),
-		notes,
+		notes: [...notes, ...(input.build ? buildxNotes(input.build, input.repository) : [])],
 		placeholderRole: input.placeholderRole,
 	};
 }

@@ -19,6 +19,7 @@ import type {GeneratedPipeline} from './ci-parts.js';
 
 export {githubRepositoryOfRemote} from './ci-github.js';
 export type {PipelineInput} from './ci-input.js';
+export type {BuildOptions} from './ci-buildx.js';
 export {groovyString} from './ci-jenkins.js';
 export {CI_KINDS, OIDC_CAPABLE, defaultAuth, isCiKind, type CiAuth, type CiKind} from './ci-kinds.js';
 export type {GeneratedPipeline} from './ci-parts.js';

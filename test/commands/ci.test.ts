@@ -349,3 +349,39 @@ describe('ecr-setup ci', () => {
 		await expect(command.run(context)).rejects.toMatchObject({hint: expect.stringContaining('--region')});
 	});
 });
+
+describe('ecr-setup ci: buildx builds', () => {
+	it('--platform (a list), --provenance and --no-build-cache reach the generator', async () => {
+		const {context, io, command} = setup({
+			flags: {
+				repository: 'web-app',
+				platform: 'linux/amd64, linux/arm64',
+				provenance: 'mode=max',
+				'no-build-cache': true,
+			},
+			options: {dryRun: true},
+		});
+		await command.run(context);
+		expect(io.stdout.join('\n')).toBe(
+			expected('github', {
+				build: {platforms: ['linux/amd64', 'linux/arm64'], provenance: 'mode=max', cache: false},
+			}).content.trimEnd(),
+		);
+		expect(io.stdout.join('\n')).toContain('--platform linux/amd64,linux/arm64 --provenance=mode=max --tag');
+	});
+
+	it('--lambda alone builds linux/amd64 without provenance', async () => {
+		const {context, io, command} = setup({flags: {repository: 'web-app', lambda: true}, options: {dryRun: true}});
+		await command.run(context);
+		expect(io.stdout.join('\n')).toContain('--platform linux/amd64 --provenance=false');
+	});
+
+	it('--no-build-cache without a buildx build is a usage error, before any AWS call', async () => {
+		const {context, command, getCallerIdentity} = setup({flags: {repository: 'web-app', 'no-build-cache': true}});
+		await expect(command.run(context)).rejects.toBeInstanceOf(UsageError);
+		const bad = setup({flags: {repository: 'web-app', platform: 'amd64'}});
+		await expect(bad.command.run(bad.context)).rejects.toMatchObject({code: 'usage.platform'});
+		expect(getCallerIdentity).not.toHaveBeenCalled();
+		expect(bad.getCallerIdentity).not.toHaveBeenCalled();
+	});
+});

@@ -152,6 +152,64 @@ describe('doctor exit codes and checklist', () => {
 	});
 });
 
+describe('doctor --push-log', () => {
+	const healthy = {config: {credHelpers: {[HOST]: 'ecr-login'}}, binaries: ecrLogin};
+	const podmanLog = () =>
+		readFile(new URL('../fixtures/build-failures/podman-build-rate-limit.txt', import.meta.url), 'utf8');
+
+	it('names a pull rate limit from the build log first, offers the pull-through cache and exits 1 on a healthy machine', async () => {
+		machine = await makeMachine(healthy);
+		const log = path.join(machine.root, 'build.log');
+		await writeFile(log, await podmanLog());
+		const {result, stdout} = await run(healthy, {registry: HOST, 'push-log': log});
+		const lines = stdout.split('\n');
+		expect(lines[0]).toMatch(
+			/^docker's output: A registry refused to serve more pulls \(rate limit\): Error: .*toomanyrequests/,
+		);
+		expect(lines).toContain('  $ ecr-setup pull-through docker-hub --dockerfile Dockerfile');
+		expect(stdout).not.toMatch(/\[FAIL\]/);
+		expect(result.exitCode).toBe(1);
+	});
+
+	it('reads the log from stdin with -, and --json carries the cause and its command', async () => {
+		const io = createRecordingIo({json: true, stdin: await podmanLog()});
+		const {result, stdout} = await run(healthy, {registry: HOST, 'push-log': '-'}, {global: {json: true}, io});
+		expect(stdout).toBe('');
+		const json = result.json as DoctorJson & {pushLog: unknown};
+		expect(Object.keys(json)).toEqual(['target', 'checks', 'summary', 'pushLog']);
+		expect(json.pushLog).toMatchObject({
+			kind: 'rate-limited',
+			fix: {command: 'ecr-setup pull-through docker-hub --dockerfile Dockerfile'},
+		});
+		expect(result.exitCode).toBe(1);
+	});
+
+	it('targets the registry and repository a push log names, and explains its failure above the checks', async () => {
+		const log = [
+			`The push refers to repository [${HOST}/my-app]`,
+			'5f70bf18a086: Preparing',
+			'no basic auth credentials',
+		];
+		const io = createRecordingIo({stdin: log.join('\n')});
+		const {result, stdout} = await run({config: {auths: {}}, binaries: ecrLogin}, {'push-log': '-'}, {io});
+		expect(stdout.split('\n')[0]).toBe(
+			`docker's output: Docker sent no credentials to ${HOST} ("no basic auth credentials").`,
+		);
+		expect(stdout).toContain('[FAIL] docker.store');
+		expect(result.exitCode).toBe(1);
+		expect((result.json as DoctorJson).target).toMatchObject({registry: HOST, repository: 'my-app'});
+	});
+
+	it('a missing or empty log is a usage error', async () => {
+		machine = await makeMachine(healthy);
+		await expect(run(healthy, {registry: HOST, 'push-log': path.join(machine.root, 'none.log')})).rejects.toThrow(
+			/There is no file .*none\.log/,
+		);
+		const io = createRecordingIo({stdin: '\n'});
+		await expect(run(healthy, {registry: HOST, 'push-log': '-'}, {io})).rejects.toBeInstanceOf(UsageError);
+	});
+});
+
 describe('doctor --fix', () => {
 	const brokenConfig = (expiredAuth: string) => ({
 		auths: {[`https://${HOST}/my-app`]: {auth: expiredAuth}},

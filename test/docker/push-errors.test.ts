@@ -50,8 +50,8 @@ describe('classifyPushFailure over captured docker output', () => {
 				repository: 'shared/x',
 			},
 		],
-		['retry-eof', `${HOST}/x:v1`, 'network', {message: 'EOF'}],
-		['retry-eof-tty', `${HOST}/x:v1`, 'network', {message: 'EOF'}],
+		['retry-eof', `${HOST}/x:v1`, 'retry-eof', {message: 'EOF'}],
+		['retry-eof-tty', `${HOST}/x:v1`, 'retry-eof', {message: 'EOF'}],
 		['image-missing', `${HOST}/x:v1`, 'image-missing', {}],
 		['helper-missing', `${HOST}/x:v1`, 'helper-missing', {helper: 'ecr-login'}],
 		['daemon-not-running', `${HOST}/x:v1`, 'daemon', {}],
@@ -162,7 +162,7 @@ describe('PushError', () => {
 			'ecr-setup whoami',
 		],
 		['helper-missing', `${HOST}/x:v1`, /docker-credential-ecr-login is not on PATH/, 'ecr-setup install-helper'],
-		['retry-eof', `${HOST}/x:v1`, /could not reach/, 'ecr-setup doctor'],
+		['retry-eof', `${HOST}/x:v1`, /cut off \(EOF\) after docker's retries/, 'ecr-setup doctor --repository x'],
 	])('%s: message and next step', (name, ref, message, step) => {
 		const error = pushErrorFromOutput(fixture(name), {ref});
 		expect(error.message).toMatch(message);

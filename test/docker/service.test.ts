@@ -355,7 +355,7 @@ describe('push', () => {
 		['docker-hub-denied', 'x:v1', 'not-ecr'],
 		['iam-denied', REF, 'denied-iam'],
 		['policy-denied', '210987654321.dkr.ecr.us-east-1.amazonaws.com/shared/x:v1', 'denied-policy'],
-		['retry-eof', REF, 'network'],
+		['retry-eof', REF, 'retry-eof'],
 		['helper-missing', REF, 'helper-missing'],
 		['image-missing', REF, 'image-missing'],
 	])('%s → rejects with PushError %s, after streaming the error event', async (name, ref, kind) => {

@@ -27,6 +27,9 @@ export type StandInState = {
 	>;
 	publicAlias: string | null;
 	publicRepositories: string[];
+	/** Pull-through cache rules, and the Secrets Manager secrets (their current value) they read. */
+	pullThroughRules: Array<{region: string; prefix: string; upstreamRegistryUrl: string; credentialArn: string | null}>;
+	secrets: Array<{region: string; name: string; arn: string; value: string; versions: number}>;
 	denied: string[];
 	expiredCredentials: boolean;
 	/** IAM Identity Center's device codes: what was shown to the user, and how far each got. */
@@ -119,6 +122,19 @@ const ROUTES: Record<string, (input: Json, target: Target) => unknown> = {
 		})),
 		publicAlias: model.publicAlias ?? null,
 		publicRepositories: [...model.publicRepositories.keys()],
+		pullThroughRules: [...model.pullThrough.rules.values()].map((rule) => ({
+			region: rule.region,
+			prefix: rule.ecrRepositoryPrefix,
+			upstreamRegistryUrl: rule.upstreamRegistryUrl,
+			credentialArn: rule.credentialArn ?? null,
+		})),
+		secrets: [...model.pullThrough.secrets.values()].map(({region, name, arn, value, versions}) => ({
+			region,
+			name,
+			arn,
+			value,
+			versions,
+		})),
 		denied: [...model.denied],
 		expiredCredentials: model.expiredCredentials,
 		signIns: [...model.identityCenter.authorizations.values()].map(({userCode, startUrl, state, polls}) => ({

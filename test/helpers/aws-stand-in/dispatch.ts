@@ -5,6 +5,7 @@
 import type {StandInModel} from './model.js';
 import {ECR} from './operations/ecr.js';
 import {ECR_PUBLIC} from './operations/ecr-public.js';
+import {SECRETS_MANAGER} from './operations/secrets-manager.js';
 import {SSO} from './operations/sso.js';
 import {SSO_OIDC} from './operations/sso-oidc.js';
 import {STS} from './operations/sts.js';
@@ -18,6 +19,7 @@ const SERVICES: Record<Service, Operations> = {
 	sts: STS,
 	'sso-oidc': SSO_OIDC,
 	sso: SSO,
+	secretsmanager: SECRETS_MANAGER,
 };
 
 export type Outcome = {reply: Reply; error?: string};

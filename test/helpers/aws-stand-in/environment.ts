@@ -24,6 +24,7 @@ export function awsEnv(
 		AWS_ENDPOINT_URL_ECR_PUBLIC: url,
 		AWS_ENDPOINT_URL_SSO_OIDC: url,
 		AWS_ENDPOINT_URL_SSO: url,
+		AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
 		...TEST_KEYS,
 		...extra,
 	};

@@ -9,6 +9,7 @@
 import {createHash} from 'node:crypto';
 import {IdentityCenter, type IdentityCenterOptions} from './identity-center.js';
 import {AwsError} from './protocol.js';
+import {PullThroughStore} from './pull-through.js';
 import {evaluateRepositoryPolicy} from './resource-policy.js';
 import {randomPassword, TOKEN_LIFETIME_S} from './tokens.js';
 
@@ -108,6 +109,8 @@ export class StandInModel {
 	readonly tokens = new Map<string, Token>();
 	/** Repository creation templates per region and registry. */
 	readonly templates = new Map<string, CreationTemplate[]>();
+	/** Pull-through cache rules and the Secrets Manager secrets they read. */
+	readonly pullThrough = new PullThroughStore();
 	/** ECR Public repositories by name (of the caller's public registry). */
 	readonly publicRepositories = new Map<string, PublicRepository>();
 	/** The public registry's primary alias: `public.ecr.aws/<alias>/<repository>`. */
@@ -136,6 +139,7 @@ export class StandInModel {
 	reset(): void {
 		this.repositories.clear();
 		this.templates.clear();
+		this.pullThrough.reset();
 		this.publicRepositories.clear();
 		this.publicAlias = this.seededPublicAlias;
 		this.denied.clear();

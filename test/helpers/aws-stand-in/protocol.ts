@@ -10,7 +10,7 @@ import type http from 'node:http';
 
 export type Json = Record<string, unknown>;
 
-export type Service = 'ecr' | 'ecr-public' | 'sts' | 'sso-oidc' | 'sso';
+export type Service = 'ecr' | 'ecr-public' | 'sts' | 'sso-oidc' | 'sso' | 'secretsmanager';
 
 export type Protocol = 'json-1.1' | 'json-1.0' | 'query' | 'rest-json';
 
@@ -19,6 +19,7 @@ const TARGETS: Record<string, {service: Service; protocol: Protocol}> = {
 	AmazonEC2ContainerRegistry_V20150921: {service: 'ecr', protocol: 'json-1.1'},
 	SpencerFrontendService: {service: 'ecr-public', protocol: 'json-1.1'},
 	AWSSecurityTokenServiceV20110615: {service: 'sts', protocol: 'json-1.0'},
+	secretsmanager: {service: 'secretsmanager', protocol: 'json-1.1'},
 };
 
 /** REST JSON operations by method and path, as the SDK's serializers send them (client-sso-oidc, client-sso). */

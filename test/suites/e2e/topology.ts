@@ -125,6 +125,7 @@ export function apiHosts(): string[] {
 			`sts.${region}.amazonaws.com`,
 			`oidc.${region}.amazonaws.com`,
 			`portal.sso.${region}.amazonaws.com`,
+			`secretsmanager.${region}.amazonaws.com`,
 		);
 	}
 	return hosts;

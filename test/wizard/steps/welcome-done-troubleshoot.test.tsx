@@ -10,6 +10,8 @@ import {
 import type {StepProps} from '../../../source/wizard/steps/types.js';
 import {ARROW_DOWN, ENTER, ESCAPE, flat} from '../../helpers/render.js';
 import {renderStep, stateAfterRepository} from '../../helpers/step-harness.js';
+import {readFileSync} from 'node:fs';
+import {classifyPushFailure} from '../../../source/docker/push-errors.js';
 import {ACCOUNT, BACKUP_PATH, CONFIG_PATH, DIGEST, HOST, world} from '../../helpers/wizard-fixtures.js';
 
 afterEach(() => {
@@ -171,6 +173,39 @@ describe('troubleshoot step', () => {
 			interactive: true,
 			next: 'push',
 		});
+	});
+
+	it("a pull rate limit in docker's output comes first, with the pull-through cache offered as the way out", async () => {
+		const output = readFileSync(
+			new URL('../../fixtures/build-failures/podman-build-rate-limit.txt', import.meta.url),
+			'utf8',
+		);
+		const {kind, message} = classifyPushFailure(output);
+		const healthy = {...report, checks: [report.checks[2]!], summary: {pass: 1, warn: 0, fail: 0, skip: 0}};
+		const step = renderTroubleshoot(
+			vi.fn(async () => healthy),
+			stateAfterRepository({pushFailure: {kind, message}}),
+		);
+		const frame = flat(await step.app.waitFor('1 passed'));
+		expect(frame).toContain('rate limit');
+		expect(frame).toContain('→ $ ecr-setup pull-through docker-hub --dockerfile Dockerfile');
+		expect(frame).not.toContain('Nothing wrong found');
+		expect(frame).toMatch(
+			/› Stop here and run: ecr-setup pull-through docker-hub --dockerfile Dockerfile[\s\S]*Retry the push/,
+		);
+		await step.app.press(ENTER);
+		expect(step.complete).toHaveBeenCalledWith({
+			patch: {},
+			summary: 'Troubleshooter: 0 failed, 0 warnings; next: ecr-setup pull-through docker-hub --dockerfile Dockerfile',
+			interactive: true,
+			next: 'done',
+		});
+	});
+
+	it('an authentication failure names no command of its own', async () => {
+		const step = renderTroubleshoot(vi.fn(async () => report));
+		const frame = flat(await step.app.waitFor('1 passed'));
+		expect(frame).not.toContain('Stop here and run');
 	});
 
 	it('a troubleshooter that throws is shown and can be retried', async () => {

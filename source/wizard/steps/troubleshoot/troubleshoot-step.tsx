@@ -8,6 +8,7 @@ import type {Services} from '../../../services/types.js';
 import type {CheckResult, DoctorOptions, DoctorReport, DoctorTargetInput} from '../../../doctor/types.js';
 import {errorMessage} from '../../../errors/user-errors.js';
 import type {PushErrorKind, PushFailure} from '../../../docker/push-errors.js';
+import {outputCauseOf} from '../../../docker/output-cause.js';
 import {HINTS} from '../../components/key-hints.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
@@ -70,7 +71,7 @@ export function doctorTarget(state: WizardState): DoctorTargetInput {
 	};
 }
 
-type Next = {step: StepId | 'finish'; note?: string};
+type Next = {step: StepId | 'finish'; note?: string; command?: string};
 
 const AUTH_CHECKS = new Set([
 	'docker.store',
@@ -114,9 +115,21 @@ export function TroubleshootStep({state, active, signal, position, complete, bac
 
 	useKeys({enter: () => void run(), escape: back}, active && Boolean(error));
 
+	// docker's own words name a build-side cause (a pull rate limit…) that no check of the machine can see.
+	const failure = failureOfState(state);
+	const named = failure ? outputCauseOf(failure) : undefined;
 	const problems = report ? report.checks.filter((check) => check.status === 'fail' || check.status === 'warn') : [];
 	const authBroken = problems.some((check) => check.status === 'fail' && AUTH_CHECKS.has(check.id));
 	const choices: Array<ListItem<Next>> = [
+		...(named?.command
+			? [
+					{
+						key: 'fix',
+						label: `Stop here and run: ${named.command}`,
+						value: {step: 'finish', command: named.command} as Next,
+					},
+				]
+			: []),
 		// Only when authentication is what failed: a clock or region warning is not fixed by setting up auth again.
 		...(authBroken
 			? [
@@ -148,7 +161,14 @@ export function TroubleshootStep({state, active, signal, position, complete, bac
 			{report ? (
 				<Box flexDirection="column">
 					<Text>{`${report.summary.pass} passed · ${report.summary.warn} warnings · ${report.summary.fail} failed · ${report.summary.skip} skipped`}</Text>
-					{problems.length === 0 ? <Status tone="success">Nothing wrong found.</Status> : null}
+					{named ? (
+						<Box flexDirection="column">
+							<Status tone="error">{named.title}</Status>
+							<Text wrap="wrap">{`    ${named.hint}`}</Text>
+							{named.command ? <Text wrap="wrap">{`    → $ ${named.command}`}</Text> : null}
+						</Box>
+					) : null}
+					{problems.length === 0 && !named ? <Status tone="success">Nothing wrong found.</Status> : null}
 					{problems.slice(0, SHOWN_PROBLEMS).map((check) => (
 						<Box key={check.id} flexDirection="column">
 							<Status tone={TONES[check.status]}>{`${check.title}: ${check.detail}`}</Status>
@@ -166,7 +186,7 @@ export function TroubleshootStep({state, active, signal, position, complete, bac
 							isActive={active}
 							onCancel={back}
 							onSelect={(item) => {
-								const summary = `Troubleshooter: ${report.summary.fail} failed, ${report.summary.warn} warnings`;
+								const summary = `Troubleshooter: ${report.summary.fail} failed, ${report.summary.warn} warnings${item.value.command ? `; next: ${item.value.command}` : ''}`;
 								if (item.value.step === 'finish') complete({patch: {}, summary, interactive: true, next: 'done'});
 								else complete({patch: {}, summary, interactive: true, next: item.value.step});
 							}}

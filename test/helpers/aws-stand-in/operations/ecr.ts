@@ -2,6 +2,7 @@
 import {type Image, type Repository, repositoryArn, repositoryJson} from '../model.js';
 import {AwsError, type Json} from '../protocol.js';
 import {encodeToken} from '../tokens.js';
+import {ECR_PULL_THROUGH} from './ecr-pull-through.js';
 import type {OperationContext, Operations} from './types.js';
 
 type ImageId = {imageTag?: string; imageDigest?: string};
@@ -95,6 +96,8 @@ function checkedMutability(input: Json, filters: readonly unknown[]): string {
 }
 
 export const ECR: Operations = {
+	...ECR_PULL_THROUGH,
+
 	GetAuthorizationToken: async (input, {model, region, caller}) => {
 		model.checkAllowed('ecr:GetAuthorizationToken', '*', caller);
 		// The token is the caller's: another account's registry accepts it only where its repository policy allows.
