@@ -254,6 +254,12 @@ describe('scenario 12: the wizard signs in from nothing, in tmux', () => {
 		// A person at a terminal with no AWS keys and no AWS files: no CI variable, a real TTY.
 		const {CI: _ci, NO_COLOR: _noColor, ...rest} = home.env;
 		const env: Env = Object.fromEntries(Object.entries(rest).filter(([name]) => !(name in AWS_KEYS))) as Env;
+		// The helper is found in the scenario's own bin directory, so the wrapper of the profile the wizard binds goes
+		// there and never into /usr/bin.
+		const bin = path.join(home.home, 'bin');
+		mkdirSync(bin, {recursive: true});
+		symlinkSync('/usr/bin/docker-credential-ecr-login', path.join(bin, 'docker-credential-ecr-login'));
+		env['PATH'] = `${bin}:${CLEAN_PATH}`;
 		const session = await TmuxSession.start({
 			name: 'sign-in-wizard',
 			width: 100,
@@ -316,7 +322,11 @@ describe('scenario 12: the wizard signs in from nothing, in tmux', () => {
 		}
 
 		expect(await pushedTags(), `last screen:\n${screen}`).toEqual(['s1']);
-		expect(readDockerConfig(home.dockerConfig)['credHelpers']).toEqual({[REGISTRY_SSO_PRODUCTION.host]: 'ecr-login'});
+		expect(readDockerConfig(home.dockerConfig)['credHelpers']).toEqual({
+			[REGISTRY_SSO_PRODUCTION.host]: 'ecr-login-production-poweruseraccess',
+		});
+		// The wizard bound the registry to the profile it signed in with: its wrapper is in the scenario's bin.
+		expect(existsSync(path.join(bin, 'docker-credential-ecr-login-production-poweruseraccess'))).toBe(true);
 		const config = readFileSync(path.join(home.home, '.aws', 'config'), 'utf8');
 		expect(config).toContain('[profile production-poweruseraccess]');
 		expect(config).not.toContain('dev-sandbox');
