@@ -4,7 +4,7 @@
  * fail safely: wrappers first (a wrapper nobody names is harmless), then the config, then removals of wrappers no host
  * names any more.
  */
-import {boundHelperName} from '../credential-helper/wrapper.js';
+import {ECR_LOGIN_HELPER, boundHelperName} from '../credential-helper/wrapper.js';
 import type {WrapperPlan, WrapperRemoval} from '../credential-helper/wrapper-service.js';
 import type {ConfigChange, EditPlan, LoadedConfig} from '../docker-config/types.js';
 import type {Services} from './types.js';
@@ -28,18 +28,21 @@ export type BindingWrite = {
 	kept: string[];
 };
 
-/** credHelpers[host] = ecr-login-<profile> for each host, and the profile's wrapper running the helper at helperPath. */
+/**
+ * credHelpers[host] = ecr-login-<profile> for each host, and the profile's wrapper running the helper at helperPath;
+ * with no profile, credHelpers[host] = ecr-login and no wrapper.
+ */
 export async function planBinding(
 	services: Pick<Services, 'dockerConfig' | 'wrappers'>,
-	profile: string,
+	profile: string | undefined,
 	hosts: string[],
 	helperPath: string,
 ): Promise<BindingChange> {
-	const wrapper = await services.wrappers.plan(profile, helperPath);
+	const wrappers = profile ? [await services.wrappers.plan(profile, helperPath)] : [];
 	const config = await services.dockerConfig.read();
-	const helper = boundHelperName(profile);
+	const helper = profile ? boundHelperName(profile) : ECR_LOGIN_HELPER;
 	const changes: ConfigChange[] = hosts.map((host) => ({type: 'set-cred-helper', host, helper}));
-	return {config, plan: services.dockerConfig.plan(config, changes), wrappers: [wrapper], removals: []};
+	return {config, plan: services.dockerConfig.plan(config, changes), wrappers, removals: []};
 }
 
 /** Nothing to write: config.json already names the wrapper, and the wrapper already says what it should. */

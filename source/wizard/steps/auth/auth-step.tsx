@@ -7,7 +7,7 @@ import {Box, Text} from 'ink';
 import {StepFrame} from '../../components/step-frame.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {Confirm} from '../../components/confirm.js';
-import {DiffView} from '../../components/diff-view.js';
+import {BindingDiff} from '../../components/binding-diff.js';
 import {ErrorPanel} from '../../components/error-panel.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
@@ -150,22 +150,7 @@ export function AuthStep(props: StepProps): React.JSX.Element {
 							? `This change makes docker ask docker-credential-ecr-login for ${host} with profile ${phase.profile}, whatever AWS variables the shell holds:`
 							: `This change makes docker ask docker-credential-ecr-login for ${host}:`}
 					</Text>
-					{phase.change.plan.changed ? <DiffView diff={phase.change.plan.diff} maxLines={10} /> : null}
-					{phase.change.plan.changed ? (
-						<Dim>{`${phase.change.config.realPath}${phase.change.config.exists ? ' — the current file is backed up first' : ' (new file)'}`}</Dim>
-					) : null}
-					{phase.change.wrappers
-						.filter((wrapper) => wrapper.changed)
-						.map((wrapper) => (
-							<Box key={wrapper.path} flexDirection="column" marginTop={1}>
-								<Text>{`${wrapper.before === undefined ? 'New' : 'Changed'} wrapper ${wrapper.path} (${wrapper.why}):`}</Text>
-								{wrapper.modeOnly ? (
-									<Dim>mode back to 0755 (only you may change it); its text stays</Dim>
-								) : (
-									<DiffView diff={wrapper.diff} maxLines={12} />
-								)}
-							</Box>
-						))}
+					<BindingDiff change={phase.change} />
 					<Confirm
 						question={
 							phase.change.wrappers.some((wrapper) => wrapper.changed) ? 'Write these changes?' : 'Write this change?'

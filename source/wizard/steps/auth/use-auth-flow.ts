@@ -120,9 +120,7 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				helperVersion: helper.version,
 			});
 			const profile = choice.bind ? choice.profile : undefined;
-			const change: BindingChange = profile
-				? await planBinding(services, profile, [host], helper.path)
-				: await plainChange();
+			const change = await planBinding(services, profile, [host], helper.path);
 			if (!alive()) return;
 			const extra = choice.bind ? choice.notes : choice.reason ? [choice.reason] : [];
 			if (extra.length > 0) setNotes((previous) => [...previous, ...extra]);
@@ -153,12 +151,6 @@ export function useAuthFlow({state, options, signal, resumed, complete, handOver
 				() => void planConfig(helper),
 			);
 		}
-	}
-
-	async function plainChange(): Promise<BindingChange> {
-		const config = await services.dockerConfig.read();
-		const plan = services.dockerConfig.plan(config, [{type: 'set-cred-helper', host, helper: ECR_LOGIN_HELPER}]);
-		return {config, plan, wrappers: [], removals: []};
 	}
 
 	async function write(change: BindingChange, profile: string | undefined): Promise<void> {

@@ -110,17 +110,7 @@ export async function planBuildOffer(
 		return {files, registries, helper, change: undefined, notes, command};
 	}
 
-	const change: BindingChange = profile
-		? await planBinding(services, profile, adding, found.path)
-		: {
-				config,
-				plan: services.dockerConfig.plan(
-					config,
-					adding.map((host) => ({type: 'set-cred-helper' as const, host, helper})),
-				),
-				wrappers: [],
-				removals: [],
-			};
+	const change = await planBinding(services, profile, adding, found.path);
 	return {files, registries, helper, change, notes, command};
 }
 

@@ -7,7 +7,7 @@ import type React from 'react';
 import {useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {Confirm} from '../../components/confirm.js';
-import {DiffView} from '../../components/diff-view.js';
+import {BindingDiff} from '../../components/binding-diff.js';
 import {ErrorPanel} from '../../components/error-panel.js';
 import {StepFrame} from '../../components/step-frame.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
@@ -95,18 +95,7 @@ export function DoneBuild({
 			</Box>
 			{phase.kind === 'review' && change ? (
 				<Box flexDirection="column" marginTop={1}>
-					{change.plan.changed ? <DiffView diff={change.plan.diff} maxLines={10} /> : null}
-					{change.plan.changed ? (
-						<Dim>{`${change.config.realPath}${change.config.exists ? ' — the current file is backed up first' : ' (new file)'}`}</Dim>
-					) : null}
-					{change.wrappers
-						.filter((wrapper) => wrapper.changed)
-						.map((wrapper) => (
-							<Box key={wrapper.path} flexDirection="column" marginTop={1}>
-								<Text>{`${wrapper.before === undefined ? 'New' : 'Changed'} wrapper ${wrapper.path} (${wrapper.why}):`}</Text>
-								<DiffView diff={wrapper.diff} maxLines={12} />
-							</Box>
-						))}
+					<BindingDiff change={change} />
 					<Confirm
 						question="Write these changes?"
 						isActive={active}
