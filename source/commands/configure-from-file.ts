@@ -3,8 +3,8 @@
  * files, so that a `FROM` naming a registry docker was never configured for does not fail with `no basic auth
  * credentials` halfway through the build. Registries that are not ECR's are listed and left alone.
  */
-import {registryUses, scanBuildFiles} from '../docker/build-files.js';
-import type {BuildFilesScan, FoundReference, RegistryUse} from '../docker/build-file-types.js';
+import {referencePlaces, registryUses, scanBuildFiles} from '../docker/build-files.js';
+import type {BuildFilesScan, RegistryUse} from '../docker/build-file-types.js';
 import type {EcrRegistry} from '../ecr/hosts.js';
 import {stringListFlag} from './args.js';
 import {resolveTargetRegistries} from './shared.js';
@@ -62,11 +62,13 @@ function showUses(context: CommandContext, scan: BuildFilesScan, uses: RegistryU
 	const {io} = context;
 	io.out(`Registries named in ${scan.files.join(', ')}:`);
 	const ecr = uses.filter((use) => use.ecr);
-	for (const use of ecr) io.out(`  ECR  ${use.host}  (${places(use.references)})`);
+	for (const use of ecr) io.out(`  ECR  ${use.host}  (${referencePlaces(use.references)})`);
 	if (ecr.length === 0) io.out('  no ECR registry');
 	const other = uses.filter((use) => !use.ecr);
 	if (other.length > 0)
-		io.out(`  Not ECR, left alone: ${other.map((use) => `${use.host} (${places(use.references)})`).join(', ')}`);
+		io.out(
+			`  Not ECR, left alone: ${other.map((use) => `${use.host} (${referencePlaces(use.references)})`).join(', ')}`,
+		);
 	for (const reference of scan.unresolved) {
 		const variables = reference.missing.join(', ');
 		io.err(
@@ -77,13 +79,6 @@ function showUses(context: CommandContext, scan: BuildFilesScan, uses: RegistryU
 
 	for (const build of scan.skipped)
 		io.err(`Note: ${build.file}:${build.line}: the build of services.${build.service} was not read: ${build.reason}.`);
-}
-
-/** `file:line` of the first few references, so a long list stays one line. */
-function places(references: FoundReference[]): string {
-	const shown = references.slice(0, 3).map((reference) => `${reference.file}:${reference.line}`);
-	const more = references.length - shown.length;
-	return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 function report(scan: BuildFilesScan, uses: RegistryUse[]): BuildFilesReport {

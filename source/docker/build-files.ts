@@ -295,3 +295,11 @@ async function dotEnv(file: string, read: Read): Promise<Record<string, string>>
 function definedOnly(env: Environment): Record<string, string> {
 	return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
+
+/** `file:line` of the first few references (relative to `directory` when given), so a long list stays one line. */
+export function referencePlaces(references: readonly FoundReference[], directory?: string): string {
+	const name = (file: string) => (directory ? path.relative(directory, file) || file : file);
+	const shown = references.slice(0, 3).map((reference) => `${name(reference.file)}:${reference.line}`);
+	const more = references.length - shown.length;
+	return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}

@@ -8,8 +8,7 @@
 import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {ECR_LOGIN_HELPER, boundHelperName} from '../../../credential-helper/wrapper.js';
-import {registryUses, scanBuildFiles} from '../../../docker/build-files.js';
-import type {FoundReference} from '../../../docker/build-file-types.js';
+import {referencePlaces, registryUses, scanBuildFiles} from '../../../docker/build-files.js';
 import {type BindingChange, planBinding} from '../../../services/binding.js';
 import type {Services} from '../../../services/types.js';
 import type {WizardState} from '../../state.js';
@@ -85,7 +84,7 @@ export async function planBuildOffer(
 	const config = await services.dockerConfig.read();
 	const known = config.data.credHelpers ?? {};
 	const registries: BuildRegistry[] = uses.map((use) => {
-		const places = placesOf(use.references, directory);
+		const places = referencePlaces(use.references, directory);
 		const current = known[use.host];
 		if (current) return {host: use.host, places, status: 'configured', current};
 		const ecr = use.ecr!;
@@ -112,13 +111,4 @@ export async function planBuildOffer(
 
 	const change = await planBinding(services, profile, adding, found.path);
 	return {files, registries, helper, change, notes, command};
-}
-
-/** `file:line` of the first few references, relative to the working directory. */
-function placesOf(references: FoundReference[], directory: string): string {
-	const shown = references
-		.slice(0, 3)
-		.map((reference) => `${path.relative(directory, reference.file) || reference.file}:${reference.line}`);
-	const more = references.length - shown.length;
-	return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
