@@ -81,6 +81,46 @@ function bindingRows(bindings: AccountBinding[]): string[][] {
 }
 
 /** `only`: bind just these profiles (the ones `sign-in` wrote), not every profile of the AWS files. */
+/**
+ * Each profile's wrapper, planned once for all its entries. A wrapper name someone else's file holds takes that
+ * profile's entries out (`taken`, with the reason and its fix), not the whole run.
+ */
+export async function planProfileWrappers<T extends {profile: string}>(
+	context: CommandContext,
+	entries: readonly T[],
+	helperPath: string,
+): Promise<{kept: T[]; wrappers: WrapperPlan[]; taken: Array<{entry: T; failure: string; fix: string | undefined}>}> {
+	const wrappers = new Map<string, WrapperPlan>();
+	const kept: T[] = [];
+	const taken: Array<{entry: T; failure: string; fix: string | undefined}> = [];
+	for (const entry of entries) {
+		try {
+			if (!wrappers.has(entry.profile))
+				wrappers.set(entry.profile, await context.services.wrappers.plan(entry.profile, helperPath));
+			kept.push(entry);
+		} catch (error) {
+			if (!isUserError(error) || error.code !== 'helper.wrapper-taken') throw error;
+			taken.push({entry, failure: error.message, fix: error.hint});
+		}
+	}
+
+	return {kept, wrappers: [...wrappers.values()], taken};
+}
+
+/** Ask each profile's wrapper for one of its registries: one is enough to prove the wrapper and its credentials work. */
+export async function verifyProfiles(
+	context: CommandContext,
+	entries: ReadonlyArray<{profile: string; host: string}>,
+): Promise<boolean> {
+	let verified = true;
+	for (const profile of new Set(entries.map((entry) => entry.profile))) {
+		const host = entries.find((entry) => entry.profile === profile)!.host;
+		verified = (await verifyHelper(context, [host], boundHelperName(profile))) && verified;
+	}
+
+	return verified;
+}
+
 export async function bindAllProfiles(
 	context: CommandContext,
 	regions: string[],
@@ -107,19 +147,12 @@ export async function bindAllProfiles(
 	for (const {account, profiles: names} of planned.withoutRegion)
 		failures.push({profile: names.join(', '), failure: `no region for account ${account}`, fix: 'Pass --region R.'});
 
-	// A wrapper name someone else's file holds takes that account out, not the whole run.
-	const bindings: AccountBinding[] = [];
-	const wrappers = new Map<string, WrapperPlan>();
-	for (const binding of planned.bindings) {
-		try {
-			if (!wrappers.has(binding.profile))
-				wrappers.set(binding.profile, await services.wrappers.plan(binding.profile, helper.path));
-			bindings.push(binding);
-		} catch (error) {
-			if (!isUserError(error) || error.code !== 'helper.wrapper-taken') throw error;
-			failures.push({profile: binding.profile, failure: error.message, fix: error.hint});
-		}
-	}
+	const {
+		kept: bindings,
+		wrappers: wrapperPlans,
+		taken,
+	} = await planProfileWrappers(context, planned.bindings, helper.path);
+	for (const {entry, failure, fix} of taken) failures.push({profile: entry.profile, failure, fix});
 
 	if (bindings.length > 0) io.out(table(bindingRows(bindings)));
 	for (const name of new Set(bindings.map((binding) => binding.profile))) {
@@ -131,7 +164,6 @@ export async function bindAllProfiles(
 		binding.hosts.map((host) => ({type: 'set-cred-helper' as const, host, helper: boundHelperName(binding.profile)})),
 	);
 	const plan = services.dockerConfig.plan(config, changes);
-	const wrapperPlans = [...wrappers.values()];
 	const changed = plan.changed || wrapperPlans.some((wrapper) => wrapper.changed);
 	let outcome = {written: false, backup: null as string | null};
 	if (bindings.length > 0 && !changed)
@@ -150,13 +182,12 @@ export async function bindAllProfiles(
 			io.err(`  ${failure.profile}: ${failure.failure}${failure.fix ? `\n    → ${failure.fix}` : ''}`);
 	}
 
-	// One registry per profile is enough to prove its wrapper and credentials work.
-	let verified: boolean | null = null;
-	if (outcome.written) {
-		verified = true;
-		for (const binding of bindings)
-			verified = (await verifyHelper(context, binding.hosts.slice(0, 1), boundHelperName(binding.profile))) && verified;
-	}
+	const verified = outcome.written
+		? await verifyProfiles(
+				context,
+				bindings.map((binding) => ({profile: binding.profile, host: binding.hosts[0]!})),
+			)
+		: null;
 
 	return {
 		...(bindings.length === 0 ? {exitCode: 1} : {}),

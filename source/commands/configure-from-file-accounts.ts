@@ -6,11 +6,9 @@
  * One diff, one confirmation.
  */
 import {boundHelperName} from '../credential-helper/wrapper.js';
-import type {WrapperPlan} from '../credential-helper/wrapper-service.js';
 import type {ConfigChange} from '../docker-config/types.js';
 import type {EcrRegistry} from '../ecr/hosts.js';
-import {isUserError} from '../errors/user-errors.js';
-import {CONCURRENCY, mapLimited, reach} from './bind-all-profiles.js';
+import {CONCURRENCY, mapLimited, planProfileWrappers, reach, verifyProfiles} from './bind-all-profiles.js';
 import {applyBindingChange, requireHelper} from './bind-profile.js';
 import type {BuildFilesReport} from './configure-from-file.js';
 import type {CommandContext, CommandResult} from './types.js';
@@ -96,20 +94,10 @@ export async function configureBuildRegistries(
 	for (const entry of accounts.bound)
 		io.out(`${entry.host}: account ${entry.account}, reached by profile ${entry.profile}: bound to it.`);
 
-	const wrappers = new Map<string, WrapperPlan>();
-	const failures: Array<{host: string; failure: string; fix?: string}> = [];
-	const bound: BuildRegistryAccounts['bound'] = [];
-	for (const entry of accounts.bound) {
-		try {
-			if (!wrappers.has(entry.profile))
-				wrappers.set(entry.profile, await services.wrappers.plan(entry.profile, helper.path));
-			bound.push(entry);
-		} catch (error) {
-			if (!isUserError(error) || error.code !== 'helper.wrapper-taken') throw error;
-			failures.push({host: entry.host, failure: error.message, ...(error.hint ? {fix: error.hint} : {})});
-			io.err(`Not bound: ${entry.host}: ${error.message}${error.hint ? `\n  → ${error.hint}` : ''}`);
-		}
-	}
+	const {kept: bound, wrappers: wrapperPlans, taken} = await planProfileWrappers(context, accounts.bound, helper.path);
+	const failures = taken.map(({entry, failure, fix}) => ({host: entry.host, failure, ...(fix ? {fix} : {})}));
+	for (const failure of failures)
+		io.err(`Not bound: ${failure.host}: ${failure.failure}${failure.fix ? `\n  → ${failure.fix}` : ''}`);
 
 	const changes: ConfigChange[] = [
 		// A registry bound to a profile already keeps its binding.
@@ -123,7 +111,6 @@ export async function configureBuildRegistries(
 		})),
 	];
 	const plan = services.dockerConfig.plan(config, changes);
-	const wrapperPlans = [...wrappers.values()];
 	const changed = plan.changed || wrapperPlans.some((wrapper) => wrapper.changed);
 	let outcome = {written: false, backup: null as string | null};
 	if (!changed) io.out(`Already configured: every registry above has its helper in ${config.path}. Nothing to change.`);
@@ -136,12 +123,8 @@ export async function configureBuildRegistries(
 
 	let verified: boolean | null = null;
 	if (outcome.written) {
-		verified = true;
-		if (accounts.plain.length > 0) verified = await verifyHelper(context, accounts.plain.slice(0, 1), HELPER);
-		for (const profile of new Set(bound.map((entry) => entry.profile))) {
-			const host = bound.find((entry) => entry.profile === profile)!.host;
-			verified = (await verifyHelper(context, [host], boundHelperName(profile))) && verified;
-		}
+		const plain = accounts.plain.length > 0 ? await verifyHelper(context, accounts.plain.slice(0, 1), HELPER) : true;
+		verified = (await verifyProfiles(context, bound)) && plain;
 	}
 
 	return {
