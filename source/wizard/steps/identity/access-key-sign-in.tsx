@@ -24,19 +24,7 @@ import {TextField} from '../../components/text-field.js';
 import {Busy, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
 import {useMounted} from '../../components/use-mounted.js';
-import {explainSignIn} from './device-sign-in.js';
-import type {SignedInProfile} from './sso-sign-in.js';
-
-export type AccessKeySignInProps = {
-	position: {index: number; total: number};
-	active: boolean;
-	signal: AbortSignal;
-	/** The region STS is asked in (the wizard's --region), else the fallback. */
-	region: string | undefined;
-	guardWrite: <T>(write: () => Promise<T>) => Promise<T>;
-	onDone: (result: SignedInProfile) => void;
-	onCancel: () => void;
-};
+import {explainSignIn, type SignInViewProps} from './device-sign-in.js';
 
 type Phase =
 	| {name: 'key-id'}
@@ -60,7 +48,7 @@ export function AccessKeySignIn({
 	guardWrite,
 	onDone,
 	onCancel,
-}: AccessKeySignInProps): React.JSX.Element {
+}: SignInViewProps): React.JSX.Element {
 	const services = useServices();
 	const live = useMounted();
 	const [phase, setPhase] = useState<Phase>({name: 'key-id'});
@@ -233,14 +221,7 @@ export function AccessKeySignIn({
 				</Box>
 			) : null}
 			{phase.name === 'writing' ? <Busy>Writing the credentials file…</Busy> : null}
-			{phase.name === 'failed' ? (
-				<ErrorPanel
-					title={phase.explanation.title}
-					detail={phase.explanation.detail}
-					hint={phase.explanation.hint}
-					nextSteps={phase.explanation.nextSteps}
-				/>
-			) : null}
+			{phase.name === 'failed' ? <ErrorPanel {...phase.explanation} /> : null}
 		</StepFrame>
 	);
 }

@@ -13,7 +13,23 @@ import type {DeviceAuthorization, SsoSession, SsoSignInTarget} from '../../../aw
 import type {Env} from '../../../aws/types.js';
 import {type Explanation, errorMessage, isUserError} from '../../../errors/user-errors.js';
 import {useServices} from '../../../services/context.js';
+import type {FileChange} from '../../state.js';
 import {Busy, Dim, Strong} from '../../components/tone.js';
+
+/** What a sign-in view hands back: the profile to use from here on, the file it changed, and a line for the log. */
+export type SignedInProfile = {profile: string; change?: FileChange; note: string};
+
+/** The props every sign-in view (IAM Identity Center, access key) takes from the identity step. */
+export type SignInViewProps = {
+	position: {index: number; total: number};
+	active: boolean;
+	signal: AbortSignal;
+	/** The wizard's --region: the region STS is asked in and new profiles get (else each view's fallback). */
+	region: string | undefined;
+	guardWrite: <T>(write: () => Promise<T>) => Promise<T>;
+	onDone: (result: SignedInProfile) => void;
+	onCancel: () => void;
+};
 
 /** A failure of a sign-in step as the wizard shows it: AWS's own explanation where there is one. */
 export function explainSignIn(error: unknown, profile: string | undefined): Explanation {

@@ -264,12 +264,7 @@ export function IdentityStep({
 			) : null}
 			{failed ? (
 				<Box flexDirection="column">
-					<ErrorPanel
-						title={failed.explanation.title}
-						detail={failed.explanation.detail}
-						hint={failed.explanation.hint}
-						nextSteps={failed.explanation.nextSteps}
-					/>
+					<ErrorPanel {...failed.explanation} />
 					{expired ? (
 						<Box marginTop={1}>
 							<Text wrap="wrap">

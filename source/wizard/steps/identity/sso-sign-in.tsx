@@ -24,7 +24,6 @@ import {readsSsoSessions} from '../../../credential-helper/sso-support.js';
 import {isRegionShaped} from '../../../ecr/regions.js';
 import {CancelledError, type Explanation, isUserError} from '../../../errors/user-errors.js';
 import {useServices} from '../../../services/context.js';
-import type {FileChange} from '../../state.js';
 import {Confirm} from '../../components/confirm.js';
 import {DiffView} from '../../components/diff-view.js';
 import {ErrorPanel} from '../../components/error-panel.js';
@@ -35,20 +34,9 @@ import {TextField} from '../../components/text-field.js';
 import {Busy, Dim, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
 import {useMounted} from '../../components/use-mounted.js';
-import {DeviceCode, explainSignIn, useDeviceSignIn} from './device-sign-in.js';
+import {DeviceCode, explainSignIn, type SignInViewProps, useDeviceSignIn} from './device-sign-in.js';
 
-export type SignedInProfile = {profile: string; change?: FileChange; note: string};
-
-export type SsoSignInProps = {
-	position: {index: number; total: number};
-	active: boolean;
-	signal: AbortSignal;
-	/** The region the new profiles get (the wizard's --region), else the portal's. */
-	region: string | undefined;
-	guardWrite: <T>(write: () => Promise<T>) => Promise<T>;
-	onDone: (result: SignedInProfile) => void;
-	onCancel: () => void;
-};
+export type {SignedInProfile} from './device-sign-in.js';
 
 type Phase =
 	| {name: 'loading'}
@@ -76,7 +64,7 @@ export function SsoSignIn({
 	guardWrite,
 	onDone,
 	onCancel,
-}: SsoSignInProps): React.JSX.Element {
+}: SignInViewProps): React.JSX.Element {
 	const services = useServices();
 	const files = services.signIn.files;
 	const live = useMounted();
@@ -85,6 +73,11 @@ export function SsoSignIn({
 	const [note, setNote] = useState<string | undefined>();
 	const [text, setText] = useState('');
 	const [problem, setProblem] = useState<string | undefined>();
+	/** A keystroke in a text field: the new text, and the last problem shown for it gone. */
+	const typing = (value: string) => {
+		setText(value);
+		setProblem(undefined);
+	};
 	const form = useRef<SsoForm>('session');
 	const portals = useRef<Portal[]>([]);
 	const portal = useRef<Portal | undefined>(undefined);
@@ -276,10 +269,7 @@ export function SsoSignIn({
 						value={text}
 						placeholder="https://my-org.awsapps.com/start"
 						isActive={active}
-						onChange={(value) => {
-							setText(value);
-							setProblem(undefined);
-						}}
+						onChange={typing}
 						onCancel={() => (portals.current.length > 0 ? choosePortal() : onCancel())}
 						onSubmit={(value) => {
 							const found = startUrlProblem(value.trim());
@@ -302,10 +292,7 @@ export function SsoSignIn({
 						value={text}
 						placeholder="e.g. us-east-1"
 						isActive={active}
-						onChange={(value) => {
-							setText(value);
-							setProblem(undefined);
-						}}
+						onChange={typing}
 						onCancel={() => {
 							setText(phase.startUrl);
 							setPhase({name: 'start-url'});
@@ -375,14 +362,7 @@ export function SsoSignIn({
 				</Box>
 			) : null}
 			{phase.name === 'writing' ? <Busy>Writing the AWS config file…</Busy> : null}
-			{phase.name === 'failed' ? (
-				<ErrorPanel
-					title={phase.explanation.title}
-					detail={phase.explanation.detail}
-					hint={phase.explanation.hint}
-					nextSteps={phase.explanation.nextSteps}
-				/>
-			) : null}
+			{phase.name === 'failed' ? <ErrorPanel {...phase.explanation} /> : null}
 		</StepFrame>
 	);
 }

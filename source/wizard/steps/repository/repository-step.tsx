@@ -223,14 +223,7 @@ export function RepositoryStep(props: StepProps): React.JSX.Element {
 				/>
 			) : null}
 			{phase.name === 'creating' ? <Busy>{`Creating ${draft.name} in ${region}…`}</Busy> : null}
-			{failed ? (
-				<ErrorPanel
-					title={failed.explanation.title}
-					detail={failed.explanation.detail}
-					hint={failed.explanation.hint}
-					nextSteps={failed.explanation.nextSteps}
-				/>
-			) : null}
+			{failed ? <ErrorPanel {...failed.explanation} /> : null}
 		</StepFrame>
 	);
 }
