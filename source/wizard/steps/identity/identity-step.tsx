@@ -21,7 +21,8 @@ import {useMounted} from '../../components/use-mounted.js';
 import {useIdentityPrefetch} from './identity-prefetch.js';
 import {AccessKeySignIn} from './access-key-sign-in.js';
 import {DeviceCode, explainSignIn, useDeviceSignIn} from './device-sign-in.js';
-import {type SignedInProfile, SsoSignIn} from './sso-sign-in.js';
+import {SsoSignIn} from './sso-sign-in.js';
+import type {SignedInProfile} from './device-sign-in.js';
 
 export const IDENTITY_KIND_LABELS: Record<IdentityKind, string> = {
 	'iam-user': 'IAM user',

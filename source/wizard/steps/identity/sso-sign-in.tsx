@@ -36,8 +36,6 @@ import {useKeys} from '../../components/ui-context.js';
 import {useMounted} from '../../components/use-mounted.js';
 import {DeviceCode, explainSignIn, type SignInViewProps, useDeviceSignIn} from './device-sign-in.js';
 
-export type {SignedInProfile} from './device-sign-in.js';
-
 type Phase =
 	| {name: 'loading'}
 	| {name: 'portal'; portals: Portal[]}
