@@ -5,7 +5,7 @@
 import {CancelledError, isUserError} from '../errors/user-errors.js';
 import {debug} from '../lib/log.js';
 import {AwsError} from './errors.js';
-import {type AwsErrorContext, toUserError} from './explain-error.js';
+import {type AwsErrorContext, credentialSetupSteps, toUserError} from './explain-error.js';
 import {type AwsServiceName, describeProxyFor, endpointUrl} from './http.js';
 import {awsConfigFiles, listProfiles} from './profiles.js';
 import type {Env} from './types.js';
@@ -58,12 +58,8 @@ export function createAwsCaller({env, profile}: {env: Env; profile: string | und
 			hint:
 				names.length > 0
 					? `Known profiles: ${names.join(', ')}. Pass one of them with --profile (or AWS_PROFILE), or create ${profile}.`
-					: `No profiles are defined yet: create ${profile} with \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`.`,
-			nextSteps: [
-				`aws configure --profile ${profile}`,
-				`aws configure sso --profile ${profile}`,
-				'aws configure list-profiles',
-			],
+					: `No profiles are defined yet: create ${profile} with \`ecr-setup sign-in\` (no AWS CLI needed), or \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`.`,
+			nextSteps: [...credentialSetupSteps(profile), 'aws configure list-profiles'],
 			cause: original.cause,
 			...(original.awsCode ? {awsCode: original.awsCode} : {}),
 		});

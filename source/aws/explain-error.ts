@@ -26,6 +26,19 @@ function profileFlag(profile: string | undefined): string {
 	return profile ? ` --profile ${profile}` : '';
 }
 
+/**
+ * How to create credentials for a profile (or the default), without the AWS CLI first: ecr-setup's sign-in (IAM
+ * Identity Center, or an access key), then the AWS CLI's own commands for those who have it.
+ */
+export function credentialSetupSteps(profile: string | undefined): string[] {
+	return [
+		'ecr-setup sign-in --sso-start-url URL --sso-region R',
+		`ecr-setup sign-in --access-key-id ID${profileFlag(profile)}`,
+		`aws configure${profileFlag(profile)}`,
+		`aws configure sso${profileFlag(profile)}`,
+	];
+}
+
 function where(context: AwsErrorContext): string {
 	const parts = [context.operation, context.region ? `in ${context.region}` : undefined].filter(Boolean);
 	return parts.length > 0 ? ` (${parts.join(' ')})` : '';
@@ -55,13 +68,7 @@ export function toUserError(error: unknown, context: AwsErrorContext = {}): AwsE
 				// The SDK's "Could not load credentials from any providers" says the same again.
 				`No AWS credentials were found${profile ? ` for profile ${profile}` : ''}${/could not load credentials from any providers/i.test(message) ? '.' : `: ${message}`}`,
 				'Sign in with `ecr-setup sign-in` (IAM Identity Center, or --access-key-id for access keys; no AWS CLI needed), or with the AWS CLI: access keys with `aws configure`, IAM Identity Center with `aws configure sso`; or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.',
-				[
-					'ecr-setup sign-in --sso-start-url URL --sso-region R',
-					`ecr-setup sign-in --access-key-id ID${profileFlag(profile)}`,
-					`aws configure${profileFlag(profile)}`,
-					`aws configure sso${profileFlag(profile)}`,
-					'aws configure list-profiles',
-				],
+				[...credentialSetupSteps(profile), 'aws configure list-profiles'],
 			);
 		}
 

@@ -3,6 +3,7 @@
  * a wrapper of docker-credential-ecr-login (credential-helper/wrapper.ts). One diff (config.json and the wrapper's full
  * text), one confirmation; the wrapper is written first and taken back when the config write fails.
  */
+import {credentialSetupSteps} from '../aws/explain-error.js';
 import {awsConfigFiles} from '../aws/profiles.js';
 import type {AwsProfile} from '../aws/types.js';
 import {accountMismatch, profileWarnings, unbindChanges, wrappersNoLongerNamed} from '../credential-helper/bindings.js';
@@ -44,7 +45,7 @@ export async function requireProfile(context: CommandContext, profile: string): 
 			profiles.length > 0
 				? `The profiles in ${files.configPath} and ${files.credentialsPath}: ${profiles.join(', ')}.`
 				: `${files.configPath} and ${files.credentialsPath} define no profiles.`,
-		nextSteps: [`aws configure --profile ${profile}`, `aws configure sso --profile ${profile}`],
+		nextSteps: credentialSetupSteps(profile),
 	});
 }
 

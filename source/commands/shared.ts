@@ -38,7 +38,7 @@ export async function requireRegion(context: CommandContext, flagHint = '--regio
 	throw new UsageError('No AWS region is set.', {
 		code: 'aws.no-region',
 		hint: `Pass ${flagHint}, set AWS_REGION, or add "region = …" to your AWS profile.`,
-		nextSteps: ['aws configure set region us-east-1'],
+		nextSteps: ['export AWS_REGION=us-east-1', 'aws configure set region us-east-1'],
 	});
 }
 

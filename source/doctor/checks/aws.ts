@@ -55,7 +55,8 @@ export const awsCredentials: Check = (facts) => {
 			profile?.sso
 				? ssoLogin(facts)
 				: {
-						description: 'Configure credentials: an access key, an SSO profile, or a role.',
+						description:
+							'Configure credentials: an access key, an SSO profile, or a role. Without the AWS CLI: `ecr-setup sign-in` (IAM Identity Center, or --access-key-id ID).',
 						command: `aws configure${profileFlag(facts.aws.profileName)}`,
 					},
 		);

@@ -48,6 +48,7 @@ export const dockerHelperVersion: Check = (facts) => {
 	const id = 'docker.helper-version';
 	const helper = facts.ecrLogin;
 	if (!helper) return skip(id, 'skipped: docker-credential-ecr-login is not installed');
+	if (!facts.target.host) return skip(id, 'skipped: no registry host');
 	if (!facts.ecrLoginAsked) return skip(id, 'skipped: docker-credential-ecr-login does not serve the registry');
 	const missing = missingFixes(helper.version);
 	if (missing === undefined) {
@@ -155,7 +156,8 @@ export const dockerHelperCache: Check = (facts) => {
 	const id = 'docker.helper-cache';
 	const host = facts.target.host;
 	const store = facts.store;
-	if (!host || store?.kind !== 'helper' || !isEcrLoginHelper(store.helper))
+	if (!host) return skip(id, 'skipped: no registry host');
+	if (store?.kind !== 'helper' || !isEcrLoginHelper(store.helper))
 		return skip(id, 'skipped: ecr-login does not serve the registry');
 	const cache = facts.helperCache;
 	if (!cache) return skip(id, 'skipped: the helper cache was not read');
