@@ -6,7 +6,7 @@
  * creation template for the cache's repositories is offered, and --dockerfile files get their FROM lines rewritten.
  * Run again, an existing rule and secret are reused and nothing is asked twice.
  */
-import {assertTemplateFree, createPlannedTemplate} from '../aws/templates.js';
+import {createPlannedTemplate} from '../aws/templates.js';
 import type {PullThroughRule, SecretInfo, UpstreamCredentials} from '../aws/types.js';
 import {describeTemplate} from '../ecr/creation-templates.js';
 import {privateRegistryHost} from '../ecr/hosts.js';
@@ -20,7 +20,7 @@ import {
 	UPSTREAMS,
 	upstreamOfRule,
 } from '../ecr/pull-through.js';
-import {planCreationTemplate} from '../ecr/template-plan.js';
+import {existingTemplate, planCreationTemplate} from '../ecr/template-plan.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
 import {booleanFlag, stringFlag, stringListFlag} from './args.js';
 import {type DockerfileOutcome, loadDockerfiles, rewriteDockerfiles} from './pull-through-dockerfiles.js';
@@ -125,7 +125,7 @@ async function offerTemplate(context: CommandContext, region: string, prefix: st
 	if (booleanFlag(context.flags, 'no-template') || options.dryRun) return {created: false, existing: false};
 	const plan = planCreationTemplate({prefix, imageTagMutability: 'MUTABLE', appliedFor: ['PULL_THROUGH_CACHE']});
 	const templates = await services.aws.describeCreationTemplates(region, undefined, {signal});
-	const existing = templates.find((template) => template.prefix === prefix);
+	const existing = existingTemplate(plan, templates);
 	if (existing) {
 		const applies = existing.appliedFor.includes('PULL_THROUGH_CACHE');
 		say(
@@ -140,7 +140,7 @@ async function offerTemplate(context: CommandContext, region: string, prefix: st
 	for (const line of plan.summary.slice(1)) say(line);
 	if (!(await io.confirm(`Create this template in ${region}?`, {defaultYes: true, flag: '--yes'})))
 		return {created: false, existing: false};
-	await assertTemplateFree(services.aws, region, plan, {signal});
+	// A template made meanwhile for the prefix is refused by ECR itself: createPlannedTemplate says so.
 	const created = await createPlannedTemplate(services.aws, region, plan);
 	say(`Created ${describeTemplate(created)}.`);
 	return {created: true, existing: false};
