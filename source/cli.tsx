@@ -29,6 +29,11 @@ const WIZARD_FLAGS = [
 	{name: 'image', type: 'string', value: 'IMAGE', description: 'Local image to push (skips that step)'},
 	{name: 'tag', type: 'string', value: 'TAG', description: 'Tag to push as'},
 	{name: 'create-repository', type: 'boolean', description: 'Create the repository when it does not exist'},
+	{
+		name: 'lambda',
+		type: 'boolean',
+		description: 'The image is for AWS Lambda: an index is pushed one platform alone, or the build for one is shown',
+	},
 ] as const satisfies CommandDefinition['flags'];
 
 function topLevelHelp(): string {
@@ -267,6 +272,7 @@ async function runWizard(
 		...(stringFlag(flags as never, 'tag') ? {tag: stringFlag(flags as never, 'tag')} : {}),
 		yes: options.yes,
 		createRepository: flags['create-repository'] === true,
+		lambda: flags['lambda'] === true,
 	};
 
 	type Outcome = Parameters<Parameters<typeof App>[0]['onOutcome']>[0];

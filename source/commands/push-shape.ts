@@ -5,15 +5,10 @@
  */
 import {booleanFlag, stringFlag} from './args.js';
 import {UsageError, UserError} from '../errors/user-errors.js';
-import {describeShape, type ImageShape, lambdaPlatform, lambdaProblem} from '../docker/image-shape.js';
+import {describeShape, type ImageShape, lambdaBuild, planLambdaPush} from '../docker/image-shape.js';
 import type {CommandContext} from './types.js';
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
-
-/** The build that gives Lambda what it takes: one platform, no provenance attestation. */
-export function lambdaBuild(image: string, platform = 'linux/amd64'): string {
-	return `docker buildx build --platform ${platform} --provenance=false -t ${image} --load .`;
-}
 
 /** --platform and --lambda, checked before any AWS call. */
 export function readShapeFlags(context: CommandContext): {platform?: string; lambda: boolean} {
@@ -61,32 +56,28 @@ export async function settlePushShape(
 	}
 
 	if (!lambda) return {};
-	if (!shape) {
+	const plan = await planLambdaPush(image, shape, () => pushPlatformWorks(context));
+	if (plan.action === 'unknown') {
 		io.err(
 			`Note: docker did not say whether ${image} is an index; Lambda takes one image manifest (build with --provenance=false and one --platform).`,
 		);
 		return {};
 	}
 
-	const problem = lambdaProblem(shape);
-	if (!problem) {
+	if (plan.action === 'as-is') {
 		io.err('Lambda takes it: one image manifest.');
 		return {};
 	}
 
-	io.err(`Warning: ${problem}`);
-	const candidate = lambdaPlatform(shape) ?? shape.platforms[0];
-	if (!candidate || !(await pushPlatformWorks(context))) {
-		throw new UserError(
-			`Lambda would refuse ${image}: it is an image index${candidate ? ', and this docker cannot push one platform of it (docker push --platform needs docker 27 and an engine with API 1.46)' : ' with no linux/amd64 or linux/arm64 image'}. Nothing was pushed.`,
-			{
-				code: 'push.lambda-index',
-				hint: 'Build one platform without the provenance attestation, then push again.',
-				nextSteps: [lambdaBuild(image, candidate ?? 'linux/amd64')],
-			},
-		);
-	}
+	io.err(`Warning: ${plan.problem}`);
+	if (plan.action === 'rebuild')
+		throw new UserError(`${plan.reason} Nothing was pushed.`, {
+			code: 'push.lambda-index',
+			hint: 'Build one platform without the provenance attestation, then push again.',
+			nextSteps: [plan.build],
+		});
 
+	const candidate = plan.platform;
 	const yes = await io.confirm(
 		`Push only ${candidate} (docker push --platform ${candidate}), which Lambda takes? The index and its attestations stay behind.`,
 		{flag: `--platform ${candidate}`},

@@ -135,6 +135,43 @@ export function lambdaPlatform(shape: ImageShape): string | undefined {
 	);
 }
 
+/** The build that gives Lambda what it takes: one platform, no provenance attestation. */
+export function lambdaBuild(image: string, platform = 'linux/amd64'): string {
+	return `docker buildx build --platform ${platform} --provenance=false -t ${image} --load .`;
+}
+
+/**
+ * How an image reaches Lambda, for `push --lambda` and the wizard alike:
+ * - `as-is`: one image manifest, which Lambda takes;
+ * - `unknown`: the engine did not say what the image is;
+ * - `one-platform`: an index, of which `docker push --platform` can send the linux/amd64 (else linux/arm64) manifest;
+ * - `rebuild`: an index that cannot be pushed one platform alone here: `build` makes one manifest.
+ */
+export type LambdaPlan =
+	| {action: 'as-is'}
+	| {action: 'unknown'}
+	| {action: 'one-platform'; platform: string; problem: string}
+	| {action: 'rebuild'; problem: string; reason: string; build: string};
+
+/** `canPushPlatform` is asked only for an index that has a platform Lambda runs. */
+export async function planLambdaPush(
+	image: string,
+	shape: ImageShape | undefined,
+	canPushPlatform: () => Promise<boolean>,
+): Promise<LambdaPlan> {
+	if (!shape) return {action: 'unknown'};
+	const problem = lambdaProblem(shape);
+	if (!problem) return {action: 'as-is'};
+	const platform = lambdaPlatform(shape);
+	if (platform && (await canPushPlatform())) return {action: 'one-platform', platform, problem};
+	return {
+		action: 'rebuild',
+		problem,
+		reason: `Lambda would refuse ${image}: it is an image index${platform ? ', and this docker cannot push one platform of it (docker push --platform needs docker 27 and an engine with API 1.46)' : ' with no linux/amd64 or linux/arm64 image'}.`,
+		build: lambdaBuild(image, platform ?? 'linux/amd64'),
+	};
+}
+
 const PUSH_PLATFORM_API = [1, 46] as const;
 
 function apiAtLeast(version: unknown, [major, minor]: readonly [number, number]): boolean {

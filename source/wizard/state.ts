@@ -95,7 +95,11 @@ export type WizardState = {
 	/** profile: the AWS profile the registry is bound to (credHelpers value ecr-login-<profile>), when it is. */
 	auth?: {method: 'helper' | 'login' | 'unchanged'; verified: boolean; expiresAt?: string; profile?: string};
 	changes: FileChange[];
-	image?: {source: string; tag: string};
+	/**
+	 * lambda: the image is for AWS Lambda, which takes one image manifest; platform: push that platform's manifest alone
+	 * (`docker push --platform`), leaving the index and its attestations behind.
+	 */
+	image?: {source: string; tag: string; lambda?: boolean; platform?: string};
 	pushed?: {uri: string; digest: string};
 	/** Set while the wizard takes a detour to fix a failed push; the push is tried again afterwards. */
 	pushFailure?: PushFailure;

@@ -5,10 +5,12 @@ import {
 	describeShape,
 	lambdaPlatform,
 	lambdaProblem,
+	planLambdaPush,
 	pushPlatformSupported,
 	shapeOfInspect,
 	shapeOfManifest,
 } from '../../source/docker/image-shape.js';
+import type {ImageShape} from '../../source/docker/types.js';
 import {parseVersionJson} from '../../source/docker/output.js';
 
 const shapes = (name: string) => readFileSync(new URL(`../fixtures/image-shapes/${name}`, import.meta.url), 'utf8');
@@ -89,5 +91,49 @@ describe('pushPlatformSupported', () => {
 		expect(pushPlatformSupported(old)).toBe(false);
 		expect(pushPlatformSupported({Client: {Version: '4.3.1'}, Server: null})).toBe(false);
 		expect(pushPlatformSupported(undefined)).toBe(false);
+	});
+});
+
+describe('planLambdaPush', () => {
+	const index = (platforms: string[]): ImageShape => ({kind: 'index', platforms, attestations: 2, listed: true});
+	const never = async () => {
+		throw new Error('asked whether docker push --platform works');
+	};
+
+	it('one manifest goes as it is, without asking the engine', async () => {
+		expect(
+			await planLambdaPush('a:1', {kind: 'manifest', platforms: ['linux/amd64'], attestations: 0, listed: true}, never),
+		).toEqual({action: 'as-is'});
+		expect(await planLambdaPush('a:1', undefined, never)).toEqual({action: 'unknown'});
+	});
+
+	it('an index: linux/amd64 first, then linux/arm64, where docker push --platform works', async () => {
+		const works = async () => true;
+		expect(await planLambdaPush('a:1', index(['linux/arm64', 'linux/amd64']), works)).toMatchObject({
+			action: 'one-platform',
+			platform: 'linux/amd64',
+		});
+		expect(await planLambdaPush('a:1', index(['linux/arm64/v8']), works)).toMatchObject({
+			action: 'one-platform',
+			platform: 'linux/arm64/v8',
+		});
+	});
+
+	it('no platform Lambda runs: the linux/amd64 build, and the engine is not asked', async () => {
+		const plan = await planLambdaPush('a:1', index(['linux/s390x']), never);
+		expect(plan).toMatchObject({
+			action: 'rebuild',
+			build: 'docker buildx build --platform linux/amd64 --provenance=false -t a:1 --load .',
+		});
+		expect(plan.action === 'rebuild' && plan.reason).toContain('with no linux/amd64 or linux/arm64 image');
+	});
+
+	it('docker push --platform does not work: the build of the platform it would have pushed', async () => {
+		const plan = await planLambdaPush('a:1', index(['linux/arm64']), async () => false);
+		expect(plan).toMatchObject({
+			action: 'rebuild',
+			build: 'docker buildx build --platform linux/arm64 --provenance=false -t a:1 --load .',
+		});
+		expect(plan.action === 'rebuild' && plan.reason).toContain('this docker cannot push one platform of it');
 	});
 });

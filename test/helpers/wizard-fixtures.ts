@@ -157,6 +157,13 @@ export function world(
 		cliVersion: vi.fn(async () => '28.1.1'),
 		daemonStatus: vi.fn(async () => ({ok: true as const, serverVersion: '28.1.1'})),
 		listImages: vi.fn(async () => IMAGES),
+		// Each local image is one linux/amd64 image manifest, as the classic image store has it.
+		inspectImage: vi.fn(async (ref: string) => ({
+			id: `sha256:${'0'.repeat(64)}`,
+			repoTags: [ref],
+			repoDigests: [],
+			shape: {kind: 'manifest' as const, platforms: ['linux/amd64'], attestations: 0, listed: true},
+		})),
 		tag: vi.fn(async () => undefined),
 		push: vi.fn(async (_ref: string, pushOptions?: {onEvent?: (event: PushEvent) => void}) => {
 			for (const event of PUSH_EVENTS) pushOptions?.onEvent?.(event);

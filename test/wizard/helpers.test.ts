@@ -125,6 +125,25 @@ describe('equivalent commands and next steps', () => {
 			"ecr-setup push 'my app:dev' --repository web --tag v1 --region eu-west-1",
 		]);
 	});
+
+	it('an image for Lambda pushed one platform alone: the push command says --lambda --platform', () => {
+		const state = {
+			...initialState('push'),
+			region: 'eu-west-1',
+			repository: {
+				name: 'fn',
+				uri: `${HOST}/fn`,
+				registryId: '1',
+				region: 'eu-west-1',
+				imageTagMutability: 'MUTABLE' as const,
+				created: false,
+			},
+			image: {source: 'fn:1', tag: '1', lambda: true, platform: 'linux/arm64'},
+		};
+		expect(equivalentCommands(state)).toEqual([
+			'ecr-setup push fn:1 --repository fn --tag 1 --lambda --platform linux/arm64 --region eu-west-1',
+		]);
+	});
 });
 
 describe('push progress', () => {

@@ -9,6 +9,8 @@ export type WizardOptions = {
 	tag?: string;
 	yes: boolean;
 	createRepository?: boolean;
+	/** The image is for AWS Lambda: an index is pushed one platform alone, or the build that makes one is shown. */
+	lambda?: boolean;
 	mode?: 'push' | 'troubleshoot' | 'helper';
 };
 

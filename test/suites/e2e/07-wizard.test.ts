@@ -139,6 +139,28 @@ describe('scenario 7: the wizard in tmux', () => {
 		expect(screen).toContain(`${REGISTRY_US.host}/wizard-app:w1`);
 	}, 150_000);
 
+	it('--lambda: the real image is one image manifest, which the wizard says Lambda takes, and pushes as it is', async () => {
+		const session = await start('lambda-flow', [
+			'--region',
+			'us-east-1',
+			'--repository',
+			'wizard-app',
+			'--image',
+			'wizard-app:latest',
+			'--tag',
+			'fn1',
+			'--lambda',
+		]);
+		await session.waitFor(/Set up and push an image/);
+		await session.press('Enter');
+		const screen = await acceptUntil(
+			session,
+			async (now) => /Pushed|sha256:[0-9a-f]{12}/.test(now) && (await registryTags('wizard-app')).includes('fn1'),
+		);
+		expect(await registryTags('wizard-app'), `last screen:\n${screen}`).toContain('fn1');
+		expect(screen.replace(/\s+/g, ' ')).toContain('one image manifest, which Lambda takes');
+	}, 150_000);
+
 	it('a repository that does not exist, under a create-on-push template: the wizard leaves it to the push, which creates it', async () => {
 		await createTemplate({
 			prefix: 'team',

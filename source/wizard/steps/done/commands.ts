@@ -44,6 +44,8 @@ export function equivalentCommands(state: WizardState): string[] {
 				'--tag',
 				state.image.tag,
 				...(state.repository.createdWith ? creationFlags(state.repository.createdWith) : []),
+				...(state.image.lambda ? ['--lambda'] : []),
+				...(state.image.platform ? ['--platform', state.image.platform] : []),
 				...global,
 			]),
 		);

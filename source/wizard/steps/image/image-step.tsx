@@ -1,4 +1,7 @@
-/** Step 6: which local image, under which tag (image tag, git short SHA, or typed), checked against immutable tags. */
+/**
+ * Step 6: which local image, under which tag (image tag, git short SHA, or typed), checked against immutable tags; for
+ * an image index, where it runs (Lambda takes one image manifest: see image-target.tsx).
+ */
 import type React from 'react';
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
@@ -16,6 +19,8 @@ import {Busy, Status} from '../../components/tone.js';
 import {useKeys} from '../../components/ui-context.js';
 import {HINTS, type Hint} from '../../components/key-hints.js';
 import {gitShortSha} from './git.js';
+import {type TargetChoice, type TargetPhase, TargetQuestion} from './image-target.js';
+import {type ImageShape, planLambdaPush} from '../../../docker/image-shape.js';
 import {ageText, imageName, sortImagesNewestFirst, tagChoices, tagOfReference} from './images.js';
 import type {StepProps} from '../types.js';
 import {useMounted} from '../../components/use-mounted.js';
@@ -26,11 +31,22 @@ type Phase =
 	| {name: 'tag'}
 	| {name: 'tag-input'}
 	| {name: 'checking'; tag: string}
+	| {name: 'inspecting'; tag: string}
+	| TargetPhase
 	| {name: 'tag-exists'; tag: string; remote: RemoteImage};
 
 type Pick = {type: 'image'; image: LocalImage} | {type: 'typed'; name: string};
 
-export function ImageStep({state, options, active, signal, position, complete, back}: StepProps): React.JSX.Element {
+export function ImageStep({
+	state,
+	options,
+	active,
+	signal,
+	position,
+	complete,
+	back,
+	exit,
+}: StepProps): React.JSX.Element {
 	const services = useServices();
 	const aws = useAws(state.profile);
 	const repository = state.repository;
@@ -70,11 +86,60 @@ export function ImageStep({state, options, active, signal, position, complete, b
 		}
 
 		if (!alive()) return;
+		setPhase({name: 'inspecting', tag});
+		// Not knowing what the image is is no reason to stop: the push itself reports a missing image.
+		const shape = await Promise.resolve()
+			.then(() => services.docker.inspectImage(image))
+			.then((inspected) => inspected?.shape)
+			.catch(() => undefined);
+		if (!alive()) return;
+		if (options.lambda) await forLambda(image, tag, shape);
+		else if (shape?.kind === 'index') setPhase({name: 'target', tag, shape});
+		else finish(image, tag);
+	}
+
+	/** Lambda takes one image manifest: one platform of an index goes alone, or the wizard shows the build. */
+	async function forLambda(image: string, tag: string, shape: ImageShape | undefined): Promise<void> {
+		setPhase({name: 'inspecting', tag});
+		const plan = await planLambdaPush(image, shape, async () =>
+			Promise.resolve()
+				.then(() => services.docker.pushPlatformSupport?.())
+				.then((works) => works ?? false)
+				.catch(() => false),
+		);
+		if (!alive()) return;
+		if (plan.action === 'as-is') finish(image, tag, {lambda: true}, 'one image manifest, which Lambda takes');
+		else if (plan.action === 'unknown')
+			finish(image, tag, {lambda: true}, 'for Lambda; docker did not say whether it is one image manifest');
+		else if (plan.action === 'one-platform' && options.yes)
+			finish(image, tag, {lambda: true, platform: plan.platform}, `${plan.platform} alone, for Lambda`);
+		else {
+			interactive.current = true;
+			setPhase({name: 'lambda', tag, plan});
+		}
+	}
+
+	function finish(image: string, tag: string, target: {lambda?: true; platform?: string} = {}, note?: string): void {
 		complete({
-			patch: {image: {source: image, tag}},
-			summary: `Image: ${image} → ${repository ? `${repository.uri}:${tag}` : tag}`,
+			patch: {image: {source: image, tag, ...target}},
+			summary: `Image: ${image} → ${repository ? `${repository.uri}:${tag}` : tag}${note ? ` (${note})` : ''}`,
 			interactive: interactive.current,
 		});
+	}
+
+	function chooseTarget(target: TargetPhase, choice: TargetChoice): void {
+		interactive.current = true;
+		if (choice === 'as-is') finish(source, target.tag);
+		else if (choice === 'lambda' && target.name === 'target') void forLambda(source, target.tag, target.shape);
+		else if (choice === 'one-platform' && target.name === 'lambda' && target.plan.action === 'one-platform')
+			finish(
+				source,
+				target.tag,
+				{lambda: true, platform: target.plan.platform},
+				`${target.plan.platform} alone, for Lambda`,
+			);
+		else if (choice === 'another') setPhase({name: 'pick'});
+		else if (choice === 'quit') exit(1);
 	}
 
 	useEffect(() => {
@@ -156,6 +221,7 @@ export function ImageStep({state, options, active, signal, position, complete, b
 		quit = false;
 	}
 
+	if (phase.name === 'target' || phase.name === 'lambda') hints = HINTS.chooseOrBack;
 	if (exists)
 		hints = [
 			['Enter', 'choose another tag'],
@@ -231,6 +297,17 @@ export function ImageStep({state, options, active, signal, position, complete, b
 			) : null}
 			{phase.name === 'checking' ? (
 				<Busy>{`Checking whether ${phase.tag} already exists in ${repository?.name ?? 'the repository'}…`}</Busy>
+			) : null}
+			{phase.name === 'inspecting' ? <Busy>{`Looking at what a push of ${source} sends…`}</Busy> : null}
+			{phase.name === 'target' || phase.name === 'lambda' ? (
+				<TargetQuestion
+					phase={phase}
+					image={source}
+					active={active}
+					canChooseAnother={!options.image}
+					onChoose={(choice) => chooseTarget(phase, choice)}
+					onBack={() => setPhase({name: 'tag'})}
+				/>
 			) : null}
 			{checkError ? <Status tone="warning">{checkError}</Status> : null}
 			{exists ? (

@@ -97,6 +97,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 			if (!live.current || signal.aborted) return;
 			setPhase({name: 'pushing'});
 			const result = await docker.push(target, {
+				...(image.platform ? {platform: image.platform} : {}),
 				signal,
 				onEvent(event) {
 					if (live.current) dispatch({event, at: Date.now()});
@@ -142,7 +143,7 @@ export function PushStep({state, active, signal, position, complete, goto, exit}
 
 	return (
 		<StepFrame title={`Push ${image.source}`} position={position} hints={hints} quit={Boolean(failed)}>
-			<Text wrap="truncate-middle">{`to ${target}`}</Text>
+			<Text wrap="truncate-middle">{`to ${target}${image.platform ? ` (${image.platform} alone)` : ''}`}</Text>
 			{phase.name === 'tagging' ? <Busy>{`docker tag ${image.source} ${target}`}</Busy> : null}
 			{phase.name === 'pushing' && progress.layers.length === 0 ? <Busy>Starting the push…</Busy> : null}
 			{/* After a failure the layers make room for the explanation and the ways out (80×24). */}

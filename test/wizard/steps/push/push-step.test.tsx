@@ -117,6 +117,28 @@ describe('push step', () => {
 		expect(runner.calls.map((call) => call.file)).toEqual(['podman', 'podman']);
 	});
 
+	it('an image for Lambda with a platform chosen: docker pushes that platform alone, and the screen says so', async () => {
+		const w = world();
+		const step = renderStep(PushStep, {
+			services: w.services,
+			state: stateAfterRepository({image: {source: 'my-app:dev', tag: 'dev', lambda: true, platform: 'linux/amd64'}}),
+		});
+		await step.app.waitFor(`to ${HOST}/web:dev (linux/amd64 alone)`);
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalled();
+		});
+		expect(w.docker.push).toHaveBeenCalledWith(`${HOST}/web:dev`, expect.objectContaining({platform: 'linux/amd64'}));
+	});
+
+	it('without a platform the whole image goes: no --platform', async () => {
+		const w = world();
+		const step = renderStep(PushStep, {services: w.services, state: ready()});
+		await vi.waitFor(() => {
+			expect(step.complete).toHaveBeenCalled();
+		});
+		expect(vi.mocked(w.docker.push).mock.calls[0]![1]).not.toHaveProperty('platform');
+	});
+
 	it('does not tag when the source already is the target', async () => {
 		const w = world();
 		const step = renderStep(PushStep, {
