@@ -118,8 +118,9 @@ describe('scenario 7: the wizard in tmux', () => {
 		return screen;
 	}
 
-	it('keystrokes from the first screen to a pushed image, verified in the registry', async () => {
-		const session = await start('push-flow', [
+	/** The wizard from its first screen to `wizard-app:TAG` in the registry, accepting what it proposes. */
+	async function pushWizardApp(name: string, tag: string, extra: string[] = []): Promise<string> {
+		const session = await start(name, [
 			'--region',
 			'us-east-1',
 			'--repository',
@@ -127,36 +128,25 @@ describe('scenario 7: the wizard in tmux', () => {
 			'--image',
 			'wizard-app:latest',
 			'--tag',
-			'w1',
+			tag,
+			...extra,
 		]);
 		await session.waitFor(/Set up and push an image/);
 		await session.press('Enter');
-		const screen = await acceptUntil(
+		return acceptUntil(
 			session,
-			async (now) => /Pushed|sha256:[0-9a-f]{12}/.test(now) && (await registryTags('wizard-app')).includes('w1'),
+			async (now) => /Pushed|sha256:[0-9a-f]{12}/.test(now) && (await registryTags('wizard-app')).includes(tag),
 		);
+	}
+
+	it('keystrokes from the first screen to a pushed image, verified in the registry', async () => {
+		const screen = await pushWizardApp('push-flow', 'w1');
 		expect(await registryTags('wizard-app'), `last screen:\n${screen}`).toEqual(['w1']);
 		expect(screen).toContain(`${REGISTRY_US.host}/wizard-app:w1`);
 	}, 150_000);
 
 	it('--lambda: the real image is one image manifest, which the wizard says Lambda takes, and pushes as it is', async () => {
-		const session = await start('lambda-flow', [
-			'--region',
-			'us-east-1',
-			'--repository',
-			'wizard-app',
-			'--image',
-			'wizard-app:latest',
-			'--tag',
-			'fn1',
-			'--lambda',
-		]);
-		await session.waitFor(/Set up and push an image/);
-		await session.press('Enter');
-		const screen = await acceptUntil(
-			session,
-			async (now) => /Pushed|sha256:[0-9a-f]{12}/.test(now) && (await registryTags('wizard-app')).includes('fn1'),
-		);
+		const screen = await pushWizardApp('lambda-flow', 'fn1', ['--lambda']);
 		expect(await registryTags('wizard-app'), `last screen:\n${screen}`).toContain('fn1');
 		expect(screen.replace(/\s+/g, ' ')).toContain('one image manifest, which Lambda takes');
 	}, 150_000);

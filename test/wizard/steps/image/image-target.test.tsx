@@ -35,6 +35,15 @@ function worldWith(shape: ImageShape, pushPlatform: boolean) {
 	});
 }
 
+/** From the list to the question: the newest image, its own tag. */
+async function toTheQuestion(step: ReturnType<typeof renderStep>): Promise<string> {
+	await step.app.waitFor('Which local image?');
+	await step.app.press(ENTER);
+	await step.app.waitFor('which tag?');
+	await step.app.press(ENTER);
+	return step.app.waitFor('Where will it run?');
+}
+
 describe('image step: where the image runs', () => {
 	it('the fixtures are what the question is about: BuildKit index with attestations, podman list without', () => {
 		expect(BUILDKIT_INDEX).toEqual({
@@ -49,11 +58,7 @@ describe('image step: where the image runs', () => {
 	it('an index: says what a push sends and asks; "as it is" pushes the whole index', async () => {
 		const w = worldWith(BUILDKIT_INDEX, true);
 		const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository()});
-		await step.app.waitFor('Which local image?');
-		await step.app.press(ENTER);
-		await step.app.waitFor('which tag?');
-		await step.app.press(ENTER);
-		const question = flat(await step.app.waitFor('Where will it run?'));
+		const question = flat(await toTheQuestion(step));
 		expect(question).toContain(
 			'my-app:dev is an image index: linux/amd64, linux/arm64 and 2 attestation manifests (unknown/unknown: provenance or SBOM).',
 		);
@@ -73,11 +78,7 @@ describe('image step: where the image runs', () => {
 	it('Lambda, where docker push --platform works: warns, offers linux/amd64 alone, and records it', async () => {
 		const w = worldWith(BUILDKIT_INDEX, true);
 		const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository()});
-		await step.app.waitFor('Which local image?');
-		await step.app.press(ENTER);
-		await step.app.waitFor('which tag?');
-		await step.app.press(ENTER);
-		await step.app.waitFor('Where will it run?');
+		await toTheQuestion(step);
 		await step.app.press(ARROW_DOWN);
 		await step.app.press(ENTER);
 		const offer = flat(await step.app.waitFor('Push only linux/amd64'));
@@ -208,11 +209,7 @@ describe('image step: where the image runs', () => {
 	it('Esc on the question goes back to the tags; "Choose another image" back to the list', async () => {
 		const w = worldWith(BUILDKIT_INDEX, true);
 		const step = renderStep(ImageStep, {services: w.services, state: stateAfterRepository()});
-		await step.app.waitFor('Which local image?');
-		await step.app.press(ENTER);
-		await step.app.waitFor('which tag?');
-		await step.app.press(ENTER);
-		await step.app.waitFor('Where will it run?');
+		await toTheQuestion(step);
 		await step.app.press(ESCAPE);
 		await step.app.waitFor('which tag?');
 		await step.app.press(ENTER);
