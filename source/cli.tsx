@@ -29,11 +29,7 @@ const WIZARD_FLAGS = [
 	{name: 'image', type: 'string', value: 'IMAGE', description: 'Local image to push (skips that step)'},
 	{name: 'tag', type: 'string', value: 'TAG', description: 'Tag to push as'},
 	{name: 'create-repository', type: 'boolean', description: 'Create the repository when it does not exist'},
-	{
-		name: 'lambda',
-		type: 'boolean',
-		description: 'The image is for AWS Lambda: an index is pushed one platform alone, or the build for one is shown',
-	},
+	{name: 'lambda', type: 'boolean', description: 'The image is for AWS Lambda (one image manifest, one platform)'},
 ] as const satisfies CommandDefinition['flags'];
 
 function topLevelHelp(): string {

@@ -86,7 +86,7 @@ export async function settlePushShape(
 		throw new UserError(`Nothing was pushed: Lambda would refuse ${image} as it is.`, {
 			code: 'push.lambda-index',
 			hint: `Push one platform (--platform ${candidate}), or build one without provenance.`,
-			nextSteps: [lambdaBuild(image, candidate)],
+			nextSteps: [plan.build],
 		});
 	return {platform: candidate};
 }

@@ -145,12 +145,13 @@ export function lambdaBuild(image: string, platform = 'linux/amd64'): string {
  * - `as-is`: one image manifest, which Lambda takes;
  * - `unknown`: the engine did not say what the image is;
  * - `one-platform`: an index, of which `docker push --platform` can send the linux/amd64 (else linux/arm64) manifest;
- * - `rebuild`: an index that cannot be pushed one platform alone here: `build` makes one manifest.
+ * - `rebuild`: an index that cannot be pushed one platform alone here.
+ * Both index plans carry `build`, the build that makes one manifest instead.
  */
 export type LambdaPlan =
 	| {action: 'as-is'}
 	| {action: 'unknown'}
-	| {action: 'one-platform'; platform: string; problem: string}
+	| {action: 'one-platform'; platform: string; problem: string; build: string}
 	| {action: 'rebuild'; problem: string; reason: string; build: string};
 
 /** `canPushPlatform` is asked only for an index that has a platform Lambda runs. */
@@ -163,7 +164,8 @@ export async function planLambdaPush(
 	const problem = lambdaProblem(shape);
 	if (!problem) return {action: 'as-is'};
 	const platform = lambdaPlatform(shape);
-	if (platform && (await canPushPlatform())) return {action: 'one-platform', platform, problem};
+	if (platform && (await canPushPlatform()))
+		return {action: 'one-platform', platform, problem, build: lambdaBuild(image, platform)};
 	return {
 		action: 'rebuild',
 		problem,

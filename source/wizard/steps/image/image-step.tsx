@@ -87,11 +87,13 @@ export function ImageStep({
 
 		if (!alive()) return;
 		setPhase({name: 'inspecting', tag});
-		// Not knowing what the image is is no reason to stop: the push itself reports a missing image.
-		const shape = await Promise.resolve()
-			.then(() => services.docker.inspectImage(image))
-			.then((inspected) => inspected?.shape)
-			.catch(() => undefined);
+		let shape: ImageShape | undefined;
+		try {
+			shape = (await services.docker.inspectImage(image))?.shape;
+		} catch {
+			// Not knowing what the image is is no reason to stop: the push itself reports a missing image.
+		}
+
 		if (!alive()) return;
 		if (options.lambda) await forLambda(image, tag, shape);
 		else if (shape?.kind === 'index') setPhase({name: 'target', tag, shape});
@@ -101,12 +103,13 @@ export function ImageStep({
 	/** Lambda takes one image manifest: one platform of an index goes alone, or the wizard shows the build. */
 	async function forLambda(image: string, tag: string, shape: ImageShape | undefined): Promise<void> {
 		setPhase({name: 'inspecting', tag});
-		const plan = await planLambdaPush(image, shape, async () =>
-			Promise.resolve()
-				.then(() => services.docker.pushPlatformSupport?.())
-				.then((works) => works ?? false)
-				.catch(() => false),
-		);
+		const plan = await planLambdaPush(image, shape, async () => {
+			try {
+				return (await services.docker.pushPlatformSupport?.()) ?? false;
+			} catch {
+				return false;
+			}
+		});
 		if (!alive()) return;
 		if (plan.action === 'as-is') finish(image, tag, {lambda: true}, 'one image manifest, which Lambda takes');
 		else if (plan.action === 'unknown')

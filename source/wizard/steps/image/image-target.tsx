@@ -5,7 +5,7 @@
  */
 import type React from 'react';
 import {Box, Text} from 'ink';
-import {describeShape, type ImageShape, type LambdaPlan, lambdaBuild} from '../../../docker/image-shape.js';
+import {describeShape, type ImageShape, type LambdaPlan} from '../../../docker/image-shape.js';
 import {SelectList, type ListItem} from '../../components/select-list.js';
 import {Dim, Status} from '../../components/tone.js';
 
@@ -68,7 +68,6 @@ export function TargetQuestion({phase, image, active, canChooseAnother, onChoose
 	}
 
 	const {plan} = phase;
-	const build = plan.action === 'rebuild' ? plan.build : lambdaBuild(image, plan.platform);
 	return (
 		<Box flexDirection="column">
 			{plan.action === 'rebuild' ? (
@@ -88,7 +87,7 @@ export function TargetQuestion({phase, image, active, canChooseAnother, onChoose
 			/>
 			<Box marginTop={1} flexDirection="column">
 				<Dim>One platform without the provenance attestation is one image manifest:</Dim>
-				<Text wrap="wrap">{`  ${build}`}</Text>
+				<Text wrap="wrap">{`  ${plan.build}`}</Text>
 			</Box>
 		</Box>
 	);

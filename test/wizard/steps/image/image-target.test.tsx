@@ -35,6 +35,15 @@ function worldWith(shape: ImageShape, pushPlatform: boolean) {
 	});
 }
 
+/** The step with --image and --lambda given (and --yes when `yes`). */
+function withLambda(w: ReturnType<typeof world>, image = 'my-app:dev', yes = false) {
+	return renderStep(ImageStep, {
+		services: w.services,
+		state: stateAfterRepository(),
+		options: {image, lambda: true, ...(yes ? {yes} : {})},
+	});
+}
+
 /** From the list to the question: the newest image, its own tag. */
 async function toTheQuestion(step: ReturnType<typeof renderStep>): Promise<string> {
 	await step.app.waitFor('Which local image?');
@@ -101,11 +110,7 @@ describe('image step: where the image runs', () => {
 
 	it('--lambda --yes: one platform is taken without a question', async () => {
 		const w = worldWith(PODMAN_LIST, true);
-		const step = renderStep(ImageStep, {
-			services: w.services,
-			state: stateAfterRepository(),
-			options: {image: 'my-app:dev', lambda: true, yes: true},
-		});
+		const step = withLambda(w, 'my-app:dev', true);
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith({
 				patch: {image: {source: 'my-app:dev', tag: 'dev', lambda: true, platform: 'linux/amd64'}},
@@ -118,11 +123,7 @@ describe('image step: where the image runs', () => {
 
 	it('--lambda and an arm64-only index: linux/arm64 goes alone', async () => {
 		const w = worldWith({kind: 'index', platforms: ['linux/arm64'], attestations: 1, listed: true}, true);
-		const step = renderStep(ImageStep, {
-			services: w.services,
-			state: stateAfterRepository(),
-			options: {image: 'fn:1', lambda: true, yes: true},
-		});
+		const step = withLambda(w, 'fn:1', true);
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith(
 				expect.objectContaining({patch: {image: {source: 'fn:1', tag: '1', lambda: true, platform: 'linux/arm64'}}}),
@@ -132,11 +133,7 @@ describe('image step: where the image runs', () => {
 
 	it('--lambda where docker push --platform does not work: the reason and the build, no push offered; quit exits 1', async () => {
 		const w = worldWith(BUILDKIT_INDEX, false);
-		const step = renderStep(ImageStep, {
-			services: w.services,
-			state: stateAfterRepository(),
-			options: {image: 'my-app:dev', lambda: true, yes: true},
-		});
+		const step = withLambda(w, 'my-app:dev', true);
 		const frame = flat(await step.app.waitFor('Quit, and build one image manifest first'));
 		expect(frame).toContain(
 			'✖ Lambda would refuse my-app:dev: it is an image index, and this docker cannot push one platform of it',
@@ -156,11 +153,7 @@ describe('image step: where the image runs', () => {
 			{kind: 'index', platforms: ['linux/s390x', 'linux/ppc64le'], attestations: 0, listed: true},
 			true,
 		);
-		const step = renderStep(ImageStep, {
-			services: w.services,
-			state: stateAfterRepository(),
-			options: {image: 'my-app:dev', lambda: true},
-		});
+		const step = withLambda(w);
 		const frame = flat(await step.app.waitFor('Quit, and build'));
 		expect(frame).toContain('with no linux/amd64 or linux/arm64 image');
 		expect(frame).toContain('--platform linux/amd64 --provenance=false');
@@ -169,11 +162,7 @@ describe('image step: where the image runs', () => {
 
 	it('--lambda and one image manifest: taken as it is, and said so', async () => {
 		const w = world();
-		const step = renderStep(ImageStep, {
-			services: w.services,
-			state: stateAfterRepository(),
-			options: {image: 'my-app:dev', lambda: true},
-		});
+		const step = withLambda(w);
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith({
 				patch: {image: {source: 'my-app:dev', tag: 'dev', lambda: true}},
@@ -191,11 +180,7 @@ describe('image step: where the image runs', () => {
 				}),
 			},
 		});
-		const step = renderStep(ImageStep, {
-			services: w.services,
-			state: stateAfterRepository(),
-			options: {image: 'my-app:dev', lambda: true},
-		});
+		const step = withLambda(w);
 		await vi.waitFor(() => {
 			expect(step.complete).toHaveBeenCalledWith(
 				expect.objectContaining({
